@@ -1,0 +1,183 @@
+// Package db opens the database (SQLite or PostgreSQL), runs migrations and
+// provides transactions that carry the injected clock. Domain packages keep
+// their SQL in .sql files beside them and load it with LoadQueries; every
+// engine difference is handled in dialect.go.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+
+	"github.com/frontline/frontline/internal/clock"
+)
+
+var errNoRows = sql.ErrNoRows
+
+// DB is an open database: a writer pool and a reader pool (the same pool on
+// PostgreSQL; on SQLite one writer connection and several read-only ones).
+type DB struct {
+	Dialect Dialect
+	Target  Target
+	Clock   clock.Clock
+	W       *sql.DB
+	R       *sql.DB
+}
+
+// Options tune Open.
+type Options struct {
+	// MaxConns bounds the PostgreSQL pool and the SQLite reader pool.
+	MaxConns int
+}
+
+// Open connects to the target and checks the connection.
+func Open(ctx context.Context, t Target, clk clock.Clock, opt Options) (*DB, error) {
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = max(4, runtime.GOMAXPROCS(0)*2)
+	}
+	d := &DB{Dialect: t.Dialect, Target: t, Clock: clk}
+	switch t.Dialect {
+	case Postgres:
+		pool, err := sql.Open("pgx", t.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(opt.MaxConns)
+		pool.SetMaxIdleConns(opt.MaxConns)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		d.W, d.R = pool, pool
+	case SQLite:
+		if dir := filepath.Dir(t.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+			}
+		}
+		w, err := sql.Open("sqlite", sqliteDSN(t.Path, false))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", t.Path, err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		d.W = w
+		// Create the file and switch it to WAL before readers attach.
+		if err := w.PingContext(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", t.Path, err)
+		}
+		r, err := sql.Open("sqlite", sqliteDSN(t.Path, true))
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", t.Path, err)
+		}
+		r.SetMaxOpenConns(opt.MaxConns)
+		r.SetMaxIdleConns(opt.MaxConns)
+		d.R = r
+	default:
+		return nil, fmt.Errorf("unknown database dialect %q", t.Dialect)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.Ping(pctx); err != nil {
+		d.Close()
+		if t.Dialect == Postgres {
+			return nil, fmt.Errorf("cannot connect to PostgreSQL at %s: %v", redact(t.DSN), err)
+		}
+		return nil, fmt.Errorf("cannot open SQLite database %s: %v", t.Path, err)
+	}
+	return d, nil
+}
+
+// Ping checks both pools.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.W.PingContext(ctx); err != nil {
+		return err
+	}
+	if d.R != d.W {
+		return d.R.PingContext(ctx)
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (d *DB) Close() error {
+	var err error
+	if d.R != nil && d.R != d.W {
+		err = d.R.Close()
+	}
+	if d.W != nil {
+		err = errors.Join(err, d.W.Close())
+	}
+	return err
+}
+
+// Tx is a transaction with the time at which it started, taken once from the
+// injected clock, so every row it writes carries the same timestamp.
+type Tx struct {
+	*sql.Tx
+	Now     time.Time
+	Dialect Dialect
+	after   []func()
+}
+
+// AfterCommit registers fn to run once the transaction has committed (for
+// example to wake a job runner or publish a live update).
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+// Write runs fn in a read-write transaction and commits it. Serialization
+// failures and busy errors are retried a few times; fn must therefore be
+// safe to run again.
+func (d *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = d.run(ctx, d.W, false, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// Read runs fn in a read-only transaction.
+func (d *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
+	return d.run(ctx, d.R, true, fn)
+}
+
+func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) (err error) {
+	opts := &sql.TxOptions{ReadOnly: readOnly && d.Dialect == Postgres}
+	stx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: stx, Now: d.Clock.Now().UTC(), Dialect: d.Dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}

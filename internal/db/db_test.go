@@ -1,0 +1,200 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/errs"
+)
+
+func TestMigrationsApplyOnceAndAreIdempotent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		n, err := d.Migrate(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("second Migrate ran %d migrations, want 0", n)
+		}
+		cur, pending, err := d.MigrationStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := db.Migrations(d.Dialect)
+		if pending != 0 || cur != ms[len(ms)-1].Version {
+			t.Fatalf("status = (%d, %d pending), want (%d, 0)", cur, pending, ms[len(ms)-1].Version)
+		}
+	})
+}
+
+func TestMigrationsRenderEveryToken(t *testing.T) {
+	for _, d := range []db.Dialect{db.SQLite, db.Postgres} {
+		ms, err := db.Migrations(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if strings.Contains(m.SQL, "{{") {
+				t.Errorf("%s on %s keeps an unrendered token", m.Name, d)
+			}
+		}
+	}
+}
+
+func TestTransactionsCarryClockAndMapErrors(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var id int64
+		err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRowContext(ctx,
+				`INSERT INTO groups (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id`,
+				"Support", db.TS(tx.Now)).Scan(&id)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var created time.Time
+		err = d.Read(ctx, func(tx *db.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT created_at FROM groups WHERE id = $1`, id).Scan(db.Time(&created))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := d.Clock.Now(); !created.Equal(want) {
+			t.Fatalf("created_at = %v, want the clock's %v", created, want)
+		}
+
+		// A duplicate name (case-insensitively) is a conflict and rolls back the whole transaction.
+		err = d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO groups (name, created_at, updated_at) VALUES ('Other', 1, 1)`); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO groups (name, created_at, updated_at) VALUES ('SUPPORT', 1, 1)`)
+			return db.MapError(err, "group")
+		})
+		if !errs.Is(err, errs.KindConflict) {
+			t.Fatalf("duplicate insert: got %v, want a conflict", err)
+		}
+		var n int
+		_ = d.Read(ctx, func(tx *db.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT count(*) FROM groups`).Scan(&n)
+		})
+		if n != 1 {
+			t.Fatalf("after rolled back transaction: %d groups, want 1", n)
+		}
+
+		// A missing row maps to not found; a dangling reference to invalid.
+		err = d.Read(ctx, func(tx *db.Tx) error {
+			var x int64
+			return db.MapError(tx.QueryRowContext(ctx, `SELECT id FROM groups WHERE id = 999`).Scan(&x), "group")
+		})
+		if !errs.Is(err, errs.KindNotFound) {
+			t.Fatalf("missing row: got %v, want not found", err)
+		}
+		err = d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO group_memberships (user_id, group_id, created_at, updated_at) VALUES (12345, $1, 1, 1)`, id)
+			return db.MapError(err, "group membership")
+		})
+		if !errs.Is(err, errs.KindInvalid) {
+			t.Fatalf("dangling foreign key: got %v, want invalid", err)
+		}
+	})
+}
+
+func TestAfterCommitRunsOnlyOnCommit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ran := 0
+		_ = d.Write(ctx, func(tx *db.Tx) error {
+			tx.AfterCommit(func() { ran++ })
+			return errors.New("boom")
+		})
+		if ran != 0 {
+			t.Fatal("after-commit hook ran on rollback")
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error { tx.AfterCommit(func() { ran++ }); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if ran != 1 {
+			t.Fatalf("after-commit hook ran %d times, want 1", ran)
+		}
+	})
+}
+
+func TestParseTarget(t *testing.T) {
+	cases := []struct {
+		in      string
+		dialect db.Dialect
+		errPart string
+	}{
+		{"", db.SQLite, ""},
+		{"/var/lib/frontline/x.db", db.SQLite, ""},
+		{"sqlite:x.db", db.SQLite, ""},
+		{"postgres://u@localhost:5432/frontline?sslmode=disable", db.Postgres, ""},
+		{"postgresql://u:secret@db/frontline", db.Postgres, ""},
+		{"mysql://root@localhost/x", "", "unsupported scheme \"mysql\""},
+		{"postgres:///nohost", "", "names no host"},
+		{"x.db?cache=shared", "", "SQLite options are set by Frontline"},
+	}
+	for _, c := range cases {
+		got, err := db.ParseTarget(c.in, "/data")
+		if c.errPart != "" {
+			if err == nil || !strings.Contains(err.Error(), c.errPart) {
+				t.Errorf("ParseTarget(%q) error = %v, want one containing %q", c.in, err, c.errPart)
+			}
+			continue
+		}
+		if err != nil || got.Dialect != c.dialect {
+			t.Errorf("ParseTarget(%q) = %v, %v; want dialect %s", c.in, got, err, c.dialect)
+		}
+	}
+	if got, _ := db.ParseTarget("", "/data"); got.Path != "/data/frontline.db" {
+		t.Errorf("default path = %q", got.Path)
+	}
+}
+
+func TestOpenUnreachablePostgresIsOneClearLine(t *testing.T) {
+	tg, err := db.ParseTarget("postgres://nobody:pw@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Open(context.Background(), tg, nil, db.Options{})
+	if err == nil {
+		t.Fatal("expected an error")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "cannot connect to PostgreSQL") || strings.Contains(msg, "pw@") || strings.Contains(msg, "\n") {
+		t.Fatalf("unclear or leaking error: %q", msg)
+	}
+}
+
+func TestQueriesEngineVariants(t *testing.T) {
+	src := "-- name: A\nSELECT 1;\n-- name: B\nSELECT 2\n-- name: B postgres\nSELECT 3\n"
+	fsys := mapFS{"q.sql": src}
+	qs, err := db.LoadQueries(db.SQLite, fsys, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qs.Get("A") != "SELECT 1" || qs.Get("B") != "SELECT 2" {
+		t.Fatalf("sqlite got A=%q B=%q", qs.Get("A"), qs.Get("B"))
+	}
+	qp, err := db.LoadQueries(db.Postgres, fsys, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qp.Get("B") != "SELECT 3" {
+		t.Fatalf("postgres got B=%q", qp.Get("B"))
+	}
+	if _, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: A\nSELECT 1\n-- name: A\nSELECT 2\n"}, "*.sql"); err == nil {
+		t.Fatal("duplicate query names accepted")
+	}
+	if _, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: A mysql\nSELECT 1\n"}, "*.sql"); err == nil {
+		t.Fatal("unknown engine accepted")
+	}
+}
