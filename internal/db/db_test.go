@@ -194,6 +194,13 @@ func TestQueriesEngineVariants(t *testing.T) {
 	if _, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: A\nSELECT 1\n-- name: A\nSELECT 2\n"}, "*.sql"); err == nil {
 		t.Fatal("duplicate query names accepted")
 	}
+	qi, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: Cols\nid, name\n-- name: Q\nSELECT {{Cols}} FROM t\n"}, "*.sql")
+	if err != nil || qi.Get("Q") != "SELECT id, name FROM t" {
+		t.Fatalf("include: %v %q", err, qi.Get("Q"))
+	}
+	if _, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: Q\nSELECT {{Nope}}\n"}, "*.sql"); err == nil {
+		t.Fatal("unknown include accepted")
+	}
 	if _, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: A mysql\nSELECT 1\n"}, "*.sql"); err == nil {
 		t.Fatal("unknown engine accepted")
 	}

@@ -19,6 +19,8 @@ import (
 // statement must differ, a second block names the engine and wins on it:
 //
 //	-- name: SearchUsers postgres
+//
+// A block may include another with {{Name}} (for a shared column list).
 type Queries struct {
 	byName map[string]string
 }
@@ -43,7 +45,44 @@ func LoadQueries(d Dialect, fsys fs.FS, pattern string) (*Queries, error) {
 			return nil, err
 		}
 	}
+	for name := range q.byName {
+		expanded, err := q.expand(name, 0)
+		if err != nil {
+			return nil, err
+		}
+		q.byName[name] = expanded
+	}
 	return q, nil
+}
+
+func (q *Queries) expand(name string, depth int) (string, error) {
+	if depth > 8 {
+		return "", fmt.Errorf("query %s: includes nest too deeply", name)
+	}
+	src := q.byName[name]
+	var out strings.Builder
+	for {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			out.WriteString(src)
+			return out.String(), nil
+		}
+		j := strings.Index(src[i:], "}}")
+		if j < 0 {
+			return "", fmt.Errorf("query %s: unclosed {{", name)
+		}
+		ref := strings.TrimSpace(src[i+2 : i+j])
+		if _, ok := q.byName[ref]; !ok {
+			return "", fmt.Errorf("query %s includes unknown query %q", name, ref)
+		}
+		inner, err := q.expand(ref, depth+1)
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(src[:i])
+		out.WriteString(inner)
+		src = src[i+j+2:]
+	}
 }
 
 // MustLoadQueries is LoadQueries for embedded files, which cannot fail at run
