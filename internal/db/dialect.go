@@ -92,7 +92,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)") // a commit survives power loss, not only a crash
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -184,4 +184,12 @@ func retryable(err error) bool {
 		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 	}
 	return false
+}
+
+// Describe names the target for people, without any password.
+func (t Target) Describe() string {
+	if t.Dialect == Postgres {
+		return "postgres " + redact(t.DSN)
+	}
+	return "sqlite " + t.Path
 }

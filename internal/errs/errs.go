@@ -21,6 +21,7 @@ const (
 	KindUnauthorized      // not authenticated
 	KindTooLarge          // request body or attachment over a limit
 	KindRateLimited       // too many attempts
+	KindBadRequest        // the request itself is malformed (bad JSON, bad parameter syntax)
 )
 
 // Error is a domain error with a kind, a message and optional per-field details.
@@ -117,4 +118,9 @@ func (v *Validation) Err() error {
 		return nil
 	}
 	return &Error{Kind: KindInvalid, Message: "record invalid", Fields: v.fields}
+}
+
+// BadRequest returns an error about a malformed request.
+func BadRequest(format string, a ...any) error {
+	return &Error{Kind: KindBadRequest, Message: fmt.Sprintf(format, a...)}
 }

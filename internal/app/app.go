@@ -1,0 +1,214 @@
+// Package app wires Frontline together: the one struct that owns the
+// database, clock, logger and every domain service, and the subcommands
+// that cmd/frontline dispatches to. Nothing here is a package-level global.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/web"
+)
+
+// Version is reported by `frontline version` and /healthz: the module
+// version for released builds, else the VCS revision the binary was built
+// from, else "dev".
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev
+}
+
+// App is the wiring struct: every long-lived dependency, built once.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	Clock   clock.Clock
+	DB      *db.DB
+	Audit   *audit.Log
+	People  *people.Store
+	Limiter *auth.Limiter
+	Auth    *auth.Service
+	Web     *web.Server
+}
+
+// Options adjust how an App is built (tests inject a clock and cheap hashing).
+type Options struct {
+	Clock          clock.Clock
+	PasswordParams auth.Params
+}
+
+// NewLogger builds the structured logger the config asks for.
+func NewLogger(c Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects to the database, migrates it and wires the services.
+func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, error) {
+	if opt.Clock == nil {
+		opt.Clock = clock.Real{}
+	}
+	target, err := db.ParseTarget(c.Database, c.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, target, opt.Clock, db.Options{MaxConns: c.MaxConns})
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.Migrate(ctx, log)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	if n > 0 {
+		log.Info("database migrated", "applied", n, "engine", string(d.Dialect))
+	}
+	a := &App{Config: c, Log: log, Clock: opt.Clock, DB: d}
+	a.Audit = audit.New(d)
+	a.People = people.NewStore(d, a.Audit)
+	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
+	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
+	a.Web, err = web.New(web.Deps{
+		DB: d, Auth: a.Auth, People: a.People, Log: log, Version: Version(),
+		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
+	})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Bootstrap creates the first admin when the database has none and returns
+// the one-time password ("" when an admin already exists).
+func (a *App) Bootstrap(ctx context.Context) (email, password string, err error) {
+	n, err := a.People.CountUsers(ctx, people.UserFilter{Role: people.RoleAdmin})
+	if err != nil || n > 0 {
+		return "", "", err
+	}
+	email = a.Config.AdminEmail
+	u, err := a.People.UserByEmail(ctx, email)
+	if err != nil && !isNotFound(err) {
+		return "", "", err
+	}
+	if u == nil {
+		name, role := "Frontline Admin", people.RoleAdmin
+		u, err = a.People.CreateUser(ctx, audit.System(), people.UserInput{Name: &name, Email: &email, Role: &role})
+		if err != nil {
+			return "", "", fmt.Errorf("create first admin: %w", err)
+		}
+	} else {
+		role := people.RoleAdmin
+		if _, err := a.People.UpdateUser(ctx, audit.System(), u.ID, people.UserInput{Role: &role}); err != nil {
+			return "", "", err
+		}
+	}
+	password = auth.NewSecret(15)
+	if err := a.Auth.SetPassword(ctx, audit.System(), u.ID, password); err != nil {
+		return "", "", err
+	}
+	return email, password, nil
+}
+
+// Serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully: in-flight requests get up to 15 seconds to finish.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", a.Config.HTTPAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	go a.housekeeping(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// housekeeping purges expired sessions hourly.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.Auth.PurgeExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("purge sessions", "err", err)
+		} else if n > 0 {
+			a.Log.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DataPath returns a path inside the data directory.
+func (a *App) DataPath(name string) string { return filepath.Join(a.Config.DataDir, name) }

@@ -1,0 +1,307 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+)
+
+// Env is what a command sees of its process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Options are passed to Open (tests inject a clock and cheap hashing).
+	Options Options
+	// Ready, when set, is told the HTTP address once `serve` listens.
+	Ready func(addr string)
+}
+
+const usage = `Frontline runs a technical support department: help desk, on-call, hiring and KPIs.
+
+Usage:
+  frontline serve [flags]            run the server (SQLite in ./frontline-data unless --database is given)
+  frontline migrate [flags]          apply database migrations and report the schema version
+  frontline user create [flags] --email EMAIL --name NAME [--role end-user|agent|admin] [--password-stdin]
+  frontline user token [flags] --email EMAIL [--description TEXT]
+  frontline demo [flags]             load demo organizations, groups, agents and customers
+  frontline version                  print the version
+  frontline help [command]           show help; every command takes the flags listed by "frontline serve -h"
+`
+
+// usageError is a mistake on the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Main runs the command in args and returns the process exit status. Errors
+// are printed as one line naming the problem.
+func Main(ctx context.Context, args []string, env Env) int {
+	err := run(ctx, args, env)
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ") // always one line
+	fmt.Fprintln(env.Stderr, "frontline: "+msg)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(env.Stderr, `run "frontline help" for usage`)
+		return 2
+	}
+	return 1
+}
+
+func run(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, env)
+	case "migrate":
+		return cmdMigrate(ctx, rest, env)
+	case "user":
+		if len(rest) == 0 {
+			return usageError{"user needs a subcommand: create or token"}
+		}
+		switch rest[0] {
+		case "create":
+			return cmdUserCreate(ctx, rest[1:], env)
+		case "token":
+			return cmdUserToken(ctx, rest[1:], env)
+		}
+		return usageError{fmt.Sprintf("unknown user subcommand %q (want create or token)", rest[0])}
+	case "demo":
+		return cmdDemo(ctx, rest, env)
+	case "version", "--version", "-version":
+		fmt.Fprintln(env.Stdout, "frontline", Version())
+		return nil
+	case "help", "-h", "--help":
+		if len(rest) > 0 {
+			return run(ctx, []string{rest[0], "-h"}, env)
+		}
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// setup parses flags for a command and opens the app.
+func setup(ctx context.Context, name string, args []string, env Env, extra func(fs *flag.FlagSet)) (*App, []string, error) {
+	fs := flag.NewFlagSet("frontline "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // parse errors are reported once, by Main
+	fs.Usage = func() {}
+	if extra != nil {
+		extra(fs)
+	}
+	cfg, rest, err := LoadConfig(fs, args, env.Getenv)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(env.Stdout, "Usage of frontline %s:\n", name)
+			fs.SetOutput(env.Stdout)
+			fs.PrintDefaults()
+			return nil, nil, err
+		}
+		if strings.HasPrefix(err.Error(), "invalid ") {
+			return nil, nil, err
+		}
+		return nil, nil, usageError{err.Error()}
+	}
+	a, err := Open(ctx, cfg, NewLogger(cfg, env.Stderr), env.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, rest, nil
+}
+
+func cmdServe(ctx context.Context, args []string, env Env) error {
+	a, _, err := setup(ctx, "serve", args, env, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	email, password, err := a.Bootstrap(ctx)
+	if err != nil {
+		return err
+	}
+	if a.Config.Demo {
+		if err := printDemo(ctx, a, env); err != nil {
+			return err
+		}
+	}
+	return a.Serve(ctx, func(addr string) {
+		url := a.Config.BaseURL
+		if url == "http://"+a.Config.HTTPAddr { // defaulted: show the address really bound (port 0 picks one)
+			url = "http://" + addr
+		}
+		fmt.Fprintf(env.Stdout, "Frontline %s is running at %s (database: %s)\n", Version(), url, a.DB.Target.Describe())
+		if password != "" {
+			fmt.Fprintf(env.Stdout, "First admin created. Sign in at %s/login as %s with the one-time password: %s\n", url, email, password)
+			fmt.Fprintln(env.Stdout, "(it is shown only now; set a new one with: frontline user create --email ... --password-stdin)")
+		}
+		a.Log.Info("listening", "addr", addr, "url", url)
+		if env.Ready != nil {
+			env.Ready(addr)
+		}
+	})
+}
+
+func cmdMigrate(ctx context.Context, args []string, env Env) error {
+	a, _, err := setup(ctx, "migrate", args, env, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cur, pending, err := a.DB.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "database %s is at schema version %d (%d pending)\n", a.DB.Target.Describe(), cur, pending)
+	return nil
+}
+
+func cmdUserCreate(ctx context.Context, args []string, env Env) error {
+	var email, name, role string
+	var pwStdin bool
+	a, rest, err := setup(ctx, "user create", args, env, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "email address (required)")
+		fs.StringVar(&name, "name", "", "full name (required)")
+		fs.StringVar(&role, "role", "agent", "end-user, agent or admin")
+		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input instead of generating one")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if len(rest) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", rest[0])}
+	}
+	if email == "" || name == "" {
+		return usageError{"user create needs --email and --name"}
+	}
+	password := ""
+	if pwStdin {
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %v", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	u, err := a.People.UserByEmail(ctx, email)
+	switch {
+	case err == nil:
+		if u.Role != role {
+			if u, err = a.People.UpdateUser(ctx, audit.System(), u.ID, people.UserInput{Role: &role}); err != nil {
+				return describe(err)
+			}
+		}
+		fmt.Fprintf(env.Stdout, "user %d <%s> already exists (role %s); setting a new password\n", u.ID, u.Email, u.Role)
+	case isNotFound(err):
+		u, err = a.People.CreateUser(ctx, audit.System(), people.UserInput{Name: &name, Email: &email, Role: &role})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.Stdout, "created user %d <%s> (role %s)\n", u.ID, u.Email, u.Role)
+	default:
+		return err
+	}
+	generated := password == ""
+	if generated {
+		password = randomPassword()
+	}
+	if err := a.Auth.SetPassword(ctx, audit.System(), u.ID, password); err != nil {
+		return describe(err)
+	}
+	if generated {
+		fmt.Fprintf(env.Stdout, "password: %s\n", password)
+	}
+	return nil
+}
+
+func cmdUserToken(ctx context.Context, args []string, env Env) error {
+	var email, desc string
+	a, _, err := setup(ctx, "user token", args, env, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "email of the user the token acts as (required)")
+		fs.StringVar(&desc, "description", "created from the command line", "what the token is for")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if email == "" {
+		return usageError{"user token needs --email"}
+	}
+	u, err := a.People.UserByEmail(ctx, email)
+	if err != nil {
+		return describe(err)
+	}
+	secret, _, err := a.Auth.CreateAPIToken(ctx, audit.System(), u.ID, desc)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.Stdout, "API token for %s (shown once):\n%s\nuse it as HTTP Basic \"%s/token:TOKEN\" or \"Authorization: Bearer TOKEN\"\n", u.Email, secret, u.Email)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, env Env) error {
+	a, _, err := setup(ctx, "demo", args, env, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if _, _, err := a.Bootstrap(ctx); err != nil {
+		return err
+	}
+	return printDemo(ctx, a, env)
+}
+
+func printDemo(ctx context.Context, a *App, env Env) error {
+	res, err := a.LoadDemo(ctx)
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	if res == nil {
+		fmt.Fprintln(env.Stdout, "demo data is already loaded")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "demo data loaded: %d organizations, %d groups, %d staff, %d customers\n",
+		res.Organizations, res.Groups, res.Staff, res.Customers)
+	fmt.Fprintf(env.Stdout, "demo sign-ins (password for all: %s): agent %s, manager %s, customer %s\n",
+		res.Password, res.AgentEmail, res.ManagerEmail, res.CustomerEmail)
+	return nil
+}
+
+// describe turns a validation error into one readable line.
+func describe(err error) error {
+	var de *errs.Error
+	if errors.As(err, &de) && len(de.Fields) > 0 {
+		var parts []string
+		for f, ps := range de.Fields {
+			parts = append(parts, f+" "+strings.Join(ps, ", "))
+		}
+		sort.Strings(parts)
+		return errors.New(strings.Join(parts, "; "))
+	}
+	return err
+}
+
+func isNotFound(err error) bool { return errs.Is(err, errs.KindNotFound) }
+
+// randomPassword returns a generated password that passes auth.CheckPassword.
+func randomPassword() string { return auth.NewSecret(15) }

@@ -1,0 +1,273 @@
+package app
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of a Frontline process. Values come,
+// lowest precedence first, from defaults, the optional config file, FRONTLINE_*
+// environment variables and command-line flags.
+type Config struct {
+	ConfigFile   string
+	DataDir      string
+	Database     string
+	HTTPAddr     string
+	BaseURL      string
+	LogLevel     slog.Level
+	LogFormat    string
+	MaxConns     int
+	AdminEmail   string
+	Demo         bool
+	SecureCookie bool
+	MaxBodyBytes int64
+	SessionTTL   time.Duration
+}
+
+// setting is one configuration key, shared by flag, env var and file.
+type setting struct {
+	name string // flag name and config-file key
+	def  string // default; "false"/"true" makes a flag that may be given without a value
+	help string
+	set  func(c *Config, v string) error
+}
+
+// EnvName is the environment variable of a setting.
+func (s setting) EnvName() string {
+	return "FRONTLINE_" + strings.ToUpper(strings.ReplaceAll(s.name, "-", "_"))
+}
+
+func settings() []setting {
+	return []setting{
+		{"config", "", "path of an optional config file (key = value lines)", func(c *Config, v string) error { c.ConfigFile = v; return nil }},
+		{"data-dir", "frontline-data", "directory for the SQLite database and attachments", func(c *Config, v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("must not be empty")
+			}
+			c.DataDir = v
+			return nil
+		}},
+		{"database", "", "database: empty for SQLite in the data directory, sqlite:PATH, or postgres://user@host/db", func(c *Config, v string) error { c.Database = v; return nil }},
+		{"http", "127.0.0.1:8080", "HTTP listen address", func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("%q is not host:port", v)
+			}
+			c.HTTPAddr = v
+			return nil
+		}},
+		{"base-url", "", "public URL of this server (default http://<http address>)", func(c *Config, v string) error {
+			if v != "" {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return fmt.Errorf("%q is not an http(s) URL", v)
+				}
+				v = strings.TrimRight(v, "/")
+			}
+			c.BaseURL = v
+			return nil
+		}},
+		{"log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {
+			return c.LogLevel.UnmarshalText([]byte(v))
+		}},
+		{"log-format", "text", "text or json", func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return fmt.Errorf("%q is not text or json", v)
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{"max-conns", "0", "database connections (0 = 2 x CPUs, at least 4)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q is not a non-negative number", v)
+			}
+			c.MaxConns = n
+			return nil
+		}},
+		{"admin-email", "admin@frontline.localhost", "email of the first admin, created on first start", func(c *Config, v string) error {
+			if !strings.Contains(v, "@") {
+				return fmt.Errorf("%q is not an email address", v)
+			}
+			c.AdminEmail = v
+			return nil
+		}},
+		{"demo", "false", "load demo data on start (once per database)", boolSetter(func(c *Config, b bool) { c.Demo = b })},
+		{"secure-cookies", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookie = b })},
+		{"max-body", "10485760", "largest accepted request body in bytes", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 {
+				return fmt.Errorf("%q is not a byte count of at least 1024", v)
+			}
+			c.MaxBodyBytes = n
+			return nil
+		}},
+		{"session-ttl", "336h", "how long an idle browser session lasts", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Minute {
+				return fmt.Errorf("%q is not a duration of at least 1m (e.g. 336h)", v)
+			}
+			c.SessionTTL = d
+			return nil
+		}},
+	}
+}
+
+func boolSetter(f func(*Config, bool)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		f(c, b)
+		return nil
+	}
+}
+
+// LoadConfig builds the configuration from defaults, file, environment and
+// the flags in args. It returns the remaining positional arguments.
+func LoadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, []string, error) {
+	var c Config
+	all := settings()
+	flagVals := map[string]*string{}
+	for _, s := range all {
+		if fs.Lookup(s.name) != nil {
+			continue
+		}
+		usage := s.help + " (env " + s.EnvName() + ")"
+		if s.def == "false" || s.def == "true" {
+			v := new(string)
+			flagVals[s.name] = v
+			fs.BoolFunc(s.name, usage, func(arg string) error { *v = arg; return nil })
+			continue
+		}
+		flagVals[s.name] = fs.String(s.name, s.def, usage)
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+
+	values := map[string]string{}
+	source := map[string]string{}
+	for _, s := range all {
+		values[s.name], source[s.name] = s.def, "default"
+	}
+	layer := func(name, v, from string) {
+		values[name], source[name] = v, from
+	}
+	// The config file's own location comes from the flag or env only.
+	file := getenv("FRONTLINE_CONFIG")
+	if given["config"] {
+		file = *flagVals["config"]
+	}
+	if file != "" {
+		kv, err := readConfigFile(file, all)
+		if err != nil {
+			return c, nil, err
+		}
+		for k, v := range kv {
+			layer(k, v, "config file "+file)
+		}
+		layer("config", file, "flag")
+	}
+	for _, s := range all {
+		if v, ok := lookupEnv(getenv, s.EnvName()); ok {
+			layer(s.name, v, "environment variable "+s.EnvName())
+		}
+		if given[s.name] {
+			layer(s.name, *flagVals[s.name], "flag --"+s.name)
+		}
+	}
+	for _, s := range all {
+		if err := s.set(&c, values[s.name]); err != nil {
+			return c, nil, fmt.Errorf("invalid %s (from %s): %v", s.name, source[s.name], err)
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.HTTPAddr
+	}
+	return c, fs.Args(), nil
+}
+
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// readConfigFile reads "key = value" lines; # starts a comment. Keys are the
+// flag names. Unknown keys are an error so that typos do not pass silently.
+func readConfigFile(path string, all []setting) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read config file: %v", err)
+	}
+	defer f.Close()
+	return parseConfig(path, f, all)
+}
+
+func parseConfig(path string, r io.Reader, all []setting) (map[string]string, error) {
+	known := map[string]bool{}
+	var names []string
+	for _, s := range all {
+		known[s.name] = true
+		names = append(names, s.name)
+	}
+	sort.Strings(names)
+	out := map[string]string{}
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(text, "=")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: expected key = value, got %q", path, line, text)
+		}
+		k = strings.TrimSpace(k)
+		v = strings.Trim(strings.TrimSpace(v), `"`)
+		if !known[k] || k == "config" {
+			return nil, fmt.Errorf("%s:%d: unknown setting %q (known: %s)", path, line, k, strings.Join(names, ", "))
+		}
+		out[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return out, nil
+}
+
+// ConfigTable renders the settings as a Markdown table (used to keep the
+// README's configuration table true; see TestReadmeConfigTable).
+func ConfigTable() string {
+	var b strings.Builder
+	b.WriteString("| Flag | Environment | Default | Meaning |\n|---|---|---|---|\n")
+	for _, s := range settings() {
+		def := s.def
+		if def == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` | `%s` | %s |\n", s.name, s.EnvName(), def, s.help)
+	}
+	return b.String()
+}
+
+func newFlagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("frontline", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}

@@ -1,0 +1,441 @@
+// Package auth signs people in: argon2id passwords, DB-backed browser
+// sessions with a CSRF token each, hashed API tokens, and the credentials
+// Zendesk clients send (Basic email:password, Basic email/token:TOKEN,
+// Bearer TOKEN). Failed attempts are rate limited per client and account.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
+)
+
+//go:embed queries.sql
+var sqlFiles embed.FS
+
+// Principal is an authenticated caller.
+type Principal struct {
+	UserID int64
+	Name   string
+	Email  string
+	Role   string // end-user, agent, admin
+	// Via is how the caller authenticated: "session", "token", "password".
+	Via string
+	// CSRF is the session's anti-forgery token (Via == "session" only).
+	CSRF string
+	// TokenID is the API token used (Via == "token" only).
+	TokenID int64
+}
+
+// IsStaff reports whether the caller is an agent or admin.
+func (p *Principal) IsStaff() bool { return p != nil && (p.Role == "agent" || p.Role == "admin") }
+
+// IsAdmin reports whether the caller is an admin.
+func (p *Principal) IsAdmin() bool { return p != nil && p.Role == "admin" }
+
+// Actor returns the audit actor for p.
+func (p *Principal) Actor(ip string) audit.Actor {
+	if p == nil {
+		return audit.Actor{IP: ip}
+	}
+	return audit.Actor{ID: p.UserID, Role: p.Role, IP: ip}
+}
+
+// Options configure a Service.
+type Options struct {
+	Params     Params        // argon2id cost; DefaultParams() when zero
+	SessionTTL time.Duration // idle lifetime of a browser session; 14 days when zero
+	Limiter    *Limiter      // failed-attempt limiter; none when nil
+}
+
+// Service authenticates callers against the database.
+type Service struct {
+	d     *db.DB
+	q     *db.Queries
+	audit *audit.Log
+	opt   Options
+	// dummyHash is verified when an account does not exist, so that a
+	// missing account costs as much time as a wrong password.
+	dummyHash string
+}
+
+// NewService returns an auth service.
+func NewService(d *db.DB, a *audit.Log, opt Options) *Service {
+	if opt.Params.Memory == 0 {
+		opt.Params = DefaultParams()
+	}
+	if opt.SessionTTL <= 0 {
+		opt.SessionTTL = 14 * 24 * time.Hour
+	}
+	dummy, _ := HashPassword("frontline-dummy-password", opt.Params)
+	return &Service{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, opt: opt, dummyHash: dummy}
+}
+
+// errBadCredentials is deliberately vague: it does not tell whether the
+// account exists.
+func errBadCredentials() error { return errs.Unauthorized("invalid email or password") }
+
+// RateLimitError says how long to wait.
+type RateLimitError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("too many failed sign-in attempts; try again in %s", e.RetryAfter.Round(time.Second))
+}
+
+func rateLimited(wait time.Duration) error {
+	re := &RateLimitError{RetryAfter: wait}
+	return &errs.Error{Kind: errs.KindRateLimited, Message: re.Error(), Err: re}
+}
+
+// RetryAfter returns the wait carried by a rate-limit error, or zero.
+func RetryAfter(err error) time.Duration {
+	var re *RateLimitError
+	if errors.As(err, &re) {
+		return re.RetryAfter
+	}
+	return 0
+}
+
+func (s *Service) checkLimit(keys ...string) error {
+	for _, k := range keys {
+		if w := s.opt.Limiter.Wait(k); w > 0 {
+			return rateLimited(w)
+		}
+	}
+	return nil
+}
+
+func (s *Service) fail(keys ...string) {
+	for _, k := range keys {
+		s.opt.Limiter.Fail(k)
+	}
+}
+
+func limitKeys(ip, email string) []string {
+	keys := []string{"acct:" + strings.ToLower(strings.TrimSpace(email))}
+	if ip != "" {
+		keys = append(keys, "ip:"+ip)
+	}
+	return keys
+}
+
+func usable(active, suspended bool) bool { return active && !suspended }
+
+// CheckPassword verifies email and password and returns the principal.
+func (s *Service) CheckPassword(ctx context.Context, email, password, ip string) (*Principal, error) {
+	keys := limitKeys(ip, email)
+	if err := s.checkLimit(keys...); err != nil {
+		return nil, err
+	}
+	var p Principal
+	var hash string
+	var active, suspended bool
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("CredentialsByEmail"), strings.TrimSpace(email)).
+			Scan(&p.UserID, &p.Name, &p.Email, &p.Role, &active, &suspended, &hash)
+	})
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && hash == "") {
+		_, _ = VerifyPassword(s.dummyHash, password)
+		s.fail(keys...)
+		return nil, errBadCredentials()
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := VerifyPassword(hash, password)
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", p.UserID, err)
+	}
+	if !ok || !usable(active, suspended) {
+		s.fail(keys...)
+		return nil, errBadCredentials()
+	}
+	s.opt.Limiter.Reset(keys[0])
+	p.Via = "password"
+	return &p, nil
+}
+
+// SetPassword checks and stores a new password for userID and signs out the
+// user's other sessions.
+func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, userID int64, password string) error {
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password, s.opt.Params)
+	if err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.Get("SetPasswordHash"), userID, hash, db.TS(tx.Now))
+		if err != nil {
+			return db.MapError(err, "user")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("user")
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteUserSessions"), userID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "user.password_changed", "user", userID, nil, nil)
+	})
+}
+
+// NewSecret returns a random URL-safe secret of n bytes of entropy.
+func NewSecret(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken returns the stored form of a session or API token.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	Token     string // the cookie value; only its hash is stored
+	CSRF      string
+	ExpiresAt time.Time
+}
+
+// Login checks the password and opens a session.
+func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (*Session, *Principal, error) {
+	p, err := s.CheckPassword(ctx, email, password, ip)
+	if err != nil {
+		return nil, nil, err
+	}
+	sess := &Session{Token: NewSecret(32), CSRF: NewSecret(24)}
+	if len(userAgent) > 255 {
+		userAgent = userAgent[:255]
+	}
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		sess.ExpiresAt = tx.Now.Add(s.opt.SessionTTL)
+		if _, err := tx.ExecContext(ctx, s.q.Get("InsertSession"), HashToken(sess.Token), p.UserID, sess.CSRF,
+			userAgent, ip, db.TS(tx.Now), db.TS(sess.ExpiresAt)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("TouchLogin"), p.UserID, db.TS(tx.Now)); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, p.Actor(ip), "session.created", "user", p.UserID, nil, map[string]string{"user_agent": userAgent})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Via, p.CSRF = "session", sess.CSRF
+	return sess, p, nil
+}
+
+// SessionPrincipal returns the principal of a session cookie value. Expired
+// sessions and disabled users are rejected. Sessions slide: one used more
+// than an hour after it was last extended gets a fresh lifetime.
+func (s *Service) SessionPrincipal(ctx context.Context, token string) (*Principal, error) {
+	if token == "" || len(token) > 200 {
+		return nil, errs.Unauthorized("no session")
+	}
+	h := HashToken(token)
+	var p Principal
+	var lastSeen, expires time.Time
+	var active, suspended bool
+	now := s.d.Clock.Now()
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("SessionByHash"), h).Scan(&p.UserID, &p.CSRF,
+			db.Time(&lastSeen), db.Time(&expires), &p.Name, &p.Email, &p.Role, &active, &suspended)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.Unauthorized("session expired")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !expires.After(now) || !usable(active, suspended) {
+		return nil, errs.Unauthorized("session expired")
+	}
+	if now.Sub(lastSeen) > time.Hour {
+		err := s.d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, s.q.Get("ExtendSession"), h, db.TS(tx.Now), db.TS(tx.Now.Add(s.opt.SessionTTL)))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	p.Via = "session"
+	return &p, nil
+}
+
+// Logout ends the session with this cookie value.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("DeleteSession"), HashToken(token))
+		return err
+	})
+}
+
+// PurgeExpiredSessions deletes sessions past their expiry and reports how many.
+func (s *Service) PurgeExpiredSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.Get("DeleteExpiredSessions"), db.TS(tx.Now))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
+
+// TokenPrefix starts every API token so that leaked tokens are recognisable
+// by secret scanners.
+const TokenPrefix = "flt_"
+
+// APIToken describes a stored API token (never its secret).
+type APIToken struct {
+	ID          int64      `json:"id"`
+	UserID      int64      `json:"user_id"`
+	Description string     `json:"description"`
+	Prefix      string     `json:"token_prefix"`
+	CreatedAt   time.Time  `json:"created_at"`
+	LastUsedAt  *time.Time `json:"last_used_at"`
+}
+
+// CreateAPIToken issues a token for userID. The secret is returned once and
+// only its SHA-256 is stored.
+func (s *Service) CreateAPIToken(ctx context.Context, actor audit.Actor, userID int64, description string) (string, *APIToken, error) {
+	description = strings.TrimSpace(description)
+	if len(description) > 255 {
+		return "", nil, errs.Invalid("description", "is too long (maximum is 255 characters)")
+	}
+	secret := TokenPrefix + NewSecret(30)
+	t := &APIToken{UserID: userID, Description: description, Prefix: secret[:len(TokenPrefix)+6]}
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		t.CreatedAt = tx.Now
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertToken"), userID, description, HashToken(secret), t.Prefix,
+			db.TS(tx.Now)).Scan(&t.ID); err != nil {
+			return db.MapError(err, "user")
+		}
+		return s.audit.Record(ctx, tx, actor, "api_token.created", "user", userID, nil, t)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, t, nil
+}
+
+// ListAPITokens lists the tokens of userID (all users' when 0).
+func (s *Service) ListAPITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	out := []APIToken{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListTokens"), userID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t APIToken
+			if err := rows.Scan(&t.ID, &t.UserID, &t.Description, &t.Prefix, db.Time(&t.CreatedAt), db.TimePtr(&t.LastUsedAt)); err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// GetAPIToken returns one token's description.
+func (s *Service) GetAPIToken(ctx context.Context, id int64) (*APIToken, error) {
+	var t APIToken
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("GetToken"), id).
+			Scan(&t.ID, &t.UserID, &t.Description, &t.Prefix, db.Time(&t.CreatedAt), db.TimePtr(&t.LastUsedAt))
+	})
+	if err != nil {
+		return nil, db.MapError(err, "api token")
+	}
+	return &t, nil
+}
+
+// RevokeAPIToken deletes a token.
+func (s *Service) RevokeAPIToken(ctx context.Context, actor audit.Actor, id int64) error {
+	t, err := s.GetAPIToken(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteToken"), id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "api_token.revoked", "user", t.UserID, t, nil)
+	})
+}
+
+// TokenPrincipal authenticates an API token. When email is not empty (HTTP
+// Basic "email/token:TOKEN"), the token must belong to that user.
+func (s *Service) TokenPrincipal(ctx context.Context, email, token, ip string) (*Principal, error) {
+	keys := []string{}
+	if ip != "" {
+		keys = append(keys, "ip:"+ip)
+	}
+	if err := s.checkLimit(keys...); err != nil {
+		return nil, err
+	}
+	var p Principal
+	var lastUsed *time.Time
+	var active, suspended bool
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("TokenByHash"), HashToken(token)).Scan(&p.TokenID, &p.UserID,
+			db.TimePtr(&lastUsed), &p.Name, &p.Email, &p.Role, &active, &suspended)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		s.fail(keys...)
+		return nil, errs.Unauthorized("invalid API token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if (email != "" && !strings.EqualFold(strings.TrimSpace(email), p.Email)) || !usable(active, suspended) {
+		s.fail(keys...)
+		return nil, errs.Unauthorized("invalid API token")
+	}
+	now := s.d.Clock.Now()
+	if lastUsed == nil || now.Sub(*lastUsed) > time.Minute {
+		// Recorded at most once a minute so that API reads stay reads.
+		_ = s.d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, s.q.Get("TouchToken"), p.TokenID, db.TS(tx.Now))
+			return err
+		})
+	}
+	p.Via = "token"
+	return &p, nil
+}
+
+// PrincipalByID loads a principal for a user (used by the CLI and tests).
+func (s *Service) PrincipalByID(ctx context.Context, id int64) (*Principal, error) {
+	var p Principal
+	var active, suspended bool
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("PrincipalByID"), id).Scan(&p.UserID, &p.Name, &p.Email, &p.Role, &active, &suspended)
+	})
+	if err != nil {
+		return nil, db.MapError(err, "user")
+	}
+	return &p, nil
+}

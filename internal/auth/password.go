@@ -1,0 +1,90 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/frontline/frontline/internal/errs"
+)
+
+// Params are argon2id cost parameters. They are stored in every hash (PHC
+// string format), so raising them later keeps old hashes verifiable.
+type Params struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
+	SaltLen uint32
+	KeyLen  uint32
+}
+
+// DefaultParams returns the production argon2id parameters: RFC 9106's second
+// recommended option (64 MiB) with 2 passes and 2 lanes for a 2-core server.
+func DefaultParams() Params {
+	return Params{Memory: 64 * 1024, Time: 2, Threads: 2, SaltLen: 16, KeyLen: 32}
+}
+
+// TestParams are cheap parameters for tests only.
+func TestParams() Params { return Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32} }
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+// CheckPassword returns a validation error when pw is too weak to store.
+func CheckPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < MinPasswordLen {
+		return errs.Invalid("password", fmt.Sprintf("is too short (minimum is %d characters)", MinPasswordLen))
+	}
+	if len(pw) > 1024 {
+		return errs.Invalid("password", "is too long (maximum is 1024 bytes)")
+	}
+	return nil
+}
+
+// HashPassword returns the PHC-format argon2id hash of pw.
+func HashPassword(pw string, p Params) (string, error) {
+	salt := make([]byte, p.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("auth: malformed password hash")
+
+// VerifyPassword reports whether pw matches the encoded hash, in constant time.
+func VerifyPassword(encoded, pw string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, key
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	var p Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return false, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, errBadHash
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}

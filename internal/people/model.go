@@ -1,0 +1,317 @@
+// Package people holds users (end-users, agents, admins) with their staff
+// attributes, organizations with support plans, groups and the memberships
+// between them. Validation is pure; Store persists with audit entries.
+package people
+
+import (
+	"net/mail"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/errs"
+)
+
+// Roles.
+const (
+	RoleEndUser = "end-user"
+	RoleAgent   = "agent"
+	RoleAdmin   = "admin"
+)
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool { return r == RoleEndUser || r == RoleAgent || r == RoleAdmin }
+
+// IsStaff reports whether role r belongs to the support team.
+func IsStaff(r string) bool { return r == RoleAgent || r == RoleAdmin }
+
+// Regions of the support team.
+const (
+	RegionAMER = "AMER"
+	RegionEMEA = "EMEA"
+	RegionAPAC = "APAC"
+)
+
+// ValidRegion reports whether r is a region ("" means none).
+func ValidRegion(r string) bool {
+	return r == "" || r == RegionAMER || r == RegionEMEA || r == RegionAPAC
+}
+
+// Support plans of an organization.
+const (
+	PlanSelfManaged = "self_managed"
+	PlanSaaS        = "saas"
+)
+
+// User is a person: a customer (end-user) or a member of staff.
+type User struct {
+	ID                  int64      `json:"id"`
+	Name                string     `json:"name"`
+	Email               string     `json:"email"`
+	Role                string     `json:"role"`
+	Active              bool       `json:"active"`
+	Suspended           bool       `json:"suspended"`
+	OrganizationID      *int64     `json:"organization_id"`
+	ExternalID          *string    `json:"external_id"`
+	Phone               string     `json:"phone"`
+	TimeZone            string     `json:"iana_time_zone"`
+	Locale              string     `json:"locale"`
+	Details             string     `json:"details"`
+	Notes               string     `json:"notes"`
+	Tags                []string   `json:"tags"`
+	JobTitle            string     `json:"job_title"`
+	JobFamily           string     `json:"job_family"`
+	Grade               string     `json:"grade"`
+	Region              string     `json:"region"`
+	ManagerID           *int64     `json:"manager_id"`
+	VerifiedCitizenship bool       `json:"verified_citizenship"`
+	Trainings           []string   `json:"trainings"`
+	HasPassword         bool       `json:"-"`
+	LastLoginAt         *time.Time `json:"last_login_at"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
+}
+
+// IsStaff reports whether the user is an agent or admin.
+func (u *User) IsStaff() bool { return IsStaff(u.Role) }
+
+// UserInput carries the fields of a create or update; nil means "not given"
+// (on create: the default; on update: unchanged).
+type UserInput struct {
+	Name                *string   `json:"name"`
+	Email               *string   `json:"email"`
+	Role                *string   `json:"role"`
+	Active              *bool     `json:"active"`
+	Suspended           *bool     `json:"suspended"`
+	OrganizationID      *int64    `json:"organization_id"`
+	ExternalID          *string   `json:"external_id"`
+	Phone               *string   `json:"phone"`
+	TimeZone            *string   `json:"iana_time_zone"`
+	Locale              *string   `json:"locale"`
+	Details             *string   `json:"details"`
+	Notes               *string   `json:"notes"`
+	Tags                *[]string `json:"tags"`
+	JobTitle            *string   `json:"job_title"`
+	JobFamily           *string   `json:"job_family"`
+	Grade               *string   `json:"grade"`
+	Region              *string   `json:"region"`
+	ManagerID           *int64    `json:"manager_id"`
+	VerifiedCitizenship *bool     `json:"verified_citizenship"`
+	Trainings           *[]string `json:"trainings"`
+}
+
+// apply copies the given fields of in onto u.
+func (in *UserInput) apply(u *User) {
+	set(&u.Name, in.Name)
+	if in.Email != nil {
+		u.Email = strings.TrimSpace(*in.Email)
+	}
+	set(&u.Role, in.Role)
+	set(&u.Active, in.Active)
+	set(&u.Suspended, in.Suspended)
+	if in.OrganizationID != nil {
+		u.OrganizationID = nonZero(*in.OrganizationID)
+	}
+	if in.ExternalID != nil {
+		u.ExternalID = nonEmpty(*in.ExternalID)
+	}
+	set(&u.Phone, in.Phone)
+	set(&u.TimeZone, in.TimeZone)
+	set(&u.Locale, in.Locale)
+	set(&u.Details, in.Details)
+	set(&u.Notes, in.Notes)
+	if in.Tags != nil {
+		u.Tags = NormalizeTags(*in.Tags)
+	}
+	set(&u.JobTitle, in.JobTitle)
+	set(&u.JobFamily, in.JobFamily)
+	set(&u.Grade, in.Grade)
+	if in.Region != nil {
+		u.Region = strings.ToUpper(strings.TrimSpace(*in.Region))
+	}
+	if in.ManagerID != nil {
+		u.ManagerID = nonZero(*in.ManagerID)
+	}
+	set(&u.VerifiedCitizenship, in.VerifiedCitizenship)
+	if in.Trainings != nil {
+		u.Trainings = NormalizeTags(*in.Trainings)
+	}
+}
+
+// Validate checks a user's fields.
+func (u *User) Validate() error {
+	var v errs.Validation
+	u.Name = strings.TrimSpace(u.Name)
+	v.Check(u.Name != "", "name", "can't be blank")
+	v.Check(len(u.Name) <= 255, "name", "is too long (maximum is 255 characters)")
+	if u.Email != "" {
+		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || !strings.Contains(u.Email, "@") {
+			v.Add("email", "is not a valid email address")
+		}
+	}
+	v.Check(u.Email != "" || u.Role == RoleEndUser, "email", "is required for agents and admins")
+	v.Check(ValidRole(u.Role), "role", "must be one of end-user, agent, admin")
+	v.Check(ValidRegion(u.Region), "region", "must be one of AMER, EMEA, APAC")
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
+	if _, err := time.LoadLocation(u.TimeZone); err != nil {
+		v.Add("iana_time_zone", "is not a known IANA time zone")
+	}
+	if u.ManagerID != nil && *u.ManagerID == u.ID && u.ID != 0 {
+		v.Add("manager_id", "can't be the user themself")
+	}
+	return v.Err()
+}
+
+// Organization is a customer account with its support plan.
+type Organization struct {
+	ID             int64     `json:"id"`
+	Name           string    `json:"name"`
+	ExternalID     *string   `json:"external_id"`
+	Details        string    `json:"details"`
+	Notes          string    `json:"notes"`
+	SupportPlan    string    `json:"support_plan"`
+	Tier           string    `json:"tier"`
+	ASEUserID      *int64    `json:"assigned_support_engineer_id"`
+	GroupID        *int64    `json:"group_id"`
+	SharedTickets  bool      `json:"shared_tickets"`
+	SharedComments bool      `json:"shared_comments"`
+	DomainNames    []string  `json:"domain_names"`
+	Tags           []string  `json:"tags"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// OrganizationInput carries the fields of an organization create or update.
+type OrganizationInput struct {
+	Name           *string   `json:"name"`
+	ExternalID     *string   `json:"external_id"`
+	Details        *string   `json:"details"`
+	Notes          *string   `json:"notes"`
+	SupportPlan    *string   `json:"support_plan"`
+	Tier           *string   `json:"tier"`
+	ASEUserID      *int64    `json:"assigned_support_engineer_id"`
+	GroupID        *int64    `json:"group_id"`
+	SharedTickets  *bool     `json:"shared_tickets"`
+	SharedComments *bool     `json:"shared_comments"`
+	DomainNames    *[]string `json:"domain_names"`
+	Tags           *[]string `json:"tags"`
+}
+
+func (in *OrganizationInput) apply(o *Organization) {
+	set(&o.Name, in.Name)
+	if in.ExternalID != nil {
+		o.ExternalID = nonEmpty(*in.ExternalID)
+	}
+	set(&o.Details, in.Details)
+	set(&o.Notes, in.Notes)
+	set(&o.SupportPlan, in.SupportPlan)
+	if in.Tier != nil {
+		o.Tier = strings.ToLower(strings.TrimSpace(*in.Tier))
+	}
+	if in.ASEUserID != nil {
+		o.ASEUserID = nonZero(*in.ASEUserID)
+	}
+	if in.GroupID != nil {
+		o.GroupID = nonZero(*in.GroupID)
+	}
+	set(&o.SharedTickets, in.SharedTickets)
+	set(&o.SharedComments, in.SharedComments)
+	if in.DomainNames != nil {
+		o.DomainNames = NormalizeTags(*in.DomainNames)
+	}
+	if in.Tags != nil {
+		o.Tags = NormalizeTags(*in.Tags)
+	}
+}
+
+// Validate checks an organization's fields.
+func (o *Organization) Validate() error {
+	var v errs.Validation
+	o.Name = strings.TrimSpace(o.Name)
+	v.Check(o.Name != "", "name", "can't be blank")
+	v.Check(len(o.Name) <= 255, "name", "is too long (maximum is 255 characters)")
+	v.Check(o.SupportPlan == PlanSelfManaged || o.SupportPlan == PlanSaaS, "support_plan", "must be self_managed or saas")
+	v.Check(o.Tier != "" && !strings.ContainsAny(o.Tier, " \t"), "tier", "must be a single word such as free, premium or ultimate")
+	for _, d := range o.DomainNames {
+		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@/ ") {
+			v.Add("domain_names", "\""+d+"\" is not a domain name")
+		}
+	}
+	return v.Err()
+}
+
+// Group is a team of agents that tickets are routed to.
+type Group struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	IsPublic    bool      `json:"is_public"`
+	Deleted     bool      `json:"deleted"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// GroupInput carries the fields of a group create or update.
+type GroupInput struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	IsPublic    *bool   `json:"is_public"`
+}
+
+// Validate checks a group's fields.
+func (g *Group) Validate() error {
+	var v errs.Validation
+	g.Name = strings.TrimSpace(g.Name)
+	v.Check(g.Name != "", "name", "can't be blank")
+	v.Check(len(g.Name) <= 255, "name", "is too long (maximum is 255 characters)")
+	return v.Err()
+}
+
+// Membership links a user to an organization or a group.
+type Membership struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	OtherID   int64     `json:"-"` // organization_id or group_id
+	IsDefault bool      `json:"default"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// NormalizeTags lower-cases, trims, de-duplicates and sorts tags; blanks go.
+func NormalizeTags(in []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range in {
+		for _, w := range strings.Fields(strings.ToLower(t)) {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func nonZero(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+func nonEmpty(s string) *string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	return &s
+}

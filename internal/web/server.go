@@ -1,0 +1,415 @@
+// Package web is Frontline's HTTP layer: the Zendesk-compatible REST API
+// under /api/v2, the server-rendered UI, health and metrics endpoints.
+// Every route is registered with an access policy; errors become HTTP
+// responses in errors.go only.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Policy says who may call a route. Every route has one.
+type Policy int
+
+const (
+	Public        Policy = iota + 1 // anyone, signed in or not
+	Authenticated                   // any signed-in user, customers included
+	Staff                           // agents and admins
+	Admin                           // admins only
+)
+
+func (p Policy) String() string {
+	return [...]string{"", "public", "authenticated", "staff", "admin"}[p]
+}
+
+// allows reports whether principal p (nil when anonymous) passes policy.
+func (p Policy) allows(pr *auth.Principal) error {
+	switch p {
+	case Public:
+		return nil
+	case Authenticated:
+		if pr == nil {
+			return errs.Unauthorized("sign in required")
+		}
+		return nil
+	case Staff:
+		if pr == nil {
+			return errs.Unauthorized("sign in required")
+		}
+		if !pr.IsStaff() {
+			return errs.Forbidden("agents only")
+		}
+		return nil
+	case Admin:
+		if pr == nil {
+			return errs.Unauthorized("sign in required")
+		}
+		if !pr.IsAdmin() {
+			return errs.Forbidden("admins only")
+		}
+		return nil
+	}
+	return errs.Forbidden("route has no access policy")
+}
+
+// Route describes one registered route (exposed for the policy test).
+type Route struct {
+	Pattern string
+	Policy  Policy
+	API     bool
+}
+
+// Deps are what the HTTP layer needs from the app.
+type Deps struct {
+	DB      *db.DB
+	Auth    *auth.Service
+	People  *people.Store
+	Log     *slog.Logger
+	Version string
+	// SecureCookies marks cookies Secure (set when served over HTTPS).
+	SecureCookies bool
+	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
+	MaxBodyBytes int64
+}
+
+// Server is the HTTP handler.
+type Server struct {
+	Deps
+	log      *slog.Logger
+	mux      *http.ServeMux
+	routes   []Route
+	tmpl     map[string]*template.Template
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	handler  http.Handler
+}
+
+// New builds the server and registers every route.
+func New(deps Deps) (*Server, error) {
+	if deps.Log == nil {
+		deps.Log = slog.New(slog.DiscardHandler)
+	}
+	if deps.MaxBodyBytes <= 0 {
+		deps.MaxBodyBytes = 10 << 20
+	}
+	s := &Server{Deps: deps, log: deps.Log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "frontline_http_requests_total", Help: "HTTP requests by route and status code.",
+	}, []string{"route", "code"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "frontline_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"route"})
+	s.registry.MustRegister(s.requests, s.duration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_db_open_connections", Help: "Open database connections."},
+			func() float64 {
+				n := deps.DB.W.Stats().OpenConnections
+				if deps.DB.R != deps.DB.W {
+					n += deps.DB.R.Stats().OpenConnections
+				}
+				return float64(n)
+			}))
+	s.registerRoutes()
+
+	cop := http.NewCrossOriginProtection()
+	s.handler = s.recoverer(s.observe(cop.Handler(s.stripJSON(s.mux))))
+	return s, nil
+}
+
+// Registry returns the Prometheus registry so other packages can add metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// Routes lists every registered route with its policy.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+type ctxKey int
+
+const principalKey ctxKey = 1
+
+// PrincipalFrom returns the signed-in caller, nil when anonymous.
+func PrincipalFrom(ctx context.Context) *auth.Principal {
+	p, _ := ctx.Value(principalKey).(*auth.Principal)
+	return p
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle registers an API or UI route. pattern is a Go ServeMux pattern
+// ("GET /api/v2/users/me"); API routes answer errors in JSON, others in HTML.
+func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
+	if policy == 0 {
+		panic("web: route " + pattern + " registered without a policy")
+	}
+	path := pattern
+	if i := strings.IndexByte(pattern, ' '); i >= 0 {
+		path = pattern[i+1:]
+	}
+	api := strings.HasPrefix(path, "/api/")
+	s.routes = append(s.routes, Route{Pattern: pattern, Policy: policy, API: api})
+	fail := s.writeHTMLError
+	if api {
+		fail = s.writeAPIError
+	}
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.authenticate(r)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		if p != nil {
+			r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
+		}
+		if err := policy.allows(p); err != nil {
+			fail(w, r, err)
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		}
+		if err := parseForm(r); err != nil {
+			fail(w, r, err)
+			return
+		}
+		if err := s.checkCSRF(r, p); err != nil {
+			fail(w, r, err)
+			return
+		}
+		if err := h(w, r); err != nil {
+			fail(w, r, bodyError(err))
+		}
+	})
+}
+
+// parseForm reads URL-encoded form bodies up front, so that an oversize or
+// malformed form is refused before any handler sees half of it.
+func parseForm(r *http.Request) error {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+		return nil
+	}
+	ct := r.Header.Get("Content-Type")
+	if !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		if be := bodyError(err); errs.KindOf(be) == errs.KindTooLarge {
+			return be
+		}
+		return errs.BadRequest("malformed form body: %v", err)
+	}
+	return nil
+}
+
+// bodyError turns a body-size overrun into a TooLarge domain error.
+func bodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &errs.Error{Kind: errs.KindTooLarge, Message: fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)}
+	}
+	return err
+}
+
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "frontline_session"
+
+// authenticate resolves the caller from the Authorization header (API
+// clients) or the session cookie (browsers). Credentials that are present
+// but wrong are an error even on public routes, as Zendesk does.
+func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
+	ip := clientIP(r)
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, cred, _ := strings.Cut(h, " ")
+		cred = strings.TrimSpace(cred)
+		switch strings.ToLower(scheme) {
+		case "basic":
+			raw, err := base64.StdEncoding.DecodeString(cred)
+			if err != nil {
+				return nil, errs.Unauthorized("malformed basic credentials")
+			}
+			user, pass, ok := strings.Cut(string(raw), ":")
+			if !ok {
+				return nil, errs.Unauthorized("malformed basic credentials")
+			}
+			if email, isToken := strings.CutSuffix(user, "/token"); isToken {
+				return s.Auth.TokenPrincipal(r.Context(), email, pass, ip)
+			}
+			return s.Auth.CheckPassword(r.Context(), user, pass, ip)
+		case "bearer":
+			return s.Auth.TokenPrincipal(r.Context(), "", cred, ip)
+		}
+		return nil, errs.Unauthorized("unsupported authorization scheme")
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	p, err := s.Auth.SessionPrincipal(r.Context(), c.Value)
+	if errs.Is(err, errs.KindUnauthorized) {
+		return nil, nil // a stale cookie is the same as none
+	}
+	return p, err
+}
+
+// checkCSRF requires the session's token on state-changing requests made
+// with a session cookie. Header and token credentials are not sent
+// automatically by browsers and need no token. Cross-origin browser
+// requests are already refused by http.CrossOriginProtection.
+func (s *Server) checkCSRF(r *http.Request, p *auth.Principal) error {
+	if p == nil || p.Via != "session" {
+		return nil
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	tok := r.Header.Get("X-CSRF-Token")
+	if tok == "" {
+		tok = r.PostFormValue("csrf_token")
+	}
+	if tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(p.CSRF)) != 1 {
+		return errs.Forbidden("missing or invalid CSRF token")
+	}
+	return nil
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// stripJSON serves /api paths with and without the ".json" suffix Zendesk
+// clients append.
+func (s *Server) stripJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") && strings.HasSuffix(r.URL.Path, ".json") {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = strings.TrimSuffix(r.URL.Path, ".json")
+			r2.URL.RawPath = ""
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe logs each request and records metrics by route pattern.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.requests.WithLabelValues(route, fmt.Sprint(sw.status)).Inc()
+		s.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"duration_ms", float64(elapsed.Microseconds())/1000, "remote", clientIP(r))
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic serving request", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				writeJSON(w, http.StatusInternalServerError, apiError{Error: "InternalError"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+func staticHandler() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	fsrv := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fsrv.ServeHTTP(w, r)
+	})
+}
