@@ -110,7 +110,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
 	a.Web, err = web.New(web.Deps{
-		DB: d, Auth: a.Auth, People: a.People, Log: log, Version: Version(),
+		DB: d, Auth: a.Auth, People: a.People, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
 	})
 	if err != nil {

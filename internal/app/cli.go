@@ -147,7 +147,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	}
 	return a.Serve(ctx, func(addr string) {
 		url := a.Config.BaseURL
-		if url == "http://"+a.Config.HTTPAddr { // defaulted: show the address really bound (port 0 picks one)
+		if url == "" { // the address really bound (port 0 picks one)
 			url = "http://" + addr
 		}
 		fmt.Fprintf(env.Stdout, "Frontline %s is running at %s (database: %s)\n", Version(), url, a.DB.Target.Describe())

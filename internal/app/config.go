@@ -195,9 +195,6 @@ func LoadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Co
 			return c, nil, fmt.Errorf("invalid %s (from %s): %v", s.name, source[s.name], err)
 		}
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.HTTPAddr
-	}
 	return c, fs.Args(), nil
 }
 

@@ -27,7 +27,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.HTTPAddr != "127.0.0.1:8080" || c.DataDir != "frontline-data" || c.Database != "" ||
-		c.BaseURL != "http://127.0.0.1:8080" || c.LogLevel != slog.LevelInfo || c.SessionTTL != 336*time.Hour {
+		c.BaseURL != "" || c.LogLevel != slog.LevelInfo || c.SessionTTL != 336*time.Hour {
 		t.Fatalf("defaults %+v", c)
 	}
 }

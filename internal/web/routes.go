@@ -43,6 +43,7 @@ func (s *Server) registerRoutes() {
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
+	s.registerPeopleAPI()
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
 	})
@@ -259,6 +260,6 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": u})
+	writeJSON(w, http.StatusOK, map[string]any{"user": s.userView(r, *u)})
 	return nil
 }

@@ -94,6 +94,9 @@ type Deps struct {
 	People  *people.Store
 	Log     *slog.Logger
 	Version string
+	// BaseURL is the public URL used in API links (next_page, url); the
+	// request's host when empty.
+	BaseURL string
 	// SecureCookies marks cookies Secure (set when served over HTTPS).
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
