@@ -1,0 +1,60 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/frontline/frontline/internal/audit"
+)
+
+// zendeskClientDir holds the Node harness around the off-the-shelf
+// node-zendesk client, pinned in its package-lock.json.
+const zendeskClientDir = "../../test/zendesk-node"
+
+// requireZendeskClient makes node-zendesk available: installed with `npm ci`
+// when missing. Without Node.js or npm a local run skips; CI fails.
+func requireZendeskClient(t *testing.T) {
+	t.Helper()
+	skip := func(msg string) {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		skip("Node.js not installed; the node-zendesk compatibility test needs it (apt-get install -y nodejs npm)")
+	}
+	if _, err := os.Stat(filepath.Join(zendeskClientDir, "node_modules", "node-zendesk")); err == nil {
+		return
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = zendeskClientDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		skip("could not install node-zendesk with npm ci: " + err.Error() + "\n" + string(out))
+	}
+}
+
+// TestZendeskNodeClientPeople drives users, organizations and groups through
+// node-zendesk from the npm registry (code not written here), on both engines.
+func TestZendeskNodeClientPeople(t *testing.T) {
+	requireZendeskClient(t)
+	each(t, func(t *testing.T, e *env) {
+		admin := e.users["admin"]
+		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), admin.ID, "node-zendesk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("node", "people.js")
+		cmd.Dir = zendeskClientDir
+		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+admin.Email, "TOKEN="+tok, "BASE_USERS="+strconv.Itoa(len(e.users)))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
+		}
+		t.Logf("%s", out)
+	})
+}
