@@ -303,5 +303,5 @@ func describe(err error) error {
 
 func isNotFound(err error) bool { return errs.Is(err, errs.KindNotFound) }
 
-// randomPassword returns a generated password that passes auth.CheckPassword.
+// randomPassword returns a generated password that passes auth.ValidatePassword.
 func randomPassword() string { return auth.NewSecret(15) }

@@ -170,7 +170,7 @@ func (s *Service) CheckPassword(ctx context.Context, email, password, ip string)
 // SetPassword checks and stores a new password for userID and signs out the
 // user's other sessions.
 func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, userID int64, password string) error {
-	if err := CheckPassword(password); err != nil {
+	if err := ValidatePassword(password); err != nil {
 		return err
 	}
 	hash, err := HashPassword(password, s.opt.Params)

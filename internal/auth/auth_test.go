@@ -36,7 +36,7 @@ func TestHashAndVerifyPassword(t *testing.T) {
 			t.Errorf("VerifyPassword accepted malformed hash %q", bad)
 		}
 	}
-	if err := CheckPassword("short"); !errs.Is(err, errs.KindInvalid) {
+	if err := ValidatePassword("short"); !errs.Is(err, errs.KindInvalid) {
 		t.Errorf("short password accepted: %v", err)
 	}
 }

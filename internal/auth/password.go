@@ -36,8 +36,8 @@ func TestParams() Params { return Params{Memory: 1024, Time: 1, Threads: 1, Salt
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
-// CheckPassword returns a validation error when pw is too weak to store.
-func CheckPassword(pw string) error {
+// ValidatePassword returns a validation error when pw is too weak to store.
+func ValidatePassword(pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
 		return errs.Invalid("password", fmt.Sprintf("is too short (minimum is %d characters)", MinPasswordLen))
 	}

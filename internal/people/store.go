@@ -273,7 +273,7 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 			encodeTags(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
 			u.VerifiedCitizenship, db.TS(tx.Now)).Scan(&id)
 		if err != nil {
-			return s.userConflict(ctx, tx, err, u)
+			return userConflict(err)
 		}
 		if err := s.syncTrainings(ctx, tx, id, nil, u.Trainings); err != nil {
 			return err
@@ -295,7 +295,7 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 }
 
 // userConflict names the field of a unique violation on users.
-func (s *Store) userConflict(ctx context.Context, tx *db.Tx, err error, u *User) error {
+func userConflict(err error) error {
 	if !db.IsUnique(err) {
 		return db.MapError(err, "user")
 	}
@@ -357,7 +357,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 			encodeTags(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
 			u.VerifiedCitizenship, db.TS(tx.Now))
 		if err != nil {
-			return s.userConflict(ctx, tx, err, &u)
+			return userConflict(err)
 		}
 		if err := s.syncTrainings(ctx, tx, id, before.Trainings, u.Trainings); err != nil {
 			return err
