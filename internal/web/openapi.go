@@ -66,25 +66,17 @@ func apiDocs() map[string]apiDoc {
 	}
 }
 
-// envelopeTypes maps an envelope key to the Go type it carries.
-func envelopeTypes() map[string]reflect.Type {
-	return map[string]reflect.Type{
-		"user":                    reflect.TypeOf(userJSON{}),
-		"organization":            reflect.TypeOf(orgJSON{}),
-		"group":                   reflect.TypeOf(groupJSON{}),
-		"organization_membership": reflect.TypeOf(orgMembershipJSON{}),
-		"group_membership":        reflect.TypeOf(groupMembershipJSON{}),
-	}
-}
+// envelope is what one JSON envelope key carries: the type a response
+// encodes and the type a request body decodes into.
+type envelope struct{ out, in reflect.Type }
 
-// inputTypes maps a request envelope key to the Go type decoded from it.
-func inputTypes() map[string]reflect.Type {
-	return map[string]reflect.Type{
-		"user":                    reflect.TypeOf(people.UserInput{}),
-		"organization":            reflect.TypeOf(people.OrganizationInput{}),
-		"group":                   reflect.TypeOf(people.GroupInput{}),
-		"organization_membership": reflect.TypeOf(membershipInput{}),
-		"group_membership":        reflect.TypeOf(membershipInput{}),
+func envelopes() map[string]envelope {
+	return map[string]envelope{
+		"user":                    {reflect.TypeOf(userJSON{}), reflect.TypeOf(people.UserInput{})},
+		"organization":            {reflect.TypeOf(orgJSON{}), reflect.TypeOf(people.OrganizationInput{})},
+		"group":                   {reflect.TypeOf(groupJSON{}), reflect.TypeOf(people.GroupInput{})},
+		"organization_membership": {reflect.TypeOf(orgMembershipJSON{}), reflect.TypeOf(membershipInput{})},
+		"group_membership":        {reflect.TypeOf(groupMembershipJSON{}), reflect.TypeOf(membershipInput{})},
 	}
 }
 
@@ -153,7 +145,7 @@ var pathParam = regexp.MustCompile(`\{([^}$]+)\}`)
 
 // openAPI builds the document from the registered routes.
 func (s *Server) openAPI(r *http.Request) map[string]any {
-	docs, out, in := apiDocs(), envelopeTypes(), inputTypes()
+	docs, env := apiDocs(), envelopes()
 	paths := map[string]any{}
 	errorRef := map[string]any{"$ref": "#/components/responses/Error"}
 	for _, rt := range s.routes {
@@ -188,7 +180,7 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 		if d.body != "" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
 				"schema": map[string]any{"type": "object", "required": []string{d.body},
-					"properties": map[string]any{d.body: schemaOf(in[d.body])}}}}}
+					"properties": map[string]any{d.body: schemaOf(env[d.body].in)}}}}}
 		}
 		responses := map[string]any{"400": errorRef, "401": errorRef, "403": errorRef, "404": errorRef, "422": errorRef, "429": errorRef}
 		switch {
@@ -198,10 +190,10 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 			responses["204"] = map[string]any{"description": "Deleted"}
 		default:
 			var schema map[string]any
-			if t, ok := out[d.result]; ok {
-				schema = schemaOf(t)
+			if e, ok := env[d.result]; ok {
+				schema = schemaOf(e.out)
 			} else {
-				schema = map[string]any{"type": "array", "items": schemaOf(out[singular(d.result)])}
+				schema = map[string]any{"type": "array", "items": schemaOf(env[singular(d.result)].out)}
 			}
 			props := map[string]any{d.result: schema}
 			if d.list {
