@@ -38,6 +38,63 @@ type Store struct {
 	md       *markup.Renderer
 	dir      string
 	maxBytes int64
+	hooks    []Hook
+}
+
+// Change describes one committed-to-be change of a ticket, handed to hooks
+// inside the writing transaction. Prev is nil for a created ticket. Comment
+// is the comment added by the change, if any. Depth counts how many hook
+// rounds led to this change (0 for a change made by a person or the API),
+// so a hook that writes (triggers) can bound its own recursion.
+type Change struct {
+	Actor   Actor
+	Prev    *Ticket
+	Ticket  *Ticket
+	Audit   *Audit
+	Comment *Comment
+	Depth   int
+}
+
+// Created reports whether the change created the ticket.
+func (c *Change) Created() bool { return c.Prev == nil }
+
+// Hook runs inside the transaction of every ticket create, update, merge
+// step and tag change, after the ticket and its audit are written. An error
+// rolls the whole change back. Hooks keep SLA timers, rules and the mail
+// outbox consistent with the ticket they describe.
+type Hook func(ctx context.Context, tx *db.Tx, c *Change) error
+
+// OnChange registers h; call it while wiring, before the store is used.
+func (s *Store) OnChange(h Hook) { s.hooks = append(s.hooks, h) }
+
+type depthKey struct{}
+
+// hookDepth is the hook round a context is in (see Change.Depth).
+func hookDepth(ctx context.Context) int {
+	d, _ := ctx.Value(depthKey{}).(int)
+	return d
+}
+
+func (s *Store) runHooks(ctx context.Context, tx *db.Tx, c *Change) error {
+	c.Depth = hookDepth(ctx)
+	hctx := context.WithValue(ctx, depthKey{}, c.Depth+1)
+	for _, h := range s.hooks {
+		if err := h(hctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateTx is Update inside a transaction the caller holds (a hook's).
+// Hooks run again for the change, with Change.Depth one higher.
+func (s *Store) UpdateTx(ctx context.Context, tx *db.Tx, actor Actor, id int64, in UpdateInput) (*Ticket, *Audit, error) {
+	return s.update(ctx, tx, actor, id, &in)
+}
+
+// GetTx reads a ticket inside a transaction the caller holds.
+func (s *Store) GetTx(ctx context.Context, tx *db.Tx, id int64) (*Ticket, error) {
+	return s.getTicket(ctx, tx, id)
 }
 
 // NewStore returns the ticket store of d. Uploaded files are kept under
@@ -634,7 +691,16 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		if aud, err = s.insertAudit(ctx, tx, id, actor, t.Via, createEvents(t), c); err != nil {
 			return err
 		}
-		out, err = s.getTicket(ctx, tx, id)
+		if out, err = s.getTicket(ctx, tx, id); err != nil {
+			return err
+		}
+		if len(s.hooks) > 0 {
+			if err := s.runHooks(ctx, tx, &Change{Actor: actor, Ticket: out, Audit: aud, Comment: c}); err != nil {
+				return err
+			}
+			// Hooks may have changed the ticket (triggers).
+			out, err = s.getTicket(ctx, tx, id)
+		}
 		return err
 	})
 	if err != nil {
@@ -750,6 +816,14 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 	out, err := s.getTicket(ctx, tx, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(s.hooks) > 0 {
+		if err := s.runHooks(ctx, tx, &Change{Actor: actor, Prev: cur, Ticket: out, Audit: aud, Comment: cm}); err != nil {
+			return nil, nil, err
+		}
+		if out, err = s.getTicket(ctx, tx, id); err != nil {
+			return nil, nil, err
+		}
 	}
 	return out, aud, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -670,6 +671,57 @@ func TestConcurrentCreate(t *testing.T) {
 		}
 		if n, _ := f.s.Count(ctx, Filter{}); n != 160 {
 			t.Fatal(n)
+		}
+	})
+}
+
+func TestHooks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		var seen []string
+		// A hook that tags urgent tickets (writing through UpdateTx, as
+		// triggers do) and one that vetoes a subject.
+		f.s.OnChange(func(ctx context.Context, tx *db.Tx, c *Change) error {
+			seen = append(seen, fmt.Sprintf("%v/%d/%s", c.Created(), c.Depth, c.Ticket.Status))
+			if c.Depth == 0 && c.Ticket.Priority != nil && *c.Ticket.Priority == "urgent" && !slices.Contains(c.Ticket.Tags, "escalated") {
+				_, _, err := f.s.UpdateTx(ctx, tx, Actor{Role: "system"}, c.Ticket.ID, UpdateInput{AdditionalTags: []string{"escalated"}})
+				return err
+			}
+			return nil
+		})
+		f.s.OnChange(func(ctx context.Context, tx *db.Tx, c *Change) error {
+			if c.Ticket.Subject == "veto" {
+				return errs.Invalid("subject", "vetoed by hook")
+			}
+			return nil
+		})
+		tk := f.create(t, f.cust, CreateInput{Subject: "Down", Priority: sp("urgent")})
+		if !slices.Contains(tk.Tags, "escalated") {
+			t.Fatalf("hook change not returned: %v", tk.Tags)
+		}
+		if len(seen) != 2 || seen[0] != "true/0/new" || seen[1] != "false/1/new" {
+			t.Fatalf("hook calls %v", seen)
+		}
+		auds, err := f.s.Audits(ctx, tk.ID, Page{})
+		if err != nil || len(auds) != 2 {
+			t.Fatalf("audits %d %v", len(auds), err)
+		}
+		// A failing hook rolls back the whole change.
+		_, _, err = f.s.Update(ctx, f.agent, tk.ID, UpdateInput{Subject: sp("veto")})
+		if !errs.Is(err, errs.KindInvalid) {
+			t.Fatalf("veto: %v", err)
+		}
+		got, _ := f.s.Get(ctx, tk.ID)
+		if got.Subject != "Down" {
+			t.Fatalf("vetoed update was kept: %q", got.Subject)
+		}
+		if _, _, err := f.s.Create(ctx, f.cust, CreateInput{Subject: "veto", Comment: CommentInput{Body: "x"}}); err == nil {
+			t.Fatal("vetoed create succeeded")
+		}
+		n, _ := f.s.Count(ctx, Filter{})
+		if n != 1 {
+			t.Fatalf("vetoed create left a ticket: %d", n)
 		}
 	})
 }
