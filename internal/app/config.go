@@ -33,6 +33,8 @@ type Config struct {
 	SecureCookie bool
 	MaxBodyBytes int64
 	SessionTTL   time.Duration
+	// MaxAttachmentBytes bounds one uploaded attachment.
+	MaxAttachmentBytes int64
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -110,6 +112,14 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a byte count of at least 1024", v)
 			}
 			c.MaxBodyBytes = n
+			return nil
+		}},
+		{"max-attachment", "20971520", "largest accepted attachment in bytes", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 {
+				return fmt.Errorf("%q is not a byte count of at least 1024", v)
+			}
+			c.MaxAttachmentBytes = n
 			return nil
 		}},
 		{"session-ttl", "336h", "how long an idle browser session lasts", func(c *Config, v string) error {

@@ -28,6 +28,7 @@ import (
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 //go:embed templates/*.html
@@ -92,6 +93,7 @@ type Deps struct {
 	DB      *db.DB
 	Auth    *auth.Service
 	People  *people.Store
+	Tickets *ticket.Store
 	Log     *slog.Logger
 	Version string
 	// BaseURL is the public URL used in API links (next_page, url); the
