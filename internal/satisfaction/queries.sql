@@ -1,0 +1,26 @@
+-- name: RatingColumns
+r.id, r.ticket_id, r.requester_id, r.assignee_id, r.group_id, r.score, r.comment, r.created_at, r.updated_at
+
+-- name: TicketForRating
+SELECT status, requester_id, assignee_id, group_id FROM tickets WHERE id = $1;
+
+-- name: GetByTicket
+SELECT {{RatingColumns}} FROM satisfaction_ratings r WHERE r.ticket_id = $1;
+
+-- name: GetRating
+SELECT {{RatingColumns}} FROM satisfaction_ratings r WHERE r.id = $1;
+
+-- name: UpsertRating
+INSERT INTO satisfaction_ratings (ticket_id, requester_id, assignee_id, group_id, score, comment, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+ON CONFLICT (ticket_id) DO UPDATE SET score = excluded.score, comment = excluded.comment,
+    assignee_id = excluded.assignee_id, group_id = excluded.group_id, updated_at = excluded.updated_at
+RETURNING id;
+
+-- name: ListRatings
+SELECT {{RatingColumns}} FROM satisfaction_ratings r
+WHERE ($1 = '' OR r.score = $1) AND ($2 = 0 OR r.id > $2)
+ORDER BY r.id LIMIT $3 OFFSET $4;
+
+-- name: CountRatings
+SELECT COUNT(*) FROM satisfaction_ratings r WHERE ($1 = '' OR r.score = $1);
