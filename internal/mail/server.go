@@ -20,6 +20,7 @@ import (
 type Mailbox struct {
 	Address string
 	GroupID int64
+	Group   string // group name, used when GroupID is 0 (resolved by Store)
 	Brand   string
 }
 

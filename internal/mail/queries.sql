@@ -1,0 +1,80 @@
+-- Inbound messages and the outbound outbox of the email channel.
+
+-- name: MessageColumns
+m.id, m.message_id, m.ticket_id, m.comment_id, m.mailbox, m.envelope_from, m.from_email, m.from_name,
+m.subject, m.in_reply_to, m.refs, m.verdict, m.reason, m.thread, m.size, m.sha256, m.received_at
+
+-- name: InsertMessage
+INSERT INTO mail_messages (message_id, ticket_id, comment_id, mailbox, envelope_from, from_email, from_name,
+                           subject, in_reply_to, refs, verdict, reason, thread, size, sha256, raw, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+RETURNING id;
+
+-- name: MessageExists
+SELECT id FROM mail_messages WHERE message_id = $1;
+
+-- name: TicketOfMessage
+SELECT ticket_id FROM mail_messages WHERE message_id = $1 AND ticket_id IS NOT NULL;
+
+-- name: TicketOfOutbound
+SELECT ticket_id FROM mail_outbox WHERE message_id = $1 AND ticket_id IS NOT NULL;
+
+-- name: GetMessage
+SELECT {{MessageColumns}} FROM mail_messages m WHERE m.id = $1;
+
+-- name: RawMessage
+SELECT raw FROM mail_messages WHERE id = $1;
+
+-- name: TicketMessages
+SELECT {{MessageColumns}} FROM mail_messages m WHERE m.ticket_id = $1 ORDER BY m.id;
+
+-- name: LastInbound
+SELECT message_id, refs, received_at, COALESCE(comment_id, 0) FROM mail_messages
+WHERE ticket_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1;
+
+-- name: LastOutbound
+SELECT message_id, message, created_at, COALESCE(comment_id, 0) FROM mail_outbox
+WHERE ticket_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1;
+
+-- name: GroupByName
+SELECT id FROM groups WHERE lower(name) = lower($1) AND deleted = FALSE ORDER BY id LIMIT 1;
+
+-- name: UserContact
+SELECT name, COALESCE(email, ''), role, active FROM users WHERE id = $1;
+
+-- name: OutboxColumns
+o.id, o.ticket_id, o.comment_id, o.message_id, o.message, o.status, o.attempts, o.last_error,
+o.next_attempt_at, o.sent_at, o.created_at, o.updated_at
+
+-- name: InsertOutbox
+INSERT INTO mail_outbox (ticket_id, comment_id, message_id, message, next_attempt_at, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $5, $5)
+RETURNING id;
+
+-- name: DueOutbox
+SELECT o.id, o.attempts, o.message FROM mail_outbox o
+WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+ORDER BY o.next_attempt_at, o.id LIMIT $2;
+
+-- name: DueOutbox postgres
+SELECT o.id, o.attempts, o.message FROM mail_outbox o
+WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+ORDER BY o.next_attempt_at, o.id LIMIT $2
+FOR UPDATE SKIP LOCKED;
+
+-- name: LeaseOutbox
+UPDATE mail_outbox SET next_attempt_at = $2, updated_at = $3 WHERE id = $1;
+
+-- name: OutboxSent
+UPDATE mail_outbox SET status = 'sent', sent_at = $2, updated_at = $2, last_error = ''
+WHERE id = $1;
+
+-- name: OutboxFailed
+UPDATE mail_outbox SET status = $2, attempts = attempts + 1, last_error = $3, next_attempt_at = $4, updated_at = $5
+WHERE id = $1;
+
+-- name: TicketOutbox
+SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.ticket_id = $1 ORDER BY o.id;
+
+-- name: GetOutbox
+SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.id = $1;

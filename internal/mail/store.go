@@ -1,0 +1,922 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+//go:embed queries.sql
+var sqlFiles embed.FS
+
+// StoreConfig configures the email channel's store.
+type StoreConfig struct {
+	// Mailboxes are our receiving addresses. A mailbox's group is GroupID,
+	// or the group named Group (looked up at delivery time).
+	Mailboxes []Mailbox
+	// From is the outbound sender when the ticket did not come in through
+	// one of Mailboxes. Outbound mail is queued only when Outbound is set.
+	From     Address
+	Outbound bool
+	// MaxCCs bounds how many CC users one inbound message may add (default 20).
+	MaxCCs int
+	// LeaseFor is how long a claimed outbox item stays invisible to other
+	// dispatchers (default 5 minutes).
+	LeaseFor time.Duration
+	Logger   *slog.Logger
+}
+
+// Store is the email channel's persistence and integration: it stores every
+// inbound message with its raw bytes, turns accepted ones into tickets or
+// comments through ticket.Store (creating unknown senders through
+// people.Store), and keeps the durable outbox of outbound mail, filled by a
+// ticket change hook in the same transaction as the public agent comment it
+// sends. It implements Deliverer (for Server) and OutboxStore (for
+// Dispatcher).
+type Store struct {
+	d       *db.DB
+	q       *db.Queries
+	tickets *ticket.Store
+	people  *people.Store
+	parser  *Parser
+	rate    *RateLimiter
+	cfg     StoreConfig
+	log     *slog.Logger
+	boxes   map[string]Mailbox // by BaseAddress
+	wake    chan struct{}
+}
+
+// NewStore returns the store and registers its change hook on tickets (call
+// it while wiring, before the ticket store is used).
+func NewStore(d *db.DB, tickets *ticket.Store, ppl *people.Store, cfg StoreConfig) (*Store, error) {
+	if cfg.MaxCCs <= 0 {
+		cfg.MaxCCs = 20
+	}
+	if cfg.LeaseFor <= 0 {
+		cfg.LeaseFor = 5 * time.Minute
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	boxes := map[string]Mailbox{}
+	for _, mb := range cfg.Mailboxes {
+		key := BaseAddress(mb.Address)
+		if !strings.Contains(key, "@") {
+			return nil, errs.Invalid("mailboxes", fmt.Sprintf("%q is not an email address", mb.Address))
+		}
+		mb.Address = key
+		boxes[key] = mb
+	}
+	cfg.From.Email = normalizeEmail(cfg.From.Email)
+	if cfg.Outbound && cfg.From.Email == "" {
+		return nil, errs.Invalid("from", "is required for outbound mail")
+	}
+	s := &Store{
+		d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), tickets: tickets, people: ppl,
+		parser: NewParser(), rate: NewRateLimiter(d.Clock, 0, 0), cfg: cfg, log: log, boxes: boxes,
+		wake: make(chan struct{}, 1),
+	}
+	tickets.OnChange(s.hook)
+	return s, nil
+}
+
+// ServerMailboxes returns the mailboxes keyed by address, for ServerConfig.
+func (s *Store) ServerMailboxes() map[string]Mailbox {
+	out := make(map[string]Mailbox, len(s.boxes))
+	for k, mb := range s.boxes {
+		out[k] = mb
+	}
+	return out
+}
+
+func (s *Store) ownAddresses() []string {
+	out := make([]string, 0, len(s.boxes)+1)
+	for k := range s.boxes {
+		out = append(out, k)
+	}
+	if s.cfg.From.Email != "" {
+		out = append(out, s.cfg.From.Email)
+	}
+	return out
+}
+
+func (s *Store) isOwn(addr string) bool {
+	b := BaseAddress(addr)
+	if _, ok := s.boxes[b]; ok {
+		return true
+	}
+	return b != "" && b == BaseAddress(s.cfg.From.Email)
+}
+
+// --- inbound -----------------------------------------------------------------
+
+// Email is a stored inbound message (without its raw bytes).
+type Email struct {
+	ID           int64     `json:"id"`
+	MessageID    string    `json:"message_id"`
+	TicketID     *int64    `json:"ticket_id"`
+	CommentID    *int64    `json:"comment_id"`
+	Mailbox      string    `json:"mailbox"`
+	EnvelopeFrom string    `json:"envelope_from"`
+	FromEmail    string    `json:"from_email"`
+	FromName     string    `json:"from_name"`
+	Subject      string    `json:"subject"`
+	InReplyTo    string    `json:"in_reply_to"`
+	References   []string  `json:"references"`
+	Verdict      string    `json:"verdict"` // accept, accept-no-auto-reply or drop
+	Reason       string    `json:"reason"`
+	Thread       string    `json:"thread"` // how it was threaded: new, follow-up, own-message-id, ...
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"`
+	ReceivedAt   time.Time `json:"received_at"`
+}
+
+// inbound is a message on its way into the database. The hook stores it in
+// the transaction that writes its ticket change.
+type inbound struct {
+	in      *Inbound
+	env     Envelope
+	mailbox string
+	raw     []byte
+	dec     Decision
+	thread  string
+
+	ticketID, commentID int64 // set by the hook
+}
+
+type pendingKey struct{}
+
+// errDuplicate marks a Message-ID that is already stored.
+var errDuplicate = errors.New("mail: message already stored")
+
+// Deliver stores one received message; see Deliverer. It returns nil only
+// after the message (and the ticket change it causes) has committed, so a
+// failure anywhere makes the SMTP sender retry, and a retry of a stored
+// message is acknowledged without storing it again.
+func (s *Store) Deliver(ctx context.Context, env Envelope, raw []byte) error {
+	in, err := s.parser.Parse(raw)
+	if err != nil {
+		if errs.Is(err, errs.KindInvalid) {
+			return Reject(err.Error())
+		}
+		return err
+	}
+	if dup, err := s.messageStored(ctx, in.MessageID); err != nil {
+		return err
+	} else if dup {
+		s.log.Info("duplicate inbound mail acknowledged", "message_id", in.MessageID)
+		return nil
+	}
+	p := &inbound{in: in, env: env, raw: raw, mailbox: s.mailboxFor(env, in)}
+	p.dec = Decide(in, s.rate, s.ownAddresses()...)
+	err = s.deliver(ctx, p)
+	if errors.Is(err, errDuplicate) {
+		s.log.Info("duplicate inbound mail acknowledged", "message_id", in.MessageID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("inbound mail stored", "message_id", in.MessageID, "verdict", p.dec.Verdict.String(),
+		"reason", p.dec.Reason, "ticket", p.ticketID, "thread", p.thread)
+	return nil
+}
+
+func (s *Store) deliver(ctx context.Context, p *inbound) error {
+	in := p.in
+	if p.dec.Verdict == Drop {
+		return s.storeOnly(ctx, p)
+	}
+	if in.From.Email == "" {
+		p.dec = Decision{Drop, "no sender address"}
+		return s.storeOnly(ctx, p)
+	}
+	requester, err := s.endUser(ctx, in.From)
+	if errs.Is(err, errs.KindInvalid) {
+		p.dec = Decision{Drop, "invalid sender address " + in.From.Email}
+		return s.storeOnly(ctx, p)
+	}
+	if err != nil {
+		return err
+	}
+	if requester.Suspended || !requester.Active {
+		p.dec = Decision{Drop, "sender " + requester.Email + " is suspended or inactive"}
+		return s.storeOnly(ctx, p)
+	}
+	ccs, err := s.ccUsers(ctx, in, requester)
+	if err != nil {
+		return err
+	}
+	th, err := Resolve(in, s.lookup(ctx))
+	if err != nil {
+		return err
+	}
+	var target *ticket.Ticket
+	if th.TicketID > 0 {
+		target, p.thread, err = s.threadTarget(ctx, th, requester)
+		if err != nil {
+			return err
+		}
+	}
+	uploads := s.saveAttachments(ctx, requester, in)
+	body := commentBody(in)
+	via := s.via(p, requester)
+	actor := ticket.Actor{UserID: requester.ID, Role: requester.Role}
+	public := true
+	ctx = context.WithValue(ctx, pendingKey{}, p)
+
+	if target != nil && target.Status != ticket.StatusClosed {
+		up := ticket.UpdateInput{
+			Comment: &ticket.CommentInput{Body: body, Public: &public, Uploads: uploads, AuthorID: &requester.ID, Via: &via},
+			Via:     &via,
+		}
+		for _, id := range ccs {
+			if id != target.RequesterID && !target.IsCollaborator(id) {
+				up.AdditionalCollaborators = append(up.AdditionalCollaborators, id)
+			}
+		}
+		if !requester.IsStaff() && (target.Status == ticket.StatusPending || target.Status == ticket.StatusSolved) {
+			open := ticket.StatusOpen
+			up.Status = &open
+		}
+		_, _, err = s.tickets.Update(ctx, actor, target.ID, up)
+		return err
+	}
+
+	cr := ticket.CreateInput{
+		Subject:         in.Subject,
+		Comment:         ticket.CommentInput{Body: body, Public: &public, Uploads: uploads, AuthorID: &requester.ID, Via: &via},
+		RequesterID:     requester.ID,
+		SubmitterID:     requester.ID,
+		Recipient:       p.mailbox,
+		Via:             &via,
+		CollaboratorIDs: ccs,
+	}
+	if gid, err := s.mailboxGroup(ctx, p.mailbox); err != nil {
+		return err
+	} else if gid > 0 {
+		cr.GroupID = &gid
+	}
+	if target != nil { // a reply to a closed ticket: follow-up
+		p.thread = "follow-up"
+		via.Source["rel"] = "follow_up"
+		via.Source["followup_source_id"] = target.ID
+		if target.GroupID != nil {
+			cr.GroupID = target.GroupID
+		}
+		for _, id := range target.CollaboratorIDs {
+			if id != requester.ID {
+				cr.CollaboratorIDs = append(cr.CollaboratorIDs, id)
+			}
+		}
+	} else if p.thread == "" {
+		p.thread = "new"
+	}
+	_, _, err = s.tickets.Create(ctx, actor, cr)
+	return err
+}
+
+// threadTarget checks the ticket Resolve found: it follows merges, and the
+// sender must be allowed to write to it (requester, CC or staff), else the
+// message opens a new ticket.
+func (s *Store) threadTarget(ctx context.Context, th Thread, sender *people.User) (*ticket.Ticket, string, error) {
+	id := th.TicketID
+	for range 5 {
+		t, err := s.tickets.Get(ctx, id)
+		if errs.Is(err, errs.KindNotFound) {
+			return nil, "new (referenced ticket " + fmt.Sprint(th.TicketID) + " not found)", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		if t.MergedIntoID != nil && *t.MergedIntoID != id {
+			id = *t.MergedIntoID
+			continue
+		}
+		if !sender.IsStaff() && t.RequesterID != sender.ID && !t.IsCollaborator(sender.ID) {
+			return nil, "new (sender may not write to ticket " + fmt.Sprint(t.ID) + ")", nil
+		}
+		return t, string(th.Method), nil
+	}
+	return nil, "new (merge chain too long)", nil
+}
+
+// commentBody is the text shown on the ticket: the visible part (quoted
+// history and signature trimmed; the raw message keeps everything).
+func commentBody(in *Inbound) string {
+	for _, b := range []string{in.VisibleText, in.Text} {
+		if strings.TrimSpace(b) != "" {
+			return b
+		}
+	}
+	if len(in.Attachments) > 0 {
+		return "(attachment only)"
+	}
+	if in.Subject != "" {
+		return in.Subject
+	}
+	return "(empty message)"
+}
+
+func (s *Store) via(p *inbound, sender *people.User) ticket.Via {
+	to := map[string]any{"address": p.mailbox, "name": ""}
+	for _, a := range append(append([]Address(nil), p.in.To...), p.in.Cc...) {
+		if BaseAddress(a.Email) == p.mailbox {
+			to["name"] = a.Name
+			break
+		}
+	}
+	src := map[string]any{
+		"from":       map[string]any{"address": sender.Email, "name": p.in.From.Name},
+		"to":         to,
+		"rel":        nil,
+		"message_id": p.in.MessageID,
+	}
+	if p.dec.Verdict == AcceptNoAutoReply {
+		// Triggers and notifications must not answer this message.
+		src["auto_reply_suppressed"] = true
+		src["auto_reply_reason"] = p.dec.Reason
+	}
+	return ticket.Via{Channel: ticket.ChannelEmail, Source: src}
+}
+
+// mailboxFor picks the mailbox a message was sent to: the envelope's, else
+// the first of ours among To/Cc (IMAP has no envelope).
+func (s *Store) mailboxFor(env Envelope, in *Inbound) string {
+	if mb := BaseAddress(env.Mailbox.Address); mb != "" {
+		return mb
+	}
+	for _, r := range env.To {
+		if _, ok := s.boxes[BaseAddress(r)]; ok {
+			return BaseAddress(r)
+		}
+	}
+	for _, a := range append(append([]Address(nil), in.To...), in.Cc...) {
+		if _, ok := s.boxes[BaseAddress(a.Email)]; ok {
+			return BaseAddress(a.Email)
+		}
+	}
+	return ""
+}
+
+// mailboxGroup returns the group of a mailbox (0 for none). A configured
+// group name that does not exist is logged and ignored.
+func (s *Store) mailboxGroup(ctx context.Context, addr string) (int64, error) {
+	mb, ok := s.boxes[addr]
+	if !ok {
+		return 0, nil
+	}
+	if mb.GroupID > 0 || mb.Group == "" {
+		return mb.GroupID, nil
+	}
+	var id int64
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("GroupByName"), mb.Group).Scan(&id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		s.log.Warn("mailbox group does not exist; ticket left unassigned", "mailbox", addr, "group", mb.Group)
+		return 0, nil
+	}
+	return id, err
+}
+
+// endUser finds the user with the address or creates an end-user for it,
+// in the organization owning the address's domain.
+func (s *Store) endUser(ctx context.Context, a Address) (*people.User, error) {
+	email := normalizeEmail(a.Email)
+	u, err := s.people.UserByEmail(ctx, email)
+	if err == nil || !errs.Is(err, errs.KindNotFound) {
+		return u, err
+	}
+	name := strings.TrimSpace(a.Name)
+	if name == "" {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[:200])
+	}
+	in := people.UserInput{Name: &name, Email: &email}
+	if org, err := s.people.OrganizationForEmail(ctx, email); err == nil {
+		in.OrganizationID = &org.ID
+	} else if !errs.Is(err, errs.KindNotFound) {
+		return nil, err
+	}
+	u, err = s.people.CreateUser(ctx, audit.System(), in)
+	if err != nil {
+		// Another delivery may have created the same sender meanwhile.
+		if again, err2 := s.people.UserByEmail(ctx, email); err2 == nil {
+			return again, nil
+		}
+		return nil, err
+	}
+	s.log.Info("end-user created from inbound mail", "user", u.ID, "email", email, "organization", u.OrganizationID)
+	return u, nil
+}
+
+// ccUsers returns the users for the other people the message was sent to
+// (To and Cc minus our mailboxes and the sender), creating end-users.
+func (s *Store) ccUsers(ctx context.Context, in *Inbound, sender *people.User) ([]int64, error) {
+	var ids []int64
+	seen := map[string]bool{}
+	for _, a := range append(append([]Address(nil), in.To...), in.Cc...) {
+		e := normalizeEmail(a.Email)
+		if e == "" || seen[e] || s.isOwn(e) || strings.EqualFold(e, sender.Email) || isNoReply(e) {
+			continue
+		}
+		seen[e] = true
+		if len(ids) >= s.cfg.MaxCCs {
+			break
+		}
+		u, err := s.endUser(ctx, Address{Name: a.Name, Email: e})
+		if errs.Is(err, errs.KindInvalid) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Active && !u.Suspended {
+			ids = append(ids, u.ID)
+		}
+	}
+	return ids, nil
+}
+
+// saveAttachments uploads the message's attachments; ones the ticket store
+// refuses (too large, unnamed) are skipped and logged — the raw message
+// still holds them.
+func (s *Store) saveAttachments(ctx context.Context, sender *people.User, in *Inbound) []string {
+	var tokens []string
+	actor := ticket.Actor{UserID: sender.ID, Role: sender.Role}
+	for i, a := range in.Attachments {
+		if i >= 50 {
+			break
+		}
+		att, err := s.tickets.SaveUpload(ctx, actor, a.Filename, a.ContentType, bytes.NewReader(a.Data))
+		if err != nil {
+			s.log.Warn("inbound attachment skipped", "message_id", in.MessageID, "file", a.Filename, "err", err)
+			continue
+		}
+		tokens = append(tokens, att.Token)
+	}
+	return tokens
+}
+
+// lookup finds the ticket of stored inbound or outbound Message-IDs.
+func (s *Store) lookup(ctx context.Context) LookupFunc {
+	return func(ids []string) (int64, bool, error) {
+		var found int64
+		err := s.d.Read(ctx, func(tx *db.Tx) error {
+			for _, id := range ids {
+				for _, q := range []string{"TicketOfMessage", "TicketOfOutbound"} {
+					err := tx.QueryRowContext(ctx, s.q.Get(q), id).Scan(&found)
+					if err == nil {
+						return nil
+					}
+					if !errors.Is(err, sql.ErrNoRows) {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		return found, found > 0, err
+	}
+}
+
+func (s *Store) messageStored(ctx context.Context, messageID string) (bool, error) {
+	var id int64
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("MessageExists"), messageID).Scan(&id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// storeOnly keeps a message that creates no ticket change (a loop, a bounce).
+func (s *Store) storeOnly(ctx context.Context, p *inbound) error {
+	if p.thread == "" {
+		p.thread = "none"
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error { return s.insertMessage(ctx, tx, p) })
+}
+
+func (s *Store) insertMessage(ctx context.Context, tx *db.Tx, p *inbound) error {
+	sum := sha256.Sum256(p.raw)
+	var ticketID, commentID any
+	if p.ticketID > 0 {
+		ticketID, commentID = p.ticketID, p.commentID
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, s.q.Get("InsertMessage"), p.in.MessageID, ticketID, commentID, p.mailbox,
+		p.env.From, p.in.From.Email, p.in.From.Name, p.in.Subject, p.in.InReplyTo,
+		strings.Join(p.in.References, " "), p.dec.Verdict.String(), p.dec.Reason, p.thread, int64(len(p.raw)),
+		hex.EncodeToString(sum[:]), p.raw, db.TS(tx.Now)).Scan(&id)
+	if db.IsUnique(err) {
+		return errDuplicate
+	}
+	return err
+}
+
+// hook runs inside every ticket change's transaction: it stores the inbound
+// message that caused the change (so message and ticket commit together)
+// and queues outbound mail for public agent comments.
+func (s *Store) hook(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
+	if p, ok := ctx.Value(pendingKey{}).(*inbound); ok && c.Depth == 0 && c.Comment != nil {
+		p.ticketID, p.commentID = c.Ticket.ID, c.Comment.ID
+		if err := s.insertMessage(ctx, tx, p); err != nil {
+			return err
+		}
+	}
+	return s.queueReply(ctx, tx, c)
+}
+
+func scanEmail(r interface{ Scan(...any) error }) (*Email, error) {
+	var e Email
+	var tid, cid sql.NullInt64
+	var refs string
+	if err := r.Scan(&e.ID, &e.MessageID, &tid, &cid, &e.Mailbox, &e.EnvelopeFrom, &e.FromEmail, &e.FromName,
+		&e.Subject, &e.InReplyTo, &refs, &e.Verdict, &e.Reason, &e.Thread, &e.Size, &e.SHA256,
+		db.Time(&e.ReceivedAt)); err != nil {
+		return nil, err
+	}
+	if tid.Valid {
+		e.TicketID = &tid.Int64
+	}
+	if cid.Valid {
+		e.CommentID = &cid.Int64
+	}
+	e.References = strings.Fields(refs)
+	if e.References == nil {
+		e.References = []string{}
+	}
+	return &e, nil
+}
+
+// TicketEmails lists the inbound messages stored on a ticket, oldest first.
+func (s *Store) TicketEmails(ctx context.Context, ticketID int64) ([]Email, error) {
+	var out []Email
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("TicketMessages"), ticketID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEmail(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *e)
+		}
+		return rows.Err()
+	})
+	if out == nil {
+		out = []Email{}
+	}
+	return out, err
+}
+
+// GetEmail returns one stored inbound message.
+func (s *Store) GetEmail(ctx context.Context, id int64) (e *Email, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		e, err = scanEmail(tx.QueryRowContext(ctx, s.q.Get("GetMessage"), id))
+		return db.MapError(err, "email")
+	})
+	return e, err
+}
+
+// RawEmail returns a stored message's raw bytes (the .eml as received).
+func (s *Store) RawEmail(ctx context.Context, id int64) (raw []byte, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		return db.MapError(tx.QueryRowContext(ctx, s.q.Get("RawMessage"), id).Scan(&raw), "email")
+	})
+	return raw, err
+}
+
+// --- outbound ----------------------------------------------------------------
+
+type contact struct {
+	id     int64
+	name   string
+	email  string
+	role   string
+	active bool
+}
+
+func (s *Store) contact(ctx context.Context, tx *db.Tx, id int64) (contact, error) {
+	c := contact{id: id}
+	err := tx.QueryRowContext(ctx, s.q.Get("UserContact"), id).Scan(&c.name, &c.email, &c.role, &c.active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return contact{}, nil
+	}
+	return c, err
+}
+
+// queueReply puts a public comment by a member of staff into the outbox,
+// addressed to the requester with the ticket's CCs, threaded after the
+// ticket's latest inbound or outbound message.
+func (s *Store) queueReply(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
+	if !s.cfg.Outbound || c.Comment == nil || !c.Comment.Public {
+		return nil
+	}
+	author, err := s.contact(ctx, tx, c.Comment.AuthorID)
+	if err != nil {
+		return err
+	}
+	if !people.IsStaff(author.role) {
+		return nil
+	}
+	t := c.Ticket
+	var rcpts []Address
+	seen := map[string]bool{}
+	for _, id := range append([]int64{t.RequesterID}, t.CollaboratorIDs...) {
+		if id == author.id {
+			continue
+		}
+		u, err := s.contact(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		e := normalizeEmail(u.email)
+		if e == "" || !u.active || seen[e] || s.isOwn(e) {
+			continue
+		}
+		seen[e] = true
+		rcpts = append(rcpts, Address{Name: u.name, Email: e})
+	}
+	if len(rcpts) == 0 {
+		return nil
+	}
+	from := s.cfg.From
+	if _, ok := s.boxes[BaseAddress(t.Recipient)]; ok {
+		from.Email = BaseAddress(t.Recipient)
+	}
+	_, domain, _ := strings.Cut(from.Email, "@")
+	parentID, parentRefs, err := s.parent(ctx, tx, t.ID)
+	if err != nil {
+		return err
+	}
+	subject := t.Subject
+	if parentID != "" && !hasReplyPrefix(subject) {
+		subject = "Re: " + subject
+	}
+	m := &Outbound{
+		From:       from,
+		ReplyTo:    Address{Name: from.Name, Email: PlusAddress(from.Email, t.ID)},
+		To:         rcpts[:1],
+		Cc:         rcpts[1:],
+		Subject:    subject,
+		TicketID:   t.ID,
+		Text:       c.Comment.PlainBody,
+		HTML:       c.Comment.HTMLBody,
+		MessageID:  OutboundMessageID(t.ID, c.Comment.ID, domain),
+		InReplyTo:  parentID,
+		References: parentRefs,
+	}
+	return s.EnqueueTx(ctx, tx, t.ID, c.Comment.ID, m)
+}
+
+func hasReplyPrefix(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(l, "re:") || strings.HasPrefix(l, "aw:")
+}
+
+// parent returns the Message-ID and References of the ticket's latest
+// message in either direction ("" when the ticket has no mail yet).
+func (s *Store) parent(ctx context.Context, tx *db.Tx, ticketID int64) (string, []string, error) {
+	var inID, inRefs string
+	var inAt time.Time
+	var inComment int64
+	err := tx.QueryRowContext(ctx, s.q.Get("LastInbound"), ticketID).Scan(&inID, &inRefs, db.Time(&inAt), &inComment)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", nil, err
+	}
+	var outID, outMsg string
+	var outAt time.Time
+	var outComment int64
+	err = tx.QueryRowContext(ctx, s.q.Get("LastOutbound"), ticketID).Scan(&outID, &outMsg, db.Time(&outAt), &outComment)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", nil, err
+	}
+	// The later of the two; within one instant, the later comment.
+	outLater := outAt.After(inAt) || (outAt.Equal(inAt) && outComment > inComment)
+	if outID != "" && (inID == "" || outLater) {
+		var m Outbound
+		if err := json.Unmarshal([]byte(outMsg), &m); err != nil {
+			return "", nil, err
+		}
+		return outID, ReplyReferences(m.References, m.InReplyTo), nil
+	}
+	return inID, strings.Fields(inRefs), nil
+}
+
+// EnqueueTx puts m into the durable outbox inside tx, due now, so that it is
+// sent exactly when tx commits. Notifications (triggers) use it too; they
+// should set Headers "Auto-Submitted: auto-generated". m.MessageID must be
+// set and unique (see OutboundMessageID).
+func (s *Store) EnqueueTx(ctx context.Context, tx *db.Tx, ticketID, commentID int64, m *Outbound) error {
+	var v errs.Validation
+	v.Check(strings.TrimSpace(m.MessageID) != "", "message_id", "is required")
+	v.Check(m.From.Email != "", "from", "is required")
+	v.Check(len(m.To)+len(m.Cc) > 0, "to", "needs at least one recipient")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	var tid, cid any
+	if ticketID > 0 {
+		tid = ticketID
+	}
+	if commentID > 0 {
+		cid = commentID
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, s.q.Get("InsertOutbox"), tid, cid, strings.Trim(m.MessageID, "<> "), string(body),
+		db.TS(tx.Now)).Scan(&id); err != nil {
+		return db.MapError(err, "outbox message")
+	}
+	tx.AfterCommit(s.poke)
+	return nil
+}
+
+func (s *Store) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Claim implements OutboxStore: due pending items, leased for LeaseFor.
+func (s *Store) Claim(ctx context.Context, now time.Time, limit int) ([]OutboxItem, error) {
+	var items []OutboxItem
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		items = items[:0]
+		rows, err := tx.QueryContext(ctx, s.q.Get("DueOutbox"), db.TS(now), limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var it OutboxItem
+			var msg string
+			if err := rows.Scan(&it.ID, &it.Attempts, &msg); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := json.Unmarshal([]byte(msg), &it.Message); err != nil {
+				rows.Close()
+				return fmt.Errorf("outbox item %d: %w", it.ID, err)
+			}
+			items = append(items, it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, it := range items {
+			if _, err := tx.ExecContext(ctx, s.q.Get("LeaseOutbox"), it.ID, db.TS(now.Add(s.cfg.LeaseFor)), db.TS(tx.Now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return items, err
+}
+
+// MarkSent implements OutboxStore.
+func (s *Store) MarkSent(ctx context.Context, id int64, now time.Time) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("OutboxSent"), id, db.TS(now))
+		return err
+	})
+}
+
+// MarkFailed implements OutboxStore.
+func (s *Store) MarkFailed(ctx context.Context, id int64, now time.Time, errText string, next time.Time, permanent bool) error {
+	status := "pending"
+	if permanent {
+		status = "failed"
+	}
+	if next.IsZero() {
+		next = now
+	}
+	if len(errText) > 2000 {
+		errText = errText[:2000]
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("OutboxFailed"), id, status, errText, db.TS(next), db.TS(now))
+		return err
+	})
+}
+
+// OutboxEntry is an outbox item with its delivery state.
+type OutboxEntry struct {
+	ID            int64      `json:"id"`
+	TicketID      *int64     `json:"ticket_id"`
+	CommentID     *int64     `json:"comment_id"`
+	MessageID     string     `json:"message_id"`
+	Message       Outbound   `json:"-"`
+	Status        string     `json:"status"` // pending, sent, failed
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	SentAt        *time.Time `json:"sent_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+func scanOutbox(r interface{ Scan(...any) error }) (*OutboxEntry, error) {
+	var e OutboxEntry
+	var tid, cid sql.NullInt64
+	var msg string
+	if err := r.Scan(&e.ID, &tid, &cid, &e.MessageID, &msg, &e.Status, &e.Attempts, &e.LastError,
+		db.Time(&e.NextAttemptAt), db.TimePtr(&e.SentAt), db.Time(&e.CreatedAt), db.Time(&e.UpdatedAt)); err != nil {
+		return nil, err
+	}
+	if tid.Valid {
+		e.TicketID = &tid.Int64
+	}
+	if cid.Valid {
+		e.CommentID = &cid.Int64
+	}
+	if err := json.Unmarshal([]byte(msg), &e.Message); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// TicketOutbox lists the outbound mail queued for a ticket, oldest first.
+func (s *Store) TicketOutbox(ctx context.Context, ticketID int64) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("TicketOutbox"), ticketID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanOutbox(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *e)
+		}
+		return rows.Err()
+	})
+	if out == nil {
+		out = []OutboxEntry{}
+	}
+	return out, err
+}
+
+// RunOutbox runs d until ctx ends: right after a queued message commits,
+// and at least every interval (for retries that fall due).
+func (s *Store) RunOutbox(ctx context.Context, d *Dispatcher, interval time.Duration) {
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	batch := d.BatchSize
+	if batch <= 0 {
+		batch = 50
+	}
+	for {
+		st, err := d.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("outbox run", "err", err)
+		}
+		if st.Claimed > 0 {
+			s.log.Info("outbox run", "claimed", st.Claimed, "sent", st.Sent, "retry", st.Retry, "failed", st.Failed)
+		}
+		if st.Claimed >= batch && err == nil {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-t.C:
+		}
+	}
+}
