@@ -20,6 +20,7 @@ import (
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
 )
@@ -65,6 +66,7 @@ type App struct {
 	Audit   *audit.Log
 	People  *people.Store
 	Tickets *ticket.Store
+	Search  *search.Service
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -110,10 +112,12 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Audit = audit.New(d)
 	a.People = people.NewStore(d, a.Audit)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
+	a.Search = search.New(d)
+	a.Tickets.OnChange(a.Search.Hook)
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
 	a.Web, err = web.New(web.Deps{
-		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Log: log, Version: Version(), BaseURL: c.BaseURL,
+		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -26,8 +27,11 @@ const (
 
 // RenderDDL substitutes the dialect tokens in a migration script, so that one
 // migration chain serves both engines. A token is only added when the DDL
-// truly differs between the engines.
+// truly differs between the engines. Where whole statements differ (full-text
+// indexes), lines between "-- +sqlite" or "-- +postgres" and "-- +end" are
+// kept on that engine only.
 func (d Dialect) RenderDDL(src string) string {
+	src = engineSections(d, src)
 	var r *strings.Replacer
 	switch d {
 	case Postgres:
@@ -42,6 +46,71 @@ func (d Dialect) RenderDDL(src string) string {
 		)
 	}
 	return r.Replace(src)
+}
+
+// engineSections drops the "-- +<engine>" ... "-- +end" blocks of the other
+// engine and keeps the lines of d's own.
+func engineSections(d Dialect, src string) string {
+	if !strings.Contains(src, "-- +sqlite") && !strings.Contains(src, "-- +postgres") {
+		return src
+	}
+	var b strings.Builder
+	keep := true
+	for line := range strings.SplitAfterSeq(src, "\n") {
+		switch strings.TrimSpace(line) {
+		case "-- +sqlite":
+			keep = d == SQLite
+			continue
+		case "-- +postgres":
+			keep = d == Postgres
+			continue
+		case "-- +end":
+			keep = true
+			continue
+		}
+		if keep {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+// FullText renders full-text entries that must all match in the engine's
+// query language: an FTS5 MATCH string on SQLite, a to_tsquery('simple')
+// string on PostgreSQL. An entry of several words is a phrase; a trailing *
+// makes its last word a prefix. Words are split at anything but letters and
+// digits, so no user text reaches the engine's query syntax. ok is false
+// when no entry has a word.
+func (d Dialect) FullText(entries []string) (q string, ok bool) {
+	var parts []string
+	for _, entry := range entries {
+		prefix := strings.HasSuffix(strings.TrimSpace(entry), "*")
+		words := strings.FieldsFunc(strings.ToLower(entry), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+		if len(words) == 0 {
+			continue
+		}
+		if d == Postgres {
+			if prefix {
+				words[len(words)-1] += ":*"
+			}
+			parts = append(parts, "("+strings.Join(words, " <-> ")+")")
+			continue
+		}
+		p := `"` + strings.Join(words, " ") + `"`
+		if prefix {
+			p += "*"
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	if d == Postgres {
+		return strings.Join(parts, " & "), true
+	}
+	return strings.Join(parts, " AND "), true
 }
 
 // Target is a parsed --database value.

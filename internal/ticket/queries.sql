@@ -110,16 +110,19 @@ SELECT {{CommentColumns}} FROM ticket_comments c WHERE c.id = $1;
 
 -- name: ListComments
 SELECT {{CommentColumns}} FROM ticket_comments c
-WHERE c.ticket_id = $1 AND ($2 = 0 OR c.id > $2)
+WHERE c.ticket_id = $1 AND ($2 = 0 OR c.id > $2) AND (NOT $5 OR c.public)
 ORDER BY c.id LIMIT $3 OFFSET $4;
 
 -- name: ListCommentsDesc
 SELECT {{CommentColumns}} FROM ticket_comments c
-WHERE c.ticket_id = $1 AND ($2 = 0 OR c.id < $2)
+WHERE c.ticket_id = $1 AND ($2 = 0 OR c.id < $2) AND (NOT $5 OR c.public)
 ORDER BY c.id DESC LIMIT $3 OFFSET $4;
 
 -- name: CountComments
-SELECT count(*) FROM ticket_comments WHERE ticket_id = $1;
+SELECT count(*) FROM ticket_comments c WHERE c.ticket_id = $1 AND (NOT $2 OR c.public);
+
+-- name: CommentIsPublic
+SELECT c.public FROM ticket_comments c WHERE c.id = $1;
 
 -- name: AuditColumns
 a.id, a.ticket_id, a.author_id, a.via_channel, a.via_source, a.events, a.created_at

@@ -113,6 +113,8 @@ type Page struct {
 	Offset  int
 	Limit   int // default 100, at most 1000
 	Desc    bool
+	// PublicOnly leaves internal notes out (comments only), for customers.
+	PublicOnly bool
 }
 
 func limitOf(n int) int {
@@ -1129,7 +1131,7 @@ func (s *Store) comments(ctx context.Context, tx *db.Tx, ticketID int64, p Page)
 	if p.Desc {
 		q = "ListCommentsDesc"
 	}
-	rows, err := tx.QueryContext(ctx, s.q.Get(q), ticketID, p.AfterID, limitOf(p.Limit), max(p.Offset, 0))
+	rows, err := tx.QueryContext(ctx, s.q.Get(q), ticketID, p.AfterID, limitOf(p.Limit), max(p.Offset, 0), p.PublicOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -1172,16 +1174,24 @@ func (s *Store) Comments(ctx context.Context, ticketID int64, p Page) ([]Comment
 	return out, err
 }
 
-// CountComments counts a ticket's comments.
-func (s *Store) CountComments(ctx context.Context, ticketID int64) (int, error) {
+// CountComments counts a ticket's comments (public ones only with publicOnly).
+func (s *Store) CountComments(ctx context.Context, ticketID int64, publicOnly bool) (int, error) {
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		if err := s.exists(ctx, tx, ticketID); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, s.q.Get("CountComments"), ticketID).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get("CountComments"), ticketID, publicOnly).Scan(&n)
 	})
 	return n, err
+}
+
+// CommentIsPublic reports whether a comment is a public reply.
+func (s *Store) CommentIsPublic(ctx context.Context, commentID int64) (pub bool, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		return db.MapError(tx.QueryRowContext(ctx, s.q.Get("CommentIsPublic"), commentID).Scan(&pub), "comment")
+	})
+	return pub, err
 }
 
 // Audits lists a ticket's audits, oldest first unless p.Desc.

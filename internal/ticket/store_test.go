@@ -269,7 +269,7 @@ func TestUpdateAudit(t *testing.T) {
 			t.Fatal(len(auds))
 		}
 		jsonEq(t, auds[1], aud)
-		if n, _ := f.s.CountComments(ctx, tk.ID); n != 2 {
+		if n, _ := f.s.CountComments(ctx, tk.ID, false); n != 2 {
 			t.Fatal(n)
 		}
 		// A no-op update writes nothing.
@@ -324,7 +324,7 @@ func TestClosedIsFinalInStore(t *testing.T) {
 		wantField(t, err, "status")
 		after, _ := f.s.Get(ctx, tk.ID)
 		jsonEq(t, after, closed)
-		if n, _ := f.s.CountComments(ctx, tk.ID); n != 1 {
+		if n, _ := f.s.CountComments(ctx, tk.ID, false); n != 1 {
 			t.Fatal(n)
 		}
 		if n, _ := f.s.CountAudits(ctx, tk.ID); n != 2 {
@@ -352,7 +352,7 @@ func TestSafeUpdate(t *testing.T) {
 		}
 		after, _ := f.s.Get(ctx, tk.ID)
 		jsonEq(t, after, cur)
-		if n, _ := f.s.CountComments(ctx, tk.ID); n != 1 {
+		if n, _ := f.s.CountComments(ctx, tk.ID, false); n != 1 {
 			t.Fatal(n)
 		}
 	})

@@ -118,17 +118,23 @@ type pageReq struct {
 	perPage int
 }
 
-// encodeCursor/decodeCursor make opaque cursors from keyset positions.
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
+// encodeOpaque/decodeOpaque wrap a cursor's text so clients treat it as opaque.
+func encodeOpaque(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodeOpaque(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	return string(b), err
 }
 
+// encodeCursor/decodeCursor make opaque cursors from keyset positions.
+func encodeCursor(id int64) string { return encodeOpaque("id:" + strconv.FormatInt(id, 10)) }
+
 func decodeCursor(c string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
+	b, err := decodeOpaque(c)
 	if err != nil {
 		return 0, errs.BadRequest("page[after]: invalid cursor")
 	}
-	v, ok := strings.CutPrefix(string(b), "id:")
+	v, ok := strings.CutPrefix(b, "id:")
 	n, err := strconv.ParseInt(v, 10, 64)
 	if !ok || err != nil || n < 0 {
 		return 0, errs.BadRequest("page[after]: invalid cursor")
@@ -247,4 +253,16 @@ func listBody[T any](s *Server, r *http.Request, key string, p pageReq, items []
 		body["previous_page"] = s.pageURL(r, map[string]string{"page": strconv.Itoa(p.page - 1), "per_page": strconv.Itoa(p.perPage)})
 	}
 	return body, nil
+}
+
+// toMap turns a JSON-serialisable record into a map (to add fields such as
+// result_type).
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	err = json.Unmarshal(b, &m)
+	return m, err
 }

@@ -44,6 +44,8 @@ func (s *Server) registerRoutes() {
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
 	s.registerPeopleAPI()
+	s.registerTicketAPI()
+	s.registerSearchAPI()
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -28,6 +28,7 @@ import (
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -94,6 +95,7 @@ type Deps struct {
 	Auth    *auth.Service
 	People  *people.Store
 	Tickets *ticket.Store
+	Search  *search.Service
 	Log     *slog.Logger
 	Version string
 	// BaseURL is the public URL used in API links (next_page, url); the

@@ -1,0 +1,54 @@
+-- Full-text index maintenance and the engine-specific pieces of search.
+-- Search statements are assembled in search.go from the fragments below;
+-- every fragment that differs between the engines has a variant here.
+-- TextMatchAll/TextMatchPublic select the ticket ids matching a full-text
+-- query (all text, or what customers may read); TextRank is a correlated
+-- subquery giving the relevance of ticket t (higher is better). $N is
+-- replaced by the query's argument number.
+
+-- name: TicketTexts
+SELECT t.subject, t.description,
+       COALESCE((SELECT string_agg(c.plain_body, ' ' ORDER BY c.id) FROM ticket_comments c
+                 WHERE c.ticket_id = t.id AND c.public), ''),
+       COALESCE((SELECT string_agg(c.plain_body, ' ' ORDER BY c.id) FROM ticket_comments c
+                 WHERE c.ticket_id = t.id AND NOT c.public), '')
+FROM tickets t WHERE t.id = $1;
+
+-- name: TicketTexts sqlite
+SELECT t.subject, t.description,
+       COALESCE((SELECT group_concat(plain_body, ' ') FROM
+                 (SELECT c.plain_body FROM ticket_comments c WHERE c.ticket_id = t.id AND c.public ORDER BY c.id)), ''),
+       COALESCE((SELECT group_concat(plain_body, ' ') FROM
+                 (SELECT c.plain_body FROM ticket_comments c WHERE c.ticket_id = t.id AND NOT c.public ORDER BY c.id)), '')
+FROM tickets t WHERE t.id = $1;
+
+-- name: DeleteTicketText
+DELETE FROM ticket_fts WHERE rowid = $1;
+
+-- name: DeleteTicketText postgres
+DELETE FROM ticket_fts WHERE ticket_id = $1;
+
+-- name: InsertTicketText
+INSERT INTO ticket_fts (rowid, subject, public_text, private_text) VALUES ($1, $2, $3, $4);
+
+-- name: InsertTicketText postgres
+INSERT INTO ticket_fts (ticket_id, doc_public, doc_all)
+VALUES ($1, to_tsvector('simple', $2 || ' ' || $3), to_tsvector('simple', $2 || ' ' || $3 || ' ' || $4));
+
+-- name: TextMatchAll
+SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH $N
+
+-- name: TextMatchAll postgres
+SELECT ticket_id FROM ticket_fts WHERE doc_all @@ to_tsquery('simple', $N)
+
+-- name: TextMatchPublic
+SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH '{subject public_text} : (' || $N || ')'
+
+-- name: TextMatchPublic postgres
+SELECT ticket_id FROM ticket_fts WHERE doc_public @@ to_tsquery('simple', $N)
+
+-- name: TextRank
+(SELECT -bm25(ticket_fts) FROM ticket_fts WHERE ticket_fts MATCH $N AND rowid = t.id)
+
+-- name: TextRank postgres
+(SELECT ts_rank(f.doc_all, to_tsquery('simple', $N)) FROM ticket_fts f WHERE f.ticket_id = t.id)

@@ -1,0 +1,763 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// Zendesk-shaped ticket views.
+
+type ticketJSON struct {
+	ticket.Ticket
+	URL string `json:"url"`
+}
+
+func (s *Server) ticketURL(r *http.Request, id int64) string {
+	return s.baseURL(r) + "/api/v2/tickets/" + strconv.FormatInt(id, 10) + ".json"
+}
+
+func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
+	if t.Tags == nil {
+		t.Tags = []string{}
+	}
+	if t.CollaboratorIDs == nil {
+		t.CollaboratorIDs = []int64{}
+	}
+	t.EmailCCIDs = t.CollaboratorIDs
+	if t.CustomFields == nil {
+		t.CustomFields = []ticket.CustomField{}
+	}
+	return ticketJSON{Ticket: t, URL: s.ticketURL(r, t.ID)}
+}
+
+func (s *Server) ticketsView(r *http.Request, ts []ticket.Ticket) []ticketJSON {
+	out := make([]ticketJSON, len(ts))
+	for i, t := range ts {
+		out[i] = s.ticketView(r, t)
+	}
+	return out
+}
+
+// attachmentURL is where an attachment's bytes are served.
+func (s *Server) attachmentURL(r *http.Request, a ticket.Attachment) string {
+	return s.baseURL(r) + "/attachments/" + strconv.FormatInt(a.ID, 10) + "/" + url.PathEscape(a.FileName)
+}
+
+func (s *Server) fillAttachments(r *http.Request, as []ticket.Attachment) []ticket.Attachment {
+	if as == nil {
+		return []ticket.Attachment{}
+	}
+	for i := range as {
+		as[i].ContentURL = s.attachmentURL(r, as[i])
+	}
+	return as
+}
+
+func (s *Server) commentsView(r *http.Request, cs []ticket.Comment) []ticket.Comment {
+	for i := range cs {
+		cs[i].Attachments = s.fillAttachments(r, cs[i].Attachments)
+	}
+	return cs
+}
+
+func (s *Server) auditView(r *http.Request, a *ticket.Audit) *ticket.Audit {
+	if a == nil {
+		return nil
+	}
+	for i := range a.Events {
+		if a.Events[i].Type == ticket.EventComment {
+			a.Events[i].Attachments = s.fillAttachments(r, a.Events[i].Attachments)
+		}
+	}
+	return a
+}
+
+// actorOf is the ticket actor of the signed-in caller.
+func actorOf(p *auth.Principal) ticket.Actor {
+	if p == nil {
+		return ticket.Actor{Role: "system"}
+	}
+	return ticket.Actor{UserID: p.UserID, Role: p.Role}
+}
+
+// visibility returns the list restriction of a customer (nil for staff):
+// their own and CC'd tickets, and those of their organizations that share
+// tickets.
+func (s *Server) visibility(r *http.Request) (*ticket.Visibility, error) {
+	p := PrincipalFrom(r.Context())
+	if p.IsStaff() {
+		return nil, nil
+	}
+	v := &ticket.Visibility{UserID: p.UserID}
+	ms, err := s.People.ListOrganizationMemberships(r.Context(), people.MembershipFilter{UserID: p.UserID, Page: people.Page{Limit: 100}})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		o, err := s.People.GetOrganization(r.Context(), m.OtherID)
+		if err != nil {
+			if errs.Is(err, errs.KindNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		if o.SharedTickets {
+			v.OrgIDs = append(v.OrgIDs, o.ID)
+		}
+	}
+	return v, nil
+}
+
+// canSee applies the same rule as visibility to one ticket.
+func canSee(v *ticket.Visibility, t *ticket.Ticket) bool {
+	if v == nil {
+		return true
+	}
+	if t.RequesterID == v.UserID || t.IsCollaborator(v.UserID) {
+		return true
+	}
+	return t.OrganizationID != nil && slices.Contains(v.OrgIDs, *t.OrganizationID)
+}
+
+// visibleTicket loads a ticket the caller may see; others are 404 so that
+// customers cannot probe for ids.
+func (s *Server) visibleTicket(r *http.Request) (*ticket.Ticket, *ticket.Visibility, error) {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.visibility(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.Tickets.Get(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !canSee(v, t) {
+		return nil, nil, errs.NotFound("ticket")
+	}
+	return t, v, nil
+}
+
+func (s *Server) registerTicketAPI() {
+	s.handle("GET /api/v2/tickets", Staff, s.apiListTickets)
+	s.handle("GET /api/v2/tickets/show_many", Authenticated, s.apiShowManyTickets)
+	s.handle("GET /api/v2/tickets/{id}", Authenticated, s.apiShowTicket)
+	s.handle("POST /api/v2/tickets", Staff, s.apiCreateTicket)
+	s.handle("PUT /api/v2/tickets/{id}", Staff, s.apiUpdateTicket)
+	s.handle("DELETE /api/v2/tickets/{id}", Staff, s.apiDeleteTicket)
+	s.handle("POST /api/v2/tickets/{id}/merge", Staff, s.apiMergeTickets)
+	s.handle("GET /api/v2/tickets/{id}/comments", Authenticated, s.apiTicketComments)
+	s.handle("GET /api/v2/tickets/{id}/audits", Staff, s.apiTicketAudits)
+	s.handle("GET /api/v2/tickets/{id}/tags", Staff, s.apiTicketTags)
+	s.handle("POST /api/v2/tickets/{id}/tags", Staff, s.apiSetTicketTags)
+	s.handle("PUT /api/v2/tickets/{id}/tags", Staff, s.apiAddTicketTags)
+	s.handle("DELETE /api/v2/tickets/{id}/tags", Staff, s.apiRemoveTicketTags)
+	s.handle("GET /api/v2/users/{id}/tickets/requested", Authenticated, s.apiUserTickets("requested"))
+	s.handle("GET /api/v2/users/{id}/tickets/assigned", Staff, s.apiUserTickets("assigned"))
+	s.handle("GET /api/v2/users/{id}/tickets/ccd", Authenticated, s.apiUserTickets("ccd"))
+	s.handle("GET /api/v2/organizations/{id}/tickets", Staff, s.apiOrgTickets)
+	s.handle("GET /api/v2/incremental/tickets/cursor", Admin, s.apiIncrementalTickets)
+	s.handle("POST /api/v2/uploads", Authenticated, s.apiUpload)
+	s.handle("GET /api/v2/attachments/{id}", Authenticated, s.apiShowAttachment)
+	s.handle("GET /attachments/{id}/{name}", Authenticated, s.downloadAttachment)
+}
+
+// --- lists -------------------------------------------------------------------------
+
+// listTickets answers a ticket list in Zendesk's shape with both pagination
+// styles. Offset pagination honours sort_by/sort_order; cursor pagination
+// walks ids (descending with sort_order=desc).
+func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Filter) error {
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if v := q.Get("sort_order"); v != "" && v != "asc" && v != "desc" {
+		return errs.BadRequest("sort_order: must be asc or desc")
+	}
+	f.Desc = q.Get("sort_order") == "desc"
+	if q.Has("sort") { // cursor style: sort=-updated_at
+		v := q.Get("sort")
+		f.Desc = strings.HasPrefix(v, "-")
+		f.SortBy = strings.TrimPrefix(v, "-")
+	} else {
+		f.SortBy = q.Get("sort_by")
+	}
+	if f.SortBy != "" && !slices.Contains(ticket.SortKeys(), f.SortBy) {
+		return errs.BadRequest("sort_by: must be one of %s", strings.Join(ticket.SortKeys(), ", "))
+	}
+	if p.cursor {
+		if f.SortBy != "" && f.SortBy != "id" {
+			return errs.BadRequest("cursor pagination sorts by id; use offset pagination (page, per_page) to sort by %s", f.SortBy)
+		}
+		f.AfterID, f.Limit = p.afterID, p.size+1
+	} else {
+		f.Offset, f.Limit = (p.page-1)*p.perPage, p.perPage
+	}
+	ts, err := s.Tickets.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	body, err := listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID },
+		func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiListTickets(w http.ResponseWriter, r *http.Request) error {
+	f := ticket.Filter{}
+	if st := r.URL.Query().Get("status"); st != "" {
+		f.Statuses = strings.Split(st, ",")
+	}
+	return s.listTickets(w, r, f)
+}
+
+func (s *Server) apiUserTickets(which string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id", "user")
+		if err != nil {
+			return err
+		}
+		p := PrincipalFrom(r.Context())
+		if !p.IsStaff() && id != p.UserID {
+			return errs.Forbidden("end-users may only list their own tickets")
+		}
+		if _, err := s.People.GetUser(r.Context(), id); err != nil {
+			return err
+		}
+		f := ticket.Filter{}
+		switch which {
+		case "requested":
+			f.RequesterID = id
+		case "assigned":
+			f.AssigneeID = id
+		case "ccd":
+			f.CollaboratorID = id
+		}
+		return s.listTickets(w, r, f)
+	}
+}
+
+func (s *Server) apiOrgTickets(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "organization")
+	if err != nil {
+		return err
+	}
+	if _, err := s.People.GetOrganization(r.Context(), id); err != nil {
+		return err
+	}
+	return s.listTickets(w, r, ticket.Filter{OrganizationID: id})
+}
+
+func (s *Server) apiShowManyTickets(w http.ResponseWriter, r *http.Request) error {
+	ids, err := parseIDs(r.URL.Query().Get("ids"))
+	if err != nil {
+		return err
+	}
+	v, err := s.visibility(r)
+	if err != nil {
+		return err
+	}
+	ts, err := s.Tickets.GetMany(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	ts = slices.DeleteFunc(ts, func(t ticket.Ticket) bool { return !canSee(v, &t) })
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsView(r, ts), "next_page": nil, "previous_page": nil, "count": len(ts)})
+	return nil
+}
+
+func (s *Server) apiShowTicket(w http.ResponseWriter, r *http.Request) error {
+	t, _, err := s.visibleTicket(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketView(r, *t)})
+	return nil
+}
+
+// --- writes ------------------------------------------------------------------------
+
+// requesterInput is Zendesk's inline requester on ticket creation:
+// {"requester": {"name": ..., "email": ...}} finds or creates the end-user.
+type requesterInput struct {
+	Requester *struct {
+		Name     string `json:"name"`
+		Email    string `json:"email"`
+		LocaleID any    `json:"locale_id"`
+	} `json:"requester"`
+}
+
+// resolveRequester returns the id of the inline requester, creating an
+// end-user for an unknown email.
+func (s *Server) resolveRequester(r *http.Request, in *requesterInput) (int64, error) {
+	rq := in.Requester
+	email := strings.TrimSpace(rq.Email)
+	if email == "" {
+		return 0, errs.Invalid("requester", "needs an email")
+	}
+	u, err := s.People.UserByEmail(r.Context(), email)
+	if err == nil {
+		return u.ID, nil
+	}
+	if !errs.Is(err, errs.KindNotFound) {
+		return 0, err
+	}
+	name := strings.TrimSpace(rq.Name)
+	if name == "" {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	role := people.RoleEndUser
+	p := PrincipalFrom(r.Context())
+	u, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), people.UserInput{Name: &name, Email: &email, Role: &role})
+	if err != nil {
+		return 0, err
+	}
+	return u.ID, nil
+}
+
+// readTicketBody decodes the {"ticket": {...}} envelope into dst and returns
+// the raw ticket object for extra fields.
+func readTicketBody(r *http.Request, dst any) (json.RawMessage, error) {
+	var raw json.RawMessage
+	if err := decodeBody(r, "ticket", &raw); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return nil, jsonError(err, "ticket")
+	}
+	return raw, nil
+}
+
+func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
+	var in ticket.CreateInput
+	raw, err := readTicketBody(r, &in)
+	if err != nil {
+		return err
+	}
+	var rq requesterInput
+	if err := json.Unmarshal(raw, &rq); err != nil {
+		return jsonError(err, "requester")
+	}
+	if rq.Requester != nil && in.RequesterID == 0 {
+		if in.RequesterID, err = s.resolveRequester(r, &rq); err != nil {
+			return err
+		}
+	}
+	if in.Via == nil {
+		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
+	}
+	p := PrincipalFrom(r.Context())
+	t, aud, err := s.Tickets.Create(r.Context(), actorOf(p), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", s.ticketURL(r, t.ID))
+	writeJSON(w, http.StatusCreated, map[string]any{"ticket": s.ticketView(r, *t), "audit": s.auditView(r, aud)})
+	return nil
+}
+
+func (s *Server) apiUpdateTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	var in ticket.UpdateInput
+	if _, err := readTicketBody(r, &in); err != nil {
+		return err
+	}
+	if in.Via == nil {
+		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
+	}
+	t, aud, err := s.Tickets.Update(r.Context(), actorOf(PrincipalFrom(r.Context())), id, in)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"ticket": s.ticketView(r, *t)}
+	if aud != nil {
+		body["audit"] = s.auditView(r, aud)
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiDeleteTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	if err := s.Tickets.Delete(r.Context(), actorOf(PrincipalFrom(r.Context())), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// mergeInput is the body of POST /tickets/{id}/merge (no envelope).
+type mergeInput struct {
+	IDs                   []int64 `json:"ids"`
+	TargetComment         string  `json:"target_comment"`
+	SourceComment         string  `json:"source_comment"`
+	TargetCommentIsPublic *bool   `json:"target_comment_is_public"`
+	SourceCommentIsPublic *bool   `json:"source_comment_is_public"`
+}
+
+func (s *Server) apiMergeTickets(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	var in mergeInput
+	if err := json.Unmarshal(body, &in); err != nil {
+		return jsonError(err, "")
+	}
+	public := true
+	if in.TargetCommentIsPublic != nil {
+		public = *in.TargetCommentIsPublic
+	} else if in.SourceCommentIsPublic != nil {
+		public = *in.SourceCommentIsPublic
+	}
+	t, err := s.Tickets.Merge(r.Context(), actorOf(PrincipalFrom(r.Context())), id, in.IDs, in.TargetComment, in.SourceComment, public)
+	if err != nil {
+		return err
+	}
+	// Zendesk answers a job status; the merge here is already complete.
+	writeJSON(w, http.StatusOK, map[string]any{
+		"job_status": map[string]any{
+			"id": fmt.Sprintf("merge-%d", t.ID), "status": "completed", "total": len(in.IDs), "progress": len(in.IDs),
+			"message": "Completed", "url": nil,
+			"results": map[string]any{"target_ticket_id": t.ID, "source_ticket_ids": in.IDs},
+		},
+		"ticket": s.ticketView(r, *t),
+	})
+	return nil
+}
+
+// --- comments and audits -----------------------------------------------------------
+
+func (s *Server) apiTicketComments(w http.ResponseWriter, r *http.Request) error {
+	t, v, err := s.visibleTicket(r)
+	if err != nil {
+		return err
+	}
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	desc := r.URL.Query().Get("sort_order") == "desc" || r.URL.Query().Get("sort") == "-created_at"
+	sp := ticket.Page{Desc: desc}
+	if p.cursor {
+		sp.AfterID, sp.Limit = p.afterID, p.size+1
+	} else {
+		sp.Offset, sp.Limit = (p.page-1)*p.perPage, p.perPage
+	}
+	// Customers never see internal notes; paging over public comments
+	// only keeps their counts and cursors consistent.
+	sp.PublicOnly = v != nil
+	cs, err := s.Tickets.Comments(r.Context(), t.ID, sp)
+	if err != nil {
+		return err
+	}
+	body, err := listBody(s, r, "comments", p, s.commentsView(r, cs), func(c ticket.Comment) int64 { return c.ID },
+		func() (int, error) { return s.Tickets.CountComments(r.Context(), t.ID, sp.PublicOnly) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiTicketAudits(w http.ResponseWriter, r *http.Request) error {
+	t, _, err := s.visibleTicket(r)
+	if err != nil {
+		return err
+	}
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	sp := ticket.Page{Desc: r.URL.Query().Get("sort_order") == "desc"}
+	if p.cursor {
+		sp.AfterID, sp.Limit = p.afterID, p.size+1
+	} else {
+		sp.Offset, sp.Limit = (p.page-1)*p.perPage, p.perPage
+	}
+	as, err := s.Tickets.Audits(r.Context(), t.ID, sp)
+	if err != nil {
+		return err
+	}
+	for i := range as {
+		s.auditView(r, &as[i])
+	}
+	body, err := listBody(s, r, "audits", p, as, func(a ticket.Audit) int64 { return a.ID },
+		func() (int, error) { return s.Tickets.CountAudits(r.Context(), t.ID) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// --- tags --------------------------------------------------------------------------
+
+func readTags(r *http.Request) ([]string, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	var in struct {
+		Tags []string `json:"tags"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, jsonError(err, "tags")
+	}
+	if in.Tags == nil {
+		return nil, errs.BadRequest("request body must be a JSON object with a \"tags\" array")
+	}
+	return in.Tags, nil
+}
+
+func (s *Server) writeTags(w http.ResponseWriter, t *ticket.Ticket) {
+	tags := t.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tags": tags})
+}
+
+func (s *Server) apiTicketTags(w http.ResponseWriter, r *http.Request) error {
+	t, _, err := s.visibleTicket(r)
+	if err != nil {
+		return err
+	}
+	s.writeTags(w, t)
+	return nil
+}
+
+func (s *Server) tagsHandler(w http.ResponseWriter, r *http.Request, op func(ticket.Actor, int64, []string) (*ticket.Ticket, error)) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	tags, err := readTags(r)
+	if err != nil {
+		return err
+	}
+	t, err := op(actorOf(PrincipalFrom(r.Context())), id, tags)
+	if err != nil {
+		return err
+	}
+	s.writeTags(w, t)
+	return nil
+}
+
+func (s *Server) apiSetTicketTags(w http.ResponseWriter, r *http.Request) error {
+	return s.tagsHandler(w, r, func(a ticket.Actor, id int64, tags []string) (*ticket.Ticket, error) {
+		return s.Tickets.SetTags(r.Context(), a, id, tags)
+	})
+}
+
+func (s *Server) apiAddTicketTags(w http.ResponseWriter, r *http.Request) error {
+	return s.tagsHandler(w, r, func(a ticket.Actor, id int64, tags []string) (*ticket.Ticket, error) {
+		return s.Tickets.AddTags(r.Context(), a, id, tags)
+	})
+}
+
+func (s *Server) apiRemoveTicketTags(w http.ResponseWriter, r *http.Request) error {
+	return s.tagsHandler(w, r, func(a ticket.Actor, id int64, tags []string) (*ticket.Ticket, error) {
+		return s.Tickets.RemoveTags(r.Context(), a, id, tags)
+	})
+}
+
+// --- incremental export ------------------------------------------------------------
+
+// incrementalCursor encodes the (updated_at, id) position of the export.
+func encodeIncremental(t time.Time, id int64) string {
+	return encodeOpaque(fmt.Sprintf("inc:%d:%d", t.UnixMicro(), id))
+}
+
+func decodeIncremental(c string) (time.Time, int64, error) {
+	v, err := decodeOpaque(c)
+	if err == nil {
+		var us, id int64
+		if _, err = fmt.Sscanf(v, "inc:%d:%d", &us, &id); err == nil {
+			return time.UnixMicro(us).UTC(), id, nil
+		}
+	}
+	return time.Time{}, 0, errs.BadRequest("cursor: invalid cursor")
+}
+
+// apiIncrementalTickets is Zendesk's cursor-based incremental ticket export:
+// tickets changed since start_time in (updated_at, id) order; follow
+// after_cursor until end_of_stream.
+func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	var start time.Time
+	var afterID int64
+	switch {
+	case q.Get("cursor") != "":
+		var err error
+		if start, afterID, err = decodeIncremental(q.Get("cursor")); err != nil {
+			return err
+		}
+	case q.Get("start_time") != "":
+		n, err := strconv.ParseInt(q.Get("start_time"), 10, 64)
+		if err != nil || n < 0 {
+			return errs.BadRequest("start_time: must be a Unix time in seconds")
+		}
+		start = time.Unix(n, 0).UTC()
+		if start.After(s.DB.Clock.Now().Add(-time.Minute)) {
+			return errs.BadRequest("start_time: must be more than a minute in the past")
+		}
+		// Tickets updated exactly at start_time are included.
+		start = start.Add(-time.Microsecond)
+		afterID = 1<<63 - 1
+	default:
+		return errs.BadRequest("give start_time (Unix seconds) or cursor")
+	}
+	perPage := 1000
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return errs.BadRequest("per_page: must be a number from 1 to 1000")
+		}
+		perPage = n
+	}
+	ts, err := s.Tickets.ChangedSince(r.Context(), start, afterID, perPage+1)
+	if err != nil {
+		return err
+	}
+	end := len(ts) <= perPage
+	if !end {
+		ts = ts[:perPage]
+	}
+	cursor := q.Get("cursor")
+	if len(ts) > 0 {
+		last := ts[len(ts)-1]
+		cursor = encodeIncremental(last.UpdatedAt, last.ID)
+	} else if cursor == "" {
+		cursor = encodeIncremental(start, afterID)
+	}
+	next := s.baseURL(r) + "/api/v2/incremental/tickets/cursor.json?" + url.Values{"cursor": {cursor}}.Encode()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"tickets": s.ticketsView(r, ts), "after_cursor": cursor, "before_cursor": nil,
+		"after_url": next, "before_url": nil, "end_of_stream": end, "count": len(ts),
+	})
+	return nil
+}
+
+// --- attachments -------------------------------------------------------------------
+
+// apiUpload stores a file and answers an upload token to pass in a comment's
+// "uploads" (POST /api/v2/uploads?filename=NAME with the raw bytes).
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimSpace(r.URL.Query().Get("filename"))
+	if name == "" {
+		return errs.BadRequest("filename: give the file name as ?filename=")
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt == "application/x-www-form-urlencoded" {
+		ct = "application/octet-stream"
+	}
+	a, err := s.Tickets.SaveUpload(r.Context(), actorOf(PrincipalFrom(r.Context())), name, ct, r.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	a.ContentURL = s.attachmentURL(r, *a)
+	writeJSON(w, http.StatusCreated, map[string]any{"upload": map[string]any{
+		"token": a.Token, "expires_at": a.CreatedAt.Add(72 * time.Hour), "attachment": a, "attachments": []ticket.Attachment{*a},
+	}})
+	return nil
+}
+
+// visibleAttachment loads an attachment the caller may read: staff read
+// all; customers read their own uploads and public comments' files on
+// tickets they may see.
+func (s *Server) visibleAttachment(r *http.Request) (*ticket.Attachment, error) {
+	id, err := pathID(r, "id", "attachment")
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Tickets.GetAttachment(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	p := PrincipalFrom(r.Context())
+	if p.IsStaff() {
+		return a, nil
+	}
+	if a.TicketID == nil {
+		if a.AuthorID != nil && *a.AuthorID == p.UserID {
+			return a, nil
+		}
+		return nil, errs.NotFound("attachment")
+	}
+	v, err := s.visibility(r)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.Tickets.Get(r.Context(), *a.TicketID)
+	if err != nil || !canSee(v, t) {
+		return nil, errs.NotFound("attachment")
+	}
+	if a.CommentID != nil {
+		pub, err := s.Tickets.CommentIsPublic(r.Context(), *a.CommentID)
+		if err != nil || !pub {
+			return nil, errs.NotFound("attachment")
+		}
+	}
+	return a, nil
+}
+
+func (s *Server) apiShowAttachment(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.visibleAttachment(r)
+	if err != nil {
+		return err
+	}
+	a.ContentURL = s.attachmentURL(r, *a)
+	writeJSON(w, http.StatusOK, map[string]any{"attachment": a})
+	return nil
+}
+
+func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.visibleAttachment(r)
+	if err != nil {
+		return err
+	}
+	_, rc, err := s.Tickets.OpenAttachment(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	// Served as a download with the stored type; never rendered inline as
+	// HTML from our origin.
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}))
+	w.Header().Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	_, err = io.Copy(w, rc)
+	return err
+}
