@@ -21,14 +21,17 @@ import (
 	"github.com/frontline/frontline/internal/db/dbtest"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 type env struct {
 	t     *testing.T
 	srv   *Server
 	ts    *httptest.Server
-	ppl   *people.Store
-	auth  *auth.Service
+	ppl     *people.Store
+	tickets *ticket.Store
+	auth    *auth.Service
 	clk   *clock.Fake
 	users map[string]*people.User // by role
 }
@@ -40,13 +43,16 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 	a := audit.New(d)
 	ppl := people.NewStore(d, a)
 	as := auth.NewService(d, a, auth.Options{Params: auth.TestParams(), Limiter: auth.NewLimiter(clk, 5, 15*time.Minute)})
-	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Version: "test", MaxBodyBytes: 4096})
+	tickets := ticket.NewStore(d, a, t.TempDir(), 2048)
+	sr := search.New(d)
+	tickets.OnChange(sr.Hook)
+	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Search: sr, Version: "test", MaxBodyBytes: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	e := &env{t: t, srv: srv, ts: ts, ppl: ppl, auth: as, clk: clk, users: map[string]*people.User{}}
+	e := &env{t: t, srv: srv, ts: ts, ppl: ppl, tickets: tickets, auth: as, clk: clk, users: map[string]*people.User{}}
 	for _, role := range []string{people.RoleEndUser, people.RoleAgent, people.RoleAdmin} {
 		name, email, r := "The "+role, role+"@example.com", role
 		u, err := ppl.CreateUser(context.Background(), audit.System(), people.UserInput{Name: &name, Email: &email, Role: &r})
