@@ -26,14 +26,14 @@ import (
 )
 
 type env struct {
-	t     *testing.T
-	srv   *Server
-	ts    *httptest.Server
+	t       *testing.T
+	srv     *Server
+	ts      *httptest.Server
 	ppl     *people.Store
 	tickets *ticket.Store
 	auth    *auth.Service
-	clk   *clock.Fake
-	users map[string]*people.User // by role
+	clk     *clock.Fake
+	users   map[string]*people.User // by role
 }
 
 const pw = "a long enough password"
