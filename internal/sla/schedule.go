@@ -42,6 +42,8 @@ type Schedule struct {
 	TimeZone  string     `json:"time_zone"`
 	Intervals []Interval `json:"intervals"`
 	Holidays  []Holiday  `json:"holidays,omitempty"`
+	CreatedAt time.Time  `json:"created_at,omitzero"`
+	UpdatedAt time.Time  `json:"updated_at,omitzero"`
 }
 
 // Validate reports every problem with s as a KindInvalid error whose fields
