@@ -1,0 +1,476 @@
+package rulestore
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// Views run as SQL over the tickets table: rules.View.Filter compiles the
+// conditions to predicates on ticket columns (with rules.Filter.Match as the
+// reference semantics) and this file turns those into a WHERE clause, an
+// ORDER BY and a keyset condition. Only portable SQL is produced (LIKE,
+// IN, COALESCE, CASE), so both engines run the same text.
+
+type colType int
+
+const (
+	ctText colType = iota // NULL reads as ""
+	ctID                  // NULL reads as 0
+	ctTime                // BIGINT microseconds, NULL never matches
+	ctTags                // " a b " text
+)
+
+type colSQL struct {
+	expr     string
+	typ      colType
+	nullable bool
+	org      bool // needs the organizations join
+}
+
+// viewColumns maps rules.Col* columns to SQL. Columns not listed (custom
+// fields, SLA and the assigned/pending/requester/assignee-updated times)
+// are not stored on the tickets table yet: views using them are rejected.
+func viewColumns() map[string]colSQL {
+	return map[string]colSQL{
+		rules.ColID:             {expr: "t.id", typ: ctID},
+		rules.ColSubject:        {expr: "t.subject", typ: ctText},
+		rules.ColStatus:         {expr: "t.status", typ: ctText},
+		rules.ColPriority:       {expr: "t.priority", typ: ctText, nullable: true},
+		rules.ColType:           {expr: "t.type", typ: ctText, nullable: true},
+		rules.ColGroupID:        {expr: "t.group_id", typ: ctID, nullable: true},
+		rules.ColAssigneeID:     {expr: "t.assignee_id", typ: ctID, nullable: true},
+		rules.ColRequesterID:    {expr: "t.requester_id", typ: ctID},
+		rules.ColSubmitterID:    {expr: "t.submitter_id", typ: ctID},
+		rules.ColOrganizationID: {expr: "t.organization_id", typ: ctID, nullable: true},
+		rules.ColOrgPlan:        {expr: "o.support_plan", typ: ctText, nullable: true, org: true},
+		rules.ColOrgTier:        {expr: "o.tier", typ: ctText, nullable: true, org: true},
+		rules.ColTags:           {expr: "t.tags", typ: ctTags},
+		rules.ColVia:            {expr: "t.via_channel", typ: ctText},
+		rules.ColCreatedAt:      {expr: "t.created_at", typ: ctTime},
+		rules.ColUpdatedAt:      {expr: "t.updated_at", typ: ctTime},
+		rules.ColSolvedAt:       {expr: "t.solved_at", typ: ctTime, nullable: true},
+		rules.ColDueAt:          {expr: "t.due_at", typ: ctTime, nullable: true},
+	}
+}
+
+// viewSQL is a view compiled for execution.
+type viewSQL struct {
+	f       rules.Filter
+	cols    map[string]colSQL
+	joinOrg bool
+}
+
+func unsupported(col string) string {
+	return fmt.Sprintf("%s is not available in views on this server yet (ticket column %q is not stored)", strconv.Quote(col), col)
+}
+
+// compileViewSQL validates that every condition and the sort can run as
+// SQL; errors name the condition (conditions.all[2].field) or
+// execution.sort_by / execution.group_by.
+func compileViewSQL(v rules.View) (*viewSQL, error) {
+	f, err := v.Filter()
+	if err != nil {
+		return nil, err
+	}
+	cols := viewColumns()
+	var ve errs.Validation
+	for _, g := range []struct {
+		name  string
+		conds []rules.Condition
+	}{{"all", v.Conditions.All}, {"any", v.Conditions.Any}} {
+		for i, c := range g.conds {
+			one := rules.View{Title: "x", Conditions: rules.Conditions{All: []rules.Condition{c}}}
+			cf, err := one.Filter()
+			if err != nil {
+				continue // reported by Validate already
+			}
+			for _, p := range cf.All {
+				if _, ok := cols[p.Column]; !ok {
+					ve.Add(fmt.Sprintf("conditions.%s[%d].field", g.name, i), unsupported(c.Field))
+					break
+				}
+			}
+		}
+	}
+	for i, k := range f.Sort {
+		if _, ok := cols[k.Column]; !ok {
+			field := "execution.sort_by"
+			if i == 0 && v.Execution.GroupBy != "" {
+				field = "execution.group_by"
+			}
+			ve.Add(field, unsupported(k.Column))
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	out := &viewSQL{f: f, cols: cols}
+	for _, p := range append(slices.Clone(f.All), f.Any...) {
+		out.joinOrg = out.joinOrg || cols[p.Column].org
+	}
+	return out, nil
+}
+
+// sqlBuilder collects SQL text and numbered arguments.
+type sqlBuilder struct {
+	args []any
+}
+
+func (b *sqlBuilder) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// sqlValue converts a resolved predicate value to a SQL argument.
+func sqlValue(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UnixMicro()
+	}
+	return v
+}
+
+func isNone(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x == ""
+	case int64:
+		return x == 0
+	}
+	return false
+}
+
+func (b *sqlBuilder) inList(vals []any) string {
+	ps := make([]string, len(vals))
+	for i, v := range vals {
+		ps[i] = b.arg(sqlValue(v))
+	}
+	return strings.Join(ps, ", ")
+}
+
+// predicate renders one predicate with its values resolved by Args.
+func (b *sqlBuilder) predicate(c colSQL, p rules.Predicate, vals []any) string {
+	e := c.expr
+	switch p.Op {
+	case rules.OpIn, rules.OpNotIn:
+		var none bool
+		var others []any
+		for _, v := range vals {
+			if isNone(v) {
+				none = true
+			} else {
+				others = append(others, v)
+			}
+		}
+		noneSQL := e + " IS NULL"
+		if c.typ == ctText {
+			noneSQL = "(" + e + " IS NULL OR " + e + " = '')"
+		}
+		if !c.nullable {
+			if c.typ == ctText {
+				noneSQL = e + " = ''"
+			} else {
+				noneSQL = e + " = 0"
+			}
+		}
+		if p.Op == rules.OpIn {
+			switch {
+			case len(vals) == 0:
+				return "1 = 0"
+			case none && len(others) == 0:
+				return noneSQL
+			case none:
+				return "(" + noneSQL + " OR " + e + " IN (" + b.inList(others) + "))"
+			}
+			return e + " IN (" + b.inList(others) + ")"
+		}
+		switch {
+		case len(vals) == 0:
+			return "1 = 1"
+		case none && len(others) == 0:
+			return "NOT " + noneSQL
+		case none:
+			return "NOT " + noneSQL + " AND " + e + " NOT IN (" + b.inList(others) + ")"
+		case c.nullable:
+			return "(" + noneSQL + " OR " + e + " NOT IN (" + b.inList(others) + "))"
+		}
+		return e + " NOT IN (" + b.inList(others) + ")"
+	case rules.OpTagsAny, rules.OpTagsNone:
+		if len(vals) == 0 {
+			if p.Op == rules.OpTagsAny {
+				return "1 = 0"
+			}
+			return "1 = 1"
+		}
+		ors := make([]string, len(vals))
+		for i, v := range vals {
+			s, _ := v.(string)
+			ors[i] = e + ` LIKE ` + b.arg("% "+likeEscape(s)+" %") + ` ESCAPE '\'`
+		}
+		hit := "(" + strings.Join(ors, " OR ") + ")"
+		if p.Op == rules.OpTagsNone {
+			return "NOT " + hit
+		}
+		return hit
+	case rules.OpLt, rules.OpLe, rules.OpGt, rules.OpGe:
+		op := map[rules.Op]string{rules.OpLt: "<", rules.OpLe: "<=", rules.OpGt: ">", rules.OpGe: ">="}[p.Op]
+		return e + " " + op + " " + b.arg(sqlValue(vals[0]))
+	case rules.OpBetween:
+		return "(" + e + " >= " + b.arg(sqlValue(vals[0])) + " AND " + e + " < " + b.arg(sqlValue(vals[1])) + ")"
+	case rules.OpNotBetween:
+		return "(" + e + " IS NOT NULL AND NOT (" + e + " >= " + b.arg(sqlValue(vals[0])) + " AND " + e + " < " + b.arg(sqlValue(vals[1])) + "))"
+	}
+	return "1 = 0"
+}
+
+// where renders the WHERE clause (without the keyword) for viewer at now.
+func (v *viewSQL) where(b *sqlBuilder, now time.Time, viewerID int64) string {
+	var all []string
+	for _, p := range v.f.All {
+		all = append(all, b.predicate(v.cols[p.Column], p, p.Args(now, viewerID)))
+	}
+	if len(v.f.Any) > 0 {
+		var anyOf []string
+		for _, p := range v.f.Any {
+			anyOf = append(anyOf, b.predicate(v.cols[p.Column], p, p.Args(now, viewerID)))
+		}
+		all = append(all, "("+strings.Join(anyOf, " OR ")+")")
+	}
+	if len(all) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(all, " AND ")
+}
+
+const (
+	maxMicros = "9223372036854775807"
+	minMicros = "-9223372036854775807"
+)
+
+// sortExpr is the SQL of one sort key: NULL-free, so that keyset
+// comparisons work (NULL times sort last in both directions, as
+// rules.Filter.Compare does).
+func (v *viewSQL) sortExpr(k rules.SortKey) string {
+	c := v.cols[k.Column]
+	if len(k.Ranking) > 0 {
+		var b strings.Builder
+		b.WriteString("CASE " + c.expr)
+		for i, r := range k.Ranking {
+			fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(r, "'", "''"), i)
+		}
+		b.WriteString(" ELSE -1 END")
+		return b.String()
+	}
+	if !c.nullable {
+		return c.expr
+	}
+	switch c.typ {
+	case ctTime:
+		if k.Desc {
+			return "COALESCE(" + c.expr + ", " + minMicros + ")"
+		}
+		return "COALESCE(" + c.expr + ", " + maxMicros + ")"
+	case ctID:
+		return "COALESCE(" + c.expr + ", 0)"
+	}
+	return "COALESCE(" + c.expr + ", '')"
+}
+
+func (v *viewSQL) from() string {
+	if v.joinOrg {
+		return "FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id"
+	}
+	return "FROM tickets t"
+}
+
+// ViewPage asks for one page of a view: keyset (After, a cursor from a
+// previous page) or offset.
+type ViewPage struct {
+	After  string
+	Offset int
+	Limit  int // 1..1000, default 100
+}
+
+// ViewResult is one page of ticket ids with the cursor after the last.
+type ViewResult struct {
+	IDs     []int64
+	After   string // cursor of the last id ("" when the page is empty)
+	HasMore bool
+}
+
+func encodeViewCursor(vals []any) string {
+	b, _ := json.Marshal(vals)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeViewCursor(c string, n int) ([]any, error) {
+	bad := errs.BadRequest("page[after]: invalid cursor")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, bad
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	var vals []any
+	if err := dec.Decode(&vals); err != nil || len(vals) != n {
+		return nil, bad
+	}
+	for i, v := range vals {
+		switch x := v.(type) {
+		case json.Number:
+			n, err := x.Int64()
+			if err != nil {
+				return nil, bad
+			}
+			vals[i] = n
+		case string:
+		default:
+			return nil, bad
+		}
+	}
+	return vals, nil
+}
+
+// ExecuteView returns one page of the ids of the tickets in view v as seen
+// by viewerID now, in the view's order.
+func (s *Store) ExecuteView(ctx context.Context, v rules.View, viewerID int64, p ViewPage) (ViewResult, error) {
+	vs, err := compileViewSQL(v)
+	if err != nil {
+		return ViewResult{}, err
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	b := &sqlBuilder{}
+	where := vs.where(b, s.d.Clock.Now(), viewerID)
+	exprs := make([]string, len(vs.f.Sort))
+	order := make([]string, len(vs.f.Sort))
+	for i, k := range vs.f.Sort {
+		exprs[i] = vs.sortExpr(k)
+		order[i] = exprs[i]
+		if k.Desc {
+			order[i] += " DESC"
+		}
+	}
+	if p.After != "" {
+		vals, err := decodeViewCursor(p.After, len(exprs))
+		if err != nil {
+			return ViewResult{}, err
+		}
+		var ors []string
+		for i := range exprs {
+			var ands []string
+			for j := 0; j < i; j++ {
+				ands = append(ands, exprs[j]+" = "+b.arg(vals[j]))
+			}
+			op := " > "
+			if vs.f.Sort[i].Desc {
+				op = " < "
+			}
+			ands = append(ands, exprs[i]+op+b.arg(vals[i]))
+			ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+		}
+		where += " AND (" + strings.Join(ors, " OR ") + ")"
+	}
+	query := "SELECT t.id, " + strings.Join(exprs, ", ") + " " + vs.from() + " WHERE " + where +
+		" ORDER BY " + strings.Join(order, ", ") + " LIMIT " + b.arg(limit+1) + " OFFSET " + b.arg(max(p.Offset, 0))
+	var res ViewResult
+	var last []any
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		res, last = ViewResult{}, nil
+		rows, err := tx.QueryContext(ctx, query, b.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			vals := make([]any, len(exprs))
+			ptrs := []any{&id}
+			for i := range vals {
+				ptrs = append(ptrs, &vals[i])
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			if len(res.IDs) == limit {
+				res.HasMore = true
+				break
+			}
+			res.IDs = append(res.IDs, id)
+			last = vals
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return ViewResult{}, err
+	}
+	if last != nil {
+		for i, v := range last {
+			switch x := v.(type) {
+			case []byte:
+				last[i] = string(x)
+			case int:
+				last[i] = int64(x)
+			case int32:
+				last[i] = int64(x)
+			}
+		}
+		res.After = encodeViewCursor(last)
+	}
+	return res, nil
+}
+
+// CountView counts the tickets in view v for viewerID now.
+func (s *Store) CountView(ctx context.Context, v rules.View, viewerID int64) (int, error) {
+	vs, err := compileViewSQL(v)
+	if err != nil {
+		return 0, err
+	}
+	b := &sqlBuilder{}
+	query := "SELECT count(*) " + vs.from() + " WHERE " + vs.where(b, s.d.Clock.Now(), viewerID)
+	var n int
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, query, b.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// ViewTickets is ExecuteView returning the tickets themselves, in order.
+func (s *Store) ViewTickets(ctx context.Context, v rules.View, viewerID int64, p ViewPage) ([]ticket.Ticket, ViewResult, error) {
+	res, err := s.ExecuteView(ctx, v, viewerID, p)
+	if err != nil || len(res.IDs) == 0 {
+		return []ticket.Ticket{}, res, err
+	}
+	ts, err := s.tickets.GetMany(ctx, res.IDs)
+	if err != nil {
+		return nil, res, err
+	}
+	byID := make(map[int64]ticket.Ticket, len(ts))
+	for _, t := range ts {
+		byID[t.ID] = t
+	}
+	out := make([]ticket.Ticket, 0, len(res.IDs))
+	for _, id := range res.IDs {
+		if t, ok := byID[id]; ok {
+			out = append(out, t)
+		}
+	}
+	return out, res, nil
+}
