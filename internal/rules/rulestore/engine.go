@@ -2,6 +2,7 @@ package rulestore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -139,6 +140,16 @@ func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
 		return out, err
 	}
 	out.OrgPlan, out.OrgTier = o[0], o[1]
+	var next, last sql.NullInt64
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), t.ID).Scan(&out.SLABreached, &next, &last); err != nil {
+		return out, err
+	}
+	if next.Valid {
+		out.SLANextBreachAt = db.FromMicros(next.Int64)
+	}
+	if last.Valid {
+		out.SLALastBreachAt = db.FromMicros(last.Int64)
+	}
 	return out, nil
 }
 

@@ -150,3 +150,8 @@ UPDATE rule_notifications SET status = $2, sent_at = $3 WHERE id = $1 AND status
 
 -- name: TicketCollaborators
 SELECT user_id FROM ticket_collaborators WHERE ticket_id = $1 ORDER BY user_id;
+
+-- name: TicketSLA
+SELECT EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'breached'),
+       (SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'active'),
+       (SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1);

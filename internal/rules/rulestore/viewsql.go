@@ -29,6 +29,7 @@ const (
 	ctID                  // NULL reads as 0
 	ctTime                // BIGINT microseconds, NULL never matches
 	ctTags                // " a b " text
+	ctBool                // a boolean SQL expression
 )
 
 type colSQL struct {
@@ -38,29 +39,42 @@ type colSQL struct {
 	org      bool // needs the organizations join
 }
 
+// SLA columns come from the SLA store's per-ticket metrics (migration
+// 00005): the next breach is the earliest due time of a running target,
+// the last breach the latest breach time, and "breached" any metric whose
+// current cycle missed its target.
+const (
+	slaNextBreachSQL = "(SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id AND sm.status = 'active')"
+	slaLastBreachSQL = "(SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id)"
+	slaBreachedSQL   = "EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id AND sm.status = 'breached')"
+)
+
 // viewColumns maps rules.Col* columns to SQL. Columns not listed (custom
-// fields, SLA and the assigned/pending/requester/assignee-updated times)
-// are not stored on the tickets table yet: views using them are rejected.
+// fields and the assigned/pending/requester/assignee-updated times) are not
+// stored yet: views using them are rejected.
 func viewColumns() map[string]colSQL {
 	return map[string]colSQL{
-		rules.ColID:             {expr: "t.id", typ: ctID},
-		rules.ColSubject:        {expr: "t.subject", typ: ctText},
-		rules.ColStatus:         {expr: "t.status", typ: ctText},
-		rules.ColPriority:       {expr: "t.priority", typ: ctText, nullable: true},
-		rules.ColType:           {expr: "t.type", typ: ctText, nullable: true},
-		rules.ColGroupID:        {expr: "t.group_id", typ: ctID, nullable: true},
-		rules.ColAssigneeID:     {expr: "t.assignee_id", typ: ctID, nullable: true},
-		rules.ColRequesterID:    {expr: "t.requester_id", typ: ctID},
-		rules.ColSubmitterID:    {expr: "t.submitter_id", typ: ctID},
-		rules.ColOrganizationID: {expr: "t.organization_id", typ: ctID, nullable: true},
-		rules.ColOrgPlan:        {expr: "o.support_plan", typ: ctText, nullable: true, org: true},
-		rules.ColOrgTier:        {expr: "o.tier", typ: ctText, nullable: true, org: true},
-		rules.ColTags:           {expr: "t.tags", typ: ctTags},
-		rules.ColVia:            {expr: "t.via_channel", typ: ctText},
-		rules.ColCreatedAt:      {expr: "t.created_at", typ: ctTime},
-		rules.ColUpdatedAt:      {expr: "t.updated_at", typ: ctTime},
-		rules.ColSolvedAt:       {expr: "t.solved_at", typ: ctTime, nullable: true},
-		rules.ColDueAt:          {expr: "t.due_at", typ: ctTime, nullable: true},
+		rules.ColID:              {expr: "t.id", typ: ctID},
+		rules.ColSubject:         {expr: "t.subject", typ: ctText},
+		rules.ColStatus:          {expr: "t.status", typ: ctText},
+		rules.ColPriority:        {expr: "t.priority", typ: ctText, nullable: true},
+		rules.ColType:            {expr: "t.type", typ: ctText, nullable: true},
+		rules.ColGroupID:         {expr: "t.group_id", typ: ctID, nullable: true},
+		rules.ColAssigneeID:      {expr: "t.assignee_id", typ: ctID, nullable: true},
+		rules.ColRequesterID:     {expr: "t.requester_id", typ: ctID},
+		rules.ColSubmitterID:     {expr: "t.submitter_id", typ: ctID},
+		rules.ColOrganizationID:  {expr: "t.organization_id", typ: ctID, nullable: true},
+		rules.ColOrgPlan:         {expr: "o.support_plan", typ: ctText, nullable: true, org: true},
+		rules.ColOrgTier:         {expr: "o.tier", typ: ctText, nullable: true, org: true},
+		rules.ColTags:            {expr: "t.tags", typ: ctTags},
+		rules.ColVia:             {expr: "t.via_channel", typ: ctText},
+		rules.ColCreatedAt:       {expr: "t.created_at", typ: ctTime},
+		rules.ColUpdatedAt:       {expr: "t.updated_at", typ: ctTime},
+		rules.ColSolvedAt:        {expr: "t.solved_at", typ: ctTime, nullable: true},
+		rules.ColDueAt:           {expr: "t.due_at", typ: ctTime, nullable: true},
+		rules.ColSLANextBreachAt: {expr: slaNextBreachSQL, typ: ctTime, nullable: true},
+		rules.ColSLALastBreachAt: {expr: slaLastBreachSQL, typ: ctTime, nullable: true},
+		rules.ColSLABreached:     {expr: slaBreachedSQL, typ: ctBool},
 	}
 }
 
@@ -165,6 +179,13 @@ func (b *sqlBuilder) inList(vals []any) string {
 // predicate renders one predicate with its values resolved by Args.
 func (b *sqlBuilder) predicate(c colSQL, p rules.Predicate, vals []any) string {
 	e := c.expr
+	if c.typ == ctBool {
+		want := len(vals) == 1 && vals[0] == true
+		if (p.Op == rules.OpIn) != want {
+			return "NOT " + e
+		}
+		return e
+	}
 	switch p.Op {
 	case rules.OpIn, rules.OpNotIn:
 		var none bool
