@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -760,4 +761,51 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Content-Length", strconv.FormatInt(a.Size, 10))
 	_, err = io.Copy(w, rc)
 	return err
+}
+
+// ticketAPIDocs are the OpenAPI notes of the ticket, search and attachment routes.
+func ticketAPIDocs() map[string]apiDoc {
+	list := []string{"sort_by", "sort_order"}
+	return map[string]apiDoc{
+		"GET /api/v2/tickets":                      {summary: "List tickets", tag: "Tickets", result: "tickets", list: true, query: append([]string{"status"}, list...)},
+		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see)", tag: "Tickets", result: "tickets", query: []string{"ids"}},
+		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket", tag: "Tickets", result: "ticket"},
+		"POST /api/v2/tickets":                     {summary: "Create a ticket (inline requester {name, email} creates the end-user)", tag: "Tickets", body: "ticket", result: "ticket"},
+		"PUT /api/v2/tickets/{id}":                 {summary: "Update a ticket; ticket.comment adds a public reply or internal note; safe_update + updated_stamp lock optimistically", tag: "Tickets", body: "ticket", result: "ticket"},
+		"DELETE /api/v2/tickets/{id}":              {summary: "Delete a ticket", tag: "Tickets"},
+		"POST /api/v2/tickets/{id}/merge":          {summary: "Merge tickets (ids) into this one", tag: "Tickets", result: "job_status"},
+		"GET /api/v2/tickets/{id}/comments":        {summary: "A ticket's comments (customers: public replies only)", tag: "Tickets", result: "comments", list: true, query: []string{"sort_order"}},
+		"GET /api/v2/tickets/{id}/audits":          {summary: "A ticket's audits (change history)", tag: "Tickets", result: "audits", list: true, query: []string{"sort_order"}},
+		"GET /api/v2/tickets/{id}/tags":            {summary: "A ticket's tags", tag: "Tags", result: "tags"},
+		"POST /api/v2/tickets/{id}/tags":           {summary: "Set a ticket's tags", tag: "Tags", result: "tags"},
+		"PUT /api/v2/tickets/{id}/tags":            {summary: "Add tags to a ticket", tag: "Tags", result: "tags"},
+		"DELETE /api/v2/tickets/{id}/tags":         {summary: "Remove tags from a ticket", tag: "Tags", result: "tags"},
+		"GET /api/v2/users/{id}/tickets/requested": {summary: "Tickets a user requested", tag: "Tickets", result: "tickets", list: true, query: list},
+		"GET /api/v2/users/{id}/tickets/assigned":  {summary: "Tickets assigned to an agent", tag: "Tickets", result: "tickets", list: true, query: list},
+		"GET /api/v2/users/{id}/tickets/ccd":       {summary: "Tickets a user is CC'd on", tag: "Tickets", result: "tickets", list: true, query: list},
+		"GET /api/v2/organizations/{id}/tickets":   {summary: "An organization's tickets", tag: "Tickets", result: "tickets", list: true, query: list},
+		"GET /api/v2/incremental/tickets/cursor":   {summary: "Incremental ticket export from start_time, then by cursor", tag: "Incremental export", result: "tickets", query: []string{"start_time", "cursor", "per_page"}},
+		"POST /api/v2/uploads":                     {summary: "Upload a file (raw body); pass the token in comment.uploads", tag: "Attachments", result: "upload", query: []string{"filename"}},
+		"GET /api/v2/attachments/{id}":             {summary: "Show an attachment", tag: "Attachments", result: "attachment"},
+		"GET /api/v2/search":                       {summary: "Search tickets, users, organizations and groups (Zendesk query syntax); results carry result_type", tag: "Search", result: "results", query: []string{"query", "sort_by", "sort_order", "page", "per_page"}},
+		"GET /api/v2/search/count":                 {summary: "Count search results", tag: "Search", result: "count", query: []string{"query"}},
+	}
+}
+
+// ticketEnvelopes are the JSON envelope types of the ticket routes.
+func ticketEnvelopes() map[string]envelope {
+	return map[string]envelope{
+		"ticket":     {reflect.TypeOf(ticketJSON{}), reflect.TypeOf(ticket.UpdateInput{})},
+		"comment":    {reflect.TypeOf(ticket.Comment{}), reflect.TypeOf(ticket.CommentInput{})},
+		"audit":      {reflect.TypeOf(ticket.Audit{}), nil},
+		"attachment": {reflect.TypeOf(ticket.Attachment{}), nil},
+		"upload": {reflect.TypeOf(struct {
+			Token      string            `json:"token"`
+			Attachment ticket.Attachment `json:"attachment"`
+		}{}), nil},
+		"tag":        {reflect.TypeOf(""), nil},
+		"result":     {reflect.TypeOf(map[string]any{}), nil},
+		"job_status": {reflect.TypeOf(map[string]any{}), nil},
+		"count":      {reflect.TypeOf(0), nil},
+	}
 }

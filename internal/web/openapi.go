@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -26,7 +27,7 @@ type apiDoc struct {
 	query   []string
 }
 
-func apiDocs() map[string]apiDoc {
+func peopleAPIDocs() map[string]apiDoc {
 	return map[string]apiDoc{
 		"GET /api/v2/users/me":                                    {summary: "The authenticated user", tag: "Users", result: "user"},
 		"GET /api/v2/users":                                       {summary: "List users", tag: "Users", result: "users", list: true, query: []string{"role"}},
@@ -66,11 +67,27 @@ func apiDocs() map[string]apiDoc {
 	}
 }
 
+// apiDocs merges the route notes of every API area.
+func apiDocs() map[string]apiDoc {
+	m := peopleAPIDocs()
+	for _, more := range []map[string]apiDoc{ticketAPIDocs()} {
+		maps.Copy(m, more)
+	}
+	return m
+}
+
+// envelopes merges the envelope types of every API area.
+func envelopes() map[string]envelope {
+	m := peopleEnvelopes()
+	maps.Copy(m, ticketEnvelopes())
+	return m
+}
+
 // envelope is what one JSON envelope key carries: the type a response
 // encodes and the type a request body decodes into.
 type envelope struct{ out, in reflect.Type }
 
-func envelopes() map[string]envelope {
+func peopleEnvelopes() map[string]envelope {
 	return map[string]envelope{
 		"user":                    {reflect.TypeOf(userJSON{}), reflect.TypeOf(people.UserInput{})},
 		"organization":            {reflect.TypeOf(orgJSON{}), reflect.TypeOf(people.OrganizationInput{})},
