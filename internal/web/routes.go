@@ -40,6 +40,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /settings/tokens", Authenticated, s.tokensPage)
 	s.handle("POST /settings/tokens", Authenticated, s.createToken)
 	s.handle("POST /settings/tokens/{id}/revoke", Authenticated, s.revokeToken)
+	s.registerUI() // agent workspace, customer portal, admin (ui*.go)
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -93,12 +94,15 @@ func (s *Server) parseTemplates() error {
 			return ""
 		},
 	}
+	for k, f := range s.uiFuncs() {
+		funcs[k] = f
+	}
 	for _, p := range pages {
 		name := strings.TrimPrefix(p, "templates/")
-		if name == "layout.html" {
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", p)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
@@ -200,6 +204,14 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := PrincipalFrom(r.Context())
+	if s.Tickets != nil { // the help desk: agents to their workspace, customers to the portal
+		to := "/portal"
+		if p.IsStaff() {
+			to = "/agent/tickets"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return nil
+	}
 	u, err := s.People.GetUser(r.Context(), p.UserID)
 	if err != nil {
 		return err

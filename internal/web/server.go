@@ -24,10 +24,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -105,6 +107,14 @@ type Deps struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
 	MaxBodyBytes int64
+
+	// UI extension points and stores (see ui.go). Audit and Satisfaction
+	// are built from DB when nil; Views, Macros and SLA are optional.
+	Audit        *audit.Log
+	Satisfaction *satisfaction.Store
+	Views        ViewSource
+	Macros       MacroSource
+	SLA          SLASource
 }
 
 // Server is the HTTP handler.
@@ -118,6 +128,7 @@ type Server struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	handler  http.Handler
+	ui       uiState
 }
 
 // New builds the server and registers every route.

@@ -1,0 +1,294 @@
+package web
+
+// Admin pages: users and roles, organizations and plans, groups, API tokens
+// (the shared /settings/tokens page), satisfaction ratings and the audit log.
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/satisfaction"
+)
+
+func (s *Server) registerAdminUI() {
+	s.handle("GET /admin", Admin, func(w http.ResponseWriter, r *http.Request) error {
+		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+		return nil
+	})
+	s.handle("GET /admin/users", Admin, s.adminUsers)
+	s.handle("POST /admin/users", Admin, s.adminCreateUser)
+	s.handle("GET /admin/organizations", Admin, s.adminOrgs)
+	s.handle("POST /admin/organizations", Admin, s.adminCreateOrg)
+	s.handle("GET /admin/groups", Admin, s.adminGroups)
+	s.handle("POST /admin/groups", Admin, s.adminCreateGroup)
+	s.handle("GET /admin/satisfaction", Admin, s.adminSatisfaction)
+	s.handle("GET /admin/audit", Admin, s.adminAudit)
+}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminUsers(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, form map[string]string, problem string) error {
+	ctx := r.Context()
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	role := q.Get("role")
+	if role != "" && !people.ValidRole(role) {
+		return errs.BadRequest("role must be end-user, agent or admin")
+	}
+	f := people.UserFilter{Role: role, Query: strings.TrimSpace(q.Get("q"))}
+	total, err := s.People.CountUsers(ctx, f)
+	if err != nil {
+		return err
+	}
+	f.Page = people.Page{Offset: (page - 1) * uiPerPage, Limit: uiPerPage}
+	users, err := s.People.ListUsers(ctx, f)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.People.ListOrganizations(ctx, people.OrgFilter{Page: people.Page{Limit: 1000}})
+	if err != nil {
+		return err
+	}
+	orgNames := map[int64]string{}
+	for _, o := range orgs {
+		orgNames[o.ID] = o.Name
+	}
+	if form == nil {
+		form = map[string]string{"role": people.RoleEndUser}
+	}
+	s.render(w, r, status, "admin_users.html", map[string]any{
+		"Title": "Users", "Section": "users", "Users": users, "Orgs": orgs, "OrgNames": orgNames, "Query": f.Query,
+		"Role": role, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(r),
+	})
+	return nil
+}
+
+func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	form := map[string]string{}
+	for _, k := range []string{"name", "email", "role", "organization_id"} {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	in := people.UserInput{}
+	name, email, role := form["name"], form["email"], form["role"]
+	in.Name, in.Email, in.Role = &name, &email, &role
+	org, err := formID(r, "organization_id")
+	if err == nil {
+		in.OrganizationID = org
+		_, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
+	}
+	if err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		return s.renderAdminUsers(w, r, status, form, msg)
+	}
+	seeOther(w, r, "/admin/users", "User "+name+" created.")
+	return nil
+}
+
+func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminOrgs(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status int, form map[string]string, problem string) error {
+	ctx := r.Context()
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	f := people.OrgFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	total, err := s.People.CountOrganizations(ctx, f)
+	if err != nil {
+		return err
+	}
+	f.Page = people.Page{Offset: (page - 1) * uiPerPage, Limit: uiPerPage}
+	orgs, err := s.People.ListOrganizations(ctx, f)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, o := range orgs {
+		if o.ASEUserID != nil {
+			ids = append(ids, *o.ASEUserID)
+		}
+	}
+	nm, err := s.userNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	agents, err := s.staffUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = map[string]string{"support_plan": people.PlanSaaS, "tier": "free"}
+	}
+	s.render(w, r, status, "admin_orgs.html", map[string]any{
+		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents,
+		"Query": f.Query, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(r),
+	})
+	return nil
+}
+
+func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	form := map[string]string{}
+	for _, k := range []string{"name", "support_plan", "tier", "domain_names", "assigned_support_engineer_id", "shared_tickets"} {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	name, plan, tier := form["name"], form["support_plan"], form["tier"]
+	domains := strings.FieldsFunc(form["domain_names"], func(r rune) bool { return r == ',' || r == ' ' })
+	shared := form["shared_tickets"] == "on"
+	in := people.OrganizationInput{Name: &name, SupportPlan: &plan, Tier: &tier, DomainNames: &domains, SharedTickets: &shared}
+	ase, err := formID(r, "assigned_support_engineer_id")
+	if err == nil {
+		in.ASEUserID = ase
+		_, err = s.People.CreateOrganization(r.Context(), p.Actor(clientIP(r)), in)
+	}
+	if err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		return s.renderAdminOrgs(w, r, status, form, msg)
+	}
+	seeOther(w, r, "/admin/organizations", "Organization "+name+" created.")
+	return nil
+}
+
+func (s *Server) adminGroups(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminGroups(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderAdminGroups(w http.ResponseWriter, r *http.Request, status int, form map[string]string, problem string) error {
+	ctx := r.Context()
+	groups, err := s.People.ListGroups(ctx, people.GroupFilter{Page: people.Page{Limit: 1000}})
+	if err != nil {
+		return err
+	}
+	counts := map[int64]int{}
+	for _, g := range groups {
+		n, err := s.People.CountUsers(ctx, people.UserFilter{GroupID: g.ID})
+		if err != nil {
+			return err
+		}
+		counts[g.ID] = n
+	}
+	if form == nil {
+		form = map[string]string{}
+	}
+	s.render(w, r, status, "admin_groups.html", map[string]any{
+		"Title": "Groups", "Section": "groups", "Groups": groups, "Members": counts, "Form": form, "Error": problem, "Flash": flashOf(r),
+	})
+	return nil
+}
+
+func (s *Server) adminCreateGroup(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	name, desc := strings.TrimSpace(r.PostFormValue("name")), strings.TrimSpace(r.PostFormValue("description"))
+	_, err := s.People.CreateGroup(r.Context(), p.Actor(clientIP(r)), people.GroupInput{Name: &name, Description: &desc})
+	if err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		return s.renderAdminGroups(w, r, status, map[string]string{"name": name, "description": desc}, msg)
+	}
+	seeOther(w, r, "/admin/groups", "Group "+name+" created.")
+	return nil
+}
+
+func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	score := r.URL.Query().Get("score")
+	if score != "" && score != satisfaction.Good && score != satisfaction.Bad {
+		return errs.BadRequest("score must be good or bad")
+	}
+	total, err := s.Satisfaction.Count(ctx, score)
+	if err != nil {
+		return err
+	}
+	list, err := s.Satisfaction.List(ctx, satisfaction.Filter{Score: score, Offset: (page - 1) * uiPerPage, Limit: uiPerPage})
+	if err != nil {
+		return err
+	}
+	good, err := s.Satisfaction.Count(ctx, satisfaction.Good)
+	if err != nil {
+		return err
+	}
+	all, err := s.Satisfaction.Count(ctx, "")
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, x := range list {
+		ids = append(ids, x.RequesterID, derefID(x.AssigneeID))
+	}
+	nm, err := s.userNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	pct := -1
+	if all > 0 {
+		pct = good * 100 / all
+	}
+	s.render(w, r, http.StatusOK, "admin_satisfaction.html", map[string]any{
+		"Title": "Satisfaction", "Section": "satisfaction", "Ratings": list, "Names": nm, "Score": score,
+		"GoodPct": pct, "Pager": newPager(r, page, total),
+	})
+	return nil
+}
+
+// adminAudit pages the audit log newest first by keyset (?before=ID).
+func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	var before int64
+	if v := q.Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return errs.BadRequest("before must be an entry id")
+		}
+		before = n
+	}
+	f := audit.Filter{ObjectType: strings.TrimSpace(q.Get("type")), BeforeID: before, Limit: uiPerPage + 1}
+	entries, err := s.Audit.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(entries) > uiPerPage {
+		entries = entries[:uiPerPage]
+		nq := r.URL.Query()
+		nq.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		next = "/admin/audit?" + nq.Encode()
+	}
+	var ids []int64
+	for _, e := range entries {
+		ids = append(ids, e.ActorID)
+	}
+	nm, err := s.userNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "admin_audit.html", map[string]any{
+		"Title": "Audit log", "Section": "audit", "Entries": entries, "Names": nm, "Type": f.ObjectType,
+		"Next": next, "First": before != 0,
+	})
+	return nil
+}

@@ -1,0 +1,576 @@
+package web
+
+// Agent workspace: sidebar of views with counts, sortable ticket list,
+// ticket page with conversation, reply / internal note (Markdown), macros,
+// properties, requester and organization panel, SLA badges and history.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/satisfaction"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+func (s *Server) registerAgentUI() {
+	s.handle("GET /agent", Staff, func(w http.ResponseWriter, r *http.Request) error {
+		http.Redirect(w, r, "/agent/tickets", http.StatusSeeOther)
+		return nil
+	})
+	s.handle("GET /agent/tickets", Staff, s.agentTickets)
+	s.handle("GET /agent/tickets/{id}", Staff, s.agentTicket)
+	s.handle("POST /agent/tickets/{id}", Staff, s.agentUpdate)
+}
+
+// sidebarEntry is a view with its ticket count.
+type sidebarEntry struct {
+	TicketView
+	Count  int
+	Active bool
+}
+
+func (s *Server) viewSidebar(ctx context.Context, viewerID int64, active string) ([]sidebarEntry, error) {
+	var out []sidebarEntry
+	for _, v := range builtinViews() {
+		n, err := s.Tickets.Count(ctx, v.filter(viewerID))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sidebarEntry{TicketView: v.TicketView, Count: n, Active: v.Key == active})
+	}
+	if s.Views != nil {
+		vs, err := s.Views.TicketViews(ctx, viewerID)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			n, err := s.Views.ViewCount(ctx, viewerID, v.Key)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sidebarEntry{TicketView: v, Count: n, Active: v.Key == active})
+		}
+	}
+	return out, nil
+}
+
+// sortOptions are the list's sortable columns: key, label, default direction desc.
+var sortOptions = []struct {
+	Key, Label string
+}{
+	{"updated_at", "Updated"},
+	{"priority", "Priority"},
+	{"created_at", "Created"},
+	{"status", "Status"},
+	{"id", "ID"},
+}
+
+func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	ctx := r.Context()
+	q := r.URL.Query()
+	key := q.Get("view")
+	if key == "" {
+		key = "unsolved"
+	}
+	sortBy := q.Get("sort")
+	if sortBy == "" {
+		sortBy = "updated_at"
+	}
+	if !slices.Contains(ticket.SortKeys(), sortBy) {
+		return errs.BadRequest("sort must be one of %s", strings.Join(ticket.SortKeys(), ", "))
+	}
+	desc := q.Get("dir") != "asc"
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	side, err := s.viewSidebar(ctx, p.UserID, key)
+	if err != nil {
+		return err
+	}
+	var title string
+	var total int
+	var list []ticket.Ticket
+	vq := ViewQuery{SortBy: sortBy, Desc: desc, Offset: (page - 1) * uiPerPage, Limit: uiPerPage}
+	if i := slices.IndexFunc(builtinViews(), func(v builtinView) bool { return v.Key == key }); i >= 0 {
+		v := builtinViews()[i]
+		title = v.Title
+		f := v.filter(p.UserID)
+		if total, err = s.Tickets.Count(ctx, f); err != nil {
+			return err
+		}
+		f.SortBy, f.Desc, f.Offset, f.Limit = vq.SortBy, vq.Desc, vq.Offset, vq.Limit
+		if list, err = s.Tickets.List(ctx, f); err != nil {
+			return err
+		}
+	} else {
+		j := slices.IndexFunc(side, func(e sidebarEntry) bool { return e.Key == key })
+		if j < 0 || s.Views == nil {
+			return errs.NotFound("view")
+		}
+		title, total = side[j].Title, side[j].Count
+		if list, err = s.Views.ViewTickets(ctx, p.UserID, key, vq); err != nil {
+			return err
+		}
+	}
+	var ids, people []int64
+	for _, t := range list {
+		ids = append(ids, t.ID)
+		people = append(people, t.RequesterID)
+		if t.AssigneeID != nil {
+			people = append(people, *t.AssigneeID)
+		}
+	}
+	nm, err := s.userNames(ctx, people)
+	if err != nil {
+		return err
+	}
+	badges, err := s.slaBadges(ctx, ids)
+	if err != nil {
+		return err
+	}
+	type col struct {
+		Key, Label, URL, Sort string // Sort: ascending, descending or ""
+	}
+	var cols []col
+	for _, o := range sortOptions {
+		c := col{Key: o.Key, Label: o.Label}
+		nq := r.URL.Query()
+		nq.Set("sort", o.Key)
+		nq.Del("page")
+		nq.Del("dir")
+		if o.Key == sortBy {
+			if desc {
+				c.Sort = "descending"
+				nq.Set("dir", "asc")
+			} else {
+				c.Sort = "ascending"
+			}
+		}
+		c.URL = "/agent/tickets?" + nq.Encode()
+		cols = append(cols, c)
+	}
+	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
+		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
+		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(r), "Wide": true,
+	})
+	return nil
+}
+
+func (s *Server) slaBadges(ctx context.Context, ids []int64) (map[int64][]SLABadge, error) {
+	if s.SLA == nil || len(ids) == 0 {
+		return map[int64][]SLABadge{}, nil
+	}
+	return s.SLA.SLABadges(ctx, ids)
+}
+
+// ticketForm is the state of the agent's update form.
+type ticketForm struct {
+	Body       string
+	Internal   bool
+	Status     string
+	Priority   string
+	Type       string
+	AssigneeID int64
+	GroupID    int64
+	Tags       string
+	Stamp      string // the ticket's updated_at when the form was rendered (safe update)
+	MacroTitle string
+}
+
+func formOf(t *ticket.Ticket) ticketForm {
+	f := ticketForm{Status: t.Status, Tags: strings.Join(t.Tags, " "), Stamp: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
+	if t.Priority != nil {
+		f.Priority = *t.Priority
+	}
+	if t.Type != nil {
+		f.Type = *t.Type
+	}
+	if t.AssigneeID != nil {
+		f.AssigneeID = *t.AssigneeID
+	}
+	if t.GroupID != nil {
+		f.GroupID = *t.GroupID
+	}
+	return f
+}
+
+func (s *Server) agentTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	t, err := s.Tickets.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := formOf(t)
+	problem := ""
+	if m := r.URL.Query().Get("macro"); m != "" {
+		if f, err = s.applyMacro(r, t, f, m); err != nil {
+			var ok bool
+			if problem, _, ok = problemText(err); !ok {
+				return err
+			}
+		}
+	}
+	return s.renderAgentTicket(w, r, http.StatusOK, t, f, problem)
+}
+
+func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, status int, t *ticket.Ticket, f ticketForm, problem string) error {
+	ctx := r.Context()
+	p := PrincipalFrom(ctx)
+	comments, err := s.Tickets.Comments(ctx, t.ID, ticket.Page{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	audits, err := s.Tickets.Audits(ctx, t.ID, ticket.Page{Desc: true, Limit: 100})
+	if err != nil {
+		return err
+	}
+	ids := []int64{t.RequesterID, t.SubmitterID}
+	if t.AssigneeID != nil {
+		ids = append(ids, *t.AssigneeID)
+	}
+	for _, c := range comments {
+		ids = append(ids, c.AuthorID)
+	}
+	for _, a := range audits {
+		ids = append(ids, a.AuthorID)
+	}
+	ids = append(ids, t.CollaboratorIDs...)
+	var org *people.Organization
+	if t.OrganizationID != nil {
+		if org, err = s.People.GetOrganization(ctx, *t.OrganizationID); err != nil && !errs.Is(err, errs.KindNotFound) {
+			return err
+		}
+		if org != nil && org.ASEUserID != nil {
+			ids = append(ids, *org.ASEUserID)
+		}
+	}
+	nm, err := s.userNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	requester := nm[t.RequesterID]
+	recent, err := s.Tickets.List(ctx, ticket.Filter{RequesterID: t.RequesterID, SortBy: "updated_at", Desc: true, Limit: 6})
+	if err != nil {
+		return err
+	}
+	recent = slices.DeleteFunc(recent, func(x ticket.Ticket) bool { return x.ID == t.ID })
+	agents, err := s.staffUsers(ctx)
+	if err != nil {
+		return err
+	}
+	groups, err := s.People.ListGroups(ctx, people.GroupFilter{Page: people.Page{Limit: 1000}})
+	if err != nil {
+		return err
+	}
+	macros, err := s.macrosFor(ctx, p)
+	if err != nil {
+		return err
+	}
+	badges, err := s.slaBadges(ctx, []int64{t.ID})
+	if err != nil {
+		return err
+	}
+	var rating *satisfaction.Rating
+	if s.Satisfaction != nil {
+		if rating, err = s.Satisfaction.ForTicket(ctx, t.ID); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, status, "agent_ticket.html", map[string]any{
+		"Title": fmt.Sprintf("#%d %s", t.ID, t.Subject), "Ticket": t, "Comments": comments, "Audits": audits,
+		"Names": nm, "Requester": requester, "Org": org, "Recent": recent, "Agents": agents, "Groups": groups,
+		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(r),
+		"Statuses": ticket.Statuses, "Priorities": ticket.Priorities, "Types": ticket.Types,
+		"Closed": t.Status == ticket.StatusClosed, "Rating": rating, "Wide": true,
+	})
+	return nil
+}
+
+func (s *Server) staffUsers(ctx context.Context) ([]people.User, error) {
+	var out []people.User
+	for _, role := range []string{people.RoleAgent, people.RoleAdmin} {
+		us, err := s.People.ListUsers(ctx, people.UserFilter{Role: role, Page: people.Page{Limit: 1000}})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			if u.Active && !u.Suspended {
+				out = append(out, u)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b people.User) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// macrosFor lists the active macros the agent may use.
+func (s *Server) macrosFor(ctx context.Context, p *auth.Principal) ([]rules.Macro, error) {
+	if s.Macros == nil {
+		return nil, nil
+	}
+	all, err := s.Macros.ListMacros(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.People.ListGroupMemberships(ctx, people.MembershipFilter{UserID: p.UserID, Page: people.Page{Limit: 1000}})
+	if err != nil {
+		return nil, err
+	}
+	var groups []int64
+	for _, m := range ms {
+		groups = append(groups, m.OtherID)
+	}
+	var out []rules.Macro
+	for _, m := range all {
+		if m.Active && rules.MacroAvailable(m, p.UserID, groups) {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b rules.Macro) int { return a.Position - b.Position })
+	return out, nil
+}
+
+// rulesTicket is the snapshot rules evaluate for t.
+func rulesTicket(t *ticket.Ticket, org *people.Organization) rules.Ticket {
+	rt := rules.Ticket{
+		ID: t.ID, Subject: t.Subject, Description: t.Description, Status: t.Status,
+		Priority: deref(t.Priority), Type: deref(t.Type), GroupID: derefID(t.GroupID), AssigneeID: derefID(t.AssigneeID),
+		RequesterID: t.RequesterID, SubmitterID: t.SubmitterID, OrganizationID: derefID(t.OrganizationID),
+		Tags: slices.Clone(t.Tags), Channel: t.Via.Channel, CustomFields: map[int64]string{},
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+	}
+	if t.SolvedAt != nil {
+		rt.SolvedAt = *t.SolvedAt
+	}
+	if t.DueAt != nil {
+		rt.DueAt = *t.DueAt
+	}
+	if org != nil {
+		rt.OrgPlan, rt.OrgTier = org.SupportPlan, org.Tier
+	}
+	for _, f := range t.CustomFields {
+		if f.Value != nil {
+			rt.CustomFields[f.ID] = eventValue(f.Value)
+		}
+	}
+	return rt
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// applyMacro previews macro idText on t and returns the form prefilled with
+// its changes and comment; nothing is saved until the agent submits.
+func (s *Server) applyMacro(r *http.Request, t *ticket.Ticket, f ticketForm, idText string) (ticketForm, error) {
+	ctx := r.Context()
+	p := PrincipalFrom(ctx)
+	mid, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return f, errs.Invalid("macro", "is not a valid macro id")
+	}
+	macros, err := s.macrosFor(ctx, p)
+	if err != nil {
+		return f, err
+	}
+	i := slices.IndexFunc(macros, func(m rules.Macro) bool { return m.ID == mid })
+	if i < 0 {
+		return f, errs.Invalid("macro", "is not available to you")
+	}
+	m := macros[i]
+	var org *people.Organization
+	if t.OrganizationID != nil {
+		if org, err = s.People.GetOrganization(ctx, *t.OrganizationID); err != nil {
+			return f, err
+		}
+	}
+	ids := []int64{t.RequesterID, p.UserID}
+	if t.AssigneeID != nil {
+		ids = append(ids, *t.AssigneeID)
+	}
+	for _, a := range m.Actions {
+		if a.Field == "assignee_id" {
+			if n, err := strconv.ParseInt(fmt.Sprint(a.Value), 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+	}
+	nm, err := s.userNames(ctx, ids)
+	if err != nil {
+		return f, err
+	}
+	data := rules.PlaceholderData{Users: map[int64]rules.Person{}, AccountName: "Frontline",
+		TicketURL: s.baseURL(r) + "/portal/tickets/" + strconv.FormatInt(t.ID, 10)}
+	for id, u := range nm {
+		data.Users[id] = rules.Person{Name: u.Name, Email: u.Email}
+	}
+	if org != nil {
+		data.Organizations = map[int64]string{org.ID: org.Name}
+	}
+	res, err := rules.ApplyMacro(m, rulesTicket(t, org), rules.Actor{ID: p.UserID, Role: p.Role}, data)
+	if err != nil {
+		return f, err
+	}
+	f.Status, f.Priority, f.Type = res.Ticket.Status, res.Ticket.Priority, res.Ticket.Type
+	f.AssigneeID, f.GroupID = res.Ticket.AssigneeID, res.Ticket.GroupID
+	f.Tags = strings.Join(res.Ticket.Tags, " ")
+	if c, ok := res.Comment(); ok {
+		f.Body = c.Body
+		f.Internal = !c.Public
+	}
+	f.MacroTitle = m.Title
+	return f, nil
+}
+
+// agentUpdate applies the update form: comment (public reply or internal
+// note, Markdown, attachments) and properties, as one audited change. The
+// form carries the ticket's updated_at; if someone else changed the ticket
+// meanwhile the change is refused and the page shows theirs.
+func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := PrincipalFrom(ctx)
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	cur, err := s.Tickets.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := ticketForm{
+		Body: r.PostFormValue("body"), Internal: r.PostFormValue("mode") == "internal",
+		Status: r.PostFormValue("status"), Priority: r.PostFormValue("priority"), Type: r.PostFormValue("type"),
+		Tags: r.PostFormValue("tags"), Stamp: r.PostFormValue("updated_stamp"),
+	}
+	in, err := s.agentInput(r, &f)
+	if err == nil {
+		_, _, err = s.Tickets.Update(ctx, ticketActor(p), id, in)
+	}
+	if err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		if errs.Is(err, errs.KindConflict) {
+			msg = "Someone else updated this ticket while you were working on it. Review their change below, then submit again."
+			if cur, err = s.Tickets.Get(ctx, id); err != nil {
+				return err
+			}
+			f.Stamp = cur.UpdatedAt.UTC().Format(time.RFC3339Nano)
+		}
+		return s.renderAgentTicket(w, r, status, cur, f, msg)
+	}
+	s.ui.live.clearReplying(id, p.UserID)
+	flash := "Ticket updated."
+	if strings.TrimSpace(f.Body) != "" {
+		flash = "Reply sent."
+		if f.Internal {
+			flash = "Internal note added."
+		}
+	}
+	if r.PostFormValue("next") == "list" {
+		seeOther(w, r, "/agent/tickets", fmt.Sprintf("Ticket #%d updated.", id))
+		return nil
+	}
+	seeOther(w, r, "/agent/tickets/"+strconv.FormatInt(id, 10), flash)
+	return nil
+}
+
+func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput, error) {
+	p := PrincipalFrom(r.Context())
+	var in ticket.UpdateInput
+	var v errs.Validation
+	if f.Status != "" {
+		in.Status = &f.Status
+	}
+	in.Priority, in.Type = &f.Priority, &f.Type
+	assignee, err := formID(r, "assignee_id")
+	if err != nil {
+		v.Add("assignee_id", "is not a valid id")
+	}
+	group, err := formID(r, "group_id")
+	if err != nil {
+		v.Add("group_id", "is not a valid id")
+	}
+	if assignee != nil {
+		in.AssigneeID, f.AssigneeID = assignee, *assignee
+	}
+	if group != nil {
+		in.GroupID, f.GroupID = group, *group
+	}
+	tags := strings.FieldsFunc(f.Tags, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
+	in.Tags = &tags
+	if f.Stamp != "" {
+		ts, err := time.Parse(time.RFC3339Nano, f.Stamp)
+		if err != nil {
+			v.Add("updated_stamp", "is not a valid time")
+		} else {
+			in.SafeUpdate, in.UpdatedStamp = true, &ts
+		}
+	}
+	if err := v.Err(); err != nil {
+		return in, err
+	}
+	uploads, err := s.saveUploads(r, ticketActor(p))
+	if err != nil {
+		return in, err
+	}
+	if strings.TrimSpace(f.Body) != "" || len(uploads) > 0 {
+		public := !f.Internal
+		in.Comment = &ticket.CommentInput{Body: f.Body, Public: &public, Uploads: uploads, Via: &ticket.Via{Channel: ticket.ChannelWeb}}
+		if strings.TrimSpace(f.Body) != "" {
+			in.Comment.HTMLBody = s.ui.md.Markdown(f.Body)
+		}
+	}
+	in.Via = &ticket.Via{Channel: ticket.ChannelWeb}
+	return in, nil
+}
+
+// saveUploads stores the files of a multipart form's "attachments" field
+// and returns their upload tokens.
+func (s *Server) saveUploads(r *http.Request, actor ticket.Actor) ([]string, error) {
+	if r.MultipartForm == nil || r.MultipartForm.File == nil {
+		return nil, nil
+	}
+	var out []string
+	for _, fh := range r.MultipartForm.File["attachments"] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.Tickets.SaveUpload(r.Context(), actor, fh.Filename, fh.Header.Get("Content-Type"), f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a.Token)
+	}
+	return out, nil
+}
