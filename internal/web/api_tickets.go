@@ -173,6 +173,7 @@ func (s *Server) registerTicketAPI() {
 	s.handle("GET /api/v2/users/{id}/tickets/ccd", Authenticated, s.apiUserTickets("ccd"))
 	s.handle("GET /api/v2/organizations/{id}/tickets", Staff, s.apiOrgTickets)
 	s.handle("GET /api/v2/incremental/tickets/cursor", Admin, s.apiIncrementalTickets)
+	s.handle("GET /api/v2/incremental/tickets", Admin, s.apiIncrementalTicketsByTime)
 	s.handle("POST /api/v2/uploads", Authenticated, s.apiUpload)
 	s.handle("GET /api/v2/attachments/{id}", Authenticated, s.apiShowAttachment)
 	s.handle("GET /attachments/{id}/{name}", Authenticated, s.downloadAttachment)
@@ -532,7 +533,12 @@ func readTags(r *http.Request) ([]string, error) {
 	var in struct {
 		Tags []string `json:"tags"`
 	}
-	if err := json.Unmarshal(body, &in); err != nil {
+	// Zendesk takes {"tags": [...]}; some clients send the bare array.
+	if trimmed := strings.TrimSpace(string(body)); strings.HasPrefix(trimmed, "[") {
+		if err := json.Unmarshal(body, &in.Tags); err != nil {
+			return nil, jsonError(err, "tags")
+		}
+	} else if err := json.Unmarshal(body, &in); err != nil {
 		return nil, jsonError(err, "tags")
 	}
 	if in.Tags == nil {
@@ -618,10 +624,18 @@ func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) e
 	q := r.URL.Query()
 	var start time.Time
 	var afterID int64
+	cursor := q.Get("cursor")
+	if cursor != "" && q.Get("start_time") != "" {
+		// Some clients send both, the cursor as the text "undefined" on
+		// the first call: a cursor that does not decode defers to start_time.
+		if _, _, err := decodeIncremental(cursor); err != nil {
+			cursor = ""
+		}
+	}
 	switch {
-	case q.Get("cursor") != "":
+	case cursor != "":
 		var err error
-		if start, afterID, err = decodeIncremental(q.Get("cursor")); err != nil {
+		if start, afterID, err = decodeIncremental(cursor); err != nil {
 			return err
 		}
 	case q.Get("start_time") != "":
@@ -640,7 +654,11 @@ func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) e
 		return errs.BadRequest("give start_time (Unix seconds) or cursor")
 	}
 	perPage := 1000
-	if v := q.Get("per_page"); v != "" {
+	v := q.Get("per_page")
+	if v == "" {
+		v = q.Get("page[size]")
+	}
+	if v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
 			return errs.BadRequest("per_page: must be a number from 1 to 1000")
@@ -655,7 +673,6 @@ func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) e
 	if !end {
 		ts = ts[:perPage]
 	}
-	cursor := q.Get("cursor")
 	if len(ts) > 0 {
 		last := ts[len(ts)-1]
 		cursor = encodeIncremental(last.UpdatedAt, last.ID)
@@ -666,6 +683,35 @@ func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) e
 	writeJSON(w, http.StatusOK, map[string]any{
 		"tickets": s.ticketsView(r, ts), "after_cursor": cursor, "before_cursor": nil,
 		"after_url": next, "before_url": nil, "end_of_stream": end, "count": len(ts),
+	})
+	return nil
+}
+
+// apiIncrementalTickets is Zendesk's time-based incremental ticket export:
+// up to 1000 tickets updated at or after start_time (Unix seconds), oldest
+// first; next_page continues from end_time, so a ticket may repeat across
+// pages, as Zendesk documents.
+func (s *Server) apiIncrementalTicketsByTime(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
+	if err != nil || n < 0 {
+		return errs.BadRequest("start_time: must be a Unix time in seconds")
+	}
+	start := time.Unix(n, 0).UTC()
+	if start.After(s.DB.Clock.Now().Add(-time.Minute)) {
+		return errs.BadRequest("start_time: must be more than a minute in the past")
+	}
+	const limit = 1000
+	ts, err := s.Tickets.ChangedSince(r.Context(), start.Add(-time.Microsecond), 1<<63-1, limit)
+	if err != nil {
+		return err
+	}
+	end := n
+	if len(ts) > 0 {
+		end = ts[len(ts)-1].UpdatedAt.Unix()
+	}
+	next := s.baseURL(r) + "/api/v2/incremental/tickets.json?start_time=" + strconv.FormatInt(end, 10)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"tickets": s.ticketsView(r, ts), "count": len(ts), "end_time": end, "next_page": next, "end_of_stream": len(ts) < limit,
 	})
 	return nil
 }
