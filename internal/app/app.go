@@ -19,6 +19,7 @@ import (
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
@@ -66,10 +67,14 @@ type App struct {
 	Audit   *audit.Log
 	People  *people.Store
 	Tickets *ticket.Store
+	Mail    *mail.Store // email channel (mail.go)
 	Search  *search.Service
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
+
+	// SMTPAddr is where the inbound SMTP listener listens once Serve runs.
+	SMTPAddr string
 }
 
 // Options adjust how an App is built (tests inject a clock and cheap hashing).
@@ -112,6 +117,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Audit = audit.New(d)
 	a.People = people.NewStore(d, a.Audit)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
+	if a.Mail, err = newMailStore(a, c, log); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Search = search.New(d)
 	a.Tickets.OnChange(a.Search.Hook)
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
@@ -119,6 +128,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
+		Mail: a.Mail,
 	})
 	if err != nil {
 		d.Close()
@@ -177,6 +187,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
+	stopMail, err := a.startMail(ctx) // inbound SMTP listener and outbox (mail.go)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopMail()
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
 		ready(ln.Addr().String())

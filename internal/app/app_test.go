@@ -57,7 +57,7 @@ func databaseArgs(t *testing.T, e dbtest.Engine) []string {
 func TestServeEndToEnd(t *testing.T) {
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			args := append([]string{"serve", "--http", "127.0.0.1:0", "--demo"}, databaseArgs(t, e)...)
+			args := append([]string{"serve", "--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "--demo"}, databaseArgs(t, e)...)
 			var stdout, stderr syncBuffer
 			env := testEnv(&stdout, &stderr)
 			ready := make(chan string, 1)

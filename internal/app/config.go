@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/frontline/frontline/internal/mail"
 )
 
 // Config is the whole configuration of a Frontline process. Values come,
@@ -35,6 +37,16 @@ type Config struct {
 	SessionTTL   time.Duration
 	// MaxAttachmentBytes bounds one uploaded attachment.
 	MaxAttachmentBytes int64
+
+	// Email channel (see mailconfig.go).
+	SMTPAddr      string         // inbound SMTP listen address; "" disables the listener
+	Mailboxes     []mail.Mailbox // receiving addresses and their groups
+	MailFrom      mail.Address   // outbound From when the ticket has no mailbox ("" = first mailbox)
+	RelayHost     string         // outbound SMTP relay; "" disables outbound mail
+	RelayPort     int
+	RelayUser     string
+	RelayPassword string
+	RelayTLS      mail.TLSPolicy
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -51,7 +63,7 @@ func (s setting) EnvName() string {
 }
 
 func settings() []setting {
-	return []setting{
+	return append([]setting{
 		{"config", "", "path of an optional config file (key = value lines)", func(c *Config, v string) error { c.ConfigFile = v; return nil }},
 		{"data-dir", "frontline-data", "directory for the SQLite database and attachments", func(c *Config, v string) error {
 			if strings.TrimSpace(v) == "" {
@@ -130,7 +142,7 @@ func settings() []setting {
 			c.SessionTTL = d
 			return nil
 		}},
-	}
+	}, mailSettings()...)
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) error {

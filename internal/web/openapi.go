@@ -25,6 +25,7 @@ type apiDoc struct {
 	result  string // response envelope key, "" for 204
 	list    bool   // paginated list
 	query   []string
+	raw     string // content type of a non-JSON 200 response
 }
 
 func peopleAPIDocs() map[string]apiDoc {
@@ -70,7 +71,7 @@ func peopleAPIDocs() map[string]apiDoc {
 // apiDocs merges the route notes of every API area.
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{ticketAPIDocs()} {
+	for _, more := range []map[string]apiDoc{ticketAPIDocs(), mailAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -80,6 +81,7 @@ func apiDocs() map[string]apiDoc {
 func envelopes() map[string]envelope {
 	m := peopleEnvelopes()
 	maps.Copy(m, ticketEnvelopes())
+	maps.Copy(m, mailEnvelopes())
 	return m
 }
 
@@ -203,6 +205,9 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 		switch {
 		case d.result == "" && path == "/api/v2/openapi":
 			responses["200"] = map[string]any{"description": "OpenAPI 3.0 document"}
+		case d.raw != "":
+			responses["200"] = map[string]any{"description": "OK", "content": map[string]any{d.raw: map[string]any{
+				"schema": map[string]any{"type": "string", "format": "binary"}}}}
 		case d.result == "":
 			responses["204"] = map[string]any{"description": "Deleted"}
 		default:

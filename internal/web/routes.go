@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
 	s.registerPeopleAPI()
+	s.registerMailAPI()
 	s.registerTicketAPI()
 	s.registerSearchAPI()
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)

@@ -28,6 +28,7 @@ import (
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
@@ -107,6 +108,8 @@ type Deps struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
 	MaxBodyBytes int64
+	// Mail is the email channel (raw .eml and outbox API); optional.
+	Mail *mail.Store
 
 	// UI extension points and stores (see ui.go). Audit and Satisfaction
 	// are built from DB when nil; Views, Macros and SLA are optional.

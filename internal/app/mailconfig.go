@@ -1,0 +1,105 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+
+	"github.com/frontline/frontline/internal/mail"
+)
+
+// mailSettings are the email channel's settings.
+func mailSettings() []setting {
+	return []setting{
+		{"smtp", mail.DefaultServerAddr, "inbound SMTP listen address (empty disables the listener)", func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("%q is not host:port", v)
+				}
+			}
+			c.SMTPAddr = v
+			return nil
+		}},
+		{"mailboxes", "support@frontline.localhost", "receiving addresses, comma-separated, each optionally =group (name or id): support@x.com=Support,security@x.com=Security", func(c *Config, v string) error {
+			boxes, err := ParseMailboxes(v)
+			c.Mailboxes = boxes
+			return err
+		}},
+		{"mail-from", "", "From of outbound mail (\"Name <address>\"; default: the first mailbox); replies use the mailbox a ticket came in on", func(c *Config, v string) error {
+			c.MailFrom = mail.Address{}
+			if strings.TrimSpace(v) == "" {
+				return nil
+			}
+			a, err := netmail.ParseAddress(v)
+			if err != nil {
+				return fmt.Errorf("%q is not an email address", v)
+			}
+			c.MailFrom = mail.Address{Name: a.Name, Email: strings.ToLower(a.Address)}
+			return nil
+		}},
+		{"relay-host", "", "SMTP relay for outbound mail (empty: no outbound mail)", func(c *Config, v string) error {
+			c.RelayHost = strings.TrimSpace(v)
+			return nil
+		}},
+		{"relay-port", "587", "SMTP relay port", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("%q is not a port number", v)
+			}
+			c.RelayPort = n
+			return nil
+		}},
+		{"relay-user", "", "SMTP relay user name (empty: no authentication)", func(c *Config, v string) error { c.RelayUser = v; return nil }},
+		{"relay-password", "", "SMTP relay password", func(c *Config, v string) error { c.RelayPassword = v; return nil }},
+		{"relay-tls", "mandatory", "relay TLS: none, opportunistic, mandatory (STARTTLS) or implicit (SMTPS)", func(c *Config, v string) error {
+			switch p := mail.TLSPolicy(v); p {
+			case mail.TLSNone, mail.TLSOpportunistic, mail.TLSMandatory, mail.TLSImplicit:
+				c.RelayTLS = p
+				return nil
+			}
+			return fmt.Errorf("%q is not none, opportunistic, mandatory or implicit", v)
+		}},
+	}
+}
+
+// ParseMailboxes parses "addr[=group],...": group is a group id or name.
+func ParseMailboxes(v string) ([]mail.Mailbox, error) {
+	var out []mail.Mailbox
+	seen := map[string]bool{}
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		addr, group, _ := strings.Cut(item, "=")
+		addr, group = strings.ToLower(strings.TrimSpace(addr)), strings.TrimSpace(group)
+		if a, err := netmail.ParseAddress(addr); err != nil || a.Address != addr || strings.Contains(addr, "+") {
+			return nil, fmt.Errorf("%q is not a plain email address", addr)
+		}
+		if seen[addr] {
+			return nil, fmt.Errorf("mailbox %s is listed twice", addr)
+		}
+		seen[addr] = true
+		mb := mail.Mailbox{Address: addr}
+		if id, err := strconv.ParseInt(group, 10, 64); err == nil && id > 0 {
+			mb.GroupID = id
+		} else {
+			mb.Group = group
+		}
+		out = append(out, mb)
+	}
+	return out, nil
+}
+
+// mailFrom is the outbound From: mail-from, else the first mailbox.
+func (c Config) mailFrom() mail.Address {
+	if c.MailFrom.Email != "" {
+		return c.MailFrom
+	}
+	if len(c.Mailboxes) > 0 {
+		return mail.Address{Name: "Support", Email: c.Mailboxes[0].Address}
+	}
+	return mail.Address{}
+}

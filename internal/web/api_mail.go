@@ -1,0 +1,145 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/mail"
+)
+
+// The email channel's agent API: the inbound messages of a ticket with
+// their raw .eml, and the outbound mail queued for it with its delivery
+// state.
+
+// emailJSON is a stored inbound message.
+type emailJSON struct {
+	mail.Email
+	RawURL string `json:"raw_url"`
+}
+
+// outboundEmailJSON is an outbox entry.
+type outboundEmailJSON struct {
+	mail.OutboxEntry
+	Subject string   `json:"subject"`
+	To      []string `json:"to"`
+	Cc      []string `json:"cc"`
+}
+
+func (s *Server) registerMailAPI() {
+	s.handle("GET /api/v2/tickets/{id}/emails", Staff, s.apiTicketEmails)
+	s.handle("GET /api/v2/tickets/{id}/emails/{eid}/raw", Staff, s.apiTicketEmailRaw)
+	s.handle("GET /api/v2/tickets/{id}/outbound_emails", Staff, s.apiTicketOutbound)
+}
+
+// mailTicket checks the email channel is wired and the ticket exists.
+func (s *Server) mailTicket(r *http.Request) (int64, error) {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return 0, err
+	}
+	if s.Mail == nil || s.Tickets == nil {
+		return 0, errs.NotFound("email channel")
+	}
+	if _, err := s.Tickets.Get(r.Context(), id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func (s *Server) apiTicketEmails(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.mailTicket(r)
+	if err != nil {
+		return err
+	}
+	es, err := s.Mail.TicketEmails(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := make([]emailJSON, len(es))
+	for i, e := range es {
+		out[i] = emailJSON{Email: e, RawURL: fmt.Sprintf("%s/api/v2/tickets/%d/emails/%d/raw", s.baseURL(r), id, e.ID)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"emails": out, "count": len(out), "next_page": nil, "previous_page": nil})
+	return nil
+}
+
+// apiTicketEmailRaw downloads one inbound message exactly as received.
+func (s *Server) apiTicketEmailRaw(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.mailTicket(r)
+	if err != nil {
+		return err
+	}
+	eid, err := pathID(r, "eid", "email")
+	if err != nil {
+		return err
+	}
+	e, err := s.Mail.GetEmail(r.Context(), eid)
+	if err != nil {
+		return err
+	}
+	if e.TicketID == nil || *e.TicketID != id {
+		return errs.NotFound("email")
+	}
+	raw, err := s.Mail.RawEmail(r.Context(), eid)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "message/rfc822")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ticket-%d-email-%d.eml"`, id, eid))
+	h.Set("Content-Length", strconv.Itoa(len(raw)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Last-Modified", e.ReceivedAt.UTC().Format(time.RFC1123))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(raw)
+	return nil
+}
+
+func (s *Server) apiTicketOutbound(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.mailTicket(r)
+	if err != nil {
+		return err
+	}
+	es, err := s.Mail.TicketOutbox(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := make([]outboundEmailJSON, len(es))
+	for i, e := range es {
+		o := outboundEmailJSON{OutboxEntry: e, Subject: e.Message.Subject, To: []string{}, Cc: []string{}}
+		if e.Message.TicketID > 0 {
+			o.Subject = mail.SubjectWithToken(o.Subject, e.Message.TicketID)
+		}
+		for _, a := range e.Message.To {
+			o.To = append(o.To, a.String())
+		}
+		for _, a := range e.Message.Cc {
+			o.Cc = append(o.Cc, a.String())
+		}
+		out[i] = o
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"outbound_emails": out, "count": len(out), "next_page": nil, "previous_page": nil})
+	return nil
+}
+
+// mailAPIDocs are the OpenAPI notes of the email routes.
+func mailAPIDocs() map[string]apiDoc {
+	return map[string]apiDoc{
+		"GET /api/v2/tickets/{id}/emails":           {summary: "A ticket's inbound emails (agents)", tag: "Email", result: "emails"},
+		"GET /api/v2/tickets/{id}/emails/{eid}/raw": {summary: "Download an inbound email as received (.eml)", tag: "Email", raw: "message/rfc822"},
+		"GET /api/v2/tickets/{id}/outbound_emails":  {summary: "A ticket's outbound emails and their delivery state (agents)", tag: "Email", result: "outbound_emails"},
+	}
+}
+
+// mailEnvelopes are the JSON envelope types of the email routes.
+func mailEnvelopes() map[string]envelope {
+	return map[string]envelope{
+		"email":          {reflect.TypeOf(emailJSON{}), reflect.TypeOf(emailJSON{})},
+		"outbound_email": {reflect.TypeOf(outboundEmailJSON{}), reflect.TypeOf(outboundEmailJSON{})},
+	}
+}
