@@ -48,6 +48,7 @@ func (s *Server) registerRoutes() {
 	s.registerMailAPI()
 	s.registerTicketAPI()
 	s.registerSearchAPI()
+	s.registerRulesAPI()
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -30,6 +30,7 @@ import (
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
@@ -110,6 +111,9 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Mail is the email channel (raw .eml and outbox API); optional.
 	Mail *mail.Store
+	// Rules serves triggers, automations, macros, views and webhooks
+	// (api_rules.go); optional.
+	Rules *rulestore.Store
 
 	// UI extension points and stores (see ui.go). Audit and Satisfaction
 	// are built from DB when nil; Views, Macros and SLA are optional.

@@ -21,6 +21,7 @@ import (
 	"github.com/frontline/frontline/internal/db/dbtest"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -46,7 +47,9 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 	tickets := ticket.NewStore(d, a, t.TempDir(), 2048)
 	sr := search.New(d)
 	tickets.OnChange(sr.Hook)
-	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Search: sr, Version: "test", MaxBodyBytes: 4096})
+	rs := rulestore.New(d, tickets, a, nil, rulestore.Options{})
+	rs.Attach()
+	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Search: sr, Rules: rs, Version: "test", MaxBodyBytes: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}

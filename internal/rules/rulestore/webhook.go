@@ -257,7 +257,7 @@ func scanDelivery(r interface{ Scan(...any) error }) (*Delivery, error) {
 // Deliveries lists a webhook's deliveries, newest first, with ids below
 // beforeID (0: from the newest).
 func (s *Store) Deliveries(ctx context.Context, webhookID, beforeID int64, limit int) ([]Delivery, error) {
-	if limit <= 0 || limit > 100 {
+	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
 	out := []Delivery{}

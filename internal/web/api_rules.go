@@ -1,0 +1,1121 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/rules/rulestore"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// Business rules API (Zendesk shapes): triggers and automations (staff
+// read, admin write), macros and views (staff; agents may only create and
+// change their own personal ones, restricted to {"type": "User", "id": me}),
+// view execution and counts, macro previews, and webhooks with their
+// signing secret and delivery log (admin only). Rule bodies are validated
+// by package rules: a bad condition is a 422 naming it
+// ("conditions.all[1].operator") and nothing is stored.
+
+func (s *Server) registerRulesAPI() {
+	if s.Rules == nil {
+		return
+	}
+	s.handle("GET /api/v2/triggers", Staff, s.apiListTriggers)
+	s.handle("GET /api/v2/triggers/active", Staff, s.apiListTriggers)
+	s.handle("GET /api/v2/triggers/{id}", Staff, s.apiShowTrigger)
+	s.handle("POST /api/v2/triggers", Admin, s.apiCreateTrigger)
+	s.handle("PUT /api/v2/triggers/{id}", Admin, s.apiUpdateTrigger)
+	s.handle("DELETE /api/v2/triggers/{id}", Admin, s.apiDeleteTrigger)
+
+	s.handle("GET /api/v2/automations", Staff, s.apiListAutomations)
+	s.handle("GET /api/v2/automations/active", Staff, s.apiListAutomations)
+	s.handle("GET /api/v2/automations/{id}", Staff, s.apiShowAutomation)
+	s.handle("POST /api/v2/automations", Admin, s.apiCreateAutomation)
+	s.handle("PUT /api/v2/automations/{id}", Admin, s.apiUpdateAutomation)
+	s.handle("DELETE /api/v2/automations/{id}", Admin, s.apiDeleteAutomation)
+
+	s.handle("GET /api/v2/macros", Staff, s.apiListMacros)
+	s.handle("GET /api/v2/macros/active", Staff, s.apiListMacros)
+	s.handle("GET /api/v2/macros/{id}", Staff, s.apiShowMacro)
+	s.handle("POST /api/v2/macros", Staff, s.apiCreateMacro)
+	s.handle("PUT /api/v2/macros/{id}", Staff, s.apiUpdateMacro)
+	s.handle("DELETE /api/v2/macros/{id}", Staff, s.apiDeleteMacro)
+	s.handle("GET /api/v2/tickets/{ticket_id}/macros/{id}/apply", Staff, s.apiApplyMacro)
+
+	s.handle("GET /api/v2/views", Staff, s.apiListViews)
+	s.handle("GET /api/v2/views/active", Staff, s.apiListViews)
+	s.handle("GET /api/v2/views/count_many", Staff, s.apiCountManyViews)
+	s.handle("GET /api/v2/views/{id}", Staff, s.apiShowView)
+	s.handle("POST /api/v2/views", Staff, s.apiCreateView)
+	s.handle("PUT /api/v2/views/{id}", Staff, s.apiUpdateView)
+	s.handle("DELETE /api/v2/views/{id}", Staff, s.apiDeleteView)
+	s.handle("GET /api/v2/views/{id}/tickets", Staff, s.apiViewTickets)
+	s.handle("GET /api/v2/views/{id}/execute", Staff, s.apiExecuteView)
+	s.handle("GET /api/v2/views/{id}/count", Staff, s.apiCountView)
+
+	s.handle("GET /api/v2/webhooks", Admin, s.apiListWebhooks)
+	s.handle("GET /api/v2/webhooks/{id}", Admin, s.apiShowWebhook)
+	s.handle("POST /api/v2/webhooks", Admin, s.apiCreateWebhook)
+	s.handle("PUT /api/v2/webhooks/{id}", Admin, s.apiUpdateWebhook)
+	s.handle("PATCH /api/v2/webhooks/{id}", Admin, s.apiUpdateWebhook)
+	s.handle("DELETE /api/v2/webhooks/{id}", Admin, s.apiDeleteWebhook)
+	s.handle("GET /api/v2/webhooks/{id}/signing_secret", Admin, s.apiWebhookSecret)
+	s.handle("GET /api/v2/webhooks/{id}/invocations", Admin, s.apiWebhookInvocations)
+}
+
+// --- request bodies ----------------------------------------------------------------
+
+// ruleBody reads a rule envelope as raw fields, so that creates can fill
+// defaults and updates can merge with the stored rule (Zendesk's PUT takes
+// partial rules).
+func ruleBody(r *http.Request, key string) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := decodeBody(r, key, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// decodeRule turns merged raw fields into a rule.
+func decodeRule[T any](m map[string]json.RawMessage, key string) (T, error) {
+	var v T
+	b, err := json.Marshal(m)
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, jsonError(err, key)
+	}
+	return v, nil
+}
+
+// mergeRule overlays the request's fields on the stored rule. For views the
+// request form ("all"/"any", "output") replaces the stored "conditions" /
+// "execution".
+func mergeRule(stored any, req map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(stored)
+	if err != nil {
+		return nil, err
+	}
+	var base map[string]json.RawMessage
+	if err := json.Unmarshal(b, &base); err != nil {
+		return nil, err
+	}
+	if _, ok := req["all"]; ok {
+		delete(base, "conditions")
+	}
+	if _, ok := req["any"]; ok {
+		delete(base, "conditions")
+	}
+	if _, ok := req["output"]; ok {
+		delete(base, "execution")
+	}
+	for k, v := range req {
+		base[k] = v
+	}
+	return base, nil
+}
+
+func (s *Server) createDefaults(r *http.Request, m map[string]json.RawMessage, kind rulestore.Kind) error {
+	if _, ok := m["active"]; !ok {
+		m["active"] = json.RawMessage("true")
+	}
+	if p, ok := m["position"]; !ok || string(p) == "null" {
+		n, err := s.Rules.NextPosition(r.Context(), kind)
+		if err != nil {
+			return err
+		}
+		m["position"] = json.RawMessage(strconv.Itoa(n))
+	}
+	return nil
+}
+
+// --- paging of rule lists (small, ordered by position) ---------------------------
+
+// pageRules pages an ordered list; a cursor names the last item's id.
+func pageRules[T any](s *Server, r *http.Request, key string, all []T, idOf func(T) int64) (map[string]any, error) {
+	p, err := parsePage(r)
+	if err != nil {
+		return nil, err
+	}
+	if p.cursor {
+		start := 0
+		if p.afterID > 0 {
+			i := slices.IndexFunc(all, func(x T) bool { return idOf(x) == p.afterID })
+			if i < 0 {
+				return nil, errs.BadRequest("page[after]: invalid cursor")
+			}
+			start = i + 1
+		}
+		return listBody(s, r, key, p, all[start:min(len(all), start+p.size+1)], idOf, nil)
+	}
+	lo := min(len(all), (p.page-1)*p.perPage)
+	hi := min(len(all), lo+p.perPage)
+	return listBody(s, r, key, p, all[lo:hi], idOf, func() (int, error) { return len(all), nil })
+}
+
+func onlyActive(r *http.Request) bool {
+	return strings.HasSuffix(strings.TrimSuffix(r.URL.Path, ".json"), "/active") || r.URL.Query().Get("active") == "true"
+}
+
+// --- triggers ----------------------------------------------------------------------
+
+func (s *Server) apiListTriggers(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.Rules.ListTriggers(r.Context(), onlyActive(r))
+	if err != nil {
+		return err
+	}
+	body, err := pageRules(s, r, "triggers", ts, func(t rules.Trigger) int64 { return t.ID })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiShowTrigger(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "trigger")
+	if err != nil {
+		return err
+	}
+	t, err := s.Rules.GetTrigger(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"trigger": t})
+	return nil
+}
+
+func (s *Server) apiCreateTrigger(w http.ResponseWriter, r *http.Request) error {
+	m, err := ruleBody(r, "trigger")
+	if err != nil {
+		return err
+	}
+	if err := s.createDefaults(r, m, rulestore.KindTrigger); err != nil {
+		return err
+	}
+	t, err := decodeRule[rules.Trigger](m, "trigger")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.CreateTrigger(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), t)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"trigger": out})
+	return nil
+}
+
+func (s *Server) apiUpdateTrigger(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "trigger")
+	if err != nil {
+		return err
+	}
+	cur, err := s.Rules.GetTrigger(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	m, err := ruleBody(r, "trigger")
+	if err != nil {
+		return err
+	}
+	if m, err = mergeRule(cur, m); err != nil {
+		return err
+	}
+	t, err := decodeRule[rules.Trigger](m, "trigger")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.UpdateTrigger(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, t)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"trigger": out})
+	return nil
+}
+
+func (s *Server) apiDeleteTrigger(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "trigger")
+	if err != nil {
+		return err
+	}
+	if err := s.Rules.DeleteTrigger(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// --- automations -------------------------------------------------------------------
+
+func (s *Server) apiListAutomations(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.Rules.ListAutomations(r.Context(), onlyActive(r))
+	if err != nil {
+		return err
+	}
+	body, err := pageRules(s, r, "automations", as, func(a rules.Automation) int64 { return a.ID })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiShowAutomation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "automation")
+	if err != nil {
+		return err
+	}
+	a, err := s.Rules.GetAutomation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"automation": a})
+	return nil
+}
+
+func (s *Server) apiCreateAutomation(w http.ResponseWriter, r *http.Request) error {
+	m, err := ruleBody(r, "automation")
+	if err != nil {
+		return err
+	}
+	if err := s.createDefaults(r, m, rulestore.KindAutomation); err != nil {
+		return err
+	}
+	a, err := decodeRule[rules.Automation](m, "automation")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.CreateAutomation(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"automation": out})
+	return nil
+}
+
+func (s *Server) apiUpdateAutomation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "automation")
+	if err != nil {
+		return err
+	}
+	cur, err := s.Rules.GetAutomation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	m, err := ruleBody(r, "automation")
+	if err != nil {
+		return err
+	}
+	if m, err = mergeRule(cur, m); err != nil {
+		return err
+	}
+	a, err := decodeRule[rules.Automation](m, "automation")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.UpdateAutomation(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"automation": out})
+	return nil
+}
+
+func (s *Server) apiDeleteAutomation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "automation")
+	if err != nil {
+		return err
+	}
+	if err := s.Rules.DeleteAutomation(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// --- ownership of macros and views -----------------------------------------------
+
+func (s *Server) viewer(r *http.Request) (*rulestore.Viewer, error) {
+	p := PrincipalFrom(r.Context())
+	return s.Rules.ViewerFor(r.Context(), p.UserID, p.IsAdmin())
+}
+
+// personal reports whether a restriction is exactly the caller's own.
+func personal(restr any, userID int64) bool {
+	b, err := json.Marshal(restr)
+	if err != nil {
+		return false
+	}
+	var rr rules.Restriction
+	if json.Unmarshal(b, &rr) != nil {
+		return false
+	}
+	ids := rr.IDs
+	if rr.ID != 0 {
+		ids = append(ids, rr.ID)
+	}
+	return rr.Type == "User" && len(ids) > 0 && !slices.ContainsFunc(ids, func(id int64) bool { return id != userID })
+}
+
+// ownRestriction makes an agent's new macro or view personal when it names
+// no restriction, and refuses shared or other people's ones.
+func ownRestriction(p *auth.Principal, m map[string]json.RawMessage) error {
+	if p.IsAdmin() {
+		return nil
+	}
+	raw, ok := m["restriction"]
+	if !ok || string(raw) == "null" {
+		m["restriction"] = json.RawMessage(`{"type": "User", "id": ` + strconv.FormatInt(p.UserID, 10) + `}`)
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil || !personal(v, p.UserID) {
+		return errs.Forbidden("agents may only create personal rules (restriction {\"type\": \"User\", \"id\": your id})")
+	}
+	return nil
+}
+
+// --- macros ---------------------------------------------------------------------------
+
+func (s *Server) apiListMacros(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	ms, err := s.Rules.ListMacros(r.Context(), onlyActive(r), v)
+	if err != nil {
+		return err
+	}
+	body, err := pageRules(s, r, "macros", ms, func(m rules.Macro) int64 { return m.ID })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiShowMacro(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "macro")
+	if err != nil {
+		return err
+	}
+	v, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.Rules.GetMacro(r.Context(), id, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"macro": m})
+	return nil
+}
+
+func (s *Server) apiCreateMacro(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	m, err := ruleBody(r, "macro")
+	if err != nil {
+		return err
+	}
+	if err := ownRestriction(p, m); err != nil {
+		return err
+	}
+	if err := s.createDefaults(r, m, rulestore.KindMacro); err != nil {
+		return err
+	}
+	mac, err := decodeRule[rules.Macro](m, "macro")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.CreateMacro(r.Context(), p.Actor(clientIP(r)), mac)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"macro": out})
+	return nil
+}
+
+func (s *Server) apiUpdateMacro(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	id, err := pathID(r, "id", "macro")
+	if err != nil {
+		return err
+	}
+	v, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	cur, err := s.Rules.GetMacro(r.Context(), id, v)
+	if err != nil {
+		return err
+	}
+	if !p.IsAdmin() && !personal(cur.Restriction, p.UserID) {
+		return errs.Forbidden("only admins change shared macros")
+	}
+	m, err := ruleBody(r, "macro")
+	if err != nil {
+		return err
+	}
+	if m, err = mergeRule(cur, m); err != nil {
+		return err
+	}
+	if err := ownRestriction(p, m); err != nil {
+		return err
+	}
+	mac, err := decodeRule[rules.Macro](m, "macro")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.UpdateMacro(r.Context(), p.Actor(clientIP(r)), id, mac)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"macro": out})
+	return nil
+}
+
+func (s *Server) apiDeleteMacro(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	id, err := pathID(r, "id", "macro")
+	if err != nil {
+		return err
+	}
+	v, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	cur, err := s.Rules.GetMacro(r.Context(), id, v)
+	if err != nil {
+		return err
+	}
+	if !p.IsAdmin() && !personal(cur.Restriction, p.UserID) {
+		return errs.Forbidden("only admins delete shared macros")
+	}
+	if err := s.Rules.DeleteMacro(r.Context(), p.Actor(clientIP(r)), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// macroApplyJSON is Zendesk's apply result: the ticket as it would be and
+// the comment the macro adds. Nothing is saved.
+type macroApplyJSON struct {
+	Ticket  ticketJSON        `json:"ticket"`
+	Comment *macroCommentJSON `json:"comment,omitempty"`
+}
+
+type macroCommentJSON struct {
+	Body     string `json:"body"`
+	HTMLBody string `json:"html_body,omitempty"`
+	Public   bool   `json:"public"`
+}
+
+func (s *Server) apiApplyMacro(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	tid, err := pathID(r, "ticket_id", "ticket")
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "macro")
+	if err != nil {
+		return err
+	}
+	v, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	pv, err := s.Rules.ApplyMacro(r.Context(), id, tid, rules.Actor{ID: p.UserID, Role: p.Role}, v)
+	if err != nil {
+		return err
+	}
+	t := *pv.Ticket
+	nt := pv.Result.Ticket
+	t.Status, t.Subject = nt.Status, nt.Subject
+	t.Priority, t.Type = optStr(nt.Priority), optStr(nt.Type)
+	t.GroupID, t.AssigneeID = optID(nt.GroupID), optID(nt.AssigneeID)
+	t.Tags = ticket.NormalizeTags(nt.Tags)
+	for i, cf := range t.CustomFields {
+		if v, ok := nt.CustomFields[cf.ID]; ok {
+			t.CustomFields[i].Value = v
+		}
+	}
+	for id, v := range nt.CustomFields {
+		if !slices.ContainsFunc(t.CustomFields, func(cf ticket.CustomField) bool { return cf.ID == id }) {
+			t.CustomFields = append(t.CustomFields, ticket.CustomField{ID: id, Value: v})
+		}
+	}
+	res := macroApplyJSON{Ticket: s.ticketView(r, t)}
+	if c := pv.Comment; c != nil {
+		res.Comment = &macroCommentJSON{Body: c.Body, HTMLBody: c.HTMLBody, Public: c.Public}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"result": res})
+	return nil
+}
+
+func optStr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// --- views ------------------------------------------------------------------------------
+
+func (s *Server) apiListViews(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Rules.ListViews(r.Context(), onlyActive(r), v)
+	if err != nil {
+		return err
+	}
+	body, err := pageRules(s, r, "views", vs, func(v rules.View) int64 { return v.ID })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) visibleView(r *http.Request) (rules.View, error) {
+	id, err := pathID(r, "id", "view")
+	if err != nil {
+		return rules.View{}, err
+	}
+	v, err := s.viewer(r)
+	if err != nil {
+		return rules.View{}, err
+	}
+	return s.Rules.GetView(r.Context(), id, v)
+}
+
+func (s *Server) apiShowView(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visibleView(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"view": v})
+	return nil
+}
+
+func (s *Server) apiCreateView(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	m, err := ruleBody(r, "view")
+	if err != nil {
+		return err
+	}
+	if err := ownRestriction(p, m); err != nil {
+		return err
+	}
+	if err := s.createDefaults(r, m, rulestore.KindView); err != nil {
+		return err
+	}
+	v, err := decodeRule[rules.View](m, "view")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.CreateView(r.Context(), p.Actor(clientIP(r)), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"view": out})
+	return nil
+}
+
+func (s *Server) apiUpdateView(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	cur, err := s.visibleView(r)
+	if err != nil {
+		return err
+	}
+	if !p.IsAdmin() && (cur.Restriction == nil || !personal(cur.Restriction, p.UserID)) {
+		return errs.Forbidden("only admins change shared and group views")
+	}
+	m, err := ruleBody(r, "view")
+	if err != nil {
+		return err
+	}
+	if m, err = mergeRule(cur, m); err != nil {
+		return err
+	}
+	if err := ownRestriction(p, m); err != nil {
+		return err
+	}
+	v, err := decodeRule[rules.View](m, "view")
+	if err != nil {
+		return err
+	}
+	out, err := s.Rules.UpdateView(r.Context(), p.Actor(clientIP(r)), cur.ID, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"view": out})
+	return nil
+}
+
+func (s *Server) apiDeleteView(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	cur, err := s.visibleView(r)
+	if err != nil {
+		return err
+	}
+	if !p.IsAdmin() && (cur.Restriction == nil || !personal(cur.Restriction, p.UserID)) {
+		return errs.Forbidden("only admins delete shared and group views")
+	}
+	if err := s.Rules.DeleteView(r.Context(), p.Actor(clientIP(r)), cur.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// viewPage reads Zendesk's pagination parameters for a view: cursor
+// (page[size], page[after] — an opaque keyset cursor) or offset (page,
+// per_page).
+func viewPage(r *http.Request) (rulestore.ViewPage, pageReq, error) {
+	q := r.URL.Query()
+	p := pageReq{page: 1, perPage: 100, size: 100}
+	if v := q.Get("page[size]"); v != "" || q.Has("page[after]") {
+		p.cursor = true
+		if v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100 {
+				return rulestore.ViewPage{}, p, errs.BadRequest("page[size]: must be a number from 1 to 100")
+			}
+			p.size = n
+		}
+		return rulestore.ViewPage{After: q.Get("page[after]"), Limit: p.size}, p, nil
+	}
+	pr, err := parsePage(r)
+	if err != nil {
+		return rulestore.ViewPage{}, p, err
+	}
+	return rulestore.ViewPage{Offset: (pr.page - 1) * pr.perPage, Limit: pr.perPage}, pr, nil
+}
+
+// viewListBody wraps one page of view results in Zendesk's list shape.
+func (s *Server) viewListBody(r *http.Request, key string, items any, p pageReq, res rulestore.ViewResult, count func() (int, error)) (map[string]any, error) {
+	body := map[string]any{key: items}
+	if p.cursor {
+		meta := map[string]any{"has_more": res.HasMore, "after_cursor": nil, "before_cursor": nil}
+		links := map[string]any{"next": nil, "prev": nil}
+		if res.After != "" {
+			meta["after_cursor"] = res.After
+		}
+		if res.HasMore {
+			links["next"] = s.pageURL(r, map[string]string{"page[after]": res.After, "page[size]": strconv.Itoa(p.size)}, "page", "per_page")
+		}
+		body["meta"], body["links"] = meta, links
+		return body, nil
+	}
+	n, err := count()
+	if err != nil {
+		return nil, err
+	}
+	body["count"], body["next_page"], body["previous_page"] = n, nil, nil
+	if res.HasMore {
+		body["next_page"] = s.pageURL(r, map[string]string{"page": strconv.Itoa(p.page + 1), "per_page": strconv.Itoa(p.perPage)})
+	}
+	if p.page > 1 {
+		body["previous_page"] = s.pageURL(r, map[string]string{"page": strconv.Itoa(p.page - 1), "per_page": strconv.Itoa(p.perPage)})
+	}
+	return body, nil
+}
+
+func (s *Server) apiViewTickets(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visibleView(r)
+	if err != nil {
+		return err
+	}
+	vp, p, err := viewPage(r)
+	if err != nil {
+		return err
+	}
+	me := PrincipalFrom(r.Context()).UserID
+	ts, res, err := s.Rules.ViewTickets(r.Context(), v, me, vp)
+	if err != nil {
+		return err
+	}
+	body, err := s.viewListBody(r, "tickets", s.ticketsView(r, ts), p, res, func() (int, error) { return s.Rules.CountView(r.Context(), v, me) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// viewColumnJSON is one column of an executed view.
+type viewColumnJSON struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+func columnTitle(id string) string {
+	switch id {
+	case "nice_id", "id":
+		return "ID"
+	case "updated", "updated_at":
+		return "Updated"
+	case "created", "created_at":
+		return "Requested"
+	case "sla_next_breach_at":
+		return "Next SLA breach"
+	}
+	t := strings.ReplaceAll(strings.TrimSuffix(id, "_id"), "_", " ")
+	if t == "" {
+		return id
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
+}
+
+// columnValue is a ticket's value for a view column.
+func columnValue(t ticket.Ticket, col string) any {
+	switch col {
+	case "nice_id", "id":
+		return t.ID
+	case "subject":
+		return t.Subject
+	case "status":
+		return t.Status
+	case "priority":
+		return t.Priority
+	case "type", "ticket_type":
+		return t.Type
+	case "requester", "requester_id":
+		return t.RequesterID
+	case "submitter", "submitter_id":
+		return t.SubmitterID
+	case "assignee", "assignee_id":
+		return t.AssigneeID
+	case "group", "group_id":
+		return t.GroupID
+	case "organization", "organization_id":
+		return t.OrganizationID
+	case "created", "created_at":
+		return t.CreatedAt
+	case "updated", "updated_at":
+		return t.UpdatedAt
+	case "solved", "solved_at":
+		return t.SolvedAt
+	case "due_date", "due_at":
+		return t.DueAt
+	case "tags":
+		return t.Tags
+	}
+	return nil
+}
+
+func (s *Server) apiExecuteView(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visibleView(r)
+	if err != nil {
+		return err
+	}
+	vp, p, err := viewPage(r)
+	if err != nil {
+		return err
+	}
+	me := PrincipalFrom(r.Context()).UserID
+	ts, res, err := s.Rules.ViewTickets(r.Context(), v, me, vp)
+	if err != nil {
+		return err
+	}
+	cols := v.Execution.Columns
+	if len(cols) == 0 {
+		cols = []string{"status", "subject", "requester", "updated", "assignee", "priority"}
+	}
+	columns := make([]viewColumnJSON, len(cols))
+	for i, c := range cols {
+		columns[i] = viewColumnJSON{ID: c, Title: columnTitle(c)}
+	}
+	rows := make([]map[string]any, len(ts))
+	for i, t := range ts {
+		row := map[string]any{"ticket_id": t.ID, "ticket": map[string]any{
+			"id": t.ID, "subject": t.Subject, "status": t.Status, "priority": t.Priority, "url": s.ticketURL(r, t.ID)}}
+		for _, c := range cols {
+			row[c] = columnValue(t, c)
+		}
+		rows[i] = row
+	}
+	body, err := s.viewListBody(r, "rows", rows, p, res, func() (int, error) { return s.Rules.CountView(r.Context(), v, me) })
+	if err != nil {
+		return err
+	}
+	body["view"], body["columns"], body["groups"] = v, columns, []any{}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// viewCountJSON is Zendesk's view count.
+type viewCountJSON struct {
+	ViewID int64  `json:"view_id"`
+	URL    string `json:"url"`
+	Value  int    `json:"value"`
+	Pretty string `json:"pretty"`
+	Fresh  bool   `json:"fresh"`
+	Active bool   `json:"active"`
+}
+
+func (s *Server) viewCount(r *http.Request, v rules.View) (viewCountJSON, error) {
+	n, err := s.Rules.CountView(r.Context(), v, PrincipalFrom(r.Context()).UserID)
+	if err != nil {
+		return viewCountJSON{}, err
+	}
+	return viewCountJSON{ViewID: v.ID, URL: s.baseURL(r) + "/api/v2/views/" + strconv.FormatInt(v.ID, 10) + "/count.json",
+		Value: n, Pretty: strconv.Itoa(n), Fresh: true, Active: v.Active}, nil
+}
+
+func (s *Server) apiCountView(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visibleView(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.viewCount(r, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"view_count": c})
+	return nil
+}
+
+func (s *Server) apiCountManyViews(w http.ResponseWriter, r *http.Request) error {
+	ids, err := parseIDs(r.URL.Query().Get("ids"))
+	if err != nil {
+		return err
+	}
+	vw, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	out := []viewCountJSON{}
+	for _, id := range ids {
+		v, err := s.Rules.GetView(r.Context(), id, vw)
+		if errs.Is(err, errs.KindNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		c, err := s.viewCount(r, v)
+		if err != nil {
+			return err
+		}
+		out = append(out, c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"view_counts": out})
+	return nil
+}
+
+// --- webhooks ---------------------------------------------------------------------------
+
+func (s *Server) webhookID(r *http.Request) (int64, error) {
+	return pathID(r, "id", "webhook")
+}
+
+func (s *Server) apiListWebhooks(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.Rules.ListWebhooks(r.Context())
+	if err != nil {
+		return err
+	}
+	body, err := pageRules(s, r, "webhooks", ws, func(w rulestore.Webhook) int64 {
+		id, _ := strconv.ParseInt(w.ID, 10, 64)
+		return id
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiShowWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.webhookID(r)
+	if err != nil {
+		return err
+	}
+	wh, err := s.Rules.GetWebhook(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"webhook": wh})
+	return nil
+}
+
+func (s *Server) apiCreateWebhook(w http.ResponseWriter, r *http.Request) error {
+	var in rulestore.WebhookInput
+	if err := decodeBody(r, "webhook", &in); err != nil {
+		return err
+	}
+	wh, err := s.Rules.CreateWebhook(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"webhook": wh})
+	return nil
+}
+
+func (s *Server) apiUpdateWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.webhookID(r)
+	if err != nil {
+		return err
+	}
+	var in rulestore.WebhookInput
+	if err := decodeBody(r, "webhook", &in); err != nil {
+		return err
+	}
+	wh, err := s.Rules.UpdateWebhook(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"webhook": wh})
+	return nil
+}
+
+func (s *Server) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.webhookID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Rules.DeleteWebhook(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// signingSecretJSON is Zendesk's webhook signing secret.
+type signingSecretJSON struct {
+	Algorithm string `json:"algorithm"`
+	Secret    string `json:"secret"`
+}
+
+func (s *Server) apiWebhookSecret(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.webhookID(r)
+	if err != nil {
+		return err
+	}
+	wh, err := s.Rules.GetWebhook(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"signing_secret": signingSecretJSON{Algorithm: "SHA256", Secret: wh.Secret()}})
+	return nil
+}
+
+// apiWebhookInvocations is the delivery log, newest first, paged with
+// page[after] (a cursor) and page[size].
+func (s *Server) apiWebhookInvocations(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.webhookID(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	size := 100
+	if v := q.Get("page[size]"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return errs.BadRequest("page[size]: must be a number from 1 to 100")
+		}
+		size = n
+	}
+	var before int64
+	if c := q.Get("page[after]"); c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		n, perr := strconv.ParseInt(strings.TrimPrefix(string(b), "before:"), 10, 64)
+		if err != nil || perr != nil || n <= 0 {
+			return errs.BadRequest("page[after]: invalid cursor")
+		}
+		before = n
+	}
+	ds, err := s.Rules.Deliveries(r.Context(), id, before, size+1)
+	if err != nil {
+		return err
+	}
+	more := len(ds) > size
+	if more {
+		ds = ds[:size]
+	}
+	meta := map[string]any{"has_more": more, "after_cursor": nil}
+	links := map[string]any{"next": nil}
+	if more {
+		c := base64.RawURLEncoding.EncodeToString([]byte("before:" + strconv.FormatInt(ds[len(ds)-1].ID, 10)))
+		meta["after_cursor"] = c
+		links["next"] = s.pageURL(r, map[string]string{"page[after]": c, "page[size]": strconv.Itoa(size)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"invocations": ds, "meta": meta, "links": links})
+	return nil
+}
+
+// rulesAPIDocs are the OpenAPI notes of the business-rule routes.
+func rulesAPIDocs() map[string]apiDoc {
+	return map[string]apiDoc{
+		"GET /api/v2/triggers":                              {summary: "List triggers in firing order", tag: "Triggers", result: "triggers", list: true, query: []string{"active"}},
+		"GET /api/v2/triggers/active":                       {summary: "List active triggers", tag: "Triggers", result: "triggers", list: true},
+		"GET /api/v2/triggers/{id}":                         {summary: "Show a trigger", tag: "Triggers", result: "trigger"},
+		"POST /api/v2/triggers":                             {summary: "Create a trigger (conditions.all/any, actions); 422 names a bad condition", tag: "Triggers", body: "trigger", result: "trigger"},
+		"PUT /api/v2/triggers/{id}":                         {summary: "Update a trigger (given fields replace the stored ones)", tag: "Triggers", body: "trigger", result: "trigger"},
+		"DELETE /api/v2/triggers/{id}":                      {summary: "Delete a trigger", tag: "Triggers"},
+		"GET /api/v2/automations":                           {summary: "List automations", tag: "Automations", result: "automations", list: true, query: []string{"active"}},
+		"GET /api/v2/automations/active":                    {summary: "List active automations", tag: "Automations", result: "automations", list: true},
+		"GET /api/v2/automations/{id}":                      {summary: "Show an automation", tag: "Automations", result: "automation"},
+		"POST /api/v2/automations":                          {summary: "Create an automation (needs a time condition and a nullifying action)", tag: "Automations", body: "automation", result: "automation"},
+		"PUT /api/v2/automations/{id}":                      {summary: "Update an automation", tag: "Automations", body: "automation", result: "automation"},
+		"DELETE /api/v2/automations/{id}":                   {summary: "Delete an automation", tag: "Automations"},
+		"GET /api/v2/macros":                                {summary: "List the macros available to the caller", tag: "Macros", result: "macros", list: true, query: []string{"active"}},
+		"GET /api/v2/macros/active":                         {summary: "List the active macros available to the caller", tag: "Macros", result: "macros", list: true},
+		"GET /api/v2/macros/{id}":                           {summary: "Show a macro", tag: "Macros", result: "macro"},
+		"POST /api/v2/macros":                               {summary: "Create a macro (agents: personal only)", tag: "Macros", body: "macro", result: "macro"},
+		"PUT /api/v2/macros/{id}":                           {summary: "Update a macro (agents: their personal ones)", tag: "Macros", body: "macro", result: "macro"},
+		"DELETE /api/v2/macros/{id}":                        {summary: "Delete a macro (agents: their personal ones)", tag: "Macros"},
+		"GET /api/v2/tickets/{ticket_id}/macros/{id}/apply": {summary: "Preview a macro on a ticket without saving: the changed ticket and the comment", tag: "Macros", result: "result"},
+		"GET /api/v2/views":                                 {summary: "List the views available to the caller (personal, group, shared)", tag: "Views", result: "views", list: true, query: []string{"active"}},
+		"GET /api/v2/views/active":                          {summary: "List the active views available to the caller", tag: "Views", result: "views", list: true},
+		"GET /api/v2/views/count_many":                      {summary: "Ticket counts of several views", tag: "Views", result: "view_counts", query: []string{"ids"}},
+		"GET /api/v2/views/{id}":                            {summary: "Show a view", tag: "Views", result: "view"},
+		"POST /api/v2/views":                                {summary: "Create a view (all/any conditions, output columns and sort; agents: personal only)", tag: "Views", body: "view", result: "view"},
+		"PUT /api/v2/views/{id}":                            {summary: "Update a view (agents: their personal ones)", tag: "Views", body: "view", result: "view"},
+		"DELETE /api/v2/views/{id}":                         {summary: "Delete a view (agents: their personal ones)", tag: "Views"},
+		"GET /api/v2/views/{id}/tickets":                    {summary: "The tickets in a view, in its order", tag: "Views", result: "tickets", list: true},
+		"GET /api/v2/views/{id}/execute":                    {summary: "Execute a view: rows with its columns", tag: "Views", result: "rows", list: true},
+		"GET /api/v2/views/{id}/count":                      {summary: "Ticket count of a view", tag: "Views", result: "view_count"},
+		"GET /api/v2/webhooks":                              {summary: "List webhooks", tag: "Webhooks", result: "webhooks", list: true},
+		"GET /api/v2/webhooks/{id}":                         {summary: "Show a webhook", tag: "Webhooks", result: "webhook"},
+		"POST /api/v2/webhooks":                             {summary: "Create a webhook (requests are signed: X-Zendesk-Webhook-Signature = base64 HMAC-SHA256 of timestamp + body)", tag: "Webhooks", body: "webhook", result: "webhook"},
+		"PUT /api/v2/webhooks/{id}":                         {summary: "Update a webhook", tag: "Webhooks", body: "webhook", result: "webhook"},
+		"PATCH /api/v2/webhooks/{id}":                       {summary: "Update a webhook", tag: "Webhooks", body: "webhook", result: "webhook"},
+		"DELETE /api/v2/webhooks/{id}":                      {summary: "Delete a webhook and its delivery log", tag: "Webhooks"},
+		"GET /api/v2/webhooks/{id}/signing_secret":          {summary: "A webhook's signing secret", tag: "Webhooks", result: "signing_secret"},
+		"GET /api/v2/webhooks/{id}/invocations":             {summary: "A webhook's delivery log, newest first (status, attempts, last HTTP status and error)", tag: "Webhooks", result: "invocations", list: true},
+	}
+}
+
+// rulesEnvelopes are the JSON envelope types of the business-rule routes.
+func rulesEnvelopes() map[string]envelope {
+	return map[string]envelope{
+		"trigger":        {reflect.TypeOf(rules.Trigger{}), reflect.TypeOf(rules.Trigger{})},
+		"automation":     {reflect.TypeOf(rules.Automation{}), reflect.TypeOf(rules.Automation{})},
+		"macro":          {reflect.TypeOf(rules.Macro{}), reflect.TypeOf(rules.Macro{})},
+		"view":           {reflect.TypeOf(rules.View{}), reflect.TypeOf(rules.View{})},
+		"view_count":     {reflect.TypeOf(viewCountJSON{}), nil},
+		"row":            {reflect.TypeOf(map[string]any{}), nil},
+		"webhook":        {reflect.TypeOf(rulestore.Webhook{}), reflect.TypeOf(rulestore.WebhookInput{})},
+		"signing_secret": {reflect.TypeOf(signingSecretJSON{}), nil},
+		"invocation":     {reflect.TypeOf(rulestore.Delivery{}), nil},
+	}
+}
