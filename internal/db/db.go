@@ -126,6 +126,18 @@ type Tx struct {
 	Now     time.Time
 	Dialect Dialect
 	after   []func()
+	conn    *sql.Conn
+}
+
+// Raw runs f with the driver connection that carries this transaction (a
+// *stdlib.Conn of pgx on PostgreSQL, a modernc connection on SQLite), for
+// libraries that must take part in the transaction through their own driver
+// (River's pgx driver, see internal/jobs). f must not commit or roll back.
+func (tx *Tx) Raw(f func(driverConn any) error) error {
+	if tx.conn == nil {
+		return errors.New("db: transaction has no connection")
+	}
+	return tx.conn.Raw(f)
 }
 
 // AfterCommit registers fn to run once the transaction has committed (for
@@ -156,13 +168,32 @@ func (d *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	return d.run(ctx, d.R, true, fn)
 }
 
-func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) (err error) {
-	opts := &sql.TxOptions{ReadOnly: readOnly && d.Dialect == Postgres}
-	stx, err := pool.BeginTx(ctx, opts)
+func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
+	after, err := d.runTx(ctx, pool, readOnly, fn)
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: stx, Now: d.Clock.Now().UTC(), Dialect: d.Dialect}
+	// After-commit work runs once the connection is back in the pool (on
+	// SQLite it is the only writer connection).
+	for _, f := range after {
+		f()
+	}
+	return nil
+}
+
+func (d *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) ([]func(), error) {
+	opts := &sql.TxOptions{ReadOnly: readOnly && d.Dialect == Postgres}
+	// The transaction runs on a dedicated connection so that Tx.Raw can reach it.
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	tx := &Tx{Tx: stx, Now: d.Clock.Now().UTC(), Dialect: d.Dialect, conn: conn}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
@@ -171,13 +202,10 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *T
 	}()
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
-		return err
+		return nil, err
 	}
 	if err := stx.Commit(); err != nil {
-		return err
+		return nil, err
 	}
-	for _, f := range tx.after {
-		f()
-	}
-	return nil
+	return tx.after, nil
 }

@@ -1,0 +1,176 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/frontline/frontline/internal/db"
+)
+
+// riverEngine is River over a driver whose transactions are TTx.
+type riverEngine[TTx any] struct {
+	q      *Queue
+	driver riverdriver.Driver[TTx]
+	schema string
+	client *river.Client[TTx] // inserts, and works jobs once started
+	// withTx runs fn with the River view of a Frontline transaction.
+	withTx  func(tx *db.Tx, fn func(TTx) error) error
+	closeFn func()
+}
+
+func newRiverEngine[TTx any](q *Queue, driver riverdriver.Driver[TTx], schema string, withTx func(*db.Tx, func(TTx) error) error, closeFn func()) (*riverEngine[TTx], error) {
+	client, err := river.NewClient(driver, q.config(schema, false))
+	if err != nil {
+		return nil, err
+	}
+	return &riverEngine[TTx]{q: q, driver: driver, schema: schema, client: client, withTx: withTx, closeFn: closeFn}, nil
+}
+
+func (e *riverEngine[TTx]) insertTx(ctx context.Context, tx *db.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	return e.withTx(tx, func(rtx TTx) error {
+		_, err := e.client.InsertTx(ctx, rtx, args, opts)
+		return err
+	})
+}
+
+func (e *riverEngine[TTx]) insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	_, err := e.client.Insert(ctx, args, opts)
+	return err
+}
+
+func (e *riverEngine[TTx]) start(ctx context.Context) error { return e.client.Start(ctx) }
+func (e *riverEngine[TTx]) stop(ctx context.Context) error  { return e.client.Stop(ctx) }
+
+func (e *riverEngine[TTx]) addPeriodic(p *river.PeriodicJob) { e.client.PeriodicJobs().Add(p) }
+
+func (e *riverEngine[TTx]) close() {
+	if e.closeFn != nil {
+		e.closeFn()
+	}
+}
+
+// drainRounds bounds the runs of one Drain, so jobs that keep enqueueing due
+// jobs end in an error rather than a hang.
+const drainRounds = 10000
+
+func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() time.Time) (total int, err error) {
+	worker := e.client
+	if !running {
+		// A short-lived client that polls fast, so Drain takes milliseconds.
+		worker, err = river.NewClient(e.driver, e.q.config(e.schema, true))
+		if err != nil {
+			return 0, err
+		}
+	}
+	// Every run ends in one of these events, sent after the job's new state
+	// is stored.
+	events, unsubscribe := worker.SubscribeConfig(&river.SubscribeConfig{ChanSize: 100_000, Kinds: []river.EventKind{
+		river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled, river.EventKindJobSnoozed,
+	}})
+	defer unsubscribe()
+	if !running {
+		if err := worker.Start(context.WithoutCancel(ctx)); err != nil {
+			return 0, err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if serr := worker.Stop(sctx); serr != nil && err == nil {
+				err = serr
+			}
+		}()
+	}
+	ran := map[int64]int{}  // runs seen, by job id
+	seen := map[int64]int{} // runs owed by jobs seen available or running, by job id
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for owed := 0; owed < drainRounds; {
+		// Collect the events already delivered.
+	collect:
+		for {
+			select {
+			case ev := <-events:
+				ran[ev.Job.ID]++
+				total++
+			default:
+				break collect
+			}
+		}
+		// Make scheduled jobs and retries whose time has come available now
+		// rather than at River's next scheduler pass (every few seconds).
+		t := now()
+		if err := e.schedule(ctx, t); err != nil {
+			return total, err
+		}
+		due, err := e.due(ctx, t)
+		if err != nil {
+			return total, err
+		}
+		for _, j := range due {
+			if seen[j.ID] <= ran[j.ID] {
+				seen[j.ID] = ran[j.ID] + 1
+				owed++
+			}
+		}
+		waiting := len(due) > 0
+		for id, n := range seen {
+			if ran[id] < n {
+				waiting = true
+			}
+		}
+		if !waiting {
+			return total, nil
+		}
+		select {
+		case <-ctx.Done():
+			return total, errors.Join(ctx.Err(), fmt.Errorf("%d jobs still waiting to run", len(due)))
+		case <-tick.C:
+		}
+	}
+	return total, fmt.Errorf("jobs were still due after %d runs (a job keeps enqueueing due jobs?)", drainRounds)
+}
+
+// schedule moves jobs in the scheduled and retryable states whose time is
+// at or before now to the available state.
+func (e *riverEngine[TTx]) schedule(ctx context.Context, now time.Time) error {
+	exec := e.driver.GetExecutor()
+	tx, err := exec.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	for {
+		res, err := tx.JobSchedule(ctx, &riverdriver.JobScheduleParams{Max: 1000, Now: &now, Schema: e.schema})
+		if err != nil {
+			return err
+		}
+		if len(res) < 1000 {
+			break
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// due lists the jobs that are running, or available and due at now. (River
+// may mark a retry available while its backoff, on the injected clock, has
+// not yet passed; such a job is not fetched before its time.)
+func (e *riverEngine[TTx]) due(ctx context.Context, now time.Time) ([]*rivertype.JobRow, error) {
+	p := river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateRunning).First(10000)
+	res, err := e.client.JobList(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	due := res.Jobs[:0]
+	for _, j := range res.Jobs {
+		if j.State == rivertype.JobStateRunning || !j.ScheduledAt.After(now) {
+			due = append(due, j)
+		}
+	}
+	return due, nil
+}

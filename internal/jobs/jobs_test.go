@@ -1,0 +1,321 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/jobs"
+)
+
+var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// recordArgs is a job that records its runs in a recorder.
+type recordArgs struct {
+	Key string `json:"key"`
+	// Fail makes the first Fail runs return an error; Panic makes every run panic.
+	Fail  int  `json:"fail,omitempty"`
+	Panic bool `json:"panic,omitempty"`
+	// Then enqueues another job (due now) with this key after running.
+	Then string `json:"then,omitempty"`
+}
+
+func (recordArgs) Kind() string { return "test_record" }
+
+type recorder struct {
+	river.WorkerDefaults[recordArgs]
+	q    *jobs.Queue
+	clk  clock.Clock
+	mu   sync.Mutex
+	runs map[string]int // by key
+	byID map[int64]int  // by job id
+	at   map[string][]time.Time
+}
+
+func newRecorder() *recorder {
+	return &recorder{runs: map[string]int{}, byID: map[int64]int{}, at: map[string][]time.Time{}}
+}
+
+func (r *recorder) Work(ctx context.Context, j *river.Job[recordArgs]) error {
+	r.mu.Lock()
+	r.runs[j.Args.Key]++
+	r.byID[j.ID]++
+	r.at[j.Args.Key] = append(r.at[j.Args.Key], r.clk.Now())
+	n := r.runs[j.Args.Key]
+	r.mu.Unlock()
+	if j.Args.Panic {
+		panic("boom " + j.Args.Key)
+	}
+	if n <= j.Args.Fail {
+		return fmt.Errorf("failing run %d of %s", n, j.Args.Key)
+	}
+	if j.Args.Then != "" {
+		return r.q.Insert(ctx, recordArgs{Key: j.Args.Then}, nil)
+	}
+	return nil
+}
+
+func (r *recorder) count(key string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.runs[key]
+}
+
+// setup returns a fake clock, a migrated database and a Queue with a recorder.
+func each(t *testing.T, fn func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder)) {
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(t0); return clk }, func(t *testing.T, d *db.DB) {
+		q, err := jobs.New(d, nil, jobs.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(q.Close)
+		r := newRecorder()
+		r.q, r.clk = q, clk
+		jobs.AddWorker(q, r)
+		fn(t, clk, d, q, r)
+	})
+}
+
+func drain(t *testing.T, q *jobs.Queue, want int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := q.Drain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != want {
+		t.Fatalf("Drain ran %d jobs, want %d", n, want)
+	}
+}
+
+// state reads a job's River state and attempt count by its key.
+func state(t *testing.T, d *db.DB, key string) (string, int) {
+	t.Helper()
+	var st string
+	var attempt int
+	err := d.R.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'test_record' AND args->>'key' = '`+key+`'`).Scan(&st, &attempt)
+	if err != nil {
+		t.Fatalf("job %s: %v", key, err)
+	}
+	return st, attempt
+}
+
+func TestInsertTxExistsOnlyWhenCommitted(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		errRollback := errors.New("roll back")
+		err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := q.InsertTx(ctx, tx, recordArgs{Key: "rolled-back"}, nil); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("Write: %v", err)
+		}
+		drain(t, q, 0)
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return q.InsertTx(ctx, tx, recordArgs{Key: "committed"}, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 1)
+		if r.count("committed") != 1 || r.count("rolled-back") != 0 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+		if st, attempt := state(t, d, "committed"); st != "completed" || attempt != 1 {
+			t.Fatalf("state %s attempt %d, want completed 1", st, attempt)
+		}
+		drain(t, q, 0) // nothing twice
+	})
+}
+
+func TestScheduledJobsFollowTheInjectedClock(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return q.InsertTx(ctx, tx, recordArgs{Key: "later"}, &river.InsertOpts{ScheduledAt: tx.Now.Add(time.Hour)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Insert(ctx, recordArgs{Key: "soon"}, &river.InsertOpts{ScheduledAt: t0.Add(10 * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 0)
+		clk.Advance(59 * time.Minute)
+		drain(t, q, 1)
+		if r.count("soon") != 1 || r.count("later") != 0 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+		clk.Advance(time.Minute)
+		drain(t, q, 1)
+		if r.count("later") != 1 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+		if got := r.at["later"][0]; !got.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("ran at %v", got)
+		}
+	})
+}
+
+func TestUniqueJobs(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		unique := &river.InsertOpts{ScheduledAt: t0.Add(time.Hour), UniqueOpts: river.UniqueOpts{ByArgs: true}}
+		for i := 0; i < 3; i++ {
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				// one timer per (ticket, metric): the same args are one job
+				if err := q.InsertTx(ctx, tx, recordArgs{Key: "ticket-1/first_reply"}, unique); err != nil {
+					return err
+				}
+				return q.InsertTx(ctx, tx, recordArgs{Key: "ticket-1/resolution"}, unique)
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Without unique options, every insert is a job.
+		for i := 0; i < 2; i++ {
+			if err := q.Insert(ctx, recordArgs{Key: "plain"}, &river.InsertOpts{ScheduledAt: t0.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.Advance(time.Hour)
+		drain(t, q, 4)
+		if r.count("ticket-1/first_reply") != 1 || r.count("ticket-1/resolution") != 1 || r.count("plain") != 2 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+	})
+}
+
+func TestRetriesWithBackoffThenDiscard(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		if err := q.Insert(ctx, recordArgs{Key: "flaky", Fail: 2}, &river.InsertOpts{MaxAttempts: 5}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Insert(ctx, recordArgs{Key: "panics", Panic: true}, &river.InsertOpts{MaxAttempts: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Insert(ctx, recordArgs{Key: "always-fails", Fail: 100}, &river.InsertOpts{MaxAttempts: 3}); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 3)
+		for _, k := range []string{"flaky", "panics", "always-fails"} {
+			// (River marks a retry due within its scheduler interval
+			// "available" at once; it is still not fetched before its time.)
+			if st, attempt := state(t, d, k); (st != "retryable" && st != "available") || attempt != 1 {
+				t.Fatalf("%s: state %s attempt %d, want retryable (or available) 1", k, st, attempt)
+			}
+		}
+		drain(t, q, 0) // backoff: not due again at the same instant
+		clk.Advance(time.Hour)
+		drain(t, q, 3)
+		if st, _ := state(t, d, "panics"); st != "discarded" {
+			t.Fatalf("panicking job is %s after its 2 attempts, want discarded", st)
+		}
+		clk.Advance(time.Hour)
+		drain(t, q, 2)
+		if st, attempt := state(t, d, "flaky"); st != "completed" || attempt != 3 {
+			t.Fatalf("flaky: state %s attempt %d, want completed 3", st, attempt)
+		}
+		if st, attempt := state(t, d, "always-fails"); st != "discarded" || attempt != 3 {
+			t.Fatalf("always-fails: state %s attempt %d, want discarded 3", st, attempt)
+		}
+		clk.Advance(24 * time.Hour)
+		drain(t, q, 0)
+		if r.count("flaky") != 3 || r.count("panics") != 2 || r.count("always-fails") != 3 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+		// The first retry waited for a backoff on the injected clock.
+		if at := r.at["flaky"]; !at[1].After(at[0]) {
+			t.Fatalf("retry times %v", at)
+		}
+	})
+}
+
+func TestDrainRunsJobsThatJobsEnqueue(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		if err := q.Insert(ctx, recordArgs{Key: "first", Then: "second"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 2)
+		if r.count("first") != 1 || r.count("second") != 1 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+	})
+}
+
+type orphanArgs struct{}
+
+func (orphanArgs) Kind() string { return "test_orphan" }
+
+func TestInsertWithoutWorkerIsAnError(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		err := d.Write(ctx, func(tx *db.Tx) error { return q.InsertTx(ctx, tx, orphanArgs{}, nil) })
+		if err == nil {
+			t.Fatal("inserting a kind without a worker succeeded")
+		}
+		drain(t, q, 0)
+	})
+}
+
+func TestStartedQueueWorksJobs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		q, err := jobs.New(d, nil, jobs.TestOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer q.Close()
+		r := newRecorder()
+		r.q, r.clk = q, d.Clock
+		jobs.AddWorker(q, r)
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return q.InsertTx(ctx, tx, recordArgs{Key: "bg", Then: "bg-next"}, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for r.count("bg-next") == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the started queue did not work the jobs: %v", r.runs)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		// Drain on a started queue waits for it (the first call may also
+		// count the completion of bg-next).
+		if _, err := q.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Insert(ctx, recordArgs{Key: "drained"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 1)
+		if r.count("drained") != 1 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := q.Stop(sctx); err != nil {
+			t.Fatal(err)
+		}
+		if r.count("bg") != 1 || r.count("bg-next") != 1 {
+			t.Fatalf("runs = %v", r.runs)
+		}
+	})
+}
