@@ -319,3 +319,96 @@ func TestStartedQueueWorksJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestFireOnceAcrossNodes runs two started Queues (two River clients, as two
+// Frontline nodes would) on one PostgreSQL database: every job runs once.
+func TestFireOnceAcrossNodes(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		if e.Name != "postgres" {
+			continue // several nodes share a database only on PostgreSQL
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d1 := dbtest.Open(t, e, nil)
+			d2, err := db.Open(ctx, d1.Target, d1.Clock, db.Options{MaxConns: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d2.Close()
+			var mu sync.Mutex
+			runs := map[int64]int{}
+			byNode := map[string]int{}
+			var queues []*jobs.Queue
+			for _, node := range []struct {
+				name string
+				d    *db.DB
+			}{{"node-1", d1}, {"node-2", d2}} {
+				opts := jobs.TestOptions()
+				opts.ID, opts.MaxWorkers = node.name, 4
+				q, err := jobs.New(node.d, nil, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer q.Close()
+				jobs.AddWorker(q, river.WorkFunc(func(ctx context.Context, j *river.Job[nodeArgs]) error {
+					mu.Lock()
+					runs[j.ID]++
+					byNode[node.name]++
+					mu.Unlock()
+					time.Sleep(time.Millisecond)
+					return nil
+				}))
+				if err := q.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				defer func() {
+					sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+					defer cancel()
+					if err := q.Stop(sctx); err != nil {
+						t.Error(err)
+					}
+				}()
+				queues = append(queues, q)
+			}
+			const n = 200
+			for i := 0; i < n; i++ {
+				q := queues[i%2]
+				d := []*db.DB{d1, d2}[i%2]
+				if err := d.Write(ctx, func(tx *db.Tx) error { return q.InsertTx(ctx, tx, nodeArgs{I: i}, nil) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			total := func() int {
+				mu.Lock()
+				defer mu.Unlock()
+				s := 0
+				for _, c := range runs {
+					s += c
+				}
+				return s
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for total() < n && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(300 * time.Millisecond) // room for a duplicate run to show
+			mu.Lock()
+			defer mu.Unlock()
+			if len(runs) != n {
+				t.Fatalf("%d distinct jobs ran, want %d", len(runs), n)
+			}
+			for id, c := range runs {
+				if c != 1 {
+					t.Fatalf("job %d ran %d times", id, c)
+				}
+			}
+			t.Logf("runs by node: %v", byNode)
+		})
+	}
+}
+
+type nodeArgs struct {
+	I int `json:"i"`
+}
+
+func (nodeArgs) Kind() string { return "test_node" }
