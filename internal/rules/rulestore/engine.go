@@ -427,9 +427,19 @@ func (s *Store) enqueueEffects(ctx context.Context, tx *db.Tx, l *lookups, ticke
 }
 
 func (s *Store) insertNotification(ctx context.Context, tx *db.Tx, ticketID int64, e rules.Effect, userID int64, email string) error {
-	var id int64
-	return tx.QueryRowContext(ctx, s.q.Get("InsertNotification"), ticketID, e.RuleID, userID, email, e.Subject, e.Body,
-		db.TS(tx.Now)).Scan(&id)
+	n := Notification{TicketID: ticketID, RuleID: e.RuleID, UserID: userID, Email: email, Subject: e.Subject, Body: e.Body, Status: "pending"}
+	if err := tx.QueryRowContext(ctx, s.q.Get("InsertNotification"), ticketID, e.RuleID, userID, email, e.Subject, e.Body,
+		db.TS(tx.Now)).Scan(&n.ID); err != nil {
+		return err
+	}
+	if s.opt.Notifier == nil {
+		return nil
+	}
+	if err := s.opt.Notifier.NotifyTx(ctx, tx, n); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.q.Get("MarkNotification"), n.ID, "sent", db.TS(tx.Now))
+	return err
 }
 
 // firedAutomations lists the automations with a fired marker on a ticket.

@@ -59,6 +59,11 @@ type Options struct {
 	HTTPClient *http.Client
 	// Retry is the webhook retry schedule (default DefaultRetry()).
 	Retry RetryPolicy
+	// Notifier, when set, hands each notification to the mail channel in
+	// the transaction that caused it (see MailNotifier); the outbox row is
+	// then marked sent. Without one, notifications wait in the outbox for
+	// PendingNotifications.
+	Notifier Notifier
 }
 
 // Store persists rules and runs them.
