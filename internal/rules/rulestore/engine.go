@@ -417,6 +417,9 @@ func (s *Store) enqueueEffects(ctx context.Context, tx *db.Tx, l *lookups, ticke
 			if err := tx.QueryRowContext(ctx, s.q.Get("InsertDelivery"), id, ticketID, e.RuleID, payload, db.TS(tx.Now)).Scan(&did); err != nil {
 				return err
 			}
+			if err := s.scheduleDelivery(ctx, tx, did, tx.Now); err != nil {
+				return err
+			}
 			hooks = true
 		}
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/rules"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -75,6 +76,7 @@ type Store struct {
 	log     *slog.Logger
 	opt     Options
 	wake    chan struct{} // poked after a commit that enqueued webhook deliveries
+	jobs    *jobs.Queue   // set by UseJobs
 }
 
 // New returns the rule store of d. Call Attach to run triggers on ticket

@@ -328,9 +328,10 @@ type DeliveryStats struct {
 	Sent, Failed, Retrying int
 }
 
-// DeliverWebhooks sends every delivery that is due at the clock's now: one
-// signed request each, outside any transaction (a claimed delivery is
-// leased, so several nodes may run this). 2xx is success; other answers and
+// DeliverWebhooks sends every delivery that is due at the clock's now (a
+// sweep; with UseJobs each delivery also has its own job). Each is one
+// signed request, made outside any transaction: a claimed delivery is
+// leased, so several nodes may run this. 2xx is success; other answers and
 // network errors are retried with backoff until MaxAttempts, except 4xx
 // other than 408 and 429, which fail at once.
 func (s *Store) DeliverWebhooks(ctx context.Context) (DeliveryStats, error) {
@@ -360,66 +361,82 @@ func (s *Store) DeliverWebhooks(ctx context.Context) (DeliveryStats, error) {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		var d *Delivery
-		var w *Webhook
-		err := s.d.Write(ctx, func(tx *db.Tx) error {
-			d, w = nil, nil
-			res, err := tx.ExecContext(ctx, s.q.Get("ClaimDelivery"), id, db.TS(tx.Now), db.TS(tx.Now.Add(leaseTime)))
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil // another worker has it
-			}
-			if d, err = scanDelivery(tx.QueryRowContext(ctx, s.q.Get("GetDelivery"), id)); err != nil {
-				return err
-			}
-			wid, _ := strconv.ParseInt(d.WebhookID, 10, 64)
-			w, err = s.getWebhook(ctx, tx, wid)
-			return err
-		})
+		status, err := s.deliver(ctx, id)
 		if err != nil {
 			return st, err
 		}
-		if d == nil {
-			continue
-		}
-		code, sendErr := s.send(ctx, w, d)
-		d.Attempts++
-		d.LastStatus = code
-		d.LastError = ""
-		status := "success"
-		next := d.NextAttemptAt
-		if sendErr != nil {
-			d.LastError = sendErr.Error()
-			if len(d.LastError) > 1000 {
-				d.LastError = d.LastError[:1000]
-			}
-			permanent := code >= 400 && code < 500 && code != 408 && code != 429
-			if permanent || d.Attempts >= s.opt.Retry.MaxAttempts {
-				status = "failed"
-				st.Failed++
-			} else {
-				status = "pending"
-				next = s.d.Clock.Now().Add(s.opt.Retry.Backoff(d.Attempts))
-				st.Retrying++
-			}
-		} else {
+		switch status {
+		case "success":
 			st.Sent++
-		}
-		err = s.d.Write(ctx, func(tx *db.Tx) error {
-			_, err := tx.ExecContext(ctx, s.q.Get("FinishDelivery"), id, status, d.Attempts, db.TS(next), d.LastStatus,
-				d.LastError, db.TS(tx.Now))
-			return err
-		})
-		if err != nil {
-			return st, err
-		}
-		if status != "success" {
-			s.log.Warn("webhook delivery failed", "webhook", w.ID, "delivery", id, "attempt", d.Attempts, "status", status, "err", d.LastError)
+		case "failed":
+			st.Failed++
+		case "pending":
+			st.Retrying++
 		}
 	}
 	return st, nil
+}
+
+// deliver makes one attempt at delivery id if it is due and unclaimed and
+// returns its new status ("" when there was nothing to do).
+func (s *Store) deliver(ctx context.Context, id int64) (string, error) {
+	var d *Delivery
+	var w *Webhook
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		d, w = nil, nil
+		res, err := tx.ExecContext(ctx, s.q.Get("ClaimDelivery"), id, db.TS(tx.Now), db.TS(tx.Now.Add(leaseTime)))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // not due, done, or another worker has it
+		}
+		if d, err = scanDelivery(tx.QueryRowContext(ctx, s.q.Get("GetDelivery"), id)); err != nil {
+			return err
+		}
+		wid, _ := strconv.ParseInt(d.WebhookID, 10, 64)
+		w, err = s.getWebhook(ctx, tx, wid)
+		return err
+	})
+	if err != nil || d == nil {
+		return "", err
+	}
+	code, sendErr := s.send(ctx, w, d)
+	d.Attempts++
+	d.LastStatus = code
+	d.LastError = ""
+	status := "success"
+	next := d.NextAttemptAt
+	if sendErr != nil {
+		d.LastError = sendErr.Error()
+		if len(d.LastError) > 1000 {
+			d.LastError = d.LastError[:1000]
+		}
+		permanent := code >= 400 && code < 500 && code != 408 && code != 429
+		if permanent || d.Attempts >= s.opt.Retry.MaxAttempts {
+			status = "failed"
+		} else {
+			status = "pending"
+			next = s.d.Clock.Now().Add(s.opt.Retry.Backoff(d.Attempts))
+		}
+	}
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("FinishDelivery"), id, status, d.Attempts, db.TS(next), d.LastStatus,
+			d.LastError, db.TS(tx.Now)); err != nil {
+			return err
+		}
+		if status == "pending" {
+			return s.scheduleDelivery(ctx, tx, id, next)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if status != "success" {
+		s.log.Warn("webhook delivery failed", "webhook", w.ID, "delivery", id, "attempt", d.Attempts, "status", status, "err", d.LastError)
+	}
+	return status, nil
 }
 
 // send makes one signed request; it returns the HTTP status (0 when none)
