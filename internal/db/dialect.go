@@ -113,6 +113,16 @@ func (d Dialect) FullText(entries []string) (q string, ok bool) {
 	return strings.Join(parts, " AND "), true
 }
 
+// SyncIDSequence returns the statement that moves table's id generator past
+// its largest id after rows were inserted with explicit ids ("" where the
+// engine does that by itself, as SQLite's AUTOINCREMENT does).
+func (d Dialect) SyncIDSequence(table string) string {
+	if d != Postgres {
+		return ""
+	}
+	return "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT max(id) FROM " + table + "), 0) + 1, false)"
+}
+
 // Target is a parsed --database value.
 type Target struct {
 	Dialect Dialect

@@ -1,0 +1,64 @@
+package bench
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zquery"
+)
+
+// TestGenerate loads a small data set on both engines and checks that the
+// stores read it back as they read their own writes.
+func TestGenerate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var phases []string
+		g, err := Generate(ctx, d, Size{Tickets: 1200, Seed: 3}, func(phase string, done, total int) {
+			if done == total {
+				phases = append(phases, phase)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.LastID-g.FirstID+1 != 1200 || len(phases) != 2 {
+			t.Fatalf("generated %+v, phases %v", g, phases)
+		}
+		ts := ticket.NewStore(d, audit.New(d), t.TempDir(), 0)
+		n, err := ts.Count(ctx, ticket.Filter{})
+		if err != nil || n != 1200 {
+			t.Fatalf("count %d %v", n, err)
+		}
+		unsolved, _ := ts.Count(ctx, ticket.Filter{Statuses: []string{"new", "open", "pending", "hold"}})
+		if unsolved != g.Unsolved || unsolved < 200 || unsolved > 400 {
+			t.Fatalf("unsolved %d, generator says %d", unsolved, g.Unsolved)
+		}
+		tk, err := ts.Get(ctx, g.FirstID+10)
+		if err != nil || tk.Subject == "" || tk.RequesterID == 0 || len(tk.Tags) == 0 {
+			t.Fatalf("ticket %+v %v", tk, err)
+		}
+		cs, err := ts.Comments(ctx, tk.ID, ticket.Page{})
+		if err != nil || len(cs) == 0 || cs[0].PlainBody != tk.Description {
+			t.Fatalf("comments %+v %v", cs, err)
+		}
+		// The text index answers for the generated tickets, and new
+		// tickets get ids after the generated ones.
+		sr := search.New(d)
+		q, _ := zquery.Parse("type:ticket runner", time.Now(), time.UTC)
+		res, total, err := sr.Search(ctx, &search.Request{Query: q, Limit: 5})
+		if err != nil || total == 0 || len(res) == 0 {
+			t.Fatalf("search %d %v", total, err)
+		}
+		created, _, err := ts.Create(ctx, ticket.Actor{UserID: g.AgentIDs[0], Role: "agent"}, ticket.CreateInput{
+			Subject: "after bulk", RequesterID: g.AgentIDs[1], Comment: ticket.CommentInput{Body: "x"}})
+		if err != nil || created.ID != g.LastID+1 {
+			t.Fatalf("create after bulk: %+v %v", created, err)
+		}
+	})
+}
