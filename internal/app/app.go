@@ -19,6 +19,7 @@ import (
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/search"
@@ -64,6 +65,7 @@ type App struct {
 	Log     *slog.Logger
 	Clock   clock.Clock
 	DB      *db.DB
+	Jobs    *jobs.Queue // background jobs on River, started in Serve (jobs.go)
 	Audit   *audit.Log
 	People  *people.Store
 	Tickets *ticket.Store
@@ -114,6 +116,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		log.Info("database migrated", "applied", n, "engine", string(d.Dialect))
 	}
 	a := &App{Config: c, Log: log, Clock: opt.Clock, DB: d}
+	if err := a.openJobs(); err != nil { // before the services that register workers
+		d.Close()
+		return nil, err
+	}
 	a.Audit = audit.New(d)
 	a.People = people.NewStore(d, a.Audit)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
@@ -125,6 +131,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Tickets.OnChange(a.Search.Hook)
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
+	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
@@ -137,8 +144,13 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	return a, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the job queue's connections and the database.
+func (a *App) Close() error {
+	if a.Jobs != nil {
+		a.Jobs.Close()
+	}
+	return a.DB.Close()
+}
 
 // Bootstrap creates the first admin when the database has none and returns
 // the one-time password ("" when an admin already exists).
@@ -197,7 +209,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	go a.housekeeping(ctx)
+	stopJobs, err := a.startJobs(ctx) // background jobs (jobs.go)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	defer stopJobs()
 	select {
 	case err := <-errc:
 		return err
@@ -213,24 +230,6 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
-}
-
-// housekeeping purges expired sessions hourly.
-func (a *App) housekeeping(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := a.Auth.PurgeExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Warn("purge sessions", "err", err)
-		} else if n > 0 {
-			a.Log.Info("purged expired sessions", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // DataPath returns a path inside the data directory.

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/frontline/frontline/internal/jobs"
+)
+
+// openJobs builds the background-job queue (River, internal/jobs) right
+// after the migrations, which also applies River's own migrations. Services
+// wired after it register their workers on a.Jobs; Serve starts it.
+func (a *App) openJobs() error {
+	q, err := jobs.New(a.DB, a.Log, jobs.Options{})
+	if err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	a.Jobs = q
+	return nil
+}
+
+// purgeSessionsArgs is the hourly job that deletes expired browser sessions.
+type purgeSessionsArgs struct{}
+
+func (purgeSessionsArgs) Kind() string { return "app.purge_sessions" }
+
+type purgeSessionsWorker struct {
+	river.WorkerDefaults[purgeSessionsArgs]
+	a *App
+}
+
+func (w *purgeSessionsWorker) Work(ctx context.Context, _ *river.Job[purgeSessionsArgs]) error {
+	n, err := w.a.Auth.PurgeExpiredSessions(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.a.Log.Info("purged expired sessions", "count", n)
+	}
+	return nil
+}
+
+// scheduleHousekeeping registers the periodic housekeeping jobs (once per
+// interval across nodes: only the elected leader enqueues them).
+func (a *App) scheduleHousekeeping() {
+	jobs.AddWorker(a.Jobs, &purgeSessionsWorker{a: a})
+	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
+}
+
+// startJobs starts working jobs; stop waits up to 15 seconds for running
+// jobs to finish.
+func (a *App) startJobs(ctx context.Context) (stop func(), err error) {
+	if err := a.Jobs.Start(ctx); err != nil {
+		return nil, err
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		if err := a.Jobs.Stop(sctx); err != nil {
+			a.Log.Warn("stop job queue", "err", err)
+		}
+	}, nil
+}
