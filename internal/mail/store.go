@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -674,6 +675,7 @@ func (s *Store) queueReply(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 	if err != nil {
 		return err
 	}
+	var ids []int64 // the comment's attachments, read at send time
 	subject := t.Subject
 	if parentID != "" && !hasReplyPrefix(subject) {
 		subject = "Re: " + subject
@@ -691,7 +693,10 @@ func (s *Store) queueReply(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 		InReplyTo:  parentID,
 		References: parentRefs,
 	}
-	return s.EnqueueTx(ctx, tx, t.ID, c.Comment.ID, m)
+	for _, a := range c.Comment.Attachments {
+		ids = append(ids, a.ID)
+	}
+	return s.enqueue(ctx, tx, t.ID, c.Comment.ID, m, ids)
 }
 
 func hasReplyPrefix(s string) bool {
@@ -720,7 +725,7 @@ func (s *Store) parent(ctx context.Context, tx *db.Tx, ticketID int64) (string, 
 	outLater := outAt.After(inAt) || (outAt.Equal(inAt) && outComment > inComment)
 	if outID != "" && (inID == "" || outLater) {
 		var m Outbound
-		if err := json.Unmarshal([]byte(outMsg), &m); err != nil {
+		if err := decodeOutbox(outMsg, &m, nil); err != nil {
 			return "", nil, err
 		}
 		return outID, ReplyReferences(m.References, m.InReplyTo), nil
@@ -733,6 +738,30 @@ func (s *Store) parent(ctx context.Context, tx *db.Tx, ticketID int64) (string, 
 // should set Headers "Auto-Submitted: auto-generated". m.MessageID must be
 // set and unique (see OutboundMessageID).
 func (s *Store) EnqueueTx(ctx context.Context, tx *db.Tx, ticketID, commentID int64, m *Outbound) error {
+	return s.enqueue(ctx, tx, ticketID, commentID, m, nil)
+}
+
+// outboxRecord is what mail_outbox.message holds: the message and the
+// ticket attachments to add when it is sent (their content stays in the
+// attachment store instead of being copied into the queue).
+type outboxRecord struct {
+	Message       Outbound `json:"message"`
+	AttachmentIDs []int64  `json:"attachment_ids,omitempty"`
+}
+
+func decodeOutbox(s string, m *Outbound, ids *[]int64) error {
+	var r outboxRecord
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return err
+	}
+	*m = r.Message
+	if ids != nil {
+		*ids = r.AttachmentIDs
+	}
+	return nil
+}
+
+func (s *Store) enqueue(ctx context.Context, tx *db.Tx, ticketID, commentID int64, m *Outbound, attachmentIDs []int64) error {
 	var v errs.Validation
 	v.Check(strings.TrimSpace(m.MessageID) != "", "message_id", "is required")
 	v.Check(m.From.Email != "", "from", "is required")
@@ -740,7 +769,7 @@ func (s *Store) EnqueueTx(ctx context.Context, tx *db.Tx, ticketID, commentID in
 	if err := v.Err(); err != nil {
 		return err
 	}
-	body, err := json.Marshal(m)
+	body, err := json.Marshal(outboxRecord{Message: *m, AttachmentIDs: attachmentIDs})
 	if err != nil {
 		return err
 	}
@@ -770,24 +799,28 @@ func (s *Store) poke() {
 // Claim implements OutboxStore: due pending items, leased for LeaseFor.
 func (s *Store) Claim(ctx context.Context, now time.Time, limit int) ([]OutboxItem, error) {
 	var items []OutboxItem
+	var atts [][]int64
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
 		items = items[:0]
 		rows, err := tx.QueryContext(ctx, s.q.Get("DueOutbox"), db.TS(now), limit)
 		if err != nil {
 			return err
 		}
+		atts = atts[:0]
 		for rows.Next() {
 			var it OutboxItem
 			var msg string
+			var ids []int64
 			if err := rows.Scan(&it.ID, &it.Attempts, &msg); err != nil {
 				rows.Close()
 				return err
 			}
-			if err := json.Unmarshal([]byte(msg), &it.Message); err != nil {
+			if err := decodeOutbox(msg, &it.Message, &ids); err != nil {
 				rows.Close()
 				return fmt.Errorf("outbox item %d: %w", it.ID, err)
 			}
 			items = append(items, it)
+			atts = append(atts, ids)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -800,7 +833,37 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int) ([]OutboxIt
 		}
 		return nil
 	})
-	return items, err
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		if err := s.loadAttachments(ctx, &items[i].Message, atts[i]); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// loadAttachments adds the content of ticket attachments to m. A file that
+// has gone (its ticket was deleted) is left out.
+func (s *Store) loadAttachments(ctx context.Context, m *Outbound, ids []int64) error {
+	for _, id := range ids {
+		a, rc, err := s.tickets.OpenAttachment(ctx, id)
+		if errs.Is(err, errs.KindNotFound) {
+			s.log.Warn("outbound attachment gone", "attachment", id, "message_id", m.MessageID)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		m.Attachments = append(m.Attachments, Attachment{Filename: a.FileName, ContentType: a.ContentType, Data: data})
+	}
+	return nil
 }
 
 // MarkSent implements OutboxStore.
@@ -859,7 +922,7 @@ func scanOutbox(r interface{ Scan(...any) error }) (*OutboxEntry, error) {
 	if cid.Valid {
 		e.CommentID = &cid.Int64
 	}
-	if err := json.Unmarshal([]byte(msg), &e.Message); err != nil {
+	if err := decodeOutbox(msg, &e.Message, nil); err != nil {
 		return nil, err
 	}
 	return &e, nil

@@ -747,3 +747,32 @@ func TestOutboxIsTransactionalWithTheComment(t *testing.T) {
 		}
 	})
 }
+
+// An agent's reply carries its attachments, read from the attachment
+// store when the message is sent.
+func TestOutboundReplyCarriesAttachments(t *testing.T) {
+	eachChannel(t, func(t *testing.T, c *channel) {
+		ctx := context.Background()
+		c.mustSend(t, "support@example.com", message("alice@customer.example", "support@example.com",
+			"Logs please", "logs.1@customer.example", "", "", "Which logs?"))
+		tk := c.onlyTicket(t)
+		agent := ticket.Actor{UserID: c.agent.ID, Role: "agent"}
+		up, err := c.tickets.SaveUpload(ctx, agent, "howto.txt", "text/plain", strings.NewReader("run collect-logs.sh"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub := true
+		if _, _, err := c.tickets.Update(ctx, agent, tk.ID, ticket.UpdateInput{Comment: &ticket.CommentInput{
+			Body: "See the attached instructions.", Public: &pub, Uploads: []string{up.Token}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, sent := c.dispatch(t)
+		if len(sent) != 1 || len(sent[0].Attachments) != 1 {
+			t.Fatalf("sent %d messages: %+v", len(sent), sent)
+		}
+		a := sent[0].Attachments[0]
+		if a.Filename != "howto.txt" || string(a.Data) != "run collect-logs.sh" || !strings.HasPrefix(a.ContentType, "text/plain") {
+			t.Errorf("attachment = %s %s %q", a.Filename, a.ContentType, a.Data)
+		}
+	})
+}
