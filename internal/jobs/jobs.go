@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
@@ -116,10 +117,16 @@ func AddWorker[T river.JobArgs](q *Queue, w river.Worker[T]) {
 
 // AddPeriodic enqueues args every interval (on the elected leader node only,
 // so once per interval across nodes), and once when the Queue starts if
-// runOnStart. Call it before Start; the kind needs a worker.
+// runOnStart. Call it before Start; the kind needs a worker. A periodic job
+// is unique while it waits or runs, so missed intervals (a node that was
+// down, a test clock moved ahead) add one run, not a pile.
 func (q *Queue) AddPeriodic(interval time.Duration, args river.JobArgs, runOnStart bool) {
+	opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
 	q.eng.addPeriodic(river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+		func() (river.JobArgs, *river.InsertOpts) { return args, opts },
 		&river.PeriodicJobOpts{RunOnStart: runOnStart}))
 }
 
