@@ -45,7 +45,18 @@ func (e *riverEngine[TTx]) insert(ctx context.Context, args river.JobArgs, opts 
 }
 
 func (e *riverEngine[TTx]) start(ctx context.Context) error { return e.client.Start(ctx) }
-func (e *riverEngine[TTx]) stop(ctx context.Context) error  { return e.client.Stop(ctx) }
+
+// stop waits for running jobs until ctx ends, then cancels their contexts
+// and waits a few seconds more for them to return.
+func (e *riverEngine[TTx]) stop(ctx context.Context) error {
+	err := e.client.Stop(ctx)
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return errors.Join(err, e.client.StopAndCancel(cctx))
+}
 
 func (e *riverEngine[TTx]) addPeriodic(p *river.PeriodicJob) { e.client.PeriodicJobs().Add(p) }
 

@@ -412,3 +412,65 @@ type nodeArgs struct {
 }
 
 func (nodeArgs) Kind() string { return "test_node" }
+
+type slowArgs struct {
+	Block bool `json:"block"`
+}
+
+func (slowArgs) Kind() string { return "test_slow" }
+
+// TestStopWaitsForRunningJobsThenCancels: Stop lets a running job finish,
+// and when its context ends first it cancels the job's context.
+func TestStopWaitsForRunningJobsThenCancels(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		started := make(chan bool, 2)
+		finished := make(chan string, 2)
+		q, err := jobs.New(d, nil, jobs.TestOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer q.Close()
+		jobs.AddWorker(q, river.WorkFunc(func(ctx context.Context, j *river.Job[slowArgs]) error {
+			started <- j.Args.Block
+			if j.Args.Block {
+				<-ctx.Done()
+				finished <- "cancelled"
+				return ctx.Err()
+			}
+			time.Sleep(300 * time.Millisecond)
+			finished <- "done"
+			return nil
+		}))
+		for _, block := range []bool{false, true} {
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Insert(ctx, slowArgs{Block: block}, nil); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-started:
+			case <-time.After(20 * time.Second):
+				t.Fatal("job did not start")
+			}
+			sctx, cancel := context.WithTimeout(ctx, time.Second)
+			err := q.Stop(sctx)
+			cancel()
+			if block && err == nil {
+				t.Fatal("Stop returned no error though a job outlived its context")
+			}
+			if !block && err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case got := <-finished:
+				if want := map[bool]string{false: "done", true: "cancelled"}[block]; got != want {
+					t.Fatalf("job ended %q, want %q", got, want)
+				}
+			default:
+				t.Fatal("Stop returned before the running job ended")
+			}
+		}
+	})
+}
