@@ -18,6 +18,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -59,7 +60,7 @@ type Store struct {
 	cfg     StoreConfig
 	log     *slog.Logger
 	boxes   map[string]Mailbox // by BaseAddress
-	wake    chan struct{}
+	jobs    *jobs.Queue        // runs the outbox (UseJobs); nil: the caller runs a Dispatcher
 }
 
 // NewStore returns the store and registers its change hook on tickets (call
@@ -91,7 +92,6 @@ func NewStore(d *db.DB, tickets *ticket.Store, ppl *people.Store, cfg StoreConfi
 	s := &Store{
 		d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), tickets: tickets, people: ppl,
 		parser: NewParser(), rate: NewRateLimiter(d.Clock, 0, 0), cfg: cfg, log: log, boxes: boxes,
-		wake: make(chan struct{}, 1),
 	}
 	tickets.OnChange(s.hook)
 	return s, nil
@@ -785,15 +785,7 @@ func (s *Store) enqueue(ctx context.Context, tx *db.Tx, ticketID, commentID int6
 		db.TS(tx.Now)).Scan(&id); err != nil {
 		return db.MapError(err, "outbox message")
 	}
-	tx.AfterCommit(s.poke)
-	return nil
-}
-
-func (s *Store) poke() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	return s.scheduleDispatch(ctx, tx, tx.Now)
 }
 
 // Claim implements OutboxStore: due pending items, leased for LeaseFor.
@@ -887,8 +879,13 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, now time.Time, errText
 		errText = errText[:2000]
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.Get("OutboxFailed"), id, status, errText, db.TS(next), db.TS(now))
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("OutboxFailed"), id, status, errText, db.TS(next), db.TS(now)); err != nil {
+			return err
+		}
+		if permanent {
+			return nil
+		}
+		return s.scheduleDispatch(ctx, tx, next) // the retry
 	})
 }
 
@@ -950,36 +947,4 @@ func (s *Store) TicketOutbox(ctx context.Context, ticketID int64) ([]OutboxEntry
 		out = []OutboxEntry{}
 	}
 	return out, err
-}
-
-// RunOutbox runs d until ctx ends: right after a queued message commits,
-// and at least every interval (for retries that fall due).
-func (s *Store) RunOutbox(ctx context.Context, d *Dispatcher, interval time.Duration) {
-	if interval <= 0 {
-		interval = 30 * time.Second
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	batch := d.BatchSize
-	if batch <= 0 {
-		batch = 50
-	}
-	for {
-		st, err := d.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.Warn("outbox run", "err", err)
-		}
-		if st.Claimed > 0 {
-			s.log.Info("outbox run", "claimed", st.Claimed, "sent", st.Sent, "retry", st.Retry, "failed", st.Failed)
-		}
-		if st.Claimed >= batch && err == nil {
-			continue // more may be due
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		case <-t.C:
-		}
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/smtp"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/mail/mailtest"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/ticket"
@@ -773,6 +775,51 @@ func TestOutboundReplyCarriesAttachments(t *testing.T) {
 		a := sent[0].Attachments[0]
 		if a.Filename != "howto.txt" || string(a.Data) != "run collect-logs.sh" || !strings.HasPrefix(a.ContentType, "text/plain") {
 			t.Errorf("attachment = %s %s %q", a.Filename, a.ContentType, a.Data)
+		}
+	})
+}
+
+// With a job queue, the outbox is dispatched by jobs: one inserted with
+// the queued message, one at the time of each retry.
+func TestOutboxRunsOnJobs(t *testing.T) {
+	eachChannel(t, func(t *testing.T, c *channel) {
+		ctx := context.Background()
+		q, err := jobs.New(c.d, slog.New(slog.DiscardHandler), jobs.TestOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(q.Close)
+		c.store.UseJobs(q, c.disp, time.Hour)
+
+		c.mustSend(t, "support@example.com", message("alice@customer.example", "support@example.com",
+			"Jobs", "jobs.1@customer.example", "", "", "Hello."))
+		tk := c.onlyTicket(t)
+		c.reply(t, tk.ID, "Sent by a job.", true)
+		c.relay.FailData(451, "4.3.0 later", 1)
+		if n, err := q.Drain(ctx); err != nil || n == 0 {
+			t.Fatalf("drain: %d %v", n, err)
+		}
+		out, _ := c.store.TicketOutbox(ctx, tk.ID)
+		if len(c.relay.Messages()) != 0 || out[0].Attempts != 1 || out[0].Status != "pending" {
+			t.Fatalf("after a failed run: %d sent, %+v", len(c.relay.Messages()), out[0])
+		}
+		if _, err := q.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.relay.Messages()) != 0 {
+			t.Fatal("retried before its backoff")
+		}
+		c.clk.Advance(DefaultRetryPolicy().Base)
+		if n, err := q.Drain(ctx); err != nil || n == 0 {
+			t.Fatalf("drain after backoff: %d %v", n, err)
+		}
+		ms := c.relay.Messages()
+		if len(ms) != 1 || !strings.Contains(string(ms[0].Raw), "Sent by a job.") {
+			t.Fatalf("relay got %d messages", len(ms))
+		}
+		out, _ = c.store.TicketOutbox(ctx, tk.ID)
+		if out[0].Status != "sent" {
+			t.Errorf("outbox = %+v", out[0])
 		}
 	})
 }
