@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -30,6 +31,9 @@ type DB struct {
 	Clock   clock.Clock
 	W       *sql.DB
 	R       *sql.DB
+
+	mu      sync.Mutex
+	onClose []func()
 }
 
 // Options tune Open.
@@ -107,8 +111,23 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pools.
+// OnClose registers fn to run when d is closed, before its pools close (for
+// resources tied to the database, such as the job queue's own connections).
+func (d *DB) OnClose(fn func()) {
+	d.mu.Lock()
+	d.onClose = append(d.onClose, fn)
+	d.mu.Unlock()
+}
+
+// Close runs the OnClose functions (last registered first) and closes the pools.
 func (d *DB) Close() error {
+	d.mu.Lock()
+	fns := d.onClose
+	d.onClose = nil
+	d.mu.Unlock()
+	for i := len(fns) - 1; i >= 0; i-- {
+		fns[i]()
+	}
 	var err error
 	if d.R != nil && d.R != d.W {
 		err = d.R.Close()

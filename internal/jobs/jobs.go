@@ -106,6 +106,16 @@ func New(d *db.DB, log *slog.Logger, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	// Closing the database stops the queue (if a caller forgot) and releases
+	// River's own connections (PostgreSQL) first.
+	d.OnClose(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := q.Stop(ctx); err != nil {
+			q.log.Warn("stop job queue", "err", err)
+		}
+		q.Close()
+	})
 	return q, nil
 }
 
@@ -178,7 +188,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // Close releases what New opened (PostgreSQL: River's own connection pool).
-// Stop the Queue first.
+// Stop the Queue first. Closing the db.DB does both.
 func (q *Queue) Close() {
 	q.eng.close()
 }
