@@ -45,7 +45,8 @@ type ViewQuery struct {
 // ViewSource supplies saved ticket views to the agent sidebar. The built-in
 // views are always listed first; Deps.Views adds more (the rules module's
 // saved views once it lands). Keys must not collide with the built-in ones
-// ("mine", "unsolved", "new", "pending", "solved", "all").
+// ("mine", "unsolved", "new", "pending", "solved", "all"); a view titled
+// like a built-in one (the default Zendesk views) is not listed twice.
 type ViewSource interface {
 	TicketViews(ctx context.Context, viewerID int64) ([]TicketView, error)
 	ViewCount(ctx context.Context, viewerID int64, key string) (int, error)
@@ -90,7 +91,7 @@ var unsolved = []string{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPendin
 
 func builtinViews() []builtinView {
 	return []builtinView{
-		{TicketView{"mine", "My unsolved tickets"}, func(id int64) ticket.Filter {
+		{TicketView{"mine", "Your unsolved tickets"}, func(id int64) ticket.Filter {
 			return ticket.Filter{AssigneeID: id, Statuses: unsolved}
 		}},
 		{TicketView{"unsolved", "All unsolved tickets"}, func(int64) ticket.Filter { return ticket.Filter{Statuses: unsolved} }},
@@ -98,7 +99,7 @@ func builtinViews() []builtinView {
 		{TicketView{"pending", "Pending tickets"}, func(int64) ticket.Filter {
 			return ticket.Filter{Statuses: []string{ticket.StatusPending, ticket.StatusHold}}
 		}},
-		{TicketView{"solved", "Recently solved"}, func(int64) ticket.Filter {
+		{TicketView{"solved", "Recently solved tickets"}, func(int64) ticket.Filter {
 			return ticket.Filter{Statuses: []string{ticket.StatusSolved, ticket.StatusClosed}}
 		}},
 		{TicketView{"all", "All tickets"}, func(int64) ticket.Filter { return ticket.Filter{} }},

@@ -53,6 +53,9 @@ func (s *Server) viewSidebar(ctx context.Context, viewerID int64, active string)
 			return nil, err
 		}
 		for _, v := range vs {
+			if slices.ContainsFunc(out, func(e sidebarEntry) bool { return e.Title == v.Title }) {
+				continue
+			}
 			n, err := s.Views.ViewCount(ctx, viewerID, v.Key)
 			if err != nil {
 				return nil, err

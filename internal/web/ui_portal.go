@@ -230,8 +230,8 @@ func (s *Server) renderPortalTicket(w http.ResponseWriter, r *http.Request, stat
 	s.render(w, r, status, "portal_ticket.html", map[string]any{
 		"Title": fmt.Sprintf("#%d %s", t.ID, t.Subject), "Ticket": t, "Comments": comments, "Names": nm,
 		"Org": org, "CanReply": sc.canReply(t, p) && t.Status != ticket.StatusClosed, "Closed": t.Status == ticket.StatusClosed,
-		"CanRate":  s.Satisfaction != nil && t.RequesterID == p.UserID && satisfaction.Ratable(t.Status),
-		"Rating":   rating, "Body": body, "Error": problem, "RateError": rateProblem, "Flash": flashOf(r),
+		"CanRate": s.Satisfaction != nil && t.RequesterID == p.UserID && satisfaction.Ratable(t.Status),
+		"Rating":  rating, "Body": body, "Error": problem, "RateError": rateProblem, "Flash": flashOf(r),
 		"Requester": nm[t.RequesterID],
 	})
 	return nil

@@ -25,12 +25,20 @@
   }
 
   // --- composer -------------------------------------------------------------------
+  // The textarea is focused on keyup, so that the key's character is not
+  // typed into it.
+  var focusBodyOnKeyUp = false;
   function setMode(mode) {
     var radio = document.querySelector('input[name="mode"][value="' + mode + '"]');
-    var body = document.getElementById("body");
     if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
-    if (body) body.focus();
+    focusBodyOnKeyUp = true;
   }
+  document.addEventListener("keyup", function () {
+    if (!focusBodyOnKeyUp) return;
+    focusBodyOnKeyUp = false;
+    var body = document.getElementById("body");
+    if (body) body.focus();
+  });
   function syncMode() {
     var c = document.querySelector(".composer");
     var internal = document.querySelector('input[name="mode"][value="internal"]');
