@@ -78,3 +78,8 @@ SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.ticket_id = $1 ORDER BY o.id
 
 -- name: GetOutbox
 SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.id = $1;
+
+-- name: OutboxBounced
+UPDATE mail_outbox SET status = 'failed', last_error = $2, updated_at = $3
+WHERE message_id = $1 AND status = 'sent'
+RETURNING ticket_id;

@@ -516,14 +516,49 @@ func (s *Store) storeOnly(ctx context.Context, p *inbound) error {
 	if p.thread == "" {
 		p.thread = "none"
 	}
-	return s.d.Write(ctx, func(tx *db.Tx) error { return s.insertMessage(ctx, tx, p) })
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		if err := s.recordBounce(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.insertMessage(ctx, tx, p)
+	})
+}
+
+// recordBounce marks the outbound message a permanent bounce refers to as
+// failed, with the diagnostic, and files the bounce on its ticket, so that
+// agents see that the customer did not get the reply.
+func (s *Store) recordBounce(ctx context.Context, tx *db.Tx, p *inbound) error {
+	b := p.in.Bounce
+	if !p.in.IsBounce || b == nil || !b.Permanent() || b.OriginalMessageID == "" {
+		return nil
+	}
+	msg := strings.TrimSpace(fmt.Sprintf("bounced: %s %s %s", b.Status, b.Recipient, b.Diagnostic))
+	if len(msg) > 2000 {
+		msg = msg[:2000]
+	}
+	var ticketID sql.NullInt64
+	err := tx.QueryRowContext(ctx, s.q.Get("OutboxBounced"), b.OriginalMessageID, msg, db.TS(tx.Now)).Scan(&ticketID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if ticketID.Valid {
+		p.ticketID = ticketID.Int64
+		p.thread = "bounce of " + b.OriginalMessageID
+	}
+	return nil
 }
 
 func (s *Store) insertMessage(ctx context.Context, tx *db.Tx, p *inbound) error {
 	sum := sha256.Sum256(p.raw)
 	var ticketID, commentID any
 	if p.ticketID > 0 {
-		ticketID, commentID = p.ticketID, p.commentID
+		ticketID = p.ticketID
+	}
+	if p.commentID > 0 {
+		commentID = p.commentID
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, s.q.Get("InsertMessage"), p.in.MessageID, ticketID, commentID, p.mailbox,

@@ -823,3 +823,36 @@ func TestOutboxRunsOnJobs(t *testing.T) {
 		}
 	})
 }
+
+// A permanent bounce of one of our replies marks it failed with the
+// diagnostic and is filed on the ticket; it creates nothing else.
+func TestBounceMarksOutboundFailed(t *testing.T) {
+	eachChannel(t, func(t *testing.T, c *channel) {
+		ctx := context.Background()
+		c.mustSend(t, "support@example.com", message("nobody@nowhere.example", "support@example.com",
+			"Bouncy", "bouncy.1@nowhere.example", "", "", "Hi."))
+		tk := c.onlyTicket(t)
+		cm := c.reply(t, tk.ID, "Reply that will bounce.", true)
+		if st, _ := c.dispatch(t); st.Sent != 1 {
+			t.Fatalf("dispatch = %+v", st)
+		}
+		id := OutboundMessageID(tk.ID, cm.ID, "example.com")
+		bounce := bytes.ReplaceAll(fixture(t, "bounce.eml"), []byte("frontline.t77.c88@example.com"), []byte(id))
+		c.mustSend(t, "support@example.com", bounce)
+
+		out, _ := c.store.TicketOutbox(ctx, tk.ID)
+		if out[0].Status != "failed" || !strings.Contains(out[0].LastError, "bounced: 5.1.1 nobody@nowhere.example") {
+			t.Fatalf("outbox = %+v", out[0])
+		}
+		es := c.emails(t, tk.ID)
+		if len(es) != 2 || es[1].Verdict != "drop" || es[1].CommentID != nil || es[1].Thread != "bounce of "+id {
+			t.Fatalf("emails = %+v", es)
+		}
+		if cs := c.comments(t, tk.ID); len(cs) != 2 {
+			t.Errorf("the bounce added a comment: %d", len(cs))
+		}
+		if n := c.count(t, "tickets"); n != 1 {
+			t.Errorf("tickets = %d", n)
+		}
+	})
+}
