@@ -78,6 +78,7 @@ CREATE INDEX rule_notifications_status_idx ON rule_notifications (status, id);
 CREATE INDEX tickets_status_updated_idx ON tickets (status, updated_at, id);
 CREATE INDEX tickets_status_created_idx ON tickets (status, created_at, id);
 CREATE INDEX tickets_assignee_status_idx ON tickets (assignee_id, status, updated_at);
+CREATE INDEX tickets_assignee_created_idx ON tickets (assignee_id, created_at, id);
 CREATE INDEX tickets_solved_idx ON tickets (solved_at);
 
 -- +goose Down

@@ -249,6 +249,12 @@ func (b *sqlBuilder) predicate(c colSQL, p rules.Predicate, vals []any) string {
 		return hit
 	case rules.OpLt, rules.OpLe, rules.OpGt, rules.OpGe:
 		op := map[rules.Op]string{rules.OpLt: "<", rules.OpLe: "<=", rules.OpGt: ">", rules.OpGe: ">="}[p.Op]
+		if p.Column == rules.ColSLANextBreachAt && (p.Op == rules.OpLt || p.Op == rules.OpLe) {
+			// The earliest running due time is before X exactly when some
+			// running target is due before X: driven by the SLA store's
+			// partial due-time index instead of a subquery per ticket.
+			return "t.id IN (SELECT sm.ticket_id FROM sla_ticket_metrics sm WHERE sm.status = 'active' AND sm.due_at " + op + " " + b.arg(sqlValue(vals[0])) + ")"
+		}
 		return e + " " + op + " " + b.arg(sqlValue(vals[0]))
 	case rules.OpBetween:
 		return "(" + e + " >= " + b.arg(sqlValue(vals[0])) + " AND " + e + " < " + b.arg(sqlValue(vals[1])) + ")"
