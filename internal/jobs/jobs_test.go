@@ -338,17 +338,30 @@ func TestFireOnceAcrossNodes(t *testing.T) {
 			var mu sync.Mutex
 			runs := map[int64]int{}
 			byNode := map[string]int{}
-			var queues []*jobs.Queue
-			for _, node := range []struct {
+			nodes := []struct {
 				name string
 				d    *db.DB
-			}{{"node-1", d1}, {"node-2", d2}} {
-				opts := jobs.TestOptions()
-				opts.ID, opts.MaxWorkers = node.name, 4
-				q, err := jobs.New(node.d, nil, opts)
-				if err != nil {
+			}{{"node-1", d1}, {"node-2", d2}}
+			// Both nodes start at once on a database without River's tables:
+			// one applies River's migrations, the other waits and finds them.
+			queues := make([]*jobs.Queue, len(nodes))
+			errc := make(chan error, len(nodes))
+			for i, node := range nodes {
+				go func() {
+					opts := jobs.TestOptions()
+					opts.ID, opts.MaxWorkers = node.name, 4
+					q, err := jobs.New(node.d, nil, opts)
+					queues[i] = q
+					errc <- err
+				}()
+			}
+			for range nodes {
+				if err := <-errc; err != nil {
 					t.Fatal(err)
 				}
+			}
+			for i, node := range nodes {
+				q := queues[i]
 				defer q.Close()
 				jobs.AddWorker(q, river.WorkFunc(func(ctx context.Context, j *river.Job[nodeArgs]) error {
 					mu.Lock()
@@ -368,7 +381,6 @@ func TestFireOnceAcrossNodes(t *testing.T) {
 						t.Error(err)
 					}
 				}()
-				queues = append(queues, q)
 			}
 			const n = 200
 			for i := 0; i < n; i++ {
