@@ -47,6 +47,8 @@ type Config struct {
 	RelayUser     string
 	RelayPassword string
 	RelayTLS      mail.TLSPolicy
+	IMAP          *mail.IMAPConfig // mailbox to poll; nil: none
+	IMAPInterval  time.Duration
 }
 
 // setting is one configuration key, shared by flag, env var and file.

@@ -21,8 +21,21 @@ func newMailStore(a *App, c Config, log *slog.Logger) (*mail.Store, error) {
 		Outbound:  outbound,
 		Logger:    log,
 	})
-	if err != nil || !outbound {
-		return s, err
+	if err != nil {
+		return nil, err
+	}
+	if c.IMAP != nil {
+		ic := *c.IMAP
+		ic.Logger = log
+		p, err := mail.NewIMAPPoller(ic, s)
+		if err != nil {
+			return nil, err
+		}
+		p.Schedule(a.Jobs, c.IMAPInterval)
+		log.Info("polling IMAP mailbox", "addr", ic.Addr, "folder", ic.Folder, "every", c.IMAPInterval)
+	}
+	if !outbound {
+		return s, nil
 	}
 	sender, err := mail.NewSender(mail.SenderConfig{
 		Host: c.RelayHost, Port: c.RelayPort, Username: c.RelayUser, Password: c.RelayPassword, TLS: c.RelayTLS,

@@ -36,6 +36,14 @@ func TestParseMailboxes(t *testing.T) {
 	if _, err := load(t, []string{"--relay-tls", "sometimes"}, nil); err == nil || !strings.Contains(err.Error(), "invalid relay-tls") {
 		t.Errorf("relay-tls: %v", err)
 	}
+	if _, err := load(t, []string{"--imap", "pop3://u:topsecret@host"}, nil); err == nil || strings.Contains(err.Error(), "topsecret") ||
+		!strings.Contains(err.Error(), "invalid imap") {
+		t.Errorf("imap error must name the setting and hide the password: %v", err)
+	}
+	if c, err := load(t, []string{"--imap", "imaps://u:p@imap.example.com/Support", "--imap-interval", "30s"}, nil); err != nil ||
+		c.IMAP == nil || c.IMAP.Addr != "imap.example.com:993" || c.IMAP.Folder != "Support" || c.IMAPInterval != 30*time.Second {
+		t.Errorf("imap: %+v %v", c.IMAP, err)
+	}
 	c, err := load(t, []string{"--mail-from", "Help Desk <Help@Example.com>"}, nil)
 	if err != nil || c.MailFrom != (mail.Address{Name: "Help Desk", Email: "help@example.com"}) || c.SMTPAddr != "127.0.0.1:2525" {
 		t.Errorf("mail-from: %+v %v", c.MailFrom, err)

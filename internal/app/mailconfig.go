@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/frontline/frontline/internal/mail"
 )
@@ -53,6 +55,26 @@ func mailSettings() []setting {
 		}},
 		{"relay-user", "", "SMTP relay user name (empty: no authentication)", func(c *Config, v string) error { c.RelayUser = v; return nil }},
 		{"relay-password", "", "SMTP relay password", func(c *Config, v string) error { c.RelayPassword = v; return nil }},
+		{"imap", "", "IMAP mailbox to poll instead of or besides SMTP: imaps://user:password@host/INBOX (imap:// STARTTLS, imap+plain:// no TLS)", func(c *Config, v string) error {
+			c.IMAP = nil
+			if strings.TrimSpace(v) == "" {
+				return nil
+			}
+			cfg, err := mail.ParseIMAPURL(v)
+			if err != nil {
+				return fmt.Errorf("%q is not an imaps://user:password@host/folder URL", redactURL(v))
+			}
+			c.IMAP = &cfg
+			return nil
+		}},
+		{"imap-interval", "1m", "how often the IMAP mailbox is polled", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("%q is not a duration of at least 1s", v)
+			}
+			c.IMAPInterval = d
+			return nil
+		}},
 		{"relay-tls", "mandatory", "relay TLS: none, opportunistic, mandatory (STARTTLS) or implicit (SMTPS)", func(c *Config, v string) error {
 			switch p := mail.TLSPolicy(v); p {
 			case mail.TLSNone, mail.TLSOpportunistic, mail.TLSMandatory, mail.TLSImplicit:
@@ -102,4 +124,12 @@ func (c Config) mailFrom() mail.Address {
 		return mail.Address{Name: "Support", Email: c.Mailboxes[0].Address}
 	}
 	return mail.Address{}
+}
+
+// redactURL hides the password of a URL in error messages.
+func redactURL(v string) string {
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return "(unparseable URL)"
 }
