@@ -22,6 +22,7 @@ import (
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
@@ -71,6 +72,7 @@ type App struct {
 	Tickets *ticket.Store
 	Mail    *mail.Store // email channel (mail.go)
 	Search  *search.Service
+	Rules   *rulestore.Store // triggers, automations, macros, views, webhooks (rules.go)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -129,13 +131,18 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.Search = search.New(d)
 	a.Tickets.OnChange(a.Search.Hook)
+	if err := a.openRules(ctx); err != nil { // after the other ticket hooks (rules.go)
+		d.Close()
+		return nil, err
+	}
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
 	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
-		Mail: a.Mail,
+		Mail:  a.Mail,
+		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 	})
 	if err != nil {
 		d.Close()
