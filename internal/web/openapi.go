@@ -71,7 +71,7 @@ func peopleAPIDocs() map[string]apiDoc {
 // apiDocs merges the route notes of every API area.
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{ticketAPIDocs(), mailAPIDocs(), rulesAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), rulesAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -81,6 +81,7 @@ func apiDocs() map[string]apiDoc {
 func envelopes() map[string]envelope {
 	m := peopleEnvelopes()
 	maps.Copy(m, ticketEnvelopes())
+	maps.Copy(m, satisfactionEnvelopes())
 	maps.Copy(m, mailEnvelopes())
 	maps.Copy(m, rulesEnvelopes())
 	return m

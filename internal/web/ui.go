@@ -408,4 +408,5 @@ func (s *Server) registerUI() {
 	s.registerAgentUI()
 	s.registerLiveUI()
 	s.registerPortalUI()
+	s.registerSatisfactionAPI()
 }
