@@ -20,6 +20,7 @@ import (
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -47,7 +48,10 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func setup(t *testing.T, d *db.DB, clk *clock.Fake) *fixture {
+// setup builds people, tickets and the rule store; withSLA also wires the
+// real SLA service's ticket hook first (as the app does), which keeps the
+// per-ticket history pending and requester times are read from.
+func setup(t *testing.T, d *db.DB, clk *clock.Fake, withSLA ...bool) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	al := audit.New(d)
@@ -72,6 +76,9 @@ func setup(t *testing.T, d *db.DB, clk *clock.Fake) *fixture {
 	_, err = ps.AddGroupMembership(ctx, sys, f.alice.UserID, g.ID, true)
 	must(t, err)
 	f.tickets = ticket.NewStore(d, al, t.TempDir(), 1<<20)
+	if len(withSLA) > 0 && withSLA[0] {
+		f.tickets.OnChange(sla.NewService(sla.NewStore(d, al), sla.Options{}).Hook)
+	}
 	f.rs = New(d, f.tickets, al, nil, Options{BaseURL: "https://desk.example.com", Retry: RetryPolicy{Base: time.Minute, Max: time.Hour, MaxAttempts: 3}})
 	f.rs.Attach()
 	return f
@@ -356,4 +363,63 @@ func asErr(err error, target **errs.Error) bool {
 		*target = e
 	}
 	return ok
+}
+
+// TestPendingReminderAndRequesterTimes: hours_since_pending and
+// hours_since_requester_update come from the SLA history, in automations
+// and in views, on both engines.
+func TestPendingReminderAndRequesterTimes(t *testing.T) {
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = startClock()().(*clock.Fake); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, clk, true)
+		_, err := f.rs.CreateAutomation(ctx, f.admin, decode[rules.Automation](t, `{"title": "Remind after 2 days pending", "active": true,
+			"conditions": {"all": [{"field": "status", "operator": "is", "value": "pending"},
+			                       {"field": "PENDING", "operator": "greater_than", "value": "48"},
+			                       {"field": "current_tags", "operator": "not_includes", "value": "reminded"}]},
+			"actions": [{"field": "current_tags", "value": "reminded"},
+			            {"field": "notification_user", "value": ["requester_id", "Still need help with {{ticket.title}}?", "Reply to reopen."]}]}`))
+		must(t, err)
+		tk, _, err := f.tickets.Create(ctx, f.smCus, ticket.CreateInput{Subject: "Backups", Comment: ticket.CommentInput{Body: "failing"}})
+		must(t, err)
+		clk.Advance(10 * time.Hour)
+		st := "pending"
+		_, _, err = f.tickets.Update(ctx, f.alice, tk.ID, ticket.UpdateInput{Status: &st, Comment: &ticket.CommentInput{Body: "Can you send logs?"}})
+		must(t, err)
+		waiting := decode[rules.View](t, `{"title": "Waiting on customer > 1 day", "all": [{"field": "status", "operator": "is", "value": "pending"},
+			{"field": "hours_since_pending", "operator": "greater_than", "value": "24"}]}`)
+		quiet := decode[rules.View](t, `{"title": "Requester quiet > 5h", "all": [{"field": "hours_since_requester_update", "operator": "greater_than", "value": "5"}]}`)
+		count := func(v rules.View) int {
+			n, err := f.rs.CountView(ctx, v, f.alice.UserID)
+			must(t, err)
+			return n
+		}
+		if count(waiting) != 0 || count(quiet) != 1 {
+			t.Fatalf("views right after pending: waiting %d quiet %d", count(waiting), count(quiet))
+		}
+		clk.Advance(47 * time.Hour)
+		if s, _ := f.rs.RunAutomations(ctx); s.Fired != 0 {
+			t.Fatalf("reminded after 47h pending: %+v", s)
+		}
+		if count(waiting) != 1 {
+			t.Fatalf("waiting view after 47h: %d", count(waiting))
+		}
+		clk.Advance(2 * time.Hour)
+		s, err := f.rs.RunAutomations(ctx)
+		must(t, err)
+		if s.Fired != 1 {
+			t.Fatalf("no reminder after 49h pending: %+v", s)
+		}
+		ns, err := f.rs.TicketNotifications(ctx, tk.ID)
+		must(t, err)
+		if len(ns) != 1 || ns[0].UserID != f.smCus.UserID || ns[0].Subject != "Still need help with Backups?" {
+			t.Fatalf("reminder: %+v", ns)
+		}
+		// The customer replies: the requester-quiet view drops the ticket.
+		_, _, err = f.tickets.Update(ctx, f.smCus, tk.ID, ticket.UpdateInput{Comment: &ticket.CommentInput{Body: "logs attached"}})
+		must(t, err)
+		if count(quiet) != 0 {
+			t.Fatalf("requester update not seen")
+		}
+	})
 }

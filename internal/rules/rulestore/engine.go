@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
@@ -140,15 +141,19 @@ func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
 		return out, err
 	}
 	out.OrgPlan, out.OrgTier = o[0], o[1]
-	var next, last sql.NullInt64
-	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), t.ID).Scan(&out.SLABreached, &next, &last); err != nil {
+	// SLA state and the pending/requester times come from the SLA store
+	// (metrics and per-ticket history).
+	var next, last, pending, reqUpd sql.NullInt64
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), t.ID).Scan(&out.SLABreached, &next, &last, &pending, &reqUpd); err != nil {
 		return out, err
 	}
-	if next.Valid {
-		out.SLANextBreachAt = db.FromMicros(next.Int64)
-	}
-	if last.Valid {
-		out.SLALastBreachAt = db.FromMicros(last.Int64)
+	for _, x := range []struct {
+		v   sql.NullInt64
+		dst *time.Time
+	}{{next, &out.SLANextBreachAt}, {last, &out.SLALastBreachAt}, {pending, &out.PendingAt}, {reqUpd, &out.RequesterUpdatedAt}} {
+		if x.v.Valid {
+			*x.dst = db.FromMicros(x.v.Int64)
+		}
 	}
 	return out, nil
 }

@@ -154,4 +154,8 @@ SELECT user_id FROM ticket_collaborators WHERE ticket_id = $1 ORDER BY user_id;
 -- name: TicketSLA
 SELECT EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'breached'),
        (SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'active'),
-       (SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1);
+       (SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1),
+       (SELECT max(se.at) FROM sla_ticket_events se
+        WHERE se.ticket_id = $1 AND se.to_status = 'pending' AND se.from_status <> 'pending'),
+       (SELECT max(se.at) FROM sla_ticket_events se
+        WHERE se.ticket_id = $1 AND (se.kind = 'requester_comment' OR (se.kind = 'created' AND se.by_agent = FALSE)));

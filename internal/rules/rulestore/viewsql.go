@@ -49,32 +49,42 @@ const (
 	slaBreachedSQL   = "EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id AND sm.status = 'breached')"
 )
 
+// The time a ticket last entered pending and the requester's last update
+// come from the SLA store's per-ticket history (sla_ticket_events), which
+// records every status change and comment.
+const (
+	pendingAtSQL          = "(SELECT max(se.at) FROM sla_ticket_events se WHERE se.ticket_id = t.id AND se.to_status = 'pending' AND se.from_status <> 'pending')"
+	requesterUpdatedAtSQL = "(SELECT max(se.at) FROM sla_ticket_events se WHERE se.ticket_id = t.id AND (se.kind = 'requester_comment' OR (se.kind = 'created' AND se.by_agent = FALSE)))"
+)
+
 // viewColumns maps rules.Col* columns to SQL. Columns not listed (custom
-// fields and the assigned/pending/requester/assignee-updated times) are not
-// stored yet: views using them are rejected.
+// fields, assigned_at and the assignee's last update) are not stored yet:
+// views using them are rejected.
 func viewColumns() map[string]colSQL {
 	return map[string]colSQL{
-		rules.ColID:              {expr: "t.id", typ: ctID},
-		rules.ColSubject:         {expr: "t.subject", typ: ctText},
-		rules.ColStatus:          {expr: "t.status", typ: ctText},
-		rules.ColPriority:        {expr: "t.priority", typ: ctText, nullable: true},
-		rules.ColType:            {expr: "t.type", typ: ctText, nullable: true},
-		rules.ColGroupID:         {expr: "t.group_id", typ: ctID, nullable: true},
-		rules.ColAssigneeID:      {expr: "t.assignee_id", typ: ctID, nullable: true},
-		rules.ColRequesterID:     {expr: "t.requester_id", typ: ctID},
-		rules.ColSubmitterID:     {expr: "t.submitter_id", typ: ctID},
-		rules.ColOrganizationID:  {expr: "t.organization_id", typ: ctID, nullable: true},
-		rules.ColOrgPlan:         {expr: "o.support_plan", typ: ctText, nullable: true, org: true},
-		rules.ColOrgTier:         {expr: "o.tier", typ: ctText, nullable: true, org: true},
-		rules.ColTags:            {expr: "t.tags", typ: ctTags},
-		rules.ColVia:             {expr: "t.via_channel", typ: ctText},
-		rules.ColCreatedAt:       {expr: "t.created_at", typ: ctTime},
-		rules.ColUpdatedAt:       {expr: "t.updated_at", typ: ctTime},
-		rules.ColSolvedAt:        {expr: "t.solved_at", typ: ctTime, nullable: true},
-		rules.ColDueAt:           {expr: "t.due_at", typ: ctTime, nullable: true},
-		rules.ColSLANextBreachAt: {expr: slaNextBreachSQL, typ: ctTime, nullable: true},
-		rules.ColSLALastBreachAt: {expr: slaLastBreachSQL, typ: ctTime, nullable: true},
-		rules.ColSLABreached:     {expr: slaBreachedSQL, typ: ctBool},
+		rules.ColID:                 {expr: "t.id", typ: ctID},
+		rules.ColSubject:            {expr: "t.subject", typ: ctText},
+		rules.ColStatus:             {expr: "t.status", typ: ctText},
+		rules.ColPriority:           {expr: "t.priority", typ: ctText, nullable: true},
+		rules.ColType:               {expr: "t.type", typ: ctText, nullable: true},
+		rules.ColGroupID:            {expr: "t.group_id", typ: ctID, nullable: true},
+		rules.ColAssigneeID:         {expr: "t.assignee_id", typ: ctID, nullable: true},
+		rules.ColRequesterID:        {expr: "t.requester_id", typ: ctID},
+		rules.ColSubmitterID:        {expr: "t.submitter_id", typ: ctID},
+		rules.ColOrganizationID:     {expr: "t.organization_id", typ: ctID, nullable: true},
+		rules.ColOrgPlan:            {expr: "o.support_plan", typ: ctText, nullable: true, org: true},
+		rules.ColOrgTier:            {expr: "o.tier", typ: ctText, nullable: true, org: true},
+		rules.ColTags:               {expr: "t.tags", typ: ctTags},
+		rules.ColVia:                {expr: "t.via_channel", typ: ctText},
+		rules.ColCreatedAt:          {expr: "t.created_at", typ: ctTime},
+		rules.ColUpdatedAt:          {expr: "t.updated_at", typ: ctTime},
+		rules.ColSolvedAt:           {expr: "t.solved_at", typ: ctTime, nullable: true},
+		rules.ColDueAt:              {expr: "t.due_at", typ: ctTime, nullable: true},
+		rules.ColSLANextBreachAt:    {expr: slaNextBreachSQL, typ: ctTime, nullable: true},
+		rules.ColSLALastBreachAt:    {expr: slaLastBreachSQL, typ: ctTime, nullable: true},
+		rules.ColSLABreached:        {expr: slaBreachedSQL, typ: ctBool},
+		rules.ColPendingAt:          {expr: pendingAtSQL, typ: ctTime, nullable: true},
+		rules.ColRequesterUpdatedAt: {expr: requesterUpdatedAtSQL, typ: ctTime, nullable: true},
 	}
 }
 

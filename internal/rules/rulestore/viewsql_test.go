@@ -24,7 +24,7 @@ func TestViewSQLMatchesReference(t *testing.T) {
 	var clk *clock.Fake
 	dbtest.EachClock(t, func() clock.Clock { clk = startClock()().(*clock.Fake); return clk }, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		f := setup(t, d, clk)
+		f := setup(t, d, clk, true) // pending and requester times come from the SLA history
 		rng := rand.New(rand.NewPCG(7, 11))
 		pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 		var ids []int64
@@ -67,10 +67,10 @@ func TestViewSQLMatchesReference(t *testing.T) {
 			switch rng.IntN(4) {
 			case 0:
 				_, err = d.W.ExecContext(ctx, `INSERT INTO sla_ticket_metrics (ticket_id, metric, status, due_at, updated_at)
-					VALUES ($1, 'first_reply_time', 'active', $2, $3)`, tk.ID, db.TS(now.Add(time.Duration(rng.IntN(300))*time.Minute)), db.TS(now))
+					VALUES ($1, 'test_metric', 'active', $2, $3)`, tk.ID, db.TS(now.Add(time.Duration(rng.IntN(300))*time.Minute)), db.TS(now))
 			case 1:
 				_, err = d.W.ExecContext(ctx, `INSERT INTO sla_ticket_metrics (ticket_id, metric, status, due_at, breached_at, updated_at)
-					VALUES ($1, 'first_reply_time', 'breached', $2, $2, $3)`, tk.ID, db.TS(now.Add(-time.Hour)), db.TS(now))
+					VALUES ($1, 'test_metric', 'breached', $2, $2, $3)`, tk.ID, db.TS(now.Add(-time.Hour)), db.TS(now))
 			}
 			must(t, err)
 		}
@@ -85,6 +85,9 @@ func TestViewSQLMatchesReference(t *testing.T) {
 			  "output": {"group_by": "status", "sort_by": "updated_at", "sort_order": "asc"}}`,
 			`{"title": "plan", "all": [{"field": "current_tags", "operator": "not_includes", "value": "a"},
 			  {"field": "organization.plan", "operator": "is", "value": "saas"}], "output": {"sort_by": "solved_at", "sort_order": "desc"}}`,
+			`{"title": "pending", "all": [{"field": "status", "operator": "is", "value": "pending"}, {"field": "hours_since_pending", "operator": "greater_than", "value": "1"}],
+			  "output": {"sort_by": "updated_at", "sort_order": "desc"}}`,
+			`{"title": "requester", "all": [{"field": "hours_since_requester_update", "operator": "greater_than", "value": "12"}], "output": {"sort_by": "priority"}}`,
 			`{"title": "window", "all": [{"field": "hours_since_created", "operator": "is", "value": "6"}], "output": {"sort_by": "created_at"}}`,
 			`{"title": "breached", "all": [{"field": "sla_breach", "operator": "is", "value": "true"}, {"field": "type", "operator": "is_not", "value": "incident"}],
 			  "output": {"sort_by": "sla_next_breach_at", "sort_order": "desc"}}`,
