@@ -24,6 +24,7 @@ import (
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
 )
@@ -73,6 +74,7 @@ type App struct {
 	Mail    *mail.Store // email channel (mail.go)
 	Search  *search.Service
 	Rules   *rulestore.Store // triggers, automations, macros, views, webhooks (rules.go)
+	SLA     *sla.Service     // SLA targets, timers and breach events (sla.go)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -131,6 +133,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.Search = search.New(d)
 	a.Tickets.OnChange(a.Search.Hook)
+	if err := a.openSLA(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if err := a.openRules(ctx); err != nil { // after the other ticket hooks (rules.go)
 		d.Close()
 		return nil, err
@@ -143,6 +149,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
 		Mail:  a.Mail,
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
+
+		SLAService: a.SLA,
 	})
 	if err != nil {
 		d.Close()

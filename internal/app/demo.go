@@ -135,6 +135,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 		}
 	}
 	res.CustomerEmail = "wile@acme.example"
+	if err := a.loadSLADemo(ctx); err != nil { // regional public holidays (sla.go)
+		return nil, fmt.Errorf("SLA demo data: %w", err)
+	}
 	if err := a.People.SetSetting(ctx, sys, demoSetting, "true"); err != nil {
 		return nil, err
 	}

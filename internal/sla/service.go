@@ -734,3 +734,24 @@ func (s *Service) View(ctx context.Context, ticketID int64) (out *View, err erro
 	})
 	return out, err
 }
+
+// Running returns, per ticket, the stored metrics whose clock still counts:
+// active, paused, or breached and not yet fulfilled (for list badges).
+func (s *Service) Running(ctx context.Context, ticketIDs []int64) (map[int64][]TicketMetric, error) {
+	out := map[int64][]TicketMetric{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		for _, id := range ticketIDs {
+			ms, err := s.scanMetrics(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if m.Status == string(StageActive) || m.Status == string(StagePaused) || (m.Status == string(StageBreached) && m.DueAt != nil) {
+					out[id] = append(out[id], m)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}

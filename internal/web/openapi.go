@@ -71,7 +71,7 @@ func peopleAPIDocs() map[string]apiDoc {
 // apiDocs merges the route notes of every API area.
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), rulesAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -84,6 +84,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, satisfactionEnvelopes())
 	maps.Copy(m, mailEnvelopes())
 	maps.Copy(m, rulesEnvelopes())
+	maps.Copy(m, slaEnvelopes())
 	return m
 }
 

@@ -49,6 +49,7 @@ func (s *Server) registerRoutes() {
 	s.registerTicketAPI()
 	s.registerSearchAPI()
 	s.registerRulesAPI()
+	s.registerSLAAPI()
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

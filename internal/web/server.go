@@ -33,6 +33,7 @@ import (
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -122,6 +123,9 @@ type Deps struct {
 	Views        ViewSource
 	Macros       MacroSource
 	SLA          SLASource
+	// SLAService serves the SLA API (schedules, policies, ticket metrics)
+	// and, when SLA is nil, the UI's SLA badges; optional.
+	SLAService *sla.Service
 }
 
 // Server is the HTTP handler.

@@ -1,0 +1,186 @@
+package sla
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/jobs"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+func newQueue(t *testing.T, d *db.DB, opts jobs.Options) *jobs.Queue {
+	t.Helper()
+	q, err := jobs.New(d, nil, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(q.Close)
+	return q
+}
+
+func drain(t *testing.T, q *jobs.Queue) int {
+	t.Helper()
+	n, err := q.Drain(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestTimersAsJobs: due times become River jobs in the ticket's transaction;
+// a job does nothing before its time, records the warning and the breach
+// when due, and a due time that moved leaves the old job harmless.
+func TestTimersAsJobs(t *testing.T) {
+	start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, clk)
+		q := newQueue(t, d, jobs.Options{})
+		e.svc.UseJobs(q)
+		id := e.create(t, e.free, "normal") // 60 calendar minutes
+		if n := drain(t, q); n != 0 {
+			t.Fatalf("%d jobs ran before their time", n)
+		}
+		clk.Advance(48 * time.Minute) // the warning (12 minutes ahead)
+		if n := drain(t, q); n != 1 || len(e.breachEvents(t, id, KindWarning)) != 1 || len(e.warnings) != 1 {
+			t.Fatalf("%d runs, warnings %+v", n, e.warnings)
+		}
+		// Raised to urgent (10 minutes) 50 minutes in: breached at once, by
+		// the update itself.
+		clk.Advance(2 * time.Minute)
+		e.update(t, e.agent, id, ticket.UpdateInput{Priority: sp("urgent")})
+		if got := e.breachEvents(t, id, KindBreach); len(got) != 1 || !got[0].At.Equal(clk.Now()) {
+			t.Fatalf("%+v", got)
+		}
+		// The old 60-minute breach job fires and records nothing more.
+		clk.Advance(20 * time.Minute)
+		if n := drain(t, q); n != 1 {
+			t.Fatalf("%d runs", n)
+		}
+		if len(e.breaches) != 1 || len(e.breachEvents(t, id, KindBreach)) != 1 {
+			t.Fatalf("%+v", e.breaches)
+		}
+
+		// A fresh ticket breaches through its job alone.
+		id2 := e.create(t, e.free, "urgent")
+		due := clk.Now().Add(10 * time.Minute)
+		clk.Set(due) // exactly at the due time nothing is breached
+		drain(t, q)
+		if m := e.metric(t, id2, MetricFirstReplyTime); m.Status != "active" {
+			t.Fatalf("%+v", m)
+		}
+		clk.Set(due.Add(TimerDelay))
+		drain(t, q)
+		m := e.metric(t, id2, MetricFirstReplyTime)
+		if m.Status != "breached" {
+			t.Fatalf("%+v", m)
+		}
+		wantTime(t, "breached_at", m.BreachedAt, due)
+	})
+}
+
+// TestTwoQueuesFireOnce: two Frontline nodes (each its own connection pool,
+// River client and SLA service) work the SLA timers of N tickets on one
+// PostgreSQL database; every breach event is written exactly once.
+func TestTwoQueuesFireOnce(t *testing.T) {
+	for _, eng := range dbtest.Engines() {
+		if eng.Name != "postgres" {
+			continue
+		}
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+			clk := clock.NewFake(start)
+			d1 := dbtest.Open(t, eng, clk)
+			d2, err := db.Open(ctx, d1.Target, clk, db.Options{MaxConns: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { d2.Close() })
+			e := newEnv(t, d1, clk)
+			node2 := NewService(NewStore(d2, audit.New(d2)), Options{})
+			opts1, opts2 := jobs.TestOptions(), jobs.TestOptions()
+			opts1.ID, opts2.ID = "node1", "node2"
+			q1, q2 := newQueue(t, d1, opts1), newQueue(t, d2, opts2)
+			e.svc.UseJobs(q1)
+			node2.UseJobs(q2)
+			var mu sync.Mutex
+			hooks := map[string]int{}
+			count := func(ctx context.Context, tx *db.Tx, b Breach) error {
+				mu.Lock()
+				hooks[fmt.Sprintf("%d/%s", b.TicketID, b.Metric)]++
+				mu.Unlock()
+				return nil
+			}
+			e.svc.OnBreach(count)
+			node2.OnBreach(count)
+			for _, q := range []*jobs.Queue{q1, q2} {
+				if err := q.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = q.Stop(context.Background()) })
+			}
+			const n = 30
+			for i := range n {
+				actor := e.premium
+				if i%2 == 1 {
+					actor = e.free
+				}
+				e.create(t, actor, "urgent")
+			}
+			clk.Advance(2 * time.Hour) // every warning and breach is due
+			deadline := time.Now().Add(30 * time.Second)
+			count1 := func() int {
+				var rows int
+				if err := d1.R.QueryRow("SELECT COUNT(*) FROM sla_events WHERE kind = 'breach'").Scan(&rows); err != nil {
+					t.Fatal(err)
+				}
+				return rows
+			}
+			// Wait until every timer job due by now has finished (Drain only
+			// follows the jobs its own node works, so poll River's table).
+			pending := func() int {
+				var k int
+				if err := d1.R.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = 'sla.timer'
+					AND state NOT IN ('completed', 'cancelled', 'discarded') AND scheduled_at <= $1`, clk.Now()).Scan(&k); err != nil {
+					t.Fatal(err)
+				}
+				return k
+			}
+			for (count1() < n || pending() > 0) && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			time.Sleep(200 * time.Millisecond) // a straggler would show up now
+			if rows := count1(); rows != n {
+				t.Fatalf("%d breach events for %d tickets", rows, n)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(hooks) != n {
+				t.Fatalf("%d hooked breaches for %d tickets", len(hooks), n)
+			}
+			for k, c := range hooks {
+				if c != 1 {
+					t.Fatalf("breach %s hooked %d times", k, c)
+				}
+			}
+			var worked1, worked2 int
+			for node, dst := range map[string]*int{"node1": &worked1, "node2": &worked2} {
+				if err := d1.R.QueryRow("SELECT COUNT(*) FROM river_job WHERE kind = 'sla.timer' AND state = 'completed' AND attempted_by[1] = $1", node).Scan(dst); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Logf("timer jobs worked: node1 %d, node2 %d", worked1, worked2)
+			if worked1+worked2 < n {
+				t.Fatalf("only %d timer jobs completed for %d breaches", worked1+worked2, n)
+			}
+		})
+	}
+}
