@@ -281,6 +281,18 @@ func TestTicketTargets(t *testing.T) {
 			},
 		},
 		{
+			name:  "DST: fall-back keeps the business day at 09:00 local",
+			start: at(2026, 10, 30, 15, 0), // Friday 15:00 EDT (UTC-4); EST from Sunday 1 November
+			run: func(t *testing.T, e *env) {
+				id := e.create(t, e.premium, "normal")
+				// Monday 11:00 EST is 16:00 UTC.
+				wantTime(t, "due_at", e.metric(t, id, MetricFirstReplyTime).DueAt, time.Date(2026, 11, 2, 16, 0, 0, 0, time.UTC))
+				// A calendar target across the repeated hour is plain elapsed time.
+				id2 := e.create(t, e.free, "normal")
+				wantTime(t, "calendar due_at", e.metric(t, id2, MetricFirstReplyTime).DueAt, at(2026, 10, 30, 16, 0))
+			},
+		},
+		{
 			name:  "DST: the EMEA schedule (by region tag) changes a week later",
 			start: time.Date(2026, 3, 27, 15, 0, 0, 0, time.UTC), // Friday 16:00 CET; CEST from Sunday 29 March
 			run: func(t *testing.T, e *env) {
@@ -363,6 +375,32 @@ func TestTicketTargets(t *testing.T) {
 				if strings.Join(got, " ") != want {
 					t.Fatalf("history %v, want %s", got, want)
 				}
+			},
+		},
+		{
+			name:  "reopen: cumulative agent work resumes from its total",
+			start: at(2026, 1, 6, 10, 0),
+			run: func(t *testing.T, e *env) {
+				id := e.create(t, e.premium, "normal")
+				e.clk.Advance(time.Hour)
+				e.reply(t, id, "solved")
+				if m := e.metric(t, id, MetricAgentWorkTime); m.Status != "achieved" || m.ElapsedMinutes != 60 {
+					t.Fatalf("%+v", m)
+				}
+				e.clk.Advance(24 * time.Hour) // solved time does not count
+				e.update(t, e.agent, id, ticket.UpdateInput{Status: sp("open")})
+				m := e.metric(t, id, MetricAgentWorkTime)
+				if m.Status != "active" {
+					t.Fatalf("%+v", m)
+				}
+				wantTime(t, "due_at", m.DueAt, e.clk.Now().Add(540*time.Minute))
+				// Tagging the ticket for EMEA measures it on EMEA hours.
+				e.comment(t, e.premium, id)
+				// Wednesday 11:00 EST: 4 business hours end at 15:00 EST.
+				wantTime(t, "AMER due", e.metric(t, id, MetricNextReplyTime).DueAt, time.Date(2026, 1, 7, 20, 0, 0, 0, time.UTC))
+				e.update(t, e.agent, id, ticket.UpdateInput{AdditionalTags: []string{"region_emea"}})
+				// 17:00 in Amsterdam: closed; Thursday 09:00-13:00 CET.
+				wantTime(t, "EMEA due", e.metric(t, id, MetricNextReplyTime).DueAt, time.Date(2026, 1, 8, 12, 0, 0, 0, time.UTC))
 			},
 		},
 		{
