@@ -114,9 +114,6 @@ INSERT INTO sla_ticket_policies (ticket_id, policy_id, schedule_id, updated_at) 
 ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, schedule_id = excluded.schedule_id,
                                       updated_at = excluded.updated_at;
 
--- name: TicketPolicy
-SELECT policy_id, schedule_id FROM sla_ticket_policies WHERE ticket_id = $1;
-
 -- name: MetricColumns
 ticket_id, metric, policy_id, priority, target, business_hours, status, started_at, due_at, warn_at,
 paused_since, breached_at, achieved_at, elapsed_minutes, updated_at
@@ -177,6 +174,3 @@ FROM sla_achievements WHERE ticket_id = $1 ORDER BY started_at, metric;
 SELECT policy_id, metric, achieved, COUNT(*) FROM sla_achievements
 WHERE completed_at >= $1 AND completed_at < $2
 GROUP BY policy_id, metric, achieved ORDER BY policy_id, metric, achieved;
-
--- name: TicketTimes
-SELECT created_at, solved_at FROM tickets WHERE id = $1;
