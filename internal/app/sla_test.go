@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/sla"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// TestSLAWiring: App.Open seeds the regional schedules and default policies
+// once, the demo adds holidays, and a demo customer's urgent ticket gets
+// GitLab's 30-minute first-reply target whose breach the App's job queue
+// records once.
+func TestSLAWiring(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			c, err := load(t, databaseArgs(t, e), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+			open := func() *App {
+				a, err := Open(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Clock: clk, PasswordParams: auth.TestParams()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a
+			}
+			open().Close() // a second start seeds nothing more
+			a := open()
+			defer a.Close()
+			schedules, err := a.SLA.Store.ListSchedules(ctx)
+			if err != nil || len(schedules) != 3 {
+				t.Fatalf("%d schedules, %v", len(schedules), err)
+			}
+			policies, err := a.SLA.Store.ListPolicies(ctx)
+			if err != nil || len(policies) != 2 || policies[0].Title != sla.PolicyPrioritySupport {
+				t.Fatalf("%+v %v", policies, err)
+			}
+			if _, err := a.LoadDemo(ctx); err != nil {
+				t.Fatal(err)
+			}
+			amer, err := a.SLA.Store.GetSchedule(ctx, schedules[0].ID)
+			if err != nil || len(amer.Holidays) == 0 {
+				t.Fatalf("demo holidays: %+v %v", amer, err)
+			}
+			// A customer of a premium/ultimate demo organization.
+			var customerID int64
+			if err := a.DB.R.QueryRow(`SELECT u.id FROM users u JOIN organizations o ON o.id = u.organization_id
+				WHERE o.tier IN ('premium', 'ultimate') AND u.role = 'end-user' ORDER BY u.id LIMIT 1`).Scan(&customerID); err != nil {
+				t.Fatal(err)
+			}
+			urgent := "urgent"
+			tk, _, err := a.Tickets.Create(ctx, ticket.Actor{UserID: customerID, Role: "end-user"},
+				ticket.CreateInput{Comment: ticket.CommentInput{Body: "Production is down"}, Priority: &urgent})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, err := a.SLA.Metrics(ctx, tk.ID)
+			if err != nil || len(ms) == 0 || ms[0].Metric != sla.MetricFirstReplyTime || ms[0].Target != 30 || ms[0].BusinessHours {
+				t.Fatalf("%+v %v", ms, err)
+			}
+			clk.Advance(31 * time.Minute)
+			if _, err := a.Jobs.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Jobs.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			evs, err := a.SLA.Events(ctx, tk.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			breaches := 0
+			for _, ev := range evs {
+				if ev.Kind == sla.KindBreach {
+					breaches++
+				}
+			}
+			if breaches != 1 {
+				t.Fatalf("%d breach events: %+v", breaches, evs)
+			}
+		})
+	}
+}
