@@ -12,12 +12,18 @@ type Minutes struct {
 	Business int `json:"business"`
 }
 
+// Seconds is Zendesk's reply_time_in_seconds (calendar time only).
+type Seconds struct {
+	Calendar int `json:"calendar"`
+}
+
 // ZendeskMetrics is the computed part of Zendesk's ticket_metric object
 // (GET /api/v2/tickets/{id}/metrics).
 type ZendeskMetrics struct {
 	Reopens                      int        `json:"reopens"`
 	Replies                      int        `json:"replies"`
 	ReplyTimeInMinutes           *Minutes   `json:"reply_time_in_minutes"`
+	ReplyTimeInSeconds           *Seconds   `json:"reply_time_in_seconds"`
 	FirstResolutionTimeInMinutes *Minutes   `json:"first_resolution_time_in_minutes"`
 	FullResolutionTimeInMinutes  *Minutes   `json:"full_resolution_time_in_minutes"`
 	AgentWaitTimeInMinutes       Minutes    `json:"agent_wait_time_in_minutes"`
@@ -116,6 +122,7 @@ func ComputeZendesk(events []Event, cal *Calendar, now time.Time) ZendeskMetrics
 			if z.ReplyTimeInMinutes == nil {
 				m := mins(created, e.At)
 				z.ReplyTimeInMinutes = &m
+				z.ReplyTimeInSeconds = &Seconds{Calendar: int(e.At.Sub(created) / time.Second)}
 			}
 		case EventRequesterComment:
 			z.LatestCommentAddedAt = ptr(e.At)

@@ -162,7 +162,8 @@ func TestTicketMetricsAPI(t *testing.T) {
 		r, m = e.api("agent", "GET", fmt.Sprintf("/api/v2/tickets/%d/metrics", tk.ID), "")
 		tm = m["ticket_metric"].(map[string]any)
 		reply := tm["reply_time_in_minutes"].(map[string]any)
-		if r.code != 200 || reply["calendar"].(float64) != 75 || tm["replies"].(float64) != 1 {
+		if r.code != 200 || reply["calendar"].(float64) != 75 || tm["replies"].(float64) != 1 ||
+			tm["reply_time_in_seconds"].(map[string]any)["calendar"].(float64) != 75*60 {
 			t.Fatalf("%d %s", r.code, r.body)
 		}
 		first = tm["sla"].(map[string]any)["metrics"].([]any)[0].(map[string]any)
