@@ -129,14 +129,22 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 				owed++
 			}
 		}
-		waiting := len(due) > 0
-		for id, n := range seen {
-			if ran[id] < n {
-				waiting = true
+		if len(due) == 0 {
+			// Every due job has run. The events of runs on this node follow
+			// their stored state by a moment; runs on other nodes send none.
+			var missing []int64
+			for id, n := range seen {
+				if ran[id] < n {
+					missing = append(missing, id)
+				}
 			}
-		}
-		if !waiting {
-			return total, nil
+			here, err := e.ranHere(ctx, worker.ID(), missing)
+			if err != nil {
+				return total, err
+			}
+			if !here {
+				return total, nil
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -145,6 +153,23 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 		}
 	}
 	return total, fmt.Errorf("jobs were still due after %d runs (a job keeps enqueueing due jobs?)", drainRounds)
+}
+
+// ranHere reports whether any of ids was last attempted by the client id.
+func (e *riverEngine[TTx]) ranHere(ctx context.Context, id string, ids []int64) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	res, err := e.client.JobList(ctx, river.NewJobListParams().IDs(ids...).First(len(ids)))
+	if err != nil {
+		return false, err
+	}
+	for _, j := range res.Jobs {
+		if n := len(j.AttemptedBy); n > 0 && j.AttemptedBy[n-1] == id {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // schedule moves jobs in the scheduled and retryable states whose time is
@@ -172,7 +197,8 @@ func (e *riverEngine[TTx]) schedule(ctx context.Context, now time.Time) error {
 // may mark a retry available while its backoff, on the injected clock, has
 // not yet passed; such a job is not fetched before its time.)
 func (e *riverEngine[TTx]) due(ctx context.Context, now time.Time) ([]*rivertype.JobRow, error) {
-	p := river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateRunning).First(10000)
+	p := river.NewJobListParams().Queues(river.QueueDefault).
+		States(rivertype.JobStateAvailable, rivertype.JobStateRunning).First(10000)
 	res, err := e.client.JobList(ctx, p)
 	if err != nil {
 		return nil, err

@@ -143,6 +143,9 @@ func (q *Queue) AddPeriodic(interval time.Duration, args river.JobArgs, runOnSta
 // InsertTx enqueues a job inside tx: the job exists exactly when tx commits.
 // With UniqueOpts in opts, a duplicate of a live job is silently skipped.
 func (q *Queue) InsertTx(ctx context.Context, tx *db.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	if err := checkQueue(args, opts); err != nil {
+		return err
+	}
 	if err := q.eng.insertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
 	}
@@ -151,8 +154,20 @@ func (q *Queue) InsertTx(ctx context.Context, tx *db.Tx, args river.JobArgs, opt
 
 // Insert enqueues a job in its own transaction.
 func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	if err := checkQueue(args, opts); err != nil {
+		return err
+	}
 	if err := q.eng.insert(ctx, args, opts); err != nil {
 		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// checkQueue refuses River queues other than the default one: Frontline's
+// nodes work only that queue, so a job elsewhere would never run.
+func checkQueue(args river.JobArgs, opts *river.InsertOpts) error {
+	if opts != nil && opts.Queue != "" && opts.Queue != river.QueueDefault {
+		return fmt.Errorf("jobs: insert %s: queue %q is not worked (use the default queue)", args.Kind(), opts.Queue)
 	}
 	return nil
 }
@@ -196,7 +211,9 @@ func (q *Queue) Close() {
 // Drain runs every job that is due at the clock's now (including retries
 // whose backoff has passed), waits until each has run once, repeats for jobs
 // those runs made due, and returns how many runs there were. For tests and
-// tools; it works whether or not the Queue is started.
+// tools; it works whether or not the Queue is started. When other nodes work
+// the same database, Drain also waits for the due jobs they run but counts
+// only the runs on this node.
 func (q *Queue) Drain(ctx context.Context) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()

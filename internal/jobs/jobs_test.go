@@ -267,6 +267,10 @@ func TestInsertWithoutWorkerIsAnError(t *testing.T) {
 		if err == nil {
 			t.Fatal("inserting a kind without a worker succeeded")
 		}
+		// No node works other River queues: such a job would never run.
+		if err := q.Insert(ctx, recordArgs{Key: "elsewhere"}, &river.InsertOpts{Queue: "elsewhere"}); err == nil {
+			t.Fatal("inserting into a queue no node works succeeded")
+		}
 		drain(t, q, 0)
 	})
 }
@@ -399,10 +403,22 @@ func TestFireOnceAcrossNodes(t *testing.T) {
 				}
 				return s
 			}
-			deadline := time.Now().Add(30 * time.Second)
-			for total() < n && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
+			// Drain on node 1 waits for every due job, wherever it runs, and
+			// counts node 1's runs.
+			dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			drained, err := queues[0].Drain(dctx)
+			cancel()
+			if err != nil {
+				t.Fatal(err)
 			}
+			if got := total(); got != n {
+				t.Fatalf("Drain returned with %d of %d jobs run", got, n)
+			}
+			mu.Lock()
+			if drained > byNode["node-1"] {
+				t.Errorf("Drain counted %d runs, node-1 made %d", drained, byNode["node-1"])
+			}
+			mu.Unlock()
 			time.Sleep(300 * time.Millisecond) // room for a duplicate run to show
 			mu.Lock()
 			defer mu.Unlock()
