@@ -105,6 +105,9 @@ SELECT role FROM users WHERE id = $1;
 INSERT INTO sla_ticket_events (ticket_id, kind, at, priority, from_status, to_status, by_agent)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
+-- name: HasTicketEvents
+SELECT EXISTS (SELECT 1 FROM sla_ticket_events WHERE ticket_id = $1);
+
 -- name: TicketEvents
 SELECT kind, at, priority, from_status, to_status, by_agent FROM sla_ticket_events WHERE ticket_id = $1
 ORDER BY at, id;

@@ -177,6 +177,17 @@ func (s *Service) eventsOf(ctx context.Context, tx *db.Tx, c *ticket.Change) ([]
 		out = append(out, Event{Kind: EventCreated, At: now, Priority: derefLower(t.Priority), To: t.Status, ByAgent: agent})
 		return out, nil
 	}
+	var known bool
+	if err := tx.QueryRowContext(ctx, s.q.Get("HasTicketEvents"), t.ID).Scan(&known); err != nil {
+		return nil, err
+	}
+	if !known {
+		// A ticket from before the SLA service (or an import): its clocks
+		// start from its creation in the state it had before this change.
+		// One that already left "new" is taken to have had its first reply.
+		out = append(out, Event{Kind: EventCreated, At: c.Prev.CreatedAt, Priority: derefLower(c.Prev.Priority),
+			To: c.Prev.Status, ByAgent: c.Prev.Status != StatusNew})
+	}
 	if p, q := derefLower(c.Prev.Priority), derefLower(t.Priority); p != q {
 		out = append(out, Event{Kind: EventPriorityChanged, At: now, Priority: q})
 	}

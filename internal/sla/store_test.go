@@ -431,6 +431,26 @@ func TestTicketTargets(t *testing.T) {
 			},
 		},
 		{
+			name:  "a ticket from before the SLA service gets targets from its creation on its next change",
+			start: at(2026, 1, 10, 12, 0),
+			run: func(t *testing.T, e *env) {
+				plain := ticket.NewStore(e.d, audit.New(e.d), t.TempDir(), 1<<20) // no SLA hook
+				prio := "normal"
+				old, _, err := plain.Create(context.Background(), e.free, ticket.CreateInput{Comment: ticket.CommentInput{Body: "Old"}, Priority: &prio})
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.clk.Advance(90 * time.Minute)
+				e.comment(t, e.free, old.ID)
+				m := e.metric(t, old.ID, MetricFirstReplyTime)
+				if m.Status != "breached" {
+					t.Fatalf("%+v", m)
+				}
+				wantTime(t, "started_at", m.StartedAt, at(2026, 1, 10, 12, 0))
+				wantTime(t, "breached_at", m.BreachedAt, at(2026, 1, 10, 13, 0))
+			},
+		},
+		{
 			name:  "policy follows the organization: other customers get the calendar policy",
 			start: at(2026, 1, 10, 12, 0), // Saturday
 			run: func(t *testing.T, e *env) {
