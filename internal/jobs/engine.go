@@ -99,8 +99,9 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 	}
 	ran := map[int64]int{}  // runs seen, by job id
 	seen := map[int64]int{} // runs owed by jobs seen available or running, by job id
-	tick := time.NewTicker(2 * time.Millisecond)
+	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
+	var scheduledFor, scheduledAt time.Time
 	for owed := 0; owed < drainRounds; {
 		// Collect the events already delivered.
 	collect:
@@ -115,9 +116,14 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 		}
 		// Make scheduled jobs and retries whose time has come available now
 		// rather than at River's next scheduler pass (every few seconds).
+		// (Again when the clock moved, and every 50ms for jobs snoozed to
+		// a time already passed.)
 		t := now()
-		if err := e.schedule(ctx, t); err != nil {
-			return total, err
+		if !t.Equal(scheduledFor) || time.Since(scheduledAt) > 50*time.Millisecond {
+			if err := e.schedule(ctx, t); err != nil {
+				return total, err
+			}
+			scheduledFor, scheduledAt = t, time.Now()
 		}
 		due, err := e.due(ctx, t)
 		if err != nil {
