@@ -41,7 +41,7 @@ type fixture struct {
 	saasOrg int64
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func must(t *testing.T, err error) {
 // setup builds people, tickets and the rule store; withSLA also wires the
 // real SLA service's ticket hook first (as the app does), which keeps the
 // per-ticket history pending and requester times are read from.
-func setup(t *testing.T, d *db.DB, clk *clock.Fake, withSLA ...bool) *fixture {
+func setup(t testing.TB, d *db.DB, clk *clock.Fake, withSLA ...bool) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	al := audit.New(d)
@@ -84,7 +84,7 @@ func setup(t *testing.T, d *db.DB, clk *clock.Fake, withSLA ...bool) *fixture {
 	return f
 }
 
-func decode[T any](t *testing.T, s string) T {
+func decode[T any](t testing.TB, s string) T {
 	t.Helper()
 	var v T
 	must(t, json.Unmarshal([]byte(s), &v))
@@ -420,6 +420,27 @@ func TestPendingReminderAndRequesterTimes(t *testing.T) {
 		must(t, err)
 		if count(quiet) != 0 {
 			t.Fatalf("requester update not seen")
+		}
+	})
+}
+
+func TestDefaultViewsSeededOnce(t *testing.T) {
+	dbtest.EachClock(t, startClock(), func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, clk0(d))
+		n, err := f.rs.SeedDefaultViews(ctx)
+		must(t, err)
+		if n != len(rules.DefaultViews()) {
+			t.Fatalf("seeded %d of %d default views", n, len(rules.DefaultViews()))
+		}
+		vs, err := f.rs.ListViews(ctx, true, nil)
+		must(t, err)
+		must(t, f.rs.DeleteView(ctx, f.admin, vs[0].ID))
+		if n, err = f.rs.SeedDefaultViews(ctx); err != nil || n != 0 {
+			t.Fatalf("seeded again: %d %v", n, err)
+		}
+		if vs2, _ := f.rs.ListViews(ctx, true, nil); len(vs2) != len(vs)-1 {
+			t.Fatalf("views after delete and re-seed: %d", len(vs2))
 		}
 	})
 }

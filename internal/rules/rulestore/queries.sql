@@ -24,8 +24,10 @@ SELECT {{RuleColumns}} FROM business_rules r
 WHERE r.kind = $1 AND ($2 = FALSE OR r.active = TRUE)
 ORDER BY r.position, r.id;
 
--- name: CountDefaultViews
-SELECT count(*) FROM business_rules WHERE kind = 'view' AND is_default = TRUE;
+-- name: MarkDefaultViewsSeeded
+INSERT INTO settings (key, value, updated_at) VALUES ('rules.default_views_seeded', 'true', $1)
+ON CONFLICT (key) DO NOTHING
+RETURNING key;
 
 -- name: MaxPosition
 SELECT COALESCE(max(position), 0) FROM business_rules WHERE kind = $1;

@@ -600,18 +600,21 @@ func (s *Store) DeleteView(ctx context.Context, a audit.Actor, id int64) error {
 	return s.deleteRecord(ctx, a, KindView, id)
 }
 
-// SeedDefaultViews stores the default shared views (rules.DefaultViews that
-// this server can execute) once per database; it returns how many it added.
+// SeedDefaultViews stores the default shared views (rules.DefaultViews) once
+// per database; it returns how many it added.
 func (s *Store) SeedDefaultViews(ctx context.Context) (int, error) {
 	n := 0
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
 		n = 0
-		var have int
-		if err := tx.QueryRowContext(ctx, s.q.Get("CountDefaultViews")).Scan(&have); err != nil {
-			return err
-		}
-		if have > 0 {
+		// A settings marker, written in the same transaction, makes this
+		// once per database (several nodes may start together), even after
+		// an admin deleted the default views.
+		var key string
+		err := tx.QueryRowContext(ctx, s.q.Get("MarkDefaultViewsSeeded"), db.TS(tx.Now)).Scan(&key)
+		if isNoRows(err) {
 			return nil
+		} else if err != nil {
+			return err
 		}
 		c := viewCodec(s)
 		for _, v := range rules.DefaultViews() {
