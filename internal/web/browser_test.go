@@ -108,7 +108,7 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 	}
 	sat := satisfaction.NewStore(d, al)
 	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Audit: al, Satisfaction: sat,
-		Macros: RulesMacros(rs), Views: RulesViews(rs), Version: "browser-test"})
+		Rules: rs, Macros: RulesMacros(rs), Views: RulesViews(rs), Version: "browser-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,6 +212,28 @@ func (s *session) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		s.e.t.Fatalf("%s: %s: %v\npage: %s", s.name, what, err, s.text("body"))
+	}
+}
+
+// navigate runs steps that load a new page (a form submit, a link) and
+// waits until that new page has loaded, so that a later wait cannot match
+// an element of the old one.
+func (s *session) navigate(what string, steps ...chromedp.Action[chromedp.Void]) {
+	s.e.t.Helper()
+	all := append([]chromedp.Action[chromedp.Void]{chromedp.Evaluate[chromedp.Void](`window.__frontlineOld = true`)}, steps...)
+	s.do(what, all...)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__frontlineOld && document.readyState === "complete"`))
+		cancel()
+		if err == nil && done {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.e.t.Fatalf("%s: %s: the new page did not load (%v)\npage: %s", s.name, what, err, s.text("body"))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -400,8 +422,8 @@ func TestBrowserJourneys(t *testing.T) {
 		alice.mustContain("list", "#ticket-list", "Rocket engine <b>stalls</b> on launch", "Carol Customer", "new")
 		alice.shot("agent-list", "#ticket-list", ".sidebar")
 		// Sorting by priority marks the column.
-		alice.do("sort by priority", chromedp.Click(chromedp.CSS(`th a[href*="sort=priority"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`th[aria-sort] a[href*="sort=priority"]`)))
+		alice.navigate("sort by priority", chromedp.Click(chromedp.CSS(`th a[href*="sort=priority"]`)))
+		alice.do("sorted", chromedp.WaitVisible(chromedp.CSS(`th[aria-sort] a[href*="sort=priority"]`)))
 
 		// Keyboard: j selects the first row, o opens it.
 		alice.do("keyboard open", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
@@ -417,6 +439,7 @@ func TestBrowserJourneys(t *testing.T) {
 		bob.do("open ticket", chromedp.Navigate(e.url+"/agent/tickets/"+tid), chromedp.WaitVisible(chromedp.CSS("#update-form")))
 
 		// Internal note (keyboard "i" switches the composer), with Markdown.
+		alice.navigate("reload", chromedp.Reload())
 		alice.do("internal note",
 			chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
 			chromedp.KeyEvent("i"),
@@ -444,10 +467,9 @@ func TestBrowserJourneys(t *testing.T) {
 		bob.mustContain("conflict", "#form-error", "Someone else updated this ticket")
 
 		// The macro fills the composer and properties; the agent submits.
-		alice.do("apply macro",
+		alice.navigate("apply macro",
 			chromedp.SetValue(chromedp.CSS("#macro"), fmt.Sprint(e.macro.ID)),
-			chromedp.Click(chromedp.CSS("#apply-macro")),
-			chromedp.WaitVisible(chromedp.CSS("#body")))
+			chromedp.Click(chromedp.CSS("#apply-macro")))
 		alice.mustContain("macro legend", ".composer legend", "Ask for diagnostics")
 		if body := alice.eval(`document.getElementById("body").value`); !strings.Contains(body, "Hi Carol Customer,") || !strings.Contains(body, "#"+tid) {
 			t.Errorf("macro comment: %q", body)
@@ -538,6 +560,28 @@ func TestBrowserJourneys(t *testing.T) {
 		ada.do("audit", chromedp.Navigate(e.url+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS("table.audit")))
 		ada.mustContain("audit", "table.audit", "organization.create", "satisfaction.create")
 		ada.shot("admin-audit", "table.audit")
+		// Roles: Dave becomes an agent.
+		ada.do("users again", chromedp.Navigate(e.url+"/admin/users?q=dave"), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#role-%d", e.users["dave"].ID))))
+		ada.do("promote dave", chromedp.SetValue(chromedp.CSS(fmt.Sprintf("#role-%d", e.users["dave"].ID)), "agent"),
+			chromedp.Click(chromedp.CSS(fmt.Sprintf("#user-%d .role-form button", e.users["dave"].ID))), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		ada.mustContain("promoted", ".flash", "Dave Colleague is now agent")
+		if u, _ := e.ppl.GetUser(ctx, e.users["dave"].ID); u.Role != "agent" {
+			t.Errorf("dave's role: %s", u.Role)
+		}
+		// Business rules: the macro is listed; a trigger with a bad condition
+		// is refused naming it, a good one is added and can be switched off.
+		ada.do("macros", chromedp.Navigate(e.url+"/admin/rules?kind=macros"), chromedp.WaitVisible(chromedp.CSS("#rules")))
+		ada.mustContain("macros", "#rules", "Ask for diagnostics", "active")
+		ada.do("bad trigger", chromedp.Navigate(e.url+"/admin/rules?kind=triggers"), chromedp.WaitVisible(chromedp.CSS("#rule-json")),
+			chromedp.SendKeys(chromedp.CSS("#rule-json"), `{"trigger": {"title": "Tag VIP", "active": true, "conditions": {"all": [{"field": "priority", "operator": "bogus", "value": "urgent"}]}, "actions": [{"field": "current_tags", "value": "vip"}]}}`),
+			chromedp.Click(chromedp.CSS("#rule-form button")), chromedp.WaitVisible(chromedp.CSS("#form-error")))
+		ada.mustContain("bad trigger", "#form-error", "conditions.all[0].operator")
+		ada.do("good trigger", chromedp.SetValue(chromedp.CSS("#rule-json"), `{"trigger": {"title": "Tag VIP", "active": true, "conditions": {"all": [{"field": "priority", "operator": "is", "value": "urgent"}]}, "actions": [{"field": "current_tags", "value": "vip"}]}}`),
+			chromedp.Click(chromedp.CSS("#rule-form button")), chromedp.WaitVisible(chromedp.CSS("#rules")))
+		ada.mustContain("trigger listed", "#rules", "Tag VIP", "active")
+		ada.shot("admin-rules", "#rules", "#rule-form")
+		ada.navigate("deactivate trigger", chromedp.Click(chromedp.CSS("#rules form button")))
+		ada.mustContain("trigger off", "#rules", "inactive")
 		ada.do("tokens", chromedp.Navigate(e.url+"/settings/tokens"), chromedp.SendKeys(chromedp.CSS("#description"), "reports"),
 			chromedp.Click(chromedp.CSS(`form[action="/settings/tokens"] button`)), chromedp.WaitVisible(chromedp.CSS("#new-token")))
 		ada.shot("settings-tokens", "#new-token")

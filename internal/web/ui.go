@@ -402,6 +402,7 @@ func (s *Server) registerUI() {
 		s.Satisfaction = satisfaction.NewStore(s.DB, s.Audit)
 	}
 	s.registerAdminUI()
+	s.registerAdminRulesUI()
 	if s.Tickets == nil {
 		return // a server without tickets (some tests) has no help desk pages
 	}

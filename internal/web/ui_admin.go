@@ -21,6 +21,7 @@ func (s *Server) registerAdminUI() {
 	})
 	s.handle("GET /admin/users", Admin, s.adminUsers)
 	s.handle("POST /admin/users", Admin, s.adminCreateUser)
+	s.handle("POST /admin/users/{id}", Admin, s.adminUpdateUser)
 	s.handle("GET /admin/organizations", Admin, s.adminOrgs)
 	s.handle("POST /admin/organizations", Admin, s.adminCreateOrg)
 	s.handle("GET /admin/groups", Admin, s.adminGroups)
@@ -94,6 +95,40 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAdminUsers(w, r, status, form, msg)
 	}
 	seeOther(w, r, "/admin/users", "User "+name+" created.")
+	return nil
+}
+
+// adminUpdateUser changes a user's role, or deactivates them
+// (action=deactivate); an admin cannot demote or deactivate themself here.
+func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	u, err := s.People.GetUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if id == p.UserID {
+		return s.renderAdminUsers(w, r, http.StatusUnprocessableEntity, nil, "You cannot change your own role or deactivate yourself here.")
+	}
+	if r.PostFormValue("action") == "deactivate" {
+		if _, err := s.People.DeactivateUser(r.Context(), p.Actor(clientIP(r)), id); err != nil {
+			return err
+		}
+		seeOther(w, r, "/admin/users", u.Name+" deactivated.")
+		return nil
+	}
+	role := r.PostFormValue("role")
+	if _, err := s.People.UpdateUser(r.Context(), p.Actor(clientIP(r)), id, people.UserInput{Role: &role}); err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		return s.renderAdminUsers(w, r, status, nil, msg)
+	}
+	seeOther(w, r, "/admin/users", u.Name+" is now "+role+".")
 	return nil
 }
 

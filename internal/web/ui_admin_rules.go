@@ -1,0 +1,266 @@
+package web
+
+// Admin pages for the business rules (triggers, automations, macros, views,
+// webhooks): lists in order with their state, switching a rule on or off,
+// and adding one from Zendesk JSON (validated by the rules store, so a bad
+// condition is refused with its path and nothing is saved).
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/rules"
+)
+
+func (s *Server) registerAdminRulesUI() {
+	if s.Rules == nil {
+		return
+	}
+	s.handle("GET /admin/rules", Admin, s.adminRules)
+	s.handle("POST /admin/rules/{kind}", Admin, s.adminCreateRule)
+	s.handle("POST /admin/rules/{kind}/{id}/toggle", Admin, s.adminToggleRule)
+}
+
+// ruleRow is one rule as the admin list shows it.
+type ruleRow struct {
+	ID         int64
+	Title      string
+	Active     bool
+	Position   int
+	Conditions int
+	Actions    int
+	JSON       string
+}
+
+var ruleKinds = []struct{ Key, Label, Singular string }{
+	{"triggers", "Triggers", "trigger"},
+	{"automations", "Automations", "automation"},
+	{"macros", "Macros", "macro"},
+	{"views", "Views", "view"},
+	{"webhooks", "Webhooks", "webhook"},
+}
+
+func ruleKind(key string) (string, error) {
+	for _, k := range ruleKinds {
+		if k.Key == key {
+			return k.Singular, nil
+		}
+	}
+	return "", errs.NotFound("rule kind")
+}
+
+func indent(v any) string {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+func conds(c rules.Conditions) int { return len(c.All) + len(c.Any) }
+
+func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []WebhookRow, error) {
+	var out []ruleRow
+	switch kind {
+	case "triggers":
+		ts, err := s.Rules.ListTriggers(ctx, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, t := range ts {
+			out = append(out, ruleRow{t.ID, t.Title, t.Active, t.Position, conds(t.Conditions), len(t.Actions), indent(t)})
+		}
+	case "automations":
+		as, err := s.Rules.ListAutomations(ctx, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, a := range as {
+			out = append(out, ruleRow{a.ID, a.Title, a.Active, a.Position, conds(a.Conditions), len(a.Actions), indent(a)})
+		}
+	case "macros":
+		ms, err := s.Rules.ListMacros(ctx, false, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range ms {
+			out = append(out, ruleRow{m.ID, m.Title, m.Active, m.Position, 0, len(m.Actions), indent(m)})
+		}
+	case "views":
+		vs, err := s.Rules.ListViews(ctx, false, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range vs {
+			out = append(out, ruleRow{v.ID, v.Title, v.Active, v.Position, conds(v.Conditions), 0, indent(v)})
+		}
+	case "webhooks":
+		ws, err := s.Rules.ListWebhooks(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		var hooks []WebhookRow
+		for _, w := range ws {
+			hooks = append(hooks, WebhookRow{ID: w.ID, Name: w.Name, Endpoint: w.Endpoint, Method: w.HTTPMethod, Status: w.Status,
+				Subscriptions: strings.Join(w.Subscriptions, ", ")})
+		}
+		return nil, hooks, nil
+	}
+	return out, nil, nil
+}
+
+// WebhookRow is one webhook in the admin list (never its secret).
+type WebhookRow struct {
+	ID, Name, Endpoint, Method, Status, Subscriptions string
+}
+
+func (s *Server) adminRules(w http.ResponseWriter, r *http.Request) error {
+	kind := r.URL.Query().Get("kind")
+	if kind == "" {
+		kind = "triggers"
+	}
+	return s.renderAdminRules(w, r, http.StatusOK, kind, "", "")
+}
+
+func (s *Server) renderAdminRules(w http.ResponseWriter, r *http.Request, status int, kind, src, problem string) error {
+	singular, err := ruleKind(kind)
+	if err != nil {
+		return err
+	}
+	rows, hooks, err := s.ruleRows(r.Context(), kind)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "admin_rules.html", map[string]any{
+		"Title": "Business rules", "Section": "rules", "Kinds": ruleKinds, "Kind": kind, "Singular": singular,
+		"Rules": rows, "Webhooks": hooks, "Source": src, "Error": problem, "Flash": flashOf(r),
+	})
+	return nil
+}
+
+// decodeRuleJSON reads a rule from Zendesk JSON, with or without its envelope.
+func decodeRuleJSON(src, singular string, dst any) error {
+	var env map[string]json.RawMessage
+	raw := json.RawMessage(src)
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return errs.Invalid("json", "is not a JSON object: "+err.Error())
+	}
+	if inner, ok := env[singular]; ok {
+		raw = inner
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return errs.Invalid("json", err.Error())
+	}
+	return nil
+}
+
+func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
+	kind := r.PathValue("kind")
+	singular, err := ruleKind(kind)
+	if err != nil {
+		return err
+	}
+	src := strings.TrimSpace(r.PostFormValue("json"))
+	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
+	err = s.createRule(r.Context(), actor, kind, singular, src)
+	if err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		return s.renderAdminRules(w, r, status, kind, src, msg)
+	}
+	seeOther(w, r, "/admin/rules?kind="+kind, strings.ToUpper(singular[:1])+singular[1:]+" added.")
+	return nil
+}
+
+func (s *Server) createRule(ctx context.Context, actor audit.Actor, kind, singular, src string) error {
+	switch kind {
+	case "triggers":
+		var v rules.Trigger
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.CreateTrigger(ctx, actor, v)
+		return err
+	case "automations":
+		var v rules.Automation
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.CreateAutomation(ctx, actor, v)
+		return err
+	case "macros":
+		var v rules.Macro
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.CreateMacro(ctx, actor, v)
+		return err
+	case "views":
+		var v rules.View
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.CreateView(ctx, actor, v)
+		return err
+	}
+	return errs.BadRequest("%s are added through the API (/api/v2/%s)", kind, kind)
+}
+
+func (s *Server) adminToggleRule(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	kind := r.PathValue("kind")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errs.NotFound("rule")
+	}
+	actor := PrincipalFrom(ctx).Actor(clientIP(r))
+	switch kind {
+	case "triggers":
+		v, err := s.Rules.GetTrigger(ctx, id)
+		if err == nil {
+			v.Active = !v.Active
+			_, err = s.Rules.UpdateTrigger(ctx, actor, id, v)
+		}
+		if err != nil {
+			return err
+		}
+	case "automations":
+		v, err := s.Rules.GetAutomation(ctx, id)
+		if err == nil {
+			v.Active = !v.Active
+			_, err = s.Rules.UpdateAutomation(ctx, actor, id, v)
+		}
+		if err != nil {
+			return err
+		}
+	case "macros":
+		v, err := s.Rules.GetMacro(ctx, id, nil)
+		if err == nil {
+			v.Active = !v.Active
+			_, err = s.Rules.UpdateMacro(ctx, actor, id, v)
+		}
+		if err != nil {
+			return err
+		}
+	case "views":
+		v, err := s.Rules.GetView(ctx, id, nil)
+		if err == nil {
+			v.Active = !v.Active
+			_, err = s.Rules.UpdateView(ctx, actor, id, v)
+		}
+		if err != nil {
+			return err
+		}
+	default:
+		return errs.NotFound("rule kind")
+	}
+	seeOther(w, r, "/admin/rules?kind="+kind, "Saved.")
+	return nil
+}
