@@ -29,7 +29,7 @@ func newPostgresEngine(q *Queue) (engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.MaxConns = 4
+	cfg.MaxConns = 6 // listener, fetch, completion, leader election and maintenance, Drain
 	cfg.MinConns = 0
 	cfg.MaxConnIdleTime = 30 * time.Second
 	cfg.HealthCheckPeriod = 10 * time.Second
