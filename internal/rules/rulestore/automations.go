@@ -37,11 +37,9 @@ func (s *Store) RunAutomations(ctx context.Context) (AutomationStats, error) {
 	}
 	seen := map[int64]bool{}
 	for _, a := range autos {
-		var vs *viewSQL
-		if v, err := compileViewSQL(rules.View{Title: a.Title, Conditions: a.Conditions}); err == nil {
-			vs = v
-		} else {
-			s.log.Info("automation conditions not expressible in SQL; scanning open tickets", "automation", a.ID, "reason", err)
+		vs := candidateSQL(a)
+		if vs == nil {
+			s.log.Info("automation conditions not expressible in SQL; scanning open tickets", "automation", a.ID)
 		}
 		var after int64
 		for {
@@ -71,6 +69,36 @@ func (s *Store) RunAutomations(ctx context.Context) (AutomationStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// candidateSQL compiles the part of an automation's conditions that SQL
+// can express: every "all" condition that compiles alone, and the "any"
+// group when all of its conditions do. Dropping conditions from a
+// conjunction only widens the set, so the candidates are a superset of the
+// matches (RunAutomations decides exactly); nil when nothing is left.
+func candidateSQL(a rules.Automation) *viewSQL {
+	ok := func(c rules.Condition) bool {
+		_, err := compileViewSQL(rules.View{Title: "c", Conditions: rules.Conditions{All: []rules.Condition{c}}})
+		return err == nil
+	}
+	var cs rules.Conditions
+	for _, c := range a.Conditions.All {
+		if ok(c) {
+			cs.All = append(cs.All, c)
+		}
+	}
+	anyOK := true
+	for _, c := range a.Conditions.Any {
+		anyOK = anyOK && ok(c)
+	}
+	if anyOK {
+		cs.Any = a.Conditions.Any
+	}
+	vs, err := compileViewSQL(rules.View{Title: a.Title, Conditions: cs})
+	if err != nil {
+		return nil
+	}
+	return vs
 }
 
 // candidates returns the next batch of ticket ids above after that may
