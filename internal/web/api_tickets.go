@@ -830,6 +830,7 @@ func ticketAPIDocs() map[string]apiDoc {
 		"GET /api/v2/users/{id}/tickets/assigned":  {summary: "Tickets assigned to an agent", tag: "Tickets", result: "tickets", list: true, query: list},
 		"GET /api/v2/users/{id}/tickets/ccd":       {summary: "Tickets a user is CC'd on", tag: "Tickets", result: "tickets", list: true, query: list},
 		"GET /api/v2/organizations/{id}/tickets":   {summary: "An organization's tickets", tag: "Tickets", result: "tickets", list: true, query: list},
+		"GET /api/v2/incremental/tickets":          {summary: "Time-based incremental ticket export (start_time in Unix seconds)", tag: "Incremental export", result: "tickets", query: []string{"start_time"}},
 		"GET /api/v2/incremental/tickets/cursor":   {summary: "Incremental ticket export from start_time, then by cursor", tag: "Incremental export", result: "tickets", query: []string{"start_time", "cursor", "per_page"}},
 		"POST /api/v2/uploads":                     {summary: "Upload a file (raw body); pass the token in comment.uploads", tag: "Attachments", result: "upload", query: []string{"filename"}},
 		"GET /api/v2/attachments/{id}":             {summary: "Show an attachment", tag: "Attachments", result: "attachment"},
