@@ -498,6 +498,15 @@ func TestBrowserJourneys(t *testing.T) {
 		dave.do("org requests", chromedp.Navigate(e.url+"/portal?scope=org"), chromedp.WaitVisible(chromedp.CSS("#request-list")))
 		dave.mustContain("org list", "#request-list", "Rocket engine", "Carol Customer")
 		dave.shot("portal-org-requests", "#request-list")
+		// Dave follows it: he is CC'd and finds it under his own requests.
+		dave.do("open org ticket", chromedp.Click(chromedp.CSS("#request-list a")), chromedp.WaitVisible(chromedp.CSS("#follow-form")))
+		dave.navigate("follow", chromedp.Click(chromedp.CSS("#follow-form button")))
+		dave.mustContain("followed", ".flash", "You are following this request")
+		if got, _ := e.tickets.Get(ctx, tk.ID); !got.IsCollaborator(e.users["dave"].ID) {
+			t.Errorf("dave is not CC'd: %v", got.CollaboratorIDs)
+		}
+		dave.do("own list", chromedp.Navigate(e.url+"/portal"), chromedp.WaitVisible(chromedp.CSS("#request-list")))
+		dave.mustContain("own list", "#request-list", "Rocket engine")
 
 		// The customer replies, which reopens the request.
 		carol.do("customer reply", chromedp.SendKeys(chromedp.CSS("#body"), "Here is the `diag` output: all green."),

@@ -26,6 +26,7 @@ func (s *Server) registerPortalUI() {
 	s.handle("GET /portal/tickets/{id}", Authenticated, s.portalTicket)
 	s.handle("POST /portal/tickets/{id}/reply", Authenticated, s.portalReply)
 	s.handle("POST /portal/tickets/{id}/rating", Authenticated, s.portalRate)
+	s.handle("POST /portal/tickets/{id}/follow", Authenticated, s.portalFollow)
 }
 
 // customerScope is what a customer may see: their organizations, and of
@@ -232,7 +233,8 @@ func (s *Server) renderPortalTicket(w http.ResponseWriter, r *http.Request, stat
 		"Org": org, "CanReply": sc.canReply(t, p) && t.Status != ticket.StatusClosed, "Closed": t.Status == ticket.StatusClosed,
 		"CanRate": s.Satisfaction != nil && t.RequesterID == p.UserID && satisfaction.Ratable(t.Status),
 		"Rating":  rating, "Body": body, "Error": problem, "RateError": rateProblem, "Flash": flashOf(r),
-		"Requester": nm[t.RequesterID],
+		"Requester": nm[t.RequesterID], "CanFollow": t.RequesterID != p.UserID && t.Status != ticket.StatusClosed,
+		"Following": t.IsCollaborator(p.UserID),
 	})
 	return nil
 }
@@ -279,6 +281,38 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) error {
 		return s.renderPortalTicket(w, r, status, t, sc, body, msg, "")
 	}
 	seeOther(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), "Your reply has been added.")
+	return nil
+}
+
+// portalFollow adds the caller to a visible ticket's CCs (follow=1) or
+// removes them (follow=0), so that they are told about replies and find it
+// under their own requests.
+func (s *Server) portalFollow(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := PrincipalFrom(ctx)
+	t, _, err := s.portalVisible(r)
+	if err != nil {
+		return err
+	}
+	if t.RequesterID == p.UserID {
+		return errs.Invalid("follow", "you requested this ticket and follow it already")
+	}
+	in := ticket.UpdateInput{Via: &ticket.Via{Channel: ticket.ChannelWeb}}
+	flash := "You are following this request."
+	switch r.PostFormValue("follow") {
+	case "1":
+		in.AdditionalCollaborators = []int64{p.UserID}
+	case "0":
+		rest := slices.DeleteFunc(slices.Clone(t.CollaboratorIDs), func(id int64) bool { return id == p.UserID })
+		in.CollaboratorIDs = &rest
+		flash = "You no longer follow this request."
+	default:
+		return errs.Invalid("follow", "must be 1 or 0")
+	}
+	if _, _, err := s.Tickets.Update(ctx, ticketActor(p), t.ID, in); err != nil {
+		return err
+	}
+	seeOther(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), flash)
 	return nil
 }
 
