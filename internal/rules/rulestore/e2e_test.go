@@ -366,8 +366,8 @@ func asErr(err error, target **errs.Error) bool {
 }
 
 // TestPendingReminderAndRequesterTimes: hours_since_pending and
-// hours_since_requester_update come from the SLA history, in automations
-// and in views, on both engines.
+// hours_since_requester_update come from the ticket's audits, in
+// automations and in views, on both engines.
 func TestPendingReminderAndRequesterTimes(t *testing.T) {
 	var clk *clock.Fake
 	dbtest.EachClock(t, func() clock.Clock { clk = startClock()().(*clock.Fake); return clk }, func(t *testing.T, d *db.DB) {

@@ -141,16 +141,19 @@ func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
 		return out, err
 	}
 	out.OrgPlan, out.OrgTier = o[0], o[1]
-	// SLA state and the pending/requester times come from the SLA store
-	// (metrics and per-ticket history).
-	var next, last, pending, reqUpd sql.NullInt64
-	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), t.ID).Scan(&out.SLABreached, &next, &last, &pending, &reqUpd); err != nil {
+	var next, last sql.NullInt64
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), t.ID).Scan(&out.SLABreached, &next, &last); err != nil {
+		return out, err
+	}
+	var pending, assigned, reqUpd, asgUpd sql.NullInt64
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketTimes"), t.ID).Scan(&pending, &assigned, &reqUpd, &asgUpd); err != nil {
 		return out, err
 	}
 	for _, x := range []struct {
 		v   sql.NullInt64
 		dst *time.Time
-	}{{next, &out.SLANextBreachAt}, {last, &out.SLALastBreachAt}, {pending, &out.PendingAt}, {reqUpd, &out.RequesterUpdatedAt}} {
+	}{{next, &out.SLANextBreachAt}, {last, &out.SLALastBreachAt}, {pending, &out.PendingAt}, {assigned, &out.AssignedAt},
+		{reqUpd, &out.RequesterUpdatedAt}, {asgUpd, &out.AssigneeUpdatedAt}} {
 		if x.v.Valid {
 			*x.dst = db.FromMicros(x.v.Int64)
 		}

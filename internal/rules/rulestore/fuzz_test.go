@@ -26,6 +26,7 @@ func FuzzViewSQL(f *testing.F) {
 	f.Add("via_id", "is", "email", "sla_next_breach_at", "sla_breach", "is", "false", "desc")
 	f.Add("organization.tier", "less_than", "ultimate", "assignee", "requester_id", "is", "current_user", "asc")
 	f.Add("hours_since_pending", "less_than", "2", "solved_at", "current_tags", "not_includes", "b", "desc")
+	f.Add("hours_since_assigned", "greater_than", "1", "assigned_at", "hours_since_requester_update", "less_than", "3", "asc")
 	d := dbtest.Open(f, dbtest.Engines()[0], nil)
 	fx := setup(f, d, clk0(d), true)
 	ctx := context.Background()

@@ -156,8 +156,15 @@ SELECT user_id FROM ticket_collaborators WHERE ticket_id = $1 ORDER BY user_id;
 -- name: TicketSLA
 SELECT EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'breached'),
        (SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'active'),
-       (SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1),
-       (SELECT max(se.at) FROM sla_ticket_events se
-        WHERE se.ticket_id = $1 AND se.to_status = 'pending' AND se.from_status <> 'pending'),
-       (SELECT max(se.at) FROM sla_ticket_events se
-        WHERE se.ticket_id = $1 AND (se.kind = 'requester_comment' OR (se.kind = 'created' AND se.by_agent = FALSE)));
+       (SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1);
+
+-- name: TicketTimes
+-- The same expressions as the view columns in viewsql.go (from the audits).
+SELECT (SELECT max(a.created_at) FROM ticket_audits a
+        WHERE a.ticket_id = t.id AND a.events LIKE '%"field\_name":"status","value":"pending"%' ESCAPE '\'),
+       (CASE WHEN t.assignee_id IS NULL THEN NULL ELSE
+        (SELECT max(a.created_at) FROM ticket_audits a
+         WHERE a.ticket_id = t.id AND a.events LIKE '%"field\_name":"assignee\_id"%' ESCAPE '\') END),
+       (SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.requester_id),
+       (SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.assignee_id)
+FROM tickets t WHERE t.id = $1;

@@ -49,17 +49,21 @@ const (
 	slaBreachedSQL   = "EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id AND sm.status = 'breached')"
 )
 
-// The time a ticket last entered pending and the requester's last update
-// come from the SLA store's per-ticket history (sla_ticket_events), which
-// records every status change and comment.
+// The "hours since" times Zendesk keeps per ticket come from the ticket's
+// own audits (its change history): when it last entered pending, when its
+// current assignee was set, and the last update by its requester and by its
+// assignee. Audit events are JSON text written by package ticket as
+// {"type":...,"field_name":...,"value":...}; the LIKE patterns below match
+// that encoding (snapshots use the same expressions, see TicketTimes).
 const (
-	pendingAtSQL          = "(SELECT max(se.at) FROM sla_ticket_events se WHERE se.ticket_id = t.id AND se.to_status = 'pending' AND se.from_status <> 'pending')"
-	requesterUpdatedAtSQL = "(SELECT max(se.at) FROM sla_ticket_events se WHERE se.ticket_id = t.id AND (se.kind = 'requester_comment' OR (se.kind = 'created' AND se.by_agent = FALSE)))"
+	pendingAtSQL          = `(SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.events LIKE '%"field\_name":"status","value":"pending"%' ESCAPE '\')`
+	assignedAtSQL         = `(CASE WHEN t.assignee_id IS NULL THEN NULL ELSE (SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.events LIKE '%"field\_name":"assignee\_id"%' ESCAPE '\') END)`
+	requesterUpdatedAtSQL = "(SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.requester_id)"
+	assigneeUpdatedAtSQL  = "(SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.assignee_id)"
 )
 
-// viewColumns maps rules.Col* columns to SQL. Columns not listed (custom
-// fields, assigned_at and the assignee's last update) are not stored yet:
-// views using them are rejected.
+// viewColumns maps rules.Col* columns to SQL. Custom fields are not
+// available yet: views using them are rejected.
 func viewColumns() map[string]colSQL {
 	return map[string]colSQL{
 		rules.ColID:                 {expr: "t.id", typ: ctID},
@@ -85,6 +89,8 @@ func viewColumns() map[string]colSQL {
 		rules.ColSLABreached:        {expr: slaBreachedSQL, typ: ctBool},
 		rules.ColPendingAt:          {expr: pendingAtSQL, typ: ctTime, nullable: true},
 		rules.ColRequesterUpdatedAt: {expr: requesterUpdatedAtSQL, typ: ctTime, nullable: true},
+		rules.ColAssignedAt:         {expr: assignedAtSQL, typ: ctTime, nullable: true},
+		rules.ColAssigneeUpdatedAt:  {expr: assigneeUpdatedAtSQL, typ: ctTime, nullable: true},
 	}
 }
 

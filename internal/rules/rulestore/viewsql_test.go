@@ -24,7 +24,7 @@ func TestViewSQLMatchesReference(t *testing.T) {
 	var clk *clock.Fake
 	dbtest.EachClock(t, func() clock.Clock { clk = startClock()().(*clock.Fake); return clk }, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		f := setup(t, d, clk, true) // pending and requester times come from the SLA history
+		f := setup(t, d, clk, true)
 		rng := rand.New(rand.NewPCG(7, 11))
 		pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 		var ids []int64
@@ -88,6 +88,9 @@ func TestViewSQLMatchesReference(t *testing.T) {
 			`{"title": "pending", "all": [{"field": "status", "operator": "is", "value": "pending"}, {"field": "hours_since_pending", "operator": "greater_than", "value": "1"}],
 			  "output": {"sort_by": "updated_at", "sort_order": "desc"}}`,
 			`{"title": "requester", "all": [{"field": "hours_since_requester_update", "operator": "greater_than", "value": "12"}], "output": {"sort_by": "priority"}}`,
+			`{"title": "assigned", "all": [{"field": "hours_since_assigned", "operator": "greater_than", "value": "3"}], "output": {"sort_by": "assigned_at", "sort_order": "desc"}}`,
+			`{"title": "assignee quiet", "all": [{"field": "assignee_id", "operator": "present", "value": null}, {"field": "hours_since_assignee_update", "operator": "greater_than", "value": "10"},
+			  {"field": "hours_since_assignee_update", "operator": "less_than", "value": "30"}]}`,
 			`{"title": "window", "all": [{"field": "hours_since_created", "operator": "is", "value": "6"}], "output": {"sort_by": "created_at"}}`,
 			`{"title": "breached", "all": [{"field": "sla_breach", "operator": "is", "value": "true"}, {"field": "type", "operator": "is_not", "value": "incident"}],
 			  "output": {"sort_by": "sla_next_breach_at", "sort_order": "desc"}}`,
