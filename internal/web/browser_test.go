@@ -32,6 +32,7 @@ import (
 	"github.com/frontline/frontline/internal/rules"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -107,8 +108,13 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 		t.Fatal(err)
 	}
 	sat := satisfaction.NewStore(d, al)
+	slas := sla.NewService(sla.NewStore(d, al), sla.Options{})
+	tickets.OnChange(slas.Hook)
+	if _, err := slas.Store.SeedDefaults(ctx); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Audit: al, Satisfaction: sat,
-		Rules: rs, Macros: RulesMacros(rs), Views: RulesViews(rs), Version: "browser-test"})
+		SLAService: slas, Rules: rs, Macros: RulesMacros(rs), Views: RulesViews(rs), Version: "browser-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -516,8 +522,12 @@ func TestBrowserJourneys(t *testing.T) {
 			t.Errorf("customer reply left status %s", got.Status)
 		}
 
-		// The agent solves it.
-		alice.do("solve", chromedp.Navigate(e.url+"/agent/tickets/"+tid), chromedp.WaitVisible(chromedp.CSS("#status")),
+		// The agent solves it. The customer's reply started the premium
+		// organization's next-reply SLA, shown as a badge.
+		alice.do("open again", chromedp.Navigate(e.url+"/agent/tickets/"+tid), chromedp.WaitVisible(chromedp.CSS(".ticket-head .sla")))
+		alice.mustContain("SLA badge", ".ticket-head .meta", "next reply due in")
+		alice.shot("agent-ticket-sla", ".ticket-head .sla")
+		alice.do("solve",
 			chromedp.SendKeys(chromedp.CSS("#body"), "Fixed in firmware 2.4.1."),
 			chromedp.SetValue(chromedp.CSS("#status"), "solved"),
 			chromedp.Click(chromedp.CSS("#submit-update")), chromedp.WaitVisible(chromedp.CSS(".flash")))
@@ -591,6 +601,9 @@ func TestBrowserJourneys(t *testing.T) {
 		ada.shot("admin-rules", "#rules", "#rule-form")
 		ada.navigate("deactivate trigger", chromedp.Click(chromedp.CSS("#rules form button")))
 		ada.mustContain("trigger off", "#rules", "inactive")
+		ada.do("sla", chromedp.Navigate(e.url+"/admin/sla"), chromedp.WaitVisible(chromedp.CSS("#schedules")))
+		ada.mustContain("sla", "main", "Priority Support (Premium/Ultimate)", "Standard Support", "first reply time", "30m calendar", "4h business", "AMER", "Europe/Amsterdam", "Mon 09:00–17:00")
+		ada.shot("admin-sla", "#schedules", ".targets")
 		ada.do("tokens", chromedp.Navigate(e.url+"/settings/tokens"), chromedp.SendKeys(chromedp.CSS("#description"), "reports"),
 			chromedp.Click(chromedp.CSS(`form[action="/settings/tokens"] button`)), chromedp.WaitVisible(chromedp.CSS("#new-token")))
 		ada.shot("settings-tokens", "#new-token")

@@ -403,6 +403,7 @@ func (s *Server) registerUI() {
 	}
 	s.registerAdminUI()
 	s.registerAdminRulesUI()
+	s.registerAdminSLAUI()
 	if s.Tickets == nil {
 		return // a server without tickets (some tests) has no help desk pages
 	}
