@@ -22,7 +22,9 @@ const (
 
 // RegionTagPrefix selects a ticket's schedule: a ticket tagged
 // "region_emea" is measured on the schedule named "EMEA" (case-insensitive).
-// Tickets without such a tag use the default schedule, the oldest one.
+// Without such a tag, a ticket in a group whose name has the schedule's name
+// as a word ("Support EMEA") uses that schedule, and any other ticket the
+// default schedule, the oldest one.
 const RegionTagPrefix = "region_"
 
 // Breach is a breach (or warning) event: written once per ticket, metric and
@@ -209,28 +211,30 @@ func (s *Service) eventsOf(ctx context.Context, tx *db.Tx, c *ticket.Change) ([]
 }
 
 // attrs loads what policy filters look at.
-func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, error) {
+func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, string, error) {
 	var a TicketAttrs
-	var prio, typ, plan, tier sql.NullString
-	var group, org, ase sql.NullInt64
+	var prio, typ, plan, tier, group sql.NullString
+	var groupID, org, ase sql.NullInt64
 	var tags string
 	var requester int64
 	var created time.Time
-	err := tx.QueryRowContext(ctx, s.q.Get("TicketAttrs"), id).Scan(&prio, &typ, &a.Status, &group, &org, &tags,
-		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase)
+	err := tx.QueryRowContext(ctx, s.q.Get("TicketAttrs"), id).Scan(&prio, &typ, &a.Status, &groupID, &org, &tags,
+		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase, &group)
 	if err != nil {
-		return a, db.MapError(err, "ticket")
+		return a, "", db.MapError(err, "ticket")
 	}
 	a.Priority, a.Type = prio.String, typ.String
-	a.GroupID, a.OrganizationID = idOf(group), idOf(org)
+	a.GroupID, a.OrganizationID = idOf(groupID), idOf(org)
 	a.Tags = strings.Fields(tags)
 	a.OrgPlan, a.OrgTier, a.OrgHasASE = plan.String, tier.String, ase.Valid
-	return a, nil
+	return a, group.String, nil
 }
 
-// SelectSchedule picks the schedule for a ticket with tags: the one named
-// by a region_<name> tag, else the first (default) schedule, else nil (24x7).
-func SelectSchedule(schedules []Schedule, tags []string) *Schedule {
+// SelectSchedule picks the schedule for a ticket with tags in group
+// (its name, "" for none): the one named by a region_<name> tag, else one
+// named by a word of the group's name, else the first (default) schedule,
+// else nil (24x7).
+func SelectSchedule(schedules []Schedule, tags []string, group string) *Schedule {
 	for _, t := range tags {
 		name, ok := strings.CutPrefix(strings.ToLower(t), RegionTagPrefix)
 		if !ok {
@@ -238,6 +242,13 @@ func SelectSchedule(schedules []Schedule, tags []string) *Schedule {
 		}
 		for i := range schedules {
 			if strings.EqualFold(schedules[i].Name, name) {
+				return &schedules[i]
+			}
+		}
+	}
+	for _, w := range strings.Fields(group) {
+		for i := range schedules {
+			if strings.EqualFold(schedules[i].Name, w) {
 				return &schedules[i]
 			}
 		}
@@ -277,7 +288,7 @@ type evaluation struct {
 }
 
 func (s *Service) evaluate(ctx context.Context, tx *db.Tx, id int64, now time.Time) (*evaluation, error) {
-	a, err := s.attrs(ctx, tx, id)
+	a, groupName, err := s.attrs(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +300,7 @@ func (s *Service) evaluate(ctx context.Context, tx *db.Tx, id int64, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	ev := &evaluation{policy: SelectPolicy(policies, a), schedule: SelectSchedule(schedules, a.Tags)}
+	ev := &evaluation{policy: SelectPolicy(policies, a), schedule: SelectSchedule(schedules, a.Tags, groupName)}
 	ev.cal = compile(ev.schedule)
 	if ev.events, err = s.ticketEvents(ctx, tx, id); err != nil {
 		return nil, err

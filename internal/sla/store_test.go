@@ -23,6 +23,7 @@ func sp(s string) *string { return &s }
 type env struct {
 	d        *db.DB
 	clk      *clock.Fake
+	people   *people.Store
 	tickets  *ticket.Store
 	store    *Store
 	svc      *Service
@@ -93,7 +94,7 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 		must(err)
 		return ticket.Actor{UserID: u.ID, Role: role}
 	}
-	e := &env{d: d, clk: clk, tickets: ticket.NewStore(d, al, t.TempDir(), 1<<20), store: NewStore(d, al)}
+	e := &env{d: d, clk: clk, people: ps, tickets: ticket.NewStore(d, al, t.TempDir(), 1<<20), store: NewStore(d, al)}
 	e.agent = user("Alice", "agent", nil)
 	e.premium = user("Carol", "end-user", &org.ID)
 	e.free = user("Erin", "end-user", nil)
@@ -394,10 +395,19 @@ func TestTicketTargets(t *testing.T) {
 					t.Fatalf("%+v", m)
 				}
 				wantTime(t, "due_at", m.DueAt, e.clk.Now().Add(540*time.Minute))
-				// Tagging the ticket for EMEA measures it on EMEA hours.
 				e.comment(t, e.premium, id)
 				// Wednesday 11:00 EST: 4 business hours end at 15:00 EST.
 				wantTime(t, "AMER due", e.metric(t, id, MetricNextReplyTime).DueAt, time.Date(2026, 1, 7, 20, 0, 0, 0, time.UTC))
+				// A ticket in an EMEA group is measured on EMEA hours.
+				g, err := e.people.CreateGroup(context.Background(), audit.System(), people.GroupInput{Name: sp("Support EMEA")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.update(t, e.agent, id, ticket.UpdateInput{GroupID: &g.ID})
+				wantTime(t, "EMEA group due", e.metric(t, id, MetricNextReplyTime).DueAt, time.Date(2026, 1, 8, 12, 0, 0, 0, time.UTC))
+				e.update(t, e.agent, id, ticket.UpdateInput{GroupID: new(int64)})
+				wantTime(t, "no group due", e.metric(t, id, MetricNextReplyTime).DueAt, time.Date(2026, 1, 7, 20, 0, 0, 0, time.UTC))
+				// So is one tagged for EMEA.
 				e.update(t, e.agent, id, ticket.UpdateInput{AdditionalTags: []string{"region_emea"}})
 				// 17:00 in Amsterdam: closed; Thursday 09:00-13:00 CET.
 				wantTime(t, "EMEA due", e.metric(t, id, MetricNextReplyTime).DueAt, time.Date(2026, 1, 8, 12, 0, 0, 0, time.UTC))
@@ -704,5 +714,29 @@ func TestTwoNodesFireOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSelectSchedule(t *testing.T) {
+	ss := []Schedule{{ID: 1, Name: "AMER"}, {ID: 2, Name: "EMEA"}, {ID: 3, Name: "APAC"}}
+	cases := []struct {
+		tags  []string
+		group string
+		want  int64
+	}{
+		{nil, "", 1},
+		{[]string{"vip", "region_apac"}, "", 3},
+		{[]string{"region_mars"}, "", 1},
+		{nil, "Support EMEA", 2},
+		{[]string{"region_amer"}, "Support EMEA", 1},
+		{nil, "Emeagency", 1},
+	}
+	for _, c := range cases {
+		if got := SelectSchedule(ss, c.tags, c.group); got == nil || got.ID != c.want {
+			t.Errorf("%v %q: %+v, want %d", c.tags, c.group, got, c.want)
+		}
+	}
+	if SelectSchedule(nil, []string{"region_emea"}, "") != nil {
+		t.Error("no schedules must mean 24x7")
 	}
 }
