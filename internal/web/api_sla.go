@@ -576,7 +576,7 @@ func (s *Server) slaService() (*sla.Service, error) {
 func slaAPIDocs() map[string]apiDoc {
 	sched, pol := "Business hours", "SLA policies"
 	return map[string]apiDoc{
-		"GET /api/v2/business_hours/schedules":                        {summary: "List business-hours schedules (the first is the default; a region_<name> ticket tag picks another)", tag: sched, result: "schedules"},
+		"GET /api/v2/business_hours/schedules":                        {summary: "List business-hours schedules (the first is the default; a region_<name> ticket tag or a group named after a schedule picks another)", tag: sched, result: "schedules"},
 		"GET /api/v2/business_hours/schedules/{id}":                   {summary: "Show a schedule with its intervals and holidays", tag: sched, result: "schedule"},
 		"POST /api/v2/business_hours/schedules":                       {summary: "Create a schedule (Monday-Friday 09:00-17:00 unless intervals are given)", tag: sched, body: "schedule", result: "schedule"},
 		"PUT /api/v2/business_hours/schedules/{id}":                   {summary: "Update a schedule's name, time zone or intervals", tag: sched, body: "schedule", result: "schedule"},
