@@ -24,9 +24,9 @@ func TestCandidateSQLKeepsTheExpressibleConditions(t *testing.T) {
 	if !strings.Contains(where, "t.status IN") || !strings.Contains(where, "t.updated_at") || strings.Contains(where, "priority") || strings.Contains(where, "subject") {
 		t.Fatalf("candidate SQL: %s", where)
 	}
-	// Only inexpressible conditions: nothing to narrow by.
+	// A custom-field condition is dropped; the tag condition narrows.
 	b2 := decode[rules.Automation](t, `{"title": "b", "active": true,
-		"conditions": {"all": [{"field": "hours_since_assigned", "operator": "greater_than", "value": "4"}, {"field": "current_tags", "operator": "not_includes", "value": "x"}]},
+		"conditions": {"all": [{"field": "custom_fields_3", "operator": "is", "value": "gold"}, {"field": "current_tags", "operator": "not_includes", "value": "x"}]},
 		"actions": [{"field": "current_tags", "value": "x"}]}`)
 	if vs := candidateSQL(b2); vs == nil || len(vs.f.All) != 1 || vs.f.All[0].Column != rules.ColTags {
 		t.Fatalf("want only the tag condition kept: %+v", vs)

@@ -42,9 +42,7 @@ func TestRulesRunOnTheJobQueue(t *testing.T) {
 		clk.Advance(31 * time.Minute)
 		srv.failNext = 1
 		must(t, q.Insert(ctx, AutomationsArgs{}, nil))
-		if _, err := q.Drain(ctx); err != nil {
-			t.Fatal(err)
-		}
+		drainAll(t, q)
 		got, err := f.tickets.Get(ctx, tk.ID)
 		must(t, err)
 		if !slices.Contains(got.Tags, "escalated") {
@@ -54,11 +52,22 @@ func TestRulesRunOnTheJobQueue(t *testing.T) {
 			t.Fatalf("first attempt should have failed: %v", srv.received())
 		}
 		clk.Advance(time.Minute) // the retry's backoff
-		if _, err := q.Drain(ctx); err != nil {
-			t.Fatal(err)
-		}
+		drainAll(t, q)
 		if r := srv.received(); len(r) != 1 || r[0] != fmt.Sprintf(`{"ticket": %d}`, tk.ID) {
-			t.Fatalf("webhook after retry: %v", r)
+			log, _ := f.rs.Deliveries(ctx, mustID(t, wh.ID), 0, 10)
+			var jobsState []string
+			rows, err := d.R.QueryContext(ctx, "SELECT kind, state, scheduled_at, attempt FROM river_job ORDER BY id")
+			if err == nil {
+				for rows.Next() {
+					var k, st string
+					var at any
+					var n int
+					_ = rows.Scan(&k, &st, &at, &n)
+					jobsState = append(jobsState, fmt.Sprint(k, " ", st, " ", at, " ", n))
+				}
+				rows.Close()
+			}
+			t.Fatalf("webhook after retry: %v\nlog %+v\njobs %v (now %v)", r, log, jobsState, clk.Now())
 		}
 		log, err := f.rs.Deliveries(ctx, mustID(t, wh.ID), 0, 10)
 		must(t, err)
@@ -66,4 +75,17 @@ func TestRulesRunOnTheJobQueue(t *testing.T) {
 			t.Fatalf("log: %+v", log)
 		}
 	})
+}
+
+// drainAll runs due jobs until none is left (jobs enqueued by jobs too).
+func drainAll(t *testing.T, q *jobs.Queue) {
+	t.Helper()
+	for range 10 {
+		n, err := q.Drain(context.Background())
+		must(t, err)
+		if n == 0 {
+			return
+		}
+	}
+	t.Fatal("jobs keep coming")
 }
