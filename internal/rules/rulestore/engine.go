@@ -120,8 +120,19 @@ func customValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// snapshot converts a stored ticket into what rules evaluate.
+// snapshot converts a stored ticket into what rules evaluate, with its SLA
+// state and history times as stored now.
 func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
+	out, err := l.fields(t)
+	if err != nil {
+		return out, err
+	}
+	return out, l.times(&out)
+}
+
+// fields converts the ticket's own fields (and its organization's plan and
+// tier): what a "before" snapshot needs for change conditions.
+func (l *lookups) fields(t *ticket.Ticket) (rules.Ticket, error) {
 	out := rules.Ticket{
 		ID: t.ID, Subject: t.Subject, Description: t.Description, Status: t.Status,
 		Priority: deref(t.Priority), Type: deref(t.Type),
@@ -141,13 +152,18 @@ func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
 		return out, err
 	}
 	out.OrgPlan, out.OrgTier = o[0], o[1]
+	return out, nil
+}
+
+// times adds the SLA state and the times kept in the ticket's history.
+func (l *lookups) times(out *rules.Ticket) error {
 	var next, last sql.NullInt64
-	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), t.ID).Scan(&out.SLABreached, &next, &last); err != nil {
-		return out, err
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), out.ID).Scan(&out.SLABreached, &next, &last); err != nil {
+		return err
 	}
 	var pending, assigned, reqUpd, asgUpd sql.NullInt64
-	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketTimes"), t.ID).Scan(&pending, &assigned, &reqUpd, &asgUpd); err != nil {
-		return out, err
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketTimes"), out.ID).Scan(&pending, &assigned, &reqUpd, &asgUpd); err != nil {
+		return err
 	}
 	for _, x := range []struct {
 		v   sql.NullInt64
@@ -158,7 +174,7 @@ func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
 			*x.dst = db.FromMicros(x.v.Int64)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // placeholders fills names for the people, groups and organizations a
@@ -291,7 +307,7 @@ func (s *Store) runTriggers(ctx context.Context, tx *db.Tx, l *lookups, c *ticke
 	}
 	var before rules.Ticket
 	if c.Prev != nil {
-		if before, err = l.snapshot(c.Prev); err != nil {
+		if before, err = l.fields(c.Prev); err != nil {
 			return err
 		}
 	}
