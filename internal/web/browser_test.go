@@ -12,6 +12,7 @@ import (
 	"image"
 	"image/png"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +33,7 @@ import (
 	"github.com/frontline/frontline/internal/rules"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
+	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -108,13 +110,15 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 		t.Fatal(err)
 	}
 	sat := satisfaction.NewStore(d, al)
+	sr := search.New(d)
+	tickets.OnChange(sr.Hook)
 	slas := sla.NewService(sla.NewStore(d, al), sla.Options{})
 	tickets.OnChange(slas.Hook)
 	if _, err := slas.Store.SeedDefaults(ctx); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Audit: al, Satisfaction: sat,
-		SLAService: slas, Rules: rs, Macros: RulesMacros(rs), Views: RulesViews(rs), Version: "browser-test"})
+		Search: sr, SLAService: slas, Rules: rs, Macros: RulesMacros(rs), Views: RulesViews(rs), Version: "browser-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,6 +435,14 @@ func TestBrowserJourneys(t *testing.T) {
 		alice.navigate("sort by priority", chromedp.Click(chromedp.CSS(`th a[href*="sort=priority"]`)))
 		alice.do("sorted", chromedp.WaitVisible(chromedp.CSS(`th[aria-sort] a[href*="sort=priority"]`)))
 
+		// Search (the Zendesk query syntax) finds it; "/" focuses the box.
+		alice.do("search", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("/"),
+			chromedp.SendKeys(chromedp.CSS("#search-q"), "stalls status<solved\n"), chromedp.WaitVisible(chromedp.CSS("#search-results")))
+		alice.mustContain("search results", "#search-results", "Rocket engine", "Carol Customer")
+		alice.do("search nothing", chromedp.Navigate(e.url+"/agent/search?q="+url.QueryEscape("status:solved")), chromedp.WaitVisible(chromedp.CSS(".empty")))
+		alice.mustContain("no results", "main", "No tickets match")
+		alice.navigate("back to view", chromedp.Click(chromedp.CSS(`.sidebar a[href="/agent/tickets?view=new"]`)))
+		alice.navigate("sort by priority again", chromedp.Click(chromedp.CSS(`th a[href*="sort=priority"]`)))
 		// Keyboard: j selects the first row, o opens it.
 		alice.do("keyboard open", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
 			chromedp.KeyEvent("j"), chromedp.KeyEvent("o"),

@@ -411,4 +411,5 @@ func (s *Server) registerUI() {
 	s.registerLiveUI()
 	s.registerPortalUI()
 	s.registerSatisfactionAPI()
+	s.registerSearchUI()
 }

@@ -165,7 +165,7 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
 		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
-		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(r), "Wide": true,
+		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
 	})
 	return nil
 }

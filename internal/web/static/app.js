@@ -79,6 +79,10 @@
       case "r": if (document.getElementById("body")) { setMode("public"); e.preventDefault(); } break;
       case "i": if (document.querySelector('input[name="mode"]')) { setMode("internal"); e.preventDefault(); } break;
       case "g": pendingG = true; break;
+      case "/":
+        var q = document.getElementById("search-q");
+        if (q) { q.focus(); e.preventDefault(); }
+        break;
     }
   });
 
