@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,6 +14,9 @@ import (
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules/rulestore"
+	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -323,6 +327,59 @@ func TestSatisfactionAPI(t *testing.T) {
 		_ = e.auth.SetPassword(ctx, audit.System(), st.ID, pw)
 		if r := e.do(nil, "POST", path, strings.NewReader(body), append(basic(email, pw), jsonCT...)...); r.code != 404 {
 			t.Fatalf("stranger: %d", r.code)
+		}
+	})
+}
+
+// TestUIRoutesWithEveryModuleEnforcePolicies walks the route table of a
+// server wired with every optional module (rules, SLA, search), so the
+// admin and search pages that exist only then are checked too: anonymous
+// browsers are sent to sign in, and customers and agents are refused where
+// the policy says so.
+func TestUIRoutesWithEveryModuleEnforcePolicies(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		al := audit.New(e.srv.DB)
+		rs := rulestore.New(e.srv.DB, e.tickets, al, nil, rulestore.Options{})
+		slas := sla.NewService(sla.NewStore(e.srv.DB, al), sla.Options{})
+		srv, err := New(Deps{DB: e.srv.DB, Auth: e.auth, People: e.ppl, Tickets: e.tickets, Search: search.New(e.srv.DB),
+			Rules: rs, SLAService: slas, Views: RulesViews(rs), Macros: RulesMacros(rs), Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		defer ts.Close()
+		e2 := *e
+		e2.ts = ts
+		rank := map[string]Policy{people.RoleEndUser: Authenticated, people.RoleAgent: Staff, people.RoleAdmin: Admin}
+		seen := map[string]bool{}
+		for _, rt := range srv.Routes() {
+			if rt.API {
+				continue
+			}
+			seen[rt.Pattern] = true
+			method, path := concretePath(rt.Pattern)
+			if rt.Policy == Public {
+				continue
+			}
+			r := e2.do(nil, method, path, strings.NewReader(""), formCT...)
+			if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), "/login?next=") {
+				t.Errorf("anonymous %s %s: %d %s", method, path, r.code, r.hdr.Get("Location"))
+			}
+			for role, level := range rank {
+				if level >= rt.Policy {
+					continue
+				}
+				r := e2.do(nil, method, path, strings.NewReader(""), append(basic(role+"@example.com", pw), formCT...)...)
+				if r.code != 403 {
+					t.Errorf("%s on %s %s (policy %s): %d, want 403", role, method, path, rt.Policy, r.code)
+				}
+			}
+		}
+		for _, want := range []string{"GET /admin/rules", "POST /admin/rules/{kind}/{id}/toggle", "GET /admin/sla", "GET /agent/search",
+			"GET /agent/tickets/{id}/live", "POST /portal/tickets/{id}/rating", "POST /admin/users/{id}"} {
+			if !seen[want] {
+				t.Errorf("route %s is not registered", want)
+			}
 		}
 	})
 }
