@@ -63,6 +63,7 @@ type browserEnv struct {
 	url     string
 	d       *db.DB
 	ppl     *people.Store
+	auth    *auth.Service
 	tickets *ticket.Store
 	sat     *satisfaction.Store
 	users   map[string]*people.User // by short name
@@ -125,7 +126,7 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 	srv.ui.liveInterval = 200 * time.Millisecond
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	e := &browserEnv{t: t, url: ts.URL, d: d, ppl: ppl, tickets: tickets, sat: sat, users: map[string]*people.User{}, console: &consoleLog{}}
+	e := &browserEnv{t: t, url: ts.URL, d: d, ppl: ppl, auth: as, tickets: tickets, sat: sat, users: map[string]*people.User{}, console: &consoleLog{}}
 
 	sp := func(s string) *string { return &s }
 	bp := func(b bool) *bool { return &b }
@@ -619,6 +620,14 @@ func TestBrowserJourneys(t *testing.T) {
 		ada.do("tokens", chromedp.Navigate(e.url+"/settings/tokens"), chromedp.SendKeys(chromedp.CSS("#description"), "reports"),
 			chromedp.Click(chromedp.CSS(`form[action="/settings/tokens"] button`)), chromedp.WaitVisible(chromedp.CSS("#new-token")))
 		ada.shot("settings-tokens", "#new-token")
+		// An admin sees and revokes another user's token.
+		if _, _, err := e.auth.CreateAPIToken(ctx, audit.System(), e.users["bob"].ID, "bob's script"); err != nil {
+			t.Fatal(err)
+		}
+		ada.do("bob's tokens", chromedp.Navigate(fmt.Sprintf("%s/admin/users/%d/tokens", e.url, e.users["bob"].ID)), chromedp.WaitVisible(chromedp.CSS("#tokens")))
+		ada.mustContain("bob's tokens", "#tokens", "bob's script")
+		ada.navigate("revoke", chromedp.Click(chromedp.CSS("#tokens button")))
+		ada.mustContain("revoked", "main", "revoked", "Bob Backup has no API tokens")
 
 		if p := e.console.problems(); len(p) > 0 {
 			t.Errorf("browser console problems:\n%s", strings.Join(p, "\n"))

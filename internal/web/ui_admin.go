@@ -27,6 +27,8 @@ func (s *Server) registerAdminUI() {
 	s.handle("GET /admin/groups", Admin, s.adminGroups)
 	s.handle("POST /admin/groups", Admin, s.adminCreateGroup)
 	s.handle("GET /admin/satisfaction", Admin, s.adminSatisfaction)
+	s.handle("GET /admin/users/{id}/tokens", Admin, s.adminUserTokens)
+	s.handle("POST /admin/users/{id}/tokens/{tid}/revoke", Admin, s.adminRevokeToken)
 	s.handle("GET /admin/audit", Admin, s.adminAudit)
 }
 
@@ -325,5 +327,50 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		"Title": "Audit log", "Section": "audit", "Entries": entries, "Names": nm, "Type": f.ObjectType,
 		"Next": next, "First": before != 0,
 	})
+	return nil
+}
+
+// adminUserTokens lists a user's API tokens (never their secrets).
+func (s *Server) adminUserTokens(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	u, err := s.People.GetUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	toks, err := s.Auth.ListAPITokens(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "admin_tokens.html", map[string]any{
+		"Title": "API tokens of " + u.Name, "Section": "users", "User": u, "Tokens": toks, "Flash": flashOf(r),
+	})
+	return nil
+}
+
+// adminRevokeToken revokes one of a user's API tokens.
+func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	tid, err := pathID(r, "tid", "api token")
+	if err != nil {
+		return err
+	}
+	t, err := s.Auth.GetAPIToken(r.Context(), tid)
+	if err != nil {
+		return err
+	}
+	if t.UserID != id {
+		return errs.NotFound("api token")
+	}
+	if err := s.Auth.RevokeAPIToken(r.Context(), p.Actor(clientIP(r)), tid); err != nil {
+		return err
+	}
+	seeOther(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"/tokens", "Token "+t.Prefix+"… revoked.")
 	return nil
 }
