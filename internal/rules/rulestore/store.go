@@ -21,6 +21,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -492,12 +493,50 @@ func (s *Store) userGroups(ctx context.Context, tx *db.Tx, userID int64) ([]int6
 
 // CreateTrigger validates and stores a trigger.
 func (s *Store) CreateTrigger(ctx context.Context, a audit.Actor, t rules.Trigger) (rules.Trigger, error) {
+	if err := s.checkWebhooks(ctx, t.Validate, t.Actions); err != nil {
+		return rules.Trigger{}, err
+	}
 	return create(ctx, s, triggerCodec(), a, t)
 }
 
 // UpdateTrigger replaces trigger id.
 func (s *Store) UpdateTrigger(ctx context.Context, a audit.Actor, id int64, t rules.Trigger) (rules.Trigger, error) {
+	if err := s.checkWebhooks(ctx, t.Validate, t.Actions); err != nil {
+		return rules.Trigger{}, err
+	}
 	return update(ctx, s, triggerCodec(), a, id, t)
+}
+
+// checkWebhooks reports notification_webhook actions naming a webhook that
+// does not exist (after the rule's own validation, which comes first).
+func (s *Store) checkWebhooks(ctx context.Context, validate func() error, acts []rules.Action) error {
+	if err := validate(); err != nil {
+		return err
+	}
+	var v errs.Validation
+	for i, a := range acts {
+		if a.Field != "notification_webhook" {
+			continue
+		}
+		l, ok := a.Value.([]any)
+		if !ok || len(l) == 0 {
+			continue
+		}
+		ref := strings.TrimSpace(fmt.Sprint(l[0]))
+		missing := fmt.Sprintf("webhook %q does not exist", ref)
+		id, err := strconv.ParseInt(ref, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add(fmt.Sprintf("actions[%d].value", i), missing)
+			continue
+		}
+		switch _, err := s.GetWebhook(ctx, id); {
+		case errs.Is(err, errs.KindNotFound):
+			v.Add(fmt.Sprintf("actions[%d].value", i), missing)
+		case err != nil:
+			return err
+		}
+	}
+	return v.Err()
 }
 
 // GetTrigger returns trigger id.
@@ -518,11 +557,17 @@ func (s *Store) DeleteTrigger(ctx context.Context, a audit.Actor, id int64) erro
 
 // CreateAutomation validates and stores an automation.
 func (s *Store) CreateAutomation(ctx context.Context, a audit.Actor, v rules.Automation) (rules.Automation, error) {
+	if err := s.checkWebhooks(ctx, v.Validate, v.Actions); err != nil {
+		return rules.Automation{}, err
+	}
 	return create(ctx, s, automationCodec(), a, v)
 }
 
 // UpdateAutomation replaces automation id.
 func (s *Store) UpdateAutomation(ctx context.Context, a audit.Actor, id int64, v rules.Automation) (rules.Automation, error) {
+	if err := s.checkWebhooks(ctx, v.Validate, v.Actions); err != nil {
+		return rules.Automation{}, err
+	}
 	return update(ctx, s, automationCodec(), a, id, v)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/rules"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -54,7 +55,7 @@ func TestWebhookFailuresAndInactiveHooks(t *testing.T) {
 			must(t, err)
 			return w
 		}
-		gone, flaky, off := mk("gone"), mk("flaky"), mk("off")
+		gone, flaky, off, deleted := mk("gone"), mk("flaky"), mk("off"), mk("deleted")
 		_, err := f.rs.UpdateWebhook(ctx, f.admin, mustID(t, off.ID), WebhookInput{Status: sp("inactive")})
 		must(t, err)
 		_, err = f.rs.CreateTrigger(ctx, f.admin, decode[rules.Trigger](t, fmt.Sprintf(`{"title": "hooks", "active": true,
@@ -62,8 +63,18 @@ func TestWebhookFailuresAndInactiveHooks(t *testing.T) {
 			"actions": [{"field": "notification_webhook", "value": ["%s", "{\"id\": {{ticket.id}}}"]},
 			            {"field": "notification_webhook", "value": ["%s", "{\"id\": {{ticket.id}}}"]},
 			            {"field": "notification_webhook", "value": ["%s", "{}"]},
-			            {"field": "notification_webhook", "value": ["999999", "{}"]}]}`, gone.ID, flaky.ID, off.ID)))
+			            {"field": "notification_webhook", "value": ["%s", "{}"]}]}`, gone.ID, flaky.ID, off.ID, deleted.ID)))
 		must(t, err)
+		// A rule naming a webhook that does not exist is refused...
+		_, err = f.rs.CreateTrigger(ctx, f.admin, decode[rules.Trigger](t, `{"title": "x", "active": true,
+			"conditions": {"all": [{"field": "status", "operator": "is", "value": "open"}]},
+			"actions": [{"field": "notification_webhook", "value": ["999999", "{}"]}]}`))
+		var e *errs.Error
+		if !asErr(err, &e) || len(e.Fields["actions[0].value"]) == 0 {
+			t.Fatalf("unknown webhook accepted: %v", err)
+		}
+		// ...and one deleted since is skipped when the rule fires.
+		must(t, f.rs.DeleteWebhook(ctx, f.admin, mustID(t, deleted.ID)))
 		_, _, err = f.tickets.Create(ctx, f.smCus, ticket.CreateInput{Subject: "x", Comment: ticket.CommentInput{Body: "y"}})
 		must(t, err)
 		st, err := f.rs.DeliverWebhooks(ctx)
