@@ -95,8 +95,7 @@ func insert(ctx context.Context, tx *db.Tx, head string, cols int, rows [][]any,
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(len(args) + j + 1))
+				b.WriteString(tx.Dialect.Placeholder(len(args) + j + 1))
 			}
 			b.WriteByte(')')
 			args = append(args, r...)

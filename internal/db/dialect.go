@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -111,6 +112,18 @@ func (d Dialect) FullText(entries []string) (q string, ok bool) {
 		return strings.Join(parts, " & "), true
 	}
 	return strings.Join(parts, " AND "), true
+}
+
+// Placeholder returns the n-th (1-based) parameter marker for statements
+// built with many parameters, which must use their markers in order.
+// SQLite keeps "$N" and "?N" markers in a list searched linearly per
+// marker, when parsing and again when the driver binds, so a bulk statement
+// with thousands of them is quadratic; its anonymous "?" is not.
+func (d Dialect) Placeholder(n int) string {
+	if d == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
 }
 
 // SyncIDSequence returns the statement that moves table's id generator past
