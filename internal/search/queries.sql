@@ -2,9 +2,9 @@
 -- Search statements are assembled in search.go from the fragments below;
 -- every fragment that differs between the engines has a variant here.
 -- TextMatchAll/TextMatchPublic select the ticket ids matching a full-text
--- query (all text, or what customers may read); TextRank is a correlated
--- subquery giving the relevance of ticket t (higher is better). $N is
--- replaced by the query's argument number.
+-- query (all text, or what customers may read); the Ranked* blocks select
+-- (id, score) rows, higher scores more relevant, and RankedOrder walks the
+-- text index newest first. $N is replaced by the query's argument number.
 
 -- name: TicketTexts
 SELECT t.subject, t.description,
@@ -47,8 +47,24 @@ SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH '{subject public_text} : (' 
 -- name: TextMatchPublic postgres
 SELECT ticket_id FROM ticket_fts WHERE doc_public @@ to_tsquery('simple', $N)
 
--- name: TextRank
-(SELECT -bm25(ticket_fts) FROM ticket_fts WHERE ticket_fts MATCH $N AND rowid = t.id)
+-- name: RankedTextMatchAll
+SELECT t.id AS id, -bm25(ticket_fts) AS score FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid
+WHERE ticket_fts MATCH $N
 
--- name: TextRank postgres
-(SELECT ts_rank(f.doc_all, to_tsquery('simple', $N)) FROM ticket_fts f WHERE f.ticket_id = t.id)
+-- name: RankedTextMatchAll postgres
+SELECT t.id AS id, ts_rank(f.doc_all, to_tsquery('simple', $N)) AS score FROM ticket_fts f JOIN tickets t ON t.id = f.ticket_id
+WHERE f.doc_all @@ to_tsquery('simple', $N)
+
+-- name: RankedTextMatchPublic
+SELECT t.id AS id, -bm25(ticket_fts) AS score FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid
+WHERE ticket_fts MATCH '{subject public_text} : (' || $N || ')'
+
+-- name: RankedTextMatchPublic postgres
+SELECT t.id AS id, ts_rank(f.doc_public, to_tsquery('simple', $N)) AS score FROM ticket_fts f JOIN tickets t ON t.id = f.ticket_id
+WHERE f.doc_public @@ to_tsquery('simple', $N)
+
+-- name: RankedOrder
+ticket_fts.rowid DESC
+
+-- name: RankedOrder postgres
+f.ticket_id DESC

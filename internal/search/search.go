@@ -6,9 +6,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -397,15 +399,15 @@ func (b *builder) freeTextLike(q *zquery.Query, cols ...string) {
 type plan struct {
 	from, where, order string
 	args               []any
-	nWhere             int // args[:nWhere] are the WHERE clause's; 0 means all
+	// ranked, when set, selects (id, score) candidates for a relevance
+	// ordered page; its count is capped at MaxRanked.
+	ranked     string
+	rankedArgs []any
 }
 
-func (p *plan) whereArgs() []any {
-	if p.nWhere == 0 {
-		return p.args
-	}
-	return p.args[:p.nWhere]
-}
+// MaxRanked bounds a relevance-ranked ticket search: the most recent
+// MaxRanked matches are ranked (Zendesk, too, returns at most 1,000 results).
+const MaxRanked = 1000
 
 func (s *Service) compile(typ string, r *Request) (*plan, error) {
 	b := &builder{d: s.d.Dialect, q: s.q}
@@ -418,46 +420,60 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 	}
 	switch typ {
 	case zquery.TypeTicket:
-		for _, t := range q.Terms {
-			c, err := b.ticketTerm(t, r.Viewer.UserID)
-			if err != nil {
-				return nil, err
-			}
-			b.add(c, t.Negated)
-		}
 		match := "TextMatchAll"
-		if v := r.Viewer.Visibility; v != nil {
+		if r.Viewer.Visibility != nil {
 			match = "TextMatchPublic"
-			vis := "t.requester_id = " + b.arg(v.UserID) +
-				" OR EXISTS (SELECT 1 FROM ticket_collaborators vc WHERE vc.ticket_id = t.id AND vc.user_id = " + b.arg(v.UserID) + ")"
-			if len(v.OrgIDs) > 0 {
-				ids := make([]string, len(v.OrgIDs))
-				for i, id := range v.OrgIDs {
-					ids[i] = b.arg(id)
+		}
+		// filters adds every condition but the free-text match to a builder.
+		filters := func(b *builder) error {
+			for _, t := range q.Terms {
+				c, err := b.ticketTerm(t, r.Viewer.UserID)
+				if err != nil {
+					return err
 				}
-				vis += " OR t.organization_id IN (" + strings.Join(ids, ", ") + ")"
+				b.add(c, t.Negated)
 			}
-			b.add(vis, false)
+			if v := r.Viewer.Visibility; v != nil {
+				vis := "t.requester_id = " + b.arg(v.UserID) +
+					" OR EXISTS (SELECT 1 FROM ticket_collaborators vc WHERE vc.ticket_id = t.id AND vc.user_id = " + b.arg(v.UserID) + ")"
+				if len(v.OrgIDs) > 0 {
+					ids := make([]string, len(v.OrgIDs))
+					for i, id := range v.OrgIDs {
+						ids[i] = b.arg(id)
+					}
+					vis += " OR t.organization_id IN (" + strings.Join(ids, ", ") + ")"
+				}
+				b.add(vis, false)
+			}
+			for _, e := range q.ExcludedText {
+				if ex, ok := s.d.Dialect.FullText([]string{e}); ok {
+					b.add("t.id IN ("+b.fragment(match, ex)+")", true)
+				}
+			}
+			return nil
+		}
+		if err := filters(b); err != nil {
+			return nil, err
 		}
 		fts, hasText := s.d.Dialect.FullText(q.FreeText)
+		p := &plan{from: "tickets t"}
+		if hasText && q.OrderBy == "" {
+			// Ranked: the text index drives, newest matches first, and
+			// relevance orders the most recent MaxRanked of them.
+			rb := &builder{d: s.d.Dialect, q: s.q}
+			if err := filters(rb); err != nil {
+				return nil, err
+			}
+			cands := rb.fragment("Ranked"+match, fts) + " AND " + rb.where() + " ORDER BY " + s.q.Get("RankedOrder") +
+				" LIMIT " + strconv.Itoa(MaxRanked)
+			p.ranked, p.rankedArgs = cands, rb.args
+		}
 		if hasText {
 			b.add("t.id IN ("+b.fragment(match, fts)+")", false)
-		}
-		for _, e := range q.ExcludedText {
-			if ex, ok := s.d.Dialect.FullText([]string{e}); ok {
-				b.add("t.id IN ("+b.fragment(match, ex)+")", true)
-			}
-		}
-		where, nWhere := b.where(), len(b.args)
-		rank := ""
-		if hasText {
-			rank = b.fragment("TextRank", fts) // an ORDER BY argument, after the WHERE's
 		}
 		switch q.OrderBy {
 		case "created":
 			order = "t.created_at" + dir + ", t.id" + dir
-		case "updated":
-			order = "t.updated_at" + dir + ", t.id" + dir
 		case "priority":
 			order = "CASE t.priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END" + dir + ", t.id" + dir
 		case "status":
@@ -465,13 +481,10 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 		case "ticket_type":
 			order = "COALESCE(t.type, '')" + dir + ", t.id" + dir
 		default:
-			if rank != "" {
-				order = rank + " DESC, t.id DESC"
-			} else {
-				order = "t.updated_at" + dir + ", t.id" + dir
-			}
+			order = "t.updated_at" + dir + ", t.id" + dir
 		}
-		return &plan{from: "tickets t", where: where, order: order, args: b.args, nWhere: nWhere}, nil
+		p.where, p.order, p.args = b.where(), order, b.args
+		return p, nil
 	case zquery.TypeUser:
 		for _, t := range q.Terms {
 			c, err := b.userTerm(t)
@@ -531,7 +544,7 @@ func Types(r *Request) []string {
 	return r.Query.Types()
 }
 
-// Count counts the matches of each searched type.
+// Count counts the matches of each searched type exactly.
 func (s *Service) Count(ctx context.Context, r *Request) (map[string]int, error) {
 	out := map[string]int{}
 	for _, typ := range Types(r) {
@@ -539,55 +552,76 @@ func (s *Service) Count(ctx context.Context, r *Request) (map[string]int, error)
 		if err != nil {
 			return nil, err
 		}
-		var n int
-		err = s.d.Read(ctx, func(tx *db.Tx) error {
-			return tx.QueryRowContext(ctx, "SELECT count(*) FROM "+p.from+" WHERE "+p.where, p.whereArgs()...).Scan(&n)
-		})
-		if err != nil {
+		if out[typ], err = s.count(ctx, "SELECT count(*) FROM "+p.from+" WHERE "+p.where, p.args); err != nil {
 			return nil, err
 		}
-		out[typ] = n
 	}
 	return out, nil
 }
 
+func (s *Service) count(ctx context.Context, query string, args []any) (n int, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error { return tx.QueryRowContext(ctx, query, args...).Scan(&n) })
+	return n, err
+}
+
 // Search returns one page of results: the matches of each searched type in
 // turn (tickets, users, organizations, groups), each type in its own order,
-// and the total count.
+// and the total. Tickets with free text and no order_by come by relevance,
+// ranked among their MaxRanked most recent matches, which caps their count.
 func (s *Service) Search(ctx context.Context, r *Request) ([]Result, int, error) {
-	counts, err := s.Count(ctx, r)
-	if err != nil {
-		return nil, 0, err
-	}
 	limit := r.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
+	type part struct {
+		typ    string
+		p      *plan
+		count  int
+		ranked []Result // ranked rows, in order, when p.ranked is set
+	}
+	var parts []part
 	total := 0
-	for _, n := range counts {
+	for _, typ := range Types(r) {
+		p, err := s.compile(typ, r)
+		if err != nil {
+			return nil, 0, err
+		}
+		var n int
+		var ranked []Result
+		if p.ranked != "" {
+			// At most MaxRanked rows: read them once, count and order here.
+			ranked, err = s.rank(ctx, typ, p)
+			n = len(ranked)
+		} else {
+			n, err = s.count(ctx, "SELECT count(*) FROM "+p.from+" WHERE "+p.where, p.args)
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		parts = append(parts, part{typ, p, n, ranked})
 		total += n
 	}
 	out := []Result{}
 	skip := max(r.Offset, 0)
-	for _, typ := range Types(r) {
-		n := counts[typ]
-		if skip >= n {
-			skip -= n
+	for _, pt := range parts {
+		if skip >= pt.count {
+			skip -= pt.count
 			continue
 		}
 		want := limit - len(out)
 		if want <= 0 {
 			break
 		}
-		p, err := s.compile(typ, r)
-		if err != nil {
-			return nil, 0, err
+		if pt.p.ranked != "" {
+			out = append(out, pt.ranked[skip:min(len(pt.ranked), skip+want)]...)
+			skip = 0
+			continue
 		}
-		alias := strings.Fields(p.from)[1]
-		query := "SELECT " + alias + ".id FROM " + p.from + " WHERE " + p.where + " ORDER BY " + p.order +
+		alias := strings.Fields(pt.p.from)[1]
+		query := "SELECT " + alias + ".id FROM " + pt.p.from + " WHERE " + pt.p.where + " ORDER BY " + pt.p.order +
 			" LIMIT " + strconv.Itoa(want) + " OFFSET " + strconv.Itoa(skip)
-		err = s.d.Read(ctx, func(tx *db.Tx) error {
-			rows, err := tx.QueryContext(ctx, query, p.args...)
+		err := s.d.Read(ctx, func(tx *db.Tx) error {
+			rows, err := tx.QueryContext(ctx, query, pt.p.args...)
 			if err != nil {
 				return err
 			}
@@ -597,7 +631,7 @@ func (s *Service) Search(ctx context.Context, r *Request) ([]Result, int, error)
 				if err := rows.Scan(&id); err != nil {
 					return err
 				}
-				out = append(out, Result{ResultType: typ, ID: id})
+				out = append(out, Result{ResultType: pt.typ, ID: id})
 			}
 			return rows.Err()
 		})
@@ -607,6 +641,46 @@ func (s *Service) Search(ctx context.Context, r *Request) ([]Result, int, error)
 		skip = 0
 	}
 	return out, total, nil
+}
+
+// rank reads the ranked candidates of p and orders them by score, then
+// newest first.
+func (s *Service) rank(ctx context.Context, typ string, p *plan) ([]Result, error) {
+	type scored struct {
+		id    int64
+		score float64
+	}
+	var rows []scored
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows = rows[:0]
+		rs, err := tx.QueryContext(ctx, p.ranked, p.rankedArgs...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var x scored
+			if err := rs.Scan(&x.id, &x.score); err != nil {
+				return err
+			}
+			rows = append(rows, x)
+		}
+		return rs.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(rows, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	out := make([]Result, len(rows))
+	for i, x := range rows {
+		out[i] = Result{ResultType: typ, ID: x.id}
+	}
+	return out, nil
 }
 
 // Parse parses a query string for viewer at now (dates in loc).
