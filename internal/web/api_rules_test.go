@@ -104,7 +104,7 @@ func TestRulesAPIViewsAndMacros(t *testing.T) {
 		if r, _ = e.api("agent", "PUT", fmt.Sprintf("/api/v2/views/%d", shared), `{"view": {"title": "x"}}`); r.code != 403 {
 			t.Fatalf("agent changed a shared view: %d %s", r.code, r.body)
 		}
-		if r, _ = e.api("admin", "POST", "/api/v2/views", `{"view": {"title": "bad", "all": [{"field": "custom_fields_9", "operator": "is", "value": "x"}]}}`); r.code != 422 || !strings.Contains(r.body, "conditions.all[0].field") {
+		if r, _ = e.api("admin", "POST", "/api/v2/views", `{"view": {"title": "bad", "all": [{"field": "custom_fields_9", "operator": "less_than", "value": "3"}]}}`); r.code != 422 || !strings.Contains(r.body, "conditions.all[0].operator") {
 			t.Fatalf("unexecutable view: %d %s", r.code, r.body)
 		}
 		// Tickets in view order, through cursor pages of one.

@@ -12,7 +12,7 @@ func TestCandidateSQLKeepsTheExpressibleConditions(t *testing.T) {
 		"conditions": {"all": [{"field": "status", "operator": "is", "value": "open"},
 		                       {"field": "subject_includes_word", "operator": "includes", "value": "outage"},
 		                       {"field": "hours_since_updated", "operator": "greater_than", "value": "4"}],
-		               "any": [{"field": "priority", "operator": "is", "value": "high"}, {"field": "custom_fields_7", "operator": "is", "value": "x"}]},
+		               "any": [{"field": "priority", "operator": "is", "value": "high"}, {"field": "custom_fields_7", "operator": "less_than", "value": "1"}]},
 		"actions": [{"field": "status", "value": "pending"}]}`)
 	must(t, a.Validate())
 	vs := candidateSQL(a)
@@ -26,7 +26,7 @@ func TestCandidateSQLKeepsTheExpressibleConditions(t *testing.T) {
 	}
 	// A custom-field condition is dropped; the tag condition narrows.
 	b2 := decode[rules.Automation](t, `{"title": "b", "active": true,
-		"conditions": {"all": [{"field": "custom_fields_3", "operator": "is", "value": "gold"}, {"field": "current_tags", "operator": "not_includes", "value": "x"}]},
+		"conditions": {"all": [{"field": "custom_fields_3", "operator": "greater_than", "value": "2"}, {"field": "current_tags", "operator": "not_includes", "value": "x"}]},
 		"actions": [{"field": "current_tags", "value": "x"}]}`)
 	if vs := candidateSQL(b2); vs == nil || len(vs.f.All) != 1 || vs.f.All[0].Column != rules.ColTags {
 		t.Fatalf("want only the tag condition kept: %+v", vs)

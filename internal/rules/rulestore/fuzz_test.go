@@ -26,6 +26,8 @@ func FuzzViewSQL(f *testing.F) {
 	f.Add("via_id", "is", "email", "sla_next_breach_at", "sla_breach", "is", "false", "desc")
 	f.Add("organization.tier", "less_than", "ultimate", "assignee", "requester_id", "is", "current_user", "asc")
 	f.Add("hours_since_pending", "less_than", "2", "solved_at", "current_tags", "not_includes", "b", "desc")
+	f.Add("custom_fields_7", "is", "a b", "created_at", "custom_fields_7", "not_present", "", "desc")
+	f.Add("custom_fields_7", "is_not", "3", "priority", "custom_fields_7", "is", "a_%", "asc")
 	f.Add("hours_since_assigned", "greater_than", "1", "assigned_at", "hours_since_requester_update", "less_than", "3", "asc")
 	d := dbtest.Open(f, dbtest.Engines()[0], nil)
 	fx := setup(f, d, clk0(d), true)
@@ -42,6 +44,7 @@ func FuzzViewSQL(f *testing.F) {
 		if i%4 == 0 {
 			in.Via = &ticket.Via{Channel: "email"}
 		}
+		in.CustomFields = []ticket.CustomField{{ID: 7, Value: []any{"gold", 3, []any{"a", "b"}, "", true, nil, "x y", 2.5, "a_%"}[i]}}
 		actor := []ticket.Actor{fx.saasCus, fx.smCus}[i%2]
 		tk, _, err := fx.tickets.Create(ctx, actor, in)
 		must(f, err)

@@ -62,8 +62,8 @@ const (
 	assigneeUpdatedAtSQL  = "(SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.assignee_id)"
 )
 
-// viewColumns maps rules.Col* columns to SQL. Custom fields are not
-// available yet: views using them are rejected.
+// viewColumns maps rules.Col* columns to SQL. Custom fields are handled by
+// customField (is / is_not only).
 func viewColumns() map[string]colSQL {
 	return map[string]colSQL{
 		rules.ColID:                 {expr: "t.id", typ: ctID},
@@ -126,6 +126,13 @@ func compileViewSQL(v rules.View) (*viewSQL, error) {
 				continue // reported by Validate already
 			}
 			for _, p := range cf.All {
+				if p.Column == rules.ColCustomField {
+					if p.Op != rules.OpIn && p.Op != rules.OpNotIn {
+						ve.Add(fmt.Sprintf("conditions.%s[%d].operator", g.name, i),
+							fmt.Sprintf("%s is not available for custom fields in views yet (is, is_not, present, not_present are)", strconv.Quote(c.Operator)))
+					}
+					continue
+				}
 				if _, ok := cols[p.Column]; !ok {
 					ve.Add(fmt.Sprintf("conditions.%s[%d].field", g.name, i), unsupported(c.Field))
 					break
@@ -280,16 +287,78 @@ func (b *sqlBuilder) predicate(c colSQL, p rules.Predicate, vals []any) string {
 	return "1 = 0"
 }
 
+func (b *sqlBuilder) pred(cols map[string]colSQL, p rules.Predicate, now time.Time, viewerID int64) string {
+	if p.Column == rules.ColCustomField {
+		return b.customField(p)
+	}
+	return b.predicate(cols[p.Column], p, p.Args(now, viewerID))
+}
+
+// customField renders is / is_not (OpIn / OpNotIn with one text value, ""
+// meaning not present) on a custom field. Custom fields are stored by the
+// ticket store as the JSON text [{"id":5,"value":...}, ...] (encoding/json,
+// values normalised to strings, numbers, booleans or lists); a value
+// matches when its entry is encoded exactly as the value would be: a
+// string, the same number or boolean, or the list of its space-separated
+// words (a multi-select). Rules compare the value as text the same way.
+func (b *sqlBuilder) customField(p rules.Predicate) string {
+	v, _ := p.Values[0].(string)
+	entry := `{"id":` + strconv.FormatInt(p.FieldID, 10) + `,"value":`
+	like := func(valueJSON string, suffix string) string {
+		return "t.custom_fields LIKE " + b.arg("%"+likeEscape(entry+valueJSON)+suffix) + ` ESCAPE '\'`
+	}
+	var cond string
+	if v == "" {
+		// Present: an entry whose value is not null, "" or [].
+		cond = "(" + like("", "%") + " AND NOT " + like("null}", "%") + " AND NOT " + like(`""}`, "%") + " AND NOT " + like("[]}", "%") + ")"
+		if p.Op == rules.OpIn {
+			return "NOT " + cond
+		}
+		return cond
+	}
+	var ors []string
+	for _, enc := range customEncodings(v) {
+		ors = append(ors, like(enc+"}", "%"))
+	}
+	cond = "(" + strings.Join(ors, " OR ") + ")"
+	if p.Op == rules.OpNotIn {
+		return "NOT " + cond
+	}
+	return cond
+}
+
+// customEncodings lists the JSON encodings of stored values that read as
+// text v (see customValue).
+func customEncodings(v string) []string {
+	enc := func(x any) string {
+		j, _ := json.Marshal(x)
+		return string(j)
+	}
+	out := []string{enc(v)}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(n, 10) == v {
+		out = append(out, enc(n))
+	} else if f, err := strconv.ParseFloat(v, 64); err == nil && strconv.FormatFloat(f, 'f', -1, 64) == v {
+		out = append(out, enc(f))
+	}
+	if v == "true" || v == "false" {
+		out = append(out, v)
+	}
+	if words := strings.Split(v, " "); len(words) > 1 && !slices.Contains(words, "") {
+		out = append(out, enc(words))
+	}
+	return out
+}
+
 // where renders the WHERE clause (without the keyword) for viewer at now.
 func (v *viewSQL) where(b *sqlBuilder, now time.Time, viewerID int64) string {
 	var all []string
 	for _, p := range v.f.All {
-		all = append(all, b.predicate(v.cols[p.Column], p, p.Args(now, viewerID)))
+		all = append(all, b.pred(v.cols, p, now, viewerID))
 	}
 	if len(v.f.Any) > 0 {
 		var anyOf []string
 		for _, p := range v.f.Any {
-			anyOf = append(anyOf, b.predicate(v.cols[p.Column], p, p.Args(now, viewerID)))
+			anyOf = append(anyOf, b.pred(v.cols, p, now, viewerID))
 		}
 		all = append(all, "("+strings.Join(anyOf, " OR ")+")")
 	}

@@ -38,6 +38,20 @@ func TestViewSQLMatchesReference(t *testing.T) {
 				in.Type = sp(ty)
 			}
 			in.Tags = []string{pick("a", "b", "c"), pick("", "b", "vip")}
+			switch i % 8 {
+			case 0:
+				in.CustomFields = []ticket.CustomField{{ID: 7, Value: "gold"}}
+			case 1:
+				in.CustomFields = []ticket.CustomField{{ID: 7, Value: 3}}
+			case 2:
+				in.CustomFields = []ticket.CustomField{{ID: 7, Value: []any{"a", "b"}}, {ID: 8, Value: 2.5}}
+			case 3:
+				in.CustomFields = []ticket.CustomField{{ID: 7, Value: true}}
+			case 4:
+				in.CustomFields = []ticket.CustomField{{ID: 7, Value: ""}, {ID: 70, Value: "gold"}}
+			case 5:
+				in.CustomFields = []ticket.CustomField{{ID: 7, Value: nil}, {ID: 8, Value: "50% <off>"}}
+			}
 			actor := f.saasCus
 			if rng.IntN(2) == 0 {
 				actor = f.smCus
@@ -91,6 +105,10 @@ func TestViewSQLMatchesReference(t *testing.T) {
 			`{"title": "assigned", "all": [{"field": "hours_since_assigned", "operator": "greater_than", "value": "3"}], "output": {"sort_by": "assigned_at", "sort_order": "desc"}}`,
 			`{"title": "assignee quiet", "all": [{"field": "assignee_id", "operator": "present", "value": null}, {"field": "hours_since_assignee_update", "operator": "greater_than", "value": "10"},
 			  {"field": "hours_since_assignee_update", "operator": "less_than", "value": "30"}]}`,
+			`{"title": "cf gold", "all": [{"field": "custom_fields_7", "operator": "is", "value": "gold"}]}`,
+			`{"title": "cf not 3", "all": [{"field": "custom_fields_7", "operator": "is_not", "value": "3"}, {"field": "custom_fields_7", "operator": "present", "value": null}]}`,
+			`{"title": "cf absent", "all": [{"field": "custom_fields_7", "operator": "not_present", "value": null}], "any": [{"field": "custom_fields_8", "operator": "is", "value": "2.5"}, {"field": "custom_fields_8", "operator": "is", "value": "50% <off>"}]}`,
+			`{"title": "cf multi", "all": [{"field": "status", "operator": "less_than", "value": "closed"}], "any": [{"field": "custom_fields_7", "operator": "is", "value": "a b"}, {"field": "custom_fields_7", "operator": "is", "value": "true"}]}`,
 			`{"title": "window", "all": [{"field": "hours_since_created", "operator": "is", "value": "6"}], "output": {"sort_by": "created_at"}}`,
 			`{"title": "breached", "all": [{"field": "sla_breach", "operator": "is", "value": "true"}, {"field": "type", "operator": "is_not", "value": "incident"}],
 			  "output": {"sort_by": "sla_next_breach_at", "sort_order": "desc"}}`,
