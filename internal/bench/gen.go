@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -266,7 +267,12 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 			subject := strings.ToUpper(topics[g.rng.IntN(len(topics))][:1]) + topics[g.rng.IntN(len(topics))][1:] + " " + g.words(4, vocabulary)
 			body := g.words(20+g.rng.IntN(40), vocabulary)
 			tags := " " + tagWords[g.rng.IntN(len(tagWords))] + " " + tagWords[g.rng.IntN(len(tagWords))] + " "
-			tickets = append(tickets, []any{tid, subject, subject, body, pr, st, req, req, assignee, org, grp, tags, "email", solved, us(created), us(updated)})
+			target := firstReplyMinutes(pr)
+			slaDue := int64(math.MaxInt64) // no running target
+			if st == "new" || st == "open" {
+				slaDue = us(created.Add(time.Duration(target) * time.Minute))
+			}
+			tickets = append(tickets, []any{tid, subject, subject, body, pr, st, req, req, assignee, org, grp, tags, "email", solved, us(created), us(updated), slaDue})
 			cid++
 			comments = append(comments, []any{cid, tid, req, body, "<p>" + body + "</p>", body, true, us(created)})
 			public := body
@@ -285,7 +291,6 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 			texts = append(texts, []any{strconv.FormatInt(tid, 10), subject, public, private})
 			if st != "solved" && st != "closed" {
 				out.Unsolved++
-				target := map[string]int{"urgent": 30, "high": 240, "normal": 480, "low": 1440}[pr]
 				due := created.Add(time.Duration(target) * time.Minute)
 				status := "active"
 				if st == "pending" || st == "hold" {
@@ -295,7 +300,7 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 			}
 		}
 		err := g.d.Write(ctx, func(tx *db.Tx) error {
-			if err := insert(ctx, tx, g.q.Get("InsertTickets"), 16, tickets); err != nil {
+			if err := insert(ctx, tx, g.q.Get("InsertTickets"), 17, tickets); err != nil {
 				return err
 			}
 			if err := insert(ctx, tx, g.q.Get("InsertComments"), 8, comments); err != nil {
@@ -330,6 +335,20 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 	}
 	out.Elapsed, out.RowsTotal = time.Since(began), g.rows
 	return out, nil
+}
+
+// firstReplyMinutes is the generated tickets' first-reply target by
+// priority (GitLab's published targets).
+func firstReplyMinutes(priority string) int {
+	switch priority {
+	case "urgent":
+		return 30
+	case "high":
+		return 240
+	case "normal":
+		return 480
+	}
+	return 1440
 }
 
 // insertTexts fills the full-text index with the engine's own statement.

@@ -14,7 +14,8 @@ INSERT INTO organizations (id, name, support_plan, tier, ase_user_id, created_at
 
 -- name: InsertTickets
 INSERT INTO tickets (id, subject, raw_subject, description, priority, status, requester_id, submitter_id,
-                     assignee_id, organization_id, group_id, tags, via_channel, solved_at, created_at, updated_at) VALUES
+                     assignee_id, organization_id, group_id, tags, via_channel, solved_at, created_at, updated_at,
+                     sla_next_breach_at) VALUES
 
 -- name: InsertComments
 INSERT INTO ticket_comments (id, ticket_id, author_id, body, html_body, plain_body, public, created_at) VALUES

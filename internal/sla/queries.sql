@@ -132,6 +132,12 @@ DELETE FROM sla_ticket_metrics WHERE ticket_id = $1;
 INSERT INTO sla_ticket_metrics ({{MetricColumns}})
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
+-- name: SyncTicketSortKey
+UPDATE tickets SET sla_next_breach_at = COALESCE(
+    (SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'active'),
+    9223372036854775807)
+WHERE id = $1;
+
 -- name: DueTimers
 SELECT ticket_id, metric, due_at FROM sla_ticket_metrics
 WHERE status = 'active' AND due_at IS NOT NULL AND due_at < $1

@@ -413,6 +413,10 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 			timers = append(timers, Timer{TicketID: id, Metric: st.Metric, Kind: KindWarning, At: *warnAt, DueAt: *st.DueAt})
 		}
 	}
+	// The queue's sort key (tickets.sla_next_breach_at) follows the metrics.
+	if _, err := tx.ExecContext(ctx, s.q.Get("SyncTicketSortKey"), id); err != nil {
+		return err
+	}
 	if s.timers != nil {
 		for _, t := range timers {
 			if err := s.timers.Schedule(ctx, tx, t); err != nil {

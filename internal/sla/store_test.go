@@ -2,6 +2,7 @@ package sla
 
 import (
 	"context"
+	"math"
 	"fmt"
 	"strings"
 	"sync"
@@ -739,4 +740,34 @@ func TestSelectSchedule(t *testing.T) {
 	if SelectSchedule(nil, []string{"region_emea"}, "") != nil {
 		t.Error("no schedules must mean 24x7")
 	}
+}
+
+// TestQueueSortKey checks tickets.sla_next_breach_at follows the earliest
+// running target: set on create, unchanged by a pause's absence of running
+// targets only through the metrics, and back to "none" when solved.
+func TestQueueSortKey(t *testing.T) {
+	start := time.Date(2026, 1, 6, 9, 0, 0, 0, time.UTC)
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, clk)
+		ctx := context.Background()
+		key := func(id int64) int64 {
+			var v int64
+			if err := d.Read(ctx, func(tx *db.Tx) error {
+				return tx.QueryRowContext(ctx, "SELECT sla_next_breach_at FROM tickets WHERE id = $1", id).Scan(&v)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		id := e.create(t, e.free, "urgent") // "Everyone else": urgent first reply in 10 calendar minutes
+		if got, want := key(id), start.Add(10*time.Minute).UnixMicro(); got != want {
+			t.Fatalf("sort key %d, want the first-reply due time %d", got, want)
+		}
+		e.clk.Advance(time.Minute)
+		e.reply(t, id, "solved")
+		if got := key(id); got != math.MaxInt64 {
+			t.Fatalf("solved ticket keeps sort key %d", got)
+		}
+	})
 }

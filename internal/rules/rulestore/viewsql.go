@@ -44,7 +44,9 @@ type colSQL struct {
 // the last breach the latest breach time, and "breached" any metric whose
 // current cycle missed its target.
 const (
-	slaNextBreachSQL = "(SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id AND sm.status = 'active')"
+	// tickets.sla_next_breach_at is that minimum, kept by the SLA service
+	// with "none" as the largest BIGINT so that it can be indexed.
+	slaNextBreachSQL = "NULLIF(t.sla_next_breach_at, 9223372036854775807)"
 	slaLastBreachSQL = "(SELECT max(sm.breached_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id)"
 	slaBreachedSQL   = "EXISTS (SELECT 1 FROM sla_ticket_metrics sm WHERE sm.ticket_id = t.id AND sm.status = 'breached')"
 )
@@ -273,10 +275,9 @@ func (b *sqlBuilder) predicate(c colSQL, p rules.Predicate, vals []any) string {
 	case rules.OpLt, rules.OpLe, rules.OpGt, rules.OpGe:
 		op := map[rules.Op]string{rules.OpLt: "<", rules.OpLe: "<=", rules.OpGt: ">", rules.OpGe: ">="}[p.Op]
 		if p.Column == rules.ColSLANextBreachAt && (p.Op == rules.OpLt || p.Op == rules.OpLe) {
-			// The earliest running due time is before X exactly when some
-			// running target is due before X: driven by the SLA store's
-			// partial due-time index instead of a subquery per ticket.
-			return "t.id IN (SELECT sm.ticket_id FROM sla_ticket_metrics sm WHERE sm.status = 'active' AND sm.due_at " + op + " " + b.arg(sqlValue(vals[0])) + ")"
+			// "None" is the largest value, so it is never before X: the
+			// sort-key column answers directly, from its index.
+			return "t.sla_next_breach_at " + op + " " + b.arg(sqlValue(vals[0]))
 		}
 		return e + " " + op + " " + b.arg(sqlValue(vals[0]))
 	case rules.OpBetween:
@@ -389,6 +390,11 @@ func (v *viewSQL) sortExpr(k rules.SortKey) string {
 	}
 	if !c.nullable {
 		return c.expr
+	}
+	if k.Column == rules.ColSLANextBreachAt && !k.Desc {
+		// "None" is stored as the largest value: the column itself sorts
+		// NULL-last and reads tickets_sla_next_breach_idx in order.
+		return "t.sla_next_breach_at"
 	}
 	switch c.typ {
 	case ctTime:

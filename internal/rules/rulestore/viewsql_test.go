@@ -87,6 +87,10 @@ func TestViewSQLMatchesReference(t *testing.T) {
 					VALUES ($1, 'test_metric', 'breached', $2, $2, $3)`, tk.ID, db.TS(now.Add(-time.Hour)), db.TS(now))
 			}
 			must(t, err)
+			// ... with the queue's sort key the SLA store keeps beside them.
+			_, err = d.W.ExecContext(ctx, `UPDATE tickets SET sla_next_breach_at = COALESCE((SELECT min(sm.due_at)
+				FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'active'), 9223372036854775807) WHERE id = $1`, tk.ID)
+			must(t, err)
 		}
 		clk.Advance(90 * time.Minute)
 
