@@ -117,7 +117,8 @@ func TestServeEndToEnd(t *testing.T) {
 			}
 			page, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 200 || !strings.Contains(string(page), "Welcome, Frontline Admin") {
+			// Staff land in the agent workspace.
+			if resp.StatusCode != 200 || !strings.Contains(string(page), "Frontline Admin") || !strings.Contains(string(page), "All unsolved tickets") {
 				t.Fatalf("sign-in landed on %d: %s", resp.StatusCode, page)
 			}
 

@@ -132,13 +132,7 @@ func (s *Server) uiFuncs() template.FuncMap {
 		"eventValue": func(v any) string {
 			return eventValue(v)
 		},
-		"join":  strings.Join,
-		"title": func(s string) string { return strings.ToUpper(s[:min(1, len(s))]) + s[min(1, len(s)):] },
-		"inc":   func(i int) int { return i + 1 },
-		"hasID": func(ids []int64, id int64) bool { return slices.Contains(ids, id) },
-		"eqID": func(p *int64, id int64) bool {
-			return p != nil && *p == id
-		},
+		"join": strings.Join,
 		"sizeOf": func(n int64) string {
 			switch {
 			case n >= 1<<20:
@@ -360,22 +354,32 @@ func problemText(err error) (string, int, bool) {
 	return strings.Join(parts, "; "), status, true
 }
 
-// seeOther redirects after a successful form post, with a flash message in
-// the query string (shown escaped by the next page).
+// flashCookie carries the one-line message shown on the page a form post
+// redirects to. It is a cookie rather than a query parameter so that a
+// crafted link cannot show a message of its author's choosing.
+const flashCookie = "frontline_flash"
+
+// seeOther redirects after a successful form post, with a flash message for
+// the next page.
 func seeOther(w http.ResponseWriter, r *http.Request, path, flash string) {
 	if flash != "" {
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		path += sep + "flash=" + url.QueryEscape(flash)
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/", MaxAge: 60,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-// flashOf returns a flash message from the query string (bounded).
-func flashOf(r *http.Request) string {
-	f := r.URL.Query().Get("flash")
+// flashOf returns (and clears) the flash message set by seeOther.
+func flashOf(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	f, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return ""
+	}
 	if len(f) > 200 {
 		f = f[:200]
 	}

@@ -70,7 +70,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	}
 	s.render(w, r, status, "admin_users.html", map[string]any{
 		"Title": "Users", "Section": "users", "Users": users, "Orgs": orgs, "OrgNames": orgNames, "Query": f.Query,
-		"Role": role, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(r),
+		"Role": role, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil
 }
@@ -173,7 +173,7 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 	}
 	s.render(w, r, status, "admin_orgs.html", map[string]any{
 		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents,
-		"Query": f.Query, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(r),
+		"Query": f.Query, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil
 }
@@ -226,7 +226,7 @@ func (s *Server) renderAdminGroups(w http.ResponseWriter, r *http.Request, statu
 		form = map[string]string{}
 	}
 	s.render(w, r, status, "admin_groups.html", map[string]any{
-		"Title": "Groups", "Section": "groups", "Groups": groups, "Members": counts, "Form": form, "Error": problem, "Flash": flashOf(r),
+		"Title": "Groups", "Section": "groups", "Groups": groups, "Members": counts, "Form": form, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil
 }
@@ -345,7 +345,7 @@ func (s *Server) adminUserTokens(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "admin_tokens.html", map[string]any{
-		"Title": "API tokens of " + u.Name, "Section": "users", "User": u, "Tokens": toks, "Flash": flashOf(r),
+		"Title": "API tokens of " + u.Name, "Section": "users", "User": u, "Tokens": toks, "Flash": flashOf(w, r),
 	})
 	return nil
 }

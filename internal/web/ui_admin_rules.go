@@ -138,7 +138,7 @@ func (s *Server) renderAdminRules(w http.ResponseWriter, r *http.Request, status
 	}
 	s.render(w, r, status, "admin_rules.html", map[string]any{
 		"Title": "Business rules", "Section": "rules", "Kinds": ruleKinds, "Kind": kind, "Singular": singular,
-		"Rules": rows, "Webhooks": hooks, "Source": src, "Error": problem, "Flash": flashOf(r),
+		"Rules": rows, "Webhooks": hooks, "Source": src, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil
 }

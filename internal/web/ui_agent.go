@@ -165,7 +165,7 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
 		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
-		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
+		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(w, r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
 	})
 	return nil
 }
@@ -296,7 +296,7 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, "agent_ticket.html", map[string]any{
 		"Title": fmt.Sprintf("#%d %s", t.ID, t.Subject), "Ticket": t, "Comments": comments, "Audits": audits,
 		"Names": nm, "Requester": requester, "Org": org, "Recent": recent, "Agents": agents, "Groups": groups,
-		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(r),
+		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(w, r),
 		"Statuses": ticket.Statuses, "Priorities": ticket.Priorities, "Types": ticket.Types,
 		"Closed": t.Status == ticket.StatusClosed, "Rating": rating, "Wide": true,
 	})

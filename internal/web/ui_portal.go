@@ -124,7 +124,7 @@ func (s *Server) portalTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "portal_tickets.html", map[string]any{
 		"Title": "My requests", "Tickets": list, "Names": nm, "Scope": scope, "Status": status,
-		"HasOrg": len(sc.Shared) > 0, "Pager": newPager(r, page, total), "Flash": flashOf(r),
+		"HasOrg": len(sc.Shared) > 0, "Pager": newPager(r, page, total), "Flash": flashOf(w, r),
 	})
 	return nil
 }
@@ -232,7 +232,7 @@ func (s *Server) renderPortalTicket(w http.ResponseWriter, r *http.Request, stat
 		"Title": fmt.Sprintf("#%d %s", t.ID, t.Subject), "Ticket": t, "Comments": comments, "Names": nm,
 		"Org": org, "CanReply": sc.canReply(t, p) && t.Status != ticket.StatusClosed, "Closed": t.Status == ticket.StatusClosed,
 		"CanRate": s.Satisfaction != nil && t.RequesterID == p.UserID && satisfaction.Ratable(t.Status),
-		"Rating":  rating, "Body": body, "Error": problem, "RateError": rateProblem, "Flash": flashOf(r),
+		"Rating":  rating, "Body": body, "Error": problem, "RateError": rateProblem, "Flash": flashOf(w, r),
 		"Requester": nm[t.RequesterID], "CanFollow": t.RequesterID != p.UserID && t.Status != ticket.StatusClosed,
 		"Following": t.IsCollaborator(p.UserID),
 	})
