@@ -154,6 +154,16 @@ func compileViewSQL(v rules.View) (*viewSQL, error) {
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
+	if len(f.Sort) > 0 && f.Sort[0].Column == rules.ColSLANextBreachAt && !f.Sort[0].Desc {
+		// The queue: unsolved tickets by SLA due. Tickets without a
+		// running target sort last, so reading tickets_sla_next_breach_idx
+		// in order finds the first page at once; a status index would
+		// fetch every unsolved ticket and sort them (SQLite 3.54 prefers
+		// it). Status conditions on an expression keep that index out.
+		st := cols[rules.ColStatus]
+		st.expr = "(t.status || '')"
+		cols[rules.ColStatus] = st
+	}
 	out := &viewSQL{f: f, cols: cols}
 	for _, p := range append(slices.Clone(f.All), f.Any...) {
 		out.joinOrg = out.joinOrg || cols[p.Column].org
