@@ -213,6 +213,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(a.Web.CloseStreams) // live-update streams end so that shutdown need not wait
 	errc := make(chan error, 1)
 	stopMail, err := a.startMail(ctx) // inbound SMTP listener and outbox (mail.go)
 	if err != nil {

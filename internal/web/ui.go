@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -391,7 +392,14 @@ type uiState struct {
 	md           *markup.Renderer
 	live         *liveHub
 	liveInterval time.Duration // how often the live stream polls; 2s when zero
+	closing      chan struct{} // closed by CloseStreams
+	closeOnce    sync.Once
 }
+
+// CloseStreams ends every open live-update stream, so that a graceful
+// shutdown does not wait for them (register it with
+// http.Server.RegisterOnShutdown). Browsers reconnect to another node.
+func (s *Server) CloseStreams() { s.ui.closeOnce.Do(func() { close(s.ui.closing) }) }
 
 // registerUI sets up the UI's state and registers its routes (called from
 // registerRoutes). Optional stores are built from the database when the
@@ -399,6 +407,7 @@ type uiState struct {
 func (s *Server) registerUI() {
 	s.ui.md = markup.New()
 	s.ui.live = newLiveHub()
+	s.ui.closing = make(chan struct{})
 	if s.Audit == nil && s.DB != nil {
 		s.Audit = audit.New(s.DB)
 	}

@@ -177,6 +177,8 @@ func (s *Server) agentLive(w http.ResponseWriter, r *http.Request) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.ui.closing:
+			return nil
 		case <-tick.C:
 		}
 	}

@@ -266,6 +266,16 @@ func TestUILiveStream(t *testing.T) {
 		if !strings.Contains(ev, `"names":null`) && !strings.Contains(ev, `"names":[]`) {
 			t.Fatalf("expired replying event %q", ev)
 		}
+		// Shutting down ends the stream (a graceful shutdown does not wait for it).
+		e.srv.CloseStreams()
+		select {
+		case ev, ok := <-events:
+			if ok {
+				t.Fatalf("event %q after CloseStreams", ev)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the stream stayed open after CloseStreams")
+		}
 	})
 }
 
