@@ -63,7 +63,11 @@ func Migrations(d Dialect) ([]Migration, error) {
 	return out, nil
 }
 
-func (d *DB) provider(log *slog.Logger) (*goose.Provider, error) {
+// provider builds the goose provider; locked adds PostgreSQL's advisory
+// session lock, which only migrating needs (the lock is one per database
+// server database, shared by every schema, so a status read must not wait
+// for another schema's migration).
+func (d *DB) provider(log *slog.Logger, locked bool) (*goose.Provider, error) {
 	ms, err := Migrations(d.Dialect)
 	if err != nil {
 		return nil, err
@@ -90,6 +94,8 @@ func (d *DB) provider(log *slog.Logger) (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
+	}
+	if d.Dialect == Postgres && locked {
 		// Several Frontline nodes may start at once against one PostgreSQL:
 		// an advisory lock lets exactly one of them migrate.
 		locker, err := lock.NewPostgresSessionLocker()
@@ -103,7 +109,7 @@ func (d *DB) provider(log *slog.Logger) (*goose.Provider, error) {
 
 // Migrate applies every pending migration and returns how many ran.
 func (d *DB) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
-	p, err := d.provider(log)
+	p, err := d.provider(log, true)
 	if err != nil {
 		return 0, err
 	}
@@ -116,7 +122,7 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 
 // MigrationStatus reports the applied and pending versions.
 func (d *DB) MigrationStatus(ctx context.Context) (current int64, pending int, err error) {
-	p, err := d.provider(nil)
+	p, err := d.provider(nil, false)
 	if err != nil {
 		return 0, 0, err
 	}
