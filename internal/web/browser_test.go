@@ -436,6 +436,9 @@ func TestBrowserJourneys(t *testing.T) {
 		alice.navigate("sort by priority", chromedp.Click(chromedp.CSS(`th a[href*="sort=priority"]`)))
 		alice.do("sorted", chromedp.WaitVisible(chromedp.CSS(`th[aria-sort] a[href*="sort=priority"]`)))
 
+		alice.navigate("sort by SLA due", chromedp.Click(chromedp.CSS(`th a[href*="sort=sla_due"]`)))
+		alice.do("sorted by SLA", chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="ascending"] a[href*="sort=sla_due"]`)))
+		alice.mustContain("SLA sorted list", "#ticket-list", "Rocket engine")
 		// Search (the Zendesk query syntax) finds it; "/" focuses the box.
 		alice.do("search", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("/"),
 			chromedp.SendKeys(chromedp.CSS("#search-q"), "stalls status<solved\n"), chromedp.WaitVisible(chromedp.CSS("#search-results")))

@@ -86,24 +86,38 @@ type SLASource interface {
 type builtinView struct {
 	TicketView
 	filter func(viewerID int64) ticket.Filter
+	// conds is the same view as rules conditions, so that it can run as a
+	// rules view when sorted by SLA due time.
+	conds rules.Conditions
 }
 
 var unsolved = []string{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending, ticket.StatusHold}
 
+func cond(field, op string, value any) rules.Condition {
+	return rules.Condition{Field: field, Operator: op, Value: value}
+}
+
 func builtinViews() []builtinView {
+	open := cond("status", "less_than", "solved")
+	var anyStatus []rules.Condition
+	for _, st := range ticket.Statuses {
+		anyStatus = append(anyStatus, cond("status", "is", st))
+	}
 	return []builtinView{
 		{TicketView{"mine", "Your unsolved tickets"}, func(id int64) ticket.Filter {
 			return ticket.Filter{AssigneeID: id, Statuses: unsolved}
-		}},
-		{TicketView{"unsolved", "All unsolved tickets"}, func(int64) ticket.Filter { return ticket.Filter{Statuses: unsolved} }},
-		{TicketView{"new", "New tickets"}, func(int64) ticket.Filter { return ticket.Filter{Statuses: []string{ticket.StatusNew}} }},
+		}, rules.Conditions{All: []rules.Condition{cond("assignee_id", "is", "current_user"), open}}},
+		{TicketView{"unsolved", "All unsolved tickets"}, func(int64) ticket.Filter { return ticket.Filter{Statuses: unsolved} },
+			rules.Conditions{All: []rules.Condition{open}}},
+		{TicketView{"new", "New tickets"}, func(int64) ticket.Filter { return ticket.Filter{Statuses: []string{ticket.StatusNew}} },
+			rules.Conditions{All: []rules.Condition{cond("status", "is", "new")}}},
 		{TicketView{"pending", "Pending tickets"}, func(int64) ticket.Filter {
 			return ticket.Filter{Statuses: []string{ticket.StatusPending, ticket.StatusHold}}
-		}},
+		}, rules.Conditions{Any: []rules.Condition{cond("status", "is", "pending"), cond("status", "is", "hold")}}},
 		{TicketView{"solved", "Recently solved tickets"}, func(int64) ticket.Filter {
 			return ticket.Filter{Statuses: []string{ticket.StatusSolved, ticket.StatusClosed}}
-		}},
-		{TicketView{"all", "All tickets"}, func(int64) ticket.Filter { return ticket.Filter{} }},
+		}, rules.Conditions{All: []rules.Condition{cond("status", "greater_than", "hold")}}},
+		{TicketView{"all", "All tickets"}, func(int64) ticket.Filter { return ticket.Filter{} }, rules.Conditions{Any: anyStatus}},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/ticket"
 )
@@ -89,7 +90,8 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 	if sortBy == "" {
 		sortBy = "updated_at"
 	}
-	if !slices.Contains(ticket.SortKeys(), sortBy) {
+	slaSort := sortBy == "sla_due" && s.Rules != nil
+	if !slaSort && !slices.Contains(ticket.SortKeys(), sortBy) {
 		return errs.BadRequest("sort must be one of %s", strings.Join(ticket.SortKeys(), ", "))
 	}
 	desc := q.Get("dir") != "asc"
@@ -112,9 +114,23 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 		if total, err = s.Tickets.Count(ctx, f); err != nil {
 			return err
 		}
-		f.SortBy, f.Desc, f.Offset, f.Limit = vq.SortBy, vq.Desc, vq.Offset, vq.Limit
-		if list, err = s.Tickets.List(ctx, f); err != nil {
-			return err
+		if slaSort {
+			// The rules module runs the same view as SQL sorted by the next
+			// SLA breach (soonest first; tickets without one last).
+			order := "asc"
+			if q.Get("dir") == "desc" {
+				order = "desc"
+			}
+			rv := rules.View{Title: v.Title, Active: true, Conditions: v.conds,
+				Execution: rules.Execution{SortBy: "sla_next_breach_at", SortOrder: order}}
+			if list, _, err = s.Rules.ViewTickets(ctx, rv, p.UserID, rulestore.ViewPage{Offset: vq.Offset, Limit: vq.Limit}); err != nil {
+				return err
+			}
+		} else {
+			f.SortBy, f.Desc, f.Offset, f.Limit = vq.SortBy, vq.Desc, vq.Offset, vq.Limit
+			if list, err = s.Tickets.List(ctx, f); err != nil {
+				return err
+			}
 		}
 	} else {
 		j := slices.IndexFunc(side, func(e sidebarEntry) bool { return e.Key == key })
@@ -163,8 +179,25 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 		c.URL = "/agent/tickets?" + nq.Encode()
 		cols = append(cols, c)
 	}
+	slaCol := col{Key: "sla_due", Label: "SLA"}
+	if s.Rules != nil {
+		nq := r.URL.Query()
+		nq.Set("sort", "sla_due")
+		nq.Del("page")
+		nq.Del("dir")
+		if slaSort {
+			if q.Get("dir") == "desc" {
+				slaCol.Sort = "descending"
+			} else {
+				slaCol.Sort = "ascending"
+				nq.Set("dir", "desc")
+			}
+		}
+		slaCol.URL = "/agent/tickets?" + nq.Encode()
+	}
 	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
-		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
+		"SLACol": slaCol,
+		"Title":  title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
 		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(w, r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
 	})
 	return nil

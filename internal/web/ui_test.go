@@ -393,3 +393,72 @@ func TestUIRoutesWithEveryModuleEnforcePolicies(t *testing.T) {
 		}
 	})
 }
+
+// TestUISortBySLADue lists a view by the next SLA breach, soonest first,
+// through the rules module's view SQL.
+func TestUISortBySLADue(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		al := audit.New(e.srv.DB)
+		rs := rulestore.New(e.srv.DB, e.tickets, al, nil, rulestore.Options{})
+		slas := sla.NewService(sla.NewStore(e.srv.DB, al), sla.Options{})
+		e.tickets.OnChange(slas.Hook)
+		if _, err := slas.Store.SeedDefaults(ctx); err != nil {
+			t.Fatal(err)
+		}
+		srv, err := New(Deps{DB: e.srv.DB, Auth: e.auth, People: e.ppl, Tickets: e.tickets, Rules: rs, SLAService: slas, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		defer ts.Close()
+		e2 := *e
+		e2.ts = ts
+		agent := e.users[people.RoleAgent]
+		// A premium organization's customer: urgent is 30 calendar minutes,
+		// low 24 business hours.
+		oname, tier := "Premium Co", "premium"
+		org, err := e.ppl.CreateOrganization(ctx, audit.System(), people.OrganizationInput{Name: &oname, Tier: &tier})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, email, role := "Pat Premium", "pat@example.com", people.RoleEndUser
+		cust, err := e.ppl.CreateUser(ctx, audit.System(), people.UserInput{Name: &name, Email: &email, Role: &role, OrganizationID: &org.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := func(subject, prio string) {
+			tk := e.customerTicket(cust, subject, "body")
+			if prio != "" {
+				if _, _, err := e.tickets.Update(ctx, ticket.Actor{UserID: agent.ID, Role: "agent"}, tk.ID, ticket.UpdateInput{Priority: &prio}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		mk("Low one", "low")
+		mk("No priority", "")
+		mk("Urgent one", "urgent")
+		ac := signIn(t, &e2, agent.Email)
+		r := e2.do(ac, "GET", "/agent/tickets?view=unsolved&sort=sla_due", nil)
+		u, l := strings.Index(r.body, "Urgent one"), strings.Index(r.body, "Low one")
+		if r.code != 200 || u < 0 || l < 0 || u > l || !strings.Contains(r.body, `aria-sort="ascending"><a href="/agent/tickets?dir=desc&amp;sort=sla_due&amp;view=unsolved">SLA ↑`) {
+			t.Fatalf("sla sort: %d urgent@%d low@%d\n%s", r.code, u, l, r.body)
+		}
+		r = e2.do(ac, "GET", "/agent/tickets?view=unsolved&sort=sla_due&dir=desc", nil)
+		if u, l := strings.Index(r.body, "Urgent one"), strings.Index(r.body, "Low one"); u < l {
+			t.Fatalf("descending sla sort: urgent@%d low@%d", u, l)
+		}
+		// Without the rules module there is no SLA sort.
+		bare, err := New(Deps{DB: e.srv.DB, Auth: e.auth, People: e.ppl, Tickets: e.tickets, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bts := httptest.NewServer(bare)
+		defer bts.Close()
+		e3 := *e
+		e3.ts = bts
+		if r := e3.do(signIn(t, &e3, agent.Email), "GET", "/agent/tickets?sort=sla_due", nil); r.code != 400 || strings.Contains(r.body, "sort=sla_due") {
+			t.Fatalf("sla sort without the rules module: %d", r.code)
+		}
+	})
+}
