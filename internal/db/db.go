@@ -34,6 +34,8 @@ type DB struct {
 
 	mu      sync.Mutex
 	onClose []func()
+	// wcache and rcache keep prepared statements of the SQLite pools.
+	wcache, rcache *stmtCache
 }
 
 // Options tune Open.
@@ -85,6 +87,7 @@ func Open(ctx context.Context, t Target, clk clock.Clock, opt Options) (*DB, err
 		r.SetMaxOpenConns(opt.MaxConns)
 		r.SetMaxIdleConns(opt.MaxConns)
 		d.R = r
+		d.wcache, d.rcache = newStmtCache(w), newStmtCache(r)
 	default:
 		return nil, fmt.Errorf("unknown database dialect %q", t.Dialect)
 	}
@@ -128,6 +131,11 @@ func (d *DB) Close() error {
 	for i := len(fns) - 1; i >= 0; i-- {
 		fns[i]()
 	}
+	for _, c := range []*stmtCache{d.wcache, d.rcache} {
+		if c != nil {
+			c.close()
+		}
+	}
 	var err error
 	if d.R != nil && d.R != d.W {
 		err = d.R.Close()
@@ -146,6 +154,8 @@ type Tx struct {
 	Dialect Dialect
 	after   []func()
 	conn    *sql.Conn
+	cache   *stmtCache           // the pool's prepared statements (SQLite)
+	stmts   map[string]*sql.Stmt // those prepared on this transaction
 }
 
 // Raw runs f with the driver connection that carries this transaction (a
@@ -189,6 +199,11 @@ func (d *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
 	after, err := d.runTx(ctx, pool, readOnly, fn)
+	for _, c := range []*stmtCache{d.wcache, d.rcache} {
+		if c != nil && c.pool == pool {
+			c.flush(context.WithoutCancel(ctx))
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -213,6 +228,12 @@ func (d *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx 
 		return nil, err
 	}
 	tx := &Tx{Tx: stx, Now: d.Clock.Now().UTC(), Dialect: d.Dialect, conn: conn}
+	switch {
+	case pool == d.W && d.wcache != nil:
+		tx.cache = d.wcache
+	case pool == d.R && d.rcache != nil:
+		tx.cache = d.rcache
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
