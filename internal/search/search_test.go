@@ -167,13 +167,17 @@ func TestTicketSearch(t *testing.T) {
 				t.Errorf("%q: got %v, want %v", c.q, got, want)
 			}
 		}
-		// Relevance: the ticket that mentions the word more ranks first.
-		if _, _, err := w.tickets.Update(context.Background(), w.agent, w.ids["runner"], ticket.UpdateInput{
-			Comment: &ticket.CommentInput{Body: "upgrade upgrade upgrade: rolling back the upgrade"},
+		// Relevance: the older ticket that names the word in its subject
+		// (and body) ranks above the newer one that only mentions it once.
+		if got := w.find(t, staff, "type:ticket upgrade"); !slices.Equal(got, []string{"runner", "printer"}) {
+			t.Errorf("newest first among equals: %v", got)
+		}
+		if _, _, err := w.tickets.Update(context.Background(), w.agent, w.ids["printer"], ticket.UpdateInput{
+			Subject: sp("Upgrade set the printer on fire"),
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if got := w.find(t, staff, "type:ticket upgrade"); !slices.Equal(got, []string{"runner", "printer"}) {
+		if got := w.find(t, staff, "type:ticket upgrade"); !slices.Equal(got, []string{"printer", "runner"}) {
 			t.Errorf("ranked: %v", got)
 		}
 	})
