@@ -8,8 +8,9 @@
 -- Relevance: PostgreSQL's ts_rank weighs how often and how densely the
 -- terms occur. SQLite's bm25() would too, but it counts every document that
 -- holds each term on every query (a whole doclist: tens of milliseconds for
--- a common word at a million tickets), so SQLite ranks subject matches above
--- body matches instead, each newest first.
+-- a common word at a million tickets), so SQLite ranks tickets whose subject
+-- holds a query term (highlight() of the subject column, per row, no global
+-- counts) above the others, each newest first.
 
 -- name: TicketTexts
 SELECT t.subject, t.description,
@@ -54,8 +55,7 @@ SELECT ticket_id FROM ticket_fts WHERE doc_public @@ to_tsquery('simple', $N)
 
 -- name: RankedTextMatchAll
 SELECT t.id AS id,
-       CASE WHEN ticket_fts.rowid IN (SELECT s.rowid FROM ticket_fts s WHERE s.ticket_fts MATCH '{subject} : (' || $N || ')'
-                                      ORDER BY s.rowid DESC LIMIT 5000) THEN 2.0 ELSE 1.0 END AS score
+       CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END AS score
 FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid
 WHERE ticket_fts MATCH $N
 
@@ -65,8 +65,7 @@ WHERE f.doc_all @@ to_tsquery('simple', $N)
 
 -- name: RankedTextMatchPublic
 SELECT t.id AS id,
-       CASE WHEN ticket_fts.rowid IN (SELECT s.rowid FROM ticket_fts s WHERE s.ticket_fts MATCH '{subject} : (' || $N || ')'
-                                      ORDER BY s.rowid DESC LIMIT 5000) THEN 2.0 ELSE 1.0 END AS score
+       CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END AS score
 FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid
 WHERE ticket_fts MATCH '{subject public_text} : (' || $N || ')'
 
