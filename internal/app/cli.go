@@ -36,6 +36,10 @@ Usage:
   frontline user create [flags] --email EMAIL --name NAME [--role end-user|agent|admin] [--password-stdin]
   frontline user token [flags] --email EMAIL [--description TEXT]
   frontline demo [flags]             load demo organizations, groups, agents and customers
+  frontline bench [flags]            generate a large help desk (default 1,000,000 tickets) and measure it
+                                     against baselines from the same run (--tickets, --clients, --duration,
+                                     --samples, --json FILE, --keep; SQLite in a temporary directory unless
+                                     --database is given)
   frontline version                  print the version
   frontline help [command]           show help; every command takes the flags listed by "frontline serve -h"
 `
@@ -89,6 +93,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return usageError{fmt.Sprintf("unknown user subcommand %q (want create or token)", rest[0])}
 	case "demo":
 		return cmdDemo(ctx, rest, env)
+	case "bench":
+		return cmdBench(ctx, rest, env)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "frontline", Version())
 		return nil

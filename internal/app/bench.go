@@ -1,0 +1,374 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/bench"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/rules/rulestore"
+	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zquery"
+)
+
+// benchOptions are the flags of `frontline bench`.
+type benchOptions struct {
+	tickets  int
+	clients  int
+	duration time.Duration
+	samples  int
+	jsonPath string
+	keep     bool
+	skipRSS  bool
+	profile  string
+}
+
+// cmdBench generates (or tops up to) the requested number of tickets and
+// measures the help desk against baselines taken in the same run.
+func cmdBench(ctx context.Context, args []string, env Env) error {
+	var o benchOptions
+	extra := func(fs *flag.FlagSet) {
+		fs.IntVar(&o.tickets, "tickets", 1000000, "tickets in the measured database (generated when fewer exist)")
+		fs.IntVar(&o.clients, "clients", 8, "concurrent HTTP clients for the throughput measures")
+		fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each throughput measure runs")
+		fs.IntVar(&o.samples, "samples", 500, "queries per latency measure")
+		fs.StringVar(&o.jsonPath, "json", "", "also write the report as JSON to this file")
+		fs.BoolVar(&o.keep, "keep", false, "keep the generated SQLite database (default: a temporary data directory, removed after)")
+		fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the measures to this file")
+		fs.BoolVar(&o.skipRSS, "skip-server", false, "skip the idle-server memory and startup measure (it starts this binary as a subprocess)")
+	}
+	// Without --database and --data-dir, measure a fresh SQLite file in a
+	// temporary directory.
+	tmp := ""
+	if !hasFlag(args, "database") && !hasFlag(args, "data-dir") && env.Getenv("FRONTLINE_DATABASE") == "" && env.Getenv("FRONTLINE_DATA_DIR") == "" {
+		dir, err := os.MkdirTemp("", "frontline-bench-")
+		if err != nil {
+			return err
+		}
+		tmp = dir
+		args = append([]string{"--data-dir", dir}, args...)
+	}
+	if !hasFlag(args, "log-level") && env.Getenv("FRONTLINE_LOG_LEVEL") == "" {
+		args = append([]string{"--log-level", "error"}, args...) // no per-request lines while measuring
+	}
+	a, rest, err := setup(ctx, "bench", args, env, extra)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		a.Close()
+		if tmp != "" && !o.keep {
+			os.RemoveAll(tmp)
+		} else if tmp != "" {
+			fmt.Fprintf(env.Stderr, "kept the benchmark database in %s\n", tmp)
+		}
+	}()
+	if len(rest) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", rest[0])}
+	}
+	if o.tickets < 100 || o.clients < 1 || o.duration <= 0 || o.samples < 10 {
+		return usageError{"bench needs --tickets >= 100, --clients >= 1, --duration > 0 and --samples >= 10"}
+	}
+	if o.profile != "" {
+		f, err := os.Create(o.profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rep, err := runBench(ctx, a, o, env.Stderr)
+	if err != nil {
+		return err
+	}
+	rep.Command = "frontline bench " + strings.Join(args, " ")
+	rep.WriteTable(env.Stdout)
+	if o.jsonPath != "" {
+		var buf bytes.Buffer
+		if err := rep.WriteJSON(&buf); err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.jsonPath, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	if !rep.Passed() {
+		fmt.Fprintln(env.Stdout, "some targets were missed (see MISSED above)")
+	}
+	return nil
+}
+
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// progressBar draws one line per phase on w.
+func progressBar(w io.Writer) bench.Progress {
+	start := time.Now()
+	return func(phase string, done, total int) {
+		pct := 100 * done / max(1, total)
+		bar := strings.Repeat("#", pct/4) + strings.Repeat(".", 25-pct/4)
+		rate := float64(done) / max(time.Since(start).Seconds(), 0.001)
+		fmt.Fprintf(w, "\r%-10s [%s] %3d%% %d/%d (%.0f/s)", phase, bar, pct, done, total, rate)
+		if done >= total {
+			fmt.Fprintln(w)
+			start = time.Now()
+		}
+	}
+}
+
+func runBench(ctx context.Context, a *App, o benchOptions, log io.Writer) (*bench.Report, error) {
+	rep := &bench.Report{Engine: string(a.DB.Dialect), When: time.Now()}
+	have, err := a.Tickets.Count(ctx, ticket.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	if have < o.tickets {
+		fmt.Fprintf(log, "generating %d tickets on %s\n", o.tickets-have, a.DB.Target.Describe())
+		g, err := bench.Generate(ctx, a.DB, bench.Size{Tickets: o.tickets - have, Seed: uint64(have + 1)}, progressBar(log))
+		if err != nil {
+			return nil, fmt.Errorf("generate: %w", err)
+		}
+		rep.Generated = map[string]any{"tickets": o.tickets - have, "rows": g.RowsTotal, "seconds": g.Elapsed.Seconds(),
+			"rows_per_sec": float64(g.RowsTotal) / g.Elapsed.Seconds()}
+		rep.Info("bulk generation", float64(g.RowsTotal)/g.Elapsed.Seconds(), "rows/s", "(bulk path)", true,
+			fmt.Sprintf("%d rows in %.1f s", g.RowsTotal, g.Elapsed.Seconds()))
+	}
+	rep.Tickets, err = a.Tickets.Count(ctx, ticket.Filter{})
+	if err != nil {
+		return nil, err
+	}
+
+	// An agent with an API token drives the HTTP measures.
+	email := fmt.Sprintf("bench-%d@bench.frontline.localhost", time.Now().UnixNano())
+	name, role := "Bench Agent", people.RoleAdmin
+	agent, err := a.People.CreateUser(ctx, audit.System(), people.UserInput{Name: &name, Email: &email, Role: &role})
+	if err != nil {
+		return nil, err
+	}
+	token, _, err := a.Auth.CreateAPIToken(ctx, audit.System(), agent.ID, "bench")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: a.Web}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.clients * 2, MaxConnsPerHost: o.clients * 2}, Timeout: 30 * time.Second}
+	call := func(ctx context.Context, method, path string, body []byte, want int) error {
+		req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want {
+			return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(b[:min(len(b), 200)]))
+		}
+		return nil
+	}
+	minID, maxID, err := ticketIDRange(ctx, a.DB)
+	if err != nil {
+		return nil, err
+	}
+	customers, err := a.People.ListUsers(ctx, people.UserFilter{Role: people.RoleEndUser, Page: people.Page{Limit: 1000}})
+	if err != nil || len(customers) == 0 {
+		return nil, fmt.Errorf("no customers to file tickets for: %v", err)
+	}
+
+	// 1. Ticket creation through the API vs raw single-row inserts.
+	fmt.Fprintln(log, "measuring: raw single-row inserts (baseline)")
+	baseline, err := bench.NewBaseline(ctx, a.DB)
+	if err != nil {
+		return nil, err
+	}
+	var seq atomic.Int64
+	raw := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
+		return baseline.Insert(ctx, seq.Add(1))
+	})
+	fmt.Fprintln(log, "measuring: ticket creation through the HTTP API")
+	created := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
+		cust := customers[(w*7919+i)%len(customers)]
+		body, _ := json.Marshal(map[string]any{"ticket": map[string]any{
+			"subject": fmt.Sprintf("Bench ticket %d-%d: pipeline stuck", w, i), "requester_id": cust.ID,
+			"priority": []string{"low", "normal", "high", "urgent"}[i%4], "tags": []string{"bench", "ci"},
+			"comment": map[string]any{"body": "Our pipelines have been pending since the upgrade; runners show no jobs."},
+		}})
+		return call(ctx, "POST", "/api/v2/tickets.json", body, http.StatusCreated)
+	})
+	rep.AtLeastRatio("create ticket via API (8 clients)", created, raw, 0.40, "baseline: raw single-row INSERT+COMMIT, same clients")
+
+	// 2. Get ticket vs a trivial JSON handler, same server and clients.
+	fmt.Fprintln(log, "measuring: trivial JSON handler (baseline) and get ticket")
+	trivial := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
+		return call(ctx, "GET", "/healthz", nil, http.StatusOK)
+	})
+	rng := rand.New(rand.NewPCG(uint64(maxID), 11))
+	ids := make([]int64, 4096)
+	for i := range ids {
+		ids[i] = minID + rng.Int64N(maxID-minID+1)
+	}
+	got := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
+		return call(ctx, "GET", "/api/v2/tickets/"+strconv.FormatInt(ids[(w*131+i)%len(ids)], 10)+".json", nil, http.StatusOK)
+	})
+	rep.AtLeastRatio("get ticket via API (8 clients)", got, trivial, 0.30, "baseline: GET /healthz on the same server")
+
+	// 3. The queue: first page of unsolved tickets by SLA due.
+	fmt.Fprintln(log, "measuring: view first page (50 unsolved tickets by SLA due)")
+	queue, err := a.benchQueue(ctx, agent.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep.AtMost("view first page, 50 by SLA due", bench.RunLatency(ctx, o.samples, 20, func(ctx context.Context, i int) error {
+		n, err := queue(ctx)
+		if err == nil && n != 50 {
+			err = fmt.Errorf("the queue returned %d tickets, want 50", n)
+		}
+		return err
+	}), 10*time.Millisecond, "")
+
+	// 4. Ranked full-text search.
+	fmt.Fprintln(log, "measuring: ranked full-text search")
+	terms := bench.SearchTerms()
+	rep.AtMost("ranked full-text search", bench.RunLatency(ctx, o.samples, 20, func(ctx context.Context, i int) error {
+		q, err := zquery.Parse("type:ticket "+terms[i%len(terms)], time.Now(), time.UTC)
+		if err != nil {
+			return err
+		}
+		_, _, err = a.Search.Search(ctx, &search.Request{Query: q, Viewer: search.Viewer{UserID: agent.ID}, Limit: 25})
+		return err
+	}), 20*time.Millisecond, "25 results by relevance, 1-2 word queries")
+
+	// 5. An idle server on this database: memory and start-up time.
+	if !o.skipRSS {
+		fmt.Fprintln(log, "measuring: idle server memory and start-up")
+		if err := benchServer(ctx, a, rep); err != nil {
+			rep.Info("idle server RSS", 0, "MB", "<= 150 MB", false, "could not run: "+err.Error())
+		}
+	}
+	return rep, nil
+}
+
+func ticketIDRange(ctx context.Context, d *db.DB) (lo, hi int64, err error) {
+	err = d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM tickets").Scan(&lo, &hi)
+	})
+	if err == nil && hi == 0 {
+		err = errors.New("no tickets to read")
+	}
+	return lo, hi, err
+}
+
+// benchServer starts this binary's `serve` on the measured database, times
+// how long it takes to answer /readyz, lets it idle and reads its resident
+// memory.
+func benchServer(ctx context.Context, a *App, rep *bench.Report) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dbArg := a.Config.Database
+	if dbArg == "" {
+		dbArg = "sqlite:" + filepath.Join(a.Config.DataDir, "frontline.db")
+	}
+	cmd := exec.CommandContext(ctx, exe, "serve", "--database", dbArg, "--data-dir", a.Config.DataDir, "--http", addr, "--smtp", "", "--log-level", "error")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+		}
+	}()
+	ready := time.Duration(0)
+	for time.Since(start) < 60*time.Second {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				ready = time.Since(start)
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if ready == 0 {
+		return errors.New("the server did not become ready within 60 s")
+	}
+	rep.Info("server start-up to ready", ready.Seconds()*1000, "ms", "(reported)", true, "process start until /readyz answers 200")
+	time.Sleep(3 * time.Second) // idle
+	rss, err := bench.ProcessRSS(cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	mb := float64(rss) / (1 << 20)
+	rep.Info("idle server RSS", mb, "MB", "<= 150 MB", mb <= 150, "resident set of the idle `frontline serve` process")
+	return nil
+}
+
+// benchQueue returns the measured queue query: the first 50 unsolved
+// tickets ordered by SLA due, as the agent's SLA view shows them.
+func (a *App) benchQueue(ctx context.Context, agentID int64) (func(ctx context.Context) (int, error), error) {
+	v := rules.View{Title: "Unsolved by SLA due", Active: true,
+		Conditions: rules.Conditions{All: []rules.Condition{{Field: "status", Operator: "less_than", Value: "solved"}}},
+		Execution:  rules.Execution{Columns: []string{"subject", "status", "priority"}, SortBy: "sla_next_breach_at", SortOrder: "asc"}}
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (int, error) {
+		res, err := a.Rules.ExecuteView(ctx, v, agentID, rulestore.ViewPage{Limit: 50})
+		return len(res.IDs), err
+	}, nil
+}

@@ -1,0 +1,53 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/frontline/frontline/internal/bench"
+	"github.com/frontline/frontline/internal/db/dbtest"
+)
+
+// TestBenchCommand runs `frontline bench` at a toy size on both engines:
+// it generates, measures every figure and writes the table and the JSON.
+// Only the report's shape is checked, never a speed (timing is the
+// benchmark's job, not a test's).
+func TestBenchCommand(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			jsonPath := filepath.Join(t.TempDir(), "bench.json")
+			args := append([]string{"bench", "--tickets", "400", "--duration", "150ms", "--samples", "10", "--clients", "2",
+				"--skip-server", "--json", jsonPath}, databaseArgs(t, e)...)
+			var stdout, stderr bytes.Buffer
+			if code := Main(context.Background(), args, testEnv(&stdout, &stderr)); code != 0 {
+				t.Fatalf("bench exited %d: %s", code, stderr.String())
+			}
+			for _, want := range []string{"create ticket via API", "get ticket via API", "view first page", "ranked full-text search", "bulk generation"} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("table lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			b, err := os.ReadFile(jsonPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep bench.Report
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Tickets < 400 || len(rep.Results) != 5 || rep.Engine != e.Name {
+				t.Fatalf("report %+v", rep)
+			}
+			for _, r := range rep.Results {
+				if r.Value <= 0 || strings.Contains(r.Note, "errors:") {
+					t.Errorf("%s: value %v note %q", r.Name, r.Value, r.Note)
+				}
+			}
+		})
+	}
+}
