@@ -126,6 +126,15 @@ func (d Dialect) Placeholder(n int) string {
 	return "$" + strconv.Itoa(n)
 }
 
+// AnalyzeSQL refreshes planner statistics; PostgreSQL also vacuums (sets
+// the visibility map after a bulk load). It must run outside a transaction.
+func (d Dialect) AnalyzeSQL() string {
+	if d == Postgres {
+		return "VACUUM ANALYZE"
+	}
+	return "ANALYZE"
+}
+
 // SyncIDSequence returns the statement that moves table's id generator past
 // its largest id after rows were inserted with explicit ids ("" where the
 // engine does that by itself, as SQLite's AUTOINCREMENT does).
