@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/web"
 )
 
 // mailSettings are the email channel's settings.
@@ -132,4 +133,28 @@ func redactURL(v string) string {
 		return u.Redacted()
 	}
 	return "(unparseable URL)"
+}
+
+// emailSettings is what the admin email page shows of c (no secrets).
+func emailSettings(c Config) *web.EmailSettings {
+	es := &web.EmailSettings{SMTPAddr: c.SMTPAddr, RelayHost: c.RelayHost, RelayPort: c.RelayPort, RelayUser: c.RelayUser,
+		RelayTLS: string(c.RelayTLS), IMAPInterval: c.IMAPInterval.String()}
+	if c.MailFrom.Email != "" {
+		es.From = c.MailFrom.String()
+	}
+	for _, m := range c.Mailboxes {
+		g := m.Group
+		if g == "" && m.GroupID != 0 {
+			g = "#" + strconv.FormatInt(m.GroupID, 10)
+		}
+		es.Mailboxes = append(es.Mailboxes, web.EmailMailbox{Address: m.Address, Group: g})
+	}
+	if c.IMAP != nil {
+		folder := c.IMAP.Folder
+		if folder == "" {
+			folder = "INBOX"
+		}
+		es.IMAP = c.IMAP.Addr + "/" + folder
+	}
+	return es
 }

@@ -83,3 +83,9 @@ SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.id = $1;
 UPDATE mail_outbox SET status = 'failed', last_error = $2, updated_at = $3
 WHERE message_id = $1 AND status = 'sent'
 RETURNING ticket_id;
+
+-- name: OutboxCounts
+SELECT status, count(*) FROM mail_outbox GROUP BY status;
+
+-- name: InboundCount
+SELECT count(*) FROM mail_messages;

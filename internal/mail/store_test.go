@@ -705,6 +705,9 @@ func TestOutboxRetriesWithBackoffThenFails(t *testing.T) {
 		if len(out) != 2 || out[1].Status != "failed" || out[1].Attempts != 1 {
 			t.Fatalf("outbox = %+v", out)
 		}
+		if st, err := c.store.Stats(ctx); err != nil || st.Inbound != 1 || st.Outbox["sent"] != 1 || st.Outbox["failed"] != 1 || st.Outbox["pending"] != 0 {
+			t.Fatalf("stats = %+v, %v", st, err)
+		}
 
 		// A claimed item is leased: a second dispatcher does not see it.
 		c.reply(t, tk.ID, "Answer three.", true)

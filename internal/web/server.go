@@ -112,6 +112,8 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Mail is the email channel (raw .eml and outbox API); optional.
 	Mail *mail.Store
+	// Email is the channel's configuration shown on /admin/email; optional.
+	Email *EmailSettings
 	// Rules serves triggers, automations, macros, views and webhooks
 	// (api_rules.go); optional.
 	Rules *rulestore.Store

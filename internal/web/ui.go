@@ -431,6 +431,7 @@ func (s *Server) registerUI() {
 	s.registerAdminUI()
 	s.registerAdminRulesUI()
 	s.registerAdminSLAUI()
+	s.registerAdminEmail()
 	if s.Tickets == nil {
 		return // a server without tickets (some tests) has no help desk pages
 	}
