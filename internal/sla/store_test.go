@@ -2,8 +2,8 @@ package sla
 
 import (
 	"context"
-	"math"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
