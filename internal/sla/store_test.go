@@ -338,7 +338,7 @@ func TestTicketTargets(t *testing.T) {
 			},
 		},
 		{
-			name:  "reopen: a requester comment on a solved ticket starts next reply",
+			name:  "reopen: a requester comment reopens a solved ticket and starts next reply",
 			start: at(2026, 1, 6, 10, 0),
 			run: func(t *testing.T, e *env) {
 				id := e.create(t, e.premium, "urgent")
@@ -348,11 +348,10 @@ func TestTicketTargets(t *testing.T) {
 					t.Fatalf("%+v", m)
 				}
 				e.clk.Advance(time.Hour)
-				e.comment(t, e.premium, id) // the ticket stays solved: no clock starts
-				if m := e.metric(t, id, MetricNextReplyTime); m.Status != "none" {
-					t.Fatalf("%+v", m)
+				e.comment(t, e.premium, id) // the requester's comment reopens the ticket (ticket store rule)
+				if tk, err := e.tickets.Get(context.Background(), id); err != nil || tk.Status != "open" {
+					t.Fatalf("not reopened: %+v %v", tk, err)
 				}
-				e.reopen(t, id)
 				m := e.metric(t, id, MetricNextReplyTime)
 				if m.Status != "active" || m.Target != 60 {
 					t.Fatalf("%+v", m)

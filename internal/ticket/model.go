@@ -447,6 +447,9 @@ type change struct {
 	now         time.Time
 	statusGiven bool // the caller set the status explicitly
 	publicReply bool // a public comment is added by a member of staff
+	// customerReply: a public comment is added by an end-user (the requester
+	// or a CC, by email, portal or API).
+	customerReply bool
 }
 
 // settle applies the automatic rules to t, the new state of prev (nil on
@@ -454,6 +457,8 @@ type change struct {
 //   - a ticket that left "new" can't go back to it;
 //   - new becomes open when an agent assigns it or replies publicly, unless
 //     the status was given;
+//   - a pending or solved ticket is reopened when an end-user adds a public
+//     comment, unless the status was given (as Zendesk does);
 //   - solving (or closing) requires an assignee: when there is none and the
 //     actor is a member of staff with a user id, the actor is assigned (the
 //     Zendesk agent UI does the same), otherwise it is a 422 on assignee_id;
@@ -490,6 +495,9 @@ func settle(prev, t *Ticket, c change) error {
 		if assigned || c.publicReply {
 			t.Status = StatusOpen
 		}
+	}
+	if prev != nil && c.customerReply && !c.statusGiven && (t.Status == StatusPending || t.Status == StatusSolved) {
+		t.Status = StatusOpen
 	}
 	done := t.Status == StatusSolved || t.Status == StatusClosed
 	if done && t.AssigneeID == nil {

@@ -89,6 +89,38 @@ func TestNoBackToNew(t *testing.T) {
 	wantField(t, err, "status")
 }
 
+func TestCustomerReplyReopens(t *testing.T) {
+	solvedAt := t0.Add(-time.Hour)
+	for _, tc := range []struct {
+		status string
+		c      change
+		in     UpdateInput
+		want   string
+	}{
+		{StatusPending, change{actor: cust, now: t0, customerReply: true}, UpdateInput{}, StatusOpen},
+		{StatusSolved, change{actor: cust, now: t0, customerReply: true}, UpdateInput{}, StatusOpen},
+		{StatusHold, change{actor: cust, now: t0, customerReply: true}, UpdateInput{}, StatusHold},
+		{StatusPending, change{actor: cust, now: t0}, UpdateInput{Subject: sp("x")}, StatusPending},                        // no comment
+		{StatusPending, change{actor: agent, now: t0, publicReply: true}, UpdateInput{}, StatusPending},                    // an agent's reply
+		{StatusSolved, change{actor: cust, now: t0, customerReply: true}, UpdateInput{Status: sp("solved")}, StatusSolved}, // explicit
+	} {
+		cur := &Ticket{ID: 1, Status: tc.status, RequesterID: 3, AssigneeID: ip(7), Subject: "s"}
+		if tc.status == StatusSolved {
+			cur.SolvedAt = &solvedAt
+		}
+		if tc.in.Status != nil {
+			tc.c.statusGiven = true
+		}
+		got, err := applyUpdate(cur, &tc.in, tc.c, nil)
+		if err != nil || got.Status != tc.want {
+			t.Errorf("%s %+v: got %v %v, want %s", tc.status, tc.c, got.Status, err, tc.want)
+		}
+		if err == nil && tc.want == StatusOpen && got.SolvedAt != nil {
+			t.Errorf("reopened ticket keeps solved_at")
+		}
+	}
+}
+
 func TestNewBecomesOpen(t *testing.T) {
 	cur := &Ticket{ID: 1, Status: StatusNew, RequesterID: 3, Subject: "s"}
 	// Assigning by an agent opens it.

@@ -767,7 +767,8 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 	if in.Comment != nil && !in.Comment.empty() {
 		pc = s.renderComment(in.Comment)
 	}
-	c := change{actor: actor, now: tx.Now, publicReply: pc != nil && pc.public && actor.IsStaff()}
+	c := change{actor: actor, now: tx.Now, publicReply: pc != nil && pc.public && actor.IsStaff(),
+		customerReply: pc != nil && pc.public && !actor.IsStaff()}
 	t, err := applyUpdate(cur, in, c, reqOrg)
 	if err != nil {
 		return nil, nil, err
