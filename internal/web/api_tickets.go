@@ -469,13 +469,7 @@ func (s *Server) apiTicketComments(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	desc := r.URL.Query().Get("sort_order") == "desc" || r.URL.Query().Get("sort") == "-created_at"
-	sp := ticket.Page{Desc: desc}
-	if p.cursor {
-		sp.AfterID, sp.Limit = p.afterID, p.size+1
-	} else {
-		sp.Offset, sp.Limit = (p.page-1)*p.perPage, p.perPage
-	}
+	sp := p.ticketPage(r.URL.Query().Get("sort_order") == "desc" || r.URL.Query().Get("sort") == "-created_at")
 	// Customers never see internal notes; paging over public comments
 	// only keeps their counts and cursors consistent.
 	sp.PublicOnly = v != nil
@@ -501,12 +495,7 @@ func (s *Server) apiTicketAudits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sp := ticket.Page{Desc: r.URL.Query().Get("sort_order") == "desc"}
-	if p.cursor {
-		sp.AfterID, sp.Limit = p.afterID, p.size+1
-	} else {
-		sp.Offset, sp.Limit = (p.page-1)*p.perPage, p.perPage
-	}
+	sp := p.ticketPage(r.URL.Query().Get("sort_order") == "desc")
 	as, err := s.Tickets.Audits(r.Context(), t.ID, sp)
 	if err != nil {
 		return err
@@ -521,6 +510,16 @@ func (s *Server) apiTicketAudits(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, body)
 	return nil
+}
+
+// ticketPage is the ticket store's page for a comments or audits list:
+// keyset in cursor mode (one extra row tells whether more follow), else
+// offset.
+func (p pageReq) ticketPage(desc bool) ticket.Page {
+	if p.cursor {
+		return ticket.Page{AfterID: p.afterID, Limit: p.size + 1, Desc: desc}
+	}
+	return ticket.Page{Offset: (p.page - 1) * p.perPage, Limit: p.perPage, Desc: desc}
 }
 
 // --- tags --------------------------------------------------------------------------
