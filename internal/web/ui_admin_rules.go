@@ -2,8 +2,9 @@ package web
 
 // Admin pages for the business rules (triggers, automations, macros, views,
 // webhooks): lists in order with their state, switching a rule on or off,
-// and adding one from Zendesk JSON (validated by the rules store, so a bad
-// condition is refused with its path and nothing is saved).
+// and adding, editing or deleting one as Zendesk JSON (validated by the
+// rules store, so a bad condition is refused with its path and nothing is
+// saved).
 
 import (
 	"context"
@@ -24,6 +25,8 @@ func (s *Server) registerAdminRulesUI() {
 	s.handle("GET /admin/rules", Admin, s.adminRules)
 	s.handle("POST /admin/rules/{kind}", Admin, s.adminCreateRule)
 	s.handle("POST /admin/rules/{kind}/{id}/toggle", Admin, s.adminToggleRule)
+	s.handle("POST /admin/rules/{kind}/{id}", Admin, s.adminUpdateRule)
+	s.handle("POST /admin/rules/{kind}/{id}/delete", Admin, s.adminDeleteRule)
 }
 
 // ruleRow is one rule as the admin list shows it.
@@ -35,6 +38,7 @@ type ruleRow struct {
 	Conditions int
 	Actions    int
 	JSON       string
+	EditError  string // a refused edit's problem (the form keeps the edited JSON)
 }
 
 var ruleKinds = []struct{ Key, Label, Singular string }{
@@ -73,7 +77,7 @@ func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []Webhoo
 			return nil, nil, err
 		}
 		for _, t := range ts {
-			out = append(out, ruleRow{t.ID, t.Title, t.Active, t.Position, conds(t.Conditions), len(t.Actions), indent(t)})
+			out = append(out, ruleRow{t.ID, t.Title, t.Active, t.Position, conds(t.Conditions), len(t.Actions), indent(t), ""})
 		}
 	case "automations":
 		as, err := s.Rules.ListAutomations(ctx, false)
@@ -81,7 +85,7 @@ func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []Webhoo
 			return nil, nil, err
 		}
 		for _, a := range as {
-			out = append(out, ruleRow{a.ID, a.Title, a.Active, a.Position, conds(a.Conditions), len(a.Actions), indent(a)})
+			out = append(out, ruleRow{a.ID, a.Title, a.Active, a.Position, conds(a.Conditions), len(a.Actions), indent(a), ""})
 		}
 	case "macros":
 		ms, err := s.Rules.ListMacros(ctx, false, nil)
@@ -89,7 +93,7 @@ func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []Webhoo
 			return nil, nil, err
 		}
 		for _, m := range ms {
-			out = append(out, ruleRow{m.ID, m.Title, m.Active, m.Position, 0, len(m.Actions), indent(m)})
+			out = append(out, ruleRow{m.ID, m.Title, m.Active, m.Position, 0, len(m.Actions), indent(m), ""})
 		}
 	case "views":
 		vs, err := s.Rules.ListViews(ctx, false, nil)
@@ -97,7 +101,7 @@ func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []Webhoo
 			return nil, nil, err
 		}
 		for _, v := range vs {
-			out = append(out, ruleRow{v.ID, v.Title, v.Active, v.Position, conds(v.Conditions), 0, indent(v)})
+			out = append(out, ruleRow{v.ID, v.Title, v.Active, v.Position, conds(v.Conditions), 0, indent(v), ""})
 		}
 	case "webhooks":
 		ws, err := s.Rules.ListWebhooks(ctx)
@@ -128,6 +132,12 @@ func (s *Server) adminRules(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderAdminRules(w http.ResponseWriter, r *http.Request, status int, kind, src, problem string) error {
+	return s.renderAdminRulesEdit(w, r, status, kind, src, problem, 0)
+}
+
+// renderAdminRulesEdit renders the list; editID, when set, is the rule whose
+// edit failed: its form shows src and the problem.
+func (s *Server) renderAdminRulesEdit(w http.ResponseWriter, r *http.Request, status int, kind, src, problem string, editID int64) error {
 	singular, err := ruleKind(kind)
 	if err != nil {
 		return err
@@ -135,6 +145,12 @@ func (s *Server) renderAdminRules(w http.ResponseWriter, r *http.Request, status
 	rows, hooks, err := s.ruleRows(r.Context(), kind)
 	if err != nil {
 		return err
+	}
+	for i := range rows {
+		if rows[i].ID == editID {
+			rows[i].JSON, rows[i].EditError = src, problem
+			src, problem = "", ""
+		}
 	}
 	s.render(w, r, status, "admin_rules.html", map[string]any{
 		"Title": "Business rules", "Section": "rules", "Kinds": ruleKinds, "Kind": kind, "Singular": singular,
@@ -262,5 +278,101 @@ func (s *Server) adminToggleRule(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("rule kind")
 	}
 	seeOther(w, r, "/admin/rules?kind="+kind, "Saved.")
+	return nil
+}
+
+func ruleID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound("rule")
+	}
+	return id, nil
+}
+
+// adminUpdateRule replaces a rule with the edited Zendesk JSON.
+func (s *Server) adminUpdateRule(w http.ResponseWriter, r *http.Request) error {
+	kind := r.PathValue("kind")
+	singular, err := ruleKind(kind)
+	if err != nil {
+		return err
+	}
+	id, err := ruleID(r)
+	if err != nil {
+		return err
+	}
+	src := strings.TrimSpace(r.PostFormValue("json"))
+	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
+	if err := s.updateRule(r.Context(), actor, kind, singular, id, src); err != nil {
+		msg, status, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		return s.renderAdminRulesEdit(w, r, status, kind, src, msg, id)
+	}
+	seeOther(w, r, "/admin/rules?kind="+kind, "Saved.")
+	return nil
+}
+
+func (s *Server) updateRule(ctx context.Context, actor audit.Actor, kind, singular string, id int64, src string) error {
+	switch kind {
+	case "triggers":
+		var v rules.Trigger
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.UpdateTrigger(ctx, actor, id, v)
+		return err
+	case "automations":
+		var v rules.Automation
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.UpdateAutomation(ctx, actor, id, v)
+		return err
+	case "macros":
+		var v rules.Macro
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.UpdateMacro(ctx, actor, id, v)
+		return err
+	case "views":
+		var v rules.View
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.UpdateView(ctx, actor, id, v)
+		return err
+	}
+	return errs.BadRequest("%s are changed through the API (/api/v2/%s)", kind, kind)
+}
+
+// adminDeleteRule deletes a rule.
+func (s *Server) adminDeleteRule(w http.ResponseWriter, r *http.Request) error {
+	kind := r.PathValue("kind")
+	if _, err := ruleKind(kind); err != nil {
+		return err
+	}
+	id, err := ruleID(r)
+	if err != nil {
+		return err
+	}
+	ctx, actor := r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r))
+	switch kind {
+	case "triggers":
+		err = s.Rules.DeleteTrigger(ctx, actor, id)
+	case "automations":
+		err = s.Rules.DeleteAutomation(ctx, actor, id)
+	case "macros":
+		err = s.Rules.DeleteMacro(ctx, actor, id)
+	case "views":
+		err = s.Rules.DeleteView(ctx, actor, id)
+	case "webhooks":
+		err = s.Rules.DeleteWebhook(ctx, actor, id)
+	}
+	if err != nil {
+		return err
+	}
+	seeOther(w, r, "/admin/rules?kind="+kind, "Deleted.")
 	return nil
 }
