@@ -615,7 +615,7 @@ func TestBrowserJourneys(t *testing.T) {
 			chromedp.Click(chromedp.CSS("#rule-form button")), chromedp.WaitVisible(chromedp.CSS("#rules")))
 		ada.mustContain("trigger listed", "#rules", "Tag VIP", "active")
 		ada.shot("admin-rules", "#rules", "#rule-form")
-		ada.navigate("deactivate trigger", chromedp.Click(chromedp.CSS("#rules form button")))
+		ada.navigate("deactivate trigger", chromedp.Click(chromedp.CSS("#rules form.toggle button")))
 		ada.mustContain("trigger off", "#rules", "inactive")
 		ada.do("sla", chromedp.Navigate(e.url+"/admin/sla"), chromedp.WaitVisible(chromedp.CSS("#schedules")))
 		ada.mustContain("sla", "main", "Priority Support (Premium/Ultimate)", "Standard Support", "first reply time", "30m calendar", "4h business", "AMER", "Europe/Amsterdam", "Mon 09:00–17:00")
