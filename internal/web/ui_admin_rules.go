@@ -16,6 +16,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/rules/rulestore"
 )
 
 func (s *Server) registerAdminRulesUI() {
@@ -110,7 +111,7 @@ func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []Webhoo
 		}
 		var hooks []WebhookRow
 		for _, w := range ws {
-			hooks = append(hooks, WebhookRow{ID: w.ID, Name: w.Name, Endpoint: w.Endpoint, Method: w.HTTPMethod, Status: w.Status,
+			hooks = append(hooks, WebhookRow{ID: w.ID, Name: w.Name, Endpoint: w.Endpoint, Method: w.HTTPMethod, Status: w.Status, JSON: indent(map[string]any{"webhook": w}),
 				Subscriptions: strings.Join(w.Subscriptions, ", ")})
 		}
 		return nil, hooks, nil
@@ -121,6 +122,7 @@ func (s *Server) ruleRows(ctx context.Context, kind string) ([]ruleRow, []Webhoo
 // WebhookRow is one webhook in the admin list (never its secret).
 type WebhookRow struct {
 	ID, Name, Endpoint, Method, Status, Subscriptions string
+	JSON, EditError                                   string
 }
 
 func (s *Server) adminRules(w http.ResponseWriter, r *http.Request) error {
@@ -149,6 +151,12 @@ func (s *Server) renderAdminRulesEdit(w http.ResponseWriter, r *http.Request, st
 	for i := range rows {
 		if rows[i].ID == editID {
 			rows[i].JSON, rows[i].EditError = src, problem
+			src, problem = "", ""
+		}
+	}
+	for i := range hooks {
+		if editID != 0 && hooks[i].ID == strconv.FormatInt(editID, 10) {
+			hooks[i].JSON, hooks[i].EditError = src, problem
 			src, problem = "", ""
 		}
 	}
@@ -224,6 +232,13 @@ func (s *Server) createRule(ctx context.Context, actor audit.Actor, kind, singul
 			return err
 		}
 		_, err := s.Rules.CreateView(ctx, actor, v)
+		return err
+	case "webhooks":
+		var v rulestore.WebhookInput
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.CreateWebhook(ctx, actor, v)
 		return err
 	}
 	return errs.BadRequest("%s are added through the API (/api/v2/%s)", kind, kind)
@@ -342,6 +357,13 @@ func (s *Server) updateRule(ctx context.Context, actor audit.Actor, kind, singul
 			return err
 		}
 		_, err := s.Rules.UpdateView(ctx, actor, id, v)
+		return err
+	case "webhooks":
+		var v rulestore.WebhookInput
+		if err := decodeRuleJSON(src, singular, &v); err != nil {
+			return err
+		}
+		_, err := s.Rules.UpdateWebhook(ctx, actor, id, v)
 		return err
 	}
 	return errs.BadRequest("%s are changed through the API (/api/v2/%s)", kind, kind)

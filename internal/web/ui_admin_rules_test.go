@@ -53,3 +53,40 @@ func TestAdminEditsAndDeletesRules(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminManagesWebhooks adds and edits a webhook as JSON from the admin page.
+func TestAdminManagesWebhooks(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		admin := signIn(t, e, "admin@example.com")
+		post := func(p, src string) resp {
+			form := url.Values{"json": {src}, "csrf_token": {e.csrf(admin, "/admin/rules?kind=webhooks")}}
+			return e.do(admin, "POST", p, strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded")
+		}
+		if r := post("/admin/rules/webhooks", `{"webhook": {"name": "Chat", "endpoint": "not a url", "http_method": "POST", "request_format": "json", "status": "active", "subscriptions": ["conditional_ticket_events"]}}`); r.code != 422 || !strings.Contains(r.body, "ndpoint") {
+			t.Fatalf("bad webhook: %d", r.code)
+		}
+		r := post("/admin/rules/webhooks", `{"webhook": {"name": "Chat", "endpoint": "https://chat.example.com/hook", "http_method": "POST", "request_format": "json", "status": "active", "subscriptions": ["conditional_ticket_events"]}}`)
+		if r.code != 200 || !strings.Contains(r.body, "https://chat.example.com/hook") {
+			t.Fatalf("add webhook: %d %s", r.code, r.body)
+		}
+		ws, err := e.srv.Rules.ListWebhooks(t.Context())
+		if err != nil || len(ws) != 1 {
+			t.Fatalf("webhooks %v %v", ws, err)
+		}
+		if r := post("/admin/rules/webhooks/"+ws[0].ID, `{"webhook": {"status": "inactive"}}`); r.code != 200 {
+			t.Fatalf("edit webhook: %d", r.code)
+		}
+		if w, _ := e.srv.Rules.GetWebhook(t.Context(), mustID(t, ws[0].ID)); w == nil || w.Status != "inactive" || w.Endpoint != "https://chat.example.com/hook" {
+			t.Fatalf("edited %+v", w)
+		}
+	})
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
