@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/rules"
@@ -28,19 +30,13 @@ func (s *Server) registerRulesAPI() {
 	if s.Rules == nil {
 		return
 	}
-	s.handle("GET /api/v2/triggers", Staff, s.apiListTriggers)
-	s.handle("GET /api/v2/triggers/active", Staff, s.apiListTriggers)
-	s.handle("GET /api/v2/triggers/{id}", Staff, s.apiShowTrigger)
-	s.handle("POST /api/v2/triggers", Admin, s.apiCreateTrigger)
-	s.handle("PUT /api/v2/triggers/{id}", Admin, s.apiUpdateTrigger)
-	s.handle("DELETE /api/v2/triggers/{id}", Admin, s.apiDeleteTrigger)
+	adminRuleAPI[rules.Trigger]{key: "trigger", plural: "triggers", kind: rulestore.KindTrigger,
+		list: s.Rules.ListTriggers, get: s.Rules.GetTrigger, create: s.Rules.CreateTrigger,
+		update: s.Rules.UpdateTrigger, del: s.Rules.DeleteTrigger, id: func(t rules.Trigger) int64 { return t.ID }}.register(s)
 
-	s.handle("GET /api/v2/automations", Staff, s.apiListAutomations)
-	s.handle("GET /api/v2/automations/active", Staff, s.apiListAutomations)
-	s.handle("GET /api/v2/automations/{id}", Staff, s.apiShowAutomation)
-	s.handle("POST /api/v2/automations", Admin, s.apiCreateAutomation)
-	s.handle("PUT /api/v2/automations/{id}", Admin, s.apiUpdateAutomation)
-	s.handle("DELETE /api/v2/automations/{id}", Admin, s.apiDeleteAutomation)
+	adminRuleAPI[rules.Automation]{key: "automation", plural: "automations", kind: rulestore.KindAutomation,
+		list: s.Rules.ListAutomations, get: s.Rules.GetAutomation, create: s.Rules.CreateAutomation,
+		update: s.Rules.UpdateAutomation, del: s.Rules.DeleteAutomation, id: func(a rules.Automation) int64 { return a.ID }}.register(s)
 
 	s.handle("GET /api/v2/macros", Staff, s.apiListMacros)
 	s.handle("GET /api/v2/macros/active", Staff, s.apiListMacros)
@@ -166,180 +162,125 @@ func onlyActive(r *http.Request) bool {
 	return strings.HasSuffix(strings.TrimSuffix(r.URL.Path, ".json"), "/active") || r.URL.Query().Get("active") == "true"
 }
 
-// --- triggers ----------------------------------------------------------------------
+// --- triggers and automations ---------------------------------------------------
 
-func (s *Server) apiListTriggers(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.Rules.ListTriggers(r.Context(), onlyActive(r))
-	if err != nil {
-		return err
-	}
-	body, err := pageRules(s, r, "triggers", ts, func(t rules.Trigger) int64 { return t.ID })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+// adminRuleAPI serves one kind of rule that staff read and admins write
+// (triggers, automations) in Zendesk's shapes.
+type adminRuleAPI[T any] struct {
+	key, plural string // envelope keys: "trigger", "triggers"
+	kind        rulestore.Kind
+	list        func(ctx context.Context, activeOnly bool) ([]T, error)
+	get         func(ctx context.Context, id int64) (T, error)
+	create      func(ctx context.Context, a audit.Actor, v T) (T, error)
+	update      func(ctx context.Context, a audit.Actor, id int64, v T) (T, error)
+	del         func(ctx context.Context, a audit.Actor, id int64) error
+	id          func(T) int64
 }
 
-func (s *Server) apiShowTrigger(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "trigger")
-	if err != nil {
-		return err
-	}
-	t, err := s.Rules.GetTrigger(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"trigger": t})
-	return nil
+func (k adminRuleAPI[T]) register(s *Server) {
+	base := "/api/v2/" + k.plural
+	s.handle("GET "+base, Staff, k.listHandler(s))
+	s.handle("GET "+base+"/active", Staff, k.listHandler(s))
+	s.handle("GET "+base+"/{id}", Staff, k.showHandler())
+	s.handle("POST "+base, Admin, k.createHandler(s))
+	s.handle("PUT "+base+"/{id}", Admin, k.updateHandler())
+	s.handle("DELETE "+base+"/{id}", Admin, k.deleteHandler())
 }
 
-func (s *Server) apiCreateTrigger(w http.ResponseWriter, r *http.Request) error {
-	m, err := ruleBody(r, "trigger")
-	if err != nil {
-		return err
+func (k adminRuleAPI[T]) listHandler(s *Server) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		all, err := k.list(r.Context(), onlyActive(r))
+		if err != nil {
+			return err
+		}
+		body, err := pageRules(s, r, k.plural, all, k.id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, body)
+		return nil
 	}
-	if err := s.createDefaults(r, m, rulestore.KindTrigger); err != nil {
-		return err
-	}
-	t, err := decodeRule[rules.Trigger](m, "trigger")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.CreateTrigger(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), t)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"trigger": out})
-	return nil
 }
 
-func (s *Server) apiUpdateTrigger(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "trigger")
-	if err != nil {
-		return err
+func (k adminRuleAPI[T]) showHandler() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id", k.key)
+		if err != nil {
+			return err
+		}
+		v, err := k.get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{k.key: v})
+		return nil
 	}
-	cur, err := s.Rules.GetTrigger(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	m, err := ruleBody(r, "trigger")
-	if err != nil {
-		return err
-	}
-	if m, err = mergeRule(cur, m); err != nil {
-		return err
-	}
-	t, err := decodeRule[rules.Trigger](m, "trigger")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.UpdateTrigger(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, t)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"trigger": out})
-	return nil
 }
 
-func (s *Server) apiDeleteTrigger(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "trigger")
-	if err != nil {
-		return err
+func (k adminRuleAPI[T]) createHandler(s *Server) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		m, err := ruleBody(r, k.key)
+		if err != nil {
+			return err
+		}
+		if err := s.createDefaults(r, m, k.kind); err != nil {
+			return err
+		}
+		v, err := decodeRule[T](m, k.key)
+		if err != nil {
+			return err
+		}
+		out, err := k.create(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), v)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{k.key: out})
+		return nil
 	}
-	if err := s.Rules.DeleteTrigger(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
-// --- automations -------------------------------------------------------------------
-
-func (s *Server) apiListAutomations(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.Rules.ListAutomations(r.Context(), onlyActive(r))
-	if err != nil {
-		return err
+func (k adminRuleAPI[T]) updateHandler() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id", k.key)
+		if err != nil {
+			return err
+		}
+		cur, err := k.get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		m, err := ruleBody(r, k.key)
+		if err != nil {
+			return err
+		}
+		if m, err = mergeRule(cur, m); err != nil {
+			return err
+		}
+		v, err := decodeRule[T](m, k.key)
+		if err != nil {
+			return err
+		}
+		out, err := k.update(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, v)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{k.key: out})
+		return nil
 	}
-	body, err := pageRules(s, r, "automations", as, func(a rules.Automation) int64 { return a.ID })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
 }
 
-func (s *Server) apiShowAutomation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "automation")
-	if err != nil {
-		return err
+func (k adminRuleAPI[T]) deleteHandler() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id", k.key)
+		if err != nil {
+			return err
+		}
+		if err := k.del(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
-	a, err := s.Rules.GetAutomation(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"automation": a})
-	return nil
-}
-
-func (s *Server) apiCreateAutomation(w http.ResponseWriter, r *http.Request) error {
-	m, err := ruleBody(r, "automation")
-	if err != nil {
-		return err
-	}
-	if err := s.createDefaults(r, m, rulestore.KindAutomation); err != nil {
-		return err
-	}
-	a, err := decodeRule[rules.Automation](m, "automation")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.CreateAutomation(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), a)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"automation": out})
-	return nil
-}
-
-func (s *Server) apiUpdateAutomation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "automation")
-	if err != nil {
-		return err
-	}
-	cur, err := s.Rules.GetAutomation(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	m, err := ruleBody(r, "automation")
-	if err != nil {
-		return err
-	}
-	if m, err = mergeRule(cur, m); err != nil {
-		return err
-	}
-	a, err := decodeRule[rules.Automation](m, "automation")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.UpdateAutomation(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, a)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"automation": out})
-	return nil
-}
-
-func (s *Server) apiDeleteAutomation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "automation")
-	if err != nil {
-		return err
-	}
-	if err := s.Rules.DeleteAutomation(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // --- ownership of macros and views -----------------------------------------------
