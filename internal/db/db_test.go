@@ -204,4 +204,10 @@ func TestQueriesEngineVariants(t *testing.T) {
 	if _, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: A mysql\nSELECT 1\n"}, "*.sql"); err == nil {
 		t.Fatal("unknown engine accepted")
 	}
+	// Comments that introduce the next block are not part of this one, so a
+	// fragment can be extended on its last line; comments inside stay.
+	qc, err := db.LoadQueries(db.SQLite, mapFS{"q.sql": "-- name: F\nSELECT x -- inline\nFROM t\n-- keep\nWHERE a = 1\n\n-- about G\n--\n\n-- name: G\nSELECT 2\n"}, "*.sql")
+	if err != nil || qc.Get("F") != "SELECT x -- inline\nFROM t\n-- keep\nWHERE a = 1" || qc.Get("G") != "SELECT 2" {
+		t.Fatalf("comments: %v %q", err, qc.Get("F"))
+	}
 }

@@ -103,7 +103,7 @@ func (q *Queries) parse(d Dialect, file, src string, specific map[string]bool) e
 		if name == "" {
 			return nil
 		}
-		sqlText := strings.TrimSpace(body.String())
+		sqlText := trimTrailingComments(body.String())
 		sqlText = strings.TrimSuffix(sqlText, ";")
 		if sqlText == "" {
 			return fmt.Errorf("%s: query %s is empty", file, name)
@@ -153,6 +153,21 @@ func (q *Queries) parse(d Dialect, file, src string, specific map[string]bool) e
 		return err
 	}
 	return flush()
+}
+
+// trimTrailingComments drops the comment lines that end a block (they
+// introduce the next one), so that a block used as a fragment, with text
+// appended to its last line, never ends inside a comment.
+func trimTrailingComments(body string) string {
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	for len(lines) > 0 {
+		last := strings.TrimSpace(lines[len(lines)-1])
+		if last != "" && !strings.HasPrefix(last, "--") {
+			break
+		}
+		lines = lines[:len(lines)-1]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
 // Get returns the named statement; an unknown name is a programming error.

@@ -4,7 +4,11 @@
 -- TextMatchAll/TextMatchPublic select the ticket ids matching a full-text
 -- query (all text, or what customers may read); the Ranked* blocks select
 -- (id, score) rows, higher scores more relevant, and RankedOrder walks the
--- text index newest first. $N is replaced by the query's argument number.
+-- text index newest first; RankedTextOnlyAll answers from the text index
+-- alone when there is no other condition (a deleted ticket's row goes with
+-- it: a foreign key on PostgreSQL, a trigger on SQLite). $N is replaced by
+-- the query's argument number. Blocks that are fragments end without a
+-- comment: the caller appends to their last line.
 -- Relevance: PostgreSQL's ts_rank weighs how often and how densely the
 -- terms occur. SQLite's bm25() would too, but it counts every document that
 -- holds each term on every query (a whole doclist: tens of milliseconds for
@@ -72,6 +76,16 @@ WHERE ticket_fts MATCH '{subject public_text} : (' || $N || ')'
 -- name: RankedTextMatchPublic postgres
 SELECT t.id AS id, ts_rank(f.doc_public, to_tsquery('simple', $N)) AS score FROM ticket_fts f JOIN tickets t ON t.id = f.ticket_id
 WHERE f.doc_public @@ to_tsquery('simple', $N)
+
+-- name: RankedTextOnlyAll
+SELECT ticket_fts.rowid AS id,
+       CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END AS score
+FROM ticket_fts
+WHERE ticket_fts MATCH $N
+
+-- name: RankedTextOnlyAll postgres
+SELECT f.ticket_id AS id, ts_rank(f.doc_all, to_tsquery('simple', $N)) AS score FROM ticket_fts f
+WHERE f.doc_all @@ to_tsquery('simple', $N)
 
 -- name: RankedOrder
 ticket_fts.rowid DESC

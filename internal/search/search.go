@@ -464,8 +464,13 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 			if err := filters(rb); err != nil {
 				return nil, err
 			}
-			cands := rb.fragment("Ranked"+match, fts) + " AND " + rb.where() + " ORDER BY " + s.q.Get("RankedOrder") +
-				" LIMIT " + strconv.Itoa(MaxRanked)
+			var cands string
+			if where := rb.where(); where == "TRUE" && match == "TextMatchAll" {
+				cands = rb.fragment("RankedTextOnlyAll", fts)
+			} else {
+				cands = rb.fragment("Ranked"+match, fts) + " AND " + where
+			}
+			cands += " ORDER BY " + s.q.Get("RankedOrder") + " LIMIT " + strconv.Itoa(MaxRanked)
 			p.ranked, p.rankedArgs = cands, rb.args
 		}
 		if hasText {

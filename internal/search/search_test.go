@@ -270,3 +270,28 @@ func TestReindex(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletedTicketsLeaveTheIndex: a deleted ticket is found by no search,
+// with or without other conditions.
+func TestDeletedTicketsLeaveTheIndex(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := setup(t, d)
+		staff := Viewer{UserID: w.agent.UserID}
+		if err := w.tickets.Delete(context.Background(), w.agent, w.ids["printer"]); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"type:ticket upgrade", "type:ticket upgrade status<closed", "type:ticket firmware"} {
+			for _, got := range w.find(t, staff, q) {
+				if got == "printer" || got == "" {
+					t.Errorf("%q found the deleted ticket: %v", q, got)
+				}
+			}
+		}
+		var n int
+		if err := d.Read(context.Background(), func(tx *db.Tx) error {
+			return tx.QueryRowContext(context.Background(), "SELECT count(*) FROM ticket_fts").Scan(&n)
+		}); err != nil || n != 3 {
+			t.Fatalf("index rows %d %v", n, err)
+		}
+	})
+}
