@@ -120,7 +120,6 @@ type Result struct {
 
 // builder accumulates a WHERE clause and its arguments.
 type builder struct {
-	d     db.Dialect
 	q     *db.Queries
 	conds []string
 	args  []any
@@ -410,7 +409,7 @@ type plan struct {
 const MaxRanked = 1000
 
 func (s *Service) compile(typ string, r *Request) (*plan, error) {
-	b := &builder{d: s.d.Dialect, q: s.q}
+	b := &builder{q: s.q}
 	q := r.Query
 	var order string
 	desc := q.Sort != "asc"
@@ -460,7 +459,7 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 		if hasText && q.OrderBy == "" {
 			// Ranked: the text index drives, newest matches first, and
 			// relevance orders the most recent MaxRanked of them.
-			rb := &builder{d: s.d.Dialect, q: s.q}
+			rb := &builder{q: s.q}
 			if err := filters(rb); err != nil {
 				return nil, err
 			}
