@@ -542,7 +542,10 @@ func TestBrowserJourneys(t *testing.T) {
 		// organization's next-reply SLA, shown as a badge.
 		alice.do("open again", chromedp.Navigate(e.url+"/agent/tickets/"+tid), chromedp.WaitVisible(chromedp.CSS(".ticket-head .sla")))
 		alice.mustContain("SLA badge", ".ticket-head .meta", "next reply due in")
-		alice.shot("agent-ticket-sla", ".ticket-head .sla")
+		// The SLA panel lists each target: first reply achieved by the
+		// macro reply, next reply running with its time left.
+		alice.mustContain("SLA panel", "#sla-panel", "first reply time", "achieved", "next reply time", "active", "left")
+		alice.shot("agent-ticket-sla", ".ticket-head .sla", "#sla-panel")
 		alice.do("solve",
 			chromedp.SendKeys(chromedp.CSS("#body"), "Fixed in firmware 2.4.1."),
 			chromedp.SetValue(chromedp.CSS("#status"), "solved"),

@@ -140,10 +140,18 @@ func (s *Server) uiFuncs() template.FuncMap {
 			}
 			return p
 		},
-		"ago":      func(t time.Time) string { return humanDuration(s.now().Sub(t)) + " ago" },
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"slaLeft":  func(b SLABadge) string { return slaText(b, s.now()) },
-		"slaClass": func(b SLABadge) string { return slaClass(b, s.now()) },
+		"ago":     func(t time.Time) string { return humanDuration(s.now().Sub(t)) + " ago" },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"slaLeft": func(b SLABadge) string { return slaText(b, s.now()) },
+		"minutes": minutesText,
+		"derefInt": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"metricName": func(m string) string { return strings.ReplaceAll(m, "_", " ") },
+		"slaClass":   func(b SLABadge) string { return slaClass(b, s.now()) },
 		"eventValue": func(v any) string {
 			return eventValue(v)
 		},

@@ -19,6 +19,7 @@ import (
 	"github.com/frontline/frontline/internal/rules"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -320,6 +321,12 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
+	var slaView *sla.View
+	if s.SLAService != nil {
+		if slaView, err = s.SLAService.View(ctx, t.ID); err != nil {
+			return err
+		}
+	}
 	var rating *satisfaction.Rating
 	if s.Satisfaction != nil {
 		if rating, err = s.Satisfaction.ForTicket(ctx, t.ID); err != nil {
@@ -331,7 +338,7 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 		"Names": nm, "Requester": requester, "Org": org, "Recent": recent, "Agents": agents, "Groups": groups,
 		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(w, r),
 		"Statuses": ticket.Statuses, "Priorities": ticket.Priorities, "Types": ticket.Types,
-		"Closed": t.Status == ticket.StatusClosed, "Rating": rating, "Wide": true,
+		"Closed": t.Status == ticket.StatusClosed, "Rating": rating, "Wide": true, "SLAView": slaView,
 	})
 	return nil
 }
