@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,34 +13,43 @@ import (
 )
 
 // Baseline is the raw-insert baseline: one ticket-sized row per
-// transaction into a scratch table of the measured database.
+// statement, each committed on its own (autocommit), through a prepared
+// statement straight on the database pool: no Frontline transaction
+// machinery, no grouping of commits.
 type Baseline struct {
-	d *db.DB
-	q *db.Queries
+	d    *db.DB
+	stmt *sql.Stmt
 }
 
 // NewBaseline creates (or empties) the baseline table.
 func NewBaseline(ctx context.Context, d *db.DB) (*Baseline, error) {
-	b := &Baseline{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")}
-	err := d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, b.q.Get("CreateBaseline")); err != nil {
+	q := db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, q.Get("CreateBaseline")); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, b.q.Get("ClearBaseline"))
+		_, err := tx.ExecContext(ctx, q.Get("ClearBaseline"))
 		return err
-	})
-	return b, err
+	}); err != nil {
+		return nil, err
+	}
+	st, err := d.W.PrepareContext(ctx, q.Get("InsertBaseline"))
+	if err != nil {
+		return nil, err
+	}
+	return &Baseline{d: d, stmt: st}, nil
 }
 
 const baselineBody = "Our pipelines have been pending since the upgrade; runners show no jobs."
 
-// Insert writes one row in its own transaction.
+// Insert writes and commits one row.
 func (b *Baseline) Insert(ctx context.Context, id int64) error {
-	return b.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, b.q.Get("InsertBaseline"), id, "Bench ticket: pipeline stuck", baselineBody, "new", tx.Now.UnixMicro())
-		return err
-	})
+	_, err := b.stmt.ExecContext(ctx, id, "Bench ticket: pipeline stuck", baselineBody, "new", b.d.Clock.Now().UnixMicro())
+	return err
 }
+
+// Close releases the prepared statement.
+func (b *Baseline) Close() error { return b.stmt.Close() }
 
 // SearchTerms are the free-text queries of the search measure: single
 // words and pairs from the generated vocabulary, common and rare.

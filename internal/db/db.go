@@ -36,6 +36,8 @@ type DB struct {
 	onClose []func()
 	// wcache and rcache keep prepared statements of the SQLite pools.
 	wcache, rcache *stmtCache
+	// group batches concurrent writes on SQLite's one writer connection.
+	group *groupCommit
 }
 
 // Options tune Open.
@@ -88,6 +90,7 @@ func Open(ctx context.Context, t Target, clk clock.Clock, opt Options) (*DB, err
 		r.SetMaxIdleConns(opt.MaxConns)
 		d.R = r
 		d.wcache, d.rcache = newStmtCache(w), newStmtCache(r)
+		d.group = newGroupCommit(d)
 	default:
 		return nil, fmt.Errorf("unknown database dialect %q", t.Dialect)
 	}
@@ -179,7 +182,11 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 func (d *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		err = d.run(ctx, d.W, false, fn)
+		if d.group != nil {
+			err = d.group.write(ctx, fn)
+		} else {
+			err = d.run(ctx, d.W, false, fn)
+		}
 		if err == nil || !retryable(err) {
 			return err
 		}
