@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -23,7 +22,7 @@ func TestBenchCommand(t *testing.T) {
 			jsonPath := filepath.Join(t.TempDir(), "bench.json")
 			args := append([]string{"bench", "--tickets", "400", "--duration", "150ms", "--samples", "10", "--clients", "2",
 				"--skip-server", "--json", jsonPath}, databaseArgs(t, e)...)
-			var stdout, stderr bytes.Buffer
+			var stdout, stderr syncBuffer // the server's goroutines may log while the bench prints
 			if code := Main(context.Background(), args, testEnv(&stdout, &stderr)); code != 0 {
 				t.Fatalf("bench exited %d: %s", code, stderr.String())
 			}
