@@ -4,8 +4,8 @@
 package people
 
 import (
+	"github.com/frontline/frontline/internal/tags"
 	"net/mail"
-	"sort"
 	"strings"
 	"time"
 
@@ -121,7 +121,7 @@ func (in *UserInput) apply(u *User) {
 	set(&u.Details, in.Details)
 	set(&u.Notes, in.Notes)
 	if in.Tags != nil {
-		u.Tags = NormalizeTags(*in.Tags)
+		u.Tags = tags.Normalize(*in.Tags)
 	}
 	set(&u.JobTitle, in.JobTitle)
 	set(&u.JobFamily, in.JobFamily)
@@ -134,7 +134,7 @@ func (in *UserInput) apply(u *User) {
 	}
 	set(&u.VerifiedCitizenship, in.VerifiedCitizenship)
 	if in.Trainings != nil {
-		u.Trainings = NormalizeTags(*in.Trainings)
+		u.Trainings = tags.Normalize(*in.Trainings)
 	}
 }
 
@@ -219,10 +219,10 @@ func (in *OrganizationInput) apply(o *Organization) {
 	set(&o.SharedTickets, in.SharedTickets)
 	set(&o.SharedComments, in.SharedComments)
 	if in.DomainNames != nil {
-		o.DomainNames = NormalizeTags(*in.DomainNames)
+		o.DomainNames = tags.Normalize(*in.DomainNames)
 	}
 	if in.Tags != nil {
-		o.Tags = NormalizeTags(*in.Tags)
+		o.Tags = tags.Normalize(*in.Tags)
 	}
 }
 
@@ -277,22 +277,6 @@ type Membership struct {
 	IsDefault bool      `json:"default"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-}
-
-// NormalizeTags lower-cases, trims, de-duplicates and sorts tags; blanks go.
-func NormalizeTags(in []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, t := range in {
-		for _, w := range strings.Fields(strings.ToLower(t)) {
-			if !seen[w] {
-				seen[w] = true
-				out = append(out, w)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func set[T any](dst *T, v *T) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
+	"github.com/frontline/frontline/internal/tags"
 	"strings"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -45,21 +46,6 @@ func (p Page) limit() int {
 // --- encoding helpers ----------------------------------------------------------
 
 // encodeTags stores tags as " a b " so that `tags LIKE '% a %'` matches one tag.
-func encodeTags(tags []string) string {
-	tags = NormalizeTags(tags)
-	if len(tags) == 0 {
-		return ""
-	}
-	return " " + strings.Join(tags, " ") + " "
-}
-
-func decodeTags(s string) []string {
-	f := strings.Fields(s)
-	if f == nil {
-		return []string{}
-	}
-	return f
-}
 
 func likePattern(q string) string {
 	q = strings.ToLower(strings.TrimSpace(q))
@@ -100,9 +86,9 @@ func scanUser(r scanner) (*User, error) {
 	var u User
 	var org, mgr sql.NullInt64
 	var ext sql.NullString
-	var tags, trainings string
+	var tagText, trainings string
 	err := r.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Active, &u.Suspended, &org, &ext, &u.Phone, &u.TimeZone,
-		&u.Locale, &u.Details, &u.Notes, &tags, &u.JobTitle, &u.JobFamily, &u.Grade, &u.Region, &mgr,
+		&u.Locale, &u.Details, &u.Notes, &tagText, &u.JobTitle, &u.JobFamily, &u.Grade, &u.Region, &mgr,
 		&u.VerifiedCitizenship, &u.HasPassword, db.TimePtr(&u.LastLoginAt), db.Time(&u.CreatedAt), db.Time(&u.UpdatedAt),
 		&trainings)
 	if err != nil {
@@ -117,7 +103,7 @@ func scanUser(r scanner) (*User, error) {
 	if ext.Valid {
 		u.ExternalID = &ext.String
 	}
-	u.Tags, u.Trainings = decodeTags(tags), decodeTags(trainings)
+	u.Tags, u.Trainings = tags.Decode(tagText), tags.Decode(trainings)
 	return &u, nil
 }
 
@@ -270,7 +256,7 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 		var id int64
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertUser"), u.Name, email, u.Role, u.Active, u.Suspended,
 			nullInt(u.OrganizationID), nullStr(u.ExternalID), u.Phone, u.TimeZone, u.Locale, u.Details, u.Notes,
-			encodeTags(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
+			tags.Encode(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
 			u.VerifiedCitizenship, db.TS(tx.Now)).Scan(&id)
 		if err != nil {
 			return userConflict(err)
@@ -354,7 +340,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 		}
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateUser"), id, u.Name, email, u.Role, u.Active, u.Suspended,
 			nullInt(u.OrganizationID), nullStr(u.ExternalID), u.Phone, u.TimeZone, u.Locale, u.Details, u.Notes,
-			encodeTags(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
+			tags.Encode(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
 			u.VerifiedCitizenship, db.TS(tx.Now))
 		if err != nil {
 			return userConflict(err)
@@ -399,9 +385,9 @@ func scanOrg(r scanner) (*Organization, error) {
 	var o Organization
 	var ext sql.NullString
 	var ase, grp sql.NullInt64
-	var tags, domains string
+	var tagText, domains string
 	err := r.Scan(&o.ID, &o.Name, &ext, &o.Details, &o.Notes, &o.SupportPlan, &o.Tier, &ase, &grp,
-		&o.SharedTickets, &o.SharedComments, &tags, db.Time(&o.CreatedAt), db.Time(&o.UpdatedAt), &domains)
+		&o.SharedTickets, &o.SharedComments, &tagText, db.Time(&o.CreatedAt), db.Time(&o.UpdatedAt), &domains)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +400,7 @@ func scanOrg(r scanner) (*Organization, error) {
 	if grp.Valid {
 		o.GroupID = &grp.Int64
 	}
-	o.Tags, o.DomainNames = decodeTags(tags), decodeTags(domains)
+	o.Tags, o.DomainNames = tags.Decode(tagText), tags.Decode(domains)
 	return &o, nil
 }
 
@@ -558,7 +544,7 @@ func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in Or
 		}
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertOrganization"), o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
 			o.SupportPlan, o.Tier, nullInt(o.ASEUserID), nullInt(o.GroupID), o.SharedTickets, o.SharedComments,
-			encodeTags(o.Tags), db.TS(tx.Now)).Scan(&o.ID)
+			tags.Encode(o.Tags), db.TS(tx.Now)).Scan(&o.ID)
 		if err != nil {
 			return orgConflict(err)
 		}
@@ -594,7 +580,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 		}
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateOrganization"), id, o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
 			o.SupportPlan, o.Tier, nullInt(o.ASEUserID), nullInt(o.GroupID), o.SharedTickets, o.SharedComments,
-			encodeTags(o.Tags), db.TS(tx.Now))
+			tags.Encode(o.Tags), db.TS(tx.Now))
 		if err != nil {
 			return orgConflict(err)
 		}

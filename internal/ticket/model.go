@@ -7,6 +7,7 @@ package ticket
 
 import (
 	"encoding/json"
+	"github.com/frontline/frontline/internal/tags"
 	"slices"
 	"sort"
 	"strconv"
@@ -353,23 +354,6 @@ func SubjectFromDescription(desc string) string {
 	return strings.TrimSpace(string(r[:80]))
 }
 
-// NormalizeTags lower-cases, trims, de-duplicates and sorts tags; spaces
-// split a tag in several; blanks go.
-func NormalizeTags(in []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, t := range in {
-		for _, w := range strings.Fields(strings.ToLower(t)) {
-			if !seen[w] {
-				seen[w] = true
-				out = append(out, w)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // normalizeIDs sorts and de-duplicates ids, dropping zeros and skip.
 func normalizeIDs(in []int64, skip int64) []int64 {
 	out := []int64{}
@@ -477,7 +461,7 @@ func settle(prev, t *Ticket, c change) error {
 	if prev == nil || t.Subject != prev.Subject {
 		t.RawSubject = t.Subject
 	}
-	t.Tags = NormalizeTags(t.Tags)
+	t.Tags = tags.Normalize(t.Tags)
 	t.CollaboratorIDs = normalizeIDs(t.CollaboratorIDs, t.RequesterID)
 	t.EmailCCIDs = t.CollaboratorIDs
 	if t.CustomFields == nil {
@@ -633,11 +617,11 @@ func applyUpdate(cur *Ticket, in *UpdateInput, c change, requesterOrg *int64) (*
 		t.Tags = slices.Clone(*in.Tags)
 	}
 	if len(in.AdditionalTags) > 0 {
-		t.Tags = append(NormalizeTags(t.Tags), NormalizeTags(in.AdditionalTags)...)
+		t.Tags = append(tags.Normalize(t.Tags), tags.Normalize(in.AdditionalTags)...)
 	}
 	if len(in.RemoveTags) > 0 {
-		rm := NormalizeTags(in.RemoveTags)
-		t.Tags = slices.DeleteFunc(NormalizeTags(t.Tags), func(s string) bool { return slices.Contains(rm, s) })
+		rm := tags.Normalize(in.RemoveTags)
+		t.Tags = slices.DeleteFunc(tags.Normalize(t.Tags), func(s string) bool { return slices.Contains(rm, s) })
 	}
 	if in.CollaboratorIDs != nil {
 		t.CollaboratorIDs = slices.Clone(*in.CollaboratorIDs)

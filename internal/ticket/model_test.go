@@ -29,16 +29,6 @@ func wantField(t *testing.T, err error, field string) {
 	}
 }
 
-func TestNormalizeTags(t *testing.T) {
-	got := NormalizeTags([]string{"B", "a c", "  ", "b", "A"})
-	if !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
-		t.Fatal(got)
-	}
-	if got := NormalizeTags(nil); got == nil || len(got) != 0 {
-		t.Fatal(got)
-	}
-}
-
 func TestSubjectFromDescription(t *testing.T) {
 	long := strings.Repeat("word ", 40)
 	s := SubjectFromDescription("  first line\n\nsecond " + long)

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/frontline/frontline/internal/tags"
 	"io"
 	"mime"
 	"os"
@@ -127,21 +128,6 @@ func limitOf(n int) int {
 // --- encoding helpers ----------------------------------------------------------
 
 // encodeTags stores tags as " a b " so that `tags LIKE '% a %'` matches one tag.
-func encodeTags(tags []string) string {
-	tags = NormalizeTags(tags)
-	if len(tags) == 0 {
-		return ""
-	}
-	return " " + strings.Join(tags, " ") + " "
-}
-
-func decodeTags(s string) []string {
-	f := strings.Fields(s)
-	if f == nil {
-		return []string{}
-	}
-	return f
-}
 
 // idList stores ids as " 1 2 " (for the LIKE-based filters).
 func idList(ids []int64) string {
@@ -275,9 +261,9 @@ func scanTicket(r scanner) (*Ticket, error) {
 	var t Ticket
 	var ext, typ, prio sql.NullString
 	var assignee, org, group, problem, merged sql.NullInt64
-	var tags, cf, viaCh, viaSrc, collabs string
+	var tagText, cf, viaCh, viaSrc, collabs string
 	err := r.Scan(&t.ID, &ext, &typ, &t.Subject, &t.RawSubject, &t.Description, &prio, &t.Status, &t.Recipient,
-		&t.RequesterID, &t.SubmitterID, &assignee, &org, &group, &tags, &cf, &viaCh, &viaSrc, &problem, &merged,
+		&t.RequesterID, &t.SubmitterID, &assignee, &org, &group, &tagText, &cf, &viaCh, &viaSrc, &problem, &merged,
 		db.TimePtr(&t.DueAt), &t.IsPublic, db.TimePtr(&t.SolvedAt), db.Time(&t.CreatedAt), db.Time(&t.UpdatedAt),
 		&t.HasIncidents, &collabs)
 	if err != nil {
@@ -297,7 +283,7 @@ func scanTicket(r scanner) (*Ticket, error) {
 	}
 	t.ExternalID, t.Type, t.Priority = str(ext), str(typ), str(prio)
 	t.AssigneeID, t.OrganizationID, t.GroupID, t.ProblemID, t.MergedIntoID = num(assignee), num(org), num(group), num(problem), num(merged)
-	t.Tags = decodeTags(tags)
+	t.Tags = tags.Decode(tagText)
 	t.CustomFields = decodeCustomFields(cf)
 	t.Via = decodeVia(viaCh, viaSrc)
 	t.CollaboratorIDs = decodeIDs(collabs)
@@ -671,7 +657,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		var id int64
 		err = tx.QueryRowContext(ctx, s.q.Get("InsertTicket"), nullStr(t.ExternalID), nullStr(t.Type), t.Subject,
 			t.RawSubject, t.Description, nullStr(t.Priority), t.Status, t.Recipient, t.RequesterID, t.SubmitterID,
-			nullInt(t.AssigneeID), nullInt(t.OrganizationID), nullInt(t.GroupID), encodeTags(t.Tags), cf,
+			nullInt(t.AssigneeID), nullInt(t.OrganizationID), nullInt(t.GroupID), tags.Encode(t.Tags), cf,
 			t.Via.Channel, src, nullInt(t.ProblemID), db.TSp(t.DueAt), t.IsPublic, db.TSp(t.SolvedAt),
 			db.TS(tx.Now)).Scan(&id)
 		if err != nil {
@@ -789,7 +775,7 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 	}
 	_, err = tx.ExecContext(ctx, s.q.Get("UpdateTicket"), id, nullStr(t.ExternalID), nullStr(t.Type), t.Subject,
 		t.RawSubject, nullStr(t.Priority), t.Status, t.RequesterID, nullInt(t.AssigneeID), nullInt(t.OrganizationID),
-		nullInt(t.GroupID), encodeTags(t.Tags), cf, nullInt(t.ProblemID), nullInt(t.MergedIntoID), db.TSp(t.DueAt),
+		nullInt(t.GroupID), tags.Encode(t.Tags), cf, nullInt(t.ProblemID), nullInt(t.MergedIntoID), db.TSp(t.DueAt),
 		db.TSp(t.SolvedAt), db.TS(tx.Now), t.IsPublic)
 	if err != nil {
 		return nil, nil, externalConflict(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/frontline/frontline/internal/tags"
 	"net/http"
 	"reflect"
 	"slices"
@@ -484,7 +485,7 @@ func (s *Server) apiApplyMacro(w http.ResponseWriter, r *http.Request) error {
 	t.Status, t.Subject = nt.Status, nt.Subject
 	t.Priority, t.Type = optStr(nt.Priority), optStr(nt.Type)
 	t.GroupID, t.AssigneeID = optID(nt.GroupID), optID(nt.AssigneeID)
-	t.Tags = ticket.NormalizeTags(nt.Tags)
+	t.Tags = tags.Normalize(nt.Tags)
 	for i, cf := range t.CustomFields {
 		if v, ok := nt.CustomFields[cf.ID]; ok {
 			t.CustomFields[i].Value = v

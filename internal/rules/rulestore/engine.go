@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/frontline/frontline/internal/tags"
 	"maps"
 	"slices"
 	"strconv"
@@ -268,7 +269,7 @@ func updateFor(before, after rules.Ticket, via ticket.Via) (ticket.UpdateInput, 
 	if after.Subject != before.Subject {
 		in.Subject, changed = &after.Subject, true
 	}
-	if !slices.Equal(ticket.NormalizeTags(after.Tags), ticket.NormalizeTags(before.Tags)) {
+	if !slices.Equal(tags.Normalize(after.Tags), tags.Normalize(before.Tags)) {
 		tags := slices.Clone(after.Tags)
 		in.Tags, changed = &tags, true
 	}
