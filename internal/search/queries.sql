@@ -57,9 +57,12 @@ SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH '{subject public_text} : (' 
 -- name: TextMatchPublic postgres
 SELECT ticket_id FROM ticket_fts WHERE doc_public @@ to_tsquery('simple', $N)
 
+-- name: SubjectScore
+CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END
+
 -- name: RankedTextMatchAll
 SELECT t.id AS id,
-       CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END AS score
+       {{SubjectScore}} AS score
 FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid
 WHERE ticket_fts MATCH $N
 
@@ -69,7 +72,7 @@ WHERE f.doc_all @@ to_tsquery('simple', $N)
 
 -- name: RankedTextMatchPublic
 SELECT t.id AS id,
-       CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END AS score
+       {{SubjectScore}} AS score
 FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid
 WHERE ticket_fts MATCH '{subject public_text} : (' || $N || ')'
 
@@ -79,7 +82,7 @@ WHERE f.doc_public @@ to_tsquery('simple', $N)
 
 -- name: RankedTextOnlyAll
 SELECT ticket_fts.rowid AS id,
-       CASE WHEN instr(highlight(ticket_fts, 0, char(1), char(2)), char(1)) > 0 THEN 2.0 ELSE 1.0 END AS score
+       {{SubjectScore}} AS score
 FROM ticket_fts
 WHERE ticket_fts MATCH $N
 
