@@ -76,15 +76,24 @@ func hookDepth(ctx context.Context) int {
 	return d
 }
 
-func (s *Store) runHooks(ctx context.Context, tx *db.Tx, c *Change) error {
+// hookWrites counts the ticket updates hooks make through UpdateTx, so
+// that the ticket is read again only when one of them changed it.
+type hookWrites struct{ n int }
+
+type writesKey struct{}
+
+// runHooks runs the hooks for c and reports whether they updated the
+// ticket (through UpdateTx; SLA's sort key is not part of Ticket).
+func (s *Store) runHooks(ctx context.Context, tx *db.Tx, c *Change) (changed bool, err error) {
 	c.Depth = hookDepth(ctx)
-	hctx := context.WithValue(ctx, depthKey{}, c.Depth+1)
+	w := &hookWrites{}
+	hctx := context.WithValue(context.WithValue(ctx, depthKey{}, c.Depth+1), writesKey{}, w)
 	for _, h := range s.hooks {
 		if err := h(hctx, tx, c); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return w.n > 0, nil
 }
 
 // UpdateTx is Update inside a transaction the caller holds (a hook's).
@@ -683,10 +692,11 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 			return err
 		}
 		if len(s.hooks) > 0 {
-			if err := s.runHooks(ctx, tx, &Change{Actor: actor, Ticket: out, Audit: aud, Comment: c}); err != nil {
+			changed, err := s.runHooks(ctx, tx, &Change{Actor: actor, Ticket: out, Audit: aud, Comment: c})
+			if err != nil || !changed {
 				return err
 			}
-			// Hooks may have changed the ticket (triggers).
+			// Hooks changed the ticket (triggers).
 			out, err = s.getTicket(ctx, tx, id)
 		}
 		return err
@@ -773,6 +783,9 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 	if err != nil {
 		return nil, nil, err
 	}
+	if w, ok := ctx.Value(writesKey{}).(*hookWrites); ok {
+		w.n++ // a hook is changing the ticket its change is about
+	}
 	_, err = tx.ExecContext(ctx, s.q.Get("UpdateTicket"), id, nullStr(t.ExternalID), nullStr(t.Type), t.Subject,
 		t.RawSubject, nullStr(t.Priority), t.Status, t.RequesterID, nullInt(t.AssigneeID), nullInt(t.OrganizationID),
 		nullInt(t.GroupID), tags.Encode(t.Tags), cf, nullInt(t.ProblemID), nullInt(t.MergedIntoID), db.TSp(t.DueAt),
@@ -807,11 +820,14 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 		return nil, nil, err
 	}
 	if len(s.hooks) > 0 {
-		if err := s.runHooks(ctx, tx, &Change{Actor: actor, Prev: cur, Ticket: out, Audit: aud, Comment: cm}); err != nil {
+		changed, err := s.runHooks(ctx, tx, &Change{Actor: actor, Prev: cur, Ticket: out, Audit: aud, Comment: cm})
+		if err != nil {
 			return nil, nil, err
 		}
-		if out, err = s.getTicket(ctx, tx, id); err != nil {
-			return nil, nil, err
+		if changed {
+			if out, err = s.getTicket(ctx, tx, id); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	return out, aud, nil
