@@ -96,30 +96,17 @@ func actorOf(p *auth.Principal) ticket.Actor {
 
 // visibility returns the list restriction of a customer (nil for staff):
 // their own and CC'd tickets, and those of their organizations that share
-// tickets.
+// tickets (the portal's customer scope).
 func (s *Server) visibility(r *http.Request) (*ticket.Visibility, error) {
 	p := PrincipalFrom(r.Context())
 	if p.IsStaff() {
 		return nil, nil
 	}
-	v := &ticket.Visibility{UserID: p.UserID}
-	ms, err := s.People.ListOrganizationMemberships(r.Context(), people.MembershipFilter{UserID: p.UserID, Page: people.Page{Limit: 100}})
+	sc, err := s.scopeOf(r.Context(), p.UserID)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range ms {
-		o, err := s.People.GetOrganization(r.Context(), m.OtherID)
-		if err != nil {
-			if errs.Is(err, errs.KindNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		if o.SharedTickets {
-			v.OrgIDs = append(v.OrgIDs, o.ID)
-		}
-	}
-	return v, nil
+	return &ticket.Visibility{UserID: p.UserID, OrgIDs: sc.Shared}, nil
 }
 
 // canSee applies the same rule as visibility to one ticket.
@@ -127,10 +114,7 @@ func canSee(v *ticket.Visibility, t *ticket.Ticket) bool {
 	if v == nil {
 		return true
 	}
-	if t.RequesterID == v.UserID || t.IsCollaborator(v.UserID) {
-		return true
-	}
-	return t.OrganizationID != nil && slices.Contains(v.OrgIDs, *t.OrganizationID)
+	return ticket.CanSee(t, v.UserID, people.RoleEndUser, v.OrgIDs, func(int64) bool { return true })
 }
 
 // visibleTicket loads a ticket the caller may see; others are 404 so that
