@@ -126,6 +126,28 @@ func (d Dialect) Placeholder(n int) string {
 	return "$" + strconv.Itoa(n)
 }
 
+// ValuesRows returns the VALUES list of a multi-row INSERT of rows rows of
+// cols parameters each, numbered from 1 in row order: "($1, $2), ($3, $4)".
+func (d Dialect) ValuesRows(rows, cols int) string {
+	var b strings.Builder
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			n++
+			b.WriteString(d.Placeholder(n))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
 // AnalyzeSQL refreshes planner statistics; PostgreSQL also vacuums (sets
 // the visibility map after a bulk load). It must run outside a transaction.
 func (d Dialect) AnalyzeSQL() string {

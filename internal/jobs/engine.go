@@ -39,6 +39,13 @@ func (e *riverEngine[TTx]) insertTx(ctx context.Context, tx *db.Tx, args river.J
 	})
 }
 
+func (e *riverEngine[TTx]) insertManyTx(ctx context.Context, tx *db.Tx, params []river.InsertManyParams) error {
+	return e.withTx(tx, func(rtx TTx) error {
+		_, err := e.client.InsertManyTx(ctx, rtx, params)
+		return err
+	})
+}
+
 func (e *riverEngine[TTx]) insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
 	_, err := e.client.Insert(ctx, args, opts)
 	return err

@@ -74,6 +74,7 @@ type Queue struct {
 // the driver's transaction type: *sql.Tx on SQLite, pgx.Tx on PostgreSQL).
 type engine interface {
 	insertTx(ctx context.Context, tx *db.Tx, args river.JobArgs, opts *river.InsertOpts) error
+	insertManyTx(ctx context.Context, tx *db.Tx, params []river.InsertManyParams) error
 	insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
@@ -148,6 +149,26 @@ func (q *Queue) InsertTx(ctx context.Context, tx *db.Tx, args river.JobArgs, opt
 	}
 	if err := q.eng.insertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// InsertManyTx enqueues several jobs inside tx with one statement (one
+// round trip instead of one per job); otherwise it is InsertTx.
+func (q *Queue) InsertManyTx(ctx context.Context, tx *db.Tx, params []river.InsertManyParams) error {
+	switch len(params) {
+	case 0:
+		return nil
+	case 1:
+		return q.InsertTx(ctx, tx, params[0].Args, params[0].InsertOpts)
+	}
+	for _, p := range params {
+		if err := checkQueue(p.Args, p.InsertOpts); err != nil {
+			return err
+		}
+	}
+	if err := q.eng.insertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("jobs: insert %d jobs (%s, ...): %w", len(params), params[0].Args.Kind(), err)
 	}
 	return nil
 }

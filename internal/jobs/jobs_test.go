@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +138,52 @@ func TestInsertTxExistsOnlyWhenCommitted(t *testing.T) {
 			t.Fatalf("state %s attempt %d, want completed 1", st, attempt)
 		}
 		drain(t, q, 0) // nothing twice
+	})
+}
+
+func TestInsertManyTxIsOneTransactionalBatchAndKeepsUniqueness(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		batch := func(keys ...string) []river.InsertManyParams {
+			var ps []river.InsertManyParams
+			for _, k := range keys {
+				ps = append(ps, river.InsertManyParams{Args: recordArgs{Key: k}, InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+			}
+			return ps
+		}
+		errRollback := errors.New("roll back")
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := q.InsertManyTx(ctx, tx, batch("x1", "x2")); err != nil {
+				return err
+			}
+			return errRollback
+		}); !errors.Is(err, errRollback) {
+			t.Fatalf("Write: %v", err)
+		}
+		drain(t, q, 0)
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := q.InsertManyTx(ctx, tx, batch("a", "b", "c")); err != nil {
+				return err
+			}
+			// The same args again (a live duplicate) are skipped, a new one is added.
+			return q.InsertManyTx(ctx, tx, batch("a", "d"))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 4)
+		for _, k := range []string{"a", "b", "c", "d"} {
+			if r.count(k) != 1 {
+				t.Fatalf("job %s ran %d times, want 1 (runs %v)", k, r.count(k), r.runs)
+			}
+		}
+		if r.count("x1")+r.count("x2") != 0 {
+			t.Fatalf("rolled-back jobs ran: %v", r.runs)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return q.InsertManyTx(ctx, tx, []river.InsertManyParams{{Args: recordArgs{Key: "q"}, InsertOpts: &river.InsertOpts{Queue: "other"}}, {Args: recordArgs{Key: "r"}}})
+		}); err == nil || !strings.Contains(err.Error(), "not worked") {
+			t.Fatalf("a job for another queue: err = %v", err)
+		}
 	})
 }
 

@@ -27,9 +27,13 @@ func (TimerArgs) Kind() string { return "sla.timer" }
 // jobTimers schedules timers as River jobs in the ticket's transaction.
 type jobTimers struct{ q *jobs.Queue }
 
-func (j jobTimers) Schedule(ctx context.Context, tx *db.Tx, t Timer) error {
-	return j.q.InsertTx(ctx, tx, TimerArgs{TicketID: t.TicketID, Metric: t.Metric, Type: t.Kind, DueAt: t.DueAt.UTC()},
-		&river.InsertOpts{ScheduledAt: t.At, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+func (j jobTimers) Schedule(ctx context.Context, tx *db.Tx, ts []Timer) error {
+	ps := make([]river.InsertManyParams, len(ts))
+	for i, t := range ts {
+		ps[i] = river.InsertManyParams{Args: TimerArgs{TicketID: t.TicketID, Metric: t.Metric, Type: t.Kind, DueAt: t.DueAt.UTC()},
+			InsertOpts: &river.InsertOpts{ScheduledAt: t.At, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
+	}
+	return j.q.InsertManyTx(ctx, tx, ps)
 }
 
 type timerWorker struct {

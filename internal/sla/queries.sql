@@ -91,13 +91,25 @@ SELECT id FROM tickets WHERE id = $1;
 SELECT id FROM tickets WHERE id = $1 FOR UPDATE;
 
 -- name: TicketAttrs
-SELECT t.priority, t.type, t.status, t.group_id, t.organization_id, t.tags, t.via_channel,
+SELECT (SELECT version FROM config_versions WHERE name = 'sla'), t.priority, t.type, t.status, t.group_id, t.organization_id, t.tags, t.via_channel,
        t.requester_id, t.created_at, COALESCE(u.role, ''), o.support_plan, o.tier, o.ase_user_id, g.name
 FROM tickets t
 LEFT JOIN users u ON u.id = t.requester_id
 LEFT JOIN organizations o ON o.id = t.organization_id
 LEFT JOIN groups g ON g.id = t.group_id
 WHERE t.id = $1;
+
+-- name: NewTicketAttrs
+-- What a new ticket's policy filters look at beyond the ticket itself
+-- ($1 requester, $2 organization, $3 group, $4 the public comment's author;
+-- 0 for none), and the configuration version.
+SELECT (SELECT version FROM config_versions WHERE name = 'sla'), COALESCE(u.role, ''),
+       o.support_plan, o.tier, o.ase_user_id, g.name, COALESCE(a.role, '')
+FROM (SELECT 1 AS one) x
+LEFT JOIN users u ON u.id = $1
+LEFT JOIN organizations o ON o.id = $2
+LEFT JOIN groups g ON g.id = $3
+LEFT JOIN users a ON a.id = $4;
 
 -- name: UserRole
 SELECT role FROM users WHERE id = $1;
@@ -132,11 +144,12 @@ DELETE FROM sla_ticket_metrics WHERE ticket_id = $1;
 INSERT INTO sla_ticket_metrics ({{MetricColumns}})
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
--- name: SyncTicketSortKey
-UPDATE tickets SET sla_next_breach_at = COALESCE(
-    (SELECT min(sm.due_at) FROM sla_ticket_metrics sm WHERE sm.ticket_id = $1 AND sm.status = 'active'),
-    9223372036854775807)
-WHERE id = $1;
+-- name: InsertTicketMetrics
+-- Followed by the VALUES rows (Dialect.ValuesRows).
+INSERT INTO sla_ticket_metrics ({{MetricColumns}}) VALUES
+
+-- name: SetTicketSortKey
+UPDATE tickets SET sla_next_breach_at = $2 WHERE id = $1;
 
 -- name: DueTimers
 SELECT ticket_id, metric, due_at FROM sla_ticket_metrics

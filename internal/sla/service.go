@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/db"
@@ -59,9 +61,10 @@ type Timer struct {
 }
 
 // Timers schedules timers in the transaction that computed them (a River
-// job queue in production). A nil Timers leaves firing to FireDue.
+// job queue in production), all of one look at a ticket at once. A nil
+// Timers leaves firing to FireDue.
 type Timers interface {
-	Schedule(ctx context.Context, tx *db.Tx, t Timer) error
+	Schedule(ctx context.Context, tx *db.Tx, ts []Timer) error
 }
 
 // Options tune a Service.
@@ -93,6 +96,58 @@ type Service struct {
 	timers    Timers
 	onBreach  []BreachHook
 	onWarning []BreachHook
+
+	mu  sync.Mutex
+	cfg *config // the policies and schedules last loaded, with their version
+}
+
+// config is the SLA configuration (policies, schedules and their compiled
+// calendars) as of one version in config_versions. The version is read in
+// every ticket transaction (a trigger bumps it on any change), so a cached
+// configuration is used only while it is the one the database holds, on
+// every node. It is never modified once built.
+type config struct {
+	version   int64
+	policies  []Policy
+	schedules []Schedule
+	cals      map[int64]*Calendar // by schedule id
+}
+
+func (c *config) calendar(sch *Schedule) *Calendar {
+	if sch == nil {
+		return AlwaysOpen()
+	}
+	return c.cals[sch.ID]
+}
+
+// configAt returns the configuration of version, loading it in tx when the
+// cached one is another version. Read the version before calling: the lists
+// are then at least as new as the version they are filed under.
+func (s *Service) configAt(ctx context.Context, tx *db.Tx, version int64) (*config, error) {
+	s.mu.Lock()
+	c := s.cfg
+	s.mu.Unlock()
+	if c != nil && c.version == version {
+		return c, nil
+	}
+	policies, err := s.Store.scanPolicies(ctx, tx, "ListPolicies")
+	if err != nil {
+		return nil, err
+	}
+	schedules, err := s.Store.listSchedules(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	c = &config{version: version, policies: policies, schedules: schedules, cals: map[int64]*Calendar{}}
+	for i := range schedules {
+		c.cals[schedules[i].ID] = compile(&schedules[i])
+	}
+	s.mu.Lock()
+	if s.cfg == nil || s.cfg.version <= version {
+		s.cfg = c
+	}
+	s.mu.Unlock()
+	return c, nil
 }
 
 // NewService returns the SLA service over store.
@@ -119,6 +174,9 @@ func (s *Service) OnWarning(h BreachHook) { s.onWarning = append(s.onWarning, h)
 // to the ticket's history and recomputes its targets in the same
 // transaction.
 func (s *Service) Hook(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
+	if c.Prev == nil {
+		return s.created(ctx, tx, c)
+	}
 	evs, err := s.eventsOf(ctx, tx, c)
 	if err != nil {
 		return err
@@ -210,24 +268,73 @@ func (s *Service) eventsOf(ctx context.Context, tx *db.Tx, c *ticket.Change) ([]
 	return out, nil
 }
 
-// attrs loads what policy filters look at.
-func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, string, error) {
+// attrs loads what policy filters look at, and the configuration version.
+func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, string, int64, error) {
 	var a TicketAttrs
 	var prio, typ, plan, tier, group sql.NullString
 	var groupID, org, ase sql.NullInt64
 	var tags string
-	var requester int64
+	var requester, version int64
 	var created time.Time
-	err := tx.QueryRowContext(ctx, s.q.Get("TicketAttrs"), id).Scan(&prio, &typ, &a.Status, &groupID, &org, &tags,
+	err := tx.QueryRowContext(ctx, s.q.Get("TicketAttrs"), id).Scan(&version, &prio, &typ, &a.Status, &groupID, &org, &tags,
 		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase, &group)
 	if err != nil {
-		return a, "", db.MapError(err, "ticket")
+		return a, "", 0, db.MapError(err, "ticket")
 	}
 	a.Priority, a.Type = prio.String, typ.String
 	a.GroupID, a.OrganizationID = idOf(groupID), idOf(org)
 	a.Tags = strings.Fields(tags)
 	a.OrgPlan, a.OrgTier, a.OrgHasASE = plan.String, tier.String, ase.Valid
-	return a, group.String, nil
+	return a, group.String, version, nil
+}
+
+// created is Hook for a new ticket. Its whole SLA history is the one
+// "created" event, and it has no stored state, so it takes one read (what
+// policy filters look at beyond the ticket, the author's role and the
+// configuration version) and writes without reading back.
+func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
+	t := c.Ticket
+	var author int64
+	if c.Comment != nil && c.Comment.Public {
+		author = c.Comment.AuthorID
+	}
+	a := TicketAttrs{Priority: derefLower(t.Priority), Status: t.Status, Channel: t.Via.Channel, Tags: t.Tags}
+	if t.Type != nil {
+		a.Type = *t.Type
+	}
+	if t.GroupID != nil {
+		a.GroupID = *t.GroupID
+	}
+	if t.OrganizationID != nil {
+		a.OrganizationID = *t.OrganizationID
+	}
+	var plan, tier, group sql.NullString
+	var ase sql.NullInt64
+	var authorRole string
+	var version int64
+	err := tx.QueryRowContext(ctx, s.q.Get("NewTicketAttrs"), t.RequesterID, a.OrganizationID, a.GroupID, author).Scan(
+		&version, &a.RequesterRole, &plan, &tier, &ase, &group, &authorRole)
+	if err != nil {
+		return err
+	}
+	if author != 0 && authorRole == "" {
+		return errs.NotFound("user")
+	}
+	a.OrgPlan, a.OrgTier, a.OrgHasASE = plan.String, tier.String, ase.Valid
+	e := Event{Kind: EventCreated, At: tx.Now, Priority: a.Priority, To: t.Status, ByAgent: ticket.IsStaffRole(authorRole)}
+	if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketEvent"), t.ID, string(e.Kind), db.TS(e.At),
+		e.Priority, e.From, e.To, e.ByAgent); err != nil {
+		return err
+	}
+	cfg, err := s.configAt(ctx, tx, version)
+	if err != nil {
+		return err
+	}
+	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.Tags, group.String),
+		events: []Event{e}}
+	ev.cal = cfg.calendar(ev.schedule)
+	ev.states = ComputeWithCalendar(ev.policy, ev.cal, ev.events, tx.Now)
+	return s.write(ctx, tx, t.ID, ev, nil)
 }
 
 // SelectSchedule picks the schedule for a ticket with tags in group
@@ -288,20 +395,16 @@ type evaluation struct {
 }
 
 func (s *Service) evaluate(ctx context.Context, tx *db.Tx, id int64, now time.Time) (*evaluation, error) {
-	a, groupName, err := s.attrs(ctx, tx, id)
+	a, groupName, version, err := s.attrs(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	policies, err := s.Store.scanPolicies(ctx, tx, "ListPolicies")
+	cfg, err := s.configAt(ctx, tx, version)
 	if err != nil {
 		return nil, err
 	}
-	schedules, err := s.Store.listSchedules(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	ev := &evaluation{policy: SelectPolicy(policies, a), schedule: SelectSchedule(schedules, a.Tags, groupName)}
-	ev.cal = compile(ev.schedule)
+	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.Tags, groupName)}
+	ev.cal = cfg.calendar(ev.schedule)
 	if ev.events, err = s.ticketEvents(ctx, tx, id); err != nil {
 		return nil, err
 	}
@@ -337,11 +440,26 @@ func sameTime(a, b *time.Time) bool {
 // achievement history, breach and warning events (at most once per cycle),
 // and timers for due times that changed.
 func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
-	now := tx.Now
-	ev, err := s.evaluate(ctx, tx, id, now)
+	ev, err := s.evaluate(ctx, tx, id, tx.Now)
 	if err != nil {
 		return err
 	}
+	prev, err := s.storedMetrics(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q.Get("DeleteTicketMetrics"), id); err != nil {
+		return err
+	}
+	return s.write(ctx, tx, id, ev, prev)
+}
+
+// write stores the evaluation of ticket id at tx.Now: the active policy, one
+// row per metric (the ticket has none stored: recompute deleted them), the
+// achievement history, breach and warning events, the queue's sort key, and
+// timers for the due times that differ from prev (the state before).
+func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation, prev map[string]storedMetric) error {
+	now := tx.Now
 	var pid, sid int64
 	if ev.policy != nil {
 		pid = ev.policy.ID
@@ -352,15 +470,10 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, s.q.Get("UpsertTicketPolicy"), id, nullID(pid), nullID(sid), db.TS(now)); err != nil {
 		return err
 	}
-	prev, err := s.storedMetrics(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q.Get("DeleteTicketMetrics"), id); err != nil {
-		return err
-	}
 	var timers []Timer
 	var out []Breach
+	var rows []any // the metric rows, inserted with one statement
+	sortKey := int64(noBreach)
 	for _, st := range ev.states {
 		var warnAt *time.Time
 		if st.Stage == StageActive && st.DueAt != nil {
@@ -376,11 +489,12 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 		if st.Stage != StageActive && st.Stage != StageBreached {
 			due = nil
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketMetric"), id, st.Metric, nullID(st.PolicyID), st.Priority,
-			st.Target, st.BusinessHours, string(st.Stage), db.TSp(started), db.TSp(due), db.TSp(warnAt),
-			db.TSp(st.PausedSince), db.TSp(st.BreachedAt), db.TSp(st.AchievedAt), st.ElapsedMinutes, db.TS(now)); err != nil {
-			return err
+		if st.Stage == StageActive && due != nil {
+			sortKey = min(sortKey, due.UnixMicro())
 		}
+		rows = append(rows, id, st.Metric, nullID(st.PolicyID), st.Priority,
+			st.Target, st.BusinessHours, string(st.Stage), db.TSp(started), db.TSp(due), db.TSp(warnAt),
+			db.TSp(st.PausedSince), db.TSp(st.BreachedAt), db.TSp(st.AchievedAt), st.ElapsedMinutes, db.TS(now))
 		for _, h := range st.History {
 			if _, err := tx.ExecContext(ctx, s.q.Get("UpsertAchievement"), id, h.Metric, nullID(h.PolicyID), h.Priority,
 				h.Target, h.BusinessHours, h.Achieved, h.ActualMinutes, db.TS(h.StartedAt), db.TS(h.CompletedAt),
@@ -413,15 +527,22 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 			timers = append(timers, Timer{TicketID: id, Metric: st.Metric, Kind: KindWarning, At: *warnAt, DueAt: *st.DueAt})
 		}
 	}
-	// The queue's sort key (tickets.sla_next_breach_at) follows the metrics.
-	if _, err := tx.ExecContext(ctx, s.q.Get("SyncTicketSortKey"), id); err != nil {
-		return err
+	if len(rows) > 0 {
+		if _, err := tx.ExecContext(ctx, s.metricInsert(len(ev.states)), rows...); err != nil {
+			return err
+		}
 	}
-	if s.timers != nil {
-		for _, t := range timers {
-			if err := s.timers.Schedule(ctx, tx, t); err != nil {
-				return fmt.Errorf("sla: schedule %s timer for ticket %d: %w", t.Kind, id, err)
-			}
+	// The queue's sort key (tickets.sla_next_breach_at) follows the metrics:
+	// the earliest due time of a running target. A new ticket's row already
+	// holds "none".
+	if prev != nil || sortKey != noBreach {
+		if _, err := tx.ExecContext(ctx, s.q.Get("SetTicketSortKey"), id, sortKey); err != nil {
+			return err
+		}
+	}
+	if s.timers != nil && len(timers) > 0 {
+		if err := s.timers.Schedule(ctx, tx, timers); err != nil {
+			return fmt.Errorf("sla: schedule timers for ticket %d: %w", id, err)
 		}
 	}
 	for _, b := range out {
@@ -430,6 +551,18 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 		}
 	}
 	return nil
+}
+
+// noBreach is tickets.sla_next_breach_at of a ticket without a running
+// target (the largest BIGINT, so the column is never NULL).
+const noBreach = math.MaxInt64
+
+// metricInsert returns the statement inserting n metric rows.
+func (s *Service) metricInsert(n int) string {
+	if n == 1 {
+		return s.q.Get("InsertTicketMetric")
+	}
+	return s.q.Get("InsertTicketMetrics") + s.d.Dialect.ValuesRows(n, 15)
 }
 
 // emit writes b unless this cycle's event of that kind exists, and runs the

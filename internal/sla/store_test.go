@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -767,6 +768,57 @@ func TestQueueSortKey(t *testing.T) {
 		e.reply(t, id, "solved")
 		if got := key(id); got != math.MaxInt64 {
 			t.Fatalf("solved ticket keeps sort key %d", got)
+		}
+	})
+}
+
+// The service keeps policies and schedules in memory; a change made through
+// another node's store, or by SQL by hand, must reach its next ticket.
+func TestConfigCacheFollowsChangesFromAnywhere(t *testing.T) {
+	start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC) // Tuesday 10:00 in New York
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, clk)
+		first := e.create(t, e.free, "normal")
+		if got := e.metric(t, first, MetricFirstReplyTime).Target; got != 60 {
+			t.Fatalf("first ticket's target %d, want the catch-all policy's 60", got)
+		}
+		// Another node: its own connections and store.
+		d2, err := db.Open(ctx, d.Target, clk, db.Options{MaxConns: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d2.Close()
+		other := NewStore(d2, audit.New(d2))
+		ps, err := other.ListPolicies(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		std := ps[len(ps)-1]
+		metrics := []PolicyMetric{{Priority: PriorityNormal, Metric: MetricFirstReplyTime, Target: 90}}
+		if _, err := other.UpdatePolicy(ctx, audit.System(), std.ID, PolicyInput{PolicyMetrics: &metrics}); err != nil {
+			t.Fatal(err)
+		}
+		second := e.create(t, e.free, "normal")
+		if got := e.metric(t, second, MetricFirstReplyTime).Target; got != 90 {
+			t.Fatalf("after another node changed the policy, the target is %d, want 90", got)
+		}
+		// By hand, straight in the database.
+		if err := d2.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, "UPDATE sla_policy_metrics SET target = 45 WHERE policy_id = "+strconv.FormatInt(std.ID, 10))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		third := e.create(t, e.free, "normal")
+		if got := e.metric(t, third, MetricFirstReplyTime).Target; got != 45 {
+			t.Fatalf("after an SQL update, the target is %d, want 45", got)
+		}
+		// An update of an existing ticket reads the same configuration.
+		e.update(t, e.agent, first, ticket.UpdateInput{Priority: sp("normal"), Tags: &[]string{"recheck"}})
+		if got := e.metric(t, first, MetricFirstReplyTime).Target; got != 45 {
+			t.Fatalf("an updated ticket's target is %d, want 45", got)
 		}
 	})
 }
