@@ -400,10 +400,8 @@ func (s *Service) TokenPrincipal(ctx context.Context, email, token, ip string) (
 	var p Principal
 	var lastUsed *time.Time
 	var active, suspended bool
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("TokenByHash"), HashToken(token)).Scan(&p.TokenID, &p.UserID,
-			db.TimePtr(&lastUsed), &p.Name, &p.Email, &p.Role, &active, &suspended)
-	})
+	err := s.d.QueryRow(ctx, s.q.Get("TokenByHash"), []any{HashToken(token)}, &p.TokenID, &p.UserID,
+		db.TimePtr(&lastUsed), &p.Name, &p.Email, &p.Role, &active, &suspended)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.fail(keys...)
 		return nil, errs.Unauthorized("invalid API token")

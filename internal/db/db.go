@@ -204,6 +204,27 @@ func (d *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	return d.run(ctx, d.R, true, fn)
 }
 
+// QueryRow runs one read-only query outside a transaction and scans its
+// row into dest: a single statement reads one consistent snapshot on its
+// own, so it needs no BEGIN and COMMIT (one round trip on PostgreSQL
+// instead of three). It returns sql.ErrNoRows when there is no row.
+func (d *DB) QueryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	var row *sql.Row
+	if d.rcache != nil {
+		if st := d.rcache.get(query); st != nil {
+			row = st.QueryRowContext(ctx, args...)
+		}
+	}
+	if row == nil {
+		row = d.R.QueryRowContext(ctx, query, args...)
+	}
+	err := row.Scan(dest...)
+	if d.rcache != nil {
+		d.rcache.flush(context.WithoutCancel(ctx))
+	}
+	return err
+}
+
 func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
 	after, err := d.runTx(ctx, pool, readOnly, fn)
 	for _, c := range []*stmtCache{d.wcache, d.rcache} {

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -210,4 +211,35 @@ func TestQueriesEngineVariants(t *testing.T) {
 	if err != nil || qc.Get("F") != "SELECT x -- inline\nFROM t\n-- keep\nWHERE a = 1" || qc.Get("G") != "SELECT 2" {
 		t.Fatalf("comments: %v %q", err, qc.Get("F"))
 	}
+}
+
+func TestQueryRowReadsCommittedDataOutsideATransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		q := "SELECT version FROM config_versions WHERE name = $1"
+		var before int64
+		if err := d.QueryRow(ctx, q, []any{"rules"}, &before); err != nil {
+			t.Fatal(err)
+		}
+		// Several calls: on SQLite the statement is prepared after its second use.
+		for i := range 4 {
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				_, err := tx.ExecContext(ctx, "UPDATE config_versions SET version = version + 1 WHERE name = 'rules'")
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var v int64
+			if err := d.QueryRow(ctx, q, []any{"rules"}, &v); err != nil {
+				t.Fatal(err)
+			}
+			if v != before+int64(i)+1 {
+				t.Fatalf("read %d after %d bumps of %d", v, i+1, before)
+			}
+		}
+		var v int64
+		if err := d.QueryRow(ctx, q, []any{"no such"}, &v); !errors.Is(err, sql.ErrNoRows) {
+			t.Fatalf("missing row: err = %v, want sql.ErrNoRows", err)
+		}
+	})
 }

@@ -41,6 +41,18 @@ func (s *Service) Hook(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
 	if c.Comment == nil && c.Prev != nil && c.Prev.Subject == c.Ticket.Subject {
 		return nil // the indexed text did not change
 	}
+	if c.Created() {
+		// A new ticket's text is its subject and its one comment, at hand:
+		// no need to read them back, and no index row to replace.
+		var public, private string
+		if c.Comment != nil && c.Comment.Public {
+			public = c.Comment.PlainBody
+		} else if c.Comment != nil {
+			private = c.Comment.PlainBody
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), c.Ticket.ID, c.Ticket.Subject, public, private)
+		return err
+	}
 	return s.IndexTicket(ctx, tx, c.Ticket.ID)
 }
 

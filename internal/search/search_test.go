@@ -295,3 +295,40 @@ func TestDeletedTicketsLeaveTheIndex(t *testing.T) {
 		}
 	})
 }
+
+// A new ticket's index row is written from the change at hand; it must be
+// the row a full re-index of the ticket writes.
+func TestNewTicketIndexRowEqualsReindexedRow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := setup(t, d)
+		ctx := context.Background()
+		row := func(id int64) string {
+			q := "SELECT subject || '|' || public_text || '|' || private_text FROM ticket_fts WHERE rowid = $1"
+			if d.Dialect == db.Postgres {
+				q = "SELECT CAST(doc_public AS TEXT) || '|' || CAST(doc_all AS TEXT) FROM ticket_fts WHERE ticket_id = $1"
+			}
+			var s string
+			if err := d.Read(ctx, func(tx *db.Tx) error { return tx.QueryRowContext(ctx, q, id).Scan(&s) }); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		for _, in := range []ticket.CreateInput{
+			{Subject: "Runner offline", Comment: ticket.CommentInput{Body: "The **shared** runner went away"}},
+			{Subject: "Private start", Comment: ticket.CommentInput{Body: "Internal: customer escalated", Public: bp(false)}},
+			{Subject: "HTML", Comment: ticket.CommentInput{HTMLBody: "<p>Pipeline <b>stuck</b></p>"}},
+		} {
+			tk, _, err := w.tickets.Create(ctx, w.agent, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			created := row(tk.ID)
+			if err := d.Write(ctx, func(tx *db.Tx) error { return w.s.IndexTicket(ctx, tx, tk.ID) }); err != nil {
+				t.Fatal(err)
+			}
+			if again := row(tk.ID); again != created || created == "" {
+				t.Errorf("%q: index row at creation %q, after re-indexing %q", in.Subject, created, again)
+			}
+		}
+	})
+}

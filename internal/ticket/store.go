@@ -344,13 +344,18 @@ func (s *Store) getTicket(ctx context.Context, tx *db.Tx, id int64) (*Ticket, er
 }
 
 // Get returns one ticket.
-func (s *Store) Get(ctx context.Context, id int64) (t *Ticket, err error) {
-	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		t, err = s.getTicket(ctx, tx, id)
-		return err
-	})
-	return t, err
+func (s *Store) Get(ctx context.Context, id int64) (*Ticket, error) {
+	t, err := scanTicket(rowFunc(func(dest ...any) error { return s.d.QueryRow(ctx, s.q.Get("GetTicket"), []any{id}, dest...) }))
+	if err != nil {
+		return nil, db.MapError(err, "ticket")
+	}
+	return t, nil
 }
+
+// rowFunc is a scanner made of a function.
+type rowFunc func(dest ...any) error
+
+func (f rowFunc) Scan(dest ...any) error { return f(dest...) }
 
 // GetMany returns the tickets with the given ids, in that order; unknown ids are skipped.
 func (s *Store) GetMany(ctx context.Context, ids []int64) ([]Ticket, error) {
@@ -386,18 +391,91 @@ func (s *Store) ByExternalID(ctx context.Context, ext string) (t *Ticket, err er
 // userInfo returns a user's role and organization; ok is false when the user
 // does not exist.
 func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string, org *int64, ok bool, err error) {
+	memo, _ := ctx.Value(userMemoKey{}).(userMemo)
+	if u, hit := memo[id]; hit {
+		return u.role, u.org, u.ok, nil
+	}
 	var o sql.NullInt64
 	err = tx.QueryRowContext(ctx, s.q.Get("UserRoleOrg"), id).Scan(&role, &o)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, false, nil
-	}
-	if err != nil {
+		err = nil
+	} else if err != nil {
 		return "", nil, false, err
+	} else {
+		ok = true
 	}
 	if o.Valid {
 		org = &o.Int64
 	}
-	return role, org, true, nil
+	if memo != nil {
+		memo[id] = userRow{role: role, org: org, ok: ok}
+	}
+	return role, org, ok, nil
+}
+
+// userMemo remembers the users one write looked up (the requester is the
+// organization default, a checked reference and often the comment's
+// author). It lives for one Create or Update call only.
+type userMemo map[int64]userRow
+
+type userRow struct {
+	role string
+	org  *int64
+	ok   bool
+}
+
+type userMemoKey struct{}
+
+func withUserMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, userMemoKey{}, userMemo{})
+}
+
+// asStored returns the new ticket t, inserted with id in tx, as getTicket
+// would read it back (encodings normalised, times at the database's
+// microsecond precision), so that creating a ticket need not read it again.
+// TestCreateReturnsTheStoredTicket holds the two equal.
+func asStored(t *Ticket, id int64, tx *db.Tx, cf, src string) *Ticket {
+	out := *t
+	out.ID = id
+	out.ExternalID, out.Type, out.Priority = copyStr(t.ExternalID), copyStr(t.Type), copyStr(t.Priority)
+	out.AssigneeID, out.OrganizationID, out.GroupID, out.ProblemID = copyInt(t.AssigneeID), copyInt(t.OrganizationID), copyInt(t.GroupID), copyInt(t.ProblemID)
+	out.MergedIntoID = nil
+	out.Tags = tags.Decode(tags.Encode(t.Tags))
+	out.CustomFields = decodeCustomFields(cf)
+	out.Via = decodeVia(t.Via.Channel, src)
+	ids := slices.Clone(t.CollaboratorIDs)
+	slices.Sort(ids)
+	out.CollaboratorIDs = append([]int64{}, slices.Compact(ids)...)
+	out.EmailCCIDs = out.CollaboratorIDs
+	out.HasIncidents = false
+	out.DueAt, out.SolvedAt = microsPtr(t.DueAt), microsPtr(t.SolvedAt)
+	now := time.UnixMicro(tx.Now.UnixMicro()).UTC()
+	out.CreatedAt, out.UpdatedAt, out.UpdatedStamp = now, now, now
+	return &out
+}
+
+func copyStr(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func copyInt(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func microsPtr(p *time.Time) *time.Time {
+	if p == nil {
+		return nil
+	}
+	v := time.UnixMicro(p.UnixMicro()).UTC()
+	return &v
 }
 
 func changedID(prev *Ticket, get func(*Ticket) *int64, t *Ticket) *int64 {
@@ -641,6 +719,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 	var out *Ticket
 	var aud *Audit
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		ctx := withUserMemo(ctx)
 		t, err := newTicket(&in, pc.plain, change{actor: actor, now: tx.Now})
 		if err != nil {
 			return err
@@ -688,9 +767,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		if aud, err = s.insertAudit(ctx, tx, id, actor, t.Via, createEvents(t), c); err != nil {
 			return err
 		}
-		if out, err = s.getTicket(ctx, tx, id); err != nil {
-			return err
-		}
+		out = asStored(t, id, tx, cf, src)
 		if len(s.hooks) > 0 {
 			changed, err := s.runHooks(ctx, tx, &Change{Actor: actor, Ticket: out, Audit: aud, Comment: c})
 			if err != nil || !changed {
@@ -730,6 +807,7 @@ func (s *Store) lock(ctx context.Context, tx *db.Tx, id int64) error {
 }
 
 func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in *UpdateInput) (*Ticket, *Audit, error) {
+	ctx = withUserMemo(ctx)
 	if err := s.lock(ctx, tx, id); err != nil {
 		return nil, nil, err
 	}

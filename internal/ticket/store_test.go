@@ -725,3 +725,46 @@ func TestHooks(t *testing.T) {
 		}
 	})
 }
+
+// Create returns the ticket built in memory (asStored) instead of reading it
+// back; it must be exactly what a read returns, whatever the input.
+func TestCreateReturnsTheStoredTicket(t *testing.T) {
+	// A clock with nanoseconds, which the database keeps to the microsecond.
+	at := func() clock.Clock { return clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 123456789, time.UTC)) }
+	dbtest.EachClock(t, at, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		due := time.Date(2026, 12, 24, 17, 30, 15, 123456789, time.FixedZone("X", 3600))
+		ext := "EXT-1"
+		inputs := []struct {
+			actor Actor
+			in    CreateInput
+		}{
+			{f.cust, CreateInput{Subject: "Plain"}},
+			{f.agent, CreateInput{Subject: "Everything", RequesterID: f.cust2, AssigneeID: &f.agent.UserID, GroupID: &f.group,
+				Priority: sp("HIGH"), Type: sp("Incident"), Tags: []string{"b", "A", "a", " c "}, CollaboratorIDs: []int64{f.cust3, f.agent2, f.cust3},
+				CustomFields: []CustomField{{ID: 7, Value: 12.5}, {ID: 3, Value: map[string]any{"x": []any{1, "y"}}}, {ID: 9, Value: nil}},
+				ExternalID: &ext, Recipient: " support@example.com ", DueAt: &due, Status: sp("pending"),
+				Via: &Via{Channel: "email", Source: map[string]any{"from": map[string]any{"address": "a@b.c"}, "n": 3}},
+				Comment: CommentInput{Body: "**bold**", Public: bp(false)}}},
+			{f.agent, CreateInput{Subject: "Solved at once", RequesterID: f.cust3, Status: sp("solved"), OrganizationID: &f.org2}},
+			{f.agent, CreateInput{Subject: "No org", RequesterID: f.cust.UserID, OrganizationID: new(int64)}},
+		}
+		for i, c := range inputs {
+			if c.in.Comment.Body == "" {
+				c.in.Comment.Body = "Something is broken"
+			}
+			got, _, err := f.s.Create(ctx, c.actor, c.in)
+			if err != nil {
+				t.Fatalf("input %d: %v", i, err)
+			}
+			read, err := f.s.Get(ctx, got.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, read) {
+				t.Errorf("input %d: Create returned\n%#v\nbut a read gives\n%#v", i, got, read)
+			}
+		}
+	})
+}

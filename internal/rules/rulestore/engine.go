@@ -307,11 +307,14 @@ func (s *Store) onTicketChange(ctx context.Context, tx *db.Tx, c *ticket.Change)
 	if err := s.runTriggers(ctx, tx, l, c); err != nil {
 		return err
 	}
+	if c.Created() && c.Ticket.ID > 0 {
+		return nil // automations have not fired on a ticket that did not exist
+	}
 	return s.clearStaleMarkers(ctx, tx, l, c.Ticket.ID)
 }
 
 func (s *Store) runTriggers(ctx context.Context, tx *db.Tx, l *lookups, c *ticket.Change) error {
-	trigs, err := list(ctx, s, tx, triggerCodec(), true, nil)
+	trigs, err := s.activeTriggers(ctx, tx)
 	if err != nil || len(trigs) == 0 {
 		return err
 	}

@@ -3,8 +3,10 @@ package rulestore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
@@ -50,3 +52,39 @@ func TestTriggerLoopIsCapped(t *testing.T) {
 }
 
 func clk0(d *db.DB) *clock.Fake { return d.Clock.(*clock.Fake) }
+
+// Triggers are kept parsed in memory per configuration version: one added
+// on another node, or switched off by SQL by hand, takes effect on the next
+// ticket here.
+func TestTriggerCacheFollowsChangesFromAnywhere(t *testing.T) {
+	dbtest.EachClock(t, startClock(), func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, clk0(d))
+		create := func() *ticket.Ticket {
+			tk, _, err := f.tickets.Create(ctx, f.smCus, ticket.CreateInput{Subject: "hello", Comment: ticket.CommentInput{Body: "x"}})
+			must(t, err)
+			return tk
+		}
+		if tk := create(); len(tk.Tags) != 0 {
+			t.Fatalf("no triggers yet, tags %v", tk.Tags)
+		}
+		d2, err := db.Open(ctx, d.Target, d.Clock, db.Options{MaxConns: 2})
+		must(t, err)
+		defer d2.Close()
+		other := New(d2, ticket.NewStore(d2, audit.New(d2), t.TempDir(), 0), audit.New(d2), nil, Options{})
+		tr, err := other.CreateTrigger(ctx, f.admin, decode[rules.Trigger](t, `{"title": "tag all", "active": true,
+			"conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Create"}]},
+			"actions": [{"field": "current_tags", "value": "seen"}]}`))
+		must(t, err)
+		if tk := create(); !slices.Equal(tk.Tags, []string{"seen"}) {
+			t.Fatalf("a trigger added on another node did not fire here: tags %v", tk.Tags)
+		}
+		must(t, d2.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, "UPDATE business_rules SET active = FALSE WHERE id = $1", tr.ID)
+			return err
+		}))
+		if tk := create(); len(tk.Tags) != 0 {
+			t.Fatalf("a trigger switched off by SQL still fired: tags %v", tk.Tags)
+		}
+	})
+}

@@ -168,3 +168,6 @@ SELECT (SELECT max(a.created_at) FROM ticket_audits a
        (SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.requester_id),
        (SELECT max(a.created_at) FROM ticket_audits a WHERE a.ticket_id = t.id AND a.author_id = t.assignee_id)
 FROM tickets t WHERE t.id = $1;
+
+-- name: RulesVersion
+SELECT version FROM config_versions WHERE name = 'rules';

@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -78,6 +79,42 @@ type Store struct {
 	opt     Options
 	wake    chan struct{} // poked after a commit that enqueued webhook deliveries
 	jobs    *jobs.Queue   // set by UseJobs
+
+	mu       sync.Mutex
+	triggers *triggerSet // the active triggers last loaded, with their version
+}
+
+// triggerSet is the active triggers as of one version of the rules in
+// config_versions (a database trigger bumps it on any change to
+// business_rules), read on every ticket write; never modified once built.
+type triggerSet struct {
+	version int64
+	list    []rules.Trigger
+}
+
+// activeTriggers returns the active triggers in evaluation order, parsed
+// once per configuration version instead of on every ticket write.
+func (s *Store) activeTriggers(ctx context.Context, tx *db.Tx) ([]rules.Trigger, error) {
+	var version int64
+	if err := tx.QueryRowContext(ctx, s.q.Get("RulesVersion")).Scan(&version); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	ts := s.triggers
+	s.mu.Unlock()
+	if ts != nil && ts.version == version {
+		return ts.list, nil
+	}
+	list, err := list(ctx, s, tx, triggerCodec(), true, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.triggers == nil || s.triggers.version <= version {
+		s.triggers = &triggerSet{version: version, list: list}
+	}
+	s.mu.Unlock()
+	return list, nil
 }
 
 // New returns the rule store of d. Call Attach to run triggers on ticket
