@@ -16,6 +16,7 @@ import (
 func (a *App) openSLA(ctx context.Context) error {
 	a.SLA = sla.NewService(sla.NewStore(a.DB, a.Audit), sla.Options{Log: a.Log.With("component", "sla")})
 	a.SLA.UseJobs(a.Jobs)
+	a.Tickets.OnPrepare(a.SLA.Prepare) // a new ticket's row is written with its queue sort key
 	a.Tickets.OnChange(a.SLA.Hook)
 	seeded, err := a.SLA.Store.SeedDefaults(ctx)
 	if err != nil {

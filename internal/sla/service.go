@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -288,16 +287,64 @@ func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, 
 	return a, group.String, version, nil
 }
 
-// created is Hook for a new ticket. Its whole SLA history is the one
-// "created" event, and it has no stored state, so it takes one read (what
-// policy filters look at beyond the ticket, the author's role and the
-// configuration version) and writes without reading back.
-func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
-	t := c.Ticket
-	var author int64
-	if c.Comment != nil && c.Comment.Public {
-		author = c.Comment.AuthorID
+// prepared is a new ticket's SLA evaluation, made by Prepare before the
+// ticket row is written (the row then carries its sort key).
+type prepared struct {
+	ev      *evaluation
+	sortKey int64
+}
+
+// Prepare is the ticket store's preparer: it evaluates a new ticket before
+// its row is written, so the row is written once with its queue sort key.
+func (s *Service) Prepare(ctx context.Context, tx *db.Tx, d ticket.Draft) (int64, any, error) {
+	author := int64(0)
+	if d.CommentPublic {
+		author = d.CommentAuthorID
 	}
+	ev, err := s.evaluateNew(ctx, tx, d.Ticket, author)
+	if err != nil {
+		return 0, nil, err
+	}
+	p := &prepared{ev: ev, sortKey: sortKeyOf(ev.states)}
+	return p.sortKey, p, nil
+}
+
+// created is Hook for a new ticket. Its whole SLA history is the one
+// "created" event and it has no stored state, so nothing is read back: the
+// evaluation comes from Prepare, or (without a preparer) from one read.
+func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
+	p, _ := c.Prepared.(*prepared)
+	rowKey := int64(p0SortKey)
+	if p == nil {
+		author := int64(0)
+		if c.Comment != nil && c.Comment.Public {
+			author = c.Comment.AuthorID
+		}
+		ev, err := s.evaluateNew(ctx, tx, c.Ticket, author)
+		if err != nil {
+			return err
+		}
+		p = &prepared{ev: ev, sortKey: sortKeyOf(ev.states)}
+	} else {
+		rowKey = p.sortKey
+	}
+	e := p.ev.events[0]
+	if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketEvent"), c.Ticket.ID, string(e.Kind), db.TS(e.At),
+		e.Priority, e.From, e.To, e.ByAgent); err != nil {
+		return err
+	}
+	return s.write(ctx, tx, c.Ticket.ID, p.ev, nil, rowKey)
+}
+
+// p0SortKey is the sort key a ticket row is inserted with when no preparer
+// computed one.
+const p0SortKey = ticket.NoSortKey
+
+// evaluateNew evaluates a ticket not yet (or just) written, whose public
+// first comment is by author (0: none), with one read: what policy filters
+// look at beyond the ticket, the author's role and the configuration
+// version.
+func (s *Service) evaluateNew(ctx context.Context, tx *db.Tx, t *ticket.Ticket, author int64) (*evaluation, error) {
 	a := TicketAttrs{Priority: derefLower(t.Priority), Status: t.Status, Channel: t.Via.Channel, Tags: t.Tags}
 	if t.Type != nil {
 		a.Type = *t.Type
@@ -315,26 +362,34 @@ func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) erro
 	err := tx.QueryRowContext(ctx, s.q.Get("NewTicketAttrs"), t.RequesterID, a.OrganizationID, a.GroupID, author).Scan(
 		&version, &a.RequesterRole, &plan, &tier, &ase, &group, &authorRole)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if author != 0 && authorRole == "" {
-		return errs.NotFound("user")
+		return nil, errs.NotFound("user")
 	}
 	a.OrgPlan, a.OrgTier, a.OrgHasASE = plan.String, tier.String, ase.Valid
-	e := Event{Kind: EventCreated, At: tx.Now, Priority: a.Priority, To: t.Status, ByAgent: ticket.IsStaffRole(authorRole)}
-	if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketEvent"), t.ID, string(e.Kind), db.TS(e.At),
-		e.Priority, e.From, e.To, e.ByAgent); err != nil {
-		return err
-	}
 	cfg, err := s.configAt(ctx, tx, version)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	e := Event{Kind: EventCreated, At: tx.Now, Priority: a.Priority, To: t.Status, ByAgent: ticket.IsStaffRole(authorRole)}
 	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.Tags, group.String),
 		events: []Event{e}}
 	ev.cal = cfg.calendar(ev.schedule)
 	ev.states = ComputeWithCalendar(ev.policy, ev.cal, ev.events, tx.Now)
-	return s.write(ctx, tx, t.ID, ev, nil)
+	return ev, nil
+}
+
+// sortKeyOf is the queue sort key of states: the earliest due time of a
+// running target, else ticket.NoSortKey.
+func sortKeyOf(states []MetricState) int64 {
+	key := int64(ticket.NoSortKey)
+	for _, st := range states {
+		if st.Stage == StageActive && st.DueAt != nil {
+			key = min(key, st.DueAt.UnixMicro())
+		}
+	}
+	return key
 }
 
 // SelectSchedule picks the schedule for a ticket with tags in group
@@ -451,14 +506,18 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, s.q.Get("DeleteTicketMetrics"), id); err != nil {
 		return err
 	}
-	return s.write(ctx, tx, id, ev, prev)
+	return s.write(ctx, tx, id, ev, prev, unknownSortKey)
 }
+
+// unknownSortKey tells write that the ticket row's sort key is not known.
+const unknownSortKey = -1
 
 // write stores the evaluation of ticket id at tx.Now: the active policy, one
 // row per metric (the ticket has none stored: recompute deleted them), the
 // achievement history, breach and warning events, the queue's sort key, and
 // timers for the due times that differ from prev (the state before).
-func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation, prev map[string]storedMetric) error {
+// rowKey is the sort key the ticket row holds (unknownSortKey if unknown).
+func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation, prev map[string]storedMetric, rowKey int64) error {
 	now := tx.Now
 	var pid, sid int64
 	if ev.policy != nil {
@@ -473,7 +532,6 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 	var timers []Timer
 	var out []Breach
 	var rows []any // the metric rows, inserted with one statement
-	sortKey := int64(noBreach)
 	for _, st := range ev.states {
 		var warnAt *time.Time
 		if st.Stage == StageActive && st.DueAt != nil {
@@ -488,9 +546,6 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 		due := st.DueAt
 		if st.Stage != StageActive && st.Stage != StageBreached {
 			due = nil
-		}
-		if st.Stage == StageActive && due != nil {
-			sortKey = min(sortKey, due.UnixMicro())
 		}
 		rows = append(rows, id, st.Metric, nullID(st.PolicyID), st.Priority,
 			st.Target, st.BusinessHours, string(st.Stage), db.TSp(started), db.TSp(due), db.TSp(warnAt),
@@ -532,10 +587,8 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 			return err
 		}
 	}
-	// The queue's sort key (tickets.sla_next_breach_at) follows the metrics:
-	// the earliest due time of a running target. A new ticket's row already
-	// holds "none".
-	if prev != nil || sortKey != noBreach {
+	// The queue's sort key (tickets.sla_next_breach_at) follows the metrics.
+	if sortKey := sortKeyOf(ev.states); sortKey != rowKey {
 		if _, err := tx.ExecContext(ctx, s.q.Get("SetTicketSortKey"), id, sortKey); err != nil {
 			return err
 		}
@@ -552,10 +605,6 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 	}
 	return nil
 }
-
-// noBreach is tickets.sla_next_breach_at of a ticket without a running
-// target (the largest BIGINT, so the column is never NULL).
-const noBreach = math.MaxInt64
 
 // metricInsert returns the statement inserting n metric rows.
 func (s *Service) metricInsert(n int) string {

@@ -101,6 +101,7 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 	e.premium = user("Carol", "end-user", &org.ID)
 	e.free = user("Erin", "end-user", nil)
 	e.svc = NewService(e.store, Options{})
+	e.tickets.OnPrepare(e.svc.Prepare)
 	e.tickets.OnChange(e.svc.Hook)
 	e.svc.OnBreach(func(ctx context.Context, tx *db.Tx, b Breach) error {
 		e.mu.Lock()

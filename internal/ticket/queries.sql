@@ -25,8 +25,9 @@ SELECT {{TicketColumns}} FROM tickets t WHERE t.external_id = $1 ORDER BY t.id L
 -- name: InsertTicket
 INSERT INTO tickets (external_id, type, subject, raw_subject, description, priority, status, recipient,
                      requester_id, submitter_id, assignee_id, organization_id, group_id, tags, custom_fields,
-                     via_channel, via_source, problem_id, due_at, is_public, solved_at, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+                     via_channel, via_source, problem_id, due_at, is_public, solved_at, created_at, updated_at,
+                     sla_next_breach_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23)
 RETURNING id;
 
 -- name: UpdateTicket

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"fmt"
 	"github.com/frontline/frontline/internal/tags"
 	"io"
@@ -40,7 +41,31 @@ type Store struct {
 	dir      string
 	maxBytes int64
 	hooks    []Hook
+	prepare  Preparer
 }
+
+// Draft is a ticket about to be created: the ticket without its id, and its
+// first comment's author and visibility.
+type Draft struct {
+	Ticket          *Ticket
+	CommentAuthorID int64
+	CommentPublic   bool
+}
+
+// NoSortKey is the queue sort key (tickets.sla_next_breach_at) of a ticket
+// without a running SLA target: the largest BIGINT, so the column is never
+// NULL.
+const NoSortKey = math.MaxInt64
+
+// Preparer runs inside a ticket creation's transaction before the ticket
+// row is written. It returns the row's queue sort key and a value the
+// change hooks get as Change.Prepared, so the SLA service computes a new
+// ticket's targets once and the row is written once.
+type Preparer func(ctx context.Context, tx *db.Tx, d Draft) (sortKey int64, prepared any, err error)
+
+// OnPrepare sets the preparer (there is one: the SLA service); call it while
+// wiring, before the store is used.
+func (s *Store) OnPrepare(p Preparer) { s.prepare = p }
 
 // Change describes one committed-to-be change of a ticket, handed to hooks
 // inside the writing transaction. Prev is nil for a created ticket. Comment
@@ -54,6 +79,8 @@ type Change struct {
 	Audit   *Audit
 	Comment *Comment
 	Depth   int
+	// Prepared is what the preparer returned for a created ticket.
+	Prepared any
 }
 
 // Created reports whether the change created the ticket.
@@ -742,19 +769,25 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		if err != nil {
 			return err
 		}
+		pc.authorID = commentAuthor(&in.Comment, actor, t.RequesterID)
+		sortKey, prepared := int64(NoSortKey), any(nil)
+		if s.prepare != nil {
+			if sortKey, prepared, err = s.prepare(ctx, tx, Draft{Ticket: t, CommentAuthorID: pc.authorID, CommentPublic: pc.public}); err != nil {
+				return err
+			}
+		}
 		var id int64
 		err = tx.QueryRowContext(ctx, s.q.Get("InsertTicket"), nullStr(t.ExternalID), nullStr(t.Type), t.Subject,
 			t.RawSubject, t.Description, nullStr(t.Priority), t.Status, t.Recipient, t.RequesterID, t.SubmitterID,
 			nullInt(t.AssigneeID), nullInt(t.OrganizationID), nullInt(t.GroupID), tags.Encode(t.Tags), cf,
 			t.Via.Channel, src, nullInt(t.ProblemID), db.TSp(t.DueAt), t.IsPublic, db.TSp(t.SolvedAt),
-			db.TS(tx.Now)).Scan(&id)
+			db.TS(tx.Now), sortKey).Scan(&id)
 		if err != nil {
 			return externalConflict(err)
 		}
 		if err := s.syncCollaborators(ctx, tx, id, nil, t.CollaboratorIDs); err != nil {
 			return err
 		}
-		pc.authorID = commentAuthor(&in.Comment, actor, t.RequesterID)
 		pc.via = t.Via
 		if in.Comment.Via != nil {
 			pc.via = in.Comment.Via.normalized()
@@ -769,7 +802,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		}
 		out = asStored(t, id, tx, cf, src)
 		if len(s.hooks) > 0 {
-			changed, err := s.runHooks(ctx, tx, &Change{Actor: actor, Ticket: out, Audit: aud, Comment: c})
+			changed, err := s.runHooks(ctx, tx, &Change{Actor: actor, Ticket: out, Audit: aud, Comment: c, Prepared: prepared})
 			if err != nil || !changed {
 				return err
 			}
