@@ -159,6 +159,66 @@ type Tx struct {
 	conn    *sql.Conn
 	cache   *stmtCache           // the pool's prepared statements (SQLite)
 	stmts   map[string]*sql.Stmt // those prepared on this transaction
+	batches []*deferred          // work gathered for one statement before the commit (Defer)
+}
+
+// Batcher writes the items gathered by Defer under one key, in the
+// transaction, just before it commits.
+type Batcher func(ctx context.Context, tx *Tx, items []any) error
+
+type deferred struct {
+	key   any
+	fn    Batcher
+	items []any
+}
+
+// Defer adds items to the work gathered under key, which fn writes in one
+// go just before the transaction commits: once per transaction, or once per
+// group-commit batch on SQLite, whose calls then share one statement (one
+// River insert for the timers of every ticket in the batch, say). The items
+// of a call that fails are dropped with the rest of its work; a failing fn
+// fails the whole transaction (or batch). fn must accept items that are the
+// same more than once (two calls may gather the same one).
+func (tx *Tx) Defer(key any, fn Batcher, items ...any) {
+	for _, b := range tx.batches {
+		if b.key == key {
+			b.items = append(b.items, items...)
+			return
+		}
+	}
+	tx.batches = append(tx.batches, &deferred{key: key, fn: fn, items: items})
+}
+
+// mark returns how much deferred work the transaction holds, for reset.
+func (tx *Tx) mark() []int {
+	m := make([]int, len(tx.batches))
+	for i, b := range tx.batches {
+		m[i] = len(b.items)
+	}
+	return m
+}
+
+// reset drops the deferred work added since mark m.
+func (tx *Tx) reset(m []int) {
+	tx.batches = tx.batches[:len(m)]
+	for i, n := range m {
+		tx.batches[i].items = tx.batches[i].items[:n]
+	}
+}
+
+// flushDeferred runs the gathered work (before the commit).
+func (tx *Tx) flushDeferred(ctx context.Context) error {
+	bs := tx.batches
+	tx.batches = nil
+	for _, b := range bs {
+		if len(b.items) == 0 {
+			continue
+		}
+		if err := b.fn(ctx, tx, b.items); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Raw runs f with the driver connection that carries this transaction (a
@@ -269,6 +329,10 @@ func (d *DB) runTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx 
 		}
 	}()
 	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return nil, err
+	}
+	if err := tx.flushDeferred(ctx); err != nil {
 		_ = stx.Rollback()
 		return nil, err
 	}

@@ -243,3 +243,41 @@ func TestQueryRowReadsCommittedDataOutsideATransaction(t *testing.T) {
 		}
 	})
 }
+
+func TestDeferredWorkRunsBeforeTheCommitOnEveryEngine(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ran := 0
+		bump := func(ctx context.Context, tx *db.Tx, items []any) error {
+			ran++
+			_, err := tx.ExecContext(ctx, "UPDATE config_versions SET version = version + $1 WHERE name = 'rules'", len(items))
+			return err
+		}
+		read := func() (v int64) {
+			if err := d.QueryRow(ctx, "SELECT version FROM config_versions WHERE name = 'rules'", nil, &v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := read()
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			tx.Defer("k", bump, 1, 2)
+			tx.Defer("k", bump, 3)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(); got != before+3 || ran != 1 {
+			t.Fatalf("version %d after deferring 3 items from %d, batcher ran %d times", got, before, ran)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			tx.Defer("k", bump, 4)
+			return errors.New("refused")
+		}); err == nil {
+			t.Fatal("want the call's error")
+		}
+		if got := read(); got != before+3 || ran != 1 {
+			t.Fatalf("a failed write's deferred work ran: version %d, runs %d", got, ran)
+		}
+	})
+}

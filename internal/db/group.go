@@ -144,6 +144,11 @@ func (d *DB) runBatch(batch []*writeReq) {
 		finish(nil)
 		return
 	}
+	if err := tx.flushDeferred(ctx); err != nil {
+		_ = stx.Rollback()
+		finish(err)
+		return
+	}
 	finish(stx.Commit())
 }
 
@@ -155,6 +160,7 @@ func (d *DB) runSavepoint(ctx context.Context, stx *sql.Tx, tx *Tx, r *writeReq)
 		return err
 	}
 	tx.Now, tx.after = d.Clock.Now().UTC(), nil
+	mark := tx.mark()
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -164,6 +170,7 @@ func (d *DB) runSavepoint(ctx context.Context, stx *sql.Tx, tx *Tx, r *writeReq)
 		r.err = r.fn(tx)
 	}()
 	if r.err != nil || r.panic != nil {
+		tx.reset(mark)
 		if _, err := stx.ExecContext(ctx, "ROLLBACK TO frontline_call"); err != nil {
 			return fmt.Errorf("roll back a failed write: %w", err)
 		}

@@ -111,3 +111,91 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatalf("cancelled call: %v", err)
 	}
 }
+
+// TestDeferGathersTheBatchsWork: work deferred by concurrent SQLite writes
+// reaches its batcher once per batch, without the items of calls that
+// failed, inside the transaction that commits them; a failing batcher fails
+// every call of its batch and keeps nothing.
+func TestDeferGathersTheBatchsWork(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, Target{Dialect: SQLite, Path: filepath.Join(t.TempDir(), "d.db")}, clock.Real{}, Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Write(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "CREATE TABLE item (k INTEGER PRIMARY KEY)")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int64
+	var failBatcher atomic.Bool
+	batcher := func(ctx context.Context, tx *Tx, items []any) error {
+		calls.Add(1)
+		if failBatcher.Load() {
+			return errors.New("batcher failed")
+		}
+		for _, it := range items {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO item (k) VALUES ($1)", it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	type key struct{}
+	const n = 120
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.Write(ctx, func(tx *Tx) error {
+				tx.Defer(key{}, batcher, i)
+				if i%4 == 1 {
+					return fmt.Errorf("call %d refused", i)
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	var stored int
+	if err := d.Read(ctx, func(tx *Tx) error { return tx.QueryRowContext(ctx, "SELECT count(*) FROM item").Scan(&stored) }); err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for i, err := range errs {
+		if (err != nil) != (i%4 == 1) {
+			t.Fatalf("call %d: err %v", i, err)
+		}
+		if err == nil {
+			want++
+		}
+	}
+	if stored != want {
+		t.Fatalf("%d items stored, want %d (the failed calls' items must be dropped)", stored, want)
+	}
+	if c := calls.Load(); c >= n-n/4 {
+		t.Errorf("the batcher ran %d times for %d successful calls: no batch shared it", c, want)
+	}
+	// A failing batcher: the call fails and nothing of it is kept.
+	failBatcher.Store(true)
+	err = d.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO item (k) VALUES (100000)"); err != nil {
+			return err
+		}
+		tx.Defer(key{}, batcher, 100001)
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a failing batcher did not fail the write")
+	}
+	var left int
+	if err := d.Read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT count(*) FROM item WHERE k >= 100000").Scan(&left)
+	}); err != nil || left != 0 {
+		t.Fatalf("after a failed batcher %d rows of the write remain (err %v)", left, err)
+	}
+}

@@ -19,6 +19,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -171,6 +172,40 @@ func (q *Queue) InsertManyTx(ctx context.Context, tx *db.Tx, params []river.Inse
 		return fmt.Errorf("jobs: insert %d jobs (%s, ...): %w", len(params), params[0].Args.Kind(), err)
 	}
 	return nil
+}
+
+// InsertAtCommit enqueues jobs in tx like InsertManyTx, but gathers them
+// until just before the commit (db.Tx.Defer): the jobs of every call in a
+// SQLite group-commit batch go in with one statement. Jobs that are the same
+// (kind, arguments, time and options) are inserted once.
+func (q *Queue) InsertAtCommit(tx *db.Tx, params ...river.InsertManyParams) error {
+	items := make([]any, len(params))
+	for i, p := range params {
+		if err := checkQueue(p.Args, p.InsertOpts); err != nil {
+			return err
+		}
+		items[i] = p
+	}
+	tx.Defer(q, q.insertGathered, items...)
+	return nil
+}
+
+func (q *Queue) insertGathered(ctx context.Context, tx *db.Tx, items []any) error {
+	seen := make(map[string]bool, len(items))
+	ps := make([]river.InsertManyParams, 0, len(items))
+	for _, it := range items {
+		p := it.(river.InsertManyParams)
+		key, err := json.Marshal([]any{p.Args.Kind(), p.Args, p.InsertOpts})
+		if err != nil {
+			return fmt.Errorf("jobs: insert %s: %w", p.Args.Kind(), err)
+		}
+		if seen[string(key)] {
+			continue
+		}
+		seen[string(key)] = true
+		ps = append(ps, p)
+	}
+	return q.InsertManyTx(ctx, tx, ps)
 }
 
 // Insert enqueues a job in its own transaction.

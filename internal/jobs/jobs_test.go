@@ -187,6 +187,44 @@ func TestInsertManyTxIsOneTransactionalBatchAndKeepsUniqueness(t *testing.T) {
 	})
 }
 
+func TestInsertAtCommitGathersAndDeduplicates(t *testing.T) {
+	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
+		ctx := context.Background()
+		p := func(k string) river.InsertManyParams {
+			return river.InsertManyParams{Args: recordArgs{Key: k}, InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}}
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := q.InsertAtCommit(tx, p("one"), p("two")); err != nil {
+				return err
+			}
+			return errors.New("roll back")
+		}); err == nil {
+			t.Fatal("want the error")
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := q.InsertAtCommit(tx, p("one"), p("two")); err != nil {
+				return err
+			}
+			// The same unique job again in the same transaction (two changes
+			// of one ticket in one batch) goes in once.
+			return q.InsertAtCommit(tx, p("two"), p("three"))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, q, 3)
+		for _, k := range []string{"one", "two", "three"} {
+			if r.count(k) != 1 {
+				t.Fatalf("job %s ran %d times (runs %v)", k, r.count(k), r.runs)
+			}
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return q.InsertAtCommit(tx, river.InsertManyParams{Args: recordArgs{Key: "x"}, InsertOpts: &river.InsertOpts{Queue: "other"}})
+		}); err == nil || !strings.Contains(err.Error(), "not worked") {
+			t.Fatalf("a job for another queue: err = %v", err)
+		}
+	})
+}
+
 func TestScheduledJobsFollowTheInjectedClock(t *testing.T) {
 	each(t, func(t *testing.T, clk *clock.Fake, d *db.DB, q *jobs.Queue, r *recorder) {
 		ctx := context.Background()

@@ -33,7 +33,9 @@ func (j jobTimers) Schedule(ctx context.Context, tx *db.Tx, ts []Timer) error {
 		ps[i] = river.InsertManyParams{Args: TimerArgs{TicketID: t.TicketID, Metric: t.Metric, Type: t.Kind, DueAt: t.DueAt.UTC()},
 			InsertOpts: &river.InsertOpts{ScheduledAt: t.At, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
 	}
-	return j.q.InsertManyTx(ctx, tx, ps)
+	// Inserted just before the commit, with the timers of the other tickets
+	// written in the same group commit.
+	return j.q.InsertAtCommit(tx, ps...)
 }
 
 type timerWorker struct {
