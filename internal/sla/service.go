@@ -573,14 +573,20 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 			out = append(out, Breach{TicketID: id, Metric: st.Metric, Kind: KindWarning, PolicyID: st.PolicyID,
 				Priority: st.Priority, Target: st.Target, CycleStart: st.StartedAt, DueAt: st.DueAt, At: *warnAt})
 		}
-		p, had := prev[st.Metric]
-		if had && p.status == string(StageActive) && sameTime(p.dueAt, st.DueAt) && sameTime(p.started, started) {
-			continue // its timers are already scheduled
-		}
-		timers = append(timers, Timer{TicketID: id, Metric: st.Metric, Kind: KindBreach, At: st.DueAt.Add(TimerDelay), DueAt: *st.DueAt})
+		// One timer per running target, for its next moment: the warning
+		// while it is ahead, else the breach. The look the warning timer
+		// causes schedules the breach timer (a timer job is unique by its
+		// arguments, so scheduling one twice is harmless).
+		next := Timer{TicketID: id, Metric: st.Metric, Kind: KindBreach, At: st.DueAt.Add(TimerDelay), DueAt: *st.DueAt}
 		if warnAt != nil && warnAt.After(now) {
-			timers = append(timers, Timer{TicketID: id, Metric: st.Metric, Kind: KindWarning, At: *warnAt, DueAt: *st.DueAt})
+			next.Kind, next.At = KindWarning, *warnAt
 		}
+		p, had := prev[st.Metric]
+		if had && p.status == string(StageActive) && sameTime(p.dueAt, st.DueAt) && sameTime(p.started, started) &&
+			(next.Kind == KindWarning || p.warnAt == nil) {
+			continue // its next timer is already scheduled
+		}
+		timers = append(timers, next)
 	}
 	if len(rows) > 0 {
 		if _, err := tx.ExecContext(ctx, s.metricInsert(len(ev.states)), rows...); err != nil {
