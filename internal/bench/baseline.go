@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -50,6 +51,60 @@ func (b *Baseline) Insert(ctx context.Context, id int64) error {
 
 // Close releases the prepared statement.
 func (b *Baseline) Close() error { return b.stmt.Close() }
+
+// TicketBaseline is the raw ticket-row baseline: one ticket row per
+// statement, inserted into the tickets table itself (with its secondary
+// indexes, at the size being measured) and committed on its own, through a
+// prepared statement straight on the database pool. It is what creating a
+// ticket costs the database at the least; the API adds authentication,
+// validation, the description, the audit, the text index, the SLA state and
+// timers, and the triggers.
+type TicketBaseline struct {
+	d      *db.DB
+	q      *db.Queries
+	stmt   *sql.Stmt
+	fromID int64
+}
+
+// BaselineSubject marks the rows the ticket baseline inserts (and removes).
+const BaselineSubject = "Bench baseline ticket: pipeline stuck"
+
+// NewTicketBaseline prepares the ticket-row baseline; rows it inserts get
+// ids above the current largest one.
+func NewTicketBaseline(ctx context.Context, d *db.DB) (*TicketBaseline, error) {
+	q := db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")
+	b := &TicketBaseline{d: d, q: q}
+	if err := d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM tickets").Scan(&b.fromID)
+	}); err != nil {
+		return nil, err
+	}
+	st, err := d.W.PrepareContext(ctx, q.Get("InsertBaselineTicket"))
+	if err != nil {
+		return nil, err
+	}
+	b.stmt = st
+	return b, nil
+}
+
+// Insert writes and commits one ticket row for requester (in org, 0 for none).
+func (b *TicketBaseline) Insert(ctx context.Context, requester, org int64) error {
+	var o any
+	if org != 0 {
+		o = org
+	}
+	_, err := b.stmt.ExecContext(ctx, BaselineSubject, baselineBody, requester, o, b.d.Clock.Now().UnixMicro())
+	return err
+}
+
+// Close releases the statement and deletes the rows the baseline inserted.
+func (b *TicketBaseline) Close(ctx context.Context) error {
+	err := b.stmt.Close()
+	return errors.Join(err, b.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, b.q.Get("DeleteBaselineTickets"), b.fromID, BaselineSubject)
+		return err
+	}))
+}
 
 // SearchTerms are the free-text queries of the search measure: single
 // words and pairs from the generated vocabulary, common and rare.

@@ -135,6 +135,19 @@ func (r *Report) AtLeastRatio(name string, got, baseline Throughput, min float64
 		Target: fmt.Sprintf(">= %.0f%% of baseline", min*100), Pass: ratio >= min && got.Errors == 0, Note: note})
 }
 
+// RatioInfo records a rate and its ratio to a baseline without a target.
+func (r *Report) RatioInfo(name string, got, baseline Throughput, note string) {
+	ratio := 0.0
+	if baseline.PerSec > 0 {
+		ratio = got.PerSec / baseline.PerSec
+	}
+	if baseline.Errors > 0 {
+		note = strings.TrimSpace(note + fmt.Sprintf(" errors: %d, first: %s", baseline.Errors, baseline.FirstError))
+	}
+	r.Results = append(r.Results, Result{Name: name, Value: got.PerSec, Unit: "ops/s", Baseline: baseline.PerSec, Ratio: ratio,
+		Target: "(reported)", Pass: baseline.Errors == 0, Note: note})
+}
+
 // AtMost records a latency percentile held to a bound.
 func (r *Report) AtMost(name string, l Latency, bound time.Duration, note string) {
 	if l.Errors > 0 {

@@ -55,3 +55,16 @@ DELETE FROM bench_baseline
 
 -- name: InsertBaseline
 INSERT INTO bench_baseline (id, subject, body, status, created_at) VALUES ($1, $2, $3, $4, $5)
+
+-- The raw ticket-row baseline: one ticket row inserted into tickets itself
+-- (its indexes, at the measured size) per transaction, with none of the
+-- application's work around it.
+
+-- name: InsertBaselineTicket
+INSERT INTO tickets (subject, raw_subject, description, priority, status, requester_id, submitter_id,
+                     organization_id, tags, custom_fields, via_channel, via_source, is_public, created_at, updated_at,
+                     sla_next_breach_at)
+VALUES ($1, $1, $2, 'normal', 'new', $3, $3, $4, ' bench ci ', '[]', 'api', '{}', TRUE, $5, $5, 9223372036854775807)
+
+-- name: DeleteBaselineTickets
+DELETE FROM tickets WHERE id > $1 AND subject = $2
