@@ -39,7 +39,7 @@ func TestBenchCommand(t *testing.T) {
 			if err := json.Unmarshal(b, &rep); err != nil {
 				t.Fatal(err)
 			}
-			if rep.Tickets < 400 || len(rep.Results) != 5 || rep.Engine != e.Name {
+			if rep.Tickets < 400 || len(rep.Results) != 6 || rep.Engine != e.Name {
 				t.Fatalf("report %+v", rep)
 			}
 			for _, r := range rep.Results {

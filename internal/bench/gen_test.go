@@ -62,3 +62,44 @@ func TestGenerate(t *testing.T) {
 		}
 	})
 }
+
+// The ticket-row baseline inserts real ticket rows and takes them all away
+// again, and nothing else.
+func TestTicketBaselineRemovesItsRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		g, err := Generate(ctx, d, Size{Tickets: 100, Seed: 5}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := ticket.NewStore(d, audit.New(d), t.TempDir(), 0)
+		b, err := NewTicketBaseline(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 30 {
+			if err := b.Insert(ctx, g.AgentIDs[i%len(g.AgentIDs)], 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, _ := ts.Count(ctx, ticket.Filter{}); n != 130 {
+			t.Fatalf("%d tickets after 30 baseline rows, want 130", n)
+		}
+		// A real ticket with the same subject, created meanwhile, stays only
+		// if it is not the baseline's: the baseline deletes by id range and subject.
+		kept, _, err := ts.Create(ctx, ticket.Actor{UserID: g.AgentIDs[0], Role: "agent"}, ticket.CreateInput{
+			Subject: "kept", RequesterID: g.AgentIDs[1], Comment: ticket.CommentInput{Body: "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := ts.Count(ctx, ticket.Filter{}); n != 101 {
+			t.Fatalf("%d tickets after the baseline closed, want the 100 generated and the one created", n)
+		}
+		if _, err := ts.Get(ctx, kept.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
