@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"database/sql"
 	"context"
 	"encoding/json"
 	"errors"
@@ -265,15 +266,20 @@ func runBench(ctx context.Context, a *App, o benchOptions, log io.Writer) (*benc
 			return nil, fmt.Errorf("remove the baseline's ticket rows: %w", err)
 		}
 		fmt.Fprintln(log, "measuring: ticket creation through the HTTP API")
+		rngs := make([]*rand.Rand, o.clients)
+		for w := range rngs {
+			rngs[w] = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
+		}
 		created := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
 			cust := customers[(w*7919+i)%len(customers)]
+			subject, text := bench.TicketText(rngs[w])
 			body, _ := json.Marshal(map[string]any{"ticket": map[string]any{
-				"subject": fmt.Sprintf("Bench ticket %d-%d: pipeline stuck", w, i), "requester_id": cust.ID,
+				"subject": subject, "requester_id": cust.ID,
 				"priority": []string{"low", "normal", "high", "urgent"}[i%4], "tags": []string{"bench", "ci"},
 				// Filed on behalf of the customer (as an integration or a form
 				// would): the customer's public comment starts the SLA clocks,
 				// so the SLA timers are scheduled as jobs in the same commit.
-				"comment": map[string]any{"body": "Our pipelines have been pending since the upgrade; runners show no jobs.", "author_id": cust.ID},
+				"comment": map[string]any{"body": text, "author_id": cust.ID},
 			}})
 			return call(ctx, "POST", "/api/v2/tickets.json", body, http.StatusCreated)
 		})
@@ -288,10 +294,9 @@ func runBench(ctx context.Context, a *App, o benchOptions, log io.Writer) (*benc
 		trivial := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
 			return call(ctx, "GET", "/healthz", nil, http.StatusOK)
 		})
-		rng := rand.New(rand.NewPCG(uint64(maxID), 11))
-		ids := make([]int64, 4096)
-		for i := range ids {
-			ids[i] = minID + rng.Int64N(maxID-minID+1)
+		ids, err := sampleTicketIDs(ctx, a.DB, minID, maxID, 4096)
+		if err != nil {
+			return nil, err
 		}
 		got := bench.RunThroughput(ctx, o.clients, o.duration, func(ctx context.Context, w, i int) error {
 			return call(ctx, "GET", "/api/v2/tickets/"+strconv.FormatInt(ids[(w*131+i)%len(ids)], 10)+".json", nil, http.StatusOK)
@@ -334,6 +339,32 @@ func runBench(ctx context.Context, a *App, o benchOptions, log io.Writer) (*benc
 		}
 	}
 	return rep, nil
+}
+
+// sampleTicketIDs picks n ids of existing tickets, spread at random over
+// [lo, hi] (ids of deleted tickets are skipped: each pick is the first
+// ticket at or after a random id).
+func sampleTicketIDs(ctx context.Context, d *db.DB, lo, hi int64, n int) ([]int64, error) {
+	rng := rand.New(rand.NewPCG(uint64(hi), 11))
+	ids := make([]int64, 0, n)
+	err := d.Read(ctx, func(tx *db.Tx) error {
+		for range n {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM tickets WHERE id >= $1 ORDER BY id LIMIT 1", lo+rng.Int64N(hi-lo+1)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err == nil && len(ids) == 0 {
+		err = errors.New("no tickets to read")
+	}
+	return ids, err
 }
 
 func ticketIDRange(ctx context.Context, d *db.DB) (lo, hi int64, err error) {

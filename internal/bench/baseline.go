@@ -79,12 +79,33 @@ func NewTicketBaseline(ctx context.Context, d *db.DB) (*TicketBaseline, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// Rows a run left behind when it was interrupted go first.
+	if err := b.remove(ctx, 0); err != nil {
+		return nil, err
+	}
 	st, err := d.W.PrepareContext(ctx, q.Get("InsertBaselineTicket"))
 	if err != nil {
 		return nil, err
 	}
 	b.stmt = st
 	return b, nil
+}
+
+// remove deletes the baseline's rows above id from (and on PostgreSQL
+// vacuums them away, as autovacuum would later: the newest-first scans of
+// the other measures would otherwise step over them).
+func (b *TicketBaseline) remove(ctx context.Context, from int64) error {
+	var n int64
+	if err := b.d.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, b.q.Get("DeleteBaselineTickets"), from, BaselineSubject)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	}); err != nil || n == 0 {
+		return err
+	}
+	return b.d.VacuumTable(ctx, "tickets")
 }
 
 // Insert writes and commits one ticket row for requester (in org, 0 for none).
@@ -99,11 +120,7 @@ func (b *TicketBaseline) Insert(ctx context.Context, requester, org int64) error
 
 // Close releases the statement and deletes the rows the baseline inserted.
 func (b *TicketBaseline) Close(ctx context.Context) error {
-	err := b.stmt.Close()
-	return errors.Join(err, b.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, b.q.Get("DeleteBaselineTickets"), b.fromID, BaselineSubject)
-		return err
-	}))
+	return errors.Join(b.stmt.Close(), b.remove(ctx, b.fromID))
 }
 
 // SearchTerms are the free-text queries of the search measure: single

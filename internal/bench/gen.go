@@ -124,12 +124,22 @@ func (g *generator) maxID(ctx context.Context, table string) (int64, error) {
 	return id, err
 }
 
-func (g *generator) words(n int, vocab []string) string {
+func (g *generator) words(n int, vocab []string) string { return words(g.rng, n, vocab) }
+
+func words(rng *rand.Rand, n int, vocab []string) string {
 	ws := make([]string, n)
 	for i := range ws {
-		ws[i] = vocab[g.rng.IntN(len(vocab))]
+		ws[i] = vocab[rng.IntN(len(vocab))]
 	}
 	return strings.Join(ws, " ")
+}
+
+// TicketText returns a generated ticket's subject and description, drawn
+// from the support vocabulary (the benchmark's API-created tickets use it
+// too, so that they do not fill the text index with one repeated text).
+func TicketText(rng *rand.Rand) (subject, body string) {
+	subject = strings.ToUpper(topics[rng.IntN(len(topics))][:1]) + topics[rng.IntN(len(topics))][1:] + " " + words(rng, 4, vocabulary)
+	return subject, words(rng, 20+rng.IntN(40), vocabulary)
 }
 
 func (g *generator) pick(weights []int) int {
@@ -264,8 +274,7 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 				solved = us(updated)
 			}
 			grp := out.GroupIDs[g.rng.IntN(len(out.GroupIDs))]
-			subject := strings.ToUpper(topics[g.rng.IntN(len(topics))][:1]) + topics[g.rng.IntN(len(topics))][1:] + " " + g.words(4, vocabulary)
-			body := g.words(20+g.rng.IntN(40), vocabulary)
+			subject, body := TicketText(g.rng)
 			tags := " " + tagWords[g.rng.IntN(len(tagWords))] + " " + tagWords[g.rng.IntN(len(tagWords))] + " "
 			target := firstReplyMinutes(pr)
 			slaDue := int64(math.MaxInt64) // no running target

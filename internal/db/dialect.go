@@ -148,6 +148,17 @@ func (d Dialect) ValuesRows(rows, cols int) string {
 	return b.String()
 }
 
+// VacuumTableSQL returns the statement that clears one table of the row
+// versions left by deletes (PostgreSQL keeps them until vacuumed, and an
+// index scan still visits them), or "" where there is nothing to do (SQLite
+// frees deleted rows at once).
+func (d Dialect) VacuumTableSQL(table string) string {
+	if d == Postgres {
+		return "VACUUM ANALYZE " + table
+	}
+	return ""
+}
+
 // AnalyzeSQL refreshes planner statistics; PostgreSQL also vacuums (sets
 // the visibility map after a bulk load). It must run outside a transaction.
 func (d Dialect) AnalyzeSQL() string {

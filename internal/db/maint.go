@@ -8,3 +8,15 @@ func (d *DB) Analyze(ctx context.Context) error {
 	_, err := d.W.ExecContext(ctx, d.Dialect.AnalyzeSQL())
 	return err
 }
+
+// VacuumTable clears table of the row versions deletes left behind (on
+// PostgreSQL; autovacuum does it too, later). It must run outside a
+// transaction.
+func (d *DB) VacuumTable(ctx context.Context, table string) error {
+	q := d.Dialect.VacuumTableSQL(table)
+	if q == "" {
+		return nil
+	}
+	_, err := d.W.ExecContext(ctx, q)
+	return err
+}
