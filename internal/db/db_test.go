@@ -370,3 +370,37 @@ WHERE m.type = 'table' AND ti.pk = 1 AND upper(ti.type) = 'INTEGER'`)
 		}
 	})
 }
+
+func TestExecBatchRunsInOrderInTheTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		read := func() (v int64) {
+			if err := d.QueryRow(ctx, "SELECT version FROM config_versions WHERE name = 'sla'", nil, &v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := read()
+		bump := "UPDATE config_versions SET version = version + $1 WHERE name = 'sla'"
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.ExecBatch(ctx, db.Stmt{SQL: bump, Args: []any{1}}, db.Stmt{SQL: bump, Args: []any{10}},
+				db.Stmt{SQL: "UPDATE config_versions SET version = version * 2 WHERE name = 'sla'"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(); got != (before+11)*2 {
+			t.Fatalf("version %d, want (%d+11)*2: the statements ran out of order or not at all", got, before)
+		}
+		// A failing statement fails the batch and the transaction keeps nothing.
+		err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.ExecBatch(ctx, db.Stmt{SQL: bump, Args: []any{5}},
+				db.Stmt{SQL: "INSERT INTO config_versions (name, version) VALUES ('sla', 1)"}, db.Stmt{SQL: bump, Args: []any{7}})
+		})
+		if err == nil || !db.IsUnique(err) {
+			t.Fatalf("duplicate key in a batch: err = %v, want a unique violation", err)
+		}
+		if got := read(); got != (before+11)*2 {
+			t.Fatalf("a failed batch left version %d", got)
+		}
+	})
+}

@@ -329,11 +329,8 @@ func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) erro
 		rowKey = p.sortKey
 	}
 	e := p.ev.events[0]
-	if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketEvent"), c.Ticket.ID, string(e.Kind), db.TS(e.At),
-		e.Priority, e.From, e.To, e.ByAgent); err != nil {
-		return err
-	}
-	return s.write(ctx, tx, c.Ticket.ID, p.ev, nil, rowKey)
+	return s.write(ctx, tx, c.Ticket.ID, p.ev, nil, rowKey, db.Stmt{SQL: s.q.Get("InsertTicketEvent"),
+		Args: []any{c.Ticket.ID, string(e.Kind), db.TS(e.At), e.Priority, e.From, e.To, e.ByAgent}})
 }
 
 // p0SortKey is the sort key a ticket row is inserted with when no preparer
@@ -503,10 +500,7 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, id int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q.Get("DeleteTicketMetrics"), id); err != nil {
-		return err
-	}
-	return s.write(ctx, tx, id, ev, prev, unknownSortKey)
+	return s.write(ctx, tx, id, ev, prev, unknownSortKey, db.Stmt{SQL: s.q.Get("DeleteTicketMetrics"), Args: []any{id}})
 }
 
 // unknownSortKey tells write that the ticket row's sort key is not known.
@@ -517,7 +511,9 @@ const unknownSortKey = -1
 // achievement history, breach and warning events, the queue's sort key, and
 // timers for the due times that differ from prev (the state before).
 // rowKey is the sort key the ticket row holds (unknownSortKey if unknown).
-func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation, prev map[string]storedMetric, rowKey int64) error {
+// pre are statements to run first, in the same batch (db.Tx.ExecBatch: one
+// round trip on PostgreSQL for all the rows written here).
+func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation, prev map[string]storedMetric, rowKey int64, pre ...db.Stmt) error {
 	now := tx.Now
 	var pid, sid int64
 	if ev.policy != nil {
@@ -526,9 +522,7 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 	if ev.schedule != nil {
 		sid = ev.schedule.ID
 	}
-	if _, err := tx.ExecContext(ctx, s.q.Get("UpsertTicketPolicy"), id, nullID(pid), nullID(sid), db.TS(now)); err != nil {
-		return err
-	}
+	stmts := append(pre, db.Stmt{SQL: s.q.Get("UpsertTicketPolicy"), Args: []any{id, nullID(pid), nullID(sid), db.TS(now)}})
 	var timers []Timer
 	var out []Breach
 	var rows []any // the metric rows, inserted with one statement
@@ -551,11 +545,9 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 			st.Target, st.BusinessHours, string(st.Stage), db.TSp(started), db.TSp(due), db.TSp(warnAt),
 			db.TSp(st.PausedSince), db.TSp(st.BreachedAt), db.TSp(st.AchievedAt), st.ElapsedMinutes, db.TS(now))
 		for _, h := range st.History {
-			if _, err := tx.ExecContext(ctx, s.q.Get("UpsertAchievement"), id, h.Metric, nullID(h.PolicyID), h.Priority,
+			stmts = append(stmts, db.Stmt{SQL: s.q.Get("UpsertAchievement"), Args: []any{id, h.Metric, nullID(h.PolicyID), h.Priority,
 				h.Target, h.BusinessHours, h.Achieved, h.ActualMinutes, db.TS(h.StartedAt), db.TS(h.CompletedAt),
-				db.TSp(h.BreachedAt), db.TS(now)); err != nil {
-				return err
-			}
+				db.TSp(h.BreachedAt), db.TS(now)}})
 			if h.BreachedAt != nil && !h.StartedAt.Equal(st.StartedAt) {
 				// An earlier cycle breached and completed between two looks.
 				out = append(out, Breach{TicketID: id, Metric: h.Metric, Kind: KindBreach, PolicyID: h.PolicyID,
@@ -589,15 +581,14 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 		timers = append(timers, next)
 	}
 	if len(rows) > 0 {
-		if _, err := tx.ExecContext(ctx, s.metricInsert(len(ev.states)), rows...); err != nil {
-			return err
-		}
+		stmts = append(stmts, db.Stmt{SQL: s.metricInsert(len(ev.states)), Args: rows})
 	}
 	// The queue's sort key (tickets.sla_next_breach_at) follows the metrics.
 	if sortKey := sortKeyOf(ev.states); sortKey != rowKey {
-		if _, err := tx.ExecContext(ctx, s.q.Get("SetTicketSortKey"), id, sortKey); err != nil {
-			return err
-		}
+		stmts = append(stmts, db.Stmt{SQL: s.q.Get("SetTicketSortKey"), Args: []any{id, sortKey}})
+	}
+	if err := tx.ExecBatch(ctx, stmts...); err != nil {
+		return err
 	}
 	if s.timers != nil && len(timers) > 0 {
 		if err := s.timers.Schedule(ctx, tx, timers); err != nil {

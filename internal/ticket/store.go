@@ -418,8 +418,8 @@ func (s *Store) ByExternalID(ctx context.Context, ext string) (t *Ticket, err er
 // userInfo returns a user's role and organization; ok is false when the user
 // does not exist.
 func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string, org *int64, ok bool, err error) {
-	memo, _ := ctx.Value(userMemoKey{}).(userMemo)
-	if u, hit := memo[id]; hit {
+	memo, _ := ctx.Value(userMemoKey{}).(*userMemo)
+	if u, hit := memo.get(id); hit {
 		return u.role, u.org, u.ok, nil
 	}
 	var o sql.NullInt64
@@ -434,16 +434,91 @@ func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string,
 	if o.Valid {
 		org = &o.Int64
 	}
-	if memo != nil {
-		memo[id] = userRow{role: role, org: org, ok: ok}
-	}
+	memo.put(id, userRow{role: role, org: org, ok: ok})
 	return role, org, ok, nil
+}
+
+// prefetchUsers reads the users a write is about to look up (requester,
+// submitter, assignee, comment author, collaborators) with one query into
+// the write's memo.
+func (s *Store) prefetchUsers(ctx context.Context, tx *db.Tx, ids ...int64) error {
+	memo, _ := ctx.Value(userMemoKey{}).(*userMemo)
+	if memo == nil {
+		return nil
+	}
+	var want []int64
+	for _, id := range ids {
+		if _, hit := memo.get(id); !hit && id > 0 && !slices.Contains(want, id) {
+			want = append(want, id)
+		}
+	}
+	if len(want) < 2 {
+		return nil // one lookup is one query either way
+	}
+	args := make([]any, len(want))
+	marks := make([]string, len(want))
+	for i, id := range want {
+		args[i], marks[i] = id, tx.Dialect.Placeholder(i+1)
+	}
+	rows, err := tx.QueryContext(ctx, s.q.Get("UsersRoleOrg")+" ("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var u userRow
+		var o sql.NullInt64
+		if err := rows.Scan(&id, &u.role, &o); err != nil {
+			return err
+		}
+		if o.Valid {
+			u.org = &o.Int64
+		}
+		u.ok = true
+		memo.put(id, u)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range want {
+		if _, hit := memo.get(id); !hit {
+			memo.put(id, userRow{}) // no such user
+		}
+	}
+	return nil
 }
 
 // userMemo remembers the users one write looked up (the requester is the
 // organization default, a checked reference and often the comment's
-// author). It lives for one Create or Update call only.
-type userMemo map[int64]userRow
+// author), and so the organizations known to exist: a user's organization
+// does (the reference is a foreign key). It lives for one Create or Update
+// call only.
+type userMemo struct {
+	users map[int64]userRow
+	orgs  map[int64]bool
+}
+
+func (m *userMemo) get(id int64) (userRow, bool) {
+	if m == nil {
+		return userRow{}, false
+	}
+	u, ok := m.users[id]
+	return u, ok
+}
+
+func (m *userMemo) put(id int64, u userRow) {
+	if m == nil {
+		return
+	}
+	m.users[id] = u
+	if u.org != nil {
+		m.orgs[*u.org] = true
+	}
+}
+
+// orgExists reports whether the write already knows organization id exists.
+func (m *userMemo) orgExists(id int64) bool { return m != nil && m.orgs[id] }
 
 type userRow struct {
 	role string
@@ -453,8 +528,13 @@ type userRow struct {
 
 type userMemoKey struct{}
 
+func memoOf(ctx context.Context) *userMemo {
+	m, _ := ctx.Value(userMemoKey{}).(*userMemo)
+	return m
+}
+
 func withUserMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, userMemoKey{}, userMemo{})
+	return context.WithValue(ctx, userMemoKey{}, &userMemo{users: map[int64]userRow{}, orgs: map[int64]bool{}})
 }
 
 // asStored returns the new ticket t, inserted with id in tx, as getTicket
@@ -562,7 +642,7 @@ func (s *Store) checkRefs(ctx context.Context, tx *db.Tx, prev, t *Ticket) error
 			v.Add("group_id", "refers to a deleted group")
 		}
 	}
-	if id := changedID(prev, func(x *Ticket) *int64 { return x.OrganizationID }, t); id != nil {
+	if id := changedID(prev, func(x *Ticket) *int64 { return x.OrganizationID }, t); id != nil && !memoOf(ctx).orgExists(*id) {
 		var n int
 		if err := tx.QueryRowContext(ctx, s.q.Get("OrganizationExists"), *id).Scan(&n); err != nil {
 			return err
@@ -749,6 +829,13 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		ctx := withUserMemo(ctx)
 		t, err := newTicket(&in, pc.plain, change{actor: actor, now: tx.Now})
 		if err != nil {
+			return err
+		}
+		refs := []int64{t.RequesterID, t.SubmitterID, commentAuthor(&in.Comment, actor, t.RequesterID)}
+		if t.AssigneeID != nil {
+			refs = append(refs, *t.AssigneeID)
+		}
+		if err := s.prefetchUsers(ctx, tx, append(refs, t.CollaboratorIDs...)...); err != nil {
 			return err
 		}
 		if in.OrganizationID == nil && t.RequesterID != 0 {
