@@ -84,27 +84,15 @@ func insert(ctx context.Context, tx *db.Tx, head string, cols int, rows [][]any,
 	per := rowsPerStatement(cols)
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(len(rows), start+per)]
-		var b strings.Builder
-		b.WriteString(head)
 		args := make([]any, 0, len(chunk)*cols)
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := range cols {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(tx.Dialect.Placeholder(len(args) + j + 1))
-			}
-			b.WriteByte(')')
+		for _, r := range chunk {
 			args = append(args, r...)
 		}
+		q := head + " " + tx.Dialect.ValuesRows(len(chunk), cols)
 		for _, t := range tail {
-			b.WriteString(" " + t)
+			q += " " + t
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("%s: %w", strings.Fields(head)[2], err)
 		}
 	}
