@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/frontline/frontline/internal/tags"
 	"io"
 	"math"
 	"mime"
@@ -25,6 +24,7 @@ import (
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/markup"
+	"github.com/frontline/frontline/internal/tags"
 )
 
 //go:embed queries.sql
