@@ -141,11 +141,16 @@ func (s *Service) configAt(ctx context.Context, tx *db.Tx, version int64) (*conf
 	for i := range schedules {
 		c.cals[schedules[i].ID] = compile(&schedules[i])
 	}
-	s.mu.Lock()
-	if s.cfg == nil || s.cfg.version <= version {
-		s.cfg = c
-	}
-	s.mu.Unlock()
+	// Kept for other transactions only once this one commits: a
+	// transaction that changed the configuration and rolled back leaves a
+	// version number that a later change will use again.
+	tx.AfterCommit(func() {
+		s.mu.Lock()
+		if s.cfg == nil || s.cfg.version <= version {
+			s.cfg = c
+		}
+		s.mu.Unlock()
+	})
 	return c, nil
 }
 

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -820,6 +821,50 @@ func TestConfigCacheFollowsChangesFromAnywhere(t *testing.T) {
 		e.update(t, e.agent, first, ticket.UpdateInput{Priority: sp("normal"), Tags: &[]string{"recheck"}})
 		if got := e.metric(t, first, MetricFirstReplyTime).Target; got != 45 {
 			t.Fatalf("an updated ticket's target is %d, want 45", got)
+		}
+	})
+}
+
+// A transaction that changes the configuration, evaluates with it and rolls
+// back must not leave that configuration cached: the next change reuses its
+// version number.
+func TestConfigCacheIgnoresRolledBackChanges(t *testing.T) {
+	start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, clk)
+		ps, err := e.store.ListPolicies(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		std := ps[len(ps)-1]
+		setTarget := func(tx *db.Tx, target int) error {
+			_, err := tx.ExecContext(ctx, "UPDATE sla_policy_metrics SET target = $1 WHERE policy_id = $2", target, std.ID)
+			return err
+		}
+		errRollback := errors.New("roll back")
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := setTarget(tx, 777); err != nil {
+				return err
+			}
+			var v int64
+			if err := tx.QueryRowContext(ctx, "SELECT version FROM config_versions WHERE name = 'sla'").Scan(&v); err != nil {
+				return err
+			}
+			if _, err := e.svc.configAt(ctx, tx, v); err != nil {
+				return err
+			}
+			return errRollback
+		}); !errors.Is(err, errRollback) {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error { return setTarget(tx, 90) }); err != nil {
+			t.Fatal(err)
+		}
+		id := e.create(t, e.free, "normal")
+		if got := e.metric(t, id, MetricFirstReplyTime).Target; got != 90 {
+			t.Fatalf("target %d, want 90 (777 is from a rolled-back change)", got)
 		}
 	})
 }

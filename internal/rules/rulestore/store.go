@@ -109,11 +109,15 @@ func (s *Store) activeTriggers(ctx context.Context, tx *db.Tx) ([]rules.Trigger,
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	if s.triggers == nil || s.triggers.version <= version {
-		s.triggers = &triggerSet{version: version, list: list}
-	}
-	s.mu.Unlock()
+	// Kept for other transactions only once this one commits (a rolled-back
+	// change leaves a version number that a later change will use again).
+	tx.AfterCommit(func() {
+		s.mu.Lock()
+		if s.triggers == nil || s.triggers.version <= version {
+			s.triggers = &triggerSet{version: version, list: list}
+		}
+		s.mu.Unlock()
+	})
 	return list, nil
 }
 
