@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
 )
@@ -45,11 +47,7 @@ func (s *Server) userView(r *http.Request, u people.User) userJSON {
 }
 
 func (s *Server) usersView(r *http.Request, us []people.User) []userJSON {
-	out := make([]userJSON, len(us))
-	for i, u := range us {
-		out[i] = s.userView(r, u)
-	}
-	return out
+	return viewAll(r, us, s.userView)
 }
 
 func (s *Server) orgView(r *http.Request, o people.Organization) orgJSON {
@@ -57,36 +55,39 @@ func (s *Server) orgView(r *http.Request, o people.Organization) orgJSON {
 }
 
 func (s *Server) orgsView(r *http.Request, os []people.Organization) []orgJSON {
-	out := make([]orgJSON, len(os))
-	for i, o := range os {
-		out[i] = s.orgView(r, o)
-	}
-	return out
+	return viewAll(r, os, s.orgView)
 }
 
 func (s *Server) groupView(r *http.Request, g people.Group) groupJSON {
 	return groupJSON{Group: g, URL: s.baseURL(r) + "/api/v2/groups/" + strconv.FormatInt(g.ID, 10) + ".json"}
 }
 
+func (s *Server) groupsView(r *http.Request, gs []people.Group) []groupJSON {
+	return viewAll(r, gs, s.groupView)
+}
+
+func (s *Server) orgMembershipView(r *http.Request, m people.Membership) orgMembershipJSON {
+	return orgMembershipJSON{Membership: m, OrganizationID: m.OtherID,
+		URL: s.baseURL(r) + "/api/v2/organization_memberships/" + strconv.FormatInt(m.ID, 10) + ".json"}
+}
+
 func (s *Server) orgMembershipsView(r *http.Request, ms []people.Membership) []orgMembershipJSON {
-	out := make([]orgMembershipJSON, len(ms))
-	for i, m := range ms {
-		out[i] = orgMembershipJSON{Membership: m, OrganizationID: m.OtherID,
-			URL: s.baseURL(r) + "/api/v2/organization_memberships/" + strconv.FormatInt(m.ID, 10) + ".json"}
-	}
-	return out
+	return viewAll(r, ms, s.orgMembershipView)
+}
+
+func (s *Server) groupMembershipView(r *http.Request, m people.Membership) groupMembershipJSON {
+	return groupMembershipJSON{Membership: m, GroupID: m.OtherID,
+		URL: s.baseURL(r) + "/api/v2/group_memberships/" + strconv.FormatInt(m.ID, 10) + ".json"}
 }
 
 func (s *Server) groupMembershipsView(r *http.Request, ms []people.Membership) []groupMembershipJSON {
-	out := make([]groupMembershipJSON, len(ms))
-	for i, m := range ms {
-		out[i] = groupMembershipJSON{Membership: m, GroupID: m.OtherID,
-			URL: s.baseURL(r) + "/api/v2/group_memberships/" + strconv.FormatInt(m.ID, 10) + ".json"}
-	}
-	return out
+	return viewAll(r, ms, s.groupMembershipView)
 }
 
 func (s *Server) registerPeopleAPI() {
+	orgs, groups := s.orgAPI(), s.groupAPI()
+	orgMemberships, groupMemberships := s.orgMembershipAPI(), s.groupMembershipAPI()
+
 	s.handle("GET /api/v2/users", Staff, s.apiListUsers)
 	s.handle("GET /api/v2/users/show_many", Staff, s.apiShowManyUsers)
 	s.handle("GET /api/v2/users/search", Staff, s.apiSearchUsers)
@@ -101,49 +102,36 @@ func (s *Server) registerPeopleAPI() {
 	s.handle("GET /api/v2/organizations", Staff, s.apiListOrgs)
 	s.handle("GET /api/v2/organizations/show_many", Staff, s.apiShowManyOrgs)
 	s.handle("GET /api/v2/organizations/search", Staff, s.apiSearchOrgs)
-	s.handle("GET /api/v2/organizations/{id}", Staff, s.apiShowOrg)
-	s.handle("POST /api/v2/organizations", Admin, s.apiCreateOrg)
-	s.handle("PUT /api/v2/organizations/{id}", Admin, s.apiUpdateOrg)
-	s.handle("DELETE /api/v2/organizations/{id}", Admin, s.apiDeleteOrg)
+	s.handle("GET /api/v2/organizations/{id}", Staff, orgs.show)
+	s.handle("POST /api/v2/organizations", Admin, orgs.createOne)
+	s.handle("PUT /api/v2/organizations/{id}", Admin, orgs.updateOne)
+	s.handle("DELETE /api/v2/organizations/{id}", Admin, orgs.deleteOne)
 	s.handle("GET /api/v2/organizations/{id}/users", Staff, s.apiOrgUsers)
 	s.handle("GET /api/v2/organizations/{id}/organization_memberships", Staff, s.apiListOrgMemberships)
 
 	s.handle("GET /api/v2/organization_memberships", Staff, s.apiListOrgMemberships)
-	s.handle("GET /api/v2/organization_memberships/{mid}", Staff, s.apiShowOrgMembership)
-	s.handle("POST /api/v2/organization_memberships", Admin, s.apiCreateOrgMembership)
-	s.handle("DELETE /api/v2/organization_memberships/{mid}", Admin, s.apiDeleteOrgMembership)
+	s.handle("GET /api/v2/organization_memberships/{mid}", Staff, orgMemberships.show)
+	s.handle("POST /api/v2/organization_memberships", Admin, orgMemberships.createOne)
+	s.handle("DELETE /api/v2/organization_memberships/{mid}", Admin, orgMemberships.deleteOne)
 
 	s.handle("GET /api/v2/groups", Staff, s.apiListGroups)
-	s.handle("GET /api/v2/groups/{id}", Staff, s.apiShowGroup)
-	s.handle("POST /api/v2/groups", Admin, s.apiCreateGroup)
-	s.handle("PUT /api/v2/groups/{id}", Admin, s.apiUpdateGroup)
-	s.handle("DELETE /api/v2/groups/{id}", Admin, s.apiDeleteGroup)
+	s.handle("GET /api/v2/groups/{id}", Staff, groups.show)
+	s.handle("POST /api/v2/groups", Admin, groups.createOne)
+	s.handle("PUT /api/v2/groups/{id}", Admin, groups.updateOne)
+	s.handle("DELETE /api/v2/groups/{id}", Admin, groups.deleteOne)
 	s.handle("GET /api/v2/groups/{id}/memberships", Staff, s.apiListGroupMemberships)
 	s.handle("GET /api/v2/group_memberships", Staff, s.apiListGroupMemberships)
-	s.handle("GET /api/v2/group_memberships/{mid}", Staff, s.apiShowGroupMembership)
-	s.handle("POST /api/v2/group_memberships", Admin, s.apiCreateGroupMembership)
-	s.handle("DELETE /api/v2/group_memberships/{mid}", Admin, s.apiDeleteGroupMembership)
+	s.handle("GET /api/v2/group_memberships/{mid}", Staff, groupMemberships.show)
+	s.handle("POST /api/v2/group_memberships", Admin, groupMemberships.createOne)
+	s.handle("DELETE /api/v2/group_memberships/{mid}", Admin, groupMemberships.deleteOne)
 }
 
 // --- users -------------------------------------------------------------------------
 
+func userID(u userJSON) int64 { return u.ID }
+
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, f people.UserFilter) error {
-	p, err := parsePage(r)
-	if err != nil {
-		return err
-	}
-	f.Page = p.store()
-	us, err := s.People.ListUsers(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	body, err := listBody(s, r, "users", p, s.usersView(r, us), func(u userJSON) int64 { return u.ID },
-		func() (int, error) { f.Page = people.Page{}; return s.People.CountUsers(r.Context(), f) })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return listPaged(s, w, r, "users", &f, &f.Page, s.People.ListUsers, s.People.CountUsers, s.usersView, userID)
 }
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
@@ -178,29 +166,30 @@ func (s *Server) apiShowManyUsers(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": s.usersView(r, us), "next_page": nil, "previous_page": nil, "count": len(us)})
-	return nil
+	return writeAll(w, "users", s.usersView(r, us))
+}
+
+// foundOne adds a record a lookup found to out; a record not found is no error.
+func foundOne[T any](out []T, v *T, err error) ([]T, error) {
+	if err == nil {
+		return append(out, *v), nil
+	}
+	if errs.Is(err, errs.KindNotFound) {
+		return out, nil
+	}
+	return out, err
 }
 
 // apiSearchUsers answers /users/search?query=|email=|external_id=.
 func (s *Server) apiSearchUsers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	var found []people.User
+	var u *people.User
+	var err error
 	switch {
 	case q.Get("external_id") != "":
-		u, err := s.People.UserByExternalID(r.Context(), q.Get("external_id"))
-		if err == nil {
-			found = append(found, *u)
-		} else if !errs.Is(err, errs.KindNotFound) {
-			return err
-		}
+		u, err = s.People.UserByExternalID(r.Context(), q.Get("external_id"))
 	case q.Get("email") != "":
-		u, err := s.People.UserByEmail(r.Context(), q.Get("email"))
-		if err == nil {
-			found = append(found, *u)
-		} else if !errs.Is(err, errs.KindNotFound) {
-			return err
-		}
+		u, err = s.People.UserByEmail(r.Context(), q.Get("email"))
 	case q.Get("query") != "":
 		query := q.Get("query")
 		if v, ok := strings.CutPrefix(query, "email:"); ok {
@@ -210,11 +199,11 @@ func (s *Server) apiSearchUsers(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return errs.BadRequest("give query, email or external_id")
 	}
-	if found == nil {
-		found = []people.User{}
+	found, err := foundOne([]people.User{}, u, err)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": s.usersView(r, found), "next_page": nil, "previous_page": nil, "count": len(found)})
-	return nil
+	return writeAll(w, "users", s.usersView(r, found))
 }
 
 func (s *Server) apiShowUser(w http.ResponseWriter, r *http.Request) error {
@@ -230,8 +219,11 @@ func (s *Server) apiShowUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": s.userView(r, *u)})
-	return nil
+	return s.writeUser(w, r, http.StatusOK, u)
+}
+
+func (s *Server) writeUser(w http.ResponseWriter, r *http.Request, status int, u *people.User) error {
+	return writeRecord(w, status, "user", s.userView(r, *u))
 }
 
 // checkUserWrite enforces who may set what: agents manage end-users; only
@@ -253,6 +245,24 @@ func checkUserWrite(r *http.Request, target *people.User, in *people.UserInput) 
 	return nil
 }
 
+// createUser creates a user that checkUserWrite allows and answers 201.
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request, in people.UserInput) error {
+	u, err := s.People.CreateUser(r.Context(), actor(r), in)
+	if err != nil {
+		return err
+	}
+	return s.writeUser(w, r, http.StatusCreated, u)
+}
+
+// updateUser updates a user that checkUserWrite allows and answers 200.
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, id int64, in people.UserInput) error {
+	u, err := s.People.UpdateUser(r.Context(), actor(r), id, in)
+	if err != nil {
+		return err
+	}
+	return s.writeUser(w, r, http.StatusOK, u)
+}
+
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 	var in people.UserInput
 	if err := decodeBody(r, "user", &in); err != nil {
@@ -261,13 +271,7 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := checkUserWrite(r, nil, &in); err != nil {
 		return err
 	}
-	p := PrincipalFrom(r.Context())
-	u, err := s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"user": s.userView(r, *u)})
-	return nil
+	return s.createUser(w, r, in)
 }
 
 // apiCreateOrUpdateUser matches by external_id, then email (Zendesk's rule).
@@ -290,21 +294,10 @@ func (s *Server) apiCreateOrUpdateUser(w http.ResponseWriter, r *http.Request) e
 	if err := checkUserWrite(r, existing, &in); err != nil {
 		return err
 	}
-	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
 	if existing == nil {
-		u, err := s.People.CreateUser(r.Context(), actor, in)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, map[string]any{"user": s.userView(r, *u)})
-		return nil
+		return s.createUser(w, r, in)
 	}
-	u, err := s.People.UpdateUser(r.Context(), actor, existing.ID, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": s.userView(r, *u)})
-	return nil
+	return s.updateUser(w, r, existing.ID, in)
 }
 
 func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
@@ -323,12 +316,7 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := checkUserWrite(r, target, &in); err != nil {
 		return err
 	}
-	u, err := s.People.UpdateUser(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": s.userView(r, *u)})
-	return nil
+	return s.updateUser(w, r, id, in)
 }
 
 func (s *Server) apiDeleteUser(w http.ResponseWriter, r *http.Request) error {
@@ -344,33 +332,24 @@ func (s *Server) apiDeleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": s.userView(r, *u)})
-	return nil
+	return s.writeUser(w, r, http.StatusOK, u)
 }
 
 // --- organizations -------------------------------------------------------------
+
+func (s *Server) orgAPI() recordAPI[people.OrganizationInput, people.Organization, orgJSON] {
+	return recordAPI[people.OrganizationInput, people.Organization, orgJSON]{key: "organization",
+		get: s.People.GetOrganization, create: s.People.CreateOrganization,
+		update: s.People.UpdateOrganization, del: s.People.DeleteOrganization, view: s.orgView}
+}
 
 func (s *Server) apiListOrgs(w http.ResponseWriter, r *http.Request) error {
 	return s.listOrgs(w, r, people.OrgFilter{})
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, f people.OrgFilter) error {
-	p, err := parsePage(r)
-	if err != nil {
-		return err
-	}
-	f.Page = p.store()
-	os, err := s.People.ListOrganizations(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	body, err := listBody(s, r, "organizations", p, s.orgsView(r, os), func(o orgJSON) int64 { return o.ID },
-		func() (int, error) { f.Page = people.Page{}; return s.People.CountOrganizations(r.Context(), f) })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return listPaged(s, w, r, "organizations", &f, &f.Page, s.People.ListOrganizations, s.People.CountOrganizations,
+		s.orgsView, func(o orgJSON) int64 { return o.ID })
 }
 
 func (s *Server) apiShowManyOrgs(w http.ResponseWriter, r *http.Request) error {
@@ -381,16 +360,11 @@ func (s *Server) apiShowManyOrgs(w http.ResponseWriter, r *http.Request) error {
 	out := []people.Organization{}
 	for _, id := range ids {
 		o, err := s.People.GetOrganization(r.Context(), id)
-		if errs.Is(err, errs.KindNotFound) {
-			continue
-		}
-		if err != nil {
+		if out, err = foundOne(out, o, err); err != nil {
 			return err
 		}
-		out = append(out, *o)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"organizations": s.orgsView(r, out), "next_page": nil, "previous_page": nil, "count": len(out)})
-	return nil
+	return writeAll(w, "organizations", s.orgsView(r, out))
 }
 
 func (s *Server) apiSearchOrgs(w http.ResponseWriter, r *http.Request) error {
@@ -405,69 +379,11 @@ func (s *Server) apiSearchOrgs(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return errs.BadRequest("give external_id or name")
 	}
-	out := []people.Organization{}
-	if err == nil {
-		out = append(out, *o)
-	} else if !errs.Is(err, errs.KindNotFound) {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"organizations": s.orgsView(r, out), "next_page": nil, "previous_page": nil, "count": len(out)})
-	return nil
-}
-
-func (s *Server) apiShowOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "organization")
+	out, err := foundOne([]people.Organization{}, o, err)
 	if err != nil {
 		return err
 	}
-	o, err := s.People.GetOrganization(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"organization": s.orgView(r, *o)})
-	return nil
-}
-
-func (s *Server) apiCreateOrg(w http.ResponseWriter, r *http.Request) error {
-	var in people.OrganizationInput
-	if err := decodeBody(r, "organization", &in); err != nil {
-		return err
-	}
-	o, err := s.People.CreateOrganization(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"organization": s.orgView(r, *o)})
-	return nil
-}
-
-func (s *Server) apiUpdateOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "organization")
-	if err != nil {
-		return err
-	}
-	var in people.OrganizationInput
-	if err := decodeBody(r, "organization", &in); err != nil {
-		return err
-	}
-	o, err := s.People.UpdateOrganization(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"organization": s.orgView(r, *o)})
-	return nil
-}
-
-func (s *Server) apiDeleteOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "organization")
-	if err != nil {
-		return err
-	}
-	if err := s.People.DeleteOrganization(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeAll(w, "organizations", s.orgsView(r, out))
 }
 
 // --- memberships ---------------------------------------------------------------
@@ -496,38 +412,9 @@ func (s *Server) apiListOrgMemberships(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	p, err := parsePage(r)
-	if err != nil {
-		return err
-	}
-	f.Page = p.store()
-	ms, err := s.People.ListOrganizationMemberships(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	body, err := listBody(s, r, "organization_memberships", p, s.orgMembershipsView(r, ms), func(m orgMembershipJSON) int64 { return m.ID },
-		func() (int, error) {
-			f.Page = people.Page{}
-			return s.People.CountOrganizationMemberships(r.Context(), f)
-		})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
-}
-
-func (s *Server) apiShowOrgMembership(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "mid", "organization membership")
-	if err != nil {
-		return err
-	}
-	m, err := s.People.GetOrganizationMembership(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"organization_membership": s.orgMembershipsView(r, []people.Membership{*m})[0]})
-	return nil
+	return listPaged(s, w, r, "organization_memberships", &f, &f.Page,
+		s.People.ListOrganizationMemberships, s.People.CountOrganizationMemberships,
+		s.orgMembershipsView, func(m orgMembershipJSON) int64 { return m.ID })
 }
 
 type membershipInput struct {
@@ -537,109 +424,27 @@ type membershipInput struct {
 	Default        bool  `json:"default"`
 }
 
-func (s *Server) apiCreateOrgMembership(w http.ResponseWriter, r *http.Request) error {
-	var in membershipInput
-	if err := decodeBody(r, "organization_membership", &in); err != nil {
-		return err
-	}
-	m, err := s.People.AddOrganizationMembership(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), in.UserID, in.OrganizationID, in.Default)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"organization_membership": s.orgMembershipsView(r, []people.Membership{*m})[0]})
-	return nil
-}
-
-func (s *Server) apiDeleteOrgMembership(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "mid", "organization membership")
-	if err != nil {
-		return err
-	}
-	if err := s.People.RemoveOrganizationMembership(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+func (s *Server) orgMembershipAPI() recordAPI[membershipInput, people.Membership, orgMembershipJSON] {
+	return recordAPI[membershipInput, people.Membership, orgMembershipJSON]{key: "organization_membership", param: "mid", what: "organization membership",
+		get: s.People.GetOrganizationMembership,
+		create: func(ctx context.Context, a audit.Actor, in membershipInput) (*people.Membership, error) {
+			return s.People.AddOrganizationMembership(ctx, a, in.UserID, in.OrganizationID, in.Default)
+		},
+		del: s.People.RemoveOrganizationMembership, view: s.orgMembershipView}
 }
 
 // --- groups ----------------------------------------------------------------------
 
+func (s *Server) groupAPI() recordAPI[people.GroupInput, people.Group, groupJSON] {
+	return recordAPI[people.GroupInput, people.Group, groupJSON]{key: "group",
+		get: s.People.GetGroup, create: s.People.CreateGroup,
+		update: s.People.UpdateGroup, del: s.People.DeleteGroup, view: s.groupView}
+}
+
 func (s *Server) apiListGroups(w http.ResponseWriter, r *http.Request) error {
-	p, err := parsePage(r)
-	if err != nil {
-		return err
-	}
-	f := people.GroupFilter{Page: p.store()}
-	gs, err := s.People.ListGroups(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	views := make([]groupJSON, len(gs))
-	for i, g := range gs {
-		views[i] = s.groupView(r, g)
-	}
-	body, err := listBody(s, r, "groups", p, views, func(g groupJSON) int64 { return g.ID },
-		func() (int, error) { f.Page = people.Page{}; return s.People.CountGroups(r.Context(), f) })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
-}
-
-func (s *Server) apiShowGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "group")
-	if err != nil {
-		return err
-	}
-	g, err := s.People.GetGroup(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"group": s.groupView(r, *g)})
-	return nil
-}
-
-func (s *Server) apiCreateGroup(w http.ResponseWriter, r *http.Request) error {
-	var in people.GroupInput
-	if err := decodeBody(r, "group", &in); err != nil {
-		return err
-	}
-	g, err := s.People.CreateGroup(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"group": s.groupView(r, *g)})
-	return nil
-}
-
-func (s *Server) apiUpdateGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "group")
-	if err != nil {
-		return err
-	}
-	var in people.GroupInput
-	if err := decodeBody(r, "group", &in); err != nil {
-		return err
-	}
-	g, err := s.People.UpdateGroup(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"group": s.groupView(r, *g)})
-	return nil
-}
-
-func (s *Server) apiDeleteGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "group")
-	if err != nil {
-		return err
-	}
-	if err := s.People.DeleteGroup(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	var f people.GroupFilter
+	return listPaged(s, w, r, "groups", &f, &f.Page, s.People.ListGroups, s.People.CountGroups,
+		s.groupsView, func(g groupJSON) int64 { return g.ID })
 }
 
 func (s *Server) apiListGroupMemberships(w http.ResponseWriter, r *http.Request) error {
@@ -647,58 +452,16 @@ func (s *Server) apiListGroupMemberships(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	p, err := parsePage(r)
-	if err != nil {
-		return err
-	}
-	f.Page = p.store()
-	ms, err := s.People.ListGroupMemberships(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	body, err := listBody(s, r, "group_memberships", p, s.groupMembershipsView(r, ms), func(m groupMembershipJSON) int64 { return m.ID },
-		func() (int, error) { f.Page = people.Page{}; return s.People.CountGroupMemberships(r.Context(), f) })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return listPaged(s, w, r, "group_memberships", &f, &f.Page,
+		s.People.ListGroupMemberships, s.People.CountGroupMemberships,
+		s.groupMembershipsView, func(m groupMembershipJSON) int64 { return m.ID })
 }
 
-func (s *Server) apiShowGroupMembership(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "mid", "group membership")
-	if err != nil {
-		return err
-	}
-	m, err := s.People.GetGroupMembership(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"group_membership": s.groupMembershipsView(r, []people.Membership{*m})[0]})
-	return nil
-}
-
-func (s *Server) apiCreateGroupMembership(w http.ResponseWriter, r *http.Request) error {
-	var in membershipInput
-	if err := decodeBody(r, "group_membership", &in); err != nil {
-		return err
-	}
-	m, err := s.People.AddGroupMembership(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), in.UserID, in.GroupID, in.Default)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"group_membership": s.groupMembershipsView(r, []people.Membership{*m})[0]})
-	return nil
-}
-
-func (s *Server) apiDeleteGroupMembership(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "mid", "group membership")
-	if err != nil {
-		return err
-	}
-	if err := s.People.RemoveGroupMembership(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+func (s *Server) groupMembershipAPI() recordAPI[membershipInput, people.Membership, groupMembershipJSON] {
+	return recordAPI[membershipInput, people.Membership, groupMembershipJSON]{key: "group_membership", param: "mid", what: "group membership",
+		get: s.People.GetGroupMembership,
+		create: func(ctx context.Context, a audit.Actor, in membershipInput) (*people.Membership, error) {
+			return s.People.AddGroupMembership(ctx, a, in.UserID, in.GroupID, in.Default)
+		},
+		del: s.People.RemoveGroupMembership, view: s.groupMembershipView}
 }

@@ -185,6 +185,15 @@ func TestGroupsAndMembershipsAPI(t *testing.T) {
 			t.Fatalf("membership: %d %s", r.code, r.body)
 		}
 		mid := int64(m["group_membership"].(map[string]any)["id"].(float64))
+		if r, m := e.api("agent", "GET", fmt.Sprintf("/api/v2/group_memberships/%d.json", mid), ""); r.code != 200 ||
+			m["group_membership"].(map[string]any)["group_id"].(float64) != float64(gid) ||
+			!strings.HasSuffix(m["group_membership"].(map[string]any)["url"].(string), fmt.Sprintf("/api/v2/group_memberships/%d.json", mid)) {
+			t.Fatalf("show membership: %d %s", r.code, r.body)
+		}
+		if r, m := e.api("agent", "GET", fmt.Sprintf("/api/v2/groups/%d", gid), ""); r.code != 200 ||
+			!strings.HasSuffix(m["group"].(map[string]any)["url"].(string), fmt.Sprintf("/api/v2/groups/%d.json", gid)) {
+			t.Fatalf("show group: %d %s", r.code, r.body)
+		}
 		bad := fmt.Sprintf(`{"group_membership":{"user_id":%d,"group_id":%d}}`, e.users["end-user"].ID, gid)
 		if r, _ := e.api("admin", "POST", "/api/v2/group_memberships", bad); r.code != 422 || !strings.Contains(r.body, "must be an agent or admin") {
 			t.Fatalf("customer in group: %d %s", r.code, r.body)
@@ -221,6 +230,22 @@ func TestGroupsAndMembershipsAPI(t *testing.T) {
 		}
 		if r, m := e.api("agent", "GET", fmt.Sprintf("/api/v2/organizations/%d/organization_memberships", oid), ""); r.code != 200 || len(m["organization_memberships"].([]any)) != 1 {
 			t.Fatalf("org memberships: %d %s", r.code, r.body)
+		}
+		omid := int64(om["organization_membership"].(map[string]any)["id"].(float64))
+		if r, m := e.api("agent", "GET", fmt.Sprintf("/api/v2/organization_memberships/%d", omid), ""); r.code != 200 ||
+			m["organization_membership"].(map[string]any)["organization_id"].(float64) != float64(oid) ||
+			!strings.HasSuffix(m["organization_membership"].(map[string]any)["url"].(string), fmt.Sprintf("/api/v2/organization_memberships/%d.json", omid)) {
+			t.Fatalf("show org membership: %d %s", r.code, r.body)
+		}
+		if r, m := e.api("agent", "GET", fmt.Sprintf("/api/v2/organizations/show_many?ids=%d,999999", oid), ""); r.code != 200 ||
+			len(m["organizations"].([]any)) != 1 || m["count"].(float64) != 1 {
+			t.Fatalf("show_many organizations: %d %s", r.code, r.body)
+		}
+		if r, _ := e.api("admin", "DELETE", fmt.Sprintf("/api/v2/organization_memberships/%d", omid), ""); r.code != 204 || r.body != "" {
+			t.Fatalf("delete org membership: %d %q", r.code, r.body)
+		}
+		if r, _ := e.api("agent", "GET", fmt.Sprintf("/api/v2/organization_memberships/%d", omid), ""); r.code != 404 {
+			t.Fatalf("deleted org membership: %d", r.code)
 		}
 		if r, _ := e.api("admin", "DELETE", fmt.Sprintf("/api/v2/organizations/%d", oid), ""); r.code != 204 {
 			t.Fatalf("delete org: %d", r.code)
