@@ -53,6 +53,43 @@ func (s *Store) record(ctx context.Context, tx *db.Tx, a audit.Actor, action, ty
 	return s.audit.Record(ctx, tx, a, action, typ, id, before, after)
 }
 
+// change describes one audited change of a configuration object in its
+// transaction: cur reads the object as it is (nil for a creation), write
+// makes the change and returns the id the audit entry is filed under, and
+// after reads what to return and record (nil for a deletion).
+type change[T any] struct {
+	action, typ string // "sla_policy.update", "sla_policy"
+	cur         func(tx *db.Tx) (*T, error)
+	write       func(tx *db.Tx, cur *T) (int64, error)
+	after       func(tx *db.Tx, id int64) (*T, error)
+}
+
+// apply runs c in one transaction with its audit-log entry.
+func apply[T any](ctx context.Context, s *Store, a audit.Actor, c change[T]) (out *T, err error) {
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		var cur *T
+		var before, after any // untyped nil when absent
+		if c.cur != nil {
+			if cur, err = c.cur(tx); err != nil {
+				return err
+			}
+			before = cur
+		}
+		id, err := c.write(tx, cur)
+		if err != nil {
+			return err
+		}
+		if c.after != nil {
+			if out, err = c.after(tx, id); err != nil {
+				return err
+			}
+			after = out
+		}
+		return s.record(ctx, tx, a, c.action, c.typ, id, before, after)
+	})
+	return out, err
+}
+
 // ---- schedules ----
 
 func scanSchedule(sc interface{ Scan(...any) error }) (*Schedule, error) {
@@ -222,18 +259,14 @@ func (s *Store) createSchedule(ctx context.Context, tx *db.Tx, in Schedule) (int
 
 // CreateSchedule validates and stores a schedule with its intervals and
 // holidays.
-func (s *Store) CreateSchedule(ctx context.Context, a audit.Actor, in Schedule) (out *Schedule, err error) {
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		id, err := s.createSchedule(ctx, tx, in)
-		if err != nil {
-			return err
-		}
-		if out, err = s.getSchedule(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "sla_schedule.create", "sla_schedule", id, nil, out)
-	})
-	return out, err
+func (s *Store) CreateSchedule(ctx context.Context, a audit.Actor, in Schedule) (*Schedule, error) {
+	return apply(ctx, s, a, change[Schedule]{action: "sla_schedule.create", typ: "sla_schedule",
+		write: func(tx *db.Tx, _ *Schedule) (int64, error) { return s.createSchedule(ctx, tx, in) },
+		after: s.scheduleGetter(ctx)})
+}
+
+func (s *Store) scheduleGetter(ctx context.Context) func(tx *db.Tx, id int64) (*Schedule, error) {
+	return func(tx *db.Tx, id int64) (*Schedule, error) { return s.getSchedule(ctx, tx, id) }
 }
 
 // ScheduleInput is a partial schedule update: nil fields are kept.
@@ -245,55 +278,47 @@ type ScheduleInput struct {
 
 // UpdateSchedule changes a schedule's name, time zone and/or weekly
 // intervals (holidays have their own calls).
-func (s *Store) UpdateSchedule(ctx context.Context, a audit.Actor, id int64, in ScheduleInput) (out *Schedule, err error) {
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		cur, err := s.getSchedule(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next := *cur
-		if in.Name != nil {
-			next.Name = *in.Name
-		}
-		if in.TimeZone != nil {
-			next.TimeZone = *in.TimeZone
-		}
-		if in.Intervals != nil {
-			next.Intervals = *in.Intervals
-		}
-		if err := next.Validate(); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateSchedule"), id, next.Name, next.TimeZone, db.TS(tx.Now)); err != nil {
-			return db.MapError(err, "schedule")
-		}
-		if in.Intervals != nil {
-			if err := s.writeIntervals(ctx, tx, id, next.Intervals); err != nil {
-				return err
-			}
-		}
-		if out, err = s.getSchedule(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "sla_schedule.update", "sla_schedule", id, cur, out)
-	})
-	return out, err
+func (s *Store) UpdateSchedule(ctx context.Context, a audit.Actor, id int64, in ScheduleInput) (*Schedule, error) {
+	get := s.scheduleGetter(ctx)
+	return apply(ctx, s, a, change[Schedule]{action: "sla_schedule.update", typ: "sla_schedule", after: get,
+		cur:   func(tx *db.Tx) (*Schedule, error) { return get(tx, id) },
+		write: func(tx *db.Tx, cur *Schedule) (int64, error) { return id, s.updateSchedule(ctx, tx, id, cur, in) }})
+}
+
+func (s *Store) updateSchedule(ctx context.Context, tx *db.Tx, id int64, cur *Schedule, in ScheduleInput) error {
+	next := *cur
+	if in.Name != nil {
+		next.Name = *in.Name
+	}
+	if in.TimeZone != nil {
+		next.TimeZone = *in.TimeZone
+	}
+	if in.Intervals != nil {
+		next.Intervals = *in.Intervals
+	}
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q.Get("UpdateSchedule"), id, next.Name, next.TimeZone, db.TS(tx.Now)); err != nil {
+		return db.MapError(err, "schedule")
+	}
+	if in.Intervals != nil {
+		return s.writeIntervals(ctx, tx, id, next.Intervals)
+	}
+	return nil
 }
 
 // DeleteSchedule removes a schedule with its intervals and holidays.
 // Tickets that used it fall back to the default schedule on their next
 // change.
 func (s *Store) DeleteSchedule(ctx context.Context, a audit.Actor, id int64) error {
-	return s.d.Write(ctx, func(tx *db.Tx) error {
-		cur, err := s.getSchedule(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteSchedule"), id); err != nil {
-			return db.MapError(err, "schedule")
-		}
-		return s.record(ctx, tx, a, "sla_schedule.delete", "sla_schedule", id, cur, nil)
-	})
+	_, err := apply(ctx, s, a, change[Schedule]{action: "sla_schedule.delete", typ: "sla_schedule",
+		cur: func(tx *db.Tx) (*Schedule, error) { return s.getSchedule(ctx, tx, id) },
+		write: func(tx *db.Tx, _ *Schedule) (int64, error) {
+			_, err := tx.ExecContext(ctx, s.q.Get("DeleteSchedule"), id)
+			return id, db.MapError(err, "schedule")
+		}})
+	return err
 }
 
 // Holidays lists a schedule's holidays.
@@ -325,72 +350,68 @@ func (s *Store) GetHoliday(ctx context.Context, scheduleID, id int64) (out *Holi
 }
 
 // CreateHoliday adds a holiday to a schedule.
-func (s *Store) CreateHoliday(ctx context.Context, a audit.Actor, scheduleID int64, h Holiday) (out *Holiday, err error) {
+func (s *Store) CreateHoliday(ctx context.Context, a audit.Actor, scheduleID int64, h Holiday) (*Holiday, error) {
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
+	return s.holidayChange(ctx, a, "sla_holiday.create", scheduleID, 0, &h, func(tx *db.Tx) error {
 		if _, err := s.getSchedule(ctx, tx, scheduleID); err != nil {
 			return err
 		}
-		var id int64
-		if err := tx.QueryRowContext(ctx, s.q.Get("InsertHoliday"), scheduleID, h.Name, h.StartDate, h.EndDate).Scan(&id); err != nil {
-			return db.MapError(err, "holiday")
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("TouchSchedule"), scheduleID, db.TS(tx.Now)); err != nil {
-			return err
-		}
-		h.ID = id
-		out = &h
-		return s.record(ctx, tx, a, "sla_holiday.create", "sla_schedule", scheduleID, nil, h)
+		return db.MapError(tx.QueryRowContext(ctx, s.q.Get("InsertHoliday"), scheduleID, h.Name, h.StartDate, h.EndDate).Scan(&h.ID), "holiday")
 	})
-	return out, err
 }
 
 // UpdateHoliday replaces a holiday's name and dates.
-func (s *Store) UpdateHoliday(ctx context.Context, a audit.Actor, scheduleID, id int64, h Holiday) (out *Holiday, err error) {
+func (s *Store) UpdateHoliday(ctx context.Context, a audit.Actor, scheduleID, id int64, h Holiday) (*Holiday, error) {
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		cur, err := s.holidays(ctx, tx, "GetHoliday", scheduleID, id)
-		if err != nil {
-			return err
-		}
-		if len(cur) == 0 {
-			return errs.NotFound("holiday")
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateHoliday"), scheduleID, id, h.Name, h.StartDate, h.EndDate); err != nil {
-			return db.MapError(err, "holiday")
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("TouchSchedule"), scheduleID, db.TS(tx.Now)); err != nil {
-			return err
-		}
-		h.ID = id
-		out = &h
-		return s.record(ctx, tx, a, "sla_holiday.update", "sla_schedule", scheduleID, cur[0], h)
+	h.ID = id
+	return s.holidayChange(ctx, a, "sla_holiday.update", scheduleID, id, &h, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("UpdateHoliday"), scheduleID, id, h.Name, h.StartDate, h.EndDate)
+		return db.MapError(err, "holiday")
 	})
-	return out, err
 }
 
 // DeleteHoliday removes a holiday.
 func (s *Store) DeleteHoliday(ctx context.Context, a audit.Actor, scheduleID, id int64) error {
-	return s.d.Write(ctx, func(tx *db.Tx) error {
-		cur, err := s.holidays(ctx, tx, "GetHoliday", scheduleID, id)
-		if err != nil {
-			return err
-		}
-		if len(cur) == 0 {
-			return errs.NotFound("holiday")
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteHoliday"), scheduleID, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("TouchSchedule"), scheduleID, db.TS(tx.Now)); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "sla_holiday.delete", "sla_schedule", scheduleID, cur[0], nil)
+	_, err := s.holidayChange(ctx, a, "sla_holiday.delete", scheduleID, id, nil, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("DeleteHoliday"), scheduleID, id)
+		return err
 	})
+	return err
+}
+
+// holidayChange runs one audited change of holiday id (0: a new one) of a
+// schedule: write makes it, the schedule is touched, and the entry is filed
+// under the schedule with the holiday before (unless new) and after (h, nil
+// for a deletion).
+func (s *Store) holidayChange(ctx context.Context, a audit.Actor, action string, scheduleID, id int64, h *Holiday, write func(tx *db.Tx) error) (*Holiday, error) {
+	c := change[Holiday]{action: action, typ: "sla_schedule",
+		write: func(tx *db.Tx, _ *Holiday) (int64, error) {
+			if err := write(tx); err != nil {
+				return 0, err
+			}
+			_, err := tx.ExecContext(ctx, s.q.Get("TouchSchedule"), scheduleID, db.TS(tx.Now))
+			return scheduleID, err
+		}}
+	if id != 0 {
+		c.cur = func(tx *db.Tx) (*Holiday, error) {
+			hs, err := s.holidays(ctx, tx, "GetHoliday", scheduleID, id)
+			if err == nil && len(hs) == 0 {
+				err = errs.NotFound("holiday")
+			}
+			if err != nil {
+				return nil, err
+			}
+			return &hs[0], nil
+		}
+	}
+	if h != nil {
+		c.after = func(*db.Tx, int64) (*Holiday, error) { return h, nil }
+	}
+	return apply(ctx, s, a, c)
 }
 
 // ---- policies ----
@@ -512,18 +533,14 @@ func (s *Store) createPolicy(ctx context.Context, tx *db.Tx, p Policy) (int64, e
 }
 
 // CreatePolicy validates and stores a policy. A zero Position puts it last.
-func (s *Store) CreatePolicy(ctx context.Context, a audit.Actor, p Policy) (out *Policy, err error) {
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		id, err := s.createPolicy(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		if out, err = s.getPolicy(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "sla_policy.create", "sla_policy", id, nil, out)
-	})
-	return out, err
+func (s *Store) CreatePolicy(ctx context.Context, a audit.Actor, p Policy) (*Policy, error) {
+	return apply(ctx, s, a, change[Policy]{action: "sla_policy.create", typ: "sla_policy",
+		write: func(tx *db.Tx, _ *Policy) (int64, error) { return s.createPolicy(ctx, tx, p) },
+		after: s.policyGetter(ctx)})
+}
+
+func (s *Store) policyGetter(ctx context.Context) func(tx *db.Tx, id int64) (*Policy, error) {
+	return func(tx *db.Tx, id int64) (*Policy, error) { return s.getPolicy(ctx, tx, id) }
 }
 
 // PolicyInput is a partial policy update: nil fields are kept; a given
@@ -538,65 +555,57 @@ type PolicyInput struct {
 
 // UpdatePolicy changes a policy. Tickets pick the change up on their next
 // update (as in Zendesk, targets are not recomputed retroactively).
-func (s *Store) UpdatePolicy(ctx context.Context, a audit.Actor, id int64, in PolicyInput) (out *Policy, err error) {
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		cur, err := s.getPolicy(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next := *cur
-		if in.Title != nil {
-			next.Title = *in.Title
-		}
-		if in.Description != nil {
-			next.Description = *in.Description
-		}
-		if in.Position != nil {
-			next.Position = *in.Position
-		}
-		if in.Filter != nil {
-			next.Filter = *in.Filter
-		}
-		if in.PolicyMetrics != nil {
-			next.PolicyMetrics = *in.PolicyMetrics
-		}
-		if err := next.Validate(); err != nil {
-			return err
-		}
-		filter, err := json.Marshal(next.Filter)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("UpdatePolicy"), id, next.Title, next.Description, next.Position, string(filter), db.TS(tx.Now)); err != nil {
-			return db.MapError(err, "sla_policy")
-		}
-		if in.PolicyMetrics != nil {
-			if err := s.writePolicyMetrics(ctx, tx, id, next.PolicyMetrics); err != nil {
-				return err
-			}
-		}
-		if out, err = s.getPolicy(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "sla_policy.update", "sla_policy", id, cur, out)
-	})
-	return out, err
+func (s *Store) UpdatePolicy(ctx context.Context, a audit.Actor, id int64, in PolicyInput) (*Policy, error) {
+	get := s.policyGetter(ctx)
+	return apply(ctx, s, a, change[Policy]{action: "sla_policy.update", typ: "sla_policy", after: get,
+		cur:   func(tx *db.Tx) (*Policy, error) { return get(tx, id) },
+		write: func(tx *db.Tx, cur *Policy) (int64, error) { return id, s.updatePolicy(ctx, tx, id, cur, in) }})
+}
+
+func (s *Store) updatePolicy(ctx context.Context, tx *db.Tx, id int64, cur *Policy, in PolicyInput) error {
+	next := *cur
+	if in.Title != nil {
+		next.Title = *in.Title
+	}
+	if in.Description != nil {
+		next.Description = *in.Description
+	}
+	if in.Position != nil {
+		next.Position = *in.Position
+	}
+	if in.Filter != nil {
+		next.Filter = *in.Filter
+	}
+	if in.PolicyMetrics != nil {
+		next.PolicyMetrics = *in.PolicyMetrics
+	}
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	filter, err := json.Marshal(next.Filter)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q.Get("UpdatePolicy"), id, next.Title, next.Description, next.Position, string(filter), db.TS(tx.Now)); err != nil {
+		return db.MapError(err, "sla_policy")
+	}
+	if in.PolicyMetrics != nil {
+		return s.writePolicyMetrics(ctx, tx, id, next.PolicyMetrics)
+	}
+	return nil
 }
 
 // DeletePolicy removes a policy. Tickets under it keep their recorded
 // history and are re-evaluated against the remaining policies on their next
 // change.
 func (s *Store) DeletePolicy(ctx context.Context, a audit.Actor, id int64) error {
-	return s.d.Write(ctx, func(tx *db.Tx) error {
-		cur, err := s.getPolicy(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("DeletePolicy"), id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "sla_policy.delete", "sla_policy", id, cur, nil)
-	})
+	_, err := apply(ctx, s, a, change[Policy]{action: "sla_policy.delete", typ: "sla_policy",
+		cur: func(tx *db.Tx) (*Policy, error) { return s.getPolicy(ctx, tx, id) },
+		write: func(tx *db.Tx, _ *Policy) (int64, error) {
+			_, err := tx.ExecContext(ctx, s.q.Get("DeletePolicy"), id)
+			return id, err
+		}})
+	return err
 }
 
 // ReorderPolicies sets the evaluation order: ids must list every policy
