@@ -4,9 +4,33 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/frontline/frontline/internal/errs"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
+
+// ReadMany reads the objects with the given ids with get, in one read
+// transaction and in the order given; ids get reports as not found are
+// skipped (show_many semantics).
+func ReadMany[T any](ctx context.Context, d *DB, ids []int64, get func(tx *Tx, id int64) (*T, error)) ([]T, error) {
+	out := []T{}
+	err := d.Read(ctx, func(tx *Tx) error {
+		out = out[:0]
+		for _, id := range ids {
+			v, err := get(tx, id)
+			if errs.Is(err, errs.KindNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, *v)
+		}
+		return nil
+	})
+	return out, err
+}
 
 // Stmt is one statement of ExecBatch.
 type Stmt struct {

@@ -126,21 +126,7 @@ func (s *Store) GetUser(ctx context.Context, id int64) (u *User, err error) {
 
 // GetUsers returns the users with the given ids, in that order; unknown ids are skipped.
 func (s *Store) GetUsers(ctx context.Context, ids []int64) ([]User, error) {
-	out := []User{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		for _, id := range ids {
-			u, err := s.getUser(ctx, tx, "GetUser", id)
-			if errs.Is(err, errs.KindNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, *u)
-		}
-		return nil
-	})
-	return out, err
+	return db.ReadMany(ctx, s.d, ids, func(tx *db.Tx, id int64) (*User, error) { return s.getUser(ctx, tx, "GetUser", id) })
 }
 
 // UserByEmail finds a user by email, ignoring case.

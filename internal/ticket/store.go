@@ -386,22 +386,7 @@ func (f rowFunc) Scan(dest ...any) error { return f(dest...) }
 
 // GetMany returns the tickets with the given ids, in that order; unknown ids are skipped.
 func (s *Store) GetMany(ctx context.Context, ids []int64) ([]Ticket, error) {
-	out := []Ticket{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		for _, id := range ids {
-			t, err := s.getTicket(ctx, tx, id)
-			if errs.Is(err, errs.KindNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, *t)
-		}
-		return nil
-	})
-	return out, err
+	return db.ReadMany(ctx, s.d, ids, func(tx *db.Tx, id int64) (*Ticket, error) { return s.getTicket(ctx, tx, id) })
 }
 
 // ByExternalID returns the oldest ticket with the given external id.
