@@ -72,3 +72,29 @@ func (tx *Tx) ExecBatch(ctx context.Context, stmts ...Stmt) error {
 		return br.Close()
 	})
 }
+
+// Scanner is a row to scan (*sql.Row, *sql.Rows).
+type Scanner interface{ Scan(...any) error }
+
+// ReadList runs one query in a read transaction and scans each row with
+// scan, in order.
+func ReadList[T any](ctx context.Context, d *DB, query string, args []any, scan func(Scanner) (*T, error)) ([]T, error) {
+	out := []T{}
+	err := d.Read(ctx, func(tx *Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *v)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -291,7 +291,7 @@ func decodeCustomFields(s string) []CustomField {
 
 // --- scanning ------------------------------------------------------------------
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanTicket(r scanner) (*Ticket, error) {
 	var t Ticket
@@ -1229,24 +1229,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
 		order = ob[1]
 	}
 	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $12 OFFSET $13"
-	out := []Ticket{}
-	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, query, append(args, limitOf(f.Limit), max(f.Offset, 0))...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTicket(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *t)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, query, append(args, limitOf(f.Limit), max(f.Offset, 0)), scanTicket)
 }
 
 // Count counts the tickets matching f (pagination and sort ignored except AfterID).
@@ -1266,24 +1249,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 // (start, afterID): updated later than start, or at start with a greater id.
 // Pass the last ticket's UpdatedAt and ID to continue (incremental export).
 func (s *Store) ChangedSince(ctx context.Context, start time.Time, afterID int64, limit int) ([]Ticket, error) {
-	out := []Ticket{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, s.q.Get("ChangedSince"), start.UnixMicro(), afterID, limitOf(limit))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTicket(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *t)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ChangedSince"), []any{start.UnixMicro(), afterID, limitOf(limit)}, scanTicket)
 }
 
 func (s *Store) exists(ctx context.Context, tx *db.Tx, id int64) error {
