@@ -39,31 +39,32 @@ func (s *Server) registerRulesAPI() {
 		list: s.Rules.ListAutomations, get: s.Rules.GetAutomation, create: s.Rules.CreateAutomation,
 		update: s.Rules.UpdateAutomation, del: s.Rules.DeleteAutomation, id: func(a rules.Automation) int64 { return a.ID }}.register(s)
 
-	s.handle("GET /api/v2/macros", Staff, s.apiListMacros)
-	s.handle("GET /api/v2/macros/active", Staff, s.apiListMacros)
-	s.handle("GET /api/v2/macros/{id}", Staff, s.apiShowMacro)
-	s.handle("POST /api/v2/macros", Staff, s.apiCreateMacro)
-	s.handle("PUT /api/v2/macros/{id}", Staff, s.apiUpdateMacro)
-	s.handle("DELETE /api/v2/macros/{id}", Staff, s.apiDeleteMacro)
+	macros, views, webhooks := s.macroAPI(), s.viewAPI(), s.webhookAPI()
+	s.handle("GET /api/v2/macros", Staff, macros.listRules)
+	s.handle("GET /api/v2/macros/active", Staff, macros.listRules)
+	s.handle("GET /api/v2/macros/{id}", Staff, macros.showRule)
+	s.handle("POST /api/v2/macros", Staff, macros.createRule)
+	s.handle("PUT /api/v2/macros/{id}", Staff, macros.updateRule)
+	s.handle("DELETE /api/v2/macros/{id}", Staff, macros.deleteRule)
 	s.handle("GET /api/v2/tickets/{ticket_id}/macros/{id}/apply", Staff, s.apiApplyMacro)
 
-	s.handle("GET /api/v2/views", Staff, s.apiListViews)
-	s.handle("GET /api/v2/views/active", Staff, s.apiListViews)
+	s.handle("GET /api/v2/views", Staff, views.listRules)
+	s.handle("GET /api/v2/views/active", Staff, views.listRules)
 	s.handle("GET /api/v2/views/count_many", Staff, s.apiCountManyViews)
-	s.handle("GET /api/v2/views/{id}", Staff, s.apiShowView)
-	s.handle("POST /api/v2/views", Staff, s.apiCreateView)
-	s.handle("PUT /api/v2/views/{id}", Staff, s.apiUpdateView)
-	s.handle("DELETE /api/v2/views/{id}", Staff, s.apiDeleteView)
+	s.handle("GET /api/v2/views/{id}", Staff, views.showRule)
+	s.handle("POST /api/v2/views", Staff, views.createRule)
+	s.handle("PUT /api/v2/views/{id}", Staff, views.updateRule)
+	s.handle("DELETE /api/v2/views/{id}", Staff, views.deleteRule)
 	s.handle("GET /api/v2/views/{id}/tickets", Staff, s.apiViewTickets)
 	s.handle("GET /api/v2/views/{id}/execute", Staff, s.apiExecuteView)
 	s.handle("GET /api/v2/views/{id}/count", Staff, s.apiCountView)
 
 	s.handle("GET /api/v2/webhooks", Admin, s.apiListWebhooks)
-	s.handle("GET /api/v2/webhooks/{id}", Admin, s.apiShowWebhook)
-	s.handle("POST /api/v2/webhooks", Admin, s.apiCreateWebhook)
-	s.handle("PUT /api/v2/webhooks/{id}", Admin, s.apiUpdateWebhook)
-	s.handle("PATCH /api/v2/webhooks/{id}", Admin, s.apiUpdateWebhook)
-	s.handle("DELETE /api/v2/webhooks/{id}", Admin, s.apiDeleteWebhook)
+	s.handle("GET /api/v2/webhooks/{id}", Admin, webhooks.show)
+	s.handle("POST /api/v2/webhooks", Admin, webhooks.createOne)
+	s.handle("PUT /api/v2/webhooks/{id}", Admin, webhooks.updateOne)
+	s.handle("PATCH /api/v2/webhooks/{id}", Admin, webhooks.updateOne)
+	s.handle("DELETE /api/v2/webhooks/{id}", Admin, webhooks.deleteOne)
 	s.handle("GET /api/v2/webhooks/{id}/signing_secret", Admin, s.apiWebhookSecret)
 	s.handle("GET /api/v2/webhooks/{id}/invocations", Admin, s.apiWebhookInvocations)
 }
@@ -135,6 +136,48 @@ func (s *Server) createDefaults(r *http.Request, m map[string]json.RawMessage, k
 	return nil
 }
 
+// ruleFields checks a rule body's raw fields before it is decoded; nil
+// checks nothing.
+type ruleFields func(m map[string]json.RawMessage) error
+
+// ruleForCreate reads a new rule: the request's fields, checked, with
+// Zendesk's defaults (active, the next position) for the fields not given.
+func ruleForCreate[T any](s *Server, r *http.Request, key string, kind rulestore.Kind, check ruleFields) (T, error) {
+	var zero T
+	m, err := ruleBody(r, key)
+	if err != nil {
+		return zero, err
+	}
+	if check != nil {
+		if err := check(m); err != nil {
+			return zero, err
+		}
+	}
+	if err := s.createDefaults(r, m, kind); err != nil {
+		return zero, err
+	}
+	return decodeRule[T](m, key)
+}
+
+// ruleForUpdate reads a rule update: the request's fields over the stored
+// rule cur, checked.
+func ruleForUpdate[T any](r *http.Request, key string, cur T, check ruleFields) (T, error) {
+	var zero T
+	m, err := ruleBody(r, key)
+	if err != nil {
+		return zero, err
+	}
+	if m, err = mergeRule(cur, m); err != nil {
+		return zero, err
+	}
+	if check != nil {
+		if err := check(m); err != nil {
+			return zero, err
+		}
+	}
+	return decodeRule[T](m, key)
+}
+
 // --- paging of rule lists (small, ordered by position) ---------------------------
 
 // pageRules pages an ordered list; a cursor names the last item's id.
@@ -195,11 +238,7 @@ func (k adminRuleAPI[T]) listHandler(s *Server) handlerFunc {
 			return err
 		}
 		body, err := pageRules(s, r, k.plural, all, k.id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, body)
-		return nil
+		return writeBody(w, body, err)
 	}
 }
 
@@ -213,30 +252,21 @@ func (k adminRuleAPI[T]) showHandler() handlerFunc {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{k.key: v})
-		return nil
+		return writeRecord(w, http.StatusOK, k.key, v)
 	}
 }
 
 func (k adminRuleAPI[T]) createHandler(s *Server) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		m, err := ruleBody(r, k.key)
+		v, err := ruleForCreate[T](s, r, k.key, k.kind, nil)
 		if err != nil {
 			return err
 		}
-		if err := s.createDefaults(r, m, k.kind); err != nil {
-			return err
-		}
-		v, err := decodeRule[T](m, k.key)
+		out, err := k.create(r.Context(), actor(r), v)
 		if err != nil {
 			return err
 		}
-		out, err := k.create(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), v)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, map[string]any{k.key: out})
-		return nil
+		return writeRecord(w, http.StatusCreated, k.key, out)
 	}
 }
 
@@ -250,23 +280,15 @@ func (k adminRuleAPI[T]) updateHandler() handlerFunc {
 		if err != nil {
 			return err
 		}
-		m, err := ruleBody(r, k.key)
+		v, err := ruleForUpdate(r, k.key, cur, nil)
 		if err != nil {
 			return err
 		}
-		if m, err = mergeRule(cur, m); err != nil {
-			return err
-		}
-		v, err := decodeRule[T](m, k.key)
+		out, err := k.update(r.Context(), actor(r), id, v)
 		if err != nil {
 			return err
 		}
-		out, err := k.update(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, v)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, map[string]any{k.key: out})
-		return nil
+		return writeRecord(w, http.StatusOK, k.key, out)
 	}
 }
 
@@ -276,11 +298,10 @@ func (k adminRuleAPI[T]) deleteHandler() handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := k.del(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
+		if err := k.del(r.Context(), actor(r), id); err != nil {
 			return err
 		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return writeNoContent(w)
 	}
 }
 
@@ -326,127 +347,125 @@ func ownRestriction(p *auth.Principal, m map[string]json.RawMessage) error {
 	return nil
 }
 
-// --- macros ---------------------------------------------------------------------------
+// --- macros and views ---------------------------------------------------------------
 
-func (s *Server) apiListMacros(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.viewer(r)
-	if err != nil {
-		return err
-	}
-	ms, err := s.Rules.ListMacros(r.Context(), onlyActive(r), v)
-	if err != nil {
-		return err
-	}
-	body, err := pageRules(s, r, "macros", ms, func(m rules.Macro) int64 { return m.ID })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+// personalRuleAPI serves one kind of rule that staff use and may keep
+// personal (macros, views): callers see the rules their viewer allows;
+// agents create and change only their personal ones, admins any.
+type personalRuleAPI[T any] struct {
+	s           *Server
+	key, plural string // envelope keys: "macro", "macros"
+	kind        rulestore.Kind
+	shared      string // what only admins change: "shared macros"
+	list        func(ctx context.Context, activeOnly bool, v *rulestore.Viewer) ([]T, error)
+	get         func(ctx context.Context, id int64, v *rulestore.Viewer) (T, error)
+	create      func(ctx context.Context, a audit.Actor, v T) (T, error)
+	update      func(ctx context.Context, a audit.Actor, id int64, v T) (T, error)
+	del         func(ctx context.Context, a audit.Actor, id int64) error
+	id          func(T) int64
+	restriction func(T) any
 }
 
-func (s *Server) apiShowMacro(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "macro")
-	if err != nil {
-		return err
-	}
-	v, err := s.viewer(r)
-	if err != nil {
-		return err
-	}
-	m, err := s.Rules.GetMacro(r.Context(), id, v)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"macro": m})
-	return nil
+func (s *Server) macroAPI() personalRuleAPI[rules.Macro] {
+	return personalRuleAPI[rules.Macro]{s: s, key: "macro", plural: "macros", kind: rulestore.KindMacro, shared: "shared macros",
+		list: s.Rules.ListMacros, get: s.Rules.GetMacro, create: s.Rules.CreateMacro, update: s.Rules.UpdateMacro, del: s.Rules.DeleteMacro,
+		id: func(m rules.Macro) int64 { return m.ID }, restriction: func(m rules.Macro) any { return m.Restriction }}
 }
 
-func (s *Server) apiCreateMacro(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) viewAPI() personalRuleAPI[rules.View] {
+	return personalRuleAPI[rules.View]{s: s, key: "view", plural: "views", kind: rulestore.KindView, shared: "shared and group views",
+		list: s.Rules.ListViews, get: s.Rules.GetView, create: s.Rules.CreateView, update: s.Rules.UpdateView, del: s.Rules.DeleteView,
+		id: func(v rules.View) int64 { return v.ID }, restriction: func(v rules.View) any { return v.Restriction }}
+}
+
+func (k personalRuleAPI[T]) listRules(w http.ResponseWriter, r *http.Request) error {
+	v, err := k.s.viewer(r)
+	if err != nil {
+		return err
+	}
+	all, err := k.list(r.Context(), onlyActive(r), v)
+	if err != nil {
+		return err
+	}
+	body, err := pageRules(k.s, r, k.plural, all, k.id)
+	return writeBody(w, body, err)
+}
+
+// visible reads the {id} rule when the caller may see it.
+func (k personalRuleAPI[T]) visible(r *http.Request) (int64, T, error) {
+	var zero T
+	id, err := pathID(r, "id", k.key)
+	if err != nil {
+		return 0, zero, err
+	}
+	v, err := k.s.viewer(r)
+	if err != nil {
+		return 0, zero, err
+	}
+	cur, err := k.get(r.Context(), id, v)
+	return id, cur, err
+}
+
+// owned reads the {id} rule to change (verb) it: agents may only change
+// their personal ones.
+func (k personalRuleAPI[T]) owned(r *http.Request, verb string) (int64, T, error) {
+	id, cur, err := k.visible(r)
+	if err != nil {
+		return id, cur, err
+	}
+	if p := PrincipalFrom(r.Context()); !p.IsAdmin() && !personal(k.restriction(cur), p.UserID) {
+		return id, cur, errs.Forbidden("only admins %s %s", verb, k.shared)
+	}
+	return id, cur, nil
+}
+
+func (k personalRuleAPI[T]) showRule(w http.ResponseWriter, r *http.Request) error {
+	_, v, err := k.visible(r)
+	if err != nil {
+		return err
+	}
+	return writeRecord(w, http.StatusOK, k.key, v)
+}
+
+func (k personalRuleAPI[T]) createRule(w http.ResponseWriter, r *http.Request) error {
 	p := PrincipalFrom(r.Context())
-	m, err := ruleBody(r, "macro")
+	v, err := ruleForCreate[T](k.s, r, k.key, k.kind, func(m map[string]json.RawMessage) error { return ownRestriction(p, m) })
 	if err != nil {
 		return err
 	}
-	if err := ownRestriction(p, m); err != nil {
-		return err
-	}
-	if err := s.createDefaults(r, m, rulestore.KindMacro); err != nil {
-		return err
-	}
-	mac, err := decodeRule[rules.Macro](m, "macro")
+	out, err := k.create(r.Context(), p.Actor(clientIP(r)), v)
 	if err != nil {
 		return err
 	}
-	out, err := s.Rules.CreateMacro(r.Context(), p.Actor(clientIP(r)), mac)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"macro": out})
-	return nil
+	return writeRecord(w, http.StatusCreated, k.key, out)
 }
 
-func (s *Server) apiUpdateMacro(w http.ResponseWriter, r *http.Request) error {
+func (k personalRuleAPI[T]) updateRule(w http.ResponseWriter, r *http.Request) error {
 	p := PrincipalFrom(r.Context())
-	id, err := pathID(r, "id", "macro")
+	id, cur, err := k.owned(r, "change")
 	if err != nil {
 		return err
 	}
-	v, err := s.viewer(r)
+	v, err := ruleForUpdate(r, k.key, cur, func(m map[string]json.RawMessage) error { return ownRestriction(p, m) })
 	if err != nil {
 		return err
 	}
-	cur, err := s.Rules.GetMacro(r.Context(), id, v)
+	out, err := k.update(r.Context(), p.Actor(clientIP(r)), id, v)
 	if err != nil {
 		return err
 	}
-	if !p.IsAdmin() && !personal(cur.Restriction, p.UserID) {
-		return errs.Forbidden("only admins change shared macros")
-	}
-	m, err := ruleBody(r, "macro")
-	if err != nil {
-		return err
-	}
-	if m, err = mergeRule(cur, m); err != nil {
-		return err
-	}
-	if err := ownRestriction(p, m); err != nil {
-		return err
-	}
-	mac, err := decodeRule[rules.Macro](m, "macro")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.UpdateMacro(r.Context(), p.Actor(clientIP(r)), id, mac)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"macro": out})
-	return nil
+	return writeRecord(w, http.StatusOK, k.key, out)
 }
 
-func (s *Server) apiDeleteMacro(w http.ResponseWriter, r *http.Request) error {
-	p := PrincipalFrom(r.Context())
-	id, err := pathID(r, "id", "macro")
+func (k personalRuleAPI[T]) deleteRule(w http.ResponseWriter, r *http.Request) error {
+	id, _, err := k.owned(r, "delete")
 	if err != nil {
 		return err
 	}
-	v, err := s.viewer(r)
-	if err != nil {
+	if err := k.del(r.Context(), actor(r), id); err != nil {
 		return err
 	}
-	cur, err := s.Rules.GetMacro(r.Context(), id, v)
-	if err != nil {
-		return err
-	}
-	if !p.IsAdmin() && !personal(cur.Restriction, p.UserID) {
-		return errs.Forbidden("only admins delete shared macros")
-	}
-	if err := s.Rules.DeleteMacro(r.Context(), p.Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeNoContent(w)
 }
 
 // macroApplyJSON is Zendesk's apply result: the ticket as it would be and
@@ -500,8 +519,7 @@ func (s *Server) apiApplyMacro(w http.ResponseWriter, r *http.Request) error {
 	if c := pv.Comment; c != nil {
 		res.Comment = &macroCommentJSON{Body: c.Body, HTMLBody: c.HTMLBody, Public: c.Public}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"result": res})
-	return nil
+	return writeRecord(w, http.StatusOK, "result", res)
 }
 
 func optStr(s string) *string {
@@ -520,113 +538,9 @@ func optID(id int64) *int64 {
 
 // --- views ------------------------------------------------------------------------------
 
-func (s *Server) apiListViews(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.viewer(r)
-	if err != nil {
-		return err
-	}
-	vs, err := s.Rules.ListViews(r.Context(), onlyActive(r), v)
-	if err != nil {
-		return err
-	}
-	body, err := pageRules(s, r, "views", vs, func(v rules.View) int64 { return v.ID })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
-}
-
 func (s *Server) visibleView(r *http.Request) (rules.View, error) {
-	id, err := pathID(r, "id", "view")
-	if err != nil {
-		return rules.View{}, err
-	}
-	v, err := s.viewer(r)
-	if err != nil {
-		return rules.View{}, err
-	}
-	return s.Rules.GetView(r.Context(), id, v)
-}
-
-func (s *Server) apiShowView(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.visibleView(r)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"view": v})
-	return nil
-}
-
-func (s *Server) apiCreateView(w http.ResponseWriter, r *http.Request) error {
-	p := PrincipalFrom(r.Context())
-	m, err := ruleBody(r, "view")
-	if err != nil {
-		return err
-	}
-	if err := ownRestriction(p, m); err != nil {
-		return err
-	}
-	if err := s.createDefaults(r, m, rulestore.KindView); err != nil {
-		return err
-	}
-	v, err := decodeRule[rules.View](m, "view")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.CreateView(r.Context(), p.Actor(clientIP(r)), v)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"view": out})
-	return nil
-}
-
-func (s *Server) apiUpdateView(w http.ResponseWriter, r *http.Request) error {
-	p := PrincipalFrom(r.Context())
-	cur, err := s.visibleView(r)
-	if err != nil {
-		return err
-	}
-	if !p.IsAdmin() && (cur.Restriction == nil || !personal(cur.Restriction, p.UserID)) {
-		return errs.Forbidden("only admins change shared and group views")
-	}
-	m, err := ruleBody(r, "view")
-	if err != nil {
-		return err
-	}
-	if m, err = mergeRule(cur, m); err != nil {
-		return err
-	}
-	if err := ownRestriction(p, m); err != nil {
-		return err
-	}
-	v, err := decodeRule[rules.View](m, "view")
-	if err != nil {
-		return err
-	}
-	out, err := s.Rules.UpdateView(r.Context(), p.Actor(clientIP(r)), cur.ID, v)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"view": out})
-	return nil
-}
-
-func (s *Server) apiDeleteView(w http.ResponseWriter, r *http.Request) error {
-	p := PrincipalFrom(r.Context())
-	cur, err := s.visibleView(r)
-	if err != nil {
-		return err
-	}
-	if !p.IsAdmin() && (cur.Restriction == nil || !personal(cur.Restriction, p.UserID)) {
-		return errs.Forbidden("only admins delete shared and group views")
-	}
-	if err := s.Rules.DeleteView(r.Context(), p.Actor(clientIP(r)), cur.ID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	_, v, err := s.viewAPI().visible(r)
+	return v, err
 }
 
 // viewPage reads Zendesk's pagination parameters for a view: cursor
@@ -697,11 +611,7 @@ func (s *Server) apiViewTickets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body, err := s.viewListBody(r, "tickets", s.ticketsView(r, ts), p, res, func() (int, error) { return s.Rules.CountView(r.Context(), v, me) })
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeBody(w, body, err)
 }
 
 // viewColumnJSON is one column of an executed view.
@@ -833,8 +743,7 @@ func (s *Server) apiCountView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"view_count": c})
-	return nil
+	return writeRecord(w, http.StatusOK, "view_count", c)
 }
 
 func (s *Server) apiCountManyViews(w http.ResponseWriter, r *http.Request) error {
@@ -860,8 +769,7 @@ func (s *Server) apiCountManyViews(w http.ResponseWriter, r *http.Request) error
 		}
 		out = append(out, c)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"view_counts": out})
-	return nil
+	return writeRecord(w, http.StatusOK, "view_counts", out)
 }
 
 // --- webhooks ---------------------------------------------------------------------------
@@ -879,66 +787,13 @@ func (s *Server) apiListWebhooks(w http.ResponseWriter, r *http.Request) error {
 		id, _ := strconv.ParseInt(w.ID, 10, 64)
 		return id
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return writeBody(w, body, err)
 }
 
-func (s *Server) apiShowWebhook(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.webhookID(r)
-	if err != nil {
-		return err
-	}
-	wh, err := s.Rules.GetWebhook(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"webhook": wh})
-	return nil
-}
-
-func (s *Server) apiCreateWebhook(w http.ResponseWriter, r *http.Request) error {
-	var in rulestore.WebhookInput
-	if err := decodeBody(r, "webhook", &in); err != nil {
-		return err
-	}
-	wh, err := s.Rules.CreateWebhook(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"webhook": wh})
-	return nil
-}
-
-func (s *Server) apiUpdateWebhook(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.webhookID(r)
-	if err != nil {
-		return err
-	}
-	var in rulestore.WebhookInput
-	if err := decodeBody(r, "webhook", &in); err != nil {
-		return err
-	}
-	wh, err := s.Rules.UpdateWebhook(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"webhook": wh})
-	return nil
-}
-
-func (s *Server) apiDeleteWebhook(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.webhookID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.Rules.DeleteWebhook(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+func (s *Server) webhookAPI() recordAPI[rulestore.WebhookInput, rulestore.Webhook, rulestore.Webhook] {
+	return recordAPI[rulestore.WebhookInput, rulestore.Webhook, rulestore.Webhook]{key: "webhook",
+		get: s.Rules.GetWebhook, create: s.Rules.CreateWebhook, update: s.Rules.UpdateWebhook, del: s.Rules.DeleteWebhook,
+		view: asStored[rulestore.Webhook]}
 }
 
 // signingSecretJSON is Zendesk's webhook signing secret.
@@ -956,8 +811,7 @@ func (s *Server) apiWebhookSecret(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"signing_secret": signingSecretJSON{Algorithm: "SHA256", Secret: wh.Secret()}})
-	return nil
+	return writeRecord(w, http.StatusOK, "signing_secret", signingSecretJSON{Algorithm: "SHA256", Secret: wh.Secret()})
 }
 
 // apiWebhookInvocations is the delivery log, newest first, paged with

@@ -182,6 +182,9 @@ func TestRulesAPIWebhooksAdminOnly(t *testing.T) {
 		if wh["status"] != "active" || wh["http_method"] != "POST" || strings.Contains(r.body, "secret") {
 			t.Fatalf("webhook: %s", r.body)
 		}
+		if r, m = e.api("admin", "GET", "/api/v2/webhooks/"+id, ""); r.code != 200 || m["webhook"].(map[string]any)["name"] != "Pager" || strings.Contains(r.body, "secret") {
+			t.Fatalf("show: %d %s", r.code, r.body)
+		}
 		r, m = e.api("admin", "GET", "/api/v2/webhooks/"+id+"/signing_secret", "")
 		if r.code != 200 || len(m["signing_secret"].(map[string]any)["secret"].(string)) != 64 {
 			t.Fatalf("secret: %d %s", r.code, r.body)
@@ -194,6 +197,62 @@ func TestRulesAPIWebhooksAdminOnly(t *testing.T) {
 		}
 		if r, _ = e.api("admin", "DELETE", "/api/v2/webhooks/"+id, ""); r.code != 204 {
 			t.Fatalf("delete: %d", r.code)
+		}
+	})
+}
+
+func TestRulesAPIPersonalMacrosAndViews(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		agent := e.users["agent"]
+		personalTo := fmt.Sprintf("map[id:%d type:User]", agent.ID)
+		for _, c := range []struct{ key, plural, body, shared string }{
+			{"macro", "macros", `{"macro": {"title": "Mine", "actions": [{"field": "status", "value": "open"}]}}`,
+				`{"macro": {"title": "Shared", "actions": [{"field": "status", "value": "open"}]}}`},
+			{"view", "views", `{"view": {"title": "Mine", "all": [{"field": "status", "operator": "is", "value": "new"}]}}`,
+				`{"view": {"title": "Shared", "all": [{"field": "status", "operator": "is", "value": "new"}]}}`},
+		} {
+			base := "/api/v2/" + c.plural
+			r, m := e.api("agent", "POST", base, c.body)
+			if r.code != 201 || fmt.Sprint(m[c.key].(map[string]any)["restriction"]) != personalTo {
+				t.Fatalf("%s: personal create: %d %s", c.key, r.code, r.body)
+			}
+			mine := idOf(m, c.key)
+			r, m = e.api("admin", "POST", base, c.shared)
+			if r.code != 201 || m[c.key].(map[string]any)["restriction"] != nil {
+				t.Fatalf("%s: shared create: %d %s", c.key, r.code, r.body)
+			}
+			shared := idOf(m, c.key)
+			if r, m = e.api("agent", "GET", fmt.Sprintf("%s/%d", base, mine), ""); r.code != 200 || m[c.key].(map[string]any)["title"] != "Mine" {
+				t.Fatalf("%s: show: %d %s", c.key, r.code, r.body)
+			}
+			r, m = e.api("agent", "PUT", fmt.Sprintf("%s/%d", base, mine), fmt.Sprintf(`{%q: {"title": "Mine too"}}`, c.key))
+			if r.code != 200 || m[c.key].(map[string]any)["title"] != "Mine too" || fmt.Sprint(m[c.key].(map[string]any)["restriction"]) != personalTo {
+				t.Fatalf("%s: personal update: %d %s", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("agent", "PUT", fmt.Sprintf("%s/%d", base, mine), fmt.Sprintf(`{%q: {"restriction": null}}`, c.key)); r.code != 200 {
+				t.Fatalf("%s: agent update without restriction: %d %s", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("agent", "PUT", fmt.Sprintf("%s/%d", base, mine), fmt.Sprintf(`{%q: {"restriction": {"type": "Group", "id": 1}}}`, c.key)); r.code != 403 {
+				t.Fatalf("%s: agent shares a personal one: %d %s", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("agent", "PUT", fmt.Sprintf("%s/%d", base, shared), fmt.Sprintf(`{%q: {"title": "x"}}`, c.key)); r.code != 403 {
+				t.Fatalf("%s: agent changed a shared one: %d %s", c.key, r.code, r.body)
+			}
+			if r, m = e.api("admin", "PUT", fmt.Sprintf("%s/%d", base, shared), fmt.Sprintf(`{%q: {"title": "Shared too"}}`, c.key)); r.code != 200 || m[c.key].(map[string]any)["title"] != "Shared too" {
+				t.Fatalf("%s: admin update: %d %s", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("agent", "DELETE", fmt.Sprintf("%s/%d", base, shared), ""); r.code != 403 {
+				t.Fatalf("%s: agent deleted a shared one: %d %s", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("agent", "DELETE", fmt.Sprintf("%s/%d", base, mine), ""); r.code != 204 || r.body != "" {
+				t.Fatalf("%s: personal delete: %d %q", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("agent", "GET", fmt.Sprintf("%s/%d", base, mine), ""); r.code != 404 {
+				t.Fatalf("%s: deleted: %d %s", c.key, r.code, r.body)
+			}
+			if r, _ = e.api("admin", "DELETE", fmt.Sprintf("%s/%d", base, shared), ""); r.code != 204 {
+				t.Fatalf("%s: admin delete: %d %s", c.key, r.code, r.body)
+			}
 		}
 	})
 }
