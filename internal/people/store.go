@@ -80,7 +80,7 @@ func duplicate(err error, field string) error {
 
 // --- users ---------------------------------------------------------------------
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanUser(r scanner) (*User, error) {
 	var u User
@@ -162,23 +162,7 @@ func (f UserFilter) args() []any {
 
 // ListUsers lists users by id.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
-	out := []User{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListUsers"), append(f.args(), f.limit(), f.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *u)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ListUsers"), append(f.args(), f.limit(), f.Offset), scanUser)
 }
 
 // CountUsers counts the users matching f (pagination fields ignored except AfterID).
@@ -438,23 +422,7 @@ type OrgFilter struct {
 
 // ListOrganizations lists organizations by id.
 func (s *Store) ListOrganizations(ctx context.Context, f OrgFilter) ([]Organization, error) {
-	out := []Organization{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListOrganizations"), likePattern(f.Query), f.AfterID, f.limit(), f.Offset)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			o, err := scanOrg(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *o)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ListOrganizations"), []any{likePattern(f.Query), f.AfterID, f.limit(), f.Offset}, scanOrg)
 }
 
 // CountOrganizations counts organizations matching f.
@@ -635,23 +603,7 @@ type GroupFilter struct {
 
 // ListGroups lists groups by id.
 func (s *Store) ListGroups(ctx context.Context, f GroupFilter) ([]Group, error) {
-	out := []Group{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListGroups"), f.IncludeDeleted, f.AfterID, f.limit(), f.Offset)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			g, err := scanGroup(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *g)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ListGroups"), []any{f.IncludeDeleted, f.AfterID, f.limit(), f.Offset}, scanGroup)
 }
 
 // CountGroups counts groups matching f.
@@ -761,23 +713,7 @@ func scanMembership(r scanner) (*Membership, error) {
 }
 
 func (s *Store) listMemberships(ctx context.Context, query string, f MembershipFilter) ([]Membership, error) {
-	out := []Membership{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get(query), f.UserID, f.OtherID, f.AfterID, f.limit(), f.Offset)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMembership(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *m)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get(query), []any{f.UserID, f.OtherID, f.AfterID, f.limit(), f.Offset}, scanMembership)
 }
 
 func (s *Store) countMemberships(ctx context.Context, query string, f MembershipFilter) (int, error) {
