@@ -868,3 +868,18 @@ func TestConfigCacheIgnoresRolledBackChanges(t *testing.T) {
 		}
 	})
 }
+
+// The SLA preparer reads the comment's author before the ticket row is
+// written; an unknown author is still the ticket store's field error (422),
+// not a missing record.
+func TestUnknownCommentAuthorIsAFieldError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, d.Clock.(*clock.Fake))
+		ghost := int64(987654)
+		_, _, err := e.tickets.Create(context.Background(), e.agent, ticket.CreateInput{
+			RequesterID: e.free.UserID, Comment: ticket.CommentInput{Body: "x", AuthorID: &ghost}})
+		if !errs.Is(err, errs.KindInvalid) || !strings.Contains(err.Error(), "comment.author_id") {
+			t.Fatalf("err = %v, want a comment.author_id field error", err)
+		}
+	})
+}

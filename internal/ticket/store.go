@@ -675,11 +675,19 @@ func (s *Store) renderComment(in *CommentInput) *pendingComment {
 }
 
 // insertComment adds the comment to ticket id and attaches its uploads.
-func (s *Store) insertComment(ctx context.Context, tx *db.Tx, ticketID int64, pc *pendingComment) (*Comment, error) {
-	if _, _, ok, err := s.userInfo(ctx, tx, pc.authorID); err != nil {
-		return nil, err
+// checkAuthor reports a comment author that is not a user as a field error.
+func (s *Store) checkAuthor(ctx context.Context, tx *db.Tx, id int64) error {
+	if _, _, ok, err := s.userInfo(ctx, tx, id); err != nil {
+		return err
 	} else if !ok {
-		return nil, errs.Invalid("comment.author_id", "does not refer to an existing user")
+		return errs.Invalid("comment.author_id", "does not refer to an existing user")
+	}
+	return nil
+}
+
+func (s *Store) insertComment(ctx context.Context, tx *db.Tx, ticketID int64, pc *pendingComment) (*Comment, error) {
+	if err := s.checkAuthor(ctx, tx, pc.authorID); err != nil {
+		return nil, err
 	}
 	src, err := mustJSON(pc.via.Source)
 	if err != nil {
@@ -842,6 +850,9 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 			return err
 		}
 		pc.authorID = commentAuthor(&in.Comment, actor, t.RequesterID)
+		if err := s.checkAuthor(ctx, tx, pc.authorID); err != nil {
+			return err // before the preparer, which reads the author too
+		}
 		sortKey, prepared := int64(NoSortKey), any(nil)
 		if s.prepare != nil {
 			if sortKey, prepared, err = s.prepare(ctx, tx, Draft{Ticket: t, CommentAuthorID: pc.authorID, CommentPublic: pc.public}); err != nil {
