@@ -584,7 +584,7 @@ func (s *Store) hook(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
 	return s.queueReply(ctx, tx, c)
 }
 
-func scanEmail(r interface{ Scan(...any) error }) (*Email, error) {
+func scanEmail(r db.Scanner) (*Email, error) {
 	var e Email
 	var tid, cid sql.NullInt64
 	var refs string
@@ -608,26 +608,7 @@ func scanEmail(r interface{ Scan(...any) error }) (*Email, error) {
 
 // TicketEmails lists the inbound messages stored on a ticket, oldest first.
 func (s *Store) TicketEmails(ctx context.Context, ticketID int64) ([]Email, error) {
-	var out []Email
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("TicketMessages"), ticketID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanEmail(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *e)
-		}
-		return rows.Err()
-	})
-	if out == nil {
-		out = []Email{}
-	}
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("TicketMessages"), []any{ticketID}, scanEmail)
 }
 
 // GetEmail returns one stored inbound message.
@@ -940,7 +921,7 @@ type OutboxEntry struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
-func scanOutbox(r interface{ Scan(...any) error }) (*OutboxEntry, error) {
+func scanOutbox(r db.Scanner) (*OutboxEntry, error) {
 	var e OutboxEntry
 	var tid, cid sql.NullInt64
 	var msg string
@@ -962,24 +943,5 @@ func scanOutbox(r interface{ Scan(...any) error }) (*OutboxEntry, error) {
 
 // TicketOutbox lists the outbound mail queued for a ticket, oldest first.
 func (s *Store) TicketOutbox(ctx context.Context, ticketID int64) ([]OutboxEntry, error) {
-	var out []OutboxEntry
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("TicketOutbox"), ticketID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanOutbox(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *e)
-		}
-		return rows.Err()
-	})
-	if out == nil {
-		out = []OutboxEntry{}
-	}
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("TicketOutbox"), []any{ticketID}, scanOutbox)
 }
