@@ -341,36 +341,27 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor audit.Actor, userID 
 
 // ListAPITokens lists the tokens of userID (all users' when 0).
 func (s *Service) ListAPITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	out := []APIToken{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListTokens"), userID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var t APIToken
-			if err := rows.Scan(&t.ID, &t.UserID, &t.Description, &t.Prefix, db.Time(&t.CreatedAt), db.TimePtr(&t.LastUsedAt)); err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ListTokens"), []any{userID}, scanAPIToken)
+}
+
+func scanAPIToken(r db.Scanner) (*APIToken, error) {
+	var t APIToken
+	if err := r.Scan(&t.ID, &t.UserID, &t.Description, &t.Prefix, db.Time(&t.CreatedAt), db.TimePtr(&t.LastUsedAt)); err != nil {
+		return nil, err
+	}
+	return &t, nil
 }
 
 // GetAPIToken returns one token's description.
-func (s *Service) GetAPIToken(ctx context.Context, id int64) (*APIToken, error) {
-	var t APIToken
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("GetToken"), id).
-			Scan(&t.ID, &t.UserID, &t.Description, &t.Prefix, db.Time(&t.CreatedAt), db.TimePtr(&t.LastUsedAt))
+func (s *Service) GetAPIToken(ctx context.Context, id int64) (t *APIToken, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		t, err = scanAPIToken(tx.QueryRowContext(ctx, s.q.Get("GetToken"), id))
+		return err
 	})
 	if err != nil {
 		return nil, db.MapError(err, "api token")
 	}
-	return &t, nil
+	return t, nil
 }
 
 // RevokeAPIToken deletes a token.
