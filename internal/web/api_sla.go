@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/sla"
 )
@@ -24,58 +25,52 @@ func (s *Server) registerSLAAPI() {
 	if s.SLA == nil && s.SLAService != nil {
 		s.SLA = slaBadges{svc: s.SLAService, now: s.now}
 	}
-	s.handle("GET /api/v2/business_hours/schedules", Staff, s.apiListSchedules)
-	s.handle("GET /api/v2/business_hours/schedules/{id}", Staff, s.apiShowSchedule)
-	s.handle("POST /api/v2/business_hours/schedules", Admin, s.apiCreateSchedule)
-	s.handle("PUT /api/v2/business_hours/schedules/{id}", Admin, s.apiUpdateSchedule)
-	s.handle("PUT /api/v2/business_hours/schedules/{id}/workweek", Admin, s.apiUpdateWorkweek)
-	s.handle("DELETE /api/v2/business_hours/schedules/{id}", Admin, s.apiDeleteSchedule)
-	s.handle("GET /api/v2/business_hours/schedules/{id}/holidays", Staff, s.apiListHolidays)
-	s.handle("GET /api/v2/business_hours/schedules/{id}/holidays/{hid}", Staff, s.apiShowHoliday)
-	s.handle("POST /api/v2/business_hours/schedules/{id}/holidays", Admin, s.apiCreateHoliday)
-	s.handle("PUT /api/v2/business_hours/schedules/{id}/holidays/{hid}", Admin, s.apiUpdateHoliday)
-	s.handle("DELETE /api/v2/business_hours/schedules/{id}/holidays/{hid}", Admin, s.apiDeleteHoliday)
-	s.handle("GET /api/v2/slas/policies", Staff, s.apiListPolicies)
-	s.handle("GET /api/v2/slas/policies/{id}", Staff, s.apiShowPolicy)
-	s.handle("POST /api/v2/slas/policies", Admin, s.apiCreatePolicy)
-	s.handle("PUT /api/v2/slas/policies/reorder", Admin, s.apiReorderPolicies)
-	s.handle("PUT /api/v2/slas/policies/{id}", Admin, s.apiUpdatePolicy)
-	s.handle("DELETE /api/v2/slas/policies/{id}", Admin, s.apiDeletePolicy)
-	s.handle("GET /api/v2/slas/reports/achievements", Staff, s.apiSLAReport)
-	s.handle("GET /api/v2/tickets/{id}/metrics", Authenticated, s.apiTicketMetrics)
-	s.handle("GET /api/v2/tickets/{id}/sla_events", Staff, s.apiTicketSLAEvents)
+	schedules, policies := s.scheduleAPI(), s.slaPolicyAPI()
+	s.handle("GET /api/v2/business_hours/schedules", Staff, s.withSLA(s.apiListSchedules))
+	s.handle("GET /api/v2/business_hours/schedules/{id}", Staff, s.withSLA(schedules.show))
+	s.handle("POST /api/v2/business_hours/schedules", Admin, s.withSLA(schedules.createOne))
+	s.handle("PUT /api/v2/business_hours/schedules/{id}", Admin, s.withSLA(schedules.updateOne))
+	s.handle("PUT /api/v2/business_hours/schedules/{id}/workweek", Admin, s.withSLA(s.apiUpdateWorkweek))
+	s.handle("DELETE /api/v2/business_hours/schedules/{id}", Admin, s.withSLA(schedules.deleteOne))
+	s.handle("GET /api/v2/business_hours/schedules/{id}/holidays", Staff, s.withSLA(s.apiListHolidays))
+	s.handle("GET /api/v2/business_hours/schedules/{id}/holidays/{hid}", Staff, s.withSLA(s.apiShowHoliday))
+	s.handle("POST /api/v2/business_hours/schedules/{id}/holidays", Admin, s.withSLA(s.apiCreateHoliday))
+	s.handle("PUT /api/v2/business_hours/schedules/{id}/holidays/{hid}", Admin, s.withSLA(s.apiUpdateHoliday))
+	s.handle("DELETE /api/v2/business_hours/schedules/{id}/holidays/{hid}", Admin, s.withSLA(s.apiDeleteHoliday))
+	s.handle("GET /api/v2/slas/policies", Staff, s.withSLA(s.apiListPolicies))
+	s.handle("GET /api/v2/slas/policies/{id}", Staff, s.withSLA(policies.show))
+	s.handle("POST /api/v2/slas/policies", Admin, s.withSLA(policies.createOne))
+	s.handle("PUT /api/v2/slas/policies/reorder", Admin, s.withSLA(s.apiReorderPolicies))
+	s.handle("PUT /api/v2/slas/policies/{id}", Admin, s.withSLA(policies.updateOne))
+	s.handle("DELETE /api/v2/slas/policies/{id}", Admin, s.withSLA(policies.deleteOne))
+	s.handle("GET /api/v2/slas/reports/achievements", Staff, s.withSLA(s.apiSLAReport))
+	s.handle("GET /api/v2/tickets/{id}/metrics", Authenticated, s.withSLA(s.apiTicketMetrics))
+	s.handle("GET /api/v2/tickets/{id}/sla_events", Staff, s.withSLA(s.apiTicketSLAEvents))
 }
+
+// withSLA serves h when this server has an SLA service and answers 404
+// without one; h may use s.SLAService and slaStore.
+func (s *Server) withSLA(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := s.slaService(); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
+
+// slaStore is the SLA service's store (behind withSLA; the service may be
+// set after the routes are registered).
+func (s *Server) slaStore() *sla.Store { return s.SLAService.Store }
 
 // --- schedules ---------------------------------------------------------------------
 
 func (s *Server) apiListSchedules(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
+	ss, err := s.slaStore().ListSchedules(r.Context())
 	if err != nil {
 		return err
 	}
-	ss, err := svc.Store.ListSchedules(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"schedules": ss, "count": len(ss), "next_page": nil, "previous_page": nil})
-	return nil
-}
-
-func (s *Server) apiShowSchedule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id", "schedule")
-	if err != nil {
-		return err
-	}
-	sch, err := svc.Store.GetSchedule(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"schedule": sch})
-	return nil
+	return writeAll(w, "schedules", ss)
 }
 
 // scheduleInput is the body of POST/PUT schedule: Zendesk creates a new
@@ -86,15 +81,8 @@ type scheduleInput struct {
 	Intervals *[]sla.Interval `json:"intervals"`
 }
 
-func (s *Server) apiCreateSchedule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	var in scheduleInput
-	if err := decodeBody(r, "schedule", &in); err != nil {
-		return err
-	}
+// newSchedule is the schedule a POST creates.
+func (in scheduleInput) newSchedule() sla.Schedule {
 	sch := sla.Schedule{Intervals: sla.OfficeHours(9*60, 17*60, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)}
 	if in.Name != nil {
 		sch.Name = *in.Name
@@ -105,42 +93,26 @@ func (s *Server) apiCreateSchedule(w http.ResponseWriter, r *http.Request) error
 	if in.Intervals != nil {
 		sch.Intervals = *in.Intervals
 	}
-	out, err := svc.Store.CreateSchedule(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), sch)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"schedule": out})
-	return nil
+	return sch
 }
 
-func (s *Server) apiUpdateSchedule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id", "schedule")
-	if err != nil {
-		return err
-	}
-	var in scheduleInput
-	if err := decodeBody(r, "schedule", &in); err != nil {
-		return err
-	}
-	out, err := svc.Store.UpdateSchedule(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id,
-		sla.ScheduleInput{Name: in.Name, TimeZone: in.TimeZone, Intervals: in.Intervals})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"schedule": out})
-	return nil
+func (s *Server) scheduleAPI() recordAPI[scheduleInput, sla.Schedule, sla.Schedule] {
+	return recordAPI[scheduleInput, sla.Schedule, sla.Schedule]{key: "schedule",
+		get: func(ctx context.Context, id int64) (*sla.Schedule, error) { return s.slaStore().GetSchedule(ctx, id) },
+		create: func(ctx context.Context, a audit.Actor, in scheduleInput) (*sla.Schedule, error) {
+			return s.slaStore().CreateSchedule(ctx, a, in.newSchedule())
+		},
+		update: func(ctx context.Context, a audit.Actor, id int64, in scheduleInput) (*sla.Schedule, error) {
+			return s.slaStore().UpdateSchedule(ctx, a, id, sla.ScheduleInput{Name: in.Name, TimeZone: in.TimeZone, Intervals: in.Intervals})
+		},
+		del: func(ctx context.Context, a audit.Actor, id int64) error {
+			return s.slaStore().DeleteSchedule(ctx, a, id)
+		},
+		view: asStored[sla.Schedule]}
 }
 
 // apiUpdateWorkweek is Zendesk's PUT .../workweek {"workweek": {"intervals": [...]}}.
 func (s *Server) apiUpdateWorkweek(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
 	id, err := pathID(r, "id", "schedule")
 	if err != nil {
 		return err
@@ -154,75 +126,51 @@ func (s *Server) apiUpdateWorkweek(w http.ResponseWriter, r *http.Request) error
 	if in.Intervals == nil {
 		return errs.Invalid("workweek.intervals", "is required")
 	}
-	out, err := svc.Store.UpdateSchedule(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id,
-		sla.ScheduleInput{Intervals: in.Intervals})
+	out, err := s.slaStore().UpdateSchedule(r.Context(), actor(r), id, sla.ScheduleInput{Intervals: in.Intervals})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"workweek": map[string]any{"intervals": out.Intervals}})
-	return nil
+	return writeRecord(w, http.StatusOK, "workweek", map[string]any{"intervals": out.Intervals})
 }
 
-func (s *Server) apiDeleteSchedule(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
+// --- holidays ----------------------------------------------------------------------
+
+// holidayIDs reads the {id} schedule and, unless only the schedule is
+// wanted, the {hid} holiday of a holiday route.
+func holidayIDs(r *http.Request, withHoliday bool) (scheduleID, holidayID int64, err error) {
+	if scheduleID, err = pathID(r, "id", "schedule"); err != nil || !withHoliday {
+		return scheduleID, 0, err
 	}
-	id, err := pathID(r, "id", "schedule")
-	if err != nil {
-		return err
-	}
-	if err := svc.Store.DeleteSchedule(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	holidayID, err = pathID(r, "hid", "holiday")
+	return scheduleID, holidayID, err
 }
 
 func (s *Server) apiListHolidays(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
+	id, _, err := holidayIDs(r, false)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "id", "schedule")
+	hs, err := s.slaStore().Holidays(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	hs, err := svc.Store.Holidays(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"holidays": hs})
-	return nil
+	return writeRecord(w, http.StatusOK, "holidays", hs)
 }
 
 func (s *Server) apiShowHoliday(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
+	id, hid, err := holidayIDs(r, true)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "id", "schedule")
+	h, err := s.slaStore().GetHoliday(r.Context(), id, hid)
 	if err != nil {
 		return err
 	}
-	hid, err := pathID(r, "hid", "holiday")
-	if err != nil {
-		return err
-	}
-	h, err := svc.Store.GetHoliday(r.Context(), id, hid)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"holiday": h})
-	return nil
+	return writeRecord(w, http.StatusOK, "holiday", h)
 }
 
 func (s *Server) apiCreateHoliday(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id", "schedule")
+	id, _, err := holidayIDs(r, false)
 	if err != nil {
 		return err
 	}
@@ -230,28 +178,19 @@ func (s *Server) apiCreateHoliday(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeBody(r, "holiday", &in); err != nil {
 		return err
 	}
-	h, err := svc.Store.CreateHoliday(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
+	h, err := s.slaStore().CreateHoliday(r.Context(), actor(r), id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"holiday": h})
-	return nil
+	return writeRecord(w, http.StatusCreated, "holiday", h)
 }
 
 func (s *Server) apiUpdateHoliday(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
+	id, hid, err := holidayIDs(r, true)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "id", "schedule")
-	if err != nil {
-		return err
-	}
-	hid, err := pathID(r, "hid", "holiday")
-	if err != nil {
-		return err
-	}
-	cur, err := svc.Store.GetHoliday(r.Context(), id, hid)
+	cur, err := s.slaStore().GetHoliday(r.Context(), id, hid)
 	if err != nil {
 		return err
 	}
@@ -259,32 +198,22 @@ func (s *Server) apiUpdateHoliday(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeBody(r, "holiday", &in); err != nil {
 		return err
 	}
-	h, err := svc.Store.UpdateHoliday(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, hid, in)
+	h, err := s.slaStore().UpdateHoliday(r.Context(), actor(r), id, hid, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"holiday": h})
-	return nil
+	return writeRecord(w, http.StatusOK, "holiday", h)
 }
 
 func (s *Server) apiDeleteHoliday(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
+	id, hid, err := holidayIDs(r, true)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "id", "schedule")
-	if err != nil {
+	if err := s.slaStore().DeleteHoliday(r.Context(), actor(r), id, hid); err != nil {
 		return err
 	}
-	hid, err := pathID(r, "hid", "holiday")
-	if err != nil {
-		return err
-	}
-	if err := svc.Store.DeleteHoliday(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, hid); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeNoContent(w)
 }
 
 // --- policies ----------------------------------------------------------------------
@@ -298,49 +227,8 @@ func (s *Server) slaPolicyView(r *http.Request, p sla.Policy) slaPolicyJSON {
 	return slaPolicyJSON{Policy: p, URL: s.baseURL(r) + "/api/v2/slas/policies/" + strconv.FormatInt(p.ID, 10) + ".json"}
 }
 
-func (s *Server) apiListPolicies(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	ps, err := svc.Store.ListPolicies(r.Context())
-	if err != nil {
-		return err
-	}
-	out := make([]slaPolicyJSON, len(ps))
-	for i, p := range ps {
-		out[i] = s.slaPolicyView(r, p)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sla_policies": out, "count": len(out), "next_page": nil, "previous_page": nil})
-	return nil
-}
-
-func (s *Server) apiShowPolicy(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id", "sla_policy")
-	if err != nil {
-		return err
-	}
-	p, err := svc.Store.GetPolicy(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sla_policy": s.slaPolicyView(r, *p)})
-	return nil
-}
-
-func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	var in sla.PolicyInput
-	if err := decodeBody(r, "sla_policy", &in); err != nil {
-		return err
-	}
+// newPolicy is the policy a POST creates.
+func newPolicy(in sla.PolicyInput) sla.Policy {
 	var p sla.Policy
 	if in.Title != nil {
 		p.Title = *in.Title
@@ -357,58 +245,33 @@ func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) error {
 	if in.PolicyMetrics != nil {
 		p.PolicyMetrics = *in.PolicyMetrics
 	}
-	out, err := svc.Store.CreatePolicy(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"sla_policy": s.slaPolicyView(r, *out)})
-	return nil
+	return p
 }
 
-func (s *Server) apiUpdatePolicy(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id", "sla_policy")
-	if err != nil {
-		return err
-	}
-	var in sla.PolicyInput
-	if err := decodeBody(r, "sla_policy", &in); err != nil {
-		return err
-	}
-	out, err := svc.Store.UpdatePolicy(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sla_policy": s.slaPolicyView(r, *out)})
-	return nil
+func (s *Server) slaPolicyAPI() recordAPI[sla.PolicyInput, sla.Policy, slaPolicyJSON] {
+	return recordAPI[sla.PolicyInput, sla.Policy, slaPolicyJSON]{key: "sla_policy",
+		get: func(ctx context.Context, id int64) (*sla.Policy, error) { return s.slaStore().GetPolicy(ctx, id) },
+		create: func(ctx context.Context, a audit.Actor, in sla.PolicyInput) (*sla.Policy, error) {
+			return s.slaStore().CreatePolicy(ctx, a, newPolicy(in))
+		},
+		update: func(ctx context.Context, a audit.Actor, id int64, in sla.PolicyInput) (*sla.Policy, error) {
+			return s.slaStore().UpdatePolicy(ctx, a, id, in)
+		},
+		del:  func(ctx context.Context, a audit.Actor, id int64) error { return s.slaStore().DeletePolicy(ctx, a, id) },
+		view: s.slaPolicyView}
 }
 
-func (s *Server) apiDeletePolicy(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
+func (s *Server) apiListPolicies(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.slaStore().ListPolicies(r.Context())
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "id", "sla_policy")
-	if err != nil {
-		return err
-	}
-	if err := svc.Store.DeletePolicy(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeAll(w, "sla_policies", viewAll(r, ps, s.slaPolicyView))
 }
 
 // apiReorderPolicies is Zendesk's PUT /api/v2/slas/policies/reorder with
 // {"sla_policy_ids": [3, 1, 2]}.
 func (s *Server) apiReorderPolicies(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return bodyError(err)
@@ -422,16 +285,11 @@ func (s *Server) apiReorderPolicies(w http.ResponseWriter, r *http.Request) erro
 	if in.IDs == nil {
 		return errs.BadRequest("request body must be a JSON object with a %q array", "sla_policy_ids")
 	}
-	ps, err := svc.Store.ReorderPolicies(r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r)), *in.IDs)
+	ps, err := s.slaStore().ReorderPolicies(r.Context(), actor(r), *in.IDs)
 	if err != nil {
 		return err
 	}
-	out := make([]slaPolicyJSON, len(ps))
-	for i, p := range ps {
-		out[i] = s.slaPolicyView(r, p)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sla_policies": out, "count": len(out), "next_page": nil, "previous_page": nil})
-	return nil
+	return writeAll(w, "sla_policies", viewAll(r, ps, s.slaPolicyView))
 }
 
 // --- ticket metrics and events -------------------------------------------------------
@@ -449,10 +307,7 @@ type ticketMetricJSON struct {
 }
 
 func (s *Server) apiTicketMetrics(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
+	svc := s.SLAService
 	t, _, err := s.visibleTicket(r)
 	if err != nil {
 		return err
@@ -469,10 +324,7 @@ func (s *Server) apiTicketMetrics(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiTicketSLAEvents(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
+	svc := s.SLAService
 	t, _, err := s.visibleTicket(r)
 	if err != nil {
 		return err
@@ -499,10 +351,7 @@ func (s *Server) apiTicketSLAEvents(w http.ResponseWriter, r *http.Request) erro
 // metric, completed in [start_time, end_time) (Unix seconds; default the
 // last 30 days).
 func (s *Server) apiSLAReport(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.slaService()
-	if err != nil {
-		return err
-	}
+	svc := s.SLAService
 	now := s.now()
 	from, to := now.Add(-30*24*time.Hour), now.Add(time.Second)
 	for name, dst := range map[string]*time.Time{"start_time": &from, "end_time": &to} {

@@ -192,3 +192,82 @@ func TestTicketMetricsAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestSLAScheduleAndPolicyRecordsAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		// Without an SLA service every SLA route is a 404, before the body is read.
+		for _, c := range []struct{ method, path string }{
+			{"GET", "/api/v2/business_hours/schedules"}, {"POST", "/api/v2/business_hours/schedules"},
+			{"GET", "/api/v2/business_hours/schedules/1/holidays/1"}, {"PUT", "/api/v2/slas/policies/1"},
+			{"PUT", "/api/v2/slas/policies/reorder"}, {"GET", "/api/v2/slas/reports/achievements"},
+		} {
+			if r, _ := e.api("admin", c.method, c.path, "{"); r.code != 404 || !strings.Contains(r.body, "RecordNotFound") {
+				t.Fatalf("%s %s without SLA: %d %s", c.method, c.path, r.code, r.body)
+			}
+		}
+		withSLA(t, e)
+		r, m := e.api("admin", "POST", "/api/v2/business_hours/schedules", `{"schedule":{"name":"EMEA","time_zone":"UTC"}}`)
+		if r.code != 201 {
+			t.Fatalf("create schedule: %d %s", r.code, r.body)
+		}
+		sid := int64(m["schedule"].(map[string]any)["id"].(float64))
+		base := fmt.Sprintf("/api/v2/business_hours/schedules/%d", sid)
+		if r, m = e.api("agent", "GET", "/api/v2/business_hours/schedules", ""); r.code != 200 || m["count"].(float64) != 1 ||
+			len(m["schedules"].([]any)) != 1 || m["next_page"] != nil || m["previous_page"] != nil {
+			t.Fatalf("list schedules: %d %s", r.code, r.body)
+		}
+		if r, m = e.api("admin", "PUT", base, `{"schedule":{"name":"Europe"}}`); r.code != 200 ||
+			m["schedule"].(map[string]any)["name"] != "Europe" || m["schedule"].(map[string]any)["time_zone"] != "UTC" {
+			t.Fatalf("update schedule: %d %s", r.code, r.body)
+		}
+		if r, _ = e.api("admin", "PUT", base+"/workweek", `{"workweek":{}}`); r.code != 422 || !strings.Contains(r.body, "workweek.intervals") {
+			t.Fatalf("workweek without intervals: %d %s", r.code, r.body)
+		}
+		// Holidays: list, show, delete.
+		r, m = e.api("admin", "POST", base+"/holidays", `{"holiday":{"name":"New Year","start_date":"2027-01-01","end_date":"2027-01-01"}}`)
+		if r.code != 201 {
+			t.Fatalf("create holiday: %d %s", r.code, r.body)
+		}
+		hid := int64(m["holiday"].(map[string]any)["id"].(float64))
+		if r, m = e.api("agent", "GET", base+"/holidays", ""); r.code != 200 || len(m["holidays"].([]any)) != 1 {
+			t.Fatalf("list holidays: %d %s", r.code, r.body)
+		}
+		if r, m = e.api("agent", "GET", fmt.Sprintf("%s/holidays/%d", base, hid), ""); r.code != 200 || m["holiday"].(map[string]any)["name"] != "New Year" {
+			t.Fatalf("show holiday: %d %s", r.code, r.body)
+		}
+		if r, _ = e.api("agent", "GET", fmt.Sprintf("%s/holidays/x", base), ""); r.code != 404 {
+			t.Fatalf("bad holiday id: %d %s", r.code, r.body)
+		}
+		if r, _ = e.api("admin", "DELETE", fmt.Sprintf("%s/holidays/%d", base, hid), ""); r.code != 204 || r.body != "" {
+			t.Fatalf("delete holiday: %d %q", r.code, r.body)
+		}
+		if r, _ = e.api("agent", "GET", fmt.Sprintf("%s/holidays/%d", base, hid), ""); r.code != 404 {
+			t.Fatalf("deleted holiday: %d %s", r.code, r.body)
+		}
+		// A policy reads back with its URL, alone and in the list.
+		r, m = e.api("admin", "POST", "/api/v2/slas/policies", `{"sla_policy":{"title":"Gold","description":"d","policy_metrics":[{"priority":"high","metric":"first_reply_time","target":60,"business_hours":false}]}}`)
+		if r.code != 201 || m["sla_policy"].(map[string]any)["description"] != "d" {
+			t.Fatalf("create policy: %d %s", r.code, r.body)
+		}
+		pid := int64(m["sla_policy"].(map[string]any)["id"].(float64))
+		url := fmt.Sprintf("/api/v2/slas/policies/%d.json", pid)
+		if r, m = e.api("agent", "GET", fmt.Sprintf("/api/v2/slas/policies/%d", pid), ""); r.code != 200 ||
+			m["sla_policy"].(map[string]any)["title"] != "Gold" || !strings.HasSuffix(m["sla_policy"].(map[string]any)["url"].(string), url) {
+			t.Fatalf("show policy: %d %s", r.code, r.body)
+		}
+		if r, m = e.api("agent", "GET", "/api/v2/slas/policies", ""); r.code != 200 || m["count"].(float64) != 1 ||
+			!strings.HasSuffix(m["sla_policies"].([]any)[0].(map[string]any)["url"].(string), url) {
+			t.Fatalf("list policies: %d %s", r.code, r.body)
+		}
+		// Deleting the schedule.
+		if r, _ = e.api("agent", "DELETE", base, ""); r.code != 403 {
+			t.Fatalf("agent deletes schedule: %d", r.code)
+		}
+		if r, _ = e.api("admin", "DELETE", base, ""); r.code != 204 || r.body != "" {
+			t.Fatalf("delete schedule: %d %q", r.code, r.body)
+		}
+		if r, _ = e.api("agent", "GET", base, ""); r.code != 404 {
+			t.Fatalf("deleted schedule: %d %s", r.code, r.body)
+		}
+	})
+}
