@@ -113,24 +113,16 @@ func (s *Store) candidates(ctx context.Context, vs *viewSQL, after int64) ([]int
 			" AND t.id > " + b.arg(after) + " ORDER BY t.id LIMIT " + b.arg(candidateBatch)
 		args = b.args
 	}
-	var ids []int64
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		ids = ids[:0]
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
-	})
-	return ids, err
+	return db.ReadList(ctx, s.d, query, args, scanID)
+}
+
+// scanID scans a row of one id column.
+func scanID(r db.Scanner) (*int64, error) {
+	var id int64
+	if err := r.Scan(&id); err != nil {
+		return nil, err
+	}
+	return &id, nil
 }
 
 // automateTicket runs the automations on one ticket in one transaction.
@@ -262,25 +254,16 @@ type Notification struct {
 }
 
 func (s *Store) scanNotifications(ctx context.Context, query string, args ...any) ([]Notification, error) {
-	out := []Notification{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var n Notification
-			var created int64
-			if err := rows.Scan(&n.ID, &n.TicketID, &n.RuleID, &n.UserID, &n.Email, &n.Subject, &n.Body, &n.Status, &created); err != nil {
-				return err
-			}
-			out = append(out, n)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, query, args, scanNotification)
+}
+
+func scanNotification(r db.Scanner) (*Notification, error) {
+	var n Notification
+	var created int64
+	if err := r.Scan(&n.ID, &n.TicketID, &n.RuleID, &n.UserID, &n.Email, &n.Subject, &n.Body, &n.Status, &created); err != nil {
+		return nil, err
+	}
+	return &n, nil
 }
 
 // PendingNotifications returns unsent notifications with ids above

@@ -102,7 +102,7 @@ func (in *WebhookInput) apply(w *Webhook) error {
 	return v.Err()
 }
 
-func scanWebhook(r interface{ Scan(...any) error }) (*Webhook, error) {
+func scanWebhook(r db.Scanner) (*Webhook, error) {
 	var w Webhook
 	var id int64
 	if err := r.Scan(&id, &w.Name, &w.Description, &w.Endpoint, &w.HTTPMethod, &w.RequestFormat, &w.Status, &w.secret,
@@ -190,24 +190,7 @@ func (s *Store) GetWebhook(ctx context.Context, id int64) (*Webhook, error) {
 
 // ListWebhooks returns all webhooks by id.
 func (s *Store) ListWebhooks(ctx context.Context) ([]Webhook, error) {
-	out := []Webhook{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListWebhooks"))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			w, err := scanWebhook(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *w)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ListWebhooks"), nil, scanWebhook)
 }
 
 // DeleteWebhook deletes a webhook and its delivery log.
@@ -337,23 +320,7 @@ type DeliveryStats struct {
 func (s *Store) DeliverWebhooks(ctx context.Context) (DeliveryStats, error) {
 	var st DeliveryStats
 	now := s.d.Clock.Now()
-	var ids []int64
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		ids = ids[:0]
-		rows, err := tx.QueryContext(ctx, s.q.Get("DueDeliveries"), db.TS(now), 100)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
-	})
+	ids, err := db.ReadList(ctx, s.d, s.q.Get("DueDeliveries"), []any{db.TS(now), 100}, scanID)
 	if err != nil {
 		return st, err
 	}
