@@ -74,7 +74,7 @@ func NewStore(d *db.DB, a *audit.Log) *Store {
 	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a}
 }
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scan(r scanner) (*Rating, error) {
 	var x Rating
@@ -190,24 +190,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Rating, error) {
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	out := []Rating{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListRatings"), f.Score, f.AfterID, limit, max(f.Offset, 0))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scan(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *r)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.ReadList(ctx, s.d, s.q.Get("ListRatings"), []any{f.Score, f.AfterID, limit, max(f.Offset, 0)}, scan)
 }
 
 // Count counts ratings with the given score ("" for all).
