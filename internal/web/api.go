@@ -142,18 +142,29 @@ func decodeCursor(c string) (int64, error) {
 	return n, nil
 }
 
+// pageSize reads page[size]: 1 to 100, 100 when not given.
+func pageSize(q url.Values) (int, error) {
+	v := q.Get("page[size]")
+	if v == "" {
+		return 100, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100 {
+		return 0, errs.BadRequest("page[size]: must be a number from 1 to 100")
+	}
+	return n, nil
+}
+
 func parsePage(r *http.Request) (pageReq, error) {
 	q := r.URL.Query()
 	p := pageReq{page: 1, perPage: 100, size: 100}
-	if v := q.Get("page[size]"); v != "" || q.Has("page[after]") {
+	if q.Get("page[size]") != "" || q.Has("page[after]") {
 		p.cursor = true
-		if v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100 {
-				return p, errs.BadRequest("page[size]: must be a number from 1 to 100")
-			}
-			p.size = n
+		n, err := pageSize(q)
+		if err != nil {
+			return p, err
 		}
+		p.size = n
 		if c := q.Get("page[after]"); c != "" {
 			id, err := decodeCursor(c)
 			if err != nil {

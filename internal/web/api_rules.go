@@ -549,15 +549,13 @@ func (s *Server) visibleView(r *http.Request) (rules.View, error) {
 func viewPage(r *http.Request) (rulestore.ViewPage, pageReq, error) {
 	q := r.URL.Query()
 	p := pageReq{page: 1, perPage: 100, size: 100}
-	if v := q.Get("page[size]"); v != "" || q.Has("page[after]") {
+	if q.Get("page[size]") != "" || q.Has("page[after]") {
 		p.cursor = true
-		if v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100 {
-				return rulestore.ViewPage{}, p, errs.BadRequest("page[size]: must be a number from 1 to 100")
-			}
-			p.size = n
+		n, err := pageSize(q)
+		if err != nil {
+			return rulestore.ViewPage{}, p, err
 		}
+		p.size = n
 		return rulestore.ViewPage{After: q.Get("page[after]"), Limit: p.size}, p, nil
 	}
 	pr, err := parsePage(r)
@@ -596,21 +594,44 @@ func (s *Server) viewListBody(r *http.Request, key string, items any, p pageReq,
 	return body, nil
 }
 
-func (s *Server) apiViewTickets(w http.ResponseWriter, r *http.Request) error {
+// viewRun is one page of the {id} view's tickets, as the caller sees them.
+type viewRun struct {
+	view    rules.View
+	tickets []ticket.Ticket
+	res     rulestore.ViewResult
+	page    pageReq
+	me      int64
+}
+
+// runView runs the {id} view for the request's page.
+func (s *Server) runView(r *http.Request) (viewRun, error) {
 	v, err := s.visibleView(r)
 	if err != nil {
-		return err
+		return viewRun{}, err
 	}
 	vp, p, err := viewPage(r)
 	if err != nil {
-		return err
+		return viewRun{}, err
 	}
 	me := PrincipalFrom(r.Context()).UserID
 	ts, res, err := s.Rules.ViewTickets(r.Context(), v, me, vp)
 	if err != nil {
+		return viewRun{}, err
+	}
+	return viewRun{view: v, tickets: ts, res: res, page: p, me: me}, nil
+}
+
+// body wraps items made from the run's tickets in Zendesk's list shape.
+func (run viewRun) body(s *Server, r *http.Request, key string, items any) (map[string]any, error) {
+	return s.viewListBody(r, key, items, run.page, run.res, func() (int, error) { return s.Rules.CountView(r.Context(), run.view, run.me) })
+}
+
+func (s *Server) apiViewTickets(w http.ResponseWriter, r *http.Request) error {
+	run, err := s.runView(r)
+	if err != nil {
 		return err
 	}
-	body, err := s.viewListBody(r, "tickets", s.ticketsView(r, ts), p, res, func() (int, error) { return s.Rules.CountView(r.Context(), v, me) })
+	body, err := run.body(s, r, "tickets", s.ticketsView(r, run.tickets))
 	return writeBody(w, body, err)
 }
 
@@ -676,19 +697,11 @@ func columnValue(t ticket.Ticket, col string) any {
 }
 
 func (s *Server) apiExecuteView(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.visibleView(r)
+	run, err := s.runView(r)
 	if err != nil {
 		return err
 	}
-	vp, p, err := viewPage(r)
-	if err != nil {
-		return err
-	}
-	me := PrincipalFrom(r.Context()).UserID
-	ts, res, err := s.Rules.ViewTickets(r.Context(), v, me, vp)
-	if err != nil {
-		return err
-	}
+	v, ts := run.view, run.tickets
 	cols := v.Execution.Columns
 	if len(cols) == 0 {
 		cols = []string{"status", "subject", "requester", "updated", "assignee", "priority"}
@@ -706,7 +719,7 @@ func (s *Server) apiExecuteView(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows[i] = row
 	}
-	body, err := s.viewListBody(r, "rows", rows, p, res, func() (int, error) { return s.Rules.CountView(r.Context(), v, me) })
+	body, err := run.body(s, r, "rows", rows)
 	if err != nil {
 		return err
 	}
@@ -822,13 +835,9 @@ func (s *Server) apiWebhookInvocations(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	q := r.URL.Query()
-	size := 100
-	if v := q.Get("page[size]"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			return errs.BadRequest("page[size]: must be a number from 1 to 100")
-		}
-		size = n
+	size, err := pageSize(q)
+	if err != nil {
+		return err
 	}
 	var before int64
 	if c := q.Get("page[after]"); c != "" {

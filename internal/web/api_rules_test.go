@@ -131,6 +131,15 @@ func TestRulesAPIViewsAndMacros(t *testing.T) {
 		if len(rows) != 2 || rows[0].(map[string]any)["ticket_id"].(float64) != float64(ids[2]) || rows[0].(map[string]any)["priority"] != "high" {
 			t.Fatalf("execute rows (priority desc): %s", r.body)
 		}
+		for _, path := range []string{"tickets", "execute"} {
+			if r, _ = e.api("agent", "GET", fmt.Sprintf("/api/v2/views/%d/%s?page[size]=101", shared, path), ""); r.code != 400 || !strings.Contains(r.body, "page[size]") {
+				t.Fatalf("view %s with a bad page size: %d %s", path, r.code, r.body)
+			}
+		}
+		r, m = e.api("agent", "GET", fmt.Sprintf("/api/v2/views/%d/execute?per_page=1", mine), "")
+		if r.code != 200 || m["count"].(float64) != 2 || len(m["rows"].([]any)) != 1 || m["next_page"] == nil || m["view"] == nil {
+			t.Fatalf("execute, offset page: %d %s", r.code, r.body)
+		}
 		r, m = e.api("agent", "GET", fmt.Sprintf("/api/v2/views/count_many?ids=%d,%d", shared, mine), "")
 		if r.code != 200 || fmt.Sprint(m["view_counts"].([]any)[0].(map[string]any)["value"], m["view_counts"].([]any)[1].(map[string]any)["value"]) != "2 2" {
 			t.Fatalf("count_many: %d %s", r.code, r.body)
@@ -191,6 +200,12 @@ func TestRulesAPIWebhooksAdminOnly(t *testing.T) {
 		}
 		if r, m = e.api("admin", "GET", "/api/v2/webhooks/"+id+"/invocations", ""); r.code != 200 || len(m["invocations"].([]any)) != 0 {
 			t.Fatalf("invocations: %d %s", r.code, r.body)
+		}
+		if r, m = e.api("admin", "GET", "/api/v2/webhooks/"+id+"/invocations?page[size]=5", ""); r.code != 200 || m["meta"].(map[string]any)["has_more"] != false {
+			t.Fatalf("invocations page: %d %s", r.code, r.body)
+		}
+		if r, _ = e.api("admin", "GET", "/api/v2/webhooks/"+id+"/invocations?page[size]=0", ""); r.code != 400 || !strings.Contains(r.body, "page[size]") {
+			t.Fatalf("invocations bad page size: %d %s", r.code, r.body)
 		}
 		if r, m = e.api("admin", "PATCH", "/api/v2/webhooks/"+id, `{"webhook": {"status": "inactive"}}`); r.code != 200 || m["webhook"].(map[string]any)["status"] != "inactive" || m["webhook"].(map[string]any)["name"] != "Pager" {
 			t.Fatalf("patch: %d %s", r.code, r.body)
