@@ -352,6 +352,17 @@ func formID(r *http.Request, field string) (*int64, error) {
 	return &id, nil
 }
 
+// showProblem shows a problem the user can fix (a bad value, a conflict)
+// by rendering the page again with its status and text; any other error is
+// returned as it is.
+func showProblem(err error, render func(status int, msg string) error) error {
+	msg, status, ok := problemText(err)
+	if !ok {
+		return err
+	}
+	return render(status, msg)
+}
+
 // problemText turns a domain error into the sentence shown above a form;
 // other errors are returned for the error page.
 func problemText(err error) (string, int, bool) {

@@ -75,12 +75,18 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	return nil
 }
 
-func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
-	p := PrincipalFrom(r.Context())
-	form := map[string]string{}
-	for _, k := range []string{"name", "email", "role", "organization_id"} {
+// formValues reads the named form fields, trimmed.
+func formValues(r *http.Request, keys ...string) map[string]string {
+	form := make(map[string]string, len(keys))
+	for _, k := range keys {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
+	return form
+}
+
+func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
+	p := PrincipalFrom(r.Context())
+	form := formValues(r, "name", "email", "role", "organization_id")
 	in := people.UserInput{}
 	name, email, role := form["name"], form["email"], form["role"]
 	in.Name, in.Email, in.Role = &name, &email, &role
@@ -90,11 +96,9 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
 	}
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminUsers(w, r, status, form, msg)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminUsers(w, r, status, form, msg)
+		})
 	}
 	seeOther(w, r, "/admin/users", "User "+name+" created.")
 	return nil
@@ -124,11 +128,9 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	role := r.PostFormValue("role")
 	if _, err := s.People.UpdateUser(r.Context(), p.Actor(clientIP(r)), id, people.UserInput{Role: &role}); err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminUsers(w, r, status, nil, msg)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminUsers(w, r, status, nil, msg)
+		})
 	}
 	seeOther(w, r, "/admin/users", u.Name+" is now "+role+".")
 	return nil
@@ -180,10 +182,7 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 
 func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
 	p := PrincipalFrom(r.Context())
-	form := map[string]string{}
-	for _, k := range []string{"name", "support_plan", "tier", "domain_names", "assigned_support_engineer_id", "shared_tickets"} {
-		form[k] = strings.TrimSpace(r.PostFormValue(k))
-	}
+	form := formValues(r, "name", "support_plan", "tier", "domain_names", "assigned_support_engineer_id", "shared_tickets")
 	name, plan, tier := form["name"], form["support_plan"], form["tier"]
 	domains := strings.FieldsFunc(form["domain_names"], func(r rune) bool { return r == ',' || r == ' ' })
 	shared := form["shared_tickets"] == "on"
@@ -194,11 +193,9 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.People.CreateOrganization(r.Context(), p.Actor(clientIP(r)), in)
 	}
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminOrgs(w, r, status, form, msg)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminOrgs(w, r, status, form, msg)
+		})
 	}
 	seeOther(w, r, "/admin/organizations", "Organization "+name+" created.")
 	return nil
@@ -236,11 +233,9 @@ func (s *Server) adminCreateGroup(w http.ResponseWriter, r *http.Request) error 
 	name, desc := strings.TrimSpace(r.PostFormValue("name")), strings.TrimSpace(r.PostFormValue("description"))
 	_, err := s.People.CreateGroup(r.Context(), p.Actor(clientIP(r)), people.GroupInput{Name: &name, Description: &desc})
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminGroups(w, r, status, map[string]string{"name": name, "description": desc}, msg)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminGroups(w, r, status, map[string]string{"name": name, "description": desc}, msg)
+		})
 	}
 	seeOther(w, r, "/admin/groups", "Group "+name+" created.")
 	return nil

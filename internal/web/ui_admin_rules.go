@@ -193,11 +193,9 @@ func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
 	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
 	err = s.createRule(r.Context(), actor, kind, singular, src)
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminRules(w, r, status, kind, src, msg)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminRules(w, r, status, kind, src, msg)
+		})
 	}
 	seeOther(w, r, "/admin/rules?kind="+kind, strings.ToUpper(singular[:1])+singular[1:]+" added.")
 	return nil
@@ -318,11 +316,9 @@ func (s *Server) adminUpdateRule(w http.ResponseWriter, r *http.Request) error {
 	src := strings.TrimSpace(r.PostFormValue("json"))
 	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
 	if err := s.updateRule(r.Context(), actor, kind, singular, id, src); err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminRulesEdit(w, r, status, kind, src, msg, id)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminRulesEdit(w, r, status, kind, src, msg, id)
+		})
 	}
 	seeOther(w, r, "/admin/rules?kind="+kind, "Saved.")
 	return nil

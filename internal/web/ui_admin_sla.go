@@ -190,11 +190,9 @@ func (s *Server) adminSLAWrite(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("SLA record kind")
 	}
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderAdminSLA(w, r, status, slaEdit{kind: kind, id: id, src: src, problem: msg})
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderAdminSLA(w, r, status, slaEdit{kind: kind, id: id, src: src, problem: msg})
+		})
 	}
 	seeOther(w, r, "/admin/sla", "Saved.")
 	return nil

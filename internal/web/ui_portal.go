@@ -274,11 +274,9 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}()
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderPortalTicket(w, r, status, t, sc, body, msg, "")
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderPortalTicket(w, r, status, t, sc, body, msg, "")
+		})
 	}
 	seeOther(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), "Your reply has been added.")
 	return nil
@@ -330,11 +328,9 @@ func (s *Server) portalRate(w http.ResponseWriter, r *http.Request) error {
 		Score: r.PostFormValue("score"), Comment: r.PostFormValue("comment"),
 	})
 	if err != nil {
-		msg, status, ok := problemText(err)
-		if !ok {
-			return err
-		}
-		return s.renderPortalTicket(w, r, status, t, sc, "", "", msg)
+		return showProblem(err, func(status int, msg string) error {
+			return s.renderPortalTicket(w, r, status, t, sc, "", "", msg)
+		})
 	}
 	seeOther(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), "Thank you for your feedback.")
 	return nil

@@ -462,3 +462,30 @@ func TestUISortBySLADue(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminFormsShowProblems: a bad value on an admin form renders the page
+// again with the problem and the values typed; a good one redirects.
+func TestAdminFormsShowProblems(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := signIn(t, e, e.users["admin"].Email)
+		post := func(path string, form url.Values) resp {
+			form.Set("csrf_token", e.csrf(c, path))
+			return e.do(c, "POST", path, strings.NewReader(form.Encode()), formCT...)
+		}
+		r := post("/admin/users", url.Values{"name": {" Zed "}, "email": {"not-an-email"}, "role": {"agent"}})
+		if r.code != 422 || !strings.Contains(r.body, "Email") || !strings.Contains(r.body, `value="not-an-email"`) {
+			t.Fatalf("bad user: %d %s", r.code, r.body)
+		}
+		r = post("/admin/organizations", url.Values{"name": {""}, "support_plan": {"saas"}, "tier": {"free"}})
+		if r.code != 422 || !strings.Contains(r.body, "Name") {
+			t.Fatalf("bad organization: %d %s", r.code, r.body)
+		}
+		r = post("/admin/groups", url.Values{"name": {""}, "description": {"kept"}})
+		if r.code != 422 || !strings.Contains(r.body, "kept") {
+			t.Fatalf("bad group: %d %s", r.code, r.body)
+		}
+		if r = post("/admin/groups", url.Values{"name": {"Tier 2"}}); r.code != 200 || !strings.Contains(r.body, "Group Tier 2 created.") {
+			t.Fatalf("good group: %d %s", r.code, r.body)
+		}
+	})
+}
