@@ -123,6 +123,22 @@ func (b *TicketBaseline) Close(ctx context.Context) error {
 	return errors.Join(b.stmt.Close(), b.remove(ctx, b.fromID))
 }
 
+// RemoveTicketsAfter deletes the tickets with ids above id (with all that
+// belongs to them) and their SLA timer jobs, and vacuums on PostgreSQL.
+func RemoveTicketsAfter(ctx context.Context, d *db.DB, id int64) error {
+	q := db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, q.Get("DeleteTimerJobsAfter"), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, q.Get("DeleteTicketsAfter"), id)
+		return err
+	}); err != nil {
+		return err
+	}
+	return d.VacuumTable(ctx, "tickets")
+}
+
 // SearchTerms are the free-text queries of the search measure: single
 // words and pairs from the generated vocabulary, common and rare.
 func SearchTerms() []string {

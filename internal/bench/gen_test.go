@@ -8,7 +8,9 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/zquery"
 )
@@ -100,6 +102,59 @@ func TestTicketBaselineRemovesItsRows(t *testing.T) {
 		}
 		if _, err := ts.Get(ctx, kept.ID); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// RemoveTicketsAfter takes the tickets above an id away with what belongs
+// to them, and their SLA timer jobs, and nothing else.
+func TestRemoveTicketsAfter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		q, err := jobs.New(d, nil, jobs.Options{}) // River's tables
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer q.Close()
+		g, err := Generate(ctx, d, Size{Tickets: 50, Seed: 9}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		al := audit.New(d)
+		ts := ticket.NewStore(d, al, t.TempDir(), 0)
+		svc := sla.NewService(sla.NewStore(d, al), sla.Options{})
+		svc.UseJobs(q)
+		ts.OnPrepare(svc.Prepare)
+		ts.OnChange(svc.Hook)
+		if _, err := svc.Store.SeedDefaults(ctx); err != nil {
+			t.Fatal(err)
+		}
+		timers := func() (n int) {
+			if err := d.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'sla.timer'", nil, &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		var first int64
+		if err := d.QueryRow(ctx, "SELECT min(id) FROM users WHERE role = 'end-user'", nil, &first); err != nil {
+			t.Fatal(err)
+		}
+		high := "high"
+		for i := range 5 {
+			cust := first + int64(i)
+			if _, _, err := ts.Create(ctx, ticket.Actor{UserID: g.AgentIDs[0], Role: "agent"}, ticket.CreateInput{
+				Subject: "x", RequesterID: cust, Priority: &high, Comment: ticket.CommentInput{Body: "help", AuthorID: &cust}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if timers() == 0 {
+			t.Fatal("the created tickets scheduled no timers: nothing to remove")
+		}
+		if err := RemoveTicketsAfter(ctx, d, g.LastID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := ts.Count(ctx, ticket.Filter{}); n != 50 || timers() != 0 {
+			t.Fatalf("%d tickets and %d timer jobs left, want the 50 generated and none", n, timers())
 		}
 	})
 }

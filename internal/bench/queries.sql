@@ -68,3 +68,16 @@ VALUES ($1, $1, $2, 'normal', 'new', $3, $3, $4, ' bench ci ', '[]', 'api', '{}'
 
 -- name: DeleteBaselineTickets
 DELETE FROM tickets WHERE id > $1 AND subject = $2
+
+-- The tickets the creation measure made, and their timer jobs, are removed
+-- after it, so that the other measures (and the next run) see the
+-- generated help desk rather than a growing backlog of due timers.
+
+-- name: DeleteTicketsAfter
+DELETE FROM tickets WHERE id > $1
+
+-- name: DeleteTimerJobsAfter
+DELETE FROM river_job WHERE kind = 'sla.timer' AND CAST(json_extract(args, '$.ticket_id') AS INTEGER) > $1
+
+-- name: DeleteTimerJobsAfter postgres
+DELETE FROM river_job WHERE kind = 'sla.timer' AND CAST(args->>'ticket_id' AS BIGINT) > $1
