@@ -57,6 +57,19 @@ func RunThroughput(ctx context.Context, workers int, d time.Duration, op func(ct
 	return Throughput{Ops: ops.Load(), Errors: errors.Load(), Elapsed: el, PerSec: float64(ops.Load()) / el.Seconds(), FirstError: firstErr}
 }
 
+// Plus merges two runs of the same operation (their operations and time
+// add up).
+func (t Throughput) Plus(o Throughput) Throughput {
+	out := Throughput{Ops: t.Ops + o.Ops, Errors: t.Errors + o.Errors, Elapsed: t.Elapsed + o.Elapsed, FirstError: t.FirstError}
+	if out.FirstError == "" {
+		out.FirstError = o.FirstError
+	}
+	if out.Elapsed > 0 {
+		out.PerSec = float64(out.Ops) / out.Elapsed.Seconds()
+	}
+	return out
+}
+
 // Latency is the distribution of one operation's duration, run sequentially.
 type Latency struct {
 	N      int           `json:"n"`

@@ -58,3 +58,12 @@ func TestReportVerdicts(t *testing.T) {
 		t.Fatalf("json %v:\n%s", err, b.String())
 	}
 }
+
+func TestThroughputPlusAddsRuns(t *testing.T) {
+	a := Throughput{Ops: 100, Elapsed: time.Second, PerSec: 100}
+	b := Throughput{Ops: 300, Errors: 2, Elapsed: time.Second, PerSec: 300, FirstError: "boom"}
+	got := Throughput{}.Plus(a).Plus(b)
+	if got.Ops != 400 || got.Errors != 2 || got.Elapsed != 2*time.Second || got.PerSec != 200 || got.FirstError != "boom" {
+		t.Fatalf("%+v", got)
+	}
+}
