@@ -39,11 +39,15 @@ DELETE FROM ticket_fts WHERE rowid = $1;
 DELETE FROM ticket_fts WHERE ticket_id = $1;
 
 -- name: InsertTicketText
-INSERT INTO ticket_fts (rowid, subject, public_text, private_text) VALUES ($1, $2, $3, $4);
+-- Only while the ticket exists: rows are written just before the commit,
+-- possibly after a later call of the same batch deleted the ticket.
+INSERT INTO ticket_fts (rowid, subject, public_text, private_text)
+SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = $1);
 
 -- name: InsertTicketText postgres
 INSERT INTO ticket_fts (ticket_id, doc_public, doc_all)
-VALUES ($1, to_tsvector('simple', $2 || ' ' || $3), to_tsvector('simple', $2 || ' ' || $3 || ' ' || $4));
+SELECT $1, to_tsvector('simple', $2 || ' ' || $3), to_tsvector('simple', $2 || ' ' || $3 || ' ' || $4)
+WHERE EXISTS (SELECT 1 FROM tickets WHERE id = $1);
 
 -- name: TextMatchAll
 SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH $N

@@ -332,3 +332,32 @@ func TestNewTicketIndexRowEqualsReindexedRow(t *testing.T) {
 		}
 	})
 }
+
+// A ticket deleted before its deferred index row is written gets no row
+// (on SQLite the row would outlive it: the delete trigger already ran).
+func TestDeletedTicketGetsNoIndexRow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := setup(t, d)
+		ctx := context.Background()
+		var id int64
+		err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := tx.QueryRowContext(ctx, "SELECT max(id) FROM tickets").Scan(&id); err != nil {
+				return err
+			}
+			tx.Defer(w.s, w.s.writeIndex, indexItem{id: id, created: true, subject: "ghost", public: "ghost"})
+			_, err := tx.ExecContext(ctx, "DELETE FROM tickets WHERE id = $1", id)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := "SELECT count(*) FROM ticket_fts WHERE rowid = $1"
+		if d.Dialect == db.Postgres {
+			q = "SELECT count(*) FROM ticket_fts WHERE ticket_id = $1"
+		}
+		var n int
+		if err := d.QueryRow(ctx, q, []any{id}, &n); err != nil || n != 0 {
+			t.Fatalf("%d index rows for a deleted ticket (err %v)", n, err)
+		}
+	})
+}
