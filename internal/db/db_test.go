@@ -379,3 +379,37 @@ func TestExecBatchRunsInOrderInTheTransaction(t *testing.T) {
 		}
 	})
 }
+
+func TestVersionedKeepsOnlyCommittedNewerValues(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var v db.Versioned[string]
+		builds := 0
+		get := func(version int64, val string, fail bool) string {
+			var got string
+			err := d.Write(ctx, func(tx *db.Tx) error {
+				var err error
+				got, err = v.Get(tx, version, func() (string, error) { builds++; return val, nil })
+				if err == nil && fail {
+					err = errors.New("roll back")
+				}
+				return err
+			})
+			if (err != nil) != fail {
+				t.Fatalf("Write: %v", err)
+			}
+			return got
+		}
+		get(5, "rolled back", true) // built, not kept
+		if got := get(5, "five", false); got != "five" || builds != 2 {
+			t.Fatalf("got %q after %d builds: a rolled-back value was kept", got, builds)
+		}
+		if got := get(5, "not built", false); got != "five" || builds != 2 {
+			t.Fatalf("got %q after %d builds, want the kept value", got, builds)
+		}
+		get(4, "older", false) // an older version is built for its reader but never kept
+		if got := get(5, "not built", false); got != "five" || builds != 3 {
+			t.Fatalf("got %q after %d builds: an older version replaced a newer one", got, builds)
+		}
+	})
+}

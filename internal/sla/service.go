@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/db"
@@ -96,8 +95,7 @@ type Service struct {
 	onBreach  []BreachHook
 	onWarning []BreachHook
 
-	mu  sync.Mutex
-	cfg *config // the policies and schedules last loaded, with their version
+	cfg db.Versioned[*config] // the policies and schedules, per configuration version
 }
 
 // config is the SLA configuration (policies, schedules and their compiled
@@ -106,7 +104,6 @@ type Service struct {
 // configuration is used only while it is the one the database holds, on
 // every node. It is never modified once built.
 type config struct {
-	version   int64
 	policies  []Policy
 	schedules []Schedule
 	cals      map[int64]*Calendar // by schedule id
@@ -123,35 +120,21 @@ func (c *config) calendar(sch *Schedule) *Calendar {
 // cached one is another version. Read the version before calling: the lists
 // are then at least as new as the version they are filed under.
 func (s *Service) configAt(ctx context.Context, tx *db.Tx, version int64) (*config, error) {
-	s.mu.Lock()
-	c := s.cfg
-	s.mu.Unlock()
-	if c != nil && c.version == version {
-		return c, nil
-	}
-	policies, err := s.Store.scanPolicies(ctx, tx, "ListPolicies")
-	if err != nil {
-		return nil, err
-	}
-	schedules, err := s.Store.listSchedules(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	c = &config{version: version, policies: policies, schedules: schedules, cals: map[int64]*Calendar{}}
-	for i := range schedules {
-		c.cals[schedules[i].ID] = compile(&schedules[i])
-	}
-	// Kept for other transactions only once this one commits: a
-	// transaction that changed the configuration and rolled back leaves a
-	// version number that a later change will use again.
-	tx.AfterCommit(func() {
-		s.mu.Lock()
-		if s.cfg == nil || s.cfg.version <= version {
-			s.cfg = c
+	return s.cfg.Get(tx, version, func() (*config, error) {
+		policies, err := s.Store.scanPolicies(ctx, tx, "ListPolicies")
+		if err != nil {
+			return nil, err
 		}
-		s.mu.Unlock()
+		schedules, err := s.Store.listSchedules(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		c := &config{policies: policies, schedules: schedules, cals: map[int64]*Calendar{}}
+		for i := range schedules {
+			c.cals[schedules[i].ID] = compile(&schedules[i])
+		}
+		return c, nil
 	})
-	return c, nil
 }
 
 // NewService returns the SLA service over store.

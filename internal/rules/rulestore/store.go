@@ -27,7 +27,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -80,16 +79,10 @@ type Store struct {
 	wake    chan struct{} // poked after a commit that enqueued webhook deliveries
 	jobs    *jobs.Queue   // set by UseJobs
 
-	mu       sync.Mutex
-	triggers *triggerSet // the active triggers last loaded, with their version
-}
-
-// triggerSet is the active triggers as of one version of the rules in
-// config_versions (a database trigger bumps it on any change to
-// business_rules), read on every ticket write; never modified once built.
-type triggerSet struct {
-	version int64
-	list    []rules.Trigger
+	// The active triggers per version of the rules in config_versions (a
+	// database trigger bumps it on any change to business_rules), read on
+	// every ticket write; never modified once built.
+	triggers db.Versioned[[]rules.Trigger]
 }
 
 // activeTriggers returns the active triggers in evaluation order, parsed
@@ -99,26 +92,9 @@ func (s *Store) activeTriggers(ctx context.Context, tx *db.Tx) ([]rules.Trigger,
 	if err := tx.QueryRowContext(ctx, s.q.Get("RulesVersion")).Scan(&version); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	ts := s.triggers
-	s.mu.Unlock()
-	if ts != nil && ts.version == version {
-		return ts.list, nil
-	}
-	list, err := list(ctx, s, tx, triggerCodec(), true, nil)
-	if err != nil {
-		return nil, err
-	}
-	// Kept for other transactions only once this one commits (a rolled-back
-	// change leaves a version number that a later change will use again).
-	tx.AfterCommit(func() {
-		s.mu.Lock()
-		if s.triggers == nil || s.triggers.version <= version {
-			s.triggers = &triggerSet{version: version, list: list}
-		}
-		s.mu.Unlock()
+	return s.triggers.Get(tx, version, func() ([]rules.Trigger, error) {
+		return list(ctx, s, tx, triggerCodec(), true, nil)
 	})
-	return list, nil
 }
 
 // New returns the rule store of d. Call Attach to run triggers on ticket
