@@ -441,11 +441,11 @@ func (s *Store) prefetchUsers(ctx context.Context, tx *db.Tx, ids ...int64) erro
 		return nil // one lookup is one query either way
 	}
 	args := make([]any, len(want))
-	marks := make([]string, len(want))
 	for i, id := range want {
-		args[i], marks[i] = id, tx.Dialect.Placeholder(i+1)
+		args[i] = id
 	}
-	rows, err := tx.QueryContext(ctx, s.q.Get("UsersRoleOrg")+" ("+strings.Join(marks, ", ")+")", args...)
+	// One "row" of len(want) markers is the parenthesised IN list.
+	rows, err := tx.QueryContext(ctx, s.q.Get("UsersRoleOrg")+" "+tx.Dialect.ValuesRows(1, len(want)), args...)
 	if err != nil {
 		return err
 	}
