@@ -756,26 +756,15 @@ func (s *Service) EventsSince(ctx context.Context, afterID int64, limit int) ([]
 	return s.events(ctx, "EventsSince", afterID, limit)
 }
 
-func (s *Service) events(ctx context.Context, q string, args ...any) (out []Breach, err error) {
-	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get(q), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var b Breach
-			var pid sql.NullInt64
-			if err := rows.Scan(&b.ID, &b.TicketID, &b.Metric, &b.Kind, &pid, &b.Priority, &b.Target,
-				db.Time(&b.CycleStart), db.TimePtr(&b.DueAt), db.Time(&b.At), db.Time(&b.CreatedAt)); err != nil {
-				return err
-			}
-			b.PolicyID = idOf(pid)
-			out = append(out, b)
-		}
-		return rows.Err()
+func (s *Service) events(ctx context.Context, q string, args ...any) ([]Breach, error) {
+	return db.ReadList(ctx, s.d, s.q.Get(q), args, func(sc db.Scanner) (*Breach, error) {
+		var b Breach
+		var pid sql.NullInt64
+		err := sc.Scan(&b.ID, &b.TicketID, &b.Metric, &b.Kind, &pid, &b.Priority, &b.Target,
+			db.Time(&b.CycleStart), db.TimePtr(&b.DueAt), db.Time(&b.At), db.Time(&b.CreatedAt))
+		b.PolicyID = idOf(pid)
+		return &b, err
 	})
-	return out, err
 }
 
 // AchievementRow is one stored achievement (a completed metric cycle).
@@ -794,26 +783,15 @@ type AchievementRow struct {
 }
 
 // Achievements returns a ticket's achievement history.
-func (s *Service) Achievements(ctx context.Context, ticketID int64) (out []AchievementRow, err error) {
-	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("TicketAchievements"), ticketID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a AchievementRow
-			var pid sql.NullInt64
-			if err := rows.Scan(&a.TicketID, &a.Metric, &pid, &a.Priority, &a.Target, &a.BusinessHours, &a.Achieved,
-				&a.ElapsedMinutes, db.Time(&a.StartedAt), db.Time(&a.CompletedAt), db.TimePtr(&a.BreachedAt)); err != nil {
-				return err
-			}
-			a.PolicyID = idOf(pid)
-			out = append(out, a)
-		}
-		return rows.Err()
+func (s *Service) Achievements(ctx context.Context, ticketID int64) ([]AchievementRow, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("TicketAchievements"), []any{ticketID}, func(sc db.Scanner) (*AchievementRow, error) {
+		var a AchievementRow
+		var pid sql.NullInt64
+		err := sc.Scan(&a.TicketID, &a.Metric, &pid, &a.Priority, &a.Target, &a.BusinessHours, &a.Achieved,
+			&a.ElapsedMinutes, db.Time(&a.StartedAt), db.Time(&a.CompletedAt), db.TimePtr(&a.BreachedAt))
+		a.PolicyID = idOf(pid)
+		return &a, err
 	})
-	return out, err
 }
 
 // SummaryRow counts achieved or breached cycles per policy and metric.

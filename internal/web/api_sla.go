@@ -337,12 +337,6 @@ func (s *Server) apiTicketSLAEvents(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if evs == nil {
-		evs = []sla.Breach{}
-	}
-	if hist == nil {
-		hist = []sla.AchievementRow{}
-	}
 	writeJSON(w, http.StatusOK, map[string]any{"sla_events": evs, "sla_achievements": hist})
 	return nil
 }

@@ -153,6 +153,14 @@ func TestTicketMetricsAPI(t *testing.T) {
 		if r, _ := e.api("end-user", "GET", fmt.Sprintf("/api/v2/tickets/%d/metrics", theirs.ID), ""); r.code != 404 {
 			t.Fatalf("other's ticket: %d %s", r.code, r.body)
 		}
+		// No events yet: empty lists, not null.
+		r, m = e.api("agent", "GET", fmt.Sprintf("/api/v2/tickets/%d/sla_events", tk.ID), "")
+		if evs, ok := m["sla_events"].([]any); r.code != 200 || !ok || len(evs) != 0 {
+			t.Fatalf("no events: %d %s", r.code, r.body)
+		}
+		if hist, ok := m["sla_achievements"].([]any); !ok || len(hist) != 0 {
+			t.Fatalf("no achievements: %s", r.body)
+		}
 		// Late reply: breached, with a breach event and history.
 		e.clk.Advance(30 * time.Minute)
 		agent := e.users[people.RoleAgent]
