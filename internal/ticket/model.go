@@ -501,6 +501,36 @@ func settle(prev, t *Ticket, c change) error {
 	return nil
 }
 
+// fieldInput is what a creation and an update both may set: a nil field is
+// left as it is; 0 clears an id and "" a priority or type.
+type fieldInput struct {
+	assignee, group, organization *int64
+	status, priority, typ         *string
+}
+
+// setFields applies in to t and reports whether a status was given.
+func setFields(t *Ticket, in fieldInput) (statusGiven bool) {
+	if in.assignee != nil {
+		t.AssigneeID = nonZero(*in.assignee)
+	}
+	if in.group != nil {
+		t.GroupID = nonZero(*in.group)
+	}
+	if in.organization != nil {
+		t.OrganizationID = nonZero(*in.organization)
+	}
+	if in.status != nil && strings.TrimSpace(*in.status) != "" {
+		t.Status, statusGiven = *in.status, true
+	}
+	if in.priority != nil {
+		t.Priority = lowerPtr(*in.priority)
+	}
+	if in.typ != nil {
+		t.Type = lowerPtr(*in.typ)
+	}
+	return statusGiven
+}
+
 // newTicket builds a ticket from in with its defaults, without the database
 // checks. The organization default is filled in by the store.
 func newTicket(in *CreateInput, body string, c change) (*Ticket, error) {
@@ -529,27 +559,9 @@ func newTicket(in *CreateInput, body string, c change) (*Ticket, error) {
 	if t.SubmitterID == 0 {
 		t.SubmitterID = t.RequesterID
 	}
-	if in.AssigneeID != nil {
-		t.AssigneeID = nonZero(*in.AssigneeID)
-	}
-	if in.GroupID != nil {
-		t.GroupID = nonZero(*in.GroupID)
-	}
-	if in.OrganizationID != nil {
-		t.OrganizationID = nonZero(*in.OrganizationID)
-	}
+	c.statusGiven = setFields(t, fieldInput{in.AssigneeID, in.GroupID, in.OrganizationID, in.Status, in.Priority, in.Type})
 	if in.ProblemID != nil {
 		t.ProblemID = nonZero(*in.ProblemID)
-	}
-	if in.Status != nil && strings.TrimSpace(*in.Status) != "" {
-		t.Status = *in.Status
-		c.statusGiven = true
-	}
-	if in.Priority != nil {
-		t.Priority = lowerPtr(*in.Priority)
-	}
-	if in.Type != nil {
-		t.Type = lowerPtr(*in.Type)
 	}
 	if in.ExternalID != nil {
 		t.ExternalID = nonEmpty(*in.ExternalID)
@@ -594,25 +606,7 @@ func applyUpdate(cur *Ticket, in *UpdateInput, c change, requesterOrg *int64) (*
 			t.OrganizationID = requesterOrg
 		}
 	}
-	if in.AssigneeID != nil {
-		t.AssigneeID = nonZero(*in.AssigneeID)
-	}
-	if in.GroupID != nil {
-		t.GroupID = nonZero(*in.GroupID)
-	}
-	if in.OrganizationID != nil {
-		t.OrganizationID = nonZero(*in.OrganizationID)
-	}
-	if in.Status != nil && strings.TrimSpace(*in.Status) != "" {
-		t.Status = *in.Status
-		c.statusGiven = true
-	}
-	if in.Priority != nil {
-		t.Priority = lowerPtr(*in.Priority)
-	}
-	if in.Type != nil {
-		t.Type = lowerPtr(*in.Type)
-	}
+	c.statusGiven = setFields(t, fieldInput{in.AssigneeID, in.GroupID, in.OrganizationID, in.Status, in.Priority, in.Type})
 	if in.Tags != nil {
 		t.Tags = slices.Clone(*in.Tags)
 	}
