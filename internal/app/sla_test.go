@@ -163,7 +163,7 @@ func TestSLATwoNodes(t *testing.T) {
 			}
 			breaches := func() int { return count("SELECT COUNT(*) FROM sla_events WHERE kind = 'breach'") }
 			pending := func() int {
-				return count(`SELECT COUNT(*) FROM river_job WHERE kind = 'sla.timer'
+				return count(`SELECT COUNT(*) FROM river_job WHERE kind = 'sla.wake'
 					AND state NOT IN ('completed', 'cancelled', 'discarded') AND scheduled_at <= $1`, clk.Now())
 			}
 			deadline := time.Now().Add(45 * time.Second)

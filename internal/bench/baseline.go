@@ -124,13 +124,12 @@ func (b *TicketBaseline) Close(ctx context.Context) error {
 }
 
 // RemoveTicketsAfter deletes the tickets with ids above id (with all that
-// belongs to them) and their SLA timer jobs, and vacuums on PostgreSQL.
+// belongs to them, their SLA metrics among them), and vacuums on
+// PostgreSQL. The SLA wake-up jobs they scheduled stay: each serves every
+// ticket due at its moment, and finds nothing of theirs left to fire.
 func RemoveTicketsAfter(ctx context.Context, d *db.DB, id int64) error {
 	q := db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")
 	if err := d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, q.Get("DeleteTimerJobsAfter"), id); err != nil {
-			return err
-		}
 		_, err := tx.ExecContext(ctx, q.Get("DeleteTicketsAfter"), id)
 		return err
 	}); err != nil {

@@ -107,7 +107,8 @@ func TestTicketBaselineRemovesItsRows(t *testing.T) {
 }
 
 // RemoveTicketsAfter takes the tickets above an id away with what belongs
-// to them, and their SLA timer jobs, and nothing else.
+// to them, their SLA metrics among them (so the wake-up jobs they
+// scheduled find nothing of theirs to fire), and nothing else.
 func TestRemoveTicketsAfter(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -129,12 +130,16 @@ func TestRemoveTicketsAfter(t *testing.T) {
 		if _, err := svc.Store.SeedDefaults(ctx); err != nil {
 			t.Fatal(err)
 		}
-		timers := func() (n int) {
-			if err := d.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'sla.timer'", nil, &n); err != nil {
+		count := func(query string, args ...any) (n int) {
+			if err := d.QueryRow(ctx, query, args, &n); err != nil {
 				t.Fatal(err)
 			}
 			return n
 		}
+		timers := func() int {
+			return count("SELECT count(*) FROM river_job WHERE kind = 'sla.wake'")
+		}
+		metrics := func() int { return count("SELECT count(*) FROM sla_ticket_metrics WHERE ticket_id > $1", g.LastID) }
 		var first int64
 		if err := d.QueryRow(ctx, "SELECT min(id) FROM users WHERE role = 'end-user'", nil, &first); err != nil {
 			t.Fatal(err)
@@ -147,14 +152,14 @@ func TestRemoveTicketsAfter(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if timers() == 0 {
-			t.Fatal("the created tickets scheduled no timers: nothing to remove")
+		if timers() == 0 || metrics() == 0 {
+			t.Fatalf("the created tickets scheduled %d wake-ups and have %d metrics: nothing to remove", timers(), metrics())
 		}
 		if err := RemoveTicketsAfter(ctx, d, g.LastID); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := ts.Count(ctx, ticket.Filter{}); n != 50 || timers() != 0 {
-			t.Fatalf("%d tickets and %d timer jobs left, want the 50 generated and none", n, timers())
+		if n, _ := ts.Count(ctx, ticket.Filter{}); n != 50 || metrics() != 0 {
+			t.Fatalf("%d tickets and %d of the created tickets' metrics left, want the 50 generated and none", n, metrics())
 		}
 	})
 }

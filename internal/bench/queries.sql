@@ -76,8 +76,3 @@ DELETE FROM tickets WHERE id > $1 AND subject = $2
 -- name: DeleteTicketsAfter
 DELETE FROM tickets WHERE id > $1
 
--- name: DeleteTimerJobsAfter
-DELETE FROM river_job WHERE kind = 'sla.timer' AND CAST(json_extract(args, '$.ticket_id') AS INTEGER) > $1
-
--- name: DeleteTimerJobsAfter postgres
-DELETE FROM river_job WHERE kind = 'sla.timer' AND CAST(args->>'ticket_id' AS BIGINT) > $1

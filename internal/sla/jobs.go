@@ -2,6 +2,8 @@ package sla
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -10,10 +12,10 @@ import (
 	"github.com/frontline/frontline/internal/jobs"
 )
 
-// TimerArgs is the job of one SLA timer: look at TicketID again when
-// Metric's breach (or warning) time has come. DueAt is part of the job's
-// identity, so a changed due time schedules a new job and the old one, when
-// it fires, finds nothing to record.
+// TimerArgs is the job of one SLA timer of one ticket, as scheduled before
+// wake-up jobs (WakeArgs) served all tickets: look at TicketID again when
+// Metric's breach (or warning) time has come. Jobs of this kind left in a
+// database are still worked.
 type TimerArgs struct {
 	TicketID int64     `json:"ticket_id"`
 	Metric   string    `json:"metric"`
@@ -24,20 +26,104 @@ type TimerArgs struct {
 // Kind is the River job kind.
 func (TimerArgs) Kind() string { return "sla.timer" }
 
-// jobTimers schedules timers as River jobs in the ticket's transaction.
-type jobTimers struct{ q *jobs.Queue }
+// WakeArgs is the job that fires the SLA timers due at At: it checks every
+// ticket whose warning or breach time has come (FireDue, through the
+// due-time indexes), whichever ticket and node scheduled them. Jobs are
+// unique by At, so however many tickets share a moment (At is rounded up to
+// the second), one job serves them all.
+type WakeArgs struct {
+	At time.Time `json:"at"`
+}
 
-func (j jobTimers) Schedule(ctx context.Context, tx *db.Tx, ts []Timer) error {
-	ps := make([]river.InsertManyParams, len(ts))
-	for i, t := range ts {
-		ps[i] = river.InsertManyParams{Args: TimerArgs{TicketID: t.TicketID, Metric: t.Metric, Type: t.Kind, DueAt: t.DueAt.UTC()},
-			InsertOpts: &river.InsertOpts{ScheduledAt: t.At, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
+// Kind is the River job kind.
+func (WakeArgs) Kind() string { return "sla.wake" }
+
+// jobTimers schedules timers as wake-up jobs in the ticket's transaction.
+// It remembers the moments it has scheduled (in transactions that
+// committed) while they are ahead, and schedules each once: under load,
+// hundreds of tickets a second share a moment, and all but the first cost
+// no insert. Another node scheduling the same moment inserts nothing
+// either (the job is unique by its moment).
+type jobTimers struct {
+	q *jobs.Queue
+
+	mu    sync.Mutex
+	ahead map[int64]bool // unix seconds of committed wake-ups not yet due
+}
+
+// wakeAt is the moment of the wake-up job that fires t: its time rounded
+// up to the second.
+func wakeAt(t time.Time) time.Time {
+	w := t.UTC().Truncate(time.Second)
+	if w.Before(t) {
+		w = w.Add(time.Second)
 	}
-	// Inserted just before the commit, with the timers of the other tickets
-	// written in the same group commit.
+	return w
+}
+
+func (j *jobTimers) Schedule(ctx context.Context, tx *db.Tx, ts []Timer) error {
+	var ps []river.InsertManyParams
+	var add []int64
+	j.mu.Lock()
+	for _, t := range ts {
+		at := wakeAt(t.At)
+		k := at.Unix()
+		if j.ahead[k] || slices.Contains(add, k) {
+			continue
+		}
+		add = append(add, k)
+		ps = append(ps, river.InsertManyParams{Args: WakeArgs{At: at},
+			InsertOpts: &river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+	}
+	j.mu.Unlock()
+	if len(ps) == 0 {
+		return nil
+	}
+	now := tx.Now.Unix()
+	tx.AfterCommit(func() {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		for k := range j.ahead {
+			if k <= now {
+				delete(j.ahead, k) // due: its job runs (or has run)
+			}
+		}
+		for _, k := range add {
+			if k > now {
+				j.ahead[k] = true
+			}
+		}
+	})
+	// Inserted just before the commit, with the wake-ups of the other
+	// tickets written in the same group commit.
 	return j.q.InsertAtCommit(tx, ps...)
 }
 
+type wakeWorker struct {
+	river.WorkerDefaults[WakeArgs]
+	s *Service
+}
+
+// Work fires what is due, in rounds of fireBatch tickets while rounds come
+// back full (a moment many tickets share), at most maxWakeRounds rounds;
+// the periodic sweep takes any rest.
+func (w *wakeWorker) Work(ctx context.Context, _ *river.Job[WakeArgs]) error {
+	for range maxWakeRounds {
+		n, err := w.s.FireDue(ctx, fireBatch)
+		if err != nil || n < fireBatch {
+			return err
+		}
+	}
+	return nil
+}
+
+const (
+	fireBatch     = 500
+	maxWakeRounds = 20
+)
+
+// timerWorker works the per-ticket timer jobs (TimerArgs) that databases
+// written before wake-up jobs still hold.
 type timerWorker struct {
 	river.WorkerDefaults[TimerArgs]
 	s *Service
@@ -62,7 +148,7 @@ type sweepWorker struct {
 }
 
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
-	_, err := w.s.FireDue(ctx, 500)
+	_, err := w.s.FireDue(ctx, fireBatch)
 	return err
 }
 
@@ -70,11 +156,13 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 const SweepInterval = 5 * time.Minute
 
 // UseJobs makes q drive the service's timers: due times are scheduled as
-// jobs inside the ticket's transaction, q's worker checks the ticket when
-// one fires, and a periodic sweep fires anything overdue. Call while
-// wiring, before q starts.
+// wake-up jobs inside the ticket's transaction (one per moment, shared by
+// all tickets due then), q's worker fires what is due when one runs, and a
+// periodic sweep fires anything overdue. Call while wiring, before q
+// starts.
 func (s *Service) UseJobs(q *jobs.Queue) {
-	s.SetTimers(jobTimers{q: q})
+	s.SetTimers(&jobTimers{q: q, ahead: map[int64]bool{}})
+	jobs.AddWorker(q, &wakeWorker{s: s})
 	jobs.AddWorker(q, &timerWorker{s: s})
 	jobs.AddWorker(q, &sweepWorker{s: s})
 	q.AddPeriodic(SweepInterval, SweepArgs{}, false)

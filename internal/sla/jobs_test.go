@@ -2,7 +2,10 @@ package sla
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -148,7 +151,7 @@ func TestTwoQueuesFireOnce(t *testing.T) {
 			// follows the jobs its own node works, so poll River's table).
 			pending := func() int {
 				var k int
-				if err := d1.R.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = 'sla.timer'
+				if err := d1.R.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = 'sla.wake'
 					AND state NOT IN ('completed', 'cancelled', 'discarded') AND scheduled_at <= $1`, clk.Now()).Scan(&k); err != nil {
 					t.Fatal(err)
 				}
@@ -173,14 +176,111 @@ func TestTwoQueuesFireOnce(t *testing.T) {
 			}
 			var worked1, worked2 int
 			for node, dst := range map[string]*int{"node1": &worked1, "node2": &worked2} {
-				if err := d1.R.QueryRow("SELECT COUNT(*) FROM river_job WHERE kind = 'sla.timer' AND state = 'completed' AND attempted_by[1] = $1", node).Scan(dst); err != nil {
+				if err := d1.R.QueryRow("SELECT COUNT(*) FROM river_job WHERE kind = 'sla.wake' AND state = 'completed' AND attempted_by[1] = $1", node).Scan(dst); err != nil {
 					t.Fatal(err)
 				}
 			}
-			t.Logf("timer jobs worked: node1 %d, node2 %d", worked1, worked2)
-			if worked1+worked2 < n {
-				t.Fatalf("only %d timer jobs completed for %d breaches", worked1+worked2, n)
+			t.Logf("wake-up jobs worked: node1 %d, node2 %d", worked1, worked2)
+			// The tickets share their moments: a handful of wake-ups served
+			// all of them.
+			if worked1+worked2 == 0 || worked1+worked2 >= n {
+				t.Fatalf("%d wake-up jobs completed for %d tickets", worked1+worked2, n)
 			}
 		})
 	}
+}
+
+// TestWakeUpsShared: tickets due at the same moment share one wake-up job,
+// which fires all of them; a node remembers only the moments of
+// transactions that committed, so a rolled-back ticket's moment is
+// scheduled again by the next ticket due then.
+func TestWakeUpsShared(t *testing.T) {
+	start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, clk)
+		q := newQueue(t, d, jobs.Options{})
+		e.svc.UseJobs(q)
+		e.tickets.OnChange(func(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
+			if slices.Contains(c.Ticket.Tags, "refuse") {
+				return errors.New("refused")
+			}
+			return nil
+		})
+		wakeUps := func() []time.Time {
+			var out []time.Time
+			args := "args"
+			if d.Dialect == db.SQLite {
+				args = "json(args)" // River's SQLite driver stores JSONB
+			}
+			rows, err := d.R.QueryContext(ctx, "SELECT "+args+" FROM river_job WHERE kind = 'sla.wake'")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var raw []byte
+				var a WakeArgs
+				if err := rows.Scan(&raw); err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(raw, &a); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, a.At.UTC())
+			}
+			slices.SortFunc(out, time.Time.Compare)
+			return out
+		}
+		timers := e.svc.timers.(*jobTimers)
+		ahead := func(at time.Time) bool {
+			timers.mu.Lock()
+			defer timers.mu.Unlock()
+			return timers.ahead[at.Unix()]
+		}
+		var ids []int64
+		for range 5 {
+			ids = append(ids, e.create(t, e.free, "normal")) // warnings 48 minutes on
+		}
+		warn := start.Add(48 * time.Minute)
+		if got := wakeUps(); len(got) != 1 || !got[0].Equal(warn) || !ahead(warn) {
+			t.Fatalf("wake-ups %v for five tickets warned at %v (remembered: %v)", got, warn, ahead(warn))
+		}
+
+		// Half a second later: the moment rounds up to the next second.
+		clk.Advance(500 * time.Millisecond)
+		later := start.Add(48*time.Minute + time.Second)
+		if _, _, err := e.tickets.Create(ctx, e.free, ticket.CreateInput{Comment: ticket.CommentInput{Body: "x"},
+			Priority: sp("normal"), Tags: []string{"refuse"}}); err == nil {
+			t.Fatal("the refusing hook let the ticket through")
+		}
+		if got := wakeUps(); len(got) != 1 || ahead(later) {
+			t.Fatalf("a rolled-back ticket left wake-ups %v (remembered: %v)", got, ahead(later))
+		}
+		ids = append(ids, e.create(t, e.free, "normal"))
+		if got := wakeUps(); len(got) != 2 || !got[1].Equal(later) || !ahead(later) {
+			t.Fatalf("wake-ups %v, want %v and %v", got, warn, later)
+		}
+
+		clk.Set(warn)
+		if n := drain(t, q); n != 1 {
+			t.Fatalf("%d jobs ran at the first moment", n)
+		}
+		for i, id := range ids {
+			if got := len(e.breachEvents(t, id, KindWarning)); got != min(1, 5-i) {
+				t.Fatalf("ticket %d (%d of %d): %d warnings at %v", id, i+1, len(ids), got, warn)
+			}
+		}
+		clk.Set(later)
+		if n := drain(t, q); n != 1 || len(e.breachEvents(t, ids[5], KindWarning)) != 1 {
+			t.Fatalf("%d jobs ran; warnings of the last ticket: %+v", n, e.breachEvents(t, ids[5], KindWarning))
+		}
+		// The warning looks scheduled the breach moments, a second after
+		// each due time, remembered while ahead.
+		due := start.Add(time.Hour + time.Second)
+		if !ahead(due) || ahead(warn) {
+			t.Fatalf("remembered due %v: %v, past warning %v: %v", due, ahead(due), warn, ahead(warn))
+		}
+	})
 }

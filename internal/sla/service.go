@@ -644,16 +644,22 @@ func (s *Service) Check(ctx context.Context, ticketID int64) error {
 
 // FireDue checks the tickets whose breach or warning time has passed, found
 // through the due-time indexes (never by scanning tickets), at most limit
-// of each. It is the fallback when no job queue drives the timers, and safe
-// to run on several nodes at once. It returns how many tickets it checked.
+// of each. The wake-up jobs run it, and the periodic sweep (or a caller
+// without a job queue); it is safe to run on several nodes at once. It
+// returns how many tickets it checked.
 func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
 	if limit <= 0 {
 		limit = 100
 	}
 	var ids []int64
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		for _, q := range []string{"DueTimers", "DueWarnings"} {
-			rows, err := tx.QueryContext(ctx, s.q.Get(q), db.TS(tx.Now.Add(-TimerDelay+time.Microsecond)), limit)
+		// A breach is recorded TimerDelay after its due time, a warning at
+		// its time.
+		for _, q := range []struct {
+			name string
+			by   time.Time
+		}{{"DueTimers", tx.Now.Add(-TimerDelay + time.Microsecond)}, {"DueWarnings", tx.Now}} {
+			rows, err := tx.QueryContext(ctx, s.q.Get(q.name), db.TS(q.by), limit)
 			if err != nil {
 				return err
 			}
