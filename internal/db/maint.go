@@ -9,9 +9,9 @@ func (d *DB) Analyze(ctx context.Context) error {
 	return err
 }
 
-// VacuumTable clears table of the row versions deletes left behind (on
-// PostgreSQL; autovacuum does it too, later). It must run outside a
-// transaction.
+// VacuumTable clears what a mass delete from table left behind: the dead row
+// versions on PostgreSQL (autovacuum does it too, later), the write-ahead
+// log on SQLite (a checkpoint). It must run outside a transaction.
 func (d *DB) VacuumTable(ctx context.Context, table string) error {
 	q := d.Dialect.VacuumTableSQL(table)
 	if q == "" {
