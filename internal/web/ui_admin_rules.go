@@ -190,7 +190,7 @@ func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	src := strings.TrimSpace(r.PostFormValue("json"))
-	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
+	actor := actor(r)
 	err = s.createRule(r.Context(), actor, kind, singular, src)
 	if err != nil {
 		return showProblem(err, func(status int, msg string) error {
@@ -249,7 +249,7 @@ func (s *Server) adminToggleRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errs.NotFound("rule")
 	}
-	actor := PrincipalFrom(ctx).Actor(clientIP(r))
+	actor := actor(r)
 	switch kind {
 	case "triggers":
 		v, err := s.Rules.GetTrigger(ctx, id)
@@ -314,7 +314,7 @@ func (s *Server) adminUpdateRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	src := strings.TrimSpace(r.PostFormValue("json"))
-	actor := PrincipalFrom(r.Context()).Actor(clientIP(r))
+	actor := actor(r)
 	if err := s.updateRule(r.Context(), actor, kind, singular, id, src); err != nil {
 		return showProblem(err, func(status int, msg string) error {
 			return s.renderAdminRulesEdit(w, r, status, kind, src, msg, id)
@@ -375,7 +375,7 @@ func (s *Server) adminDeleteRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx, actor := r.Context(), PrincipalFrom(r.Context()).Actor(clientIP(r))
+	ctx, actor := r.Context(), actor(r)
 	switch kind {
 	case "triggers":
 		err = s.Rules.DeleteTrigger(ctx, actor, id)

@@ -158,7 +158,7 @@ func (s *Server) adminSLAWrite(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	src := strings.TrimSpace(r.PostFormValue("json"))
-	actor := PrincipalFrom(ctx).Actor(clientIP(r))
+	actor := actor(r)
 	st := s.SLAService.Store
 	var err error
 	switch kind {
@@ -205,7 +205,7 @@ func (s *Server) adminSLADelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	actor := PrincipalFrom(ctx).Actor(clientIP(r))
+	actor := actor(r)
 	switch kind {
 	case "policies":
 		err = s.SLAService.Store.DeletePolicy(ctx, actor, id)
