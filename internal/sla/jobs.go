@@ -47,9 +47,20 @@ func (WakeArgs) Kind() string { return "sla.wake" }
 type jobTimers struct {
 	q *jobs.Queue
 
-	mu    sync.Mutex
-	ahead map[int64]bool // unix seconds of committed wake-ups not yet due
+	mu     sync.Mutex
+	ahead  map[int64]bool // unix seconds of committed wake-ups not yet due
+	pruned int64          // when moments now due were last dropped from ahead
 }
+
+const (
+	// maxAhead bounds the moments a node remembers (a few MB): past it, new
+	// moments are still scheduled, but each later ticket sharing one costs
+	// an insert that River's uniqueness turns into nothing.
+	maxAhead = 50_000
+	// pruneEvery is how often (in seconds of transaction time) moments now
+	// due are dropped, so that a busy node does not walk the map per ticket.
+	pruneEvery = 60
+)
 
 // wakeAt is the moment of the wake-up job that fires t: its time rounded
 // up to the second.
@@ -80,23 +91,31 @@ func (j *jobTimers) Schedule(ctx context.Context, tx *db.Tx, ts []Timer) error {
 		return nil
 	}
 	now := tx.Now.Unix()
-	tx.AfterCommit(func() {
-		j.mu.Lock()
-		defer j.mu.Unlock()
+	tx.AfterCommit(func() { j.remember(now, add) })
+	// Inserted just before the commit, with the wake-ups of the other
+	// tickets written in the same group commit.
+	return j.q.InsertAtCommit(tx, ps...)
+}
+
+// remember notes the moments (unix seconds) of wake-ups a transaction at
+// now committed, and drops the moments now due, at most every pruneEvery
+// seconds or when the map is full.
+func (j *jobTimers) remember(now int64, add []int64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if now-j.pruned >= pruneEvery || len(j.ahead)+len(add) > maxAhead {
+		j.pruned = now
 		for k := range j.ahead {
 			if k <= now {
 				delete(j.ahead, k) // due: its job runs (or has run)
 			}
 		}
-		for _, k := range add {
-			if k > now {
-				j.ahead[k] = true
-			}
+	}
+	for _, k := range add {
+		if k > now && len(j.ahead) < maxAhead {
+			j.ahead[k] = true
 		}
-	})
-	// Inserted just before the commit, with the wake-ups of the other
-	// tickets written in the same group commit.
-	return j.q.InsertAtCommit(tx, ps...)
+	}
 }
 
 type wakeWorker struct {

@@ -284,3 +284,34 @@ func TestWakeUpsShared(t *testing.T) {
 		}
 	})
 }
+
+// TestRememberBounded: the moments a node remembers are dropped once due (at
+// most a minute late), and never grow past maxAhead.
+func TestRememberBounded(t *testing.T) {
+	j := &jobTimers{ahead: map[int64]bool{}}
+	j.remember(1000, []int64{1000, 1001, 1500}) // 1000 is due already
+	if len(j.ahead) != 2 || !j.ahead[1001] || !j.ahead[1500] {
+		t.Fatalf("%v", j.ahead)
+	}
+	j.remember(1030, []int64{1600}) // too soon to prune
+	if len(j.ahead) != 3 {
+		t.Fatalf("pruned within a minute: %v", j.ahead)
+	}
+	j.remember(1060, []int64{1700})
+	if len(j.ahead) != 3 || j.ahead[1001] || !j.ahead[1700] {
+		t.Fatalf("after a minute: %v", j.ahead)
+	}
+	many := make([]int64, maxAhead)
+	for i := range many {
+		many[i] = int64(1062 + i)
+	}
+	j.remember(1061, many)
+	if len(j.ahead) != maxAhead {
+		t.Fatalf("%d moments remembered, bound %d", len(j.ahead), maxAhead)
+	}
+	// Full: the moments now due go at once, however recent the last prune.
+	j.remember(1100, []int64{9_000_000})
+	if len(j.ahead) > maxAhead || j.ahead[1062] || !j.ahead[9_000_000] {
+		t.Fatalf("%d moments; due one kept: %v, new one kept: %v", len(j.ahead), j.ahead[1062], j.ahead[9_000_000])
+	}
+}
