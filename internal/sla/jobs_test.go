@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
@@ -314,4 +316,27 @@ func TestRememberBounded(t *testing.T) {
 	if len(j.ahead) > maxAhead || j.ahead[1062] || !j.ahead[9_000_000] {
 		t.Fatalf("%d moments; due one kept: %v, new one kept: %v", len(j.ahead), j.ahead[1062], j.ahead[9_000_000])
 	}
+}
+
+// TestLegacyTimerJobs: a per-ticket timer job left by an earlier version
+// still checks its ticket when it runs.
+func TestLegacyTimerJobs(t *testing.T) {
+	start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, clk)
+		id := e.create(t, e.free, "normal") // no job queue yet: no wake-up scheduled
+		q := newQueue(t, d, jobs.Options{})
+		e.svc.UseJobs(q)
+		warn := start.Add(48 * time.Minute)
+		if err := q.Insert(ctx, TimerArgs{TicketID: id, Metric: MetricFirstReplyTime, Type: KindWarning, DueAt: start.Add(time.Hour)},
+			&river.InsertOpts{ScheduledAt: warn}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Set(warn)
+		if n := drain(t, q); n != 1 || len(e.breachEvents(t, id, KindWarning)) != 1 {
+			t.Fatalf("%d jobs ran; warnings %+v", n, e.breachEvents(t, id, KindWarning))
+		}
+	})
 }
