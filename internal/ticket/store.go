@@ -163,8 +163,6 @@ func limitOf(n int) int {
 
 // --- encoding helpers ----------------------------------------------------------
 
-// encodeTags stores tags as " a b " so that `tags LIKE '% a %'` matches one tag.
-
 // idList stores ids as " 1 2 " (for the LIKE-based filters).
 func idList(ids []int64) string {
 	if len(ids) == 0 {
@@ -403,7 +401,7 @@ func (s *Store) ByExternalID(ctx context.Context, ext string) (t *Ticket, err er
 // userInfo returns a user's role and organization; ok is false when the user
 // does not exist.
 func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string, org *int64, ok bool, err error) {
-	memo, _ := ctx.Value(userMemoKey{}).(*userMemo)
+	memo := memoOf(ctx)
 	if u, hit := memo.get(id); hit {
 		return u.role, u.org, u.ok, nil
 	}
@@ -427,7 +425,7 @@ func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string,
 // submitter, assignee, comment author, collaborators) with one query into
 // the write's memo.
 func (s *Store) prefetchUsers(ctx context.Context, tx *db.Tx, ids ...int64) error {
-	memo, _ := ctx.Value(userMemoKey{}).(*userMemo)
+	memo := memoOf(ctx)
 	if memo == nil {
 		return nil
 	}
@@ -529,8 +527,8 @@ func withUserMemo(ctx context.Context) context.Context {
 func asStored(t *Ticket, id int64, tx *db.Tx, cf, src string) *Ticket {
 	out := *t
 	out.ID = id
-	out.ExternalID, out.Type, out.Priority = copyStr(t.ExternalID), copyStr(t.Type), copyStr(t.Priority)
-	out.AssigneeID, out.OrganizationID, out.GroupID, out.ProblemID = copyInt(t.AssigneeID), copyInt(t.OrganizationID), copyInt(t.GroupID), copyInt(t.ProblemID)
+	out.ExternalID, out.Type, out.Priority = copyPtr(t.ExternalID), copyPtr(t.Type), copyPtr(t.Priority)
+	out.AssigneeID, out.OrganizationID, out.GroupID, out.ProblemID = copyPtr(t.AssigneeID), copyPtr(t.OrganizationID), copyPtr(t.GroupID), copyPtr(t.ProblemID)
 	out.MergedIntoID = nil
 	out.Tags = tags.Decode(tags.Encode(t.Tags))
 	out.CustomFields = decodeCustomFields(cf)
@@ -546,15 +544,8 @@ func asStored(t *Ticket, id int64, tx *db.Tx, cf, src string) *Ticket {
 	return &out
 }
 
-func copyStr(p *string) *string {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
-func copyInt(p *int64) *int64 {
+// copyPtr returns a pointer to a copy of *p (nil for nil).
+func copyPtr[T any](p *T) *T {
 	if p == nil {
 		return nil
 	}
@@ -674,7 +665,6 @@ func (s *Store) renderComment(in *CommentInput) *pendingComment {
 	return &pendingComment{in: in, body: body, htmlBody: h, plain: plain, public: in.IsPublic()}
 }
 
-// insertComment adds the comment to ticket id and attaches its uploads.
 // checkAuthor reports a comment author that is not a user as a field error.
 func (s *Store) checkAuthor(ctx context.Context, tx *db.Tx, id int64) error {
 	if _, _, ok, err := s.userInfo(ctx, tx, id); err != nil {
@@ -685,6 +675,7 @@ func (s *Store) checkAuthor(ctx context.Context, tx *db.Tx, id int64) error {
 	return nil
 }
 
+// insertComment adds the comment to ticket id and attaches its uploads.
 func (s *Store) insertComment(ctx context.Context, tx *db.Tx, ticketID int64, pc *pendingComment) (*Comment, error) {
 	if err := s.checkAuthor(ctx, tx, pc.authorID); err != nil {
 		return nil, err
@@ -824,7 +815,8 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		if err != nil {
 			return err
 		}
-		refs := []int64{t.RequesterID, t.SubmitterID, commentAuthor(&in.Comment, actor, t.RequesterID)}
+		pc.authorID = commentAuthor(&in.Comment, actor, t.RequesterID)
+		refs := []int64{t.RequesterID, t.SubmitterID, pc.authorID}
 		if t.AssigneeID != nil {
 			refs = append(refs, *t.AssigneeID)
 		}
@@ -849,7 +841,6 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		if err != nil {
 			return err
 		}
-		pc.authorID = commentAuthor(&in.Comment, actor, t.RequesterID)
 		if err := s.checkAuthor(ctx, tx, pc.authorID); err != nil {
 			return err // before the preparer, which reads the author too
 		}
