@@ -289,12 +289,19 @@ func (s *Service) Prepare(ctx context.Context, tx *db.Tx, d ticket.Draft) (int64
 	if d.CommentPublic {
 		author = d.CommentAuthorID
 	}
-	ev, err := s.evaluateNew(ctx, tx, d.Ticket, author)
+	p, err := s.prepareNew(ctx, tx, d.Ticket, author)
 	if err != nil {
 		return 0, nil, err
 	}
-	p := &prepared{ev: ev, sortKey: sortKeyOf(ev.states)}
 	return p.sortKey, p, nil
+}
+
+func (s *Service) prepareNew(ctx context.Context, tx *db.Tx, t *ticket.Ticket, author int64) (*prepared, error) {
+	ev, err := s.evaluateNew(ctx, tx, t, author)
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{ev: ev, sortKey: sortKeyOf(ev.states)}, nil
 }
 
 // created is Hook for a new ticket. Its whole SLA history is the one
@@ -302,17 +309,16 @@ func (s *Service) Prepare(ctx context.Context, tx *db.Tx, d ticket.Draft) (int64
 // evaluation comes from Prepare, or (without a preparer) from one read.
 func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
 	p, _ := c.Prepared.(*prepared)
-	rowKey := int64(p0SortKey)
+	rowKey := int64(ticket.NoSortKey) // what the row holds without a preparer
 	if p == nil {
 		author := int64(0)
 		if c.Comment != nil && c.Comment.Public {
 			author = c.Comment.AuthorID
 		}
-		ev, err := s.evaluateNew(ctx, tx, c.Ticket, author)
-		if err != nil {
+		var err error
+		if p, err = s.prepareNew(ctx, tx, c.Ticket, author); err != nil {
 			return err
 		}
-		p = &prepared{ev: ev, sortKey: sortKeyOf(ev.states)}
 	} else {
 		rowKey = p.sortKey
 	}
@@ -320,10 +326,6 @@ func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) erro
 	return s.write(ctx, tx, c.Ticket.ID, p.ev, nil, rowKey, db.Stmt{SQL: s.q.Get("InsertTicketEvent"),
 		Args: []any{c.Ticket.ID, string(e.Kind), db.TS(e.At), e.Priority, e.From, e.To, e.ByAgent}})
 }
-
-// p0SortKey is the sort key a ticket row is inserted with when no preparer
-// computed one.
-const p0SortKey = ticket.NoSortKey
 
 // evaluateNew evaluates a ticket not yet (or just) written, whose public
 // first comment is by author (0: none), with one read: what policy filters
@@ -555,8 +557,8 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, id int64, ev *evaluation
 		}
 		// One timer per running target, for its next moment: the warning
 		// while it is ahead, else the breach. The look the warning timer
-		// causes schedules the breach timer (a timer job is unique by its
-		// arguments, so scheduling one twice is harmless).
+		// causes schedules the breach timer (a wake-up job is unique by its
+		// moment, so scheduling one twice is harmless).
 		next := Timer{TicketID: id, Metric: st.Metric, Kind: KindBreach, At: st.DueAt.Add(TimerDelay), DueAt: *st.DueAt}
 		if warnAt != nil && warnAt.After(now) {
 			next.Kind, next.At = KindWarning, *warnAt
