@@ -148,16 +148,15 @@ func (d Dialect) ValuesRows(rows, cols int) string {
 	return b.String()
 }
 
-// VacuumTableSQL returns the statement that clears one table of the row
-// versions left by deletes (PostgreSQL keeps them until vacuumed, and an
-// index scan still visits them), or "" where there is nothing to do (SQLite
-// frees deleted rows at once).
+// VacuumTableSQL returns the statement that clears what a mass delete from
+// one table left behind: on PostgreSQL the dead row versions (kept until
+// vacuumed, and still visited by index scans); on SQLite, which reuses freed
+// pages by itself, the long write-ahead log, copied back into the database
+// and emptied.
 func (d Dialect) VacuumTableSQL(table string) string {
 	if d == Postgres {
 		return "VACUUM ANALYZE " + table
 	}
-	// SQLite reuses freed pages by itself; what a mass delete leaves is a
-	// long write-ahead log, copied back into the database and emptied here.
 	return "PRAGMA wal_checkpoint(TRUNCATE)"
 }
 

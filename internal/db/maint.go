@@ -13,10 +13,6 @@ func (d *DB) Analyze(ctx context.Context) error {
 // versions on PostgreSQL (autovacuum does it too, later), the write-ahead
 // log on SQLite (a checkpoint). It must run outside a transaction.
 func (d *DB) VacuumTable(ctx context.Context, table string) error {
-	q := d.Dialect.VacuumTableSQL(table)
-	if q == "" {
-		return nil
-	}
-	_, err := d.W.ExecContext(ctx, q)
+	_, err := d.W.ExecContext(ctx, d.Dialect.VacuumTableSQL(table))
 	return err
 }
