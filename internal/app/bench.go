@@ -386,9 +386,7 @@ func sampleTicketIDs(ctx context.Context, d *db.DB, lo, hi int64, n int) ([]int6
 }
 
 func ticketIDRange(ctx context.Context, d *db.DB) (lo, hi int64, err error) {
-	err = d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM tickets").Scan(&lo, &hi)
-	})
+	err = d.QueryRow(ctx, "SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM tickets", nil, &lo, &hi)
 	if err == nil && hi == 0 {
 		err = errors.New("no tickets to read")
 	}

@@ -74,9 +74,8 @@ const BaselineSubject = "Bench baseline ticket: pipeline stuck"
 func NewTicketBaseline(ctx context.Context, d *db.DB) (*TicketBaseline, error) {
 	q := db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")
 	b := &TicketBaseline{d: d, q: q}
-	if err := d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM tickets").Scan(&b.fromID)
-	}); err != nil {
+	var err error
+	if b.fromID, err = maxID(ctx, d, "tickets"); err != nil {
 		return nil, err
 	}
 	// Rows a run left behind when it was interrupted go first.
@@ -91,9 +90,10 @@ func NewTicketBaseline(ctx context.Context, d *db.DB) (*TicketBaseline, error) {
 	return b, nil
 }
 
-// remove deletes the baseline's rows above id from (and on PostgreSQL
-// vacuums them away, as autovacuum would later: the newest-first scans of
-// the other measures would otherwise step over them).
+// remove deletes the baseline's rows above id from, and clears what the
+// delete left (db.VacuumTable: on PostgreSQL the dead rows, which the
+// newest-first scans of the other measures would otherwise step over; on
+// SQLite the write-ahead log).
 func (b *TicketBaseline) remove(ctx context.Context, from int64) error {
 	var n int64
 	if err := b.d.Write(ctx, func(tx *db.Tx) error {
@@ -124,8 +124,8 @@ func (b *TicketBaseline) Close(ctx context.Context) error {
 }
 
 // RemoveTicketsAfter deletes the tickets with ids above id (with all that
-// belongs to them, their SLA metrics among them), and vacuums on
-// PostgreSQL. The SLA wake-up jobs they scheduled stay: each serves every
+// belongs to them, their SLA metrics among them), and clears what the
+// delete left (db.VacuumTable). The SLA wake-up jobs they scheduled stay: each serves every
 // ticket due at its moment, and finds nothing of theirs left to fire.
 func RemoveTicketsAfter(ctx context.Context, d *db.DB, id int64) error {
 	q := db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql")

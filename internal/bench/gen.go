@@ -104,11 +104,10 @@ func (g *generator) batch(ctx context.Context, head string, cols int, rows [][]a
 	return g.d.Write(ctx, func(tx *db.Tx) error { return insert(ctx, tx, head, cols, rows) })
 }
 
-func (g *generator) maxID(ctx context.Context, table string) (int64, error) {
+// maxID returns the largest id in table (0 when it is empty).
+func maxID(ctx context.Context, d *db.DB, table string) (int64, error) {
 	var id int64
-	err := g.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM "+table).Scan(&id)
-	})
+	err := d.QueryRow(ctx, "SELECT COALESCE(max(id), 0) FROM "+table, nil, &id)
 	return id, err
 }
 
@@ -161,7 +160,7 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 	now := g.now
 
 	// Groups.
-	gid, err := g.maxID(ctx, "groups")
+	gid, err := maxID(ctx, g.d, "groups")
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +175,7 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 	}
 
 	// Agents, then organizations (whose ASE is an agent), then customers.
-	uid, err := g.maxID(ctx, "users")
+	uid, err := maxID(ctx, g.d, "users")
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +189,7 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 	if err := g.batch(ctx, g.q.Get("InsertUsers"), 8, rows); err != nil {
 		return nil, err
 	}
-	oid, err := g.maxID(ctx, "organizations")
+	oid, err := maxID(ctx, g.d, "organizations")
 	if err != nil {
 		return nil, err
 	}
@@ -224,11 +223,11 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress Progress) (*Gen
 	lastCustomer := uid
 
 	// Tickets with their comments, text index and SLA state.
-	tid, err := g.maxID(ctx, "tickets")
+	tid, err := maxID(ctx, g.d, "tickets")
 	if err != nil {
 		return nil, err
 	}
-	cid, err := g.maxID(ctx, "ticket_comments")
+	cid, err := maxID(ctx, g.d, "ticket_comments")
 	if err != nil {
 		return nil, err
 	}
