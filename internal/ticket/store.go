@@ -1518,6 +1518,22 @@ func (s *Store) GetAttachment(ctx context.Context, id int64) (a *Attachment, err
 	return a, err
 }
 
+// PendingUpload returns the upload with token that actor stored and that
+// no comment has taken yet; anything else is NotFound.
+func (s *Store) PendingUpload(ctx context.Context, actor Actor, token string) (a *Attachment, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		a, err = scanAttachment(tx.QueryRowContext(ctx, s.q.Get("PendingUpload"), token))
+		return db.MapError(err, "upload")
+	})
+	if err == nil && (a.AuthorID == nil || *a.AuthorID != actor.UserID) {
+		return nil, errs.NotFound("upload")
+	}
+	if a != nil {
+		a.Token = token
+	}
+	return a, err
+}
+
 // OpenAttachment returns an attachment's metadata and content. The caller
 // closes the reader.
 func (s *Store) OpenAttachment(ctx context.Context, id int64) (*Attachment, io.ReadCloser, error) {

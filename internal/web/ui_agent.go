@@ -20,6 +20,7 @@ import (
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/sla"
+	"github.com/frontline/frontline/internal/tags"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -212,34 +213,58 @@ func (s *Server) slaBadges(ctx context.Context, ids []int64) (map[int64][]SLABad
 }
 
 // ticketForm is the state of the agent's update form.
-type ticketForm struct {
-	Body       string
-	Internal   bool
+// ticketProps are the ticket properties the agent form edits.
+type ticketProps struct {
 	Status     string
 	Priority   string
 	Type       string
 	AssigneeID int64
 	GroupID    int64
 	Tags       string
+}
+
+func propsOf(t *ticket.Ticket) ticketProps {
+	p := ticketProps{Status: t.Status, Tags: strings.Join(t.Tags, " ")}
+	if t.Priority != nil {
+		p.Priority = *t.Priority
+	}
+	if t.Type != nil {
+		p.Type = *t.Type
+	}
+	if t.AssigneeID != nil {
+		p.AssigneeID = *t.AssigneeID
+	}
+	if t.GroupID != nil {
+		p.GroupID = *t.GroupID
+	}
+	return p
+}
+
+// ticketForm is the agent's update form: the properties as shown, the
+// properties the form was rendered against (Base, sent back as orig_*
+// fields), the reply being written and the ticket's stamp.
+type ticketForm struct {
+	ticketProps
+	// Base is what the properties were when the form was rendered. A
+	// submit changes only the fields that differ from it, so a form left
+	// open never reverts another agent's change to a field this agent
+	// did not touch.
+	Base       ticketProps
+	Body       string
+	Internal   bool
 	Stamp      string // the ticket's updated_at when the form was rendered (safe update)
 	MacroTitle string
+	// Uploads are files already stored for this reply (kept across a
+	// refused submit so the agent need not attach them again).
+	Uploads []ticket.Attachment
+	// Unsaved lists, after a conflict, the property changes of this
+	// agent that were not applied ("priority: urgent").
+	Unsaved []string
 }
 
 func formOf(t *ticket.Ticket) ticketForm {
-	f := ticketForm{Status: t.Status, Tags: strings.Join(t.Tags, " "), Stamp: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
-	if t.Priority != nil {
-		f.Priority = *t.Priority
-	}
-	if t.Type != nil {
-		f.Type = *t.Type
-	}
-	if t.AssigneeID != nil {
-		f.AssigneeID = *t.AssigneeID
-	}
-	if t.GroupID != nil {
-		f.GroupID = *t.GroupID
-	}
-	return f
+	p := propsOf(t)
+	return ticketForm{ticketProps: p, Base: p, Stamp: t.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 }
 
 func (s *Server) agentTicket(w http.ResponseWriter, r *http.Request) error {
@@ -490,9 +515,11 @@ func (s *Server) applyMacro(r *http.Request, t *ticket.Ticket, f ticketForm, idT
 }
 
 // agentUpdate applies the update form: comment (public reply or internal
-// note, Markdown, attachments) and properties, as one audited change. The
-// form carries the ticket's updated_at; if someone else changed the ticket
-// meanwhile the change is refused and the page shows theirs.
+// note, Markdown, attachments) and properties, as one audited change. Only
+// the properties the agent changed from those the form was rendered with
+// are sent. The form carries the ticket's updated_at; if someone else
+// changed the ticket meanwhile the change is refused and the page shows
+// the ticket as it is now, keeping the reply being written.
 func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := PrincipalFrom(ctx)
@@ -506,8 +533,7 @@ func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := ticketForm{
 		Body: r.PostFormValue("body"), Internal: r.PostFormValue("mode") == "internal",
-		Status: r.PostFormValue("status"), Priority: r.PostFormValue("priority"), Type: r.PostFormValue("type"),
-		Tags: r.PostFormValue("tags"), Stamp: r.PostFormValue("updated_stamp"),
+		Stamp: r.PostFormValue("updated_stamp"),
 	}
 	in, err := s.agentInput(r, &f)
 	if err == nil {
@@ -519,11 +545,14 @@ func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if errs.Is(err, errs.KindConflict) {
-			msg = "Someone else updated this ticket while you were working on it. Review their change below, then submit again."
 			if cur, err = s.Tickets.Get(ctx, id); err != nil {
 				return err
 			}
-			f.Stamp = cur.UpdatedAt.UTC().Format(time.RFC3339Nano)
+			f = conflictForm(cur, f)
+			msg = "Someone else updated this ticket while you were working on it. The properties now show their change; your reply is kept. Submit again to send it."
+			if len(f.Unsaved) > 0 {
+				msg += " Your property changes were not saved: " + strings.Join(f.Unsaved, "; ") + "."
+			}
 		}
 		return s.renderAgentTicket(w, r, status, cur, f, msg)
 	}
@@ -543,30 +572,127 @@ func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// conflictForm is the form shown after a refused stale submit: the
+// ticket's current properties and stamp, the agent's reply and uploads
+// kept, and the property changes the agent had made listed as unsaved.
+func conflictForm(cur *ticket.Ticket, sent ticketForm) ticketForm {
+	f := formOf(cur)
+	f.Body, f.Internal, f.Uploads = sent.Body, sent.Internal, sent.Uploads
+	mine, base := sent.ticketProps, sent.Base
+	note := func(field, v string) {
+		if v == "" {
+			v = "none"
+		}
+		f.Unsaved = append(f.Unsaved, field+": "+v)
+	}
+	if mine.Status != base.Status {
+		note("status", mine.Status)
+	}
+	if mine.Priority != base.Priority {
+		note("priority", mine.Priority)
+	}
+	if mine.Type != base.Type {
+		note("type", mine.Type)
+	}
+	if mine.AssigneeID != base.AssigneeID {
+		note("assignee", idText(mine.AssigneeID))
+	}
+	if mine.GroupID != base.GroupID {
+		note("group", idText(mine.GroupID))
+	}
+	if !slices.Equal(splitTags(mine.Tags), splitTags(base.Tags)) {
+		note("tags", mine.Tags)
+	}
+	return f
+}
+
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
+// splitTags reads the tags field (separated by spaces, commas or lines)
+// into normalised tags.
+func splitTags(v string) []string {
+	return tags.Normalize(strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }))
+}
+
+// postField returns a form field's value and whether the form had it.
+func postField(r *http.Request, name string) (string, bool) {
+	v := r.PostFormValue(name)
+	_, ok := r.PostForm[name]
+	return v, ok
+}
+
+// agentInput reads the form's properties into f and turns what the agent
+// changed into an update. A property is sent only when the form has it and
+// it differs from its orig_ field (the value the form was rendered with);
+// a form without orig_ fields sends every property it has. Tags are sent
+// as additions and removals, so tags another agent added meanwhile stay.
 func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput, error) {
 	p := PrincipalFrom(r.Context())
 	var in ticket.UpdateInput
 	var v errs.Validation
-	if f.Status != "" {
+	// field reads name and its orig_ twin into *cur and *base; it reports
+	// whether the agent changed it.
+	field := func(name string, cur, base *string) bool {
+		val, ok := postField(r, name)
+		orig, hasOrig := postField(r, "orig_"+name)
+		*cur, *base = strings.TrimSpace(val), strings.TrimSpace(orig)
+		if !hasOrig {
+			*base = *cur
+		}
+		return ok && (!hasOrig || *cur != *base)
+	}
+	idField := func(name string, cur, base *int64) *int64 {
+		val, ok := postField(r, name)
+		orig, hasOrig := postField(r, "orig_"+name)
+		c, err1 := parseFormID(strings.TrimSpace(val))
+		b, err2 := parseFormID(strings.TrimSpace(orig))
+		if err1 != nil || err2 != nil {
+			v.Add(name, "is not a valid id")
+			return nil
+		}
+		if !hasOrig {
+			b = c
+		}
+		*cur, *base = c, b
+		if !ok || (hasOrig && c == b) {
+			return nil
+		}
+		return &c
+	}
+	if field("status", &f.Status, &f.Base.Status) && f.Status != "" {
 		in.Status = &f.Status
 	}
-	in.Priority, in.Type = &f.Priority, &f.Type
-	assignee, err := formID(r, "assignee_id")
-	if err != nil {
-		v.Add("assignee_id", "is not a valid id")
+	if field("priority", &f.Priority, &f.Base.Priority) {
+		in.Priority = &f.Priority
 	}
-	group, err := formID(r, "group_id")
-	if err != nil {
-		v.Add("group_id", "is not a valid id")
+	if field("type", &f.Type, &f.Base.Type) {
+		in.Type = &f.Type
 	}
-	if assignee != nil {
-		in.AssigneeID, f.AssigneeID = assignee, *assignee
+	in.AssigneeID = idField("assignee_id", &f.AssigneeID, &f.Base.AssigneeID)
+	in.GroupID = idField("group_id", &f.GroupID, &f.Base.GroupID)
+	if field("tags", &f.Tags, &f.Base.Tags) {
+		now := splitTags(f.Tags)
+		if _, hasOrig := postField(r, "orig_tags"); !hasOrig {
+			in.Tags = &now
+		} else {
+			was := splitTags(f.Base.Tags)
+			for _, t := range now {
+				if !slices.Contains(was, t) {
+					in.AdditionalTags = append(in.AdditionalTags, t)
+				}
+			}
+			for _, t := range was {
+				if !slices.Contains(now, t) {
+					in.RemoveTags = append(in.RemoveTags, t)
+				}
+			}
+		}
 	}
-	if group != nil {
-		in.GroupID, f.GroupID = group, *group
-	}
-	tags := strings.FieldsFunc(f.Tags, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
-	in.Tags = &tags
 	if f.Stamp != "" {
 		ts, err := time.Parse(time.RFC3339Nano, f.Stamp)
 		if err != nil {
@@ -578,9 +704,18 @@ func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput,
 	if err := v.Err(); err != nil {
 		return in, err
 	}
-	uploads, err := s.saveUploads(r, ticketActor(p))
+	kept, err := s.keptUploads(r)
 	if err != nil {
 		return in, err
+	}
+	saved, err := s.saveUploadFiles(r, ticketActor(p))
+	if err != nil {
+		return in, err
+	}
+	f.Uploads = append(kept, saved...)
+	uploads := make([]string, len(f.Uploads))
+	for i, a := range f.Uploads {
+		uploads[i] = a.Token
 	}
 	if strings.TrimSpace(f.Body) != "" || len(uploads) > 0 {
 		public := !f.Internal
@@ -593,13 +728,57 @@ func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput,
 	return in, nil
 }
 
+// parseFormID reads an id field's value; empty is 0 (none).
+func parseFormID(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 0 {
+		return 0, errs.Invalid("id", "is not a valid id")
+	}
+	return id, nil
+}
+
+// keptUploads returns the files of an earlier, refused submit of this
+// reply (upload_token fields): uploads of the agent not yet attached.
+func (s *Server) keptUploads(r *http.Request) ([]ticket.Attachment, error) {
+	actor := ticketActor(PrincipalFrom(r.Context()))
+	var out []ticket.Attachment
+	for _, tok := range r.PostForm["upload_token"] {
+		a, err := s.Tickets.PendingUpload(r.Context(), actor, strings.TrimSpace(tok))
+		if errs.Is(err, errs.KindNotFound) {
+			return nil, errs.Invalid("attachments", "an attachment kept from your earlier submit is gone; attach it again")
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, nil
+}
+
 // saveUploads stores the files of a multipart form's "attachments" field
 // and returns their upload tokens.
 func (s *Server) saveUploads(r *http.Request, actor ticket.Actor) ([]string, error) {
+	as, err := s.saveUploadFiles(r, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Token
+	}
+	return out, nil
+}
+
+// saveUploadFiles stores the files of a multipart form's "attachments"
+// field and returns them, each with its upload token.
+func (s *Server) saveUploadFiles(r *http.Request, actor ticket.Actor) ([]ticket.Attachment, error) {
 	if r.MultipartForm == nil || r.MultipartForm.File == nil {
 		return nil, nil
 	}
-	var out []string
+	var out []ticket.Attachment
 	for _, fh := range r.MultipartForm.File["attachments"] {
 		if fh.Filename == "" && fh.Size == 0 {
 			continue
@@ -613,7 +792,7 @@ func (s *Server) saveUploads(r *http.Request, actor ticket.Actor) ([]string, err
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a.Token)
+		out = append(out, *a)
 	}
 	return out, nil
 }
