@@ -18,6 +18,8 @@ type userJSON struct {
 	URL      string `json:"url"`
 	TimeZone string `json:"time_zone"`
 	Verified bool   `json:"verified"`
+	// customer selects the customer view (api_customer.go).
+	customer bool
 }
 
 type orgJSON struct {
@@ -43,7 +45,8 @@ type groupMembershipJSON struct {
 }
 
 func (s *Server) userView(r *http.Request, u people.User) userJSON {
-	return userJSON{User: u, URL: s.baseURL(r) + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json", TimeZone: u.TimeZone, Verified: u.HasPassword}
+	return userJSON{User: u, URL: s.baseURL(r) + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json", TimeZone: u.TimeZone,
+		Verified: u.HasPassword, customer: isCustomer(r)}
 }
 
 func (s *Server) usersView(r *http.Request, us []people.User) []userJSON {

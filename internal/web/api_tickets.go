@@ -24,6 +24,8 @@ import (
 type ticketJSON struct {
 	ticket.Ticket
 	URL string `json:"url"`
+	// customer selects the customer view (api_customer.go).
+	customer bool
 }
 
 func (s *Server) ticketURL(r *http.Request, id int64) string {
@@ -41,7 +43,7 @@ func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
 	if t.CustomFields == nil {
 		t.CustomFields = []ticket.CustomField{}
 	}
-	return ticketJSON{Ticket: t, URL: s.ticketURL(r, t.ID)}
+	return ticketJSON{Ticket: t, URL: s.ticketURL(r, t.ID), customer: isCustomer(r)}
 }
 
 func (s *Server) ticketsView(r *http.Request, ts []ticket.Ticket) []ticketJSON {
