@@ -10,10 +10,10 @@ package web
 // agent-only fields and reads every customer surface.
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -51,20 +51,34 @@ type customerTicketJSON struct {
 	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
-// MarshalJSON writes the staff view, or the customer view of a ticket
-// viewed by a customer.
-func (t ticketJSON) MarshalJSON() ([]byte, error) {
-	if !t.customer {
-		type staffView ticketJSON // without this method
-		return json.Marshal(staffView(t))
+// customerTicket is the customer view of t.
+func (s *Server) customerTicket(r *http.Request, t ticket.Ticket) customerTicketJSON {
+	v := s.ticketView(r, t) // defaults filled in
+	return customerTicketJSON{
+		ID: v.ID, URL: v.URL, Subject: v.Subject, Description: v.CustomerDescription(), Type: v.Type, Priority: v.Priority,
+		Status: v.Status, Recipient: v.Recipient, RequesterID: v.RequesterID, AssigneeID: v.AssigneeID,
+		OrganizationID: v.OrganizationID, GroupID: v.GroupID, CollaboratorIDs: v.CollaboratorIDs, EmailCCIDs: v.EmailCCIDs,
+		Via: v.Via, DueAt: v.DueAt, IsPublic: v.IsPublic, MergedIntoID: v.MergedIntoID, SolvedAt: v.SolvedAt,
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 	}
-	return json.Marshal(customerTicketJSON{
-		ID: t.ID, URL: t.URL, Subject: t.Subject, Description: t.CustomerDescription(), Type: t.Type, Priority: t.Priority,
-		Status: t.Status, Recipient: t.Recipient, RequesterID: t.RequesterID, AssigneeID: t.AssigneeID,
-		OrganizationID: t.OrganizationID, GroupID: t.GroupID, CollaboratorIDs: t.CollaboratorIDs, EmailCCIDs: t.EmailCCIDs,
-		Via: t.Via, DueAt: t.DueAt, IsPublic: t.IsPublic, MergedIntoID: t.MergedIntoID, SolvedAt: t.SolvedAt,
-		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-	})
+}
+
+// ticketForCaller is the view of t for the caller: the customer view for a
+// customer, else the staff view (ticketView). Every route a customer can
+// reach that shows tickets uses it (or ticketsForCaller).
+func (s *Server) ticketForCaller(r *http.Request, t ticket.Ticket) any {
+	if isCustomer(r) {
+		return s.customerTicket(r, t)
+	}
+	return s.ticketView(r, t)
+}
+
+// ticketsForCaller is ticketForCaller for a list.
+func (s *Server) ticketsForCaller(r *http.Request, ts []ticket.Ticket) any {
+	if isCustomer(r) {
+		return viewAll(r, ts, s.customerTicket)
+	}
+	return s.ticketsView(r, ts)
 }
 
 // customerUserJSON is a customer's own user record. Left out: agents'
@@ -89,16 +103,16 @@ type customerUserJSON struct {
 	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
-// MarshalJSON writes the staff view, or the customer view of a user read
-// by a customer (themself).
-func (u userJSON) MarshalJSON() ([]byte, error) {
-	if !u.customer {
-		type staffView userJSON // without this method
-		return json.Marshal(staffView(u))
+// userForCaller is the view of u for the caller: the customer view for a
+// customer (who may read only themself), else the staff view (userView).
+func (s *Server) userForCaller(r *http.Request, u people.User) any {
+	v := s.userView(r, u)
+	if !isCustomer(r) {
+		return v
 	}
-	return json.Marshal(customerUserJSON{
-		ID: u.ID, URL: u.URL, Name: u.Name, Email: u.Email, Role: u.Role, Active: u.Active, Suspended: u.Suspended,
-		OrganizationID: u.OrganizationID, Phone: u.Phone, IANATimeZone: u.User.TimeZone, TimeZone: u.TimeZone, Locale: u.Locale,
-		Verified: u.Verified, LastLoginAt: u.LastLoginAt, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
-	})
+	return customerUserJSON{
+		ID: v.ID, URL: v.URL, Name: v.Name, Email: v.Email, Role: v.Role, Active: v.Active, Suspended: v.Suspended,
+		OrganizationID: v.OrganizationID, Phone: v.Phone, IANATimeZone: v.User.TimeZone, TimeZone: v.TimeZone, Locale: v.Locale,
+		Verified: v.Verified, LastLoginAt: v.LastLoginAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+	}
 }

@@ -18,8 +18,6 @@ type userJSON struct {
 	URL      string `json:"url"`
 	TimeZone string `json:"time_zone"`
 	Verified bool   `json:"verified"`
-	// customer selects the customer view (api_customer.go).
-	customer bool
 }
 
 type orgJSON struct {
@@ -45,8 +43,7 @@ type groupMembershipJSON struct {
 }
 
 func (s *Server) userView(r *http.Request, u people.User) userJSON {
-	return userJSON{User: u, URL: s.baseURL(r) + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json", TimeZone: u.TimeZone,
-		Verified: u.HasPassword, customer: isCustomer(r)}
+	return userJSON{User: u, URL: s.baseURL(r) + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json", TimeZone: u.TimeZone, Verified: u.HasPassword}
 }
 
 func (s *Server) usersView(r *http.Request, us []people.User) []userJSON {
@@ -222,7 +219,7 @@ func (s *Server) apiShowUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeUser(w, r, http.StatusOK, u)
+	return writeRecord(w, http.StatusOK, "user", s.userForCaller(r, *u))
 }
 
 func (s *Server) writeUser(w http.ResponseWriter, r *http.Request, status int, u *people.User) error {

@@ -24,14 +24,14 @@ import (
 type ticketJSON struct {
 	ticket.Ticket
 	URL string `json:"url"`
-	// customer selects the customer view (api_customer.go).
-	customer bool
 }
 
 func (s *Server) ticketURL(r *http.Request, id int64) string {
 	return s.baseURL(r) + "/api/v2/tickets/" + strconv.FormatInt(id, 10) + ".json"
 }
 
+// ticketView is the staff view of a ticket; routes a customer can reach use
+// ticketForCaller (api_customer.go).
 func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -43,7 +43,7 @@ func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
 	if t.CustomFields == nil {
 		t.CustomFields = []ticket.CustomField{}
 	}
-	return ticketJSON{Ticket: t, URL: s.ticketURL(r, t.ID), customer: isCustomer(r)}
+	return ticketJSON{Ticket: t, URL: s.ticketURL(r, t.ID)}
 }
 
 func (s *Server) ticketsView(r *http.Request, ts []ticket.Ticket) []ticketJSON {
@@ -202,8 +202,13 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Fi
 	if err != nil {
 		return err
 	}
-	body, err := listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID },
-		func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) })
+	count := func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) }
+	var body map[string]any
+	if isCustomer(r) {
+		body, err = listBody(s, r, "tickets", p, viewAll(r, ts, s.customerTicket), func(t customerTicketJSON) int64 { return t.ID }, count)
+	} else {
+		body, err = listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID }, count)
+	}
 	if err != nil {
 		return err
 	}
@@ -270,7 +275,7 @@ func (s *Server) apiShowManyTickets(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ts = slices.DeleteFunc(ts, func(t ticket.Ticket) bool { return !canSee(v, &t) })
-	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsView(r, ts), "next_page": nil, "previous_page": nil, "count": len(ts)})
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsForCaller(r, ts), "next_page": nil, "previous_page": nil, "count": len(ts)})
 	return nil
 }
 
@@ -279,7 +284,7 @@ func (s *Server) apiShowTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketView(r, *t)})
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketForCaller(r, *t)})
 	return nil
 }
 
