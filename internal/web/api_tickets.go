@@ -804,8 +804,8 @@ func ticketAPIDocs() map[string]apiDoc {
 	list := []string{"sort_by", "sort_order"}
 	return map[string]apiDoc{
 		"GET /api/v2/tickets":                      {summary: "List tickets", tag: "Tickets", result: "tickets", list: true, query: append([]string{"status"}, list...)},
-		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see)", tag: "Tickets", result: "tickets", query: []string{"ids"}},
-		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket", tag: "Tickets", result: "ticket"},
+		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see, in the requester's view without agent-only fields)", tag: "Tickets", result: "tickets", query: []string{"ids"}},
+		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket (customers: the requester's view: description is the first public comment, no agent-only fields)", tag: "Tickets", result: "ticket"},
 		"POST /api/v2/tickets":                     {summary: "Create a ticket (inline requester {name, email} creates the end-user)", tag: "Tickets", body: "ticket", result: "ticket"},
 		"PUT /api/v2/tickets/{id}":                 {summary: "Update a ticket; ticket.comment adds a public reply or internal note; safe_update + updated_stamp lock optimistically", tag: "Tickets", body: "ticket", result: "ticket"},
 		"DELETE /api/v2/tickets/{id}":              {summary: "Delete a ticket", tag: "Tickets"},
