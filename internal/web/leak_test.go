@@ -33,21 +33,23 @@ import (
 
 // leakMarkers are planted only in internal data; no customer response may
 // contain one (compared case-insensitively).
-var leakMarkers = []string{
-	"zqfirstnote",   // the internal first comment of ticket A
-	"zqnotebody",    // internal notes on A, B and C
-	"zqattname",     // an internal note's attachment name
-	"zqattcontent",  // ... and its content
-	"zqtagmark",     // ticket tags
-	"zqextmark",     // ticket external id
-	"zqcfmark",      // a custom field value
-	"zqivanname",    // the agent who wrote only internal notes
-	"zqivanmail",    // ... and his email
-	"zqgroupname",   // the tickets' group
-	"zqorgnotes",    // the organization's notes and details
-	"zqusernotes",   // the customer's user notes, details and tags (agent-only)
-	"zqforeign",     // another customer's ticket (not internal, but not theirs)
-	"zqpendingnote", // an internal note added while a customer looks
+func leakMarkers() []string {
+	return []string{
+		"zqfirstnote",   // the internal first comment of ticket A
+		"zqnotebody",    // internal notes on A, B and C
+		"zqattname",     // an internal note's attachment name
+		"zqattcontent",  // ... and its content
+		"zqtagmark",     // ticket tags
+		"zqextmark",     // ticket external id
+		"zqcfmark",      // a custom field value
+		"zqivanname",    // the agent who wrote only internal notes
+		"zqivanmail",    // ... and his email
+		"zqgroupname",   // the tickets' group
+		"zqorgnotes",    // the organization's notes and details
+		"zqusernotes",   // the customer's user notes, details and tags (agent-only)
+		"zqforeign",     // another customer's ticket (not internal, but not theirs)
+		"zqpendingnote", // an internal note added while a customer looks
+	}
 }
 
 // leakWorld is the planted help desk.
@@ -240,7 +242,7 @@ func (lc leakCheck) leaked() []string {
 		}
 	}
 	var out []string
-	for _, m := range leakMarkers {
+	for _, m := range leakMarkers() {
 		if strings.Contains(text, m) {
 			out = append(out, m)
 		}
@@ -526,7 +528,7 @@ func TestLeakMarkersArePlanted(t *testing.T) {
 			staff(fmt.Sprintf("/api/v2/tickets/%d/comments.json", w.a.ID)) + staff(fmt.Sprintf("/api/v2/users/%d.json", w.carol.ID)) +
 			staff(fmt.Sprintf("/api/v2/users/%d.json", w.ivan.ID)) + staff(fmt.Sprintf("/api/v2/organizations/%d.json", w.org.ID)) +
 			staff("/api/v2/groups.json") + staff(fmt.Sprintf("/attachments/%d/x", w.internalAtt)) + staff(fmt.Sprintf("/api/v2/tickets/%d.json", w.d.ID))
-		for _, m := range leakMarkers {
+		for _, m := range leakMarkers() {
 			if m == "zqpendingnote" {
 				continue // added by the test itself
 			}
@@ -698,10 +700,11 @@ func TestPortalRoutesAreDocumentedAndGuarded(t *testing.T) {
 			table = append(table, line)
 		}
 	}
+	code := regexp.MustCompile("`([^`]+)`")
 	documented := func(method, path string) bool {
 		for _, line := range table {
 			first, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " | ")
-			for _, cell := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(first, -1) {
+			for _, cell := range code.FindAllStringSubmatch(first, -1) {
 				m, p, ok := strings.Cut(cell[1], " ")
 				if !ok {
 					continue
