@@ -301,8 +301,59 @@ func (b *builder) inList(col string, vals []string) string {
 	return col + " IN (" + strings.Join(ph, ", ") + ")"
 }
 
-// ticketTerm compiles one term over tickets t.
-func (b *builder) ticketTerm(t zquery.Term, me int64) (string, error) {
+// Customer access to ticket terms. A customer's term may be decided only by
+// what customers can read of a ticket they may see: the customer view of
+// the ticket (internal/web: no tags, external id, custom fields or
+// submitter), its public comments with their authors and attachments, and
+// the first public comment as its description. Names and emails of people
+// and groups live in records customers cannot read.
+type access uint8
+
+const (
+	accessRefused access = iota // agent-only: refused with a 422 naming the field
+	accessOpen                  // a field of the customer view, compiled as for staff
+	accessIDs                   // a reference by id, me or none only
+	accessPublic                // compiled over public comments and the customer description
+)
+
+// customerAccess decides each ticket field of zquery.Fields for customers;
+// a field not named here (one added later) is refused until it is decided.
+func customerAccess(field string) access {
+	switch field {
+	case "status", "priority", "ticket_type", "subject", "via", "created", "updated", "solved", "due_date":
+		return accessOpen
+	case "assignee", "requester", "cc", "group", "organization":
+		return accessIDs
+	case "comment", "description", "has_attachment", "commenter": // commenter: by id, like accessIDs
+		return accessPublic
+	}
+	return accessRefused // tags, submitter, external_id, fieldvalue, custom_field_<id>, brand
+}
+
+// checkCustomerTerm refuses a customer's term that customers may not use.
+func checkCustomerTerm(t zquery.Term) error {
+	a := customerAccess(t.Field)
+	if strings.HasPrefix(t.Field, zquery.CustomFieldPrefix) || a == accessRefused {
+		return errs.Invalid("query", fmt.Sprintf("the field %q can't be searched by customers", t.Field))
+	}
+	if a == accessIDs || t.Field == "commenter" {
+		for _, v := range t.Values {
+			if v.Wildcard || (v.Kind != zquery.KindInt && v.Kind != zquery.KindMe && v.Kind != zquery.KindNone) {
+				return errs.Invalid("query", fmt.Sprintf("customers search %s by id (or me, none), not by name or email", t.Field))
+			}
+		}
+	}
+	return nil
+}
+
+// ticketTerm compiles one term over tickets t. With public set (a
+// customer's search), comments, their authors and attachments are the
+// public ones and the description is the customer description.
+func (b *builder) ticketTerm(t zquery.Term, me int64, public bool) (string, error) {
+	pubComment := ""
+	if public {
+		pubComment = " AND cm.public"
+	}
 	switch t.Field {
 	case "status", "priority":
 		col := "t.status"
@@ -333,7 +384,7 @@ func (b *builder) ticketTerm(t zquery.Term, me int64) (string, error) {
 		case "cc":
 			return "EXISTS (SELECT 1 FROM ticket_collaborators cc WHERE cc.ticket_id = t.id AND " + b.userRef("cc.user_id", v, me) + ")", nil
 		case "commenter":
-			return "EXISTS (SELECT 1 FROM ticket_comments cm WHERE cm.ticket_id = t.id AND " + b.userRef("cm.author_id", v, me) + ")", nil
+			return "EXISTS (SELECT 1 FROM ticket_comments cm WHERE cm.ticket_id = t.id" + pubComment + " AND " + b.userRef("cm.author_id", v, me) + ")", nil
 		case "group":
 			return b.nameRef("t.group_id", "groups", v), nil
 		case "organization":
@@ -341,15 +392,21 @@ func (b *builder) ticketTerm(t zquery.Term, me int64) (string, error) {
 		case "subject":
 			return b.textContains("t.subject", v), nil
 		case "description":
+			if public {
+				return b.textContains("COALESCE(t.public_description, t.description)", v), nil
+			}
 			return b.textContains("t.description", v), nil
 		case "comment":
-			return "EXISTS (SELECT 1 FROM ticket_comments cm WHERE cm.ticket_id = t.id AND " + b.textContains("cm.plain_body", v) + ")", nil
+			return "EXISTS (SELECT 1 FROM ticket_comments cm WHERE cm.ticket_id = t.id" + pubComment + " AND " + b.textContains("cm.plain_body", v) + ")", nil
 		case "via":
 			return "t.via_channel = " + b.arg(v.Text), nil
 		case "external_id":
 			return b.textEq("COALESCE(t.external_id, '')", v), nil
 		case "has_attachment":
 			c := "EXISTS (SELECT 1 FROM attachments x WHERE x.ticket_id = t.id)"
+			if public {
+				c = "EXISTS (SELECT 1 FROM attachments x JOIN ticket_comments cm ON cm.id = x.comment_id WHERE x.ticket_id = t.id" + pubComment + ")"
+			}
 			if !v.Bool {
 				c = "NOT " + c
 			}
@@ -474,8 +531,14 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 		}
 		// filters adds every condition but the free-text match to a builder.
 		filters := func(b *builder) error {
+			customer := r.Viewer.Visibility != nil
 			for _, t := range q.Terms {
-				c, err := b.ticketTerm(t, r.Viewer.UserID)
+				if customer {
+					if err := checkCustomerTerm(t); err != nil {
+						return err
+					}
+				}
+				c, err := b.ticketTerm(t, r.Viewer.UserID, customer)
 				if err != nil {
 					return err
 				}

@@ -127,6 +127,21 @@ type Ticket struct {
 	CreatedAt       time.Time     `json:"created_at"`
 	UpdatedAt       time.Time     `json:"updated_at"`
 	UpdatedStamp    time.Time     `json:"updated_stamp"` // same as UpdatedAt (input of safe_update)
+
+	// PublicDescription is nil when the first comment is public (it is
+	// then the description); otherwise it is the first public comment's
+	// text, "" while there is none. Read it through CustomerDescription.
+	PublicDescription *string `json:"-"`
+}
+
+// CustomerDescription is the description customers see: the first public
+// comment, "" while there is none. Description, the first comment, may be
+// an internal note, which customers must never see.
+func (t *Ticket) CustomerDescription() string {
+	if t.PublicDescription != nil {
+		return *t.PublicDescription
+	}
+	return t.Description
 }
 
 // IsCollaborator reports whether user id is CC'd on t.
@@ -137,6 +152,7 @@ func (t *Ticket) clone() *Ticket {
 	c.CollaboratorIDs = slices.Clone(t.CollaboratorIDs)
 	c.Tags = slices.Clone(t.Tags)
 	c.CustomFields = slices.Clone(t.CustomFields)
+	c.PublicDescription = copyPtr(t.PublicDescription)
 	return &c
 }
 
@@ -576,6 +592,12 @@ func newTicket(in *CreateInput, body string, c change) (*Ticket, error) {
 	}
 	var v errs.Validation
 	v.Check(strings.TrimSpace(body) != "", "comment", "can't be blank (the first comment is the description)")
+	if !in.Comment.IsPublic() {
+		// Customers see no description until the first public comment,
+		// and no subject taken from an internal note.
+		t.PublicDescription = new(string)
+		v.Check(strings.TrimSpace(in.Subject) != "", "subject", "can't be blank when the first comment is internal (it would be taken from the note)")
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

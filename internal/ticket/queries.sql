@@ -2,7 +2,7 @@
 t.id, t.external_id, t.type, t.subject, t.raw_subject, t.description, t.priority, t.status, t.recipient,
 t.requester_id, t.submitter_id, t.assignee_id, t.organization_id, t.group_id, t.tags, t.custom_fields,
 t.via_channel, t.via_source, t.problem_id, t.merged_into_id, t.due_at, t.is_public, t.solved_at,
-t.created_at, t.updated_at,
+t.created_at, t.updated_at, t.public_description,
 EXISTS (SELECT 1 FROM tickets i WHERE i.problem_id = t.id),
 COALESCE((SELECT string_agg(CAST(c.user_id AS TEXT), ' ' ORDER BY c.user_id)
           FROM ticket_collaborators c WHERE c.ticket_id = t.id), '')
@@ -26,8 +26,8 @@ SELECT {{TicketColumns}} FROM tickets t WHERE t.external_id = $1 ORDER BY t.id L
 INSERT INTO tickets (external_id, type, subject, raw_subject, description, priority, status, recipient,
                      requester_id, submitter_id, assignee_id, organization_id, group_id, tags, custom_fields,
                      via_channel, via_source, problem_id, due_at, is_public, solved_at, created_at, updated_at,
-                     sla_next_breach_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23)
+                     sla_next_breach_at, public_description)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)
 RETURNING id;
 
 -- name: UpdateTicket
@@ -36,6 +36,10 @@ UPDATE tickets SET external_id = $2, type = $3, subject = $4, raw_subject = $5, 
        custom_fields = $13, problem_id = $14, merged_into_id = $15, due_at = $16, solved_at = $17,
        updated_at = $18, is_public = $19
 WHERE id = $1;
+
+-- name: SetPublicDescription
+-- The first public comment of a ticket created with an internal note.
+UPDATE tickets SET public_description = $2 WHERE id = $1;
 
 -- name: DeleteTicket
 DELETE FROM tickets WHERE id = $1;

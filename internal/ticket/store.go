@@ -293,13 +293,13 @@ type scanner = db.Scanner
 
 func scanTicket(r scanner) (*Ticket, error) {
 	var t Ticket
-	var ext, typ, prio sql.NullString
 	var assignee, org, group, problem, merged sql.NullInt64
+	var ext, typ, prio, pubDesc sql.NullString
 	var tagText, cf, viaCh, viaSrc, collabs string
 	err := r.Scan(&t.ID, &ext, &typ, &t.Subject, &t.RawSubject, &t.Description, &prio, &t.Status, &t.Recipient,
 		&t.RequesterID, &t.SubmitterID, &assignee, &org, &group, &tagText, &cf, &viaCh, &viaSrc, &problem, &merged,
 		db.TimePtr(&t.DueAt), &t.IsPublic, db.TimePtr(&t.SolvedAt), db.Time(&t.CreatedAt), db.Time(&t.UpdatedAt),
-		&t.HasIncidents, &collabs)
+		&pubDesc, &t.HasIncidents, &collabs)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,7 @@ func scanTicket(r scanner) (*Ticket, error) {
 		}
 		return &n.Int64
 	}
-	t.ExternalID, t.Type, t.Priority = str(ext), str(typ), str(prio)
+	t.ExternalID, t.Type, t.Priority, t.PublicDescription = str(ext), str(typ), str(prio), str(pubDesc)
 	t.AssigneeID, t.OrganizationID, t.GroupID, t.ProblemID, t.MergedIntoID = num(assignee), num(org), num(group), num(problem), num(merged)
 	t.Tags = tags.Decode(tagText)
 	t.CustomFields = decodeCustomFields(cf)
@@ -528,6 +528,7 @@ func asStored(t *Ticket, id int64, tx *db.Tx, cf, src string) *Ticket {
 	out := *t
 	out.ID = id
 	out.ExternalID, out.Type, out.Priority = copyPtr(t.ExternalID), copyPtr(t.Type), copyPtr(t.Priority)
+	out.PublicDescription = copyPtr(t.PublicDescription)
 	out.AssigneeID, out.OrganizationID, out.GroupID, out.ProblemID = copyPtr(t.AssigneeID), copyPtr(t.OrganizationID), copyPtr(t.GroupID), copyPtr(t.ProblemID)
 	out.MergedIntoID = nil
 	out.Tags = tags.Decode(tags.Encode(t.Tags))
@@ -855,7 +856,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 			t.RawSubject, t.Description, nullStr(t.Priority), t.Status, t.Recipient, t.RequesterID, t.SubmitterID,
 			nullInt(t.AssigneeID), nullInt(t.OrganizationID), nullInt(t.GroupID), tags.Encode(t.Tags), cf,
 			t.Via.Channel, src, nullInt(t.ProblemID), db.TSp(t.DueAt), t.IsPublic, db.TSp(t.SolvedAt),
-			db.TS(tx.Now), sortKey).Scan(&id)
+			db.TS(tx.Now), sortKey, nullStr(t.PublicDescription)).Scan(&id)
 		if err != nil {
 			return externalConflict(err)
 		}
@@ -994,6 +995,13 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 		}
 		if cm, err = s.insertComment(ctx, tx, id, pc); err != nil {
 			return nil, nil, err
+		}
+		if pc.public && !cur.IsPublic && cur.PublicDescription != nil {
+			// The first public comment of a ticket created with an
+			// internal note: what customers see as its description.
+			if _, err := tx.ExecContext(ctx, s.q.Get("SetPublicDescription"), id, pc.plain); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	aud, err := s.insertAudit(ctx, tx, id, actor, via, events, cm)

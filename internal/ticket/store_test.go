@@ -768,3 +768,134 @@ func TestCreateReturnsTheStoredTicket(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomerDescriptionIsTheFirstPublicComment: a ticket created with an
+// internal note keeps it as the staff description, while what customers see
+// as the description is the first public comment ("" until there is one),
+// on every read path; a blank subject is never taken from an internal note.
+func TestCustomerDescriptionIsTheFirstPublicComment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		pub := f.create(t, f.cust, CreateInput{Subject: "Public", Comment: CommentInput{Body: "my printer burns"}})
+		if pub.CustomerDescription() != "my printer burns" || pub.Description != "my printer burns" {
+			t.Fatalf("public first comment: %q / %q", pub.CustomerDescription(), pub.Description)
+		}
+		priv := f.create(t, f.agent, CreateInput{Subject: "Proactive", RequesterID: f.cust.UserID,
+			Comment: CommentInput{Body: "internal: customer is on a watch list", Public: bp(false)}})
+		reads := func(id int64) map[string]*Ticket {
+			t.Helper()
+			got, err := f.s.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			many, err := f.s.GetMany(ctx, []int64{id})
+			if err != nil || len(many) != 1 {
+				t.Fatal(err)
+			}
+			list, err := f.s.List(ctx, Filter{RequesterID: f.cust.UserID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(list, func(x Ticket) bool { return x.ID == id })
+			if i < 0 {
+				t.Fatal("not listed")
+			}
+			since, err := f.s.ChangedSince(ctx, time.Time{}, 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j := slices.IndexFunc(since, func(x Ticket) bool { return x.ID == id })
+			return map[string]*Ticket{"get": got, "get many": &many[0], "list": &list[i], "changed since": &since[j]}
+		}
+		check := func(step, want string) {
+			t.Helper()
+			for how, tk := range reads(priv.ID) {
+				if tk.CustomerDescription() != want || tk.Description != "internal: customer is on a watch list" {
+					t.Errorf("%s, %s: customer description %q (want %q), staff description %q", step, how, tk.CustomerDescription(), want, tk.Description)
+				}
+			}
+		}
+		if priv.CustomerDescription() != "" {
+			t.Errorf("created: customer description %q", priv.CustomerDescription())
+		}
+		check("created", "")
+		if _, _, err := f.s.Update(ctx, f.agent, priv.ID, UpdateInput{Comment: &CommentInput{Body: "another note", Public: bp(false)}}); err != nil {
+			t.Fatal(err)
+		}
+		check("second internal note", "")
+		up, _, err := f.s.Update(ctx, f.agent, priv.ID, UpdateInput{Comment: &CommentInput{Body: "Hello, we raised your quota."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.CustomerDescription() != "Hello, we raised your quota." {
+			t.Errorf("update result: %q", up.CustomerDescription())
+		}
+		check("first public reply", "Hello, we raised your quota.")
+		if _, _, err := f.s.Update(ctx, f.cust, priv.ID, UpdateInput{Comment: &CommentInput{Body: "thanks"}}); err != nil {
+			t.Fatal(err)
+		}
+		check("second public reply", "Hello, we raised your quota.")
+
+		// The default subject is the description's start: never an internal note's.
+		_, _, err = f.s.Create(ctx, f.agent, CreateInput{RequesterID: f.cust.UserID,
+			Comment: CommentInput{Body: "internal: do not tell the customer", Public: bp(false)}})
+		if !errs.Is(err, errs.KindInvalid) {
+			t.Errorf("blank subject with an internal first comment: %v", err)
+		}
+	})
+}
+
+// TestPublicDescriptionMigrationBackfill runs the backfill of migration
+// 00014 over tickets written before it (the column cleared): each gets the
+// customer description the store would have kept.
+func TestPublicDescriptionMigrationBackfill(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		pub := f.create(t, f.cust, CreateInput{Subject: "Public", Comment: CommentInput{Body: "public start"}})
+		quiet := f.create(t, f.agent, CreateInput{Subject: "Quiet", RequesterID: f.cust.UserID, Comment: CommentInput{Body: "note", Public: bp(false)}})
+		later := f.create(t, f.agent, CreateInput{Subject: "Later", RequesterID: f.cust.UserID, Comment: CommentInput{Body: "note", Public: bp(false)}})
+		for _, body := range []string{"first public", "second public"} {
+			if _, _, err := f.s.Update(ctx, f.agent, later.ID, UpdateInput{Comment: &CommentInput{Body: body}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[int64]string{pub.ID: "public start", quiet.ID: "", later.ID: "first public"}
+		ms, err := db.Migrations(d.Dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(ms, func(m db.Migration) bool { return m.Version == 14 })
+		if i < 0 {
+			t.Fatal("no migration 14")
+		}
+		var backfill []string
+		for _, stmt := range strings.Split(ms[i].SQL, ";") {
+			if s := strings.TrimSpace(stmt); strings.Contains(s, "UPDATE tickets") {
+				backfill = append(backfill, s)
+			}
+		}
+		if len(backfill) != 1 {
+			t.Fatalf("backfill statements: %q", backfill)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, "UPDATE tickets SET public_description = NULL"); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, backfill[0])
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for id, w := range want {
+			tk, err := f.s.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tk.CustomerDescription() != w || (id == pub.ID) != (tk.PublicDescription == nil) {
+				t.Errorf("ticket %q: customer description %q (stored %v), want %q", tk.Subject, tk.CustomerDescription(), tk.PublicDescription, w)
+			}
+		}
+	})
+}

@@ -219,7 +219,7 @@ func (s *Server) apiShowUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeUser(w, r, http.StatusOK, u)
+	return writeRecord(w, http.StatusOK, "user", s.userForCaller(r, *u))
 }
 
 func (s *Server) writeUser(w http.ResponseWriter, r *http.Request, status int, u *people.User) error {

@@ -133,7 +133,7 @@ func (s *Server) searchResults(r *http.Request, hits []search.Result) ([]map[str
 			return nil, err
 		}
 		for _, t := range ts {
-			records[key("ticket", t.ID)] = s.ticketView(r, t)
+			records[key("ticket", t.ID)] = s.ticketForCaller(r, t)
 		}
 	}
 	if len(userIDs) > 0 {

@@ -30,6 +30,8 @@ func (s *Server) ticketURL(r *http.Request, id int64) string {
 	return s.baseURL(r) + "/api/v2/tickets/" + strconv.FormatInt(id, 10) + ".json"
 }
 
+// ticketView is the staff view of a ticket; routes a customer can reach use
+// ticketForCaller (api_customer.go).
 func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -200,8 +202,13 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Fi
 	if err != nil {
 		return err
 	}
-	body, err := listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID },
-		func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) })
+	count := func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) }
+	var body map[string]any
+	if isCustomer(r) {
+		body, err = listBody(s, r, "tickets", p, viewAll(r, ts, s.customerTicket), func(t customerTicketJSON) int64 { return t.ID }, count)
+	} else {
+		body, err = listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID }, count)
+	}
 	if err != nil {
 		return err
 	}
@@ -268,7 +275,7 @@ func (s *Server) apiShowManyTickets(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ts = slices.DeleteFunc(ts, func(t ticket.Ticket) bool { return !canSee(v, &t) })
-	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsView(r, ts), "next_page": nil, "previous_page": nil, "count": len(ts)})
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsForCaller(r, ts), "next_page": nil, "previous_page": nil, "count": len(ts)})
 	return nil
 }
 
@@ -277,7 +284,7 @@ func (s *Server) apiShowTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketView(r, *t)})
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketForCaller(r, *t)})
 	return nil
 }
 
@@ -797,8 +804,8 @@ func ticketAPIDocs() map[string]apiDoc {
 	list := []string{"sort_by", "sort_order"}
 	return map[string]apiDoc{
 		"GET /api/v2/tickets":                      {summary: "List tickets", tag: "Tickets", result: "tickets", list: true, query: append([]string{"status"}, list...)},
-		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see)", tag: "Tickets", result: "tickets", query: []string{"ids"}},
-		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket", tag: "Tickets", result: "ticket"},
+		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see, in the requester's view without agent-only fields)", tag: "Tickets", result: "tickets", query: []string{"ids"}},
+		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket (customers: the requester's view: description is the first public comment, no agent-only fields)", tag: "Tickets", result: "ticket"},
 		"POST /api/v2/tickets":                     {summary: "Create a ticket (inline requester {name, email} creates the end-user)", tag: "Tickets", body: "ticket", result: "ticket"},
 		"PUT /api/v2/tickets/{id}":                 {summary: "Update a ticket; ticket.comment adds a public reply or internal note; safe_update + updated_stamp lock optimistically", tag: "Tickets", body: "ticket", result: "ticket"},
 		"DELETE /api/v2/tickets/{id}":              {summary: "Delete a ticket", tag: "Tickets"},

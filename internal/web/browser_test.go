@@ -146,7 +146,8 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 	mk("ada", "Ada Admin", people.RoleAdmin, nil)
 	ase := e.users["alice"].ID
 	e.org, err = ppl.CreateOrganization(ctx, audit.System(), people.OrganizationInput{Name: sp("Acme Rockets"),
-		SupportPlan: sp(people.PlanSaaS), Tier: sp("premium"), ASEUserID: &ase, SharedTickets: bp(true), DomainNames: &[]string{"acme.test"}})
+		SupportPlan: sp(people.PlanSaaS), Tier: sp("premium"), ASEUserID: &ase, SharedTickets: bp(true), DomainNames: &[]string{"acme.test"},
+		SharedComments: bp(true)}) // members may comment on (and so follow) each other's requests
 	if err != nil {
 		t.Fatal(err)
 	}

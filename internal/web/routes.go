@@ -278,6 +278,6 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": s.userView(r, *u)})
+	writeJSON(w, http.StatusOK, map[string]any{"user": s.userForCaller(r, *u)})
 	return nil
 }

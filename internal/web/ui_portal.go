@@ -233,8 +233,8 @@ func (s *Server) renderPortalTicket(w http.ResponseWriter, r *http.Request, stat
 		"Org": org, "CanReply": sc.canReply(t, p) && t.Status != ticket.StatusClosed, "Closed": t.Status == ticket.StatusClosed,
 		"CanRate": s.Satisfaction != nil && t.RequesterID == p.UserID && satisfaction.Ratable(t.Status),
 		"Rating":  rating, "Body": body, "Error": problem, "RateError": rateProblem, "Flash": flashOf(w, r),
-		"Requester": nm[t.RequesterID], "CanFollow": t.RequesterID != p.UserID && t.Status != ticket.StatusClosed,
-		"Following": t.IsCollaborator(p.UserID),
+		"Requester": nm[t.RequesterID], "Following": t.IsCollaborator(p.UserID),
+		"CanFollow": t.RequesterID != p.UserID && t.Status != ticket.StatusClosed && (t.IsCollaborator(p.UserID) || sc.canReply(t, p)),
 	})
 	return nil
 }
@@ -284,11 +284,13 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) error {
 
 // portalFollow adds the caller to a visible ticket's CCs (follow=1) or
 // removes them (follow=0), so that they are told about replies and find it
-// under their own requests.
+// under their own requests. A CC may reply (here and by email), so only a
+// member who may comment on the ticket anyway may follow it: where the
+// organization shares tickets but not comments, following is refused.
 func (s *Server) portalFollow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := PrincipalFrom(ctx)
-	t, _, err := s.portalVisible(r)
+	t, sc, err := s.portalVisible(r)
 	if err != nil {
 		return err
 	}
@@ -299,6 +301,9 @@ func (s *Server) portalFollow(w http.ResponseWriter, r *http.Request) error {
 	flash := "You are following this request."
 	switch r.PostFormValue("follow") {
 	case "1":
+		if !sc.canReply(t, p) {
+			return errs.Forbidden("your organization does not let members comment on each other's requests, so you can't follow this one")
+		}
 		in.AdditionalCollaborators = []int64{p.UserID}
 	case "0":
 		rest := slices.DeleteFunc(slices.Clone(t.CollaboratorIDs), func(id int64) bool { return id == p.UserID })

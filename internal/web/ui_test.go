@@ -386,7 +386,10 @@ func TestUIRoutesWithEveryModuleEnforcePolicies(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"GET /admin/rules", "POST /admin/rules/{kind}/{id}/toggle", "GET /admin/sla", "GET /agent/search",
-			"GET /agent/tickets/{id}/live", "POST /portal/tickets/{id}/rating", "POST /admin/users/{id}"} {
+			"GET /agent/tickets/{id}/live", "POST /admin/users/{id}",
+			// Every portal route (README's table lists them too: TestPortalRoutesAreDocumentedAndGuarded).
+			"GET /portal", "GET /portal/new", "POST /portal/tickets", "GET /portal/tickets/{id}", "POST /portal/tickets/{id}/reply",
+			"POST /portal/tickets/{id}/rating", "POST /portal/tickets/{id}/follow"} {
 			if !seen[want] {
 				t.Errorf("route %s is not registered", want)
 			}

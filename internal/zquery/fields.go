@@ -1,6 +1,7 @@
 package zquery
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,49 +53,84 @@ type fieldSpec struct {
 	none  bool // accepts "none"
 }
 
+// fieldSpecs lists every named field (custom_field_<id> aside), each with
+// its aliases; lookupField and Fields read it. It is a function so that the
+// table is not a mutable package variable.
+func fieldSpecs() []struct {
+	spec    fieldSpec
+	aliases []string
+} {
+	type entry = struct {
+		spec    fieldSpec
+		aliases []string
+	}
+	return []entry{
+		{fieldSpec{name: "status", kind: fkOrdered, types: tTicket}, nil},
+		{fieldSpec{name: "priority", kind: fkOrdered, types: tTicket}, nil},
+		{fieldSpec{name: "ticket_type", kind: fkEnum, types: tTicket}, nil},
+		{fieldSpec{name: "role", kind: fkEnum, types: tUser}, nil},
+		{fieldSpec{name: "tags", kind: fkText, types: tTicket | tUser | tOrg}, []string{"tag"}},
+		{fieldSpec{name: "assignee", kind: fkPerson, types: tTicket, me: true, none: true}, nil},
+		{fieldSpec{name: "requester", kind: fkPerson, types: tTicket, me: true}, nil},
+		{fieldSpec{name: "submitter", kind: fkPerson, types: tTicket, me: true}, nil},
+		{fieldSpec{name: "cc", kind: fkPerson, types: tTicket, me: true}, nil},
+		{fieldSpec{name: "commenter", kind: fkPerson, types: tTicket, me: true}, nil},
+		{fieldSpec{name: "group", kind: fkRef, types: tTicket, none: true}, nil},
+		{fieldSpec{name: "organization", kind: fkRef, types: tTicket | tUser, none: true}, nil},
+		{fieldSpec{name: "brand", kind: fkRef, types: tTicket}, nil},
+		{fieldSpec{name: "subject", kind: fkText, types: tTicket}, nil},
+		{fieldSpec{name: "description", kind: fkText, types: tTicket}, nil},
+		{fieldSpec{name: "comment", kind: fkText, types: tTicket}, nil},
+		{fieldSpec{name: "fieldvalue", kind: fkText, types: tTicket}, nil},
+		{fieldSpec{name: "via", kind: fkToken, types: tTicket}, nil},
+		{fieldSpec{name: "created", kind: fkTime, types: tAll}, nil},
+		{fieldSpec{name: "updated", kind: fkTime, types: tAll}, nil},
+		{fieldSpec{name: "solved", kind: fkTime, types: tTicket}, nil},
+		{fieldSpec{name: "due_date", kind: fkTime, types: tTicket}, nil},
+		{fieldSpec{name: "external_id", kind: fkText, types: tTicket | tUser | tOrg}, nil},
+		{fieldSpec{name: "has_attachment", kind: fkBool, types: tTicket}, nil},
+		{fieldSpec{name: "email", kind: fkText, types: tUser}, nil},
+		{fieldSpec{name: "phone", kind: fkText, types: tUser}, nil},
+		{fieldSpec{name: "name", kind: fkText, types: tUser | tOrg | tGroup}, nil},
+		{fieldSpec{name: "details", kind: fkText, types: tOrg}, nil},
+		{fieldSpec{name: "notes", kind: fkText, types: tOrg}, nil},
+	}
+}
+
+// CustomFieldPrefix starts the name of a custom ticket field term
+// (custom_field_<id>).
+const CustomFieldPrefix = "custom_field_"
+
+// Fields returns the canonical names of the fields that the object type
+// has, in a stable order; custom ticket fields appear once as
+// CustomFieldPrefix + "<id>". Callers that treat fields one by one (the
+// customer rules of internal/search, and their tests) walk this list, so a
+// field added here is noticed there.
+func Fields(typ string) []string {
+	set, ok := typeBit(typ)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, e := range fieldSpecs() {
+		if e.spec.types&set != 0 {
+			out = append(out, e.spec.name)
+		}
+	}
+	if set == tTicket {
+		out = append(out, CustomFieldPrefix+"<id>")
+	}
+	return out
+}
+
 // lookupField resolves a lowercased field name (aliases included).
 func lookupField(name string) (fieldSpec, bool) {
-	switch name {
-	case "status", "priority":
-		return fieldSpec{name: name, kind: fkOrdered, types: tTicket}, true
-	case "ticket_type", "role":
-		ts := tTicket
-		if name == "role" {
-			ts = tUser
+	for _, e := range fieldSpecs() {
+		if e.spec.name == name || slices.Contains(e.aliases, name) {
+			return e.spec, true
 		}
-		return fieldSpec{name: name, kind: fkEnum, types: ts}, true
-	case "tags", "tag":
-		return fieldSpec{name: "tags", kind: fkText, types: tTicket | tUser | tOrg}, true
-	case "assignee":
-		return fieldSpec{name: name, kind: fkPerson, types: tTicket, me: true, none: true}, true
-	case "requester", "submitter", "cc", "commenter":
-		return fieldSpec{name: name, kind: fkPerson, types: tTicket, me: true}, true
-	case "group":
-		return fieldSpec{name: name, kind: fkRef, types: tTicket, none: true}, true
-	case "organization":
-		return fieldSpec{name: name, kind: fkRef, types: tTicket | tUser, none: true}, true
-	case "brand":
-		return fieldSpec{name: name, kind: fkRef, types: tTicket}, true
-	case "subject", "description", "comment", "fieldvalue":
-		return fieldSpec{name: name, kind: fkText, types: tTicket}, true
-	case "via":
-		return fieldSpec{name: name, kind: fkToken, types: tTicket}, true
-	case "created", "updated":
-		return fieldSpec{name: name, kind: fkTime, types: tAll}, true
-	case "solved", "due_date":
-		return fieldSpec{name: name, kind: fkTime, types: tTicket}, true
-	case "external_id":
-		return fieldSpec{name: name, kind: fkText, types: tTicket | tUser | tOrg}, true
-	case "has_attachment":
-		return fieldSpec{name: name, kind: fkBool, types: tTicket}, true
-	case "email", "phone":
-		return fieldSpec{name: name, kind: fkText, types: tUser}, true
-	case "name":
-		return fieldSpec{name: name, kind: fkText, types: tUser | tOrg | tGroup}, true
-	case "details", "notes":
-		return fieldSpec{name: name, kind: fkText, types: tOrg}, true
 	}
-	if id, ok := strings.CutPrefix(name, "custom_field_"); ok {
+	if id, ok := strings.CutPrefix(name, CustomFieldPrefix); ok {
 		if !allDigits(id) {
 			return fieldSpec{}, false
 		}
@@ -102,7 +138,7 @@ func lookupField(name string) (fieldSpec, bool) {
 		if err != nil || n <= 0 {
 			return fieldSpec{}, false
 		}
-		return fieldSpec{name: "custom_field_" + strconv.FormatInt(n, 10), kind: fkText, types: tTicket}, true
+		return fieldSpec{name: CustomFieldPrefix + strconv.FormatInt(n, 10), kind: fkText, types: tTicket}, true
 	}
 	return fieldSpec{}, false
 }

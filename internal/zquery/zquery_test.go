@@ -352,3 +352,32 @@ func assertInvalid(t *testing.T, q string, err error) {
 		t.Fatalf("Parse(%q) error %#v is not errs.Invalid(\"query\", ...)", q, err)
 	}
 }
+
+// TestFieldsListsEveryParsableField: Fields names exactly the fields Parse
+// accepts for a type (custom fields by their prefix), so code that walks it
+// (the customer rules of internal/search) sees every field.
+func TestFieldsListsEveryParsableField(t *testing.T) {
+	want := map[string][]string{
+		TypeTicket: {"status", "priority", "ticket_type", "tags", "assignee", "requester", "submitter", "cc", "commenter",
+			"group", "organization", "brand", "subject", "description", "comment", "fieldvalue", "via", "created", "updated",
+			"solved", "due_date", "external_id", "has_attachment", "custom_field_<id>"},
+		TypeUser:         {"role", "tags", "organization", "created", "updated", "external_id", "email", "phone", "name"},
+		TypeOrganization: {"tags", "created", "updated", "external_id", "name", "details", "notes"},
+		TypeGroup:        {"created", "updated", "name"},
+	}
+	for typ, fields := range want {
+		got := Fields(typ)
+		if !reflect.DeepEqual(got, fields) {
+			t.Errorf("Fields(%s) = %v, want %v", typ, got, fields)
+		}
+		for _, f := range got {
+			name := strings.Replace(f, "<id>", "7", 1)
+			if !AppliesTo(name, typ) {
+				t.Errorf("%s listed for %s but does not apply", f, typ)
+			}
+		}
+	}
+	if Fields("nope") != nil {
+		t.Error("Fields of an unknown type")
+	}
+}
