@@ -148,7 +148,11 @@ func (l *lookups) snapshot(t *ticket.Ticket) (rules.Ticket, error) {
 // tier): what a "before" snapshot needs for change conditions.
 func (l *lookups) fields(t *ticket.Ticket) (rules.Ticket, error) {
 	out := rules.Ticket{
-		ID: t.ID, Subject: t.Subject, Description: t.Description, Status: t.Status,
+		ID: t.ID, Subject: t.Subject, Status: t.Status,
+		// Rules only show the description in notifications and webhooks,
+		// which leave the desk: the customer's description (never an
+		// internal first comment).
+		Description: t.CustomerDescription(),
 		Priority: deref(t.Priority), Type: deref(t.Type),
 		GroupID: deref(t.GroupID), AssigneeID: deref(t.AssigneeID), RequesterID: t.RequesterID,
 		SubmitterID: t.SubmitterID, OrganizationID: deref(t.OrganizationID),

@@ -51,3 +51,33 @@ func TestNotificationsGoToTheMailOutbox(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationDescriptionIsWhatTheCustomerSees: {{ticket.description}}
+// renders the first public comment, so a ticket opened with an internal
+// note never mails that note to the requester (or to a webhook).
+func TestNotificationDescriptionIsWhatTheCustomerSees(t *testing.T) {
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = startClock()().(*clock.Fake); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, clk)
+		ms, err := mail.NewStore(d, f.tickets, f.ps, mail.StoreConfig{From: mail.Address{Name: "Support", Email: "support@desk.example"}, Outbound: true})
+		must(t, err)
+		f.rs.opt.Notifier = MailNotifier(ms, mail.Address{Name: "Support", Email: "support@desk.example"})
+		_, err = f.rs.CreateTrigger(ctx, f.admin, decode[rules.Trigger](t, `{"title": "Echo", "active": true,
+			"conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Create"}]},
+			"actions": [{"field": "notification_user", "value": ["requester_id", "About {{ticket.title}}", "You wrote: [{{ticket.description}}]"]}]}`))
+		must(t, err)
+		internal := false
+		tk, _, err := f.tickets.Create(ctx, f.alice, ticket.CreateInput{Subject: "Call notes", RequesterID: f.smCus.UserID,
+			Comment: ticket.CommentInput{Body: "zqinternalmarker customer sounded annoyed", Public: &internal}})
+		must(t, err)
+		ns, err := f.rs.TicketNotifications(ctx, tk.ID)
+		must(t, err)
+		if len(ns) != 1 {
+			t.Fatalf("notifications: %+v", ns)
+		}
+		if strings.Contains(ns[0].Body, "zqinternalmarker") || !strings.Contains(ns[0].Body, "You wrote: []") {
+			t.Fatalf("internal first comment mailed to the requester: %q", ns[0].Body)
+		}
+	})
+}
