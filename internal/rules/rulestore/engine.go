@@ -153,7 +153,7 @@ func (l *lookups) fields(t *ticket.Ticket) (rules.Ticket, error) {
 		// which leave the desk: the customer's description (never an
 		// internal first comment).
 		Description: t.CustomerDescription(),
-		Priority: deref(t.Priority), Type: deref(t.Type),
+		Priority:    deref(t.Priority), Type: deref(t.Type),
 		GroupID: deref(t.GroupID), AssigneeID: deref(t.AssigneeID), RequesterID: t.RequesterID,
 		SubmitterID: t.SubmitterID, OrganizationID: deref(t.OrganizationID),
 		Tags: slices.Clone(t.Tags), Channel: t.Via.Channel,
