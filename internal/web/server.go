@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -176,7 +177,7 @@ func New(deps Deps) (*Server, error) {
 	s.registerRoutes()
 
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.observe(cop.Handler(s.stripJSON(s.mux))))
+	s.handler = s.recoverer(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.mux)))))
 	return s, nil
 }
 
@@ -344,6 +345,52 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// isAPIPath reports whether path belongs to the API (JSON errors, Zendesk
+// path rules).
+func isAPIPath(path string) bool { return strings.HasPrefix(path, "/api/") }
+
+// canonicalPath is the clean form of a request path, the one routes are
+// matched on: repeated slashes collapsed, "." and ".." segments resolved
+// (never above the root), and a trailing slash dropped under /api/ (Zendesk's
+// router ignores it) but kept elsewhere, where "/static/" and the like are
+// directories.
+func canonicalPath(p string) string {
+	if p == "" || p[0] != '/' {
+		return p // "*" of OPTIONS *, left to the mux
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" && (!isAPIPath(c+"/") || c == "/api") {
+		c += "/"
+	}
+	return c
+}
+
+// cleanPaths serves an unclean path (/api/v2//tickets.json, /./, /../, a
+// trailing slash on the API) as its canonical form on every method, as
+// Zendesk does, instead of the mux's redirect that clients drop for
+// writes. The request is routed on, and its route's policy applies to, the
+// cleaned path only. A path whose escaped form differs (%2F, %2E) and that
+// would need cleaning is refused: its segments are ambiguous.
+func (s *Server) cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clean := canonicalPath(r.URL.Path)
+		if clean != r.URL.Path {
+			if r.URL.RawPath != "" {
+				fail := s.writeHTMLError
+				if isAPIPath(clean + "/") {
+					fail = s.writeAPIError
+				}
+				fail(w, r, errs.BadRequest("path: encoded slashes or dots in a path that needs cleaning"))
+				return
+			}
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = clean
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // stripJSON serves /api paths with and without the ".json" suffix Zendesk
