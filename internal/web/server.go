@@ -15,8 +15,8 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"path"
 	"runtime/debug"
 	"strings"
@@ -107,6 +107,9 @@ type Deps struct {
 	// BaseURL is the public URL used in API links (next_page, url); the
 	// request's host when empty.
 	BaseURL string
+	// TrustedProxies are the peers whose X-Forwarded-Proto, -Host and -For
+	// headers are believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
 	// SecureCookies marks cookies Secure (set when served over HTTPS).
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
@@ -177,7 +180,7 @@ func New(deps Deps) (*Server, error) {
 	s.registerRoutes()
 
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.mux)))))
+	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.mux))))))
 	return s, nil
 }
 
@@ -337,14 +340,6 @@ func (s *Server) checkCSRF(r *http.Request, p *auth.Principal) error {
 		return errs.Forbidden("missing or invalid CSRF token")
 	}
 	return nil
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // isAPIPath reports whether path belongs to the API (JSON errors, Zendesk
