@@ -23,22 +23,22 @@ import (
 // lowest precedence first, from defaults, the optional config file, FRONTLINE_*
 // environment variables and command-line flags.
 type Config struct {
-	ConfigFile   string
-	DataDir      string
-	Database     string
-	HTTPAddr     string
-	BaseURL      string
+	ConfigFile string
+	DataDir    string
+	Database   string
+	HTTPAddr   string
+	BaseURL    string
 	// TrustedProxies are the peers whose X-Forwarded-Proto/-Host/-For
 	// headers are believed.
 	TrustedProxies []netip.Prefix
-	LogLevel     slog.Level
-	LogFormat    string
-	MaxConns     int
-	AdminEmail   string
-	Demo         bool
-	SecureCookie bool
-	MaxBodyBytes int64
-	SessionTTL   time.Duration
+	LogLevel       slog.Level
+	LogFormat      string
+	MaxConns       int
+	AdminEmail     string
+	Demo           bool
+	SecureCookie   bool
+	MaxBodyBytes   int64
+	SessionTTL     time.Duration
 	// MaxAttachmentBytes bounds one uploaded attachment.
 	MaxAttachmentBytes int64
 

@@ -7,12 +7,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/frontline/frontline/internal/audit"
-	"github.com/frontline/frontline/internal/clock"
-	"github.com/frontline/frontline/internal/db"
-	"github.com/frontline/frontline/internal/db/dbtest"
 )
 
 // hostile are request headers an attacker controls; none of their values may
@@ -92,13 +88,9 @@ func TestHostileHostHeaderNeverReflected(t *testing.T) {
 // forwarded scheme, host and client address are honoured; a base URL set
 // explicitly wins over them.
 func TestTrustedProxyForwardedHeaders(t *testing.T) {
-	var clk *clock.Fake
 	trusted := func(d *Deps) { d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} }
-	dbtest.EachClock(t, func() clock.Clock {
-		clk = clock.NewFake(time.Now().UTC().Truncate(time.Second))
-		return clk
-	}, func(t *testing.T, d *db.DB) {
-		e := newEnv(t, d, clk, trusted)
+	each(t, func(t *testing.T, e *env) {
+		d := e.srv.DB
 		fwd := []string{"X-Forwarded-Proto", "https", "X-Forwarded-Host", "help.example.com", "X-Forwarded-For", "203.0.113.9, 127.0.0.1"}
 		hdr := append(append(basic("admin@example.com", pw), "Content-Type", "application/json"), fwd...)
 		r := e.do(nil, "POST", "/api/v2/groups", strings.NewReader(`{"group":{"name":"Tier 2"}}`), hdr...)
@@ -128,5 +120,5 @@ func TestTrustedProxyForwardedHeaders(t *testing.T) {
 		if !strings.Contains(r.body, `"url":"https://support.example.org/api/v2/users/`) {
 			t.Fatalf("explicit base URL: %s", r.body)
 		}
-	})
+	}, trusted)
 }

@@ -146,6 +146,7 @@ type Server struct {
 	duration *prometheus.HistogramVec
 	handler  http.Handler
 	ui       uiState
+	docs     map[string]apiDoc // per API route: summary and the query parameters it honours
 }
 
 // New builds the server and registers every route.
@@ -156,7 +157,7 @@ func New(deps Deps) (*Server, error) {
 	if deps.MaxBodyBytes <= 0 {
 		deps.MaxBodyBytes = 10 << 20
 	}
-	s := &Server{Deps: deps, log: deps.Log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Deps: deps, log: deps.Log, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), docs: apiDocs()}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -218,6 +219,7 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 	api := strings.HasPrefix(path, "/api/")
 	s.routes = append(s.routes, Route{Pattern: pattern, Policy: policy, API: api})
 	fail := s.writeHTMLError
+	doc, documented := s.docs[pattern]
 	if api {
 		fail = s.writeAPIError
 	}
@@ -233,6 +235,12 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 		if err := policy.allows(p); err != nil {
 			fail(w, r, err)
 			return
+		}
+		if api && documented {
+			if err := doc.checkQuery(r, p != nil && p.IsStaff()); err != nil {
+				fail(w, r, err)
+				return
+			}
 		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)

@@ -74,12 +74,12 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake, opts ...func(*Deps)) *env {
 	return e
 }
 
-func each(t *testing.T, fn func(t *testing.T, e *env)) {
+func each(t *testing.T, fn func(t *testing.T, e *env), opts ...func(*Deps)) {
 	var clk *clock.Fake
 	dbtest.EachClock(t, func() clock.Clock {
 		clk = clock.NewFake(time.Now().UTC().Truncate(time.Second))
 		return clk
-	}, func(t *testing.T, d *db.DB) { fn(t, newEnv(t, d, clk)) })
+	}, func(t *testing.T, d *db.DB) { fn(t, newEnv(t, d, clk, opts...)) })
 }
 
 type resp struct {
