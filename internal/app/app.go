@@ -146,7 +146,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
-		SecureCookies: c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
+		TrustedProxies: c.TrustedProxies,
+		SecureCookies:  c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 

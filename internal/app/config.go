@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"sort"
@@ -22,19 +23,22 @@ import (
 // lowest precedence first, from defaults, the optional config file, FRONTLINE_*
 // environment variables and command-line flags.
 type Config struct {
-	ConfigFile   string
-	DataDir      string
-	Database     string
-	HTTPAddr     string
-	BaseURL      string
-	LogLevel     slog.Level
-	LogFormat    string
-	MaxConns     int
-	AdminEmail   string
-	Demo         bool
-	SecureCookie bool
-	MaxBodyBytes int64
-	SessionTTL   time.Duration
+	ConfigFile string
+	DataDir    string
+	Database   string
+	HTTPAddr   string
+	BaseURL    string
+	// TrustedProxies are the peers whose X-Forwarded-Proto/-Host/-For
+	// headers are believed.
+	TrustedProxies []netip.Prefix
+	LogLevel       slog.Level
+	LogFormat      string
+	MaxConns       int
+	AdminEmail     string
+	Demo           bool
+	SecureCookie   bool
+	MaxBodyBytes   int64
+	SessionTTL     time.Duration
 	// MaxAttachmentBytes bounds one uploaded attachment.
 	MaxAttachmentBytes int64
 
@@ -82,7 +86,7 @@ func settings() []setting {
 			c.HTTPAddr = v
 			return nil
 		}},
-		{"base-url", "", "public URL of this server (default http://<http address>)", func(c *Config, v string) error {
+		{"base-url", "", "public URL of this server, used in API links (default: http://<the address --http listens on>, or what a trusted proxy forwards; never the request's Host header)", func(c *Config, v string) error {
 			if v != "" {
 				u, err := url.Parse(v)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -91,6 +95,24 @@ func settings() []setting {
 				v = strings.TrimRight(v, "/")
 			}
 			c.BaseURL = v
+			return nil
+		}},
+		{"trusted-proxies", "", "comma-separated IP addresses or CIDR prefixes of reverse proxies whose X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-For are believed (from anyone else they are ignored)", func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p == "" {
+					continue
+				}
+				pfx, err := netip.ParsePrefix(p)
+				if err != nil {
+					a, aerr := netip.ParseAddr(p)
+					if aerr != nil {
+						return fmt.Errorf("%q is not an IP address or CIDR prefix", p)
+					}
+					pfx = netip.PrefixFrom(a, a.BitLen())
+				}
+				c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+			}
 			return nil
 		}},
 		{"log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {

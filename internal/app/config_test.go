@@ -2,6 +2,7 @@ package app
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -79,6 +80,8 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 		{[]string{"--config", noeq}, nil, "noeq.conf:1: expected key = value"},
 		{[]string{"--config", filepath.Join(dir, "missing.conf")}, nil, "cannot read config file"},
 		{[]string{"--demo=maybe"}, nil, `invalid demo (from flag --demo): "maybe" is not true or false`},
+		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.internal"}, nil, `invalid trusted-proxies (from flag --trusted-proxies): "proxy.internal" is not an IP address or CIDR prefix`},
+		{[]string{"--trusted-proxies", "10.0.0.0/33"}, nil, `"10.0.0.0/33" is not an IP address or CIDR prefix`},
 	}
 	for _, tc := range cases {
 		_, err := load(t, tc.args, tc.env)
@@ -100,5 +103,19 @@ func TestReadmeConfigTable(t *testing.T) {
 	}
 	if !strings.Contains(string(b), ConfigTable()) {
 		t.Fatalf("README.md configuration table is out of date; replace it with:\n%s", ConfigTable())
+	}
+}
+
+func TestConfigTrustedProxies(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil || len(c.TrustedProxies) != 0 {
+		t.Fatalf("default trusts %v (%v)", c.TrustedProxies, err)
+	}
+	c, err = load(t, nil, map[string]string{"FRONTLINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 ,::1,fd00::/8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32 ::1/128 fd00::/8]" {
+		t.Fatalf("trusted proxies %v", c.TrustedProxies)
 	}
 }

@@ -15,16 +15,17 @@ SELECT {{UserColumns}} FROM users u WHERE u.external_id = $1;
 
 -- name: UserFilter
 FROM users u
-WHERE ($1 = '' OR u.role = $1)
+WHERE ($1 = '' OR $1 LIKE ('% ' || u.role || ' %'))
   AND ($2 = 0 OR u.organization_id = $2
        OR EXISTS (SELECT 1 FROM organization_memberships om WHERE om.user_id = u.id AND om.organization_id = $2))
   AND ($3 = 0 OR EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.user_id = u.id AND gm.group_id = $3))
   AND ($4 = '' OR lower(u.name) LIKE $4 OR lower(COALESCE(u.email, '')) LIKE $4)
   AND u.id > $5
+  AND ($6 = '' OR u.external_id = $6)
 
 -- name: ListUsers
 SELECT {{UserColumns}} {{UserFilter}}
-ORDER BY u.id LIMIT $6 OFFSET $7;
+ORDER BY u.id LIMIT $7 OFFSET $8;
 
 -- name: CountUsers
 SELECT count(*) {{UserFilter}};
@@ -182,6 +183,18 @@ FROM group_memberships WHERE user_id = $1 AND group_id = $2;
 -- name: GroupMembershipFilter
 FROM group_memberships
 WHERE ($1 = 0 OR user_id = $1) AND ($2 = 0 OR group_id = $2) AND id > $3
+
+-- name: GroupMembershipsOfUser
+SELECT id, user_id, group_id, is_default, created_at, updated_at FROM group_memberships
+WHERE user_id = $1 ORDER BY id;
+
+-- name: GroupMembershipsOfGroup
+SELECT id, user_id, group_id, is_default, created_at, updated_at FROM group_memberships
+WHERE group_id = $1 ORDER BY id;
+
+-- name: OrgMembershipsOfUser
+SELECT id, user_id, organization_id, is_default, created_at, updated_at FROM organization_memberships
+WHERE user_id = $1 ORDER BY id;
 
 -- name: ListGroupMemberships
 SELECT id, user_id, group_id, is_default, created_at, updated_at {{GroupMembershipFilter}}

@@ -129,6 +129,18 @@ func (s *Store) GetUsers(ctx context.Context, ids []int64) ([]User, error) {
 	return db.ReadMany(ctx, s.d, ids, func(tx *db.Tx, id int64) (*User, error) { return s.getUser(ctx, tx, "GetUser", id) })
 }
 
+// GetOrganizations returns the organizations with the given ids, in that
+// order; unknown ids are skipped.
+func (s *Store) GetOrganizations(ctx context.Context, ids []int64) ([]Organization, error) {
+	return db.ReadMany(ctx, s.d, ids, func(tx *db.Tx, id int64) (*Organization, error) { return s.getOrg(ctx, tx, "GetOrganization", id) })
+}
+
+// GetGroups returns the groups with the given ids, in that order; unknown
+// ids are skipped.
+func (s *Store) GetGroups(ctx context.Context, ids []int64) ([]Group, error) {
+	return db.ReadMany(ctx, s.d, ids, func(tx *db.Tx, id int64) (*Group, error) { return s.getGroup(ctx, tx, id) })
+}
+
 // UserByEmail finds a user by email, ignoring case.
 func (s *Store) UserByEmail(ctx context.Context, email string) (u *User, err error) {
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
@@ -150,14 +162,20 @@ func (s *Store) UserByExternalID(ctx context.Context, ext string) (u *User, err 
 // UserFilter narrows ListUsers and CountUsers.
 type UserFilter struct {
 	Role           string
+	Roles          []string // any of these roles (with Role, if given)
 	OrganizationID int64
 	GroupID        int64
 	Query          string // substring of name or email, case-insensitive
+	ExternalID     string // exactly this external id
 	Page
 }
 
 func (f UserFilter) args() []any {
-	return []any{f.Role, f.OrganizationID, f.GroupID, likePattern(f.Query), f.AfterID}
+	roles := ""
+	if f.Role != "" || len(f.Roles) > 0 {
+		roles = " " + strings.Join(append([]string{f.Role}, f.Roles...), " ") + " "
+	}
+	return []any{roles, f.OrganizationID, f.GroupID, likePattern(f.Query), f.AfterID, f.ExternalID}
 }
 
 // ListUsers lists users by id.
@@ -714,6 +732,53 @@ func scanMembership(r scanner) (*Membership, error) {
 
 func (s *Store) listMemberships(ctx context.Context, query string, f MembershipFilter) ([]Membership, error) {
 	return db.ReadList(ctx, s.d, s.q.Get(query), []any{f.UserID, f.OtherID, f.AfterID, f.limit(), f.Offset}, scanMembership)
+}
+
+// membershipsOf lists, in one read, the memberships query returns for each id.
+func (s *Store) membershipsOf(ctx context.Context, query string, ids []int64) ([]Membership, error) {
+	out := []Membership{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		out = out[:0]
+		for _, id := range ids {
+			rows, err := tx.QueryContext(ctx, s.q.Get(query), id)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				m, err := scanMembership(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				out = append(out, *m)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GroupMembershipsOfUsers lists the group memberships of the given users
+// (for side-loading their groups).
+func (s *Store) GroupMembershipsOfUsers(ctx context.Context, userIDs []int64) ([]Membership, error) {
+	return s.membershipsOf(ctx, "GroupMembershipsOfUser", userIDs)
+}
+
+// GroupMembershipsOfGroups lists the memberships of the given groups (for
+// side-loading their members).
+func (s *Store) GroupMembershipsOfGroups(ctx context.Context, groupIDs []int64) ([]Membership, error) {
+	return s.membershipsOf(ctx, "GroupMembershipsOfGroup", groupIDs)
+}
+
+// OrganizationMembershipsOfUsers lists the organization memberships of the
+// given users (for side-loading their organizations).
+func (s *Store) OrganizationMembershipsOfUsers(ctx context.Context, userIDs []int64) ([]Membership, error) {
+	return s.membershipsOf(ctx, "OrgMembershipsOfUser", userIDs)
 }
 
 func (s *Store) countMemberships(ctx context.Context, query string, f MembershipFilter) (int, error) {

@@ -282,6 +282,86 @@ func TestListsPaginateByKeysetAndOffset(t *testing.T) {
 	})
 }
 
+// TestUserFiltersAndBatchReads: several roles at once, the external_id
+// filter (in lists and counts), and the batch reads behind side-loads, on
+// both engines.
+func TestUserFiltersAndBatchReads(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newStore(t, d)
+		cust := mustUser(t, s, UserInput{Name: str("Cus"), Email: str("cus@example.com"), ExternalID: str("crm-7")})
+		agent := mustUser(t, s, UserInput{Name: str("Age"), Email: str("age@example.com"), Role: str(RoleAgent)})
+		boss := mustUser(t, s, UserInput{Name: str("Bos"), Email: str("bos@example.com"), Role: str(RoleAdmin)})
+		userIDs := func(f UserFilter) []int64 {
+			t.Helper()
+			us, err := s.ListUsers(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.CountUsers(ctx, f)
+			if err != nil || n != len(us) {
+				t.Fatalf("count %d %v for %d listed", n, err, len(us))
+			}
+			out := []int64{}
+			for _, u := range us {
+				out = append(out, u.ID)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			f    UserFilter
+			want []int64
+		}{
+			{UserFilter{Roles: []string{RoleAgent, RoleAdmin}}, []int64{agent.ID, boss.ID}},
+			{UserFilter{Role: RoleEndUser, Roles: []string{RoleAdmin}}, []int64{cust.ID, boss.ID}},
+			{UserFilter{ExternalID: "crm-7"}, []int64{cust.ID}},
+			{UserFilter{ExternalID: "crm-7", Role: RoleAgent}, []int64{}},
+			{UserFilter{ExternalID: "crm-%"}, []int64{}},
+		} {
+			if got := userIDs(tc.f); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("%+v: %v, want %v", tc.f, got, tc.want)
+			}
+		}
+		org, err := s.CreateOrganization(ctx, admin, OrganizationInput{Name: str("Org")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := s.CreateGroup(ctx, admin, GroupInput{Name: str("G")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddGroupMembership(ctx, admin, agent.ID, g.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddGroupMembership(ctx, admin, boss.ID, g.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddOrganizationMembership(ctx, admin, cust.ID, org.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		orgs, err := s.GetOrganizations(ctx, []int64{999, org.ID})
+		if err != nil || len(orgs) != 1 || orgs[0].ID != org.ID {
+			t.Fatalf("GetOrganizations %v %v", orgs, err)
+		}
+		gs, err := s.GetGroups(ctx, []int64{g.ID, 999})
+		if err != nil || len(gs) != 1 || gs[0].ID != g.ID {
+			t.Fatalf("GetGroups %v %v", gs, err)
+		}
+		byUser, err := s.GroupMembershipsOfUsers(ctx, []int64{agent.ID, cust.ID})
+		if err != nil || len(byUser) != 1 || byUser[0].UserID != agent.ID || byUser[0].OtherID != g.ID {
+			t.Fatalf("GroupMembershipsOfUsers %+v %v", byUser, err)
+		}
+		byGroup, err := s.GroupMembershipsOfGroups(ctx, []int64{g.ID})
+		if err != nil || len(byGroup) != 2 {
+			t.Fatalf("GroupMembershipsOfGroups %+v %v", byGroup, err)
+		}
+		om, err := s.OrganizationMembershipsOfUsers(ctx, []int64{cust.ID, agent.ID})
+		if err != nil || len(om) != 1 || om[0].OtherID != org.ID {
+			t.Fatalf("OrganizationMembershipsOfUsers %+v %v", om, err)
+		}
+	})
+}
+
 func TestChangesAreAudited(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

@@ -17,10 +17,16 @@ ON CONFLICT (ticket_id) DO UPDATE SET score = excluded.score, comment = excluded
     assignee_id = excluded.assignee_id, group_id = excluded.group_id, updated_at = excluded.updated_at
 RETURNING id;
 
+-- name: RatingFilter
+FROM satisfaction_ratings r
+WHERE ($1 = '' OR r.score = $1)
+  AND ($2 = '' OR ($2 = 'with') = (r.comment <> ''))
+  AND (CAST($3 AS BIGINT) = 0 OR r.updated_at >= $3)
+  AND (CAST($4 AS BIGINT) = 0 OR r.updated_at < $4)
+
 -- name: ListRatings
-SELECT {{RatingColumns}} FROM satisfaction_ratings r
-WHERE ($1 = '' OR r.score = $1) AND ($2 = 0 OR r.id > $2)
-ORDER BY r.id LIMIT $3 OFFSET $4;
+SELECT {{RatingColumns}} {{RatingFilter}} AND ($5 = 0 OR r.id > $5)
+ORDER BY r.id LIMIT $6 OFFSET $7;
 
 -- name: CountRatings
-SELECT COUNT(*) FROM satisfaction_ratings r WHERE ($1 = '' OR r.score = $1);
+SELECT COUNT(*) {{RatingFilter}};

@@ -172,32 +172,58 @@ func (s *Store) Get(ctx context.Context, id int64) (*Rating, error) {
 	return out, err
 }
 
-// Filter narrows List. Score is "", good or bad.
+// Filter narrows List and Count. Zero values mean "any".
 type Filter struct {
-	Score   string
-	AfterID int64
-	Offset  int
-	Limit   int // default 100, at most 1000
+	Score string // good or bad
+	// Comment is "with" (ratings with a comment) or "without".
+	Comment string
+	// Since and Until bound when a rating was given (last changed):
+	// Since <= updated_at < Until.
+	Since, Until time.Time
+	AfterID      int64
+	Offset       int
+	Limit        int // default 100, at most 1000
+}
+
+func (f Filter) args() ([]any, error) {
+	if f.Score != "" && f.Score != Good && f.Score != Bad {
+		return nil, errs.Invalid("score", "must be good or bad")
+	}
+	if f.Comment != "" && f.Comment != "with" && f.Comment != "without" {
+		return nil, errs.Invalid("comment", "must be with or without")
+	}
+	micros := func(t time.Time) int64 {
+		if t.IsZero() {
+			return 0
+		}
+		return t.UnixMicro()
+	}
+	return []any{f.Score, f.Comment, micros(f.Since), micros(f.Until)}, nil
 }
 
 // List returns ratings by id.
 func (s *Store) List(ctx context.Context, f Filter) ([]Rating, error) {
-	if f.Score != "" && f.Score != Good && f.Score != Bad {
-		return nil, errs.Invalid("score", "must be good or bad")
+	args, err := f.args()
+	if err != nil {
+		return nil, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	return db.ReadList(ctx, s.d, s.q.Get("ListRatings"), []any{f.Score, f.AfterID, limit, max(f.Offset, 0)}, scan)
+	return db.ReadList(ctx, s.d, s.q.Get("ListRatings"), append(args, f.AfterID, limit, max(f.Offset, 0)), scan)
 }
 
-// Count counts ratings with the given score ("" for all).
-func (s *Store) Count(ctx context.Context, score string) (int, error) {
+// Count counts the ratings matching f (pagination fields ignored).
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	args, err := f.args()
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountRatings"), score).Scan(&n)
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("CountRatings"), args...).Scan(&n)
 	})
 	return n, err
 }

@@ -93,6 +93,7 @@ WHERE ($1 = 0 OR t.requester_id = $1)
        OR ($9 <> '' AND $9 LIKE ('% ' || CAST(t.organization_id AS TEXT) || ' %')))
   AND ($10 = 0 OR t.id > $10)
   AND ($11 = 0 OR t.id < $11)
+  AND ($12 = '' OR t.external_id = $12)
 
 -- name: ListTickets
 SELECT {{TicketColumns}} {{TicketFilter}}

@@ -1164,12 +1164,15 @@ type Filter struct {
 	GroupID        int64
 	CollaboratorID int64
 	Statuses       []string
-	Visibility     *Visibility
+	// ExternalID selects the tickets with this external id (Zendesk's
+	// external_id filter; external ids need not be unique there).
+	ExternalID string
+	Visibility *Visibility
 	// AfterID is a keyset cursor for the id sort: ids above it (below it when Desc).
 	AfterID int64
 	Offset  int
 	Limit   int    // default 100, at most 1000
-	SortBy  string // id (default), created_at, updated_at, priority, status
+	SortBy  string // id (default), created_at, updated_at, priority, status, subject
 	Desc    bool
 }
 
@@ -1186,10 +1189,13 @@ var orderBy = map[string][2]string{
 		"CASE t.status WHEN 'new' THEN 0 WHEN 'open' THEN 1 WHEN 'pending' THEN 2 WHEN 'hold' THEN 3 WHEN 'solved' THEN 4 ELSE 5 END, t.id",
 		"CASE t.status WHEN 'new' THEN 0 WHEN 'open' THEN 1 WHEN 'pending' THEN 2 WHEN 'hold' THEN 3 WHEN 'solved' THEN 4 ELSE 5 END DESC, t.id DESC",
 	},
+	"subject": {"lower(t.subject), t.id", "lower(t.subject) DESC, t.id DESC"},
 }
 
 // SortKeys lists the accepted Filter.SortBy values.
-func SortKeys() []string { return []string{"id", "created_at", "updated_at", "priority", "status"} }
+func SortKeys() []string {
+	return []string{"id", "created_at", "updated_at", "priority", "status", "subject"}
+}
 
 func (f Filter) args() ([]any, error) {
 	var statuses []string
@@ -1217,7 +1223,7 @@ func (f Filter) args() ([]any, error) {
 	} else {
 		after = f.AfterID
 	}
-	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before}, nil
+	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID}, nil
 }
 
 // List returns the tickets matching f.
@@ -1238,7 +1244,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
 	if f.Desc {
 		order = ob[1]
 	}
-	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $12 OFFSET $13"
+	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $13 OFFSET $14"
 	return db.ReadList(ctx, s.d, query, append(args, limitOf(f.Limit), max(f.Offset, 0)), scanTicket)
 }
 
@@ -1346,6 +1352,28 @@ func (s *Store) CountComments(ctx context.Context, ticketID int64, publicOnly bo
 		return tx.QueryRowContext(ctx, s.q.Get("CountComments"), ticketID, publicOnly).Scan(&n)
 	})
 	return n, err
+}
+
+// CommentCounts counts the comments of each ticket (public ones only with
+// publicOnly); tickets that do not exist are left out.
+func (s *Store) CommentCounts(ctx context.Context, ticketIDs []int64, publicOnly bool) (map[int64]int, error) {
+	out := make(map[int64]int, len(ticketIDs))
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		for _, id := range ticketIDs {
+			if err := s.exists(ctx, tx, id); errs.Is(err, errs.KindNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q.Get("CountComments"), id, publicOnly).Scan(&n); err != nil {
+				return err
+			}
+			out[id] = n
+		}
+		return nil
+	})
+	return out, err
 }
 
 // CommentIsPublic reports whether a comment is a public reply.

@@ -481,6 +481,49 @@ func TestListAndVisibility(t *testing.T) {
 	})
 }
 
+// TestListByExternalIDSubjectAndCommentCounts: the external_id filter (with
+// the other filters and in counts), the subject sort and the comment counts
+// lists side-load, on both engines.
+func TestListByExternalIDSubjectAndCommentCounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		a := f.create(t, f.agent, CreateInput{RequesterID: f.cust.UserID, Subject: "beta", ExternalID: sp("crm-1")})
+		b := f.create(t, f.agent, CreateInput{RequesterID: f.cust3, Subject: "Alpha", ExternalID: sp("crm-2")})
+		c := f.create(t, f.agent, CreateInput{RequesterID: f.cust3, Subject: "gamma"})
+		for _, tc := range []struct {
+			f    Filter
+			want []int64
+		}{
+			{Filter{ExternalID: "crm-1"}, []int64{a.ID}},
+			{Filter{ExternalID: "crm-2", RequesterID: f.cust3}, []int64{b.ID}},
+			{Filter{ExternalID: "crm-1", RequesterID: f.cust3}, []int64{}},
+			{Filter{ExternalID: "nope"}, []int64{}},
+			{Filter{SortBy: "subject"}, []int64{b.ID, a.ID, c.ID}},
+			{Filter{SortBy: "subject", Desc: true}, []int64{c.ID, a.ID, b.ID}},
+		} {
+			got, err := f.s.List(ctx, tc.f)
+			if err != nil || !reflect.DeepEqual(ids(got), tc.want) {
+				t.Fatalf("%+v: %v %v, want %v", tc.f, ids(got), err, tc.want)
+			}
+			if n, err := f.s.Count(ctx, tc.f); err != nil || n != len(tc.want) {
+				t.Fatalf("count %+v: %d %v", tc.f, n, err)
+			}
+		}
+		if _, _, err := f.s.Update(ctx, f.agent, a.ID, UpdateInput{Comment: &CommentInput{Body: "note", Public: bp(false)}}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := f.s.CommentCounts(ctx, []int64{a.ID, b.ID, 9999}, false)
+		if err != nil || !reflect.DeepEqual(all, map[int64]int{a.ID: 2, b.ID: 1}) {
+			t.Fatalf("comment counts %v %v", all, err)
+		}
+		pub, err := f.s.CommentCounts(ctx, []int64{a.ID}, true)
+		if err != nil || !reflect.DeepEqual(pub, map[int64]int{a.ID: 1}) {
+			t.Fatalf("public comment counts %v %v", pub, err)
+		}
+	})
+}
+
 func TestMerge(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

@@ -203,18 +203,6 @@ func (p pageReq) store() people.Page {
 	return people.Page{Offset: (p.page - 1) * p.perPage, Limit: p.perPage}
 }
 
-// baseURL is the absolute URL prefix for links.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.BaseURL != "" {
-		return s.BaseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // pageURL is the request's URL with query parameters replaced.
 func (s *Server) pageURL(r *http.Request, set map[string]string, drop ...string) string {
 	q := r.URL.Query()

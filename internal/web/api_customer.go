@@ -49,36 +49,45 @@ type customerTicketJSON struct {
 	SolvedAt        *time.Time `json:"solved_at"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// CommentCount counts public comments (include=comment_count, the one
+	// side-load customers may ask for).
+	CommentCount *int `json:"comment_count,omitempty"`
 }
 
 // customerTicket is the customer view of t.
 func (s *Server) customerTicket(r *http.Request, t ticket.Ticket) customerTicketJSON {
-	v := s.ticketView(r, t) // defaults filled in
+	return customerTicketOf(s.ticketView(r, t))
+}
+
+// customerTicketOf is the customer view of a staff ticket view v (defaults
+// filled in, side-loads done).
+func customerTicketOf(v ticketJSON) customerTicketJSON {
 	return customerTicketJSON{
 		ID: v.ID, URL: v.URL, Subject: v.Subject, Description: v.CustomerDescription(), Type: v.Type, Priority: v.Priority,
 		Status: v.Status, Recipient: v.Recipient, RequesterID: v.RequesterID, AssigneeID: v.AssigneeID,
 		OrganizationID: v.OrganizationID, GroupID: v.GroupID, CollaboratorIDs: v.CollaboratorIDs, EmailCCIDs: v.EmailCCIDs,
 		Via: v.Via, DueAt: v.DueAt, IsPublic: v.IsPublic, MergedIntoID: v.MergedIntoID, SolvedAt: v.SolvedAt,
-		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, CommentCount: v.CommentCount,
 	}
 }
 
-// ticketForCaller is the view of t for the caller: the customer view for a
-// customer, else the staff view (ticketView). Every route a customer can
-// reach that shows tickets uses it (or ticketsForCaller).
-func (s *Server) ticketForCaller(r *http.Request, t ticket.Ticket) any {
+// viewForCaller is the view for the caller of a staff ticket view v
+// (ticketView, side-loads done): v itself for staff, its customer view for
+// a customer. Every route a customer can reach that shows tickets uses it
+// (or viewsForCaller).
+func viewForCaller(r *http.Request, v ticketJSON) any {
 	if isCustomer(r) {
-		return s.customerTicket(r, t)
+		return customerTicketOf(v)
 	}
-	return s.ticketView(r, t)
+	return v
 }
 
-// ticketsForCaller is ticketForCaller for a list.
-func (s *Server) ticketsForCaller(r *http.Request, ts []ticket.Ticket) any {
+// viewsForCaller is viewForCaller for a list.
+func viewsForCaller(r *http.Request, vs []ticketJSON) any {
 	if isCustomer(r) {
-		return viewAll(r, ts, s.customerTicket)
+		return viewAll(r, vs, func(_ *http.Request, v ticketJSON) customerTicketJSON { return customerTicketOf(v) })
 	}
-	return s.ticketsView(r, ts)
+	return vs
 }
 
 // customerUserJSON is a customer's own user record. Left out: agents'

@@ -47,10 +47,11 @@ func writeAll[T any](w http.ResponseWriter, key string, items []T) error {
 
 // listPaged answers a Zendesk list of records that a store pages. page
 // points at f's Page field: list gets f with the requested page, count (in
-// offset mode) f without one; view shapes the rows.
+// offset mode) f without one; view shapes the rows; side, when set, adds
+// the side-loads of the page's items to the body.
 func listPaged[F, T, V any](s *Server, w http.ResponseWriter, r *http.Request, key string, f *F, page *people.Page,
 	list func(context.Context, F) ([]T, error), count func(context.Context, F) (int, error),
-	view func(*http.Request, []T) []V, idOf func(V) int64) error {
+	view func(*http.Request, []T) []V, idOf func(V) int64, side func(body map[string]any, items []V) error) error {
 	p, err := parsePage(r)
 	if err != nil {
 		return err
@@ -62,6 +63,9 @@ func listPaged[F, T, V any](s *Server, w http.ResponseWriter, r *http.Request, k
 	}
 	body, err := listBody(s, r, key, p, view(r, items), idOf,
 		func() (int, error) { *page = people.Page{}; return count(r.Context(), *f) })
+	if err == nil && side != nil {
+		err = side(body, body[key].([]V))
+	}
 	return writeBody(w, body, err)
 }
 

@@ -131,19 +131,35 @@ func (s *Server) registerPeopleAPI() {
 func userID(u userJSON) int64 { return u.ID }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, f people.UserFilter) error {
-	return listPaged(s, w, r, "users", &f, &f.Page, s.People.ListUsers, s.People.CountUsers, s.usersView, userID)
+	return listPaged(s, w, r, "users", &f, &f.Page, s.People.ListUsers, s.People.CountUsers, s.usersView, userID,
+		func(body map[string]any, us []userJSON) error { return s.sideloadUsers(r, body, us) })
 }
 
-func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
+// userListFilter reads List Users' filters: role or role[] (several),
+// external_id.
+func userListFilter(r *http.Request) (people.UserFilter, error) {
 	q := r.URL.Query()
-	role := q.Get("role")
-	if role == "" {
-		role = q.Get("role[]")
+	f := people.UserFilter{ExternalID: q.Get("external_id")}
+	for _, k := range []string{"role", "role[]"} {
+		for _, role := range q[k] {
+			if !people.ValidRole(role) {
+				return f, errs.BadRequest("%s: must be end-user, agent or admin, not %q", k, role)
+			}
+			f.Roles = append(f.Roles, role)
+		}
 	}
-	if role != "" && !people.ValidRole(role) {
-		return errs.BadRequest("role: must be end-user, agent or admin")
+	return f, nil
+}
+
+// userIncludes are the side-loads of user lists.
+var userIncludes = []string{"organizations", "groups"}
+
+func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
+	f, err := userListFilter(r)
+	if err != nil {
+		return err
 	}
-	return s.listUsers(w, r, people.UserFilter{Role: role})
+	return s.listUsers(w, r, f)
 }
 
 func (s *Server) apiOrgUsers(w http.ResponseWriter, r *http.Request) error {
@@ -154,19 +170,71 @@ func (s *Server) apiOrgUsers(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.People.GetOrganization(r.Context(), id); err != nil {
 		return err
 	}
-	return s.listUsers(w, r, people.UserFilter{OrganizationID: id})
+	f, err := userListFilter(r)
+	if err != nil {
+		return err
+	}
+	f.OrganizationID = id
+	return s.listUsers(w, r, f)
+}
+
+// oneOf returns the one of names given in the query; giving several is a
+// 400 (their results would differ), giving none returns "".
+func oneOf(r *http.Request, names ...string) (string, error) {
+	q := r.URL.Query()
+	var given []string
+	for _, n := range names {
+		if q.Get(n) != "" {
+			given = append(given, n)
+		}
+	}
+	if len(given) > 1 {
+		return "", errs.BadRequest("%s: give only one of %s", given[len(given)-1], strings.Join(names, ", "))
+	}
+	if len(given) == 0 {
+		return "", nil
+	}
+	return given[0], nil
+}
+
+// externalIDs splits show_many's external_ids=a,b (at most 100).
+func externalIDs(v string) ([]string, error) {
+	out := includeList(v)
+	if len(out) > 100 {
+		return nil, errs.BadRequest("external_ids: at most 100 per request")
+	}
+	return out, nil
 }
 
 func (s *Server) apiShowManyUsers(w http.ResponseWriter, r *http.Request) error {
-	ids, err := parseIDs(r.URL.Query().Get("ids"))
+	by, err := oneOf(r, "ids", "external_ids")
 	if err != nil {
 		return err
 	}
-	us, err := s.People.GetUsers(r.Context(), ids)
-	if err != nil {
-		return err
+	us := []people.User{}
+	if by == "external_ids" {
+		exts, err := externalIDs(r.URL.Query().Get("external_ids"))
+		if err != nil {
+			return err
+		}
+		for _, ext := range exts {
+			u, err := s.People.UserByExternalID(r.Context(), ext)
+			if us, err = foundOne(us, u, err); err != nil {
+				return err
+			}
+		}
+	} else {
+		ids, err := parseIDs(r.URL.Query().Get("ids"))
+		if err != nil {
+			return err
+		}
+		if us, err = s.People.GetUsers(r.Context(), ids); err != nil {
+			return err
+		}
 	}
-	return writeAll(w, "users", s.usersView(r, us))
+	views := s.usersView(r, us)
+	body := map[string]any{"users": views, "count": len(views), "next_page": nil, "previous_page": nil}
+	return writeBody(w, body, s.sideloadUsers(r, body, views))
 }
 
 // foundOne adds a record a lookup found to out; a record not found is no error.
@@ -183,14 +251,17 @@ func foundOne[T any](out []T, v *T, err error) ([]T, error) {
 // apiSearchUsers answers /users/search?query=|email=|external_id=.
 func (s *Server) apiSearchUsers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	by, err := oneOf(r, "query", "email", "external_id")
+	if err != nil {
+		return err
+	}
 	var u *people.User
-	var err error
-	switch {
-	case q.Get("external_id") != "":
+	switch by {
+	case "external_id":
 		u, err = s.People.UserByExternalID(r.Context(), q.Get("external_id"))
-	case q.Get("email") != "":
+	case "email":
 		u, err = s.People.UserByEmail(r.Context(), q.Get("email"))
-	case q.Get("query") != "":
+	case "query":
 		query := q.Get("query")
 		if v, ok := strings.CutPrefix(query, "email:"); ok {
 			query = v
@@ -349,32 +420,49 @@ func (s *Server) apiListOrgs(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, f people.OrgFilter) error {
 	return listPaged(s, w, r, "organizations", &f, &f.Page, s.People.ListOrganizations, s.People.CountOrganizations,
-		s.orgsView, func(o orgJSON) int64 { return o.ID })
+		s.orgsView, func(o orgJSON) int64 { return o.ID }, nil)
 }
 
 func (s *Server) apiShowManyOrgs(w http.ResponseWriter, r *http.Request) error {
-	ids, err := parseIDs(r.URL.Query().Get("ids"))
+	by, err := oneOf(r, "ids", "external_ids")
 	if err != nil {
 		return err
 	}
 	out := []people.Organization{}
-	for _, id := range ids {
-		o, err := s.People.GetOrganization(r.Context(), id)
-		if out, err = foundOne(out, o, err); err != nil {
+	if by == "external_ids" {
+		exts, err := externalIDs(r.URL.Query().Get("external_ids"))
+		if err != nil {
 			return err
 		}
+		for _, ext := range exts {
+			o, err := s.People.OrganizationByExternalID(r.Context(), ext)
+			if out, err = foundOne(out, o, err); err != nil {
+				return err
+			}
+		}
+		return writeAll(w, "organizations", s.orgsView(r, out))
+	}
+	ids, err := parseIDs(r.URL.Query().Get("ids"))
+	if err != nil {
+		return err
+	}
+	if out, err = s.People.GetOrganizations(r.Context(), ids); err != nil {
+		return err
 	}
 	return writeAll(w, "organizations", s.orgsView(r, out))
 }
 
 func (s *Server) apiSearchOrgs(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	by, err := oneOf(r, "external_id", "name")
+	if err != nil {
+		return err
+	}
 	var o *people.Organization
-	var err error
-	switch {
-	case q.Get("external_id") != "":
+	switch by {
+	case "external_id":
 		o, err = s.People.OrganizationByExternalID(r.Context(), q.Get("external_id"))
-	case q.Get("name") != "":
+	case "name":
 		o, err = s.People.OrganizationByName(r.Context(), q.Get("name"))
 	default:
 		return errs.BadRequest("give external_id or name")
@@ -414,7 +502,7 @@ func (s *Server) apiListOrgMemberships(w http.ResponseWriter, r *http.Request) e
 	}
 	return listPaged(s, w, r, "organization_memberships", &f, &f.Page,
 		s.People.ListOrganizationMemberships, s.People.CountOrganizationMemberships,
-		s.orgMembershipsView, func(m orgMembershipJSON) int64 { return m.ID })
+		s.orgMembershipsView, func(m orgMembershipJSON) int64 { return m.ID }, nil)
 }
 
 type membershipInput struct {
@@ -441,10 +529,37 @@ func (s *Server) groupAPI() recordAPI[people.GroupInput, people.Group, groupJSON
 		update: s.People.UpdateGroup, del: s.People.DeleteGroup, view: s.groupView}
 }
 
+// apiListGroups lists groups: live ones, deleted ones too with
+// exclude_deleted=false (Zendesk's default is to list them; Frontline's
+// without the parameter is not to); include=users side-loads the members.
 func (s *Server) apiListGroups(w http.ResponseWriter, r *http.Request) error {
 	var f people.GroupFilter
+	if v, ok := first(r.URL.Query(), "exclude_deleted"); ok {
+		ex, err := strconv.ParseBool(v)
+		if err != nil {
+			return errs.BadRequest("exclude_deleted: must be true or false, not %q", v)
+		}
+		f.IncludeDeleted = !ex
+	}
 	return listPaged(s, w, r, "groups", &f, &f.Page, s.People.ListGroups, s.People.CountGroups,
-		s.groupsView, func(g groupJSON) int64 { return g.ID })
+		s.groupsView, func(g groupJSON) int64 { return g.ID }, func(body map[string]any, gs []groupJSON) error {
+			sl := newSideload(r)
+			if !sl.want["users"] {
+				return nil
+			}
+			ids := make([]int64, len(gs))
+			for i, g := range gs {
+				ids[i] = g.ID
+			}
+			ms, err := s.People.GroupMembershipsOfGroups(r.Context(), ids)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				sl.user(m.UserID)
+			}
+			return s.writeSideloads(r, body, sl)
+		})
 }
 
 func (s *Server) apiListGroupMemberships(w http.ResponseWriter, r *http.Request) error {
@@ -454,7 +569,13 @@ func (s *Server) apiListGroupMemberships(w http.ResponseWriter, r *http.Request)
 	}
 	return listPaged(s, w, r, "group_memberships", &f, &f.Page,
 		s.People.ListGroupMemberships, s.People.CountGroupMemberships,
-		s.groupMembershipsView, func(m groupMembershipJSON) int64 { return m.ID })
+		s.groupMembershipsView, func(m groupMembershipJSON) int64 { return m.ID }, func(body map[string]any, ms []groupMembershipJSON) error {
+			plain := make([]people.Membership, len(ms))
+			for i, m := range ms {
+				plain[i] = m.Membership
+			}
+			return s.sideloadMemberships(r, body, plain, true)
+		})
 }
 
 func (s *Server) groupMembershipAPI() recordAPI[membershipInput, people.Membership, groupMembershipJSON] {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/frontline/frontline/internal/tags"
 	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/frontline/frontline/internal/tags"
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
@@ -31,11 +33,11 @@ func (s *Server) registerRulesAPI() {
 	if s.Rules == nil {
 		return
 	}
-	adminRuleAPI[rules.Trigger]{key: "trigger", plural: "triggers", kind: rulestore.KindTrigger,
+	adminRuleAPI[rules.Trigger]{key: "trigger", plural: "triggers", kind: rulestore.KindTrigger, facts: triggerFacts,
 		list: s.Rules.ListTriggers, get: s.Rules.GetTrigger, create: s.Rules.CreateTrigger,
 		update: s.Rules.UpdateTrigger, del: s.Rules.DeleteTrigger, id: func(t rules.Trigger) int64 { return t.ID }}.register(s)
 
-	adminRuleAPI[rules.Automation]{key: "automation", plural: "automations", kind: rulestore.KindAutomation,
+	adminRuleAPI[rules.Automation]{key: "automation", plural: "automations", kind: rulestore.KindAutomation, facts: automationFacts,
 		list: s.Rules.ListAutomations, get: s.Rules.GetAutomation, create: s.Rules.CreateAutomation,
 		update: s.Rules.UpdateAutomation, del: s.Rules.DeleteAutomation, id: func(a rules.Automation) int64 { return a.ID }}.register(s)
 
@@ -202,8 +204,141 @@ func pageRules[T any](s *Server, r *http.Request, key string, all []T, idOf func
 	return listBody(s, r, key, p, all[lo:hi], idOf, func() (int, error) { return len(all), nil })
 }
 
-func onlyActive(r *http.Request) bool {
-	return strings.HasSuffix(strings.TrimSuffix(r.URL.Path, ".json"), "/active") || r.URL.Query().Get("active") == "true"
+// ruleFacts are what rule lists filter and sort on.
+type ruleFacts struct {
+	id               int64
+	title            string
+	active           bool
+	position         int
+	created, updated time.Time
+	restriction      *rules.Restriction // nil: everyone (macros and views)
+}
+
+func triggerFacts(t rules.Trigger) ruleFacts {
+	return ruleFacts{t.ID, t.Title, t.Active, t.Position, t.CreatedAt, t.UpdatedAt, nil}
+}
+
+func automationFacts(a rules.Automation) ruleFacts {
+	return ruleFacts{a.ID, a.Title, a.Active, a.Position, a.CreatedAt, a.UpdatedAt, nil}
+}
+
+func macroFacts(m rules.Macro) ruleFacts {
+	return ruleFacts{m.ID, m.Title, m.Active, m.Position, m.CreatedAt, m.UpdatedAt, restrictionOf(m.Restriction)}
+}
+
+func viewFacts(v rules.View) ruleFacts {
+	return ruleFacts{v.ID, v.Title, v.Active, v.Position, v.CreatedAt, v.UpdatedAt, v.Restriction}
+}
+
+// restrictionOf reads a macro's decoded restriction.
+func restrictionOf(v any) *rules.Restriction {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var rr rules.Restriction
+	if json.Unmarshal(b, &rr) != nil || rr.Type == "" {
+		return nil
+	}
+	return &rr
+}
+
+// ruleSorts are the sort_by values of rule lists (Zendesk's usage_* sorts
+// need usage counts, which Frontline does not keep).
+var ruleSorts = []string{"alphabetical", "created_at", "updated_at", "position"}
+
+// activeOnly reads the active filter: the /active routes list active rules;
+// elsewhere active=true lists active ones and active=false inactive ones.
+func activeFilter(r *http.Request) (only *bool, err error) {
+	if strings.HasSuffix(strings.TrimSuffix(r.URL.Path, ".json"), "/active") {
+		t := true
+		return &t, nil
+	}
+	v, ok := first(r.URL.Query(), "active")
+	if !ok {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, errs.BadRequest("active: must be true or false, not %q", v)
+	}
+	return &b, nil
+}
+
+// filterRules applies a rule list's query: active, access (personal,
+// shared, account) and group_id (macros and views), sort_by and
+// sort_order. all is in position order.
+func filterRules[T any](r *http.Request, all []T, facts func(T) ruleFacts) ([]T, error) {
+	q := r.URL.Query()
+	active, err := activeFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	access, hasAccess := first(q, "access")
+	switch access {
+	case "", "personal", "shared", "account":
+	default:
+		return nil, errs.BadRequest("access: must be personal, shared or account, not %q", access)
+	}
+	var group int64
+	if v, ok := first(q, "group_id"); ok {
+		if group, err = strconv.ParseInt(v, 10, 64); err != nil || group <= 0 {
+			return nil, errs.BadRequest("group_id: must be a group id, not %q", v)
+		}
+	}
+	out := make([]T, 0, len(all))
+	for _, x := range all {
+		f := facts(x)
+		rt := ""
+		if f.restriction != nil {
+			rt = f.restriction.Type
+		}
+		switch {
+		case active != nil && f.active != *active:
+		case hasAccess && access == "personal" && rt != "User":
+		case hasAccess && access == "shared" && rt != "Group":
+		case hasAccess && access == "account" && rt != "":
+		case group != 0 && (rt != "Group" || (f.restriction.ID != group && !slices.Contains(f.restriction.IDs, group))):
+		default:
+			out = append(out, x)
+		}
+	}
+	by, desc := q.Get("sort_by"), q.Get("sort_order") == "desc"
+	if by == "" && !desc {
+		return out, nil // position order, as stored
+	}
+	cmp := func(a, b ruleFacts) int {
+		switch by {
+		case "alphabetical":
+			if c := strings.Compare(strings.ToLower(a.title), strings.ToLower(b.title)); c != 0 {
+				return c
+			}
+		case "created_at":
+			if c := a.created.Compare(b.created); c != 0 {
+				return c
+			}
+		case "updated_at":
+			if c := a.updated.Compare(b.updated); c != 0 {
+				return c
+			}
+		default: // position
+			if a.position != b.position {
+				return a.position - b.position
+			}
+		}
+		return int(a.id - b.id)
+	}
+	slices.SortStableFunc(out, func(a, b T) int {
+		c := cmp(facts(a), facts(b))
+		if desc {
+			return -c
+		}
+		return c
+	})
+	return out, nil
 }
 
 // --- triggers and automations ---------------------------------------------------
@@ -213,6 +348,7 @@ func onlyActive(r *http.Request) bool {
 type adminRuleAPI[T any] struct {
 	key, plural string // envelope keys: "trigger", "triggers"
 	kind        rulestore.Kind
+	facts       func(T) ruleFacts
 	list        func(ctx context.Context, activeOnly bool) ([]T, error)
 	get         func(ctx context.Context, id int64) (T, error)
 	create      func(ctx context.Context, a audit.Actor, v T) (T, error)
@@ -233,8 +369,11 @@ func (k adminRuleAPI[T]) register(s *Server) {
 
 func (k adminRuleAPI[T]) listHandler(s *Server) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		all, err := k.list(r.Context(), onlyActive(r))
+		all, err := k.list(r.Context(), false)
 		if err != nil {
+			return err
+		}
+		if all, err = filterRules(r, all, k.facts); err != nil {
 			return err
 		}
 		body, err := pageRules(s, r, k.plural, all, k.id)
@@ -364,18 +503,19 @@ type personalRuleAPI[T any] struct {
 	del         func(ctx context.Context, a audit.Actor, id int64) error
 	id          func(T) int64
 	restriction func(T) any
+	facts       func(T) ruleFacts
 }
 
 func (s *Server) macroAPI() personalRuleAPI[rules.Macro] {
 	return personalRuleAPI[rules.Macro]{s: s, key: "macro", plural: "macros", kind: rulestore.KindMacro, shared: "shared macros",
 		list: s.Rules.ListMacros, get: s.Rules.GetMacro, create: s.Rules.CreateMacro, update: s.Rules.UpdateMacro, del: s.Rules.DeleteMacro,
-		id: func(m rules.Macro) int64 { return m.ID }, restriction: func(m rules.Macro) any { return m.Restriction }}
+		id: func(m rules.Macro) int64 { return m.ID }, restriction: func(m rules.Macro) any { return m.Restriction }, facts: macroFacts}
 }
 
 func (s *Server) viewAPI() personalRuleAPI[rules.View] {
 	return personalRuleAPI[rules.View]{s: s, key: "view", plural: "views", kind: rulestore.KindView, shared: "shared and group views",
 		list: s.Rules.ListViews, get: s.Rules.GetView, create: s.Rules.CreateView, update: s.Rules.UpdateView, del: s.Rules.DeleteView,
-		id: func(v rules.View) int64 { return v.ID }, restriction: func(v rules.View) any { return v.Restriction }}
+		id: func(v rules.View) int64 { return v.ID }, restriction: func(v rules.View) any { return v.Restriction }, facts: viewFacts}
 }
 
 func (k personalRuleAPI[T]) listRules(w http.ResponseWriter, r *http.Request) error {
@@ -383,8 +523,11 @@ func (k personalRuleAPI[T]) listRules(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	all, err := k.list(r.Context(), onlyActive(r), v)
+	all, err := k.list(r.Context(), false, v)
 	if err != nil {
+		return err
+	}
+	if all, err = filterRules(r, all, k.facts); err != nil {
 		return err
 	}
 	body, err := pageRules(k.s, r, k.plural, all, k.id)
@@ -603,7 +746,8 @@ type viewRun struct {
 	me      int64
 }
 
-// runView runs the {id} view for the request's page.
+// runView runs the {id} view for the request's page, sorted by sort_by and
+// sort_order when given instead of the view's own order.
 func (s *Server) runView(r *http.Request) (viewRun, error) {
 	v, err := s.visibleView(r)
 	if err != nil {
@@ -613,8 +757,26 @@ func (s *Server) runView(r *http.Request) (viewRun, error) {
 	if err != nil {
 		return viewRun{}, err
 	}
+	q := r.URL.Query()
+	sortBy, resort := first(q, "sort_by")
+	if order, ok := first(q, "sort_order"); ok {
+		resort = true
+		if sortBy == "" {
+			sortBy = v.Execution.SortBy
+		}
+		v.Execution.SortOrder = order
+	}
+	if resort {
+		v.Execution.SortBy, v.Execution.GroupBy, v.Execution.GroupOrder = sortBy, "", ""
+		if err := v.Validate(); err != nil {
+			return viewRun{}, errs.BadRequest("sort_by: %q is not a column this view can sort by", sortBy)
+		}
+	}
 	me := PrincipalFrom(r.Context()).UserID
 	ts, res, err := s.Rules.ViewTickets(r.Context(), v, me, vp)
+	if resort && errs.Is(err, errs.KindInvalid) {
+		return viewRun{}, errs.BadRequest("sort_by: %q is not a column views can sort by on this server", sortBy)
+	}
 	if err != nil {
 		return viewRun{}, err
 	}
@@ -791,10 +953,37 @@ func (s *Server) webhookID(r *http.Request) (int64, error) {
 	return pathID(r, "id", "webhook")
 }
 
+// apiListWebhooks lists webhooks: filter[name_contains] (case-insensitive),
+// filter[status] (active or inactive), sort by name or status (-desc).
 func (s *Server) apiListWebhooks(w http.ResponseWriter, r *http.Request) error {
 	ws, err := s.Rules.ListWebhooks(r.Context())
 	if err != nil {
 		return err
+	}
+	q := r.URL.Query()
+	if st, ok := first(q, "filter[status]"); ok && st != "active" && st != "inactive" {
+		return errs.BadRequest("filter[status]: must be active or inactive, not %q", st)
+	}
+	name := strings.ToLower(q.Get("filter[name_contains]"))
+	ws = slices.DeleteFunc(ws, func(wh rulestore.Webhook) bool {
+		st, ok := first(q, "filter[status]")
+		return (ok && wh.Status != st) || !strings.Contains(strings.ToLower(wh.Name), name)
+	})
+	if by := q.Get("sort"); by != "" {
+		field := strings.TrimPrefix(by, "-")
+		key := func(wh rulestore.Webhook) string {
+			if field == "status" {
+				return wh.Status
+			}
+			return strings.ToLower(wh.Name)
+		}
+		slices.SortStableFunc(ws, func(a, b rulestore.Webhook) int {
+			c := strings.Compare(key(a), key(b))
+			if strings.HasPrefix(by, "-") {
+				return -c
+			}
+			return c
+		})
 	}
 	body, err := pageRules(s, r, "webhooks", ws, func(w rulestore.Webhook) int64 {
 		id, _ := strconv.ParseInt(w.ID, 10, 64)
@@ -869,44 +1058,51 @@ func (s *Server) apiWebhookInvocations(w http.ResponseWriter, r *http.Request) e
 
 // rulesAPIDocs are the OpenAPI notes of the business-rule routes.
 func rulesAPIDocs() map[string]apiDoc {
+	rule := func(summary, tag, result string, query ...string) apiDoc {
+		return apiDoc{summary: summary, tag: tag, result: result, list: true, query: query, sortBy: ruleSorts}
+	}
+	// Views can be re-sorted by any column they sort by (checked when run).
+	viewRun := func(summary, result string) apiDoc {
+		return apiDoc{summary: summary, tag: "Views", result: result, list: true, query: []string{"sort_by", "sort_order"}}
+	}
 	return map[string]apiDoc{
-		"GET /api/v2/triggers":                              {summary: "List triggers in firing order", tag: "Triggers", result: "triggers", list: true, query: []string{"active"}},
-		"GET /api/v2/triggers/active":                       {summary: "List active triggers", tag: "Triggers", result: "triggers", list: true},
+		"GET /api/v2/triggers":                              rule("List triggers in firing order (active=true|false; sort_by alphabetical, created_at, updated_at, position)", "Triggers", "triggers", "active"),
+		"GET /api/v2/triggers/active":                       rule("List active triggers", "Triggers", "triggers"),
 		"GET /api/v2/triggers/{id}":                         {summary: "Show a trigger", tag: "Triggers", result: "trigger"},
 		"POST /api/v2/triggers":                             {summary: "Create a trigger (conditions.all/any, actions); 422 names a bad condition", tag: "Triggers", body: "trigger", result: "trigger"},
 		"PUT /api/v2/triggers/{id}":                         {summary: "Update a trigger (given fields replace the stored ones)", tag: "Triggers", body: "trigger", result: "trigger"},
 		"DELETE /api/v2/triggers/{id}":                      {summary: "Delete a trigger", tag: "Triggers"},
-		"GET /api/v2/automations":                           {summary: "List automations", tag: "Automations", result: "automations", list: true, query: []string{"active"}},
-		"GET /api/v2/automations/active":                    {summary: "List active automations", tag: "Automations", result: "automations", list: true},
+		"GET /api/v2/automations":                           rule("List automations (active=true|false)", "Automations", "automations", "active"),
+		"GET /api/v2/automations/active":                    rule("List active automations", "Automations", "automations"),
 		"GET /api/v2/automations/{id}":                      {summary: "Show an automation", tag: "Automations", result: "automation"},
 		"POST /api/v2/automations":                          {summary: "Create an automation (needs a time condition and a nullifying action)", tag: "Automations", body: "automation", result: "automation"},
 		"PUT /api/v2/automations/{id}":                      {summary: "Update an automation", tag: "Automations", body: "automation", result: "automation"},
 		"DELETE /api/v2/automations/{id}":                   {summary: "Delete an automation", tag: "Automations"},
-		"GET /api/v2/macros":                                {summary: "List the macros available to the caller", tag: "Macros", result: "macros", list: true, query: []string{"active"}},
-		"GET /api/v2/macros/active":                         {summary: "List the active macros available to the caller", tag: "Macros", result: "macros", list: true},
+		"GET /api/v2/macros":                                rule("List the macros available to the caller (active; access personal, shared or account; group_id)", "Macros", "macros", "active", "access", "group_id"),
+		"GET /api/v2/macros/active":                         rule("List the active macros available to the caller", "Macros", "macros", "access", "group_id"),
 		"GET /api/v2/macros/{id}":                           {summary: "Show a macro", tag: "Macros", result: "macro"},
 		"POST /api/v2/macros":                               {summary: "Create a macro (agents: personal only)", tag: "Macros", body: "macro", result: "macro"},
 		"PUT /api/v2/macros/{id}":                           {summary: "Update a macro (agents: their personal ones)", tag: "Macros", body: "macro", result: "macro"},
 		"DELETE /api/v2/macros/{id}":                        {summary: "Delete a macro (agents: their personal ones)", tag: "Macros"},
 		"GET /api/v2/tickets/{ticket_id}/macros/{id}/apply": {summary: "Preview a macro on a ticket without saving: the changed ticket and the comment", tag: "Macros", result: "result"},
-		"GET /api/v2/views":                                 {summary: "List the views available to the caller (personal, group, shared)", tag: "Views", result: "views", list: true, query: []string{"active"}},
-		"GET /api/v2/views/active":                          {summary: "List the active views available to the caller", tag: "Views", result: "views", list: true},
+		"GET /api/v2/views":                                 rule("List the views available to the caller (active; access personal, shared or account; group_id)", "Views", "views", "active", "access", "group_id"),
+		"GET /api/v2/views/active":                          rule("List the active views available to the caller", "Views", "views", "access", "group_id"),
 		"GET /api/v2/views/count_many":                      {summary: "Ticket counts of several views", tag: "Views", result: "view_counts", query: []string{"ids"}},
 		"GET /api/v2/views/{id}":                            {summary: "Show a view", tag: "Views", result: "view"},
 		"POST /api/v2/views":                                {summary: "Create a view (all/any conditions, output columns and sort; agents: personal only)", tag: "Views", body: "view", result: "view"},
 		"PUT /api/v2/views/{id}":                            {summary: "Update a view (agents: their personal ones)", tag: "Views", body: "view", result: "view"},
 		"DELETE /api/v2/views/{id}":                         {summary: "Delete a view (agents: their personal ones)", tag: "Views"},
-		"GET /api/v2/views/{id}/tickets":                    {summary: "The tickets in a view, in its order", tag: "Views", result: "tickets", list: true},
-		"GET /api/v2/views/{id}/execute":                    {summary: "Execute a view: rows with its columns", tag: "Views", result: "rows", list: true},
+		"GET /api/v2/views/{id}/tickets":                    viewRun("The tickets in a view, in its order (or sort_by/sort_order)", "tickets"),
+		"GET /api/v2/views/{id}/execute":                    viewRun("Execute a view: rows with its columns (sort_by/sort_order re-sort)", "rows"),
 		"GET /api/v2/views/{id}/count":                      {summary: "Ticket count of a view", tag: "Views", result: "view_count"},
-		"GET /api/v2/webhooks":                              {summary: "List webhooks", tag: "Webhooks", result: "webhooks", list: true},
+		"GET /api/v2/webhooks":                              {summary: "List webhooks (filter[name_contains], filter[status]; sort name or status, -desc)", tag: "Webhooks", result: "webhooks", list: true, query: []string{"filter[name_contains]", "filter[status]"}, sort: []string{"name", "status"}},
 		"GET /api/v2/webhooks/{id}":                         {summary: "Show a webhook", tag: "Webhooks", result: "webhook"},
 		"POST /api/v2/webhooks":                             {summary: "Create a webhook (requests are signed: X-Zendesk-Webhook-Signature = base64 HMAC-SHA256 of timestamp + body)", tag: "Webhooks", body: "webhook", result: "webhook"},
 		"PUT /api/v2/webhooks/{id}":                         {summary: "Update a webhook", tag: "Webhooks", body: "webhook", result: "webhook"},
 		"PATCH /api/v2/webhooks/{id}":                       {summary: "Update a webhook", tag: "Webhooks", body: "webhook", result: "webhook"},
 		"DELETE /api/v2/webhooks/{id}":                      {summary: "Delete a webhook and its delivery log", tag: "Webhooks"},
 		"GET /api/v2/webhooks/{id}/signing_secret":          {summary: "A webhook's signing secret", tag: "Webhooks", result: "signing_secret"},
-		"GET /api/v2/webhooks/{id}/invocations":             {summary: "A webhook's delivery log, newest first (status, attempts, last HTTP status and error)", tag: "Webhooks", result: "invocations", list: true},
+		"GET /api/v2/webhooks/{id}/invocations":             {summary: "A webhook's delivery log, newest first (status, attempts, last HTTP status and error)", tag: "Webhooks", result: "invocations", list: true, paging: pagedCursor},
 	}
 }
 

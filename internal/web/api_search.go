@@ -9,6 +9,13 @@ import (
 	"github.com/frontline/frontline/internal/search"
 )
 
+// searchSorts are the values of the search's sort_by.
+var searchSorts = []string{"relevance", "updated_at", "created_at", "priority", "status", "ticket_type"}
+
+// searchIncludes are the side-loads of search results, per result type
+// (include=tickets(users,groups)).
+var searchIncludes = map[string][]string{"tickets": ticketIncludes}
+
 func (s *Server) registerSearchAPI() {
 	s.handle("GET /api/v2/search", Authenticated, s.apiSearch)
 	s.handle("GET /api/v2/search/count", Authenticated, s.apiSearchCount)
@@ -28,25 +35,20 @@ func (s *Server) searchRequest(r *http.Request) (*search.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	// sort_by and sort_order are checked against searchSorts by checkQuery;
+	// order_by: and sort: in the query win over them.
 	if q.OrderBy == "" {
 		switch v := r.URL.Query().Get("sort_by"); v {
 		case "", "relevance":
-		case "updated_at", "created_at", "priority", "status", "ticket_type":
+		default:
 			q.OrderBy = map[string]string{"updated_at": "updated", "created_at": "created"}[v]
 			if q.OrderBy == "" {
 				q.OrderBy = v
 			}
-		default:
-			return nil, errs.BadRequest("sort_by: must be updated_at, created_at, priority, status or ticket_type")
 		}
 	}
 	if q.Sort == "" {
-		switch v := r.URL.Query().Get("sort_order"); v {
-		case "", "desc", "asc":
-			q.Sort = v
-		default:
-			return nil, errs.BadRequest("sort_order: must be asc or desc")
-		}
+		q.Sort = r.URL.Query().Get("sort_order")
 	}
 	vis, err := s.visibility(r)
 	if err != nil {
@@ -76,16 +78,28 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if p.page*p.perPage > 1000 {
 		return errs.BadRequest("page: search returns at most 1000 results; narrow the query")
 	}
+	scoped, err := includeScoped(r.URL.Query().Get("include"), searchIncludes)
+	if err != nil {
+		return err
+	}
+	if !PrincipalFrom(r.Context()).IsStaff() {
+		for _, inc := range scoped["tickets"] {
+			if inc != "comment_count" {
+				return errs.Forbidden("include: end-users may not side-load %s", inc)
+			}
+		}
+	}
 	req.Offset, req.Limit = (p.page-1)*p.perPage, p.perPage
 	hits, total, err := s.Search.Search(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	results, err := s.searchResults(r, hits)
+	body := map[string]any{"count": total, "next_page": nil, "previous_page": nil, "facets": nil}
+	results, err := s.searchResults(r, hits, body, scoped)
 	if err != nil {
 		return err
 	}
-	body := map[string]any{"results": results, "count": total, "next_page": nil, "previous_page": nil, "facets": nil}
+	body["results"] = results
 	if p.page*p.perPage < min(total, 1000) {
 		body["next_page"] = s.pageURL(r, map[string]string{"page": strconv.Itoa(p.page + 1), "per_page": strconv.Itoa(p.perPage)})
 	}
@@ -113,8 +127,9 @@ func (s *Server) apiSearchCount(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// searchResults loads the records of hits, in order, each with result_type.
-func (s *Server) searchResults(r *http.Request, hits []search.Result) ([]map[string]any, error) {
+// searchResults loads the records of hits, in order, each with result_type,
+// and adds the side-loads scoped asks for (per result type) to body.
+func (s *Server) searchResults(r *http.Request, hits []search.Result, body map[string]any, scoped map[string][]string) ([]map[string]any, error) {
 	ctx := r.Context()
 	var ticketIDs, userIDs []int64
 	for _, h := range hits {
@@ -127,14 +142,21 @@ func (s *Server) searchResults(r *http.Request, hits []search.Result) ([]map[str
 	}
 	records := map[string]any{}
 	key := func(typ string, id int64) string { return typ + ":" + strconv.FormatInt(id, 10) }
+	views := []ticketJSON{}
 	if len(ticketIDs) > 0 {
 		ts, err := s.Tickets.GetMany(ctx, ticketIDs)
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range ts {
-			records[key("ticket", t.ID)] = s.ticketForCaller(r, t)
+		views = s.ticketsView(r, ts)
+	}
+	if incs := scoped["tickets"]; len(incs) > 0 {
+		if err := s.sideloadTickets(withIncludes(r, incs), body, views); err != nil {
+			return nil, err
 		}
+	}
+	for _, t := range views {
+		records[key("ticket", t.ID)] = viewForCaller(r, t)
 	}
 	if len(userIDs) > 0 {
 		us, err := s.People.GetUsers(ctx, userIDs)

@@ -13,6 +13,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/sla"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 // SLA API: business-hours schedules (Zendesk /api/v2/business_hours), SLA
@@ -307,20 +308,28 @@ type ticketMetricJSON struct {
 }
 
 func (s *Server) apiTicketMetrics(w http.ResponseWriter, r *http.Request) error {
-	svc := s.SLAService
 	t, _, err := s.visibleTicket(r)
 	if err != nil {
 		return err
 	}
-	v, err := svc.View(r.Context(), t.ID)
+	m, err := s.ticketMetric(r, t)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket_metric": ticketMetricJSON{
+	writeJSON(w, http.StatusOK, map[string]any{"ticket_metric": m})
+	return nil
+}
+
+// ticketMetric is t's metric set, evaluated now (the SLA service must run).
+func (s *Server) ticketMetric(r *http.Request, t *ticket.Ticket) (ticketMetricJSON, error) {
+	v, err := s.SLAService.View(r.Context(), t.ID)
+	if err != nil {
+		return ticketMetricJSON{}, err
+	}
+	return ticketMetricJSON{
 		ID: t.ID, TicketID: t.ID, URL: s.baseURL(r) + "/api/v2/tickets/" + strconv.FormatInt(t.ID, 10) + "/metrics.json",
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, ZendeskMetrics: v.Zendesk, SLA: v,
-	}})
-	return nil
+	}, nil
 }
 
 func (s *Server) apiTicketSLAEvents(w http.ResponseWriter, r *http.Request) error {

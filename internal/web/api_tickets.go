@@ -24,6 +24,9 @@ import (
 type ticketJSON struct {
 	ticket.Ticket
 	URL string `json:"url"`
+	// Side-loads (include=comment_count, include=metric_sets).
+	CommentCount *int              `json:"comment_count,omitempty"`
+	MetricSet    *ticketMetricJSON `json:"metric_set,omitempty"`
 }
 
 func (s *Server) ticketURL(r *http.Request, id int64) string {
@@ -176,9 +179,7 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Fi
 		return err
 	}
 	q := r.URL.Query()
-	if v := q.Get("sort_order"); v != "" && v != "asc" && v != "desc" {
-		return errs.BadRequest("sort_order: must be asc or desc")
-	}
+	f.ExternalID = q.Get("external_id")
 	f.Desc = q.Get("sort_order") == "desc"
 	if q.Has("sort") { // cursor style: sort=-updated_at
 		v := q.Get("sort")
@@ -192,7 +193,7 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Fi
 	}
 	if p.cursor {
 		if f.SortBy != "" && f.SortBy != "id" {
-			return errs.BadRequest("cursor pagination sorts by id; use offset pagination (page, per_page) to sort by %s", f.SortBy)
+			return errs.BadRequest("sort: cursor pagination sorts by id only; use offset pagination (page, per_page) to sort by %s", f.SortBy)
 		}
 		f.AfterID, f.Limit = p.afterID, p.size+1
 	} else {
@@ -203,15 +204,15 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Fi
 		return err
 	}
 	count := func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) }
-	var body map[string]any
-	if isCustomer(r) {
-		body, err = listBody(s, r, "tickets", p, viewAll(r, ts, s.customerTicket), func(t customerTicketJSON) int64 { return t.ID }, count)
-	} else {
-		body, err = listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID }, count)
-	}
+	body, err := listBody(s, r, "tickets", p, s.ticketsView(r, ts), func(t ticketJSON) int64 { return t.ID }, count)
 	if err != nil {
 		return err
 	}
+	views := body["tickets"].([]ticketJSON)
+	if err := s.sideloadTickets(r, body, views); err != nil {
+		return err
+	}
+	body["tickets"] = viewsForCaller(r, views)
 	writeJSON(w, http.StatusOK, body)
 	return nil
 }
@@ -275,7 +276,13 @@ func (s *Server) apiShowManyTickets(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ts = slices.DeleteFunc(ts, func(t ticket.Ticket) bool { return !canSee(v, &t) })
-	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsForCaller(r, ts), "next_page": nil, "previous_page": nil, "count": len(ts)})
+	views := s.ticketsView(r, ts)
+	body := map[string]any{"next_page": nil, "previous_page": nil, "count": len(ts)}
+	if err := s.sideloadTickets(r, body, views); err != nil {
+		return err
+	}
+	body["tickets"] = viewsForCaller(r, views)
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -284,7 +291,13 @@ func (s *Server) apiShowTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketForCaller(r, *t)})
+	views := []ticketJSON{s.ticketView(r, *t)}
+	body := map[string]any{}
+	if err := s.sideloadTickets(r, body, views); err != nil {
+		return err
+	}
+	body["ticket"] = viewForCaller(r, views[0])
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -473,6 +486,13 @@ func (s *Server) apiTicketComments(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	sl := newSideload(r)
+	for _, c := range body["comments"].([]ticket.Comment) {
+		sl.user(c.AuthorID)
+	}
+	if err := s.writeSideloads(r, body, sl); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, body)
 	return nil
 }
@@ -497,6 +517,18 @@ func (s *Server) apiTicketAudits(w http.ResponseWriter, r *http.Request) error {
 	body, err := listBody(s, r, "audits", p, as, func(a ticket.Audit) int64 { return a.ID },
 		func() (int, error) { return s.Tickets.CountAudits(r.Context(), t.ID) })
 	if err != nil {
+		return err
+	}
+	// Side-loads: the audits' authors and the people their events name,
+	// the ticket, its group and organization.
+	sl := newSideload(r)
+	sl.ticket(t.ID)
+	sl.group(derefID(t.GroupID))
+	sl.org(derefID(t.OrganizationID))
+	for _, a := range body["audits"].([]ticket.Audit) {
+		sl.user(a.AuthorID)
+	}
+	if err := s.writeSideloads(r, body, sl); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, body)
@@ -669,11 +701,22 @@ func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) e
 	} else if cursor == "" {
 		cursor = encodeIncremental(start, afterID)
 	}
-	next := s.baseURL(r) + "/api/v2/incremental/tickets/cursor.json?" + url.Values{"cursor": {cursor}}.Encode()
-	writeJSON(w, http.StatusOK, map[string]any{
-		"tickets": s.ticketsView(r, ts), "after_cursor": cursor, "before_cursor": nil,
+	nq := url.Values{"cursor": {cursor}}
+	for _, k := range []string{"include", "per_page", "page[size]"} {
+		if v := q.Get(k); v != "" {
+			nq.Set(k, v)
+		}
+	}
+	next := s.baseURL(r) + "/api/v2/incremental/tickets/cursor.json?" + nq.Encode()
+	views := s.ticketsView(r, ts)
+	body := map[string]any{
+		"tickets": views, "after_cursor": cursor, "before_cursor": nil,
 		"after_url": next, "before_url": nil, "end_of_stream": end, "count": len(ts),
-	})
+	}
+	if err := s.sideloadTickets(r, body, views); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -699,10 +742,19 @@ func (s *Server) apiIncrementalTicketsByTime(w http.ResponseWriter, r *http.Requ
 	if len(ts) > 0 {
 		end = ts[len(ts)-1].UpdatedAt.Unix()
 	}
-	next := s.baseURL(r) + "/api/v2/incremental/tickets.json?start_time=" + strconv.FormatInt(end, 10)
-	writeJSON(w, http.StatusOK, map[string]any{
-		"tickets": s.ticketsView(r, ts), "count": len(ts), "end_time": end, "next_page": next, "end_of_stream": len(ts) < limit,
-	})
+	nq := url.Values{"start_time": {strconv.FormatInt(end, 10)}}
+	if v := r.URL.Query().Get("include"); v != "" {
+		nq.Set("include", v)
+	}
+	next := s.baseURL(r) + "/api/v2/incremental/tickets.json?" + nq.Encode()
+	views := s.ticketsView(r, ts)
+	body := map[string]any{
+		"tickets": views, "count": len(ts), "end_time": end, "next_page": next, "end_of_stream": len(ts) < limit,
+	}
+	if err := s.sideloadTickets(r, body, views); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -801,30 +853,34 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) erro
 
 // ticketAPIDocs are the OpenAPI notes of the ticket, search and attachment routes.
 func ticketAPIDocs() map[string]apiDoc {
-	list := []string{"sort_by", "sort_order"}
+	// List Tickets: offset sort_by/sort_order, cursor sort, external_id, side-loads.
+	list := func(summary string, query ...string) apiDoc {
+		return apiDoc{summary: summary, tag: "Tickets", result: "tickets", list: true, query: append(query, "external_id"),
+			sortBy: ticket.SortKeys(), sort: []string{"id", "updated_at", "status"}, include: ticketIncludes}
+	}
 	return map[string]apiDoc{
-		"GET /api/v2/tickets":                      {summary: "List tickets", tag: "Tickets", result: "tickets", list: true, query: append([]string{"status"}, list...)},
-		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see, in the requester's view without agent-only fields)", tag: "Tickets", result: "tickets", query: []string{"ids"}},
-		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket (customers: the requester's view: description is the first public comment, no agent-only fields)", tag: "Tickets", result: "ticket"},
+		"GET /api/v2/tickets":                      list("List tickets (status: comma-separated statuses)", "status"),
+		"GET /api/v2/tickets/show_many":            {summary: "Show many tickets (customers: those they may see, in the requester's view without agent-only fields)", tag: "Tickets", result: "tickets", query: []string{"ids"}, include: ticketIncludes},
+		"GET /api/v2/tickets/{id}":                 {summary: "Show a ticket (customers: the requester's view: description is the first public comment, no agent-only fields)", tag: "Tickets", result: "ticket", include: ticketIncludes},
 		"POST /api/v2/tickets":                     {summary: "Create a ticket (inline requester {name, email} creates the end-user)", tag: "Tickets", body: "ticket", result: "ticket"},
 		"PUT /api/v2/tickets/{id}":                 {summary: "Update a ticket; ticket.comment adds a public reply or internal note; safe_update + updated_stamp lock optimistically", tag: "Tickets", body: "ticket", result: "ticket"},
 		"DELETE /api/v2/tickets/{id}":              {summary: "Delete a ticket", tag: "Tickets"},
 		"POST /api/v2/tickets/{id}/merge":          {summary: "Merge tickets (ids) into this one", tag: "Tickets", result: "job_status"},
-		"GET /api/v2/tickets/{id}/comments":        {summary: "A ticket's comments (customers: public replies only)", tag: "Tickets", result: "comments", list: true, query: []string{"sort_order"}},
-		"GET /api/v2/tickets/{id}/audits":          {summary: "A ticket's audits (change history)", tag: "Tickets", result: "audits", list: true, query: []string{"sort_order"}},
+		"GET /api/v2/tickets/{id}/comments":        {summary: "A ticket's comments (customers: public replies only)", tag: "Tickets", result: "comments", list: true, sort: []string{"created_at"}, include: []string{"users"}},
+		"GET /api/v2/tickets/{id}/audits":          {summary: "A ticket's audits (change history)", tag: "Tickets", result: "audits", list: true, query: []string{"sort_order"}, include: []string{"users", "groups", "organizations", "tickets"}},
 		"GET /api/v2/tickets/{id}/tags":            {summary: "A ticket's tags", tag: "Tags", result: "tags"},
 		"POST /api/v2/tickets/{id}/tags":           {summary: "Set a ticket's tags", tag: "Tags", result: "tags"},
 		"PUT /api/v2/tickets/{id}/tags":            {summary: "Add tags to a ticket", tag: "Tags", result: "tags"},
 		"DELETE /api/v2/tickets/{id}/tags":         {summary: "Remove tags from a ticket", tag: "Tags", result: "tags"},
-		"GET /api/v2/users/{id}/tickets/requested": {summary: "Tickets a user requested", tag: "Tickets", result: "tickets", list: true, query: list},
-		"GET /api/v2/users/{id}/tickets/assigned":  {summary: "Tickets assigned to an agent", tag: "Tickets", result: "tickets", list: true, query: list},
-		"GET /api/v2/users/{id}/tickets/ccd":       {summary: "Tickets a user is CC'd on", tag: "Tickets", result: "tickets", list: true, query: list},
-		"GET /api/v2/organizations/{id}/tickets":   {summary: "An organization's tickets", tag: "Tickets", result: "tickets", list: true, query: list},
-		"GET /api/v2/incremental/tickets":          {summary: "Time-based incremental ticket export (start_time in Unix seconds)", tag: "Incremental export", result: "tickets", query: []string{"start_time"}},
-		"GET /api/v2/incremental/tickets/cursor":   {summary: "Incremental ticket export from start_time, then by cursor", tag: "Incremental export", result: "tickets", query: []string{"start_time", "cursor", "per_page"}},
+		"GET /api/v2/users/{id}/tickets/requested": list("Tickets a user requested"),
+		"GET /api/v2/users/{id}/tickets/assigned":  list("Tickets assigned to an agent"),
+		"GET /api/v2/users/{id}/tickets/ccd":       list("Tickets a user is CC'd on"),
+		"GET /api/v2/organizations/{id}/tickets":   list("An organization's tickets"),
+		"GET /api/v2/incremental/tickets":          {summary: "Time-based incremental ticket export (start_time in Unix seconds)", tag: "Incremental export", result: "tickets", query: []string{"start_time"}, include: ticketIncludes},
+		"GET /api/v2/incremental/tickets/cursor":   {summary: "Incremental ticket export from start_time, then by cursor", tag: "Incremental export", result: "tickets", query: []string{"start_time", "cursor", "per_page", "page[size]"}, include: ticketIncludes},
 		"POST /api/v2/uploads":                     {summary: "Upload a file (raw body); pass the token in comment.uploads", tag: "Attachments", result: "upload", query: []string{"filename"}},
 		"GET /api/v2/attachments/{id}":             {summary: "Show an attachment", tag: "Attachments", result: "attachment"},
-		"GET /api/v2/search":                       {summary: "Search tickets, users, organizations and groups (Zendesk query syntax); results carry result_type", tag: "Search", result: "results", query: []string{"query", "sort_by", "sort_order", "page", "per_page"}},
+		"GET /api/v2/search":                       {summary: "Search tickets, users, organizations and groups (Zendesk query syntax); results carry result_type; include=tickets(users,groups,organizations,comment_count,metric_sets),users(organizations,groups)", tag: "Search", result: "results", paging: pagedOffset, query: []string{"query", "include"}, sortBy: searchSorts},
 		"GET /api/v2/search/count":                 {summary: "Count search results", tag: "Search", result: "count", query: []string{"query"}},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,16 +24,20 @@ type apiDoc struct {
 	tag     string
 	body    string // request envelope key, "" for none
 	result  string // response envelope key, "" for 204
-	list    bool   // paginated list
+	list    bool   // paginated list (both pagination styles unless paging says otherwise)
+	paging  paging // pagination parameters, when not those of list
 	query   []string
-	raw     string // content type of a non-JSON 200 response
+	sortBy  []string // values of sort_by (with sort_order asc|desc)
+	sort    []string // fields of the cursor-style sort (field or -field)
+	include []string // side-loads of include=
+	raw     string   // content type of a non-JSON 200 response
 }
 
 func peopleAPIDocs() map[string]apiDoc {
 	return map[string]apiDoc{
 		"GET /api/v2/users/me":                                    {summary: "The authenticated user", tag: "Users", result: "user"},
-		"GET /api/v2/users":                                       {summary: "List users", tag: "Users", result: "users", list: true, query: []string{"role"}},
-		"GET /api/v2/users/show_many":                             {summary: "Show many users", tag: "Users", result: "users", query: []string{"ids"}},
+		"GET /api/v2/users":                                       {summary: "List users (role, or several role[]; external_id)", tag: "Users", result: "users", list: true, query: []string{"role", "role[]", "external_id"}, include: userIncludes},
+		"GET /api/v2/users/show_many":                             {summary: "Show many users by ids or external_ids", tag: "Users", result: "users", query: []string{"ids", "external_ids"}, include: userIncludes},
 		"GET /api/v2/users/search":                                {summary: "Search users by query, email or external_id", tag: "Users", result: "users", list: true, query: []string{"query", "email", "external_id"}},
 		"GET /api/v2/users/{id}":                                  {summary: "Show a user (customers: only themself)", tag: "Users", result: "user"},
 		"POST /api/v2/users":                                      {summary: "Create a user", tag: "Users", body: "user", result: "user"},
@@ -40,27 +45,27 @@ func peopleAPIDocs() map[string]apiDoc {
 		"PUT /api/v2/users/{id}":                                  {summary: "Update a user", tag: "Users", body: "user", result: "user"},
 		"DELETE /api/v2/users/{id}":                               {summary: "Deactivate a user", tag: "Users", result: "user"},
 		"GET /api/v2/users/{id}/organization_memberships":         {summary: "A user's organization memberships", tag: "Organization memberships", result: "organization_memberships", list: true},
-		"GET /api/v2/users/{id}/group_memberships":                {summary: "A user's group memberships", tag: "Group memberships", result: "group_memberships", list: true},
+		"GET /api/v2/users/{id}/group_memberships":                {summary: "A user's group memberships", tag: "Group memberships", result: "group_memberships", list: true, include: membershipIncludes},
 		"GET /api/v2/organizations":                               {summary: "List organizations", tag: "Organizations", result: "organizations", list: true},
-		"GET /api/v2/organizations/show_many":                     {summary: "Show many organizations", tag: "Organizations", result: "organizations", query: []string{"ids"}},
+		"GET /api/v2/organizations/show_many":                     {summary: "Show many organizations by ids or external_ids", tag: "Organizations", result: "organizations", query: []string{"ids", "external_ids"}},
 		"GET /api/v2/organizations/search":                        {summary: "Find an organization by external_id or name", tag: "Organizations", result: "organizations", query: []string{"external_id", "name"}},
 		"GET /api/v2/organizations/{id}":                          {summary: "Show an organization", tag: "Organizations", result: "organization"},
 		"POST /api/v2/organizations":                              {summary: "Create an organization", tag: "Organizations", body: "organization", result: "organization"},
 		"PUT /api/v2/organizations/{id}":                          {summary: "Update an organization", tag: "Organizations", body: "organization", result: "organization"},
 		"DELETE /api/v2/organizations/{id}":                       {summary: "Delete an organization", tag: "Organizations"},
-		"GET /api/v2/organizations/{id}/users":                    {summary: "An organization's users", tag: "Organizations", result: "users", list: true},
+		"GET /api/v2/organizations/{id}/users":                    {summary: "An organization's users (role, role[], external_id)", tag: "Organizations", result: "users", list: true, query: []string{"role", "role[]", "external_id"}, include: userIncludes},
 		"GET /api/v2/organizations/{id}/organization_memberships": {summary: "An organization's memberships", tag: "Organization memberships", result: "organization_memberships", list: true},
 		"GET /api/v2/organization_memberships":                    {summary: "List organization memberships", tag: "Organization memberships", result: "organization_memberships", list: true},
 		"GET /api/v2/organization_memberships/{mid}":              {summary: "Show an organization membership", tag: "Organization memberships", result: "organization_membership"},
 		"POST /api/v2/organization_memberships":                   {summary: "Add a user to an organization", tag: "Organization memberships", body: "organization_membership", result: "organization_membership"},
 		"DELETE /api/v2/organization_memberships/{mid}":           {summary: "Remove an organization membership", tag: "Organization memberships"},
-		"GET /api/v2/groups":                                      {summary: "List groups", tag: "Groups", result: "groups", list: true},
+		"GET /api/v2/groups":                                      {summary: "List groups (exclude_deleted=false lists deleted ones too)", tag: "Groups", result: "groups", list: true, query: []string{"exclude_deleted"}, include: []string{"users"}},
 		"GET /api/v2/groups/{id}":                                 {summary: "Show a group", tag: "Groups", result: "group"},
 		"POST /api/v2/groups":                                     {summary: "Create a group", tag: "Groups", body: "group", result: "group"},
 		"PUT /api/v2/groups/{id}":                                 {summary: "Update a group", tag: "Groups", body: "group", result: "group"},
 		"DELETE /api/v2/groups/{id}":                              {summary: "Delete a group", tag: "Groups"},
-		"GET /api/v2/groups/{id}/memberships":                     {summary: "A group's memberships", tag: "Group memberships", result: "group_memberships", list: true},
-		"GET /api/v2/group_memberships":                           {summary: "List group memberships", tag: "Group memberships", result: "group_memberships", list: true},
+		"GET /api/v2/groups/{id}/memberships":                     {summary: "A group's memberships", tag: "Group memberships", result: "group_memberships", list: true, include: membershipIncludes},
+		"GET /api/v2/group_memberships":                           {summary: "List group memberships", tag: "Group memberships", result: "group_memberships", list: true, include: membershipIncludes},
 		"GET /api/v2/group_memberships/{mid}":                     {summary: "Show a group membership", tag: "Group memberships", result: "group_membership"},
 		"POST /api/v2/group_memberships":                          {summary: "Add an agent to a group", tag: "Group memberships", body: "group_membership", result: "group_membership"},
 		"DELETE /api/v2/group_memberships/{mid}":                  {summary: "Remove a group membership", tag: "Group memberships"},
@@ -69,6 +74,9 @@ func peopleAPIDocs() map[string]apiDoc {
 }
 
 // apiDocs merges the route notes of every API area.
+// membershipIncludes are the side-loads of group membership lists.
+var membershipIncludes = []string{"users", "groups"}
+
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
 	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs()} {
@@ -188,13 +196,34 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
 		}
-		for _, q := range d.query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
-		}
-		if d.list {
-			for _, q := range []string{"page", "per_page", "page[size]", "page[after]"} {
-				params = append(params, map[string]any{"$ref": "#/components/parameters/" + strings.NewReplacer("[", "_", "]", "").Replace(q)})
+		paged := d.pagingOf().params()
+		for _, q := range d.allowedParams() {
+			if slices.Contains(paged, q) {
+				continue
 			}
+			schema := map[string]any{"type": "string"}
+			switch q {
+			case "sort_by":
+				if len(d.sortBy) > 0 {
+					schema["enum"] = d.sortBy
+				}
+			case "sort_order":
+				schema["enum"] = []string{"asc", "desc"}
+			case "sort":
+				var vals []string
+				for _, f := range d.sort {
+					vals = append(vals, f, "-"+f)
+				}
+				schema["enum"] = vals
+			}
+			param := map[string]any{"name": q, "in": "query", "schema": schema}
+			if q == "include" && len(d.include) > 0 {
+				param["description"] = "comma-separated side-loads: " + strings.Join(d.include, ", ")
+			}
+			params = append(params, param)
+		}
+		for _, q := range paged {
+			params = append(params, map[string]any{"$ref": "#/components/parameters/" + strings.NewReplacer("[", "_", "]", "").Replace(q)})
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -261,7 +290,7 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "Frontline API", "version": s.Version,
-			"description": "Zendesk API v2 compatible help-desk API. Paths also answer with a .json suffix."},
+			"description": "Zendesk API v2 compatible help-desk API. Paths also answer with a .json suffix. A query parameter a route does not list is a 400 naming it."},
 		"servers":  []any{map[string]any{"url": s.baseURL(r)}},
 		"tags":     tagObjs,
 		"security": []any{map[string]any{"basic": []string{}}, map[string]any{"bearer": []string{}}},

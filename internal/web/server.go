@@ -15,8 +15,9 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -106,6 +107,9 @@ type Deps struct {
 	// BaseURL is the public URL used in API links (next_page, url); the
 	// request's host when empty.
 	BaseURL string
+	// TrustedProxies are the peers whose X-Forwarded-Proto, -Host and -For
+	// headers are believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
 	// SecureCookies marks cookies Secure (set when served over HTTPS).
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
@@ -142,6 +146,7 @@ type Server struct {
 	duration *prometheus.HistogramVec
 	handler  http.Handler
 	ui       uiState
+	docs     map[string]apiDoc // per API route: summary and the query parameters it honours
 }
 
 // New builds the server and registers every route.
@@ -152,7 +157,7 @@ func New(deps Deps) (*Server, error) {
 	if deps.MaxBodyBytes <= 0 {
 		deps.MaxBodyBytes = 10 << 20
 	}
-	s := &Server{Deps: deps, log: deps.Log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Deps: deps, log: deps.Log, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), docs: apiDocs()}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -176,7 +181,7 @@ func New(deps Deps) (*Server, error) {
 	s.registerRoutes()
 
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.observe(cop.Handler(s.stripJSON(s.mux))))
+	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.mux))))))
 	return s, nil
 }
 
@@ -214,6 +219,7 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 	api := strings.HasPrefix(path, "/api/")
 	s.routes = append(s.routes, Route{Pattern: pattern, Policy: policy, API: api})
 	fail := s.writeHTMLError
+	doc, documented := s.docs[pattern]
 	if api {
 		fail = s.writeAPIError
 	}
@@ -229,6 +235,12 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 		if err := policy.allows(p); err != nil {
 			fail(w, r, err)
 			return
+		}
+		if api && documented {
+			if err := doc.checkQuery(r, p != nil && p.IsStaff()); err != nil {
+				fail(w, r, err)
+				return
+			}
 		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
@@ -338,12 +350,50 @@ func (s *Server) checkCSRF(r *http.Request, p *auth.Principal) error {
 	return nil
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// isAPIPath reports whether path belongs to the API (JSON errors, Zendesk
+// path rules).
+func isAPIPath(path string) bool { return strings.HasPrefix(path, "/api/") }
+
+// canonicalPath is the clean form of a request path, the one routes are
+// matched on: repeated slashes collapsed, "." and ".." segments resolved
+// (never above the root), and a trailing slash dropped under /api/ (Zendesk's
+// router ignores it) but kept elsewhere, where "/static/" and the like are
+// directories.
+func canonicalPath(p string) string {
+	if p == "" || p[0] != '/' {
+		return p // "*" of OPTIONS *, left to the mux
 	}
-	return host
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" && (!isAPIPath(c+"/") || c == "/api") {
+		c += "/"
+	}
+	return c
+}
+
+// cleanPaths serves an unclean path (/api/v2//tickets.json, /./, /../, a
+// trailing slash on the API) as its canonical form on every method, as
+// Zendesk does, instead of the mux's redirect that clients drop for
+// writes. The request is routed on, and its route's policy applies to, the
+// cleaned path only. A path whose escaped form differs (%2F, %2E) and that
+// would need cleaning is refused: its segments are ambiguous.
+func (s *Server) cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clean := canonicalPath(r.URL.Path)
+		if clean != r.URL.Path {
+			if r.URL.RawPath != "" {
+				fail := s.writeHTMLError
+				if isAPIPath(clean + "/") {
+					fail = s.writeAPIError
+				}
+				fail(w, r, errs.BadRequest("path: encoded slashes or dots in a path that needs cleaning"))
+				return
+			}
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = clean
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // stripJSON serves /api paths with and without the ".json" suffix Zendesk

@@ -398,7 +398,7 @@ const flashCookie = "frontline_flash"
 func seeOther(w http.ResponseWriter, r *http.Request, path, flash string) {
 	if flash != "" {
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/", MaxAge: 60,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(r)})
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }

@@ -251,7 +251,7 @@ func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error
 	if score != "" && score != satisfaction.Good && score != satisfaction.Bad {
 		return errs.BadRequest("score must be good or bad")
 	}
-	total, err := s.Satisfaction.Count(ctx, score)
+	total, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: score})
 	if err != nil {
 		return err
 	}
@@ -259,11 +259,11 @@ func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	good, err := s.Satisfaction.Count(ctx, satisfaction.Good)
+	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good})
 	if err != nil {
 		return err
 	}
-	all, err := s.Satisfaction.Count(ctx, "")
+	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{})
 	if err != nil {
 		return err
 	}

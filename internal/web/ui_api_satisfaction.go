@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/satisfaction"
 )
 
@@ -43,7 +45,7 @@ func (s *Server) registerSatisfactionAPI() {
 
 func satisfactionAPIDocs() map[string]apiDoc {
 	return map[string]apiDoc{
-		"GET /api/v2/satisfaction_ratings":              {summary: "List satisfaction ratings", tag: "Satisfaction ratings", result: "satisfaction_ratings", list: true, query: []string{"score"}},
+		"GET /api/v2/satisfaction_ratings":              {summary: "List satisfaction ratings (score: good, bad, received, each optionally _with_comment/_without_comment; start_time/end_time: Unix seconds)", tag: "Satisfaction ratings", result: "satisfaction_ratings", list: true, query: []string{"score", "start_time", "end_time"}},
 		"GET /api/v2/satisfaction_ratings/{id}":         {summary: "Show a satisfaction rating", tag: "Satisfaction ratings", result: "satisfaction_rating"},
 		"GET /api/v2/tickets/{id}/satisfaction_rating":  {summary: "A ticket's satisfaction rating (score offered/unoffered when not rated)", tag: "Satisfaction ratings", result: "satisfaction_rating"},
 		"POST /api/v2/tickets/{id}/satisfaction_rating": {summary: "Rate a solved ticket as its requester (good or bad, optional comment); rating again changes it", tag: "Satisfaction ratings", body: "satisfaction_rating", result: "satisfaction_rating"},
@@ -56,14 +58,57 @@ func satisfactionEnvelopes() map[string]envelope {
 	}
 }
 
+// ratingFilter reads Zendesk's score (good, bad, received and each
+// _with_comment/_without_comment; offered and unoffered are not stored
+// ratings) and start_time/end_time (Unix seconds, when the rating was given).
+func ratingFilter(r *http.Request) (satisfaction.Filter, error) {
+	var f satisfaction.Filter
+	q := r.URL.Query()
+	if v, ok := first(q, "score"); ok {
+		score, comment, _ := strings.Cut(v, "_")
+		switch comment {
+		case "", "with_comment", "without_comment":
+		default:
+			score = "?"
+		}
+		switch score {
+		case satisfaction.Good, satisfaction.Bad:
+			f.Score = score
+		case "received":
+		case "offered", "unoffered":
+			if comment == "" {
+				return f, errs.BadRequest("score: %s lists tickets not rated yet; this list holds given ratings only (good, bad, received, with _with_comment or _without_comment)", v)
+			}
+			fallthrough
+		default:
+			return f, errs.BadRequest("score: must be good, bad or received, optionally with _with_comment or _without_comment, not %q", v)
+		}
+		f.Comment = strings.TrimSuffix(comment, "_comment")
+	}
+	for name, dst := range map[string]*time.Time{"start_time": &f.Since, "end_time": &f.Until} {
+		if v, ok := first(q, name); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return f, errs.BadRequest("%s: must be a Unix time in seconds, not %q", name, v)
+			}
+			*dst = time.Unix(n, 0).UTC()
+		}
+	}
+	return f, nil
+}
+
 func (s *Server) apiListRatings(w http.ResponseWriter, r *http.Request) error {
 	p, err := parsePage(r)
 	if err != nil {
 		return err
 	}
-	score := r.URL.Query().Get("score")
+	f, err := ratingFilter(r)
+	if err != nil {
+		return err
+	}
 	pg := p.store()
-	list, err := s.Satisfaction.List(r.Context(), satisfaction.Filter{Score: score, AfterID: pg.AfterID, Offset: pg.Offset, Limit: pg.Limit})
+	f.AfterID, f.Offset, f.Limit = pg.AfterID, pg.Offset, pg.Limit
+	list, err := s.Satisfaction.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -72,7 +117,7 @@ func (s *Server) apiListRatings(w http.ResponseWriter, r *http.Request) error {
 		views[i] = s.ratingView(r, x)
 	}
 	body, err := listBody(s, r, "satisfaction_ratings", p, views, func(x ratingJSON) int64 { return x.ID },
-		func() (int, error) { return s.Satisfaction.Count(r.Context(), score) })
+		func() (int, error) { f.AfterID = 0; return s.Satisfaction.Count(r.Context(), f) })
 	if err != nil {
 		return err
 	}

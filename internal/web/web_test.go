@@ -39,7 +39,7 @@ type env struct {
 
 const pw = "a long enough password"
 
-func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
+func newEnv(t *testing.T, d *db.DB, clk *clock.Fake, opts ...func(*Deps)) *env {
 	t.Helper()
 	a := audit.New(d)
 	ppl := people.NewStore(d, a)
@@ -49,7 +49,11 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 	tickets.OnChange(sr.Hook)
 	rs := rulestore.New(d, tickets, a, nil, rulestore.Options{})
 	rs.Attach()
-	srv, err := New(Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Search: sr, Rules: rs, Version: "test", MaxBodyBytes: 4096})
+	deps := Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Search: sr, Rules: rs, Version: "test", MaxBodyBytes: 4096}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv, err := New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +74,12 @@ func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 	return e
 }
 
-func each(t *testing.T, fn func(t *testing.T, e *env)) {
+func each(t *testing.T, fn func(t *testing.T, e *env), opts ...func(*Deps)) {
 	var clk *clock.Fake
 	dbtest.EachClock(t, func() clock.Clock {
 		clk = clock.NewFake(time.Now().UTC().Truncate(time.Second))
 		return clk
-	}, func(t *testing.T, d *db.DB) { fn(t, newEnv(t, d, clk)) })
+	}, func(t *testing.T, d *db.DB) { fn(t, newEnv(t, d, clk, opts...)) })
 }
 
 type resp struct {
@@ -91,6 +95,10 @@ func (e *env) do(c *http.Client, method, path string, body io.Reader, hdr ...str
 		e.t.Fatal(err)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" { // the client sends req.Host, not a Host header
+			req.Host = hdr[i+1]
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	if c == nil {
