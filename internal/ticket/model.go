@@ -7,7 +7,8 @@ package ticket
 
 import (
 	"encoding/json"
-	"github.com/frontline/frontline/internal/tags"
+	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,7 +17,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 	"github.com/frontline/frontline/internal/markup"
+	"github.com/frontline/frontline/internal/tags"
 )
 
 // Statuses, in their Zendesk order.
@@ -260,6 +263,9 @@ type CommentInput struct {
 	Uploads  []string `json:"uploads"` // upload tokens
 	AuthorID *int64   `json:"author_id"`
 	Via      *Via     `json:"-"` // default: the ticket change's via
+	// Markdown says Body is Markdown (the agent workspace and the portal):
+	// it is rendered to HTML here, after the limits are checked.
+	Markdown bool `json:"-"`
 }
 
 // empty reports whether the comment has no text and no uploads.
@@ -271,8 +277,10 @@ func (c *CommentInput) empty() bool {
 func (c *CommentInput) IsPublic() bool { return c.Public == nil || *c.Public }
 
 // Render returns the comment's plain body, sanitised HTML body and
-// plain-text body: given HTML is sanitised and converted to text; a plain
-// body is rendered to HTML.
+// plain-text body: given HTML is sanitised and converted to text; a
+// Markdown body is rendered to HTML and that to text; a plain body is
+// rendered to HTML. Text that renders to nothing (a body of only markup)
+// keeps its source as the plain text, so it is never blank.
 func (c *CommentInput) Render(r *markup.Renderer) (body, htmlBody, plain string) {
 	if strings.TrimSpace(c.HTMLBody) != "" {
 		htmlBody = r.Sanitize(c.HTMLBody)
@@ -284,7 +292,70 @@ func (c *CommentInput) Render(r *markup.Renderer) (body, htmlBody, plain string)
 		return body, htmlBody, plain
 	}
 	body = strings.TrimRight(strings.ReplaceAll(c.Body, "\r\n", "\n"), " \t\n")
+	if c.Markdown {
+		htmlBody = r.Markdown(body)
+		plain = r.HTMLToText(htmlBody)
+		if strings.TrimSpace(plain) == "" {
+			plain = body
+		}
+		return body, htmlBody, plain
+	}
 	return body, r.PlainToHTML(body), body
+}
+
+// truncatedNote ends a comment that was cut to the limit (see
+// renderComment); it names what was kept.
+func truncatedNote(limit int) string {
+	return fmt.Sprintf("\n\n[Frontline: this message was longer than %d bytes and was cut here; the complete message is kept as the original email.]", limit)
+}
+
+// renderComment checks a comment against the limits and renders it. field
+// names the comment in errors ("comment"). A comment that would be refused
+// for its size is cut at the limit with a note instead when truncate is set
+// (mail, which cannot be refused: the raw message is kept).
+func renderComment(r *markup.Renderer, in *CommentInput, l limits.Limits, field string, truncate bool) (body, htmlBody, plain string, err error) {
+	var v errs.Validation
+	max := l.CommentBytes
+	cp := *in
+	limits.CheckText(&v, field+".body", &cp.Body, max)
+	limits.CheckText(&v, field+".html_body", &cp.HTMLBody, max)
+	if err := v.Err(); err != nil {
+		e := err.(*errs.Error)
+		tooLong := func(f string) bool {
+			for _, p := range e.Fields[f] {
+				if !strings.Contains(p, "too long") {
+					return false
+				}
+			}
+			return true
+		}
+		if !truncate || !tooLong(field+".body") || !tooLong(field+".html_body") {
+			return "", "", "", err
+		}
+		note := truncatedNote(max)
+		if len(cp.Body) > max {
+			cp.Body = limits.Cut(cp.Body, max-len(note)) + note
+		}
+		if len(cp.HTMLBody) > max {
+			cp.HTMLBody = limits.Cut(cp.HTMLBody, max-len(note)-7) + "<p>" + strings.TrimSpace(note) + "</p>"
+		}
+	}
+	body, htmlBody, plain = cp.Render(r)
+	if len(plain) > max {
+		if !truncate {
+			return "", "", "", errs.Invalid(field+".body", "is too long as text "+strings.TrimPrefix(limits.TooLongBytes(max), "is too long "))
+		}
+		note := truncatedNote(max)
+		plain = limits.Cut(plain, max-len(note)) + note
+		body, htmlBody = plain, r.PlainToHTML(plain)
+	}
+	if len(htmlBody) > l.MaxHTMLBytes() {
+		if !truncate {
+			return "", "", "", errs.Invalid(field+".body", fmt.Sprintf("is too long once formatted as HTML (%d bytes; the maximum is %d)", len(htmlBody), l.MaxHTMLBytes()))
+		}
+		htmlBody = r.PlainToHTML(plain)
+	}
+	return body, htmlBody, plain, nil
 }
 
 // CreateInput carries a new ticket. Pointers distinguish "not given".
@@ -413,7 +484,6 @@ func (t *Ticket) validate() error {
 	if t.Type != nil {
 		v.Check(ValidType(*t.Type), "type", "must be one of question, incident, problem, task")
 	}
-	v.Check(utf8.RuneCountInString(t.Subject) <= 255, "subject", "is too long (maximum is 255 characters)")
 	v.Check(t.RequesterID > 0, "requester_id", "can't be blank")
 	if t.ProblemID != nil {
 		v.Check(t.Type != nil && *t.Type == TypeIncident, "problem_id", "can only be set on incidents")
@@ -429,12 +499,17 @@ func (t *Ticket) validate() error {
 type change struct {
 	actor       Actor
 	now         time.Time
-	statusGiven bool // the caller set the status explicitly
-	publicReply bool // a public comment is added by a member of staff
+	limits      limits.Limits // zero: the defaults
+	statusGiven bool          // the caller set the status explicitly
+	publicReply bool          // a public comment is added by a member of staff
 	// customerReply: a public comment is added by an end-user (the requester
 	// or a CC, by email, portal or API).
 	customerReply bool
+	email         bool // the change comes by email
 }
+
+// lim returns the limits that apply.
+func (c change) lim() limits.Limits { return c.limits.OrDefault() }
 
 // settle applies the automatic rules to t, the new state of prev (nil on
 // create), and validates it:
@@ -454,21 +529,28 @@ type change struct {
 // The closed-is-final rule is checked by the caller before any change is
 // applied (see applyUpdate).
 func settle(prev, t *Ticket, c change) error {
-	t.Subject = strings.TrimSpace(t.Subject)
+	l := c.lim()
+	t.Subject = strings.TrimSpace(limits.Line(t.Subject))
 	if t.Subject == "" {
-		t.Subject = SubjectFromDescription(t.Description)
+		t.Subject = limits.CutChars(SubjectFromDescription(t.Description), l.SubjectChars)
 	}
 	if prev == nil || t.Subject != prev.Subject {
 		t.RawSubject = t.Subject
 	}
 	t.Tags = tags.Normalize(t.Tags)
 	t.CollaboratorIDs = normalizeIDs(t.CollaboratorIDs, t.RequesterID)
+	if c.email {
+		t.CollaboratorIDs = capNewIDs(prev, t.CollaboratorIDs, limits.Collaborators)
+	}
 	t.EmailCCIDs = t.CollaboratorIDs
 	if t.CustomFields == nil {
 		t.CustomFields = []CustomField{}
 	}
 	t.Status = strings.ToLower(strings.TrimSpace(t.Status))
 	if err := t.validate(); err != nil {
+		return err
+	}
+	if err := checkGrowth(prev, t, l); err != nil {
 		return err
 	}
 	if prev != nil && prev.Status != StatusNew && t.Status == StatusNew {
@@ -499,6 +581,111 @@ func settle(prev, t *Ticket, c change) error {
 		t.SolvedAt = &now
 	}
 	return nil
+}
+
+// checkGrowth holds what a change adds to the limits; what was stored
+// before a limit was lowered may stay (prev is nil on create).
+func checkGrowth(prev, t *Ticket, l limits.Limits) error {
+	var v errs.Validation
+	var p Ticket
+	if prev != nil {
+		p = *prev
+	}
+	if prev == nil || t.Subject != p.Subject {
+		v.Check(utf8.RuneCountInString(t.Subject) <= l.SubjectChars, "subject", limits.TooLongChars(l.SubjectChars))
+	}
+	tags.CheckLimits(&v, "tags", t.Tags, p.Tags, l.TagChars, l.Tags)
+	if n := len(t.CollaboratorIDs); n > limits.Collaborators && n > len(p.CollaboratorIDs) {
+		v.Add("collaborator_ids", limits.TooMany(limits.Collaborators, "collaborators"))
+	}
+	if !sameJSON(t.CustomFields, p.CustomFields) {
+		cur, _ := json.Marshal(t.CustomFields)
+		old, _ := json.Marshal(p.CustomFields)
+		if len(cur) > limits.CustomFieldsBytes && len(cur) > len(old) {
+			v.Add("custom_fields", fmt.Sprintf("are too long together (maximum is %d bytes as JSON)", limits.CustomFieldsBytes))
+		}
+	}
+	return v.Err()
+}
+
+// capNewIDs keeps the collaborators prev had and adds new ones while there
+// is room under max: mail is not refused for having many recipients, its
+// extra CCs are not added (Zendesk does the same beyond its 48).
+func capNewIDs(prev *Ticket, ids []int64, max int) []int64 {
+	var had []int64
+	if prev != nil {
+		had = prev.CollaboratorIDs
+	}
+	room := max - len(had)
+	return slices.DeleteFunc(ids, func(id int64) bool {
+		if slices.Contains(had, id) {
+			return false
+		}
+		if room > 0 {
+			room--
+			return false
+		}
+		return true
+	})
+}
+
+// checkVia checks a via given by a caller.
+func checkVia(v *errs.Validation, field string, via *Via) {
+	if via == nil {
+		return
+	}
+	b, _ := json.Marshal(via)
+	if len(b) > limits.ViaBytes {
+		v.Add(field, fmt.Sprintf("is too long (maximum is %d bytes as JSON)", limits.ViaBytes))
+		return
+	}
+	limits.CheckLine(v, field+".channel", &via.Channel, limits.NameChars)
+}
+
+// checkCreate checks and normalises the text fields of a creation (the
+// comment is checked by renderComment). Mail is not refused for a long
+// subject: it is cut.
+func checkCreate(in *CreateInput, l limits.Limits, email bool) error {
+	var v errs.Validation
+	if email && limits.Problem(in.Subject) == "" {
+		in.Subject = limits.CutChars(strings.TrimSpace(limits.Line(in.Subject)), l.SubjectChars)
+	}
+	limits.CheckLine(&v, "subject", &in.Subject, math.MaxInt) // the length is checked in settle
+	if in.ExternalID != nil {
+		limits.CheckLine(&v, "external_id", in.ExternalID, limits.NameChars)
+	}
+	limits.CheckLine(&v, "recipient", &in.Recipient, limits.NameChars)
+	tags.CheckRaw(&v, "tags", in.Tags)
+	checkVia(&v, "via", in.Via)
+	checkVia(&v, "comment.via", in.Comment.Via)
+	return v.Err()
+}
+
+// checkUpdate checks and normalises the text fields of an update.
+func checkUpdate(in *UpdateInput) error {
+	var v errs.Validation
+	if in.Subject != nil {
+		s := *in.Subject
+		if limits.CheckLine(&v, "subject", &s, math.MaxInt) {
+			in.Subject = &s
+		}
+	}
+	if in.ExternalID != nil {
+		e := *in.ExternalID
+		if limits.CheckLine(&v, "external_id", &e, limits.NameChars) {
+			in.ExternalID = &e
+		}
+	}
+	if in.Tags != nil {
+		tags.CheckRaw(&v, "tags", *in.Tags)
+	}
+	tags.CheckRaw(&v, "additional_tags", in.AdditionalTags)
+	tags.CheckRaw(&v, "remove_tags", in.RemoveTags)
+	checkVia(&v, "via", in.Via)
+	if in.Comment != nil {
+		checkVia(&v, "comment.via", in.Comment.Via)
+	}
+	return v.Err()
 }
 
 // fieldInput is what a creation and an update both may set: a nil field is
@@ -534,6 +721,10 @@ func setFields(t *Ticket, in fieldInput) (statusGiven bool) {
 // newTicket builds a ticket from in with its defaults, without the database
 // checks. The organization default is filled in by the store.
 func newTicket(in *CreateInput, body string, c change) (*Ticket, error) {
+	c.email = in.Via != nil && in.Via.Channel == ChannelEmail
+	if err := checkCreate(in, c.lim(), c.email); err != nil {
+		return nil, err
+	}
 	t := &Ticket{
 		Subject:         in.Subject,
 		Description:     body,
@@ -593,6 +784,10 @@ func applyUpdate(cur *Ticket, in *UpdateInput, c change, requesterOrg *int64) (*
 	if cur.Status == StatusClosed {
 		return nil, errClosed()
 	}
+	if err := checkUpdate(in); err != nil {
+		return nil, err
+	}
+	c.email = in.Via != nil && in.Via.Channel == ChannelEmail
 	t := cur.clone()
 	if in.Subject != nil {
 		t.Subject = *in.Subject
