@@ -11,6 +11,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 )
 
 //go:embed queries.sql
@@ -19,15 +20,20 @@ var sqlFiles embed.FS
 // Store persists people. Every write runs in one transaction together with
 // its audit entry.
 type Store struct {
-	d     *db.DB
-	q     *db.Queries
-	audit *audit.Log
+	d      *db.DB
+	q      *db.Queries
+	audit  *audit.Log
+	limits limits.Limits
 }
 
 // NewStore returns the people store of d.
 func NewStore(d *db.DB, a *audit.Log) *Store {
-	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a}
+	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, limits: limits.Default()}
 }
+
+// SetLimits sets the size limits (people use the tag limits); call it while
+// wiring, before the store is used.
+func (s *Store) SetLimits(l limits.Limits) { s.limits = l.OrDefault() }
 
 // Page bounds a list: keyset (AfterID) or offset pagination.
 type Page struct {
@@ -210,8 +216,14 @@ func (s *Store) checkUserRefs(ctx context.Context, tx *db.Tx, u *User) error {
 // CreateUser adds a user. Defaults: role end-user, active, UTC, en-US.
 func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput) (*User, error) {
 	u := &User{Role: RoleEndUser, Active: true, TimeZone: "UTC", Locale: "en-US", Tags: []string{}, Trainings: []string{}}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	in.apply(u)
 	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.checkLists(u, nil, s.limits); err != nil {
 		return nil, err
 	}
 	var out *User
@@ -297,8 +309,14 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 		u := *before
 		u.Tags = append([]string(nil), before.Tags...)
 		u.Trainings = append([]string(nil), before.Trainings...)
+		if err := in.check(); err != nil {
+			return err
+		}
 		in.apply(&u)
 		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := in.checkLists(&u, before, s.limits); err != nil {
 			return err
 		}
 		if err := s.checkUserRefs(ctx, tx, &u); err != nil {
@@ -487,8 +505,14 @@ func orgConflict(err error) error {
 // CreateOrganization adds an organization (defaults: self-managed, free tier).
 func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in OrganizationInput) (*Organization, error) {
 	o := &Organization{SupportPlan: PlanSelfManaged, Tier: "free", Tags: []string{}, DomainNames: []string{}}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	in.apply(o)
 	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.checkLists(o, nil, s.limits); err != nil {
 		return nil, err
 	}
 	var out *Organization
@@ -525,8 +549,14 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 			return err
 		}
 		o := *before
+		if err := in.check(); err != nil {
+			return err
+		}
 		in.apply(&o)
 		if err := o.Validate(); err != nil {
+			return err
+		}
+		if err := in.checkLists(&o, before, s.limits); err != nil {
 			return err
 		}
 		if err := s.checkOrgRefs(ctx, tx, &o); err != nil {
@@ -624,6 +654,9 @@ func (in *GroupInput) apply(g *Group) {
 // CreateGroup adds a group.
 func (s *Store) CreateGroup(ctx context.Context, actor audit.Actor, in GroupInput) (*Group, error) {
 	g := &Group{IsPublic: true}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	in.apply(g)
 	if err := g.Validate(); err != nil {
 		return nil, err
@@ -647,6 +680,9 @@ func (s *Store) CreateGroup(ctx context.Context, actor audit.Actor, in GroupInpu
 
 // UpdateGroup changes the given fields of a group.
 func (s *Store) UpdateGroup(ctx context.Context, actor audit.Actor, id int64, in GroupInput) (*Group, error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	return s.writeGroup(ctx, actor, id, "group.updated", func(g *Group) error {
 		in.apply(g)
 		return g.Validate()
@@ -911,8 +947,13 @@ func (s *Store) GetSetting(ctx context.Context, key string) (value string, ok bo
 // SetSetting stores a setting, audited with its old and new value.
 func (s *Store) SetSetting(ctx context.Context, actor audit.Actor, key, value string) error {
 	key = strings.TrimSpace(key)
-	if key == "" || len(key) > 200 {
-		return errs.Invalid("key", "must be 1 to 200 characters")
+	var v errs.Validation
+	if limits.CheckLine(&v, "key", &key, 200) {
+		v.Check(key != "", "key", "must be 1 to 200 characters")
+	}
+	limits.CheckText(&v, "value", &value, limits.LongTextBytes)
+	if err := v.Err(); err != nil {
+		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
 		var before any

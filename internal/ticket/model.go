@@ -629,17 +629,30 @@ func capNewIDs(prev *Ticket, ids []int64, max int) []int64 {
 	})
 }
 
-// checkVia checks a via given by a caller.
-func checkVia(v *errs.Validation, field string, via *Via) {
-	if via == nil {
+// checkVia checks a via given by a caller, normalising a copy.
+func checkVia(v *errs.Validation, field string, via **Via) {
+	if *via == nil {
 		return
 	}
-	b, _ := json.Marshal(via)
+	c := **via
+	b, _ := json.Marshal(c)
 	if len(b) > limits.ViaBytes {
 		v.Add(field, fmt.Sprintf("is too long (maximum is %d bytes as JSON)", limits.ViaBytes))
 		return
 	}
-	limits.CheckLine(v, field+".channel", &via.Channel, limits.NameChars)
+	limits.CheckLine(v, field+".channel", &c.Channel, limits.NameChars)
+	*via = &c
+}
+
+// checkLine checks the single-line text *p when given, normalising a copy
+// (the caller's string is not changed).
+func checkLine(v *errs.Validation, field string, p **string, maxChars int) {
+	if *p == nil {
+		return
+	}
+	s := **p
+	limits.CheckLine(v, field, &s, maxChars)
+	*p = &s
 }
 
 // checkCreate checks and normalises the text fields of a creation (the
@@ -651,39 +664,29 @@ func checkCreate(in *CreateInput, l limits.Limits, email bool) error {
 		in.Subject = limits.CutChars(strings.TrimSpace(limits.Line(in.Subject)), l.SubjectChars)
 	}
 	limits.CheckLine(&v, "subject", &in.Subject, math.MaxInt) // the length is checked in settle
-	if in.ExternalID != nil {
-		limits.CheckLine(&v, "external_id", in.ExternalID, limits.NameChars)
-	}
+	checkLine(&v, "external_id", &in.ExternalID, limits.NameChars)
 	limits.CheckLine(&v, "recipient", &in.Recipient, limits.NameChars)
 	tags.CheckRaw(&v, "tags", in.Tags)
-	checkVia(&v, "via", in.Via)
-	checkVia(&v, "comment.via", in.Comment.Via)
+	checkVia(&v, "via", &in.Via)
+	checkVia(&v, "comment.via", &in.Comment.Via)
 	return v.Err()
 }
 
 // checkUpdate checks and normalises the text fields of an update.
 func checkUpdate(in *UpdateInput) error {
 	var v errs.Validation
-	if in.Subject != nil {
-		s := *in.Subject
-		if limits.CheckLine(&v, "subject", &s, math.MaxInt) {
-			in.Subject = &s
-		}
-	}
-	if in.ExternalID != nil {
-		e := *in.ExternalID
-		if limits.CheckLine(&v, "external_id", &e, limits.NameChars) {
-			in.ExternalID = &e
-		}
-	}
+	checkLine(&v, "subject", &in.Subject, math.MaxInt) // the length is checked in settle
+	checkLine(&v, "external_id", &in.ExternalID, limits.NameChars)
 	if in.Tags != nil {
 		tags.CheckRaw(&v, "tags", *in.Tags)
 	}
 	tags.CheckRaw(&v, "additional_tags", in.AdditionalTags)
 	tags.CheckRaw(&v, "remove_tags", in.RemoveTags)
-	checkVia(&v, "via", in.Via)
+	checkVia(&v, "via", &in.Via)
 	if in.Comment != nil {
-		checkVia(&v, "comment.via", in.Comment.Via)
+		c := *in.Comment
+		checkVia(&v, "comment.via", &c.Via)
+		in.Comment = &c
 	}
 	return v.Err()
 }
