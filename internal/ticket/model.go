@@ -407,6 +407,10 @@ type UpdateInput struct {
 	UpdatedStamp            *time.Time    `json:"updated_stamp"`
 
 	mergedInto *int64 // set by Merge only
+	// tagsName names AdditionalTags and RemoveTags in errors when the
+	// caller took them as "tags" (AddTags, RemoveTags); default
+	// "additional_tags" and "remove_tags".
+	tagsName string
 }
 
 // --- pure rules ----------------------------------------------------------------
@@ -506,6 +510,9 @@ type change struct {
 	// or a CC, by email, portal or API).
 	customerReply bool
 	email         bool // the change comes by email
+	// tagsField names the tags in errors: "additional_tags" when an update
+	// only adds tags, else "tags".
+	tagsField string
 }
 
 // lim returns the limits that apply.
@@ -550,7 +557,7 @@ func settle(prev, t *Ticket, c change) error {
 	if err := t.validate(); err != nil {
 		return err
 	}
-	if err := checkGrowth(prev, t, l); err != nil {
+	if err := checkGrowth(prev, t, l, c.tagsField); err != nil {
 		return err
 	}
 	if prev != nil && prev.Status != StatusNew && t.Status == StatusNew {
@@ -585,7 +592,10 @@ func settle(prev, t *Ticket, c change) error {
 
 // checkGrowth holds what a change adds to the limits; what was stored
 // before a limit was lowered may stay (prev is nil on create).
-func checkGrowth(prev, t *Ticket, l limits.Limits) error {
+func checkGrowth(prev, t *Ticket, l limits.Limits, tagsField string) error {
+	if tagsField == "" {
+		tagsField = "tags"
+	}
 	var v errs.Validation
 	var p Ticket
 	if prev != nil {
@@ -594,7 +604,7 @@ func checkGrowth(prev, t *Ticket, l limits.Limits) error {
 	if prev == nil || t.Subject != p.Subject {
 		v.Check(utf8.RuneCountInString(t.Subject) <= l.SubjectChars, "subject", limits.TooLongChars(l.SubjectChars))
 	}
-	tags.CheckLimits(&v, "tags", t.Tags, p.Tags, l.TagChars, l.Tags)
+	tags.CheckLimits(&v, tagsField, t.Tags, p.Tags, l.TagChars, l.Tags)
 	if n := len(t.CollaboratorIDs); n > limits.Collaborators && n > len(p.CollaboratorIDs) {
 		v.Add("collaborator_ids", limits.TooMany(limits.Collaborators, "collaborators"))
 	}
@@ -680,8 +690,12 @@ func checkUpdate(in *UpdateInput) error {
 	if in.Tags != nil {
 		tags.CheckRaw(&v, "tags", *in.Tags)
 	}
-	tags.CheckRaw(&v, "additional_tags", in.AdditionalTags)
-	tags.CheckRaw(&v, "remove_tags", in.RemoveTags)
+	add, rm := "additional_tags", "remove_tags"
+	if in.tagsName != "" {
+		add, rm = in.tagsName, in.tagsName
+	}
+	tags.CheckRaw(&v, add, in.AdditionalTags)
+	tags.CheckRaw(&v, rm, in.RemoveTags)
 	checkVia(&v, "via", &in.Via)
 	if in.Comment != nil {
 		c := *in.Comment
@@ -791,6 +805,12 @@ func applyUpdate(cur *Ticket, in *UpdateInput, c change, requesterOrg *int64) (*
 		return nil, err
 	}
 	c.email = in.Via != nil && in.Via.Channel == ChannelEmail
+	if in.Tags == nil && len(in.AdditionalTags) > 0 {
+		c.tagsField = "additional_tags"
+		if in.tagsName != "" {
+			c.tagsField = in.tagsName
+		}
+	}
 	t := cur.clone()
 	if in.Subject != nil {
 		t.Subject = *in.Subject

@@ -821,6 +821,21 @@ func commentAuthor(in *CommentInput, actor Actor, fallback int64) int64 {
 	return fallback
 }
 
+// CheckCreate runs the checks of Create that need no database (text,
+// limits, field values), so that a caller can refuse a creation before
+// doing anything else for it (the API creates an inline requester first).
+func (s *Store) CheckCreate(actor Actor, in CreateInput) error {
+	pc, err := s.renderComment(&in.Comment, in.Via)
+	if err != nil {
+		return err
+	}
+	if in.RequesterID == 0 && actor.UserID == 0 {
+		in.RequesterID = 1 // resolved later; only the other fields are checked here
+	}
+	_, err = newTicket(&in, pc.plain, change{actor: actor, limits: s.Limits()})
+	return err
+}
+
 // Create adds a ticket with its first comment (the description) and the
 // creation audit. The actor is the submitter and, unless given, the
 // requester and the comment's author.
@@ -1051,15 +1066,15 @@ func (s *Store) SetTags(ctx context.Context, actor Actor, id int64, tags []strin
 	return t, err
 }
 
-// AddTags adds tags to a ticket.
+// AddTags adds tags to a ticket; errors name them "tags".
 func (s *Store) AddTags(ctx context.Context, actor Actor, id int64, tags []string) (*Ticket, error) {
-	t, _, err := s.Update(ctx, actor, id, UpdateInput{AdditionalTags: tags})
+	t, _, err := s.Update(ctx, actor, id, UpdateInput{AdditionalTags: tags, tagsName: "tags"})
 	return t, err
 }
 
-// RemoveTags removes tags from a ticket.
+// RemoveTags removes tags from a ticket; errors name them "tags".
 func (s *Store) RemoveTags(ctx context.Context, actor Actor, id int64, tags []string) (*Ticket, error) {
-	t, _, err := s.Update(ctx, actor, id, UpdateInput{RemoveTags: tags})
+	t, _, err := s.Update(ctx, actor, id, UpdateInput{RemoveTags: tags, tagsName: "tags"})
 	return t, err
 }
 
