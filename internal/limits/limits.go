@@ -9,7 +9,8 @@
 //     Control Pictures (U+2401–U+241F, U+2421), so pasted terminal output
 //     stays readable ("␛[31m") and nothing invisible reaches agents' screens
 //     or outbound mail; single-line fields (subjects, names, tags, titles)
-//     also turn tabs and line breaks into spaces;
+//     also turn tabs and line breaks (including U+2028 and U+2029) into
+//     spaces;
 //   - each field has a size limit: a few are settings (Limits), the rest are
 //     the constants below.
 //
@@ -136,15 +137,22 @@ func Text(s string) string {
 	}, s)
 }
 
-// Line normalises single-line text: tabs and line breaks become spaces,
-// other control characters their Control Pictures.
+// isBreak reports tabs and line breaks: ASCII ones, NEL and the Unicode
+// line and paragraph separators.
+func isBreak(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029'
+}
+
+// Line normalises single-line text: tabs and line breaks (including NEL,
+// U+2028 and U+2029) become spaces, other control characters their
+// Control Pictures.
 func Line(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || isBreak(r) }) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
 		switch {
-		case r == '\t' || r == '\n' || r == '\r':
+		case isBreak(r):
 			return ' '
 		case isControl(r):
 			return picture(r)

@@ -29,7 +29,7 @@ func TestNormalise(t *testing.T) {
 	if got := Text("a\tb\nc\r\n\x01\x1b[31m\x7f"); got != "a\tb\nc\r\n␁␛[31m␡" {
 		t.Errorf("Text = %q", got)
 	}
-	if got := Line("a\tb\nc\r\x1b\x7f"); got != "a b c ␛␡" {
+	if got := Line("a\tb\nc\r\x1b\x7f\u2028d\u2029\u0085"); got != "a b c ␛␡ d  " {
 		t.Errorf("Line = %q", got)
 	}
 	if s := "unchanged é"; Text(s) != s || Line(s) != s {

@@ -341,6 +341,8 @@ func renderComment(r *markup.Renderer, in *CommentInput, l limits.Limits, field 
 		}
 	}
 	body, htmlBody, plain = cp.Render(r)
+	// HTML may spell control characters as character references (&#27;).
+	body, plain = limits.Text(body), limits.Text(plain)
 	if len(plain) > max {
 		if !truncate {
 			return "", "", "", errs.Invalid(field+".body", "is too long as text "+strings.TrimPrefix(limits.TooLongBytes(max), "is too long "))
@@ -996,4 +998,40 @@ func CanSee(t *Ticket, viewerID int64, role string, viewerOrgIDs []int64, shared
 		return sharedOrg(*t.OrganizationID)
 	}
 	return false
+}
+
+// MaxJSONBytes bounds the JSON of one ticket as the API writes it (without
+// HTML escaping), from the limits l and the fixed ones, so that a list page
+// is bounded too (per_page at most 100; see README "Limits"):
+//   - the fields that are not text take at most what a ticket with every id
+//     at its largest, every date at its longest and every text empty takes;
+//   - the description (the first comment's plain text) is at most
+//     l.CommentBytes bytes, and JSON at most doubles stored text (quotes,
+//     backslashes, newlines, U+2028; other control characters are stored as
+//     pictures, so no six-byte \u00XX escapes);
+//   - single-line text (subject and raw_subject, tags, external_id,
+//     recipient) is bounded in characters, and a single-line character is
+//     at most four bytes however JSON writes it (line separators are
+//     stored as spaces);
+//   - custom fields and via are bounded as JSON; CCs by count (each id at
+//     most 19 digits and a comma, twice: collaborator_ids and email_cc_ids).
+func MaxJSONBytes(l limits.Limits) int {
+	l = l.OrDefault()
+	big := int64(math.MaxInt64)
+	longest := time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -14*3600))
+	word := func(s string) *string { return &s }
+	skeleton := Ticket{ID: big, ExternalID: word(""), Type: word(TypeQuestion), Priority: word("normal"), Status: StatusPending,
+		RequesterID: big, SubmitterID: big, AssigneeID: &big, OrganizationID: &big, GroupID: &big, CollaboratorIDs: []int64{},
+		EmailCCIDs: []int64{}, Tags: []string{}, CustomFields: []CustomField{}, Via: Via{Source: map[string]any{}},
+		ProblemID: &big, DueAt: &longest, IsPublic: true, HasIncidents: true, MergedIntoID: &big, SolvedAt: &longest,
+		CreatedAt: longest, UpdatedAt: longest, UpdatedStamp: longest}
+	b, _ := json.Marshal(skeleton)
+	n := len(b)
+	n += 2 * l.CommentBytes
+	n += 2 * 4 * l.SubjectChars
+	n += l.Tags * (4*l.TagChars + 3)
+	n += 2 * 4 * limits.NameChars
+	n += limits.CustomFieldsBytes + limits.ViaBytes
+	n += 2 * limits.Collaborators * 20
+	return n
 }
