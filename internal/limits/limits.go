@@ -70,6 +70,9 @@ const (
 	ViaBytes = 4096
 	// Collaborators bounds the CCs of one ticket (Zendesk allows 48).
 	Collaborators = 100
+	// QueryBytes bounds a search query (as zquery.MaxQueryLen does for
+	// ticket search).
+	QueryBytes = 4096
 	// HTMLFactor bounds a comment's stored HTML: at most HTMLFactor times
 	// CommentBytes plus 4096 (what markup.MaxMarkdownBytes allows).
 	HTMLFactor = 16

@@ -137,3 +137,26 @@ func TestPeopleLimits(t *testing.T) {
 		fieldErr(t, err, "domain_names")
 	})
 }
+
+// TestSearchQueryLimits: a user or organization search longer than a
+// search box holds is a 422 naming the query (SQLite refused LIKE patterns
+// over 50,000 bytes with an error, a 500); NUL and invalid UTF-8 too.
+func TestSearchQueryLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, _ := newStore(t, d)
+		ctx := context.Background()
+		for _, q := range []string{strings.Repeat("x", 60000), "a\x00b", "a\xffb"} {
+			_, err := s.ListUsers(ctx, UserFilter{Query: q})
+			fieldErr(t, err, "query")
+			_, err = s.CountUsers(ctx, UserFilter{Query: q})
+			fieldErr(t, err, "query")
+			_, err = s.ListOrganizations(ctx, OrgFilter{Query: q})
+			fieldErr(t, err, "query")
+			_, err = s.CountOrganizations(ctx, OrgFilter{Query: q})
+			fieldErr(t, err, "query")
+		}
+		if _, err := s.ListUsers(ctx, UserFilter{Query: strings.Repeat("é", limits.NameChars*4)}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

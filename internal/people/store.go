@@ -166,13 +166,31 @@ func (f UserFilter) args() []any {
 	return []any{f.Role, f.OrganizationID, f.GroupID, likePattern(f.Query), f.AfterID}
 }
 
+// checkQuery checks a search query: storable text of at most
+// limits.QueryBytes.
+func checkQuery(q string) error {
+	if p := limits.Problem(q); p != "" {
+		return errs.Invalid("query", p)
+	}
+	if len(q) > limits.QueryBytes {
+		return errs.Invalid("query", limits.TooLongBytes(limits.QueryBytes))
+	}
+	return nil
+}
+
 // ListUsers lists users by id.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return nil, err
+	}
 	return db.ReadList(ctx, s.d, s.q.Get("ListUsers"), append(f.args(), f.limit(), f.Offset), scanUser)
 }
 
 // CountUsers counts the users matching f (pagination fields ignored except AfterID).
 func (s *Store) CountUsers(ctx context.Context, f UserFilter) (int, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, s.q.Get("CountUsers"), f.args()...).Scan(&n)
@@ -440,11 +458,17 @@ type OrgFilter struct {
 
 // ListOrganizations lists organizations by id.
 func (s *Store) ListOrganizations(ctx context.Context, f OrgFilter) ([]Organization, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return nil, err
+	}
 	return db.ReadList(ctx, s.d, s.q.Get("ListOrganizations"), []any{likePattern(f.Query), f.AfterID, f.limit(), f.Offset}, scanOrg)
 }
 
 // CountOrganizations counts organizations matching f.
 func (s *Store) CountOrganizations(ctx context.Context, f OrgFilter) (int, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, s.q.Get("CountOrganizations"), likePattern(f.Query), f.AfterID).Scan(&n)
