@@ -126,7 +126,9 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.Audit = audit.New(d)
 	a.People = people.NewStore(d, a.Audit)
+	a.People.SetLimits(c.Limits)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
+	a.Tickets.SetLimits(c.Limits)
 	if a.Mail, err = newMailStore(a, c, log); err != nil {
 		d.Close()
 		return nil, err

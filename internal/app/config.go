@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/limits"
 	"github.com/frontline/frontline/internal/mail"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 	SessionTTL     time.Duration
 	// MaxAttachmentBytes bounds one uploaded attachment.
 	MaxAttachmentBytes int64
+	// Limits are the size limits of comments, subjects and tags (see
+	// internal/limits and README "Limits").
+	Limits limits.Limits
 
 	// Email channel (see mailconfig.go).
 	SMTPAddr      string         // inbound SMTP listen address; "" disables the listener
@@ -158,6 +162,10 @@ func settings() []setting {
 			c.MaxAttachmentBytes = n
 			return nil
 		}},
+		{"max-comment-bytes", strconv.Itoa(limits.DefaultCommentBytes), "largest comment in bytes (body, html_body and its text; Zendesk's is about 64 KB): longer is a 422, longer email is cut with a note", intSetter(1024, func(c *Config, n int) { c.Limits.CommentBytes = n })},
+		{"max-subject", strconv.Itoa(limits.DefaultSubjectChars), "longest ticket subject in characters", intSetter(1, func(c *Config, n int) { c.Limits.SubjectChars = n })},
+		{"max-tag-length", strconv.Itoa(limits.DefaultTagChars), "longest tag in characters", intSetter(1, func(c *Config, n int) { c.Limits.TagChars = n })},
+		{"max-tags", strconv.Itoa(limits.DefaultTags), "most tags on one ticket, user or organization", intSetter(1, func(c *Config, n int) { c.Limits.Tags = n })},
 		{"session-ttl", "336h", "how long an idle browser session lasts", func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < time.Minute {
@@ -167,6 +175,18 @@ func settings() []setting {
 			return nil
 		}},
 	}, mailSettings()...)
+}
+
+// intSetter parses a whole number of at least min.
+func intSetter(min int, f func(*Config, int)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min {
+			return fmt.Errorf("%q is not a whole number of at least %d", v, min)
+		}
+		f(c, n)
+		return nil
+	}
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) error {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frontline/frontline/internal/limits"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -117,5 +119,32 @@ func TestConfigTrustedProxies(t *testing.T) {
 	}
 	if fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32 ::1/128 fd00::/8]" {
 		t.Fatalf("trusted proxies %v", c.TrustedProxies)
+	}
+}
+
+// TestConfigLimits: the size limits of issue 15 are settings (flag, env,
+// file) with documented defaults, and reach the ticket and people stores.
+func TestConfigLimits(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits != limits.Default() || c.Limits.CommentBytes != 65536 || c.Limits.SubjectChars != 255 || c.Limits.TagChars != 80 || c.Limits.Tags != 100 {
+		t.Fatalf("defaults %+v", c.Limits)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "frontline.conf")
+	os.WriteFile(file, []byte("max-tags = 20\n"), 0o600)
+	c, err = load(t, []string{"--config", file, "--max-comment-bytes", "4096", "--max-subject=100"}, map[string]string{"FRONTLINE_MAX_TAG_LENGTH": "40"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits != (limits.Limits{CommentBytes: 4096, SubjectChars: 100, TagChars: 40, Tags: 20}) {
+		t.Fatalf("%+v", c.Limits)
+	}
+	for _, args := range [][]string{{"--max-comment-bytes", "100"}, {"--max-subject", "0"}, {"--max-tag-length", "x"}, {"--max-tags", "-1"}} {
+		if _, err := load(t, args, nil); err == nil || !strings.Contains(err.Error(), "invalid "+strings.TrimPrefix(args[0], "--")) {
+			t.Errorf("%v: %v", args, err)
+		}
 	}
 }

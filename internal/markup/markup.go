@@ -17,14 +17,18 @@ package markup
 
 import (
 	"bytes"
+	"errors"
 	"html"
 	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // Renderer converts and sanitises comment bodies. Create it with New; it is
@@ -46,9 +50,14 @@ func New() *Renderer {
 				extension.Linkify,
 			),
 			// Comments are typed in a textarea: a single newline is a
-			// line break, as in Zendesk. Raw HTML is not passed through
-			// (goldmark replaces it with a comment, which the policy drops).
-			goldmark.WithRendererOptions(gmhtml.WithHardWraps()),
+			// line break, as in Zendesk. Raw HTML is not passed through:
+			// it is shown as text (rawAsText), because in a support
+			// comment it is almost always pasted configuration, XML or a
+			// log line (<server><port>8080</port></server>,
+			// <NullPointerException>) that must stay visible and
+			// searchable.
+			goldmark.WithRendererOptions(gmhtml.WithHardWraps(),
+				renderer.WithNodeRenderers(util.Prioritized(rawAsText{}, 100))),
 		),
 		policy: htmlPolicy(),
 		text:   textPolicy(),
@@ -110,14 +119,104 @@ func textPolicy() *bluemonday.Policy {
 
 // Markdown renders Markdown (CommonMark with GFM tables, strikethrough and
 // autolinks; single newlines become <br>) to sanitised HTML. Raw HTML in the
-// source is dropped, not escaped.
+// source is shown as text (escaped), not interpreted and not dropped.
+//
+// The result is at most MaxMarkdownBytes(len(src)) bytes: reference links
+// repeat their destination at every use, so a few kilobytes of source could
+// otherwise render to hundreds of megabytes. A source that would exceed the
+// bound is rendered as plain text instead (PlainToHTML).
 func (r *Renderer) Markdown(src string) string {
-	var buf bytes.Buffer
+	limit := MaxMarkdownBytes(len(src))
+	buf := cappedBuffer{limit: limit}
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
-		// Only a failing writer makes Convert fail; bytes.Buffer does not.
 		return r.PlainToHTML(src)
 	}
-	return r.policy.Sanitize(buf.String())
+	out := r.policy.Sanitize(buf.String())
+	if len(out) > limit {
+		return r.PlainToHTML(src)
+	}
+	return out
+}
+
+var errTooLarge = errors.New("markup: rendered HTML over its bound")
+
+// cappedBuffer is a bytes.Buffer that refuses to grow past limit, so that
+// rendering stops early instead of allocating the whole expansion.
+type cappedBuffer struct {
+	bytes.Buffer
+	limit int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.limit {
+		return 0, errTooLarge
+	}
+	return b.Buffer.Write(p)
+}
+
+func (b *cappedBuffer) WriteString(s string) (int, error) {
+	if b.Len()+len(s) > b.limit {
+		return 0, errTooLarge
+	}
+	return b.Buffer.WriteString(s)
+}
+
+// rawAsText renders the raw HTML goldmark finds in Markdown (inline tags,
+// HTML blocks, comments, processing instructions) escaped, as the text the
+// author typed. An HTML block becomes a paragraph whose lines are joined
+// by <br>, like any other typed lines.
+type rawAsText struct{}
+
+func (rawAsText) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, renderRawText)
+	reg.Register(ast.KindHTMLBlock, renderBlockText)
+}
+
+func renderRawText(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	n := node.(*ast.RawHTML)
+	for i := range n.Segments.Len() {
+		seg := n.Segments.At(i)
+		if _, err := w.WriteString(html.EscapeString(string(seg.Value(source)))); err != nil {
+			return ast.WalkStop, err
+		}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderBlockText(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.HTMLBlock)
+	var lines []string
+	for i := range n.Lines().Len() {
+		line := n.Lines().At(i)
+		lines = append(lines, string(line.Value(source)))
+	}
+	if n.HasClosure() {
+		lines = append(lines, string(n.ClosureLine.Value(source)))
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		l = strings.TrimRight(l, "\r\n")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("<br>\n")
+		}
+		b.WriteString(html.EscapeString(l))
+	}
+	if b.Len() == 0 {
+		return ast.WalkContinue, nil
+	}
+	if _, err := w.WriteString("<p>" + b.String() + "</p>\n"); err != nil {
+		return ast.WalkStop, err
+	}
+	return ast.WalkContinue, nil
 }
 
 // Sanitize cleans HTML from outside (email bodies, API html_body) with the
@@ -203,3 +302,7 @@ func trimURL(u string) string {
 	}
 	return u
 }
+
+// MaxMarkdownBytes bounds the HTML that Markdown and PlainToHTML produce
+// from n bytes of source.
+func MaxMarkdownBytes(n int) int { return 16*n + 4096 }

@@ -182,14 +182,90 @@ func TestMarkdown(t *testing.T) {
 		{"![cat](https://img.example/cat.png)", `<p><img src="https://img.example/cat.png" alt="cat"></p>` + "\n"},
 		{"```go\nfmt.Println(\"<x>\")\n```", "<pre><code class=\"language-go\">fmt.Println(&#34;&lt;x&gt;&#34;)\n</code></pre>\n"},
 		{"[x](javascript:alert(1)) [y](data:text/html,x)", "<p>x y</p>\n"},
-		{"hello <b onclick=x>raw</b> <script>alert(1)</script>", "<p>hello raw alert(1)</p>\n"},
-		{"<div>\nblock html\n</div>", "\n"},
+		{"hello <b onclick=x>raw</b> <script>alert(1)</script>", "<p>hello &lt;b onclick=x&gt;raw&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"},
+		{"<div>\nblock html\n</div>", "<p>&lt;div&gt;<br>\nblock html<br>\n&lt;/div&gt;</p>\n"},
+		{"<!-- note -->", "<p>&lt;!-- note --&gt;</p>\n"},
+		{"<https://example.com/x>", `<p><a href="https://example.com/x" rel="nofollow noopener" target="_blank">https://example.com/x</a></p>` + "\n"},
 		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := r.Markdown(tt.in); got != tt.want {
 			t.Errorf("Markdown(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestMarkdownShowsPastedMarkup: HTML and XML pasted into a Markdown comment
+// (config snippets, exception names, log lines) is shown as text, so the
+// plain text (what search indexes) keeps it and a body of only markup is
+// not blank (issue 15).
+func TestMarkdownShowsPastedMarkup(t *testing.T) {
+	r := New()
+	for _, in := range []string{
+		"<server><port>8080</port></server>",
+		"<NullPointerException>",
+		"Caused by: <NullPointerException> at <init>",
+		"<?xml version=\"1.0\"?>\n<config>\n  <port>8080</port>\n</config>",
+		"<!-- hidden? -->",
+		"<script>alert(1)</script>",
+		"</div>",
+	} {
+		h := r.Markdown(in)
+		assertSafe(t, "Markdown", in, h)
+		got := r.HTMLToText(h)
+		want := strings.Join(strings.Fields(in), " ")
+		if strings.Join(strings.Fields(got), " ") != want {
+			t.Errorf("HTMLToText(Markdown(%q)) = %q (via %q); want the markup as text", in, got, h)
+		}
+	}
+	h := r.Markdown("<server><port>8080</port></server>")
+	if !strings.Contains(h, "&lt;server&gt;&lt;port&gt;8080&lt;/port&gt;&lt;/server&gt;") {
+		t.Errorf("Markdown shows %q; want the tags escaped and visible", h)
+	}
+}
+
+// TestMarkdownOutputBounded: reference links repeat their destination at
+// every use, so a small source could render to an enormous page; the output
+// is bounded by a multiple of the source (else the source is shown as plain
+// text).
+func TestMarkdownOutputBounded(t *testing.T) {
+	r := New()
+	src := "[a]: https://example.com/" + strings.Repeat("x", 20000) + "\n\n" + strings.Repeat("[a] ", 5000)
+	h := r.Markdown(src)
+	if max := MaxMarkdownBytes(len(src)); len(h) > max {
+		t.Fatalf("Markdown of %d bytes gave %d bytes (bound %d)", len(src), len(h), max)
+	}
+	assertSafe(t, "Markdown", src[:100], h)
+	if !strings.Contains(h, "[a]") {
+		t.Fatalf("the fallback should show the source as text")
+	}
+	// Ordinary Markdown stays Markdown.
+	if got := r.Markdown("**b** [a]\n\n[a]: https://example.com/"); !strings.Contains(got, "<strong>b</strong>") || !strings.Contains(got, `href="https://example.com/"`) {
+		t.Fatalf("%q", got)
+	}
+}
+
+// TestRenderedSizeBounds: the renderers expand text by a bounded factor,
+// which keeps stored comments (and list pages) bounded by the comment limit.
+func TestRenderedSizeBounds(t *testing.T) {
+	r := New()
+	for _, unit := range []string{"\"", "'", "<", "&", "\n", "a\n\n", "www.a ", "http://a ", "x https://a.example/\"", "\x1b"} {
+		in := strings.Repeat(unit, 4096/len(unit))
+		if got := len(r.PlainToHTML(in)); got > MaxMarkdownBytes(len(in)) {
+			t.Errorf("PlainToHTML(%q x %d) = %d bytes > %d", unit, 4096/len(unit), got, MaxMarkdownBytes(len(in)))
+		}
+		if got := len(r.HTMLToText(in)); got > len(in) {
+			t.Errorf("HTMLToText(%q...) = %d bytes > %d", unit, got, len(in))
+		}
+	}
+	// Nested lists indent by depth: deep nesting must not square the size.
+	deep := strings.Repeat("<ul>", 2000) + strings.Repeat("<li>x", 2000)
+	if got := len(r.HTMLToText(deep)); got > 4*len(deep) {
+		t.Errorf("HTMLToText of %d bytes of nested lists = %d bytes", len(deep), got)
+	}
+	ol := `<ol start="999999999">` + strings.Repeat("<li>", 2000)
+	if got := len(r.HTMLToText(ol)); got > 4*len(ol) {
+		t.Errorf("HTMLToText of %d bytes of numbered items = %d bytes", len(ol), got)
 	}
 }
 

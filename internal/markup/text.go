@@ -41,6 +41,9 @@ func (r *Renderer) HTMLToText(h string) string {
 	return w.finish()
 }
 
+// maxIndent is the deepest list level HTMLToText indents.
+const maxIndent = 4
+
 type listState struct {
 	ordered bool
 	next    int
@@ -146,7 +149,9 @@ func (w *textWriter) tag(t string) {
 		w.newline()
 		marker := "- "
 		if n := len(w.lists); n > 0 {
-			w.b.WriteString(strings.Repeat("  ", n-1))
+			// Indent by depth, but no deeper than maxIndent levels: deeply
+			// nested lists must not square the size of the text.
+			w.b.WriteString(strings.Repeat("  ", min(n-1, maxIndent)))
 			if l := &w.lists[n-1]; l.ordered {
 				marker = strconv.Itoa(l.next) + ". "
 				l.next++

@@ -4,12 +4,14 @@
 package people
 
 import (
-	"github.com/frontline/frontline/internal/tags"
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
+	"github.com/frontline/frontline/internal/tags"
 )
 
 // Roles.
@@ -100,6 +102,70 @@ type UserInput struct {
 	Trainings           *[]string `json:"trainings"`
 }
 
+// checkLine checks the single-line text *p when given, normalising a copy
+// (the caller's string is not changed).
+func checkLine(v *errs.Validation, field string, p **string, maxChars int) {
+	if *p == nil {
+		return
+	}
+	s := **p
+	limits.CheckLine(v, field, &s, maxChars)
+	*p = &s
+}
+
+// checkText checks the multi-line text *p when given, like checkLine.
+func checkText(v *errs.Validation, field string, p **string) {
+	if *p == nil {
+		return
+	}
+	s := **p
+	limits.CheckText(v, field, &s, limits.LongTextBytes)
+	*p = &s
+}
+
+// checkList checks the raw items of a given tag-like list.
+func checkList(v *errs.Validation, field string, p *[]string) {
+	if p != nil {
+		tags.CheckRaw(v, field, *p)
+	}
+}
+
+// check checks the text fields given (NUL, UTF-8, sizes) and normalises
+// them; fields not given are not checked, so a record stored before a
+// limit was lowered can still change in other ways.
+func (in *UserInput) check() error {
+	var v errs.Validation
+	for field, p := range map[string]**string{
+		"name": &in.Name, "email": &in.Email, "phone": &in.Phone, "locale": &in.Locale, "external_id": &in.ExternalID,
+		"job_title": &in.JobTitle, "job_family": &in.JobFamily, "grade": &in.Grade, "iana_time_zone": &in.TimeZone,
+		"region": &in.Region, "role": &in.Role,
+	} {
+		checkLine(&v, field, p, limits.NameChars)
+	}
+	checkText(&v, "details", &in.Details)
+	checkText(&v, "notes", &in.Notes)
+	checkList(&v, "tags", in.Tags)
+	checkList(&v, "trainings", in.Trainings)
+	return v.Err()
+}
+
+// checkLists checks the tag lists given, once normalised onto u, against
+// the tag limits (only tags not in prev, and the count only when it grew).
+func (in *UserInput) checkLists(u, prev *User, l limits.Limits) error {
+	var v errs.Validation
+	var p User
+	if prev != nil {
+		p = *prev
+	}
+	if in.Tags != nil {
+		tags.CheckLimits(&v, "tags", u.Tags, p.Tags, l.TagChars, l.Tags)
+	}
+	if in.Trainings != nil {
+		tags.CheckLimits(&v, "trainings", u.Trainings, p.Trainings, l.TagChars, l.Tags)
+	}
+	return v.Err()
+}
+
 // apply copies the given fields of in onto u.
 func (in *UserInput) apply(u *User) {
 	set(&u.Name, in.Name)
@@ -143,7 +209,7 @@ func (u *User) Validate() error {
 	var v errs.Validation
 	u.Name = strings.TrimSpace(u.Name)
 	v.Check(u.Name != "", "name", "can't be blank")
-	v.Check(len(u.Name) <= 255, "name", "is too long (maximum is 255 characters)")
+	v.Check(utf8.RuneCountInString(u.Name) <= limits.NameChars, "name", limits.TooLongChars(limits.NameChars))
 	if u.Email != "" {
 		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || !strings.Contains(u.Email, "@") {
 			v.Add("email", "is not a valid email address")
@@ -199,6 +265,38 @@ type OrganizationInput struct {
 	Tags           *[]string `json:"tags"`
 }
 
+// check checks the text fields given and normalises them (see
+// UserInput.check).
+func (in *OrganizationInput) check() error {
+	var v errs.Validation
+	for field, p := range map[string]**string{"name": &in.Name, "external_id": &in.ExternalID, "support_plan": &in.SupportPlan, "tier": &in.Tier} {
+		checkLine(&v, field, p, limits.NameChars)
+	}
+	checkText(&v, "details", &in.Details)
+	checkText(&v, "notes", &in.Notes)
+	checkList(&v, "domain_names", in.DomainNames)
+	checkList(&v, "tags", in.Tags)
+	return v.Err()
+}
+
+// checkLists checks the given tags and domain names once normalised onto o:
+// tags against the tag limits, domain names at most 253 characters (DNS)
+// and as many as tags.
+func (in *OrganizationInput) checkLists(o, prev *Organization, l limits.Limits) error {
+	var v errs.Validation
+	var p Organization
+	if prev != nil {
+		p = *prev
+	}
+	if in.Tags != nil {
+		tags.CheckLimits(&v, "tags", o.Tags, p.Tags, l.TagChars, l.Tags)
+	}
+	if in.DomainNames != nil {
+		tags.CheckLimits(&v, "domain_names", o.DomainNames, p.DomainNames, 253, l.Tags)
+	}
+	return v.Err()
+}
+
 func (in *OrganizationInput) apply(o *Organization) {
 	set(&o.Name, in.Name)
 	if in.ExternalID != nil {
@@ -231,7 +329,7 @@ func (o *Organization) Validate() error {
 	var v errs.Validation
 	o.Name = strings.TrimSpace(o.Name)
 	v.Check(o.Name != "", "name", "can't be blank")
-	v.Check(len(o.Name) <= 255, "name", "is too long (maximum is 255 characters)")
+	v.Check(utf8.RuneCountInString(o.Name) <= limits.NameChars, "name", limits.TooLongChars(limits.NameChars))
 	v.Check(o.SupportPlan == PlanSelfManaged || o.SupportPlan == PlanSaaS, "support_plan", "must be self_managed or saas")
 	v.Check(o.Tier != "" && !strings.ContainsAny(o.Tier, " \t"), "tier", "must be a single word such as free, premium or ultimate")
 	for _, d := range o.DomainNames {
@@ -265,7 +363,15 @@ func (g *Group) Validate() error {
 	var v errs.Validation
 	g.Name = strings.TrimSpace(g.Name)
 	v.Check(g.Name != "", "name", "can't be blank")
-	v.Check(len(g.Name) <= 255, "name", "is too long (maximum is 255 characters)")
+	v.Check(utf8.RuneCountInString(g.Name) <= limits.NameChars, "name", limits.TooLongChars(limits.NameChars))
+	return v.Err()
+}
+
+// check checks the text fields given and normalises them.
+func (in *GroupInput) check() error {
+	var v errs.Validation
+	checkLine(&v, "name", &in.Name, limits.NameChars)
+	checkText(&v, "description", &in.Description)
 	return v.Err()
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 )
 
 //go:embed queries.sql
@@ -19,15 +20,20 @@ var sqlFiles embed.FS
 // Store persists people. Every write runs in one transaction together with
 // its audit entry.
 type Store struct {
-	d     *db.DB
-	q     *db.Queries
-	audit *audit.Log
+	d      *db.DB
+	q      *db.Queries
+	audit  *audit.Log
+	limits limits.Limits
 }
 
 // NewStore returns the people store of d.
 func NewStore(d *db.DB, a *audit.Log) *Store {
-	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a}
+	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, limits: limits.Default()}
 }
+
+// SetLimits sets the size limits (people use the tag limits); call it while
+// wiring, before the store is used.
+func (s *Store) SetLimits(l limits.Limits) { s.limits = l.OrDefault() }
 
 // Page bounds a list: keyset (AfterID) or offset pagination.
 type Page struct {
@@ -178,13 +184,31 @@ func (f UserFilter) args() []any {
 	return []any{roles, f.OrganizationID, f.GroupID, likePattern(f.Query), f.AfterID, f.ExternalID}
 }
 
+// checkQuery checks a search query: storable text of at most
+// limits.QueryBytes.
+func checkQuery(q string) error {
+	if p := limits.Problem(q); p != "" {
+		return errs.Invalid("query", p)
+	}
+	if len(q) > limits.QueryBytes {
+		return errs.Invalid("query", limits.TooLongBytes(limits.QueryBytes))
+	}
+	return nil
+}
+
 // ListUsers lists users by id.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return nil, err
+	}
 	return db.ReadList(ctx, s.d, s.q.Get("ListUsers"), append(f.args(), f.limit(), f.Offset), scanUser)
 }
 
 // CountUsers counts the users matching f (pagination fields ignored except AfterID).
 func (s *Store) CountUsers(ctx context.Context, f UserFilter) (int, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, s.q.Get("CountUsers"), f.args()...).Scan(&n)
@@ -228,8 +252,14 @@ func (s *Store) checkUserRefs(ctx context.Context, tx *db.Tx, u *User) error {
 // CreateUser adds a user. Defaults: role end-user, active, UTC, en-US.
 func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput) (*User, error) {
 	u := &User{Role: RoleEndUser, Active: true, TimeZone: "UTC", Locale: "en-US", Tags: []string{}, Trainings: []string{}}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	in.apply(u)
 	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.checkLists(u, nil, s.limits); err != nil {
 		return nil, err
 	}
 	var out *User
@@ -315,8 +345,14 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 		u := *before
 		u.Tags = append([]string(nil), before.Tags...)
 		u.Trainings = append([]string(nil), before.Trainings...)
+		if err := in.check(); err != nil {
+			return err
+		}
 		in.apply(&u)
 		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := in.checkLists(&u, before, s.limits); err != nil {
 			return err
 		}
 		if err := s.checkUserRefs(ctx, tx, &u); err != nil {
@@ -440,11 +476,17 @@ type OrgFilter struct {
 
 // ListOrganizations lists organizations by id.
 func (s *Store) ListOrganizations(ctx context.Context, f OrgFilter) ([]Organization, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return nil, err
+	}
 	return db.ReadList(ctx, s.d, s.q.Get("ListOrganizations"), []any{likePattern(f.Query), f.AfterID, f.limit(), f.Offset}, scanOrg)
 }
 
 // CountOrganizations counts organizations matching f.
 func (s *Store) CountOrganizations(ctx context.Context, f OrgFilter) (int, error) {
+	if err := checkQuery(f.Query); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, s.q.Get("CountOrganizations"), likePattern(f.Query), f.AfterID).Scan(&n)
@@ -505,8 +547,14 @@ func orgConflict(err error) error {
 // CreateOrganization adds an organization (defaults: self-managed, free tier).
 func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in OrganizationInput) (*Organization, error) {
 	o := &Organization{SupportPlan: PlanSelfManaged, Tier: "free", Tags: []string{}, DomainNames: []string{}}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	in.apply(o)
 	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.checkLists(o, nil, s.limits); err != nil {
 		return nil, err
 	}
 	var out *Organization
@@ -543,8 +591,14 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 			return err
 		}
 		o := *before
+		if err := in.check(); err != nil {
+			return err
+		}
 		in.apply(&o)
 		if err := o.Validate(); err != nil {
+			return err
+		}
+		if err := in.checkLists(&o, before, s.limits); err != nil {
 			return err
 		}
 		if err := s.checkOrgRefs(ctx, tx, &o); err != nil {
@@ -642,6 +696,9 @@ func (in *GroupInput) apply(g *Group) {
 // CreateGroup adds a group.
 func (s *Store) CreateGroup(ctx context.Context, actor audit.Actor, in GroupInput) (*Group, error) {
 	g := &Group{IsPublic: true}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	in.apply(g)
 	if err := g.Validate(); err != nil {
 		return nil, err
@@ -665,6 +722,9 @@ func (s *Store) CreateGroup(ctx context.Context, actor audit.Actor, in GroupInpu
 
 // UpdateGroup changes the given fields of a group.
 func (s *Store) UpdateGroup(ctx context.Context, actor audit.Actor, id int64, in GroupInput) (*Group, error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	return s.writeGroup(ctx, actor, id, "group.updated", func(g *Group) error {
 		in.apply(g)
 		return g.Validate()
@@ -976,8 +1036,13 @@ func (s *Store) GetSetting(ctx context.Context, key string) (value string, ok bo
 // SetSetting stores a setting, audited with its old and new value.
 func (s *Store) SetSetting(ctx context.Context, actor audit.Actor, key, value string) error {
 	key = strings.TrimSpace(key)
-	if key == "" || len(key) > 200 {
-		return errs.Invalid("key", "must be 1 to 200 characters")
+	var v errs.Validation
+	if limits.CheckLine(&v, "key", &key, 200) {
+		v.Check(key != "", "key", "must be 1 to 200 characters")
+	}
+	limits.CheckText(&v, "value", &value, limits.LongTextBytes)
+	if err := v.Err(); err != nil {
+		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
 		var before any

@@ -1,11 +1,14 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 )
 
 // Validate checks a Trigger, Automation, Macro or View (or a pointer to
@@ -70,8 +73,66 @@ type compiledRule struct {
 }
 
 func checkTitle(v *errs.Validation, title string) {
+	if p := limits.Problem(title); p != "" {
+		v.Add("title", p)
+		return
+	}
 	v.Check(strings.TrimSpace(title) != "", "title", "can't be blank")
-	v.Check(len(title) <= 255, "title", "is too long (255 characters at most)")
+	v.Check(utf8.RuneCountInString(title) <= limits.NameChars, "title", limits.TooLongChars(limits.NameChars))
+}
+
+// checkDescription checks a rule's description: storable text of at most
+// limits.LongTextBytes.
+func checkDescription(v *errs.Validation, d string) {
+	if p := limits.Problem(d); p != "" {
+		v.Add("description", p)
+		return
+	}
+	v.Check(len(d) <= limits.LongTextBytes, "description", limits.TooLongBytes(limits.LongTextBytes))
+}
+
+// checkActionText checks the text of an action's value (a comment, a
+// notification body, tags): storable text, at most limits.LongTextBytes as
+// JSON.
+func checkActionText(v *errs.Validation, i int, a Action) {
+	field := fmt.Sprintf("actions[%d].value", i)
+	if p := textProblem(a.Value); p != "" {
+		v.Add(field, p)
+		return
+	}
+	if b, _ := json.Marshal(a.Value); len(b) > limits.LongTextBytes {
+		v.Add(field, fmt.Sprintf("is too long (maximum is %d bytes as JSON)", limits.LongTextBytes))
+	}
+}
+
+// textProblem finds a string in v that is not storable text.
+func textProblem(v any) string {
+	switch x := v.(type) {
+	case string:
+		return limits.Problem(x)
+	case []string:
+		for _, s := range x {
+			if p := limits.Problem(s); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if p := textProblem(e); p != "" {
+				return p
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if p := limits.Problem(k); p != "" {
+				return p
+			}
+			if p := textProblem(e); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func compileConds(v *errs.Validation, c Conditions, sc scope) compiledConditions {
@@ -102,6 +163,7 @@ func compileConds(v *errs.Validation, c Conditions, sc scope) compiledConditions
 func compileActs(v *errs.Validation, actions []Action, sc scope) []act {
 	var out []act
 	for i, raw := range actions {
+		checkActionText(v, i, raw)
 		a, part, problem := compileAction(raw, sc)
 		if problem != "" {
 			v.Add(fmt.Sprintf("actions[%d].%s", i, part), problem)
@@ -115,6 +177,7 @@ func compileActs(v *errs.Validation, actions []Action, sc scope) []act {
 func compileTrigger(t Trigger) (compiledRule, error) {
 	var v errs.Validation
 	checkTitle(&v, t.Title)
+	checkDescription(&v, t.Description)
 	r := compiledRule{id: t.ID, position: t.Position}
 	r.conds = compileConds(&v, t.Conditions, inTrigger)
 	r.acts = compileActs(&v, t.Actions, inTrigger)
@@ -126,6 +189,7 @@ func compileTrigger(t Trigger) (compiledRule, error) {
 func compileAutomation(a Automation) (compiledRule, error) {
 	var v errs.Validation
 	checkTitle(&v, a.Title)
+	checkDescription(&v, a.Description)
 	r := compiledRule{id: a.ID, position: a.Position}
 	r.conds = compileConds(&v, a.Conditions, inAutomation)
 	r.acts = compileActs(&v, a.Actions, inAutomation)
@@ -148,6 +212,7 @@ func compileAutomation(a Automation) (compiledRule, error) {
 func compileMacro(m Macro) ([]act, error) {
 	var v errs.Validation
 	checkTitle(&v, m.Title)
+	checkDescription(&v, m.Description)
 	acts := compileActs(&v, m.Actions, inMacro)
 	v.Check(len(m.Actions) > 0, "actions", "a macro needs at least one action")
 	if _, ok := parseRestriction(m.Restriction); !ok {
@@ -159,6 +224,7 @@ func compileMacro(m Macro) ([]act, error) {
 func compileView(vw View) (compiledConditions, error) {
 	var v errs.Validation
 	checkTitle(&v, vw.Title)
+	checkDescription(&v, vw.Description)
 	conds := compileConds(&v, vw.Conditions, inView)
 	v.Check(len(vw.Conditions.All) > 0, "conditions.all", "a view needs at least one condition under all")
 	if r := vw.Restriction; r != nil {

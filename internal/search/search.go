@@ -81,7 +81,7 @@ func (s *Service) writeIndex(ctx context.Context, tx *db.Tx, items []any) error 
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), it.id, it.subject, it.public, it.private); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), it.id, indexText(it.subject), indexText(it.public), indexText(it.private)); err != nil {
 			return err
 		}
 	}
@@ -103,8 +103,19 @@ func (s *Service) IndexTicket(ctx context.Context, tx *db.Tx, id int64) error {
 		return err
 	}
 	// The description is the first public comment, already in public.
-	_, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), id, subject, public, private)
+	_, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), id, indexText(subject), indexText(public), indexText(private))
 	return err
+}
+
+// indexText is text as the index gets it: angle brackets become spaces, so
+// that PostgreSQL's text-search parser does not take pasted XML or
+// exception names (<server>, <NullPointerException>) for markup tags and
+// leave their words out (FTS5 splits on them anyway).
+func indexText(s string) string {
+	if !strings.ContainsAny(s, "<>") {
+		return s
+	}
+	return strings.NewReplacer("<", " ", ">", " ").Replace(s)
 }
 
 // Reindex rebuilds the text index of every ticket, in batches (for imports

@@ -149,6 +149,8 @@ func (p *Policy) Target(priority, metric string) (PolicyMetric, bool) {
 // "policy_metrics[0].target".
 func (p *Policy) Validate() error {
 	var v errs.Validation
+	checkName(&v, "title", p.Title)
+	checkLongText(&v, "description", p.Description)
 	v.Check(strings.TrimSpace(p.Title) != "", "title", "is required")
 	v.Check(p.Position >= 0, "position", "must not be negative")
 	validateConditions(&v, "filter.all", p.Filter.All)

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 )
 
 // MinutesPerWeek is the length of the Zendesk schedule week: interval minutes
@@ -50,6 +52,7 @@ type Schedule struct {
 // name the offending element, e.g. "intervals[2].end_time".
 func (s *Schedule) Validate() error {
 	var v errs.Validation
+	checkName(&v, "name", s.Name)
 	v.Check(s.Name != "", "name", "is required")
 	if s.TimeZone == "" {
 		v.Add("time_zone", "is required")
@@ -162,4 +165,24 @@ func OfficeHours(startMin, endMin int, days ...time.Weekday) []Interval {
 	}
 	slices.SortFunc(out, func(a, b Interval) int { return a.StartTime - b.StartTime })
 	return out
+}
+
+// checkName checks a name or title: storable text (no NUL, valid UTF-8) of
+// at most limits.NameChars characters.
+func checkName(v *errs.Validation, field, s string) {
+	if p := limits.Problem(s); p != "" {
+		v.Add(field, p)
+		return
+	}
+	v.Check(utf8.RuneCountInString(s) <= limits.NameChars, field, limits.TooLongChars(limits.NameChars))
+}
+
+// checkLongText checks a description: storable text of at most
+// limits.LongTextBytes.
+func checkLongText(v *errs.Validation, field, s string) {
+	if p := limits.Problem(s); p != "" {
+		v.Add(field, p)
+		return
+	}
+	v.Check(len(s) <= limits.LongTextBytes, field, limits.TooLongBytes(limits.LongTextBytes))
 }

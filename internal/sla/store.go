@@ -35,6 +35,7 @@ func NewStore(d *db.DB, al *audit.Log) *Store {
 // "start_date", "end_date").
 func (h Holiday) Validate() error {
 	var v errs.Validation
+	checkName(&v, "name", h.Name)
 	v.Check(h.Name != "", "name", "is required")
 	start, err1 := time.Parse(DateLayout, h.StartDate)
 	v.Check(err1 == nil, "start_date", "must be a date (YYYY-MM-DD)")

@@ -7,7 +7,8 @@ package ticket
 
 import (
 	"encoding/json"
-	"github.com/frontline/frontline/internal/tags"
+	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,7 +17,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 	"github.com/frontline/frontline/internal/markup"
+	"github.com/frontline/frontline/internal/tags"
 )
 
 // Statuses, in their Zendesk order.
@@ -276,6 +279,9 @@ type CommentInput struct {
 	Uploads  []string `json:"uploads"` // upload tokens
 	AuthorID *int64   `json:"author_id"`
 	Via      *Via     `json:"-"` // default: the ticket change's via
+	// Markdown says Body is Markdown (the agent workspace and the portal):
+	// it is rendered to HTML here, after the limits are checked.
+	Markdown bool `json:"-"`
 }
 
 // empty reports whether the comment has no text and no uploads.
@@ -287,8 +293,10 @@ func (c *CommentInput) empty() bool {
 func (c *CommentInput) IsPublic() bool { return c.Public == nil || *c.Public }
 
 // Render returns the comment's plain body, sanitised HTML body and
-// plain-text body: given HTML is sanitised and converted to text; a plain
-// body is rendered to HTML.
+// plain-text body: given HTML is sanitised and converted to text; a
+// Markdown body is rendered to HTML and that to text; a plain body is
+// rendered to HTML. Text that renders to nothing (a body of only markup)
+// keeps its source as the plain text, so it is never blank.
 func (c *CommentInput) Render(r *markup.Renderer) (body, htmlBody, plain string) {
 	if strings.TrimSpace(c.HTMLBody) != "" {
 		htmlBody = r.Sanitize(c.HTMLBody)
@@ -300,7 +308,72 @@ func (c *CommentInput) Render(r *markup.Renderer) (body, htmlBody, plain string)
 		return body, htmlBody, plain
 	}
 	body = strings.TrimRight(strings.ReplaceAll(c.Body, "\r\n", "\n"), " \t\n")
+	if c.Markdown {
+		htmlBody = r.Markdown(body)
+		plain = r.HTMLToText(htmlBody)
+		if strings.TrimSpace(plain) == "" {
+			plain = body
+		}
+		return body, htmlBody, plain
+	}
 	return body, r.PlainToHTML(body), body
+}
+
+// truncatedNote ends a comment that was cut to the limit (see
+// renderComment); it names what was kept.
+func truncatedNote(limit int) string {
+	return fmt.Sprintf("\n\n[Frontline: this message was longer than %d bytes and was cut here; the complete message is kept as the original email.]", limit)
+}
+
+// renderComment checks a comment against the limits and renders it. field
+// names the comment in errors ("comment"). A comment that would be refused
+// for its size is cut at the limit with a note instead when truncate is set
+// (mail, which cannot be refused: the raw message is kept).
+func renderComment(r *markup.Renderer, in *CommentInput, l limits.Limits, field string, truncate bool) (body, htmlBody, plain string, err error) {
+	var v errs.Validation
+	max := l.CommentBytes
+	cp := *in
+	limits.CheckText(&v, field+".body", &cp.Body, max)
+	limits.CheckText(&v, field+".html_body", &cp.HTMLBody, max)
+	if err := v.Err(); err != nil {
+		e := err.(*errs.Error)
+		tooLong := func(f string) bool {
+			for _, p := range e.Fields[f] {
+				if !strings.Contains(p, "too long") {
+					return false
+				}
+			}
+			return true
+		}
+		if !truncate || !tooLong(field+".body") || !tooLong(field+".html_body") {
+			return "", "", "", err
+		}
+		note := truncatedNote(max)
+		if len(cp.Body) > max {
+			cp.Body = limits.Cut(cp.Body, max-len(note)) + note
+		}
+		if len(cp.HTMLBody) > max {
+			cp.HTMLBody = limits.Cut(cp.HTMLBody, max-len(note)-7) + "<p>" + strings.TrimSpace(note) + "</p>"
+		}
+	}
+	body, htmlBody, plain = cp.Render(r)
+	// HTML may spell control characters as character references (&#27;).
+	body, plain = limits.Text(body), limits.Text(plain)
+	if len(plain) > max {
+		if !truncate {
+			return "", "", "", errs.Invalid(field+".body", "is too long as text "+strings.TrimPrefix(limits.TooLongBytes(max), "is too long "))
+		}
+		note := truncatedNote(max)
+		plain = limits.Cut(plain, max-len(note)) + note
+		body, htmlBody = plain, r.PlainToHTML(plain)
+	}
+	if len(htmlBody) > l.MaxHTMLBytes() {
+		if !truncate {
+			return "", "", "", errs.Invalid(field+".body", fmt.Sprintf("is too long once formatted as HTML (%d bytes; the maximum is %d)", len(htmlBody), l.MaxHTMLBytes()))
+		}
+		htmlBody = r.PlainToHTML(plain)
+	}
+	return body, htmlBody, plain, nil
 }
 
 // CreateInput carries a new ticket. Pointers distinguish "not given".
@@ -352,6 +425,10 @@ type UpdateInput struct {
 	UpdatedStamp            *time.Time    `json:"updated_stamp"`
 
 	mergedInto *int64 // set by Merge only
+	// tagsName names AdditionalTags and RemoveTags in errors when the
+	// caller took them as "tags" (AddTags, RemoveTags); default
+	// "additional_tags" and "remove_tags".
+	tagsName string
 }
 
 // --- pure rules ----------------------------------------------------------------
@@ -429,7 +506,6 @@ func (t *Ticket) validate() error {
 	if t.Type != nil {
 		v.Check(ValidType(*t.Type), "type", "must be one of question, incident, problem, task")
 	}
-	v.Check(utf8.RuneCountInString(t.Subject) <= 255, "subject", "is too long (maximum is 255 characters)")
 	v.Check(t.RequesterID > 0, "requester_id", "can't be blank")
 	if t.ProblemID != nil {
 		v.Check(t.Type != nil && *t.Type == TypeIncident, "problem_id", "can only be set on incidents")
@@ -445,12 +521,20 @@ func (t *Ticket) validate() error {
 type change struct {
 	actor       Actor
 	now         time.Time
-	statusGiven bool // the caller set the status explicitly
-	publicReply bool // a public comment is added by a member of staff
+	limits      limits.Limits // zero: the defaults
+	statusGiven bool          // the caller set the status explicitly
+	publicReply bool          // a public comment is added by a member of staff
 	// customerReply: a public comment is added by an end-user (the requester
 	// or a CC, by email, portal or API).
 	customerReply bool
+	email         bool // the change comes by email
+	// tagsField names the tags in errors: "additional_tags" when an update
+	// only adds tags, else "tags".
+	tagsField string
 }
+
+// lim returns the limits that apply.
+func (c change) lim() limits.Limits { return c.limits.OrDefault() }
 
 // settle applies the automatic rules to t, the new state of prev (nil on
 // create), and validates it:
@@ -470,21 +554,28 @@ type change struct {
 // The closed-is-final rule is checked by the caller before any change is
 // applied (see applyUpdate).
 func settle(prev, t *Ticket, c change) error {
-	t.Subject = strings.TrimSpace(t.Subject)
+	l := c.lim()
+	t.Subject = strings.TrimSpace(limits.Line(t.Subject))
 	if t.Subject == "" {
-		t.Subject = SubjectFromDescription(t.Description)
+		t.Subject = limits.CutChars(SubjectFromDescription(t.Description), l.SubjectChars)
 	}
 	if prev == nil || t.Subject != prev.Subject {
 		t.RawSubject = t.Subject
 	}
 	t.Tags = tags.Normalize(t.Tags)
 	t.CollaboratorIDs = normalizeIDs(t.CollaboratorIDs, t.RequesterID)
+	if c.email {
+		t.CollaboratorIDs = capNewIDs(prev, t.CollaboratorIDs, limits.Collaborators)
+	}
 	t.EmailCCIDs = t.CollaboratorIDs
 	if t.CustomFields == nil {
 		t.CustomFields = []CustomField{}
 	}
 	t.Status = strings.ToLower(strings.TrimSpace(t.Status))
 	if err := t.validate(); err != nil {
+		return err
+	}
+	if err := checkGrowth(prev, t, l, c.tagsField); err != nil {
 		return err
 	}
 	if prev != nil && prev.Status != StatusNew && t.Status == StatusNew {
@@ -515,6 +606,121 @@ func settle(prev, t *Ticket, c change) error {
 		t.SolvedAt = &now
 	}
 	return nil
+}
+
+// checkGrowth holds what a change adds to the limits; what was stored
+// before a limit was lowered may stay (prev is nil on create).
+func checkGrowth(prev, t *Ticket, l limits.Limits, tagsField string) error {
+	if tagsField == "" {
+		tagsField = "tags"
+	}
+	var v errs.Validation
+	var p Ticket
+	if prev != nil {
+		p = *prev
+	}
+	if prev == nil || t.Subject != p.Subject {
+		v.Check(utf8.RuneCountInString(t.Subject) <= l.SubjectChars, "subject", limits.TooLongChars(l.SubjectChars))
+	}
+	tags.CheckLimits(&v, tagsField, t.Tags, p.Tags, l.TagChars, l.Tags)
+	if n := len(t.CollaboratorIDs); n > limits.Collaborators && n > len(p.CollaboratorIDs) {
+		v.Add("collaborator_ids", limits.TooMany(limits.Collaborators, "collaborators"))
+	}
+	if !sameJSON(t.CustomFields, p.CustomFields) {
+		cur, _ := json.Marshal(t.CustomFields)
+		old, _ := json.Marshal(p.CustomFields)
+		if len(cur) > limits.CustomFieldsBytes && len(cur) > len(old) {
+			v.Add("custom_fields", fmt.Sprintf("are too long together (maximum is %d bytes as JSON)", limits.CustomFieldsBytes))
+		}
+	}
+	return v.Err()
+}
+
+// capNewIDs keeps the collaborators prev had and adds new ones while there
+// is room under max: mail is not refused for having many recipients, its
+// extra CCs are not added (Zendesk does the same beyond its 48).
+func capNewIDs(prev *Ticket, ids []int64, max int) []int64 {
+	var had []int64
+	if prev != nil {
+		had = prev.CollaboratorIDs
+	}
+	room := max - len(had)
+	return slices.DeleteFunc(ids, func(id int64) bool {
+		if slices.Contains(had, id) {
+			return false
+		}
+		if room > 0 {
+			room--
+			return false
+		}
+		return true
+	})
+}
+
+// checkVia checks a via given by a caller, normalising a copy.
+func checkVia(v *errs.Validation, field string, via **Via) {
+	if *via == nil {
+		return
+	}
+	c := **via
+	b, _ := json.Marshal(c)
+	if len(b) > limits.ViaBytes {
+		v.Add(field, fmt.Sprintf("is too long (maximum is %d bytes as JSON)", limits.ViaBytes))
+		return
+	}
+	limits.CheckLine(v, field+".channel", &c.Channel, limits.NameChars)
+	*via = &c
+}
+
+// checkLine checks the single-line text *p when given, normalising a copy
+// (the caller's string is not changed).
+func checkLine(v *errs.Validation, field string, p **string, maxChars int) {
+	if *p == nil {
+		return
+	}
+	s := **p
+	limits.CheckLine(v, field, &s, maxChars)
+	*p = &s
+}
+
+// checkCreate checks and normalises the text fields of a creation (the
+// comment is checked by renderComment). Mail is not refused for a long
+// subject: it is cut.
+func checkCreate(in *CreateInput, l limits.Limits, email bool) error {
+	var v errs.Validation
+	if email && limits.Problem(in.Subject) == "" {
+		in.Subject = limits.CutChars(strings.TrimSpace(limits.Line(in.Subject)), l.SubjectChars)
+	}
+	limits.CheckLine(&v, "subject", &in.Subject, math.MaxInt) // the length is checked in settle
+	checkLine(&v, "external_id", &in.ExternalID, limits.NameChars)
+	limits.CheckLine(&v, "recipient", &in.Recipient, limits.NameChars)
+	tags.CheckRaw(&v, "tags", in.Tags)
+	checkVia(&v, "via", &in.Via)
+	checkVia(&v, "comment.via", &in.Comment.Via)
+	return v.Err()
+}
+
+// checkUpdate checks and normalises the text fields of an update.
+func checkUpdate(in *UpdateInput) error {
+	var v errs.Validation
+	checkLine(&v, "subject", &in.Subject, math.MaxInt) // the length is checked in settle
+	checkLine(&v, "external_id", &in.ExternalID, limits.NameChars)
+	if in.Tags != nil {
+		tags.CheckRaw(&v, "tags", *in.Tags)
+	}
+	add, rm := "additional_tags", "remove_tags"
+	if in.tagsName != "" {
+		add, rm = in.tagsName, in.tagsName
+	}
+	tags.CheckRaw(&v, add, in.AdditionalTags)
+	tags.CheckRaw(&v, rm, in.RemoveTags)
+	checkVia(&v, "via", &in.Via)
+	if in.Comment != nil {
+		c := *in.Comment
+		checkVia(&v, "comment.via", &c.Via)
+		in.Comment = &c
+	}
+	return v.Err()
 }
 
 // fieldInput is what a creation and an update both may set: a nil field is
@@ -550,6 +756,10 @@ func setFields(t *Ticket, in fieldInput) (statusGiven bool) {
 // newTicket builds a ticket from in with its defaults, without the database
 // checks. The organization default is filled in by the store.
 func newTicket(in *CreateInput, body string, c change) (*Ticket, error) {
+	c.email = in.Via != nil && in.Via.Channel == ChannelEmail
+	if err := checkCreate(in, c.lim(), c.email); err != nil {
+		return nil, err
+	}
 	t := &Ticket{
 		Subject:         in.Subject,
 		Description:     body,
@@ -614,6 +824,16 @@ func newTicket(in *CreateInput, body string, c change) (*Ticket, error) {
 func applyUpdate(cur *Ticket, in *UpdateInput, c change, requesterOrg *int64) (*Ticket, error) {
 	if cur.Status == StatusClosed {
 		return nil, errClosed()
+	}
+	if err := checkUpdate(in); err != nil {
+		return nil, err
+	}
+	c.email = in.Via != nil && in.Via.Channel == ChannelEmail
+	if in.Tags == nil && len(in.AdditionalTags) > 0 {
+		c.tagsField = "additional_tags"
+		if in.tagsName != "" {
+			c.tagsField = in.tagsName
+		}
 	}
 	t := cur.clone()
 	if in.Subject != nil {
@@ -800,4 +1020,40 @@ func CanSee(t *Ticket, viewerID int64, role string, viewerOrgIDs []int64, shared
 		return sharedOrg(*t.OrganizationID)
 	}
 	return false
+}
+
+// MaxJSONBytes bounds the JSON of one ticket as the API writes it (without
+// HTML escaping), from the limits l and the fixed ones, so that a list page
+// is bounded too (per_page at most 100; see README "Limits"):
+//   - the fields that are not text take at most what a ticket with every id
+//     at its largest, every date at its longest and every text empty takes;
+//   - the description (the first comment's plain text) is at most
+//     l.CommentBytes bytes, and JSON at most doubles stored text (quotes,
+//     backslashes, newlines, U+2028; other control characters are stored as
+//     pictures, so no six-byte \u00XX escapes);
+//   - single-line text (subject and raw_subject, tags, external_id,
+//     recipient) is bounded in characters, and a single-line character is
+//     at most four bytes however JSON writes it (line separators are
+//     stored as spaces);
+//   - custom fields and via are bounded as JSON; CCs by count (each id at
+//     most 19 digits and a comma, twice: collaborator_ids and email_cc_ids).
+func MaxJSONBytes(l limits.Limits) int {
+	l = l.OrDefault()
+	big := int64(math.MaxInt64)
+	longest := time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -14*3600))
+	word := func(s string) *string { return &s }
+	skeleton := Ticket{ID: big, ExternalID: word(""), Type: word(TypeQuestion), Priority: word("normal"), Status: StatusPending,
+		RequesterID: big, SubmitterID: big, AssigneeID: &big, OrganizationID: &big, GroupID: &big, CollaboratorIDs: []int64{},
+		EmailCCIDs: []int64{}, Tags: []string{}, CustomFields: []CustomField{}, Via: Via{Source: map[string]any{}},
+		ProblemID: &big, DueAt: &longest, IsPublic: true, HasIncidents: true, MergedIntoID: &big, SolvedAt: &longest,
+		CreatedAt: longest, UpdatedAt: longest, UpdatedStamp: longest}
+	b, _ := json.Marshal(skeleton)
+	n := len(b)
+	n += 2 * l.CommentBytes
+	n += 2 * 4 * l.SubjectChars
+	n += l.Tags * (4*l.TagChars + 3)
+	n += 2 * 4 * limits.NameChars
+	n += limits.CustomFieldsBytes + limits.ViaBytes
+	n += 2 * limits.Collaborators * 20
+	return n
 }

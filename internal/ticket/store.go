@@ -23,6 +23,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 	"github.com/frontline/frontline/internal/markup"
 	"github.com/frontline/frontline/internal/tags"
 )
@@ -40,9 +41,17 @@ type Store struct {
 	md       *markup.Renderer
 	dir      string
 	maxBytes int64
+	limits   limits.Limits
 	hooks    []Hook
 	prepare  Preparer
 }
+
+// SetLimits sets the size limits (zero fields: the defaults); call it while
+// wiring, before the store is used.
+func (s *Store) SetLimits(l limits.Limits) { s.limits = l.OrDefault() }
+
+// Limits returns the size limits in force.
+func (s *Store) Limits() limits.Limits { return s.limits.OrDefault() }
 
 // Draft is a ticket about to be created: the ticket without its id, and its
 // first comment's author and visibility.
@@ -139,7 +148,7 @@ func (s *Store) GetTx(ctx context.Context, tx *db.Tx, id int64) (*Ticket, error)
 func NewStore(d *db.DB, a *audit.Log, attachmentsDir string, maxAttachmentBytes int64) *Store {
 	return &Store{
 		d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, md: markup.New(),
-		dir: attachmentsDir, maxBytes: maxAttachmentBytes,
+		dir: attachmentsDir, maxBytes: maxAttachmentBytes, limits: limits.Default(),
 	}
 }
 
@@ -661,9 +670,19 @@ type pendingComment struct {
 	via                   Via
 }
 
-func (s *Store) renderComment(in *CommentInput) *pendingComment {
-	body, h, plain := in.Render(s.md)
-	return &pendingComment{in: in, body: body, htmlBody: h, plain: plain, public: in.IsPublic()}
+// renderComment checks the comment against the limits and renders it. A
+// comment that arrives by email (its own via, else the change's) is cut at
+// the limit instead of refused.
+func (s *Store) renderComment(in *CommentInput, via *Via) (*pendingComment, error) {
+	if in.Via != nil {
+		via = in.Via
+	}
+	email := via != nil && via.Channel == ChannelEmail
+	body, h, plain, err := renderComment(s.md, in, s.Limits(), "comment", email)
+	if err != nil {
+		return nil, err
+	}
+	return &pendingComment{in: in, body: body, htmlBody: h, plain: plain, public: in.IsPublic()}, nil
 }
 
 // checkAuthor reports a comment author that is not a user as a field error.
@@ -803,16 +822,34 @@ func commentAuthor(in *CommentInput, actor Actor, fallback int64) int64 {
 	return fallback
 }
 
+// CheckCreate runs the checks of Create that need no database (text,
+// limits, field values), so that a caller can refuse a creation before
+// doing anything else for it (the API creates an inline requester first).
+func (s *Store) CheckCreate(actor Actor, in CreateInput) error {
+	pc, err := s.renderComment(&in.Comment, in.Via)
+	if err != nil {
+		return err
+	}
+	if in.RequesterID == 0 && actor.UserID == 0 {
+		in.RequesterID = 1 // resolved later; only the other fields are checked here
+	}
+	_, err = newTicket(&in, pc.plain, change{actor: actor, limits: s.Limits()})
+	return err
+}
+
 // Create adds a ticket with its first comment (the description) and the
 // creation audit. The actor is the submitter and, unless given, the
 // requester and the comment's author.
 func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticket, *Audit, error) {
-	pc := s.renderComment(&in.Comment)
+	pc, err := s.renderComment(&in.Comment, in.Via)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out *Ticket
 	var aud *Audit
-	err := s.d.Write(ctx, func(tx *db.Tx) error {
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
 		ctx := withUserMemo(ctx)
-		t, err := newTicket(&in, pc.plain, change{actor: actor, now: tx.Now})
+		t, err := newTicket(&in, pc.plain, change{actor: actor, now: tx.Now, limits: s.Limits()})
 		if err != nil {
 			return err
 		}
@@ -947,9 +984,11 @@ func (s *Store) update(ctx context.Context, tx *db.Tx, actor Actor, id int64, in
 	}
 	var pc *pendingComment
 	if in.Comment != nil && !in.Comment.empty() {
-		pc = s.renderComment(in.Comment)
+		if pc, err = s.renderComment(in.Comment, in.Via); err != nil {
+			return nil, nil, err
+		}
 	}
-	c := change{actor: actor, now: tx.Now, publicReply: pc != nil && pc.public && actor.IsStaff(),
+	c := change{actor: actor, now: tx.Now, limits: s.Limits(), publicReply: pc != nil && pc.public && actor.IsStaff(),
 		customerReply: pc != nil && pc.public && !actor.IsStaff()}
 	t, err := applyUpdate(cur, in, c, reqOrg)
 	if err != nil {
@@ -1035,15 +1074,15 @@ func (s *Store) SetTags(ctx context.Context, actor Actor, id int64, tags []strin
 	return t, err
 }
 
-// AddTags adds tags to a ticket.
+// AddTags adds tags to a ticket; errors name them "tags".
 func (s *Store) AddTags(ctx context.Context, actor Actor, id int64, tags []string) (*Ticket, error) {
-	t, _, err := s.Update(ctx, actor, id, UpdateInput{AdditionalTags: tags})
+	t, _, err := s.Update(ctx, actor, id, UpdateInput{AdditionalTags: tags, tagsName: "tags"})
 	return t, err
 }
 
-// RemoveTags removes tags from a ticket.
+// RemoveTags removes tags from a ticket; errors name them "tags".
 func (s *Store) RemoveTags(ctx context.Context, actor Actor, id int64, tags []string) (*Ticket, error) {
-	t, _, err := s.Update(ctx, actor, id, UpdateInput{RemoveTags: tags})
+	t, _, err := s.Update(ctx, actor, id, UpdateInput{RemoveTags: tags, tagsName: "tags"})
 	return t, err
 }
 
@@ -1069,6 +1108,13 @@ func (s *Store) Delete(ctx context.Context, actor Actor, id int64) error {
 // become collaborators of the target. Blank comments get the default texts;
 // public applies to both comments. All in one transaction.
 func (s *Store) Merge(ctx context.Context, actor Actor, targetID int64, sourceIDs []int64, targetComment, sourceComment string, public bool) (*Ticket, error) {
+	var v errs.Validation
+	for field, text := range map[string]string{"target_comment": targetComment, "source_comment": sourceComment} {
+		limits.CheckText(&v, field, &text, s.Limits().CommentBytes)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	ids := normalizeIDs(sourceIDs, 0)
 	if len(ids) == 0 {
 		return nil, errs.Invalid("ids", "can't be blank")

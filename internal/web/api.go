@@ -18,8 +18,9 @@ import (
 // --- request decoding ------------------------------------------------------------
 
 // decodeBody reads a Zendesk-style JSON envelope {"<key>": {...}} into dst.
-// Malformed JSON is a 400; a field of the wrong type is a 422 naming it;
-// unknown fields are ignored, as Zendesk does, so clients may send back what
+// Malformed JSON is a 400; a field of the wrong type is a 422 naming it, and
+// so is a string that is not storable text (checkJSONText); unknown fields
+// are ignored, as Zendesk does, so clients may send back what
 // they read.
 func decodeBody(r *http.Request, key string, dst any) error {
 	body, err := io.ReadAll(r.Body)
@@ -36,6 +37,9 @@ func decodeBody(r *http.Request, key string, dst any) error {
 	raw, ok := env[key]
 	if !ok || string(raw) == "null" {
 		return errs.BadRequest("request body must be a JSON object with a %q object", key)
+	}
+	if err := checkJSONText(raw, ""); err != nil {
+		return err
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return jsonError(err, key)

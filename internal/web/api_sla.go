@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -273,15 +271,11 @@ func (s *Server) apiListPolicies(w http.ResponseWriter, r *http.Request) error {
 // apiReorderPolicies is Zendesk's PUT /api/v2/slas/policies/reorder with
 // {"sla_policy_ids": [3, 1, 2]}.
 func (s *Server) apiReorderPolicies(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return bodyError(err)
-	}
 	var in struct {
 		IDs *[]int64 `json:"sla_policy_ids"`
 	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		return jsonError(err, "sla_policy_ids")
+	if _, err := readJSON(r, &in, "sla_policy_ids"); err != nil {
+		return err
 	}
 	if in.IDs == nil {
 		return errs.BadRequest("request body must be a JSON object with a %q array", "sla_policy_ids")

@@ -364,6 +364,12 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(raw, &rq); err != nil {
 		return jsonError(err, "requester")
 	}
+	p := PrincipalFrom(r.Context())
+	// Refuse a bad ticket before creating its inline requester, so that a
+	// refused request stores nothing.
+	if err := s.Tickets.CheckCreate(actorOf(p), in); err != nil {
+		return err
+	}
 	if rq.Requester != nil && in.RequesterID == 0 {
 		if in.RequesterID, err = s.resolveRequester(r, &rq); err != nil {
 			return err
@@ -372,7 +378,6 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 	if in.Via == nil {
 		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
 	}
-	p := PrincipalFrom(r.Context())
 	t, aud, err := s.Tickets.Create(r.Context(), actorOf(p), in)
 	if err != nil {
 		return err
@@ -432,13 +437,9 @@ func (s *Server) apiMergeTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return bodyError(err)
-	}
 	var in mergeInput
-	if err := json.Unmarshal(body, &in); err != nil {
-		return jsonError(err, "")
+	if _, err := readJSON(r, &in, ""); err != nil {
+		return err
 	}
 	public := true
 	if in.TargetCommentIsPublic != nil {
@@ -556,12 +557,17 @@ func readTags(r *http.Request) ([]string, error) {
 		Tags []string `json:"tags"`
 	}
 	// Zendesk takes {"tags": [...]}; some clients send the bare array.
+	prefix := ""
 	if trimmed := strings.TrimSpace(string(body)); strings.HasPrefix(trimmed, "[") {
 		if err := json.Unmarshal(body, &in.Tags); err != nil {
 			return nil, jsonError(err, "tags")
 		}
+		prefix = "tags"
 	} else if err := json.Unmarshal(body, &in); err != nil {
 		return nil, jsonError(err, "tags")
+	}
+	if err := checkJSONText(body, prefix); err != nil {
+		return nil, err
 	}
 	if in.Tags == nil {
 		return nil, errs.BadRequest("request body must be a JSON object with a \"tags\" array")

@@ -20,7 +20,6 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/errs"
-	"github.com/frontline/frontline/internal/markup"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules"
 	"github.com/frontline/frontline/internal/satisfaction"
@@ -422,7 +421,6 @@ func flashOf(w http.ResponseWriter, r *http.Request) string {
 
 // uiState is the UI's per-server state.
 type uiState struct {
-	md           *markup.Renderer
 	live         *liveHub
 	liveInterval time.Duration // how often the live stream polls; 2s when zero
 	closing      chan struct{} // closed by CloseStreams
@@ -438,7 +436,6 @@ func (s *Server) CloseStreams() { s.ui.closeOnce.Do(func() { close(s.ui.closing)
 // registerRoutes). Optional stores are built from the database when the
 // wiring did not supply them.
 func (s *Server) registerUI() {
-	s.ui.md = markup.New()
 	s.ui.live = newLiveHub()
 	s.ui.closing = make(chan struct{})
 	if s.Audit == nil && s.DB != nil {

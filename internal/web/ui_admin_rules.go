@@ -177,6 +177,9 @@ func decodeRuleJSON(src, singular string, dst any) error {
 	if inner, ok := env[singular]; ok {
 		raw = inner
 	}
+	if err := checkJSONText(raw, ""); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return errs.Invalid("json", err.Error())
 	}

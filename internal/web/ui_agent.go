@@ -719,10 +719,7 @@ func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput,
 	}
 	if strings.TrimSpace(f.Body) != "" || len(uploads) > 0 {
 		public := !f.Internal
-		in.Comment = &ticket.CommentInput{Body: f.Body, Public: &public, Uploads: uploads, Via: &ticket.Via{Channel: ticket.ChannelWeb}}
-		if strings.TrimSpace(f.Body) != "" {
-			in.Comment.HTMLBody = s.ui.md.Markdown(f.Body)
-		}
+		in.Comment = &ticket.CommentInput{Body: f.Body, Markdown: true, Public: &public, Uploads: uploads, Via: &ticket.Via{Channel: ticket.ChannelWeb}}
 	}
 	in.Via = &ticket.Via{Channel: ticket.ChannelWeb}
 	return in, nil

@@ -159,7 +159,7 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, _, err := s.Tickets.Create(ctx, ticketActor(p), ticket.CreateInput{
 		Subject: subject,
-		Comment: ticket.CommentInput{Body: body, HTMLBody: s.ui.md.Markdown(body), Uploads: uploads},
+		Comment: ticket.CommentInput{Body: body, Markdown: true, Uploads: uploads},
 		Via:     &ticket.Via{Channel: ticket.ChannelWeb},
 	})
 	if err != nil {
@@ -260,10 +260,7 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) error {
 			return errs.Invalid("comment", "can't be blank")
 		}
 		public := true
-		in.Comment = &ticket.CommentInput{Body: body, Public: &public, Uploads: uploads}
-		if strings.TrimSpace(body) != "" {
-			in.Comment.HTMLBody = s.ui.md.Markdown(body)
-		}
+		in.Comment = &ticket.CommentInput{Body: body, Markdown: true, Public: &public, Uploads: uploads}
 		// A customer's reply puts a pending or solved request back in the
 		// agents' queue, as in Zendesk.
 		if t.Status == ticket.StatusPending || t.Status == ticket.StatusSolved {

@@ -16,10 +16,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/limits"
 )
 
 // Zendesk's webhook signing headers.
@@ -75,6 +77,10 @@ type WebhookInput struct {
 	Subscriptions []string `json:"subscriptions"`
 }
 
+// maxEndpoint bounds a webhook's URL (the de-facto limit of browsers and
+// proxies).
+const maxEndpoint = 2048
+
 func (in *WebhookInput) apply(w *Webhook) error {
 	set := func(dst *string, p *string) {
 		if p != nil {
@@ -89,8 +95,19 @@ func (in *WebhookInput) apply(w *Webhook) error {
 	set(&w.Status, in.Status)
 	w.HTTPMethod = strings.ToUpper(w.HTTPMethod)
 	var v errs.Validation
+	for field, text := range map[string]string{"name": w.Name, "description": w.Description, "endpoint": w.Endpoint,
+		"http_method": w.HTTPMethod, "request_format": w.RequestFormat, "status": w.Status} {
+		if p := limits.Problem(text); p != "" {
+			v.Add(field, p)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
 	v.Check(w.Name != "", "name", "can't be blank")
-	v.Check(len(w.Name) <= 255, "name", "is too long (255 characters at most)")
+	v.Check(utf8.RuneCountInString(w.Name) <= limits.NameChars, "name", limits.TooLongChars(limits.NameChars))
+	v.Check(len(w.Description) <= limits.LongTextBytes, "description", limits.TooLongBytes(limits.LongTextBytes))
+	v.Check(len(w.Endpoint) <= maxEndpoint, "endpoint", limits.TooLongChars(maxEndpoint))
 	u, err := url.Parse(w.Endpoint)
 	v.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", "endpoint", "must be an http or https URL")
 	v.Check(slices.Contains([]string{"POST", "PUT", "PATCH", "GET", "DELETE"}, w.HTTPMethod), "http_method", "must be one of POST, PUT, PATCH, GET, DELETE")
