@@ -92,7 +92,37 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 		river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled, river.EventKindJobSnoozed,
 	}})
 	defer unsubscribe()
+	ran := map[int64]int{}  // runs seen, by job id
+	seen := map[int64]int{} // runs owed by jobs seen available or running, by job id
+	owed := 0
+	var scheduledFor, scheduledAt time.Time
+	// owe notes the jobs due at t as owed a run (once per run).
+	owe := func(t time.Time) (int, error) {
+		if !t.Equal(scheduledFor) || time.Since(scheduledAt) > 50*time.Millisecond {
+			if err := e.schedule(ctx, t); err != nil {
+				return 0, err
+			}
+			scheduledFor, scheduledAt = t, time.Now()
+		}
+		due, err := e.due(ctx, t)
+		if err != nil {
+			return 0, err
+		}
+		for _, j := range due {
+			if seen[j.ID] <= ran[j.ID] {
+				seen[j.ID] = ran[j.ID] + 1
+				owed++
+			}
+		}
+		return len(due), nil
+	}
+	// The jobs due before the worker starts are owed first: one that ran
+	// and failed (retryable, so no longer due) before the first look
+	// below would otherwise go unwaited for.
 	if !running {
+		if _, err := owe(now()); err != nil {
+			return 0, err
+		}
 		if err := worker.Start(context.WithoutCancel(ctx)); err != nil {
 			return 0, err
 		}
@@ -104,12 +134,9 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 			}
 		}()
 	}
-	ran := map[int64]int{}  // runs seen, by job id
-	seen := map[int64]int{} // runs owed by jobs seen available or running, by job id
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
-	var scheduledFor, scheduledAt time.Time
-	for owed := 0; owed < drainRounds; {
+	for owed < drainRounds {
 		// Collect the events already delivered.
 	collect:
 		for {
@@ -125,24 +152,11 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 		// rather than at River's next scheduler pass (every few seconds).
 		// (Again when the clock moved, and every 50ms for jobs snoozed to
 		// a time already passed.)
-		t := now()
-		if !t.Equal(scheduledFor) || time.Since(scheduledAt) > 50*time.Millisecond {
-			if err := e.schedule(ctx, t); err != nil {
-				return total, err
-			}
-			scheduledFor, scheduledAt = t, time.Now()
-		}
-		due, err := e.due(ctx, t)
+		due, err := owe(now())
 		if err != nil {
 			return total, err
 		}
-		for _, j := range due {
-			if seen[j.ID] <= ran[j.ID] {
-				seen[j.ID] = ran[j.ID] + 1
-				owed++
-			}
-		}
-		if len(due) == 0 {
+		if due == 0 {
 			// Every due job has run. The events of runs on this node follow
 			// their stored state by a moment; runs on other nodes send none.
 			var missing []int64
@@ -161,7 +175,7 @@ func (e *riverEngine[TTx]) drain(ctx context.Context, running bool, now func() t
 		}
 		select {
 		case <-ctx.Done():
-			return total, errors.Join(ctx.Err(), fmt.Errorf("%d jobs still waiting to run", len(due)))
+			return total, errors.Join(ctx.Err(), fmt.Errorf("%d jobs still waiting to run", due))
 		case <-tick.C:
 		}
 	}
