@@ -19,9 +19,41 @@ var sqlFiles embed.FS
 // Store persists people. Every write runs in one transaction together with
 // its audit entry.
 type Store struct {
-	d     *db.DB
-	q     *db.Queries
-	audit *audit.Log
+	d        *db.DB
+	q        *db.Queries
+	audit    *audit.Log
+	checkers []Checker
+}
+
+// Checker enforces rules another package owns on user and organization
+// writes, inside their transaction (the team package refuses reporting-line
+// cycles and holds the Assigned Support Engineer limits). before is nil on
+// create; a returned error aborts the write.
+type Checker interface {
+	CheckUser(ctx context.Context, tx *db.Tx, before, after *User) error
+	CheckOrganization(ctx context.Context, tx *db.Tx, before, after *Organization) error
+}
+
+// AddChecker adds c to the checks of every user and organization write.
+// Call it while wiring, before the store is used.
+func (s *Store) AddChecker(c Checker) { s.checkers = append(s.checkers, c) }
+
+func (s *Store) checkUser(ctx context.Context, tx *db.Tx, before, after *User) error {
+	for _, c := range s.checkers {
+		if err := c.CheckUser(ctx, tx, before, after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) checkOrganization(ctx context.Context, tx *db.Tx, before, after *Organization) error {
+	for _, c := range s.checkers {
+		if err := c.CheckOrganization(ctx, tx, before, after); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NewStore returns the people store of d.
@@ -219,6 +251,9 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 		if err := s.checkUserRefs(ctx, tx, u); err != nil {
 			return err
 		}
+		if err := s.checkUser(ctx, tx, nil, u); err != nil {
+			return err
+		}
 		var email any
 		if u.Email != "" {
 			email = u.Email
@@ -302,6 +337,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 			return err
 		}
 		if err := s.checkUserRefs(ctx, tx, &u); err != nil {
+			return err
+		}
+		if err := s.checkUser(ctx, tx, before, &u); err != nil {
 			return err
 		}
 		var email any
@@ -496,6 +534,9 @@ func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in Or
 		if err := s.checkOrgRefs(ctx, tx, o); err != nil {
 			return err
 		}
+		if err := s.checkOrganization(ctx, tx, nil, o); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertOrganization"), o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
 			o.SupportPlan, o.Tier, nullInt(o.ASEUserID), nullInt(o.GroupID), o.SharedTickets, o.SharedComments,
 			tags.Encode(o.Tags), db.TS(tx.Now)).Scan(&o.ID)
@@ -530,6 +571,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 			return err
 		}
 		if err := s.checkOrgRefs(ctx, tx, &o); err != nil {
+			return err
+		}
+		if err := s.checkOrganization(ctx, tx, before, &o); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateOrganization"), id, o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
