@@ -116,15 +116,18 @@ type scanner = db.Scanner
 
 func scanUser(r scanner) (*User, error) {
 	var u User
-	var org, mgr sql.NullInt64
+	var org, mgr, crole sql.NullInt64
 	var ext sql.NullString
 	var tagText, trainings string
 	err := r.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Active, &u.Suspended, &org, &ext, &u.Phone, &u.TimeZone,
 		&u.Locale, &u.Details, &u.Notes, &tagText, &u.JobTitle, &u.JobFamily, &u.Grade, &u.Region, &mgr,
 		&u.VerifiedCitizenship, &u.HasPassword, db.TimePtr(&u.LastLoginAt), db.Time(&u.CreatedAt), db.Time(&u.UpdatedAt),
-		&trainings)
+		&trainings, &crole)
 	if err != nil {
 		return nil, err
+	}
+	if crole.Valid {
+		u.CustomRoleID = &crole.Int64
 	}
 	if org.Valid {
 		u.OrganizationID = &org.Int64
@@ -223,6 +226,15 @@ func (s *Store) checkStaff(ctx context.Context, tx *db.Tx, id int64, field strin
 }
 
 func (s *Store) checkUserRefs(ctx context.Context, tx *db.Tx, u *User) error {
+	if u.CustomRoleID != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("CustomRoleExists"), *u.CustomRoleID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.Invalid("custom_role_id", "does not refer to an existing custom role")
+		}
+	}
 	if u.ManagerID != nil {
 		if err := s.checkStaff(ctx, tx, *u.ManagerID, "manager_id"); err != nil {
 			return err
@@ -262,7 +274,7 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertUser"), u.Name, email, u.Role, u.Active, u.Suspended,
 			nullInt(u.OrganizationID), nullStr(u.ExternalID), u.Phone, u.TimeZone, u.Locale, u.Details, u.Notes,
 			tags.Encode(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
-			u.VerifiedCitizenship, db.TS(tx.Now)).Scan(&id)
+			u.VerifiedCitizenship, db.TS(tx.Now), nullInt(u.CustomRoleID)).Scan(&id)
 		if err != nil {
 			return userConflict(err)
 		}
@@ -349,7 +361,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateUser"), id, u.Name, email, u.Role, u.Active, u.Suspended,
 			nullInt(u.OrganizationID), nullStr(u.ExternalID), u.Phone, u.TimeZone, u.Locale, u.Details, u.Notes,
 			tags.Encode(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
-			u.VerifiedCitizenship, db.TS(tx.Now))
+			u.VerifiedCitizenship, db.TS(tx.Now), nullInt(u.CustomRoleID))
 		if err != nil {
 			return userConflict(err)
 		}
