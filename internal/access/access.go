@@ -51,6 +51,13 @@ func All() []Permission {
 		HiringInterview, HiringManage}
 }
 
+// AdminGrants are the permissions that may open an admin-only route to an
+// agent whose role grants them. None of them is in AgentDefaults, so a
+// plain agent reaches no admin route.
+func AdminGrants() []Permission {
+	return []Permission{OrganizationsEdit, BusinessRulesManage, SLAsManage, TeamManage, HiringManage}
+}
+
 // Set is a set of permissions.
 type Set map[Permission]bool
 

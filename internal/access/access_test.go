@@ -58,6 +58,11 @@ func TestDefaultRolesExpressTheDepartment(t *testing.T) {
 			}
 		}
 	}
+	for _, p := range AdminGrants() {
+		if agent.Has(p) {
+			t.Errorf("the plain agent holds %s, which opens admin routes", p)
+		}
+	}
 	if len(Everything()) != len(All()) {
 		t.Error("admins do not hold every permission")
 	}

@@ -71,7 +71,7 @@ func peopleAPIDocs() map[string]apiDoc {
 // apiDocs merges the route notes of every API area.
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -85,6 +85,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, mailEnvelopes())
 	maps.Copy(m, rulesEnvelopes())
 	maps.Copy(m, slaEnvelopes())
+	maps.Copy(m, teamEnvelopes())
 	return m
 }
 
@@ -183,6 +184,9 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 			"summary":            d.summary,
 			"tags":               []string{d.tag},
 			"x-frontline-policy": rt.Policy.String(),
+		}
+		if rt.Permission != "" {
+			op["x-frontline-permission"] = string(rt.Permission)
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
