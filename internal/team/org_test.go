@@ -107,9 +107,9 @@ func TestSpanWarningsAndRatios(t *testing.T) {
 		rules[fmt.Sprintf("%d/%s", w.ManagerID, w.Rule)] = w
 	}
 	for key, count := range map[string]int{
-		fmt.Sprintf("%d/direct_managers", sm):    5,
-		fmt.Sprintf("%d/direct_staff", sm):       3,
-		fmt.Sprintf("%d/indirect_engineers", sm): 37,
+		fmt.Sprintf("%d/direct_managers", sm):       5,
+		fmt.Sprintf("%d/direct_staff", sm):          3,
+		fmt.Sprintf("%d/indirect_engineers", sm):    37,
 		fmt.Sprintf("%d/direct_engineers", mgrs[0]): 13,
 	} {
 		if w, ok := rules[key]; !ok || w.Count != count {
