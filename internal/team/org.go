@@ -377,12 +377,16 @@ func Summarize(nodes []Node) Summary {
 	for i := range nodes {
 		n := &nodes[i]
 		s.add(n)
-		rc, ok := s.ByRegion[n.Region]
+		region := n.Region
+		if !ValidRegion(region) {
+			region = "(no region)"
+		}
+		rc, ok := s.ByRegion[region]
 		if !ok {
 			rc = newCounts()
 		}
 		rc.add(n)
-		s.ByRegion[n.Region] = rc
+		s.ByRegion[region] = rc
 		if n.Flagged {
 			s.Flagged++
 		}

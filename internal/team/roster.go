@@ -127,8 +127,9 @@ func parseBool(s string) (bool, bool) {
 
 // ParseRoster reads a roster file and checks every row on its own (the
 // store checks levels, managers and the rules against the database). Every
-// problem is reported with its line; rows are returned only when there is
-// none.
+// problem is reported with its line. The rows that could be read are
+// returned even when some have problems, so that the store can report its
+// own problems with them too (ImportRoster then imports nothing).
 func ParseRoster(r io.Reader) ([]RosterRow, []RowError) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -207,11 +208,8 @@ func ParseRoster(r io.Reader) ([]RosterRow, []RowError) {
 			problems = append(problems, RowError{row.Line, "manager_email is the person themself"})
 		}
 	}
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-		return nil, problems
-	}
-	return rows, nil
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+	return rows, problems
 }
 
 func parseRow(line int, rec []string, col map[string]int) (RosterRow, []RowError) {

@@ -15,8 +15,8 @@ func TestParseRosterReportsEveryBadLine(t *testing.T) {
 		"vera@X.example,Vera Again,VP of Support,,AMER,UTC,,,,,,\n" + // 6: duplicate email
 		"short,row\n" // 7
 	rows, problems := ParseRoster(strings.NewReader(file))
-	if rows != nil {
-		t.Errorf("rows returned despite problems: %v", rows)
+	if len(rows) != 5 { // the short line 7 cannot be read as a row
+		t.Errorf("%d rows read", len(rows))
 	}
 	byLine := map[int][]string{}
 	for _, p := range problems {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,10 +54,12 @@ type rowPlan struct {
 // is bad, every problem is returned with its line and nothing is written.
 // Importing the same file again changes nothing. Members missing from the
 // file stay as they are (leavers are marked with end_date, never deleted).
-func (s *Store) ImportRoster(ctx context.Context, actor audit.Actor, rows []RosterRow) (res ImportResult, err error) {
+func (s *Store) ImportRoster(ctx context.Context, actor audit.Actor, rows []RosterRow, parsed []RowError) (res ImportResult, err error) {
 	var problems []RowError
+	// Rows whose email could not be read are checked no further.
+	rows = slices.DeleteFunc(slices.Clone(rows), func(r RosterRow) bool { return r.Email == "" })
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		res, problems = ImportResult{Rows: len(rows)}, nil
+		res, problems = ImportResult{Rows: len(rows)}, slices.Clone(parsed)
 		bad := func(line int, format string, a ...any) {
 			problems = append(problems, RowError{line, fmt.Sprintf(format, a...)})
 		}

@@ -429,7 +429,7 @@ func TestRosterImportAllOrNothingAndIdempotent(t *testing.T) {
 		if len(problems) != 0 {
 			t.Fatal(problems)
 		}
-		_, err := f.st.ImportRoster(ctx, sys, rows)
+		_, err := f.st.ImportRoster(ctx, sys, rows, nil)
 		ps := fieldProblems(err)
 		for line, want := range map[string]string{
 			"line 3": "grade 9 does not match Senior Support Engineer (grade 7)",
@@ -452,11 +452,11 @@ func TestRosterImportAllOrNothingAndIdempotent(t *testing.T) {
 			t.Fatal("a rejected file created users")
 		}
 		rows, _ = ParseRoster(strings.NewReader(good))
-		res, err := f.st.ImportRoster(ctx, sys, rows)
+		res, err := f.st.ImportRoster(ctx, sys, rows, nil)
 		if err != nil || res != (ImportResult{Rows: 4, Created: 3, Updated: 1}) {
 			t.Fatalf("import %+v %v", res, err)
 		}
-		res, err = f.st.ImportRoster(ctx, sys, rows)
+		res, err = f.st.ImportRoster(ctx, sys, rows, nil)
 		if err != nil || res != (ImportResult{Rows: 4, Unchanged: 4}) {
 			t.Fatalf("second import %+v %v", res, err)
 		}
@@ -478,7 +478,7 @@ func TestRosterImportAllOrNothingAndIdempotent(t *testing.T) {
 		if len(problems) != 0 {
 			t.Fatal(problems)
 		}
-		res, err = f.st.ImportRoster(ctx, sys, rows)
+		res, err = f.st.ImportRoster(ctx, sys, rows, nil)
 		if err != nil || res.Unchanged != 4 || res.Created+res.Updated != 0 {
 			t.Errorf("export re-imported: %+v %v\n%s", res, err, buf.String())
 		}

@@ -326,10 +326,10 @@ func (s *Server) apiImportRoster(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) importRoster(r *http.Request, body []byte) (team.ImportResult, error) {
 	rows, problems := team.ParseRoster(bytes.NewReader(body))
-	if len(problems) > 0 {
+	if len(problems) > 0 && len(rows) == 0 {
 		return team.ImportResult{}, team.RowsError(problems)
 	}
-	return s.Team.ImportRoster(r.Context(), actor(r), rows)
+	return s.Team.ImportRoster(r.Context(), actor(r), rows, problems)
 }
 
 // --- job families, levels ---------------------------------------------------------
