@@ -690,12 +690,3 @@ func (s *Server) apiDeleteOneOnOne(w http.ResponseWriter, r *http.Request) error
 	}
 	return writeNoContent(w)
 }
-
-// teamMemberIDs is used by pages that list people by id.
-func memberNames(ms []team.Member) map[int64]string {
-	out := make(map[int64]string, len(ms))
-	for _, m := range ms {
-		out[m.ID] = m.Name
-	}
-	return out
-}
