@@ -81,16 +81,18 @@ WHERE ($1 = '' OR u.region = $1)
 SELECT {{MemberColumns}} {{MemberFrom}} {{MemberFilter}}
 ORDER BY u.id LIMIT $9 OFFSET $10;
 
--- name: ListMembersByName
-SELECT {{MemberColumns}} {{MemberFrom}} {{MemberFilter}}
+-- name: MemberIDsByName
+SELECT u.id FROM team_members m JOIN users u ON u.id = m.user_id {{MemberFilter}}
 ORDER BY lower(u.name), u.id LIMIT $9 OFFSET $10;
 
 -- name: CountMembers
-SELECT count(*) {{MemberFrom}} {{MemberFilter}};
+SELECT count(*) FROM team_members m JOIN users u ON u.id = m.user_id {{MemberFilter}};
+
+-- name: TeamVersion
+SELECT version FROM config_versions WHERE name = 'team';
 
 -- name: OrgNodes
-SELECT u.id, u.name, u.manager_id, COALESCE(l.key, ''), COALESCE(l.name, ''), COALESCE(l.track, ''), u.region, m.end_date,
-       m.level_id IS NULL OR m.migration_note <> ''
+SELECT u.id, u.name, u.manager_id, COALESCE(l.key, ''), COALESCE(l.name, ''), COALESCE(l.track, ''), u.region, m.end_date
 FROM team_members m
 JOIN users u ON u.id = m.user_id
 LEFT JOIN team_levels l ON l.id = m.level_id;
@@ -259,3 +261,12 @@ SELECT specialty FROM team_member_specialties WHERE user_id = $1 ORDER BY specia
 -- name: MemberCalendar
 SELECT u.time_zone, u.region, m.working_hours, m.start_date, m.end_date
 FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.user_id = $1;
+
+-- name: FlagFacts
+SELECT m.user_id, m.level_id, COALESCE(l.key, ''), l.grade, u.job_title, u.grade, m.migration_note, u.region,
+       u.verified_citizenship, m.working_hours,
+       COALESCE((SELECT string_agg(s.specialty, ' ') FROM team_member_specialties s WHERE s.user_id = m.user_id), ''),
+       (SELECT count(*) FROM organizations o WHERE o.ase_user_id = m.user_id)
+FROM team_members m
+JOIN users u ON u.id = m.user_id
+LEFT JOIN team_levels l ON l.id = m.level_id;

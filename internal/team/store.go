@@ -38,6 +38,11 @@ type Store struct {
 	q     *db.Queries
 	audit *audit.Log
 	opt   Options
+
+	// nodes is the org graph with each member's flag, per version of the
+	// team data (config_versions 'team', bumped by triggers): the org chart,
+	// roster counts and summary read it without reading every member again.
+	nodes db.Versioned[[]Node]
 }
 
 // NewStore returns the team store of d.
@@ -814,11 +819,21 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]Member, erro
 		if err != nil {
 			return err
 		}
-		query := "ListMembers"
-		if f.ByName {
-			query = "ListMembersByName"
+		if f.ByName { // a page of ids by name, then their rows (the sort reads names only)
+			ids, err := scanInts(ctx, tx, s.q.Get("MemberIDsByName"), append(args, limitOf(f.Page), max(f.Offset, 0))...)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				m, err := scanMember(tx.QueryRowContext(ctx, s.q.Get("GetMember"), id), cat)
+				if err != nil {
+					return err
+				}
+				out = append(out, *m)
+			}
+			return nil
 		}
-		rows, err := tx.QueryContext(ctx, s.q.Get(query), append(args, limitOf(f.Page), max(f.Offset, 0))...)
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListMembers"), append(args, limitOf(f.Page), max(f.Offset, 0))...)
 		if err != nil {
 			return err
 		}
@@ -853,19 +868,50 @@ func (s *Store) AllMembers(ctx context.Context, f MemberFilter) ([]Member, error
 	return s.ListMembers(ctx, f)
 }
 
-// Nodes returns every member as the org chart sees them (leavers too;
-// Current drops them).
-func (s *Store) Nodes(ctx context.Context) ([]Node, error) {
-	return db.ReadList(ctx, s.d, s.q.Get("OrgNodes"), nil, func(r db.Scanner) (*Node, error) {
+// Nodes returns every member as the org chart sees them, with Flagged set
+// (leavers too; Current drops them). The slice is shared by every caller
+// until the team data changes: do not modify it.
+func (s *Store) Nodes(ctx context.Context) (out []Node, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		var version int64
+		if err := tx.QueryRowContext(ctx, s.q.Get("TeamVersion")).Scan(&version); err != nil {
+			return err
+		}
+		out, err = s.nodes.Get(tx, version, func() ([]Node, error) { return s.readNodes(ctx, tx) })
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) readNodes(ctx context.Context, tx *db.Tx) ([]Node, error) {
+	rows, err := tx.QueryContext(ctx, s.q.Get("OrgNodes"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Node
+	for rows.Next() {
 		var n Node
 		var mgr sql.NullInt64
 		var end sql.NullString
-		if err := r.Scan(&n.ID, &n.Name, &mgr, &n.LevelKey, &n.Level, &n.Track, &n.Region, &end, &n.Flagged); err != nil {
+		if err := rows.Scan(&n.ID, &n.Name, &mgr, &n.LevelKey, &n.Level, &n.Track, &n.Region, &end); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		n.ManagerID, n.EndDate = intPtr(mgr), strPtr(end)
-		return &n, nil
-	})
+		out = append(out, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	flagged, err := s.flagged(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Flagged = flagged[out[i].ID]
+	}
+	return out, nil
 }
 
 // OrgChart is the tree of current members.
@@ -885,21 +931,46 @@ func (s *Store) Summary(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	members, err := s.AllMembers(ctx, MemberFilter{Status: "current"})
-	if err != nil {
-		return Summary{}, err
-	}
-	flagged := map[int64]bool{}
-	for _, m := range members {
-		if len(m.Flags) > 0 {
-			flagged[m.ID] = true
+	return Summarize(Current(nodes, s.Today())), nil
+}
+
+// flagged reads which members carry a flag, from the few columns the
+// flags look at (the full member rows cost several times more at
+// thousands of members).
+func (s *Store) flagged(ctx context.Context, tx *db.Tx) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := func() error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("FlagFacts"))
+		if err != nil {
+			return err
 		}
-	}
-	cur := Current(nodes, s.Today())
-	for i := range cur {
-		cur[i].Flagged = flagged[cur[i].ID]
-	}
-	return Summarize(cur), nil
+		defer rows.Close()
+		for rows.Next() {
+			var m Member
+			var lid, lgrade sql.NullInt64
+			var hours, specs string
+			if err := rows.Scan(&m.ID, &lid, &m.LevelKey, &lgrade, &m.LegacyTitle, &m.LegacyGrade, &m.MigrationNote, &m.Region,
+				&m.VerifiedCitizenship, &hours, &specs, &m.AssignedCount); err != nil {
+				return err
+			}
+			m.LevelID = intPtr(lid)
+			if lgrade.Valid {
+				g := int(lgrade.Int64)
+				m.Grade = &g
+			}
+			m.Specialties = strings.Fields(specs)
+			if hours != "" { // the default hours follow the region: nothing to check
+				if err := json.Unmarshal([]byte(hours), &m.WorkingHours); err != nil {
+					return fmt.Errorf("member %d: working hours: %w", m.ID, err)
+				}
+			}
+			if len(m.computeFlags()) > 0 {
+				out[m.ID] = true
+			}
+		}
+		return rows.Err()
+	}()
+	return out, err
 }
 
 func (s *Store) managerOf(ctx context.Context, tx *db.Tx) func(id int64) (*int64, bool) {

@@ -3,6 +3,7 @@ package team
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -558,5 +559,66 @@ func TestSummaryOrgChartAndLevels(t *testing.T) {
 		}
 		err = f.st.DeleteTraining(ctx, sys, ts[0].ID)
 		wantField(t, err, "training", "built-in")
+	})
+}
+
+// TestOrgGraphCacheFollowsEveryWriter: the org graph is kept per version
+// of the team data; a change through any writer (the team store, people's
+// users and organizations, SQL by hand) is seen at once.
+func TestOrgGraphCacheFollowsEveryWriter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d, nil)
+		f.seed()
+		vp := f.member("Vic VP", "vp-of-support", "AMER", nil, MemberInput{})
+		eng := f.member("Eli Eng", "senior-support-engineer", "AMER", vp, MemberInput{Specialties: &[]string{SpecialtyASE}})
+		node := func(id int64) Node {
+			ns, err := f.st.Nodes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range ns {
+				if n.ID == id {
+					return n
+				}
+			}
+			t.Fatalf("node %d missing", id)
+			return Node{}
+		}
+		if n := node(eng.ID); n.Name != "Eli Eng" || *n.ManagerID != vp.ID || n.Flagged {
+			t.Fatalf("node %+v", n)
+		}
+		if _, err := f.ppl.UpdateUser(ctx, sys, eng.ID, people.UserInput{Name: sp("Eli Engineer")}); err != nil {
+			t.Fatal(err)
+		}
+		if n := node(eng.ID); n.Name != "Eli Engineer" {
+			t.Errorf("rename through people not seen: %+v", n)
+		}
+		if _, err := f.st.UpdateMember(ctx, sys, eng.ID, MemberInput{ManagerID: ip(0)}); err != nil {
+			t.Fatal(err)
+		}
+		if n := node(eng.ID); n.ManagerID != nil {
+			t.Errorf("manager change not seen: %+v", n)
+		}
+		// Six accounts written by hand (past the limit): the member is flagged.
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			for i := range 6 {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO organizations (name, ase_user_id, created_at, updated_at) VALUES ($1, $2, 1, 1)", fmt.Sprintf("Org %d", i), eng.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n := node(eng.ID); !n.Flagged {
+			t.Errorf("accounts written by hand not seen: %+v", n)
+		}
+		if _, err := f.st.UpdateLevel(ctx, sys, f.lv["senior-support-engineer"].ID, LevelInput{Name: sp("Senior Engineer")}); err != nil {
+			t.Fatal(err)
+		}
+		if n := node(eng.ID); n.Level != "Senior Engineer" {
+			t.Errorf("level rename not seen: %+v", n)
+		}
 	})
 }
