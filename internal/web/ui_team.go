@@ -414,6 +414,9 @@ func (s *Server) teamAddTimeOff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.Team.GetMember(r.Context(), id); err != nil {
+		return err
+	}
 	if err := s.checkTimeOffWrite(r, id); err != nil {
 		return err
 	}
