@@ -85,6 +85,9 @@ ORDER BY u.id LIMIT $9 OFFSET $10;
 SELECT u.id FROM team_members m JOIN users u ON u.id = m.user_id {{MemberFilter}}
 ORDER BY lower(u.name), u.id LIMIT $9 OFFSET $10;
 
+-- name: MembersByIDs
+SELECT {{MemberColumns}} {{MemberFrom}} WHERE m.user_id IN
+
 -- name: CountMembers
 SELECT count(*) FROM team_members m JOIN users u ON u.id = m.user_id {{MemberFilter}};
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
@@ -42,7 +43,16 @@ type Store struct {
 	// nodes is the org graph with each member's flag, per version of the
 	// team data (config_versions 'team', bumped by triggers): the org chart,
 	// roster counts and summary read it without reading every member again.
-	nodes db.Versioned[[]Node]
+	nodes db.Versioned[*graph]
+}
+
+// graph is one version of the org graph, with the summary of the last day
+// it was asked for (the summary depends on the date through leavers).
+type graph struct {
+	nodes []Node
+	mu    sync.Mutex
+	day   string
+	sum   Summary
 }
 
 // NewStore returns the team store of d.
@@ -824,12 +834,32 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]Member, erro
 			if err != nil {
 				return err
 			}
-			for _, id := range ids {
-				m, err := scanMember(tx.QueryRowContext(ctx, s.q.Get("GetMember"), id), cat)
+			if len(ids) == 0 {
+				return nil
+			}
+			args := make([]any, len(ids))
+			for i, id := range ids {
+				args[i] = id
+			}
+			// One "row" of len(ids) markers is the parenthesised IN list.
+			rows, err := tx.QueryContext(ctx, s.q.Get("MembersByIDs")+" "+tx.Dialect.ValuesRows(1, len(ids)), args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			byID := make(map[int64]Member, len(ids))
+			for rows.Next() {
+				m, err := scanMember(rows, cat)
 				if err != nil {
 					return err
 				}
-				out = append(out, *m)
+				byID[m.ID] = *m
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, id := range ids {
+				out = append(out, byID[id])
 			}
 			return nil
 		}
@@ -871,16 +901,27 @@ func (s *Store) AllMembers(ctx context.Context, f MemberFilter) ([]Member, error
 // Nodes returns every member as the org chart sees them, with Flagged set
 // (leavers too; Current drops them). The slice is shared by every caller
 // until the team data changes: do not modify it.
-func (s *Store) Nodes(ctx context.Context) (out []Node, err error) {
+func (s *Store) Nodes(ctx context.Context) ([]Node, error) {
+	g, err := s.graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return g.nodes, nil
+}
+
+func (s *Store) graph(ctx context.Context) (g *graph, err error) {
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		var version int64
 		if err := tx.QueryRowContext(ctx, s.q.Get("TeamVersion")).Scan(&version); err != nil {
 			return err
 		}
-		out, err = s.nodes.Get(tx, version, func() ([]Node, error) { return s.readNodes(ctx, tx) })
+		g, err = s.nodes.Get(tx, version, func() (*graph, error) {
+			nodes, err := s.readNodes(ctx, tx)
+			return &graph{nodes: nodes}, err
+		})
 		return err
 	})
-	return out, err
+	return g, err
 }
 
 func (s *Store) readNodes(ctx context.Context, tx *db.Tx) ([]Node, error) {
@@ -923,15 +964,22 @@ func (s *Store) OrgChart(ctx context.Context) (Tree, error) {
 	return BuildTree(Current(nodes, s.Today())), nil
 }
 
-// Summary counts the current members: headcount by region and level, the
+// Summary counts the current members (the result is shared until the team
+// data or the day changes: do not modify it): headcount by region and level, the
 // IC:manager ratio overall, per region and per manager, span warnings and
 // how many records are flagged.
 func (s *Store) Summary(ctx context.Context) (Summary, error) {
-	nodes, err := s.Nodes(ctx)
+	g, err := s.graph(ctx)
 	if err != nil {
 		return Summary{}, err
 	}
-	return Summarize(Current(nodes, s.Today())), nil
+	day := s.Today()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.day != day {
+		g.sum, g.day = Summarize(Current(g.nodes, day)), day
+	}
+	return g.sum, nil
 }
 
 // flagged reads which members carry a flag, from the few columns the
