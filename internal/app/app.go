@@ -77,8 +77,8 @@ type App struct {
 	Search  *search.Service
 	Rules   *rulestore.Store // triggers, automations, macros, views, webhooks (rules.go)
 	SLA     *sla.Service     // SLA targets, timers and breach events (sla.go)
-	Access  *access.Store // custom roles and permissions (team.go)
-	Team    *team.Store   // the support organisation (team.go)
+	Access  *access.Store    // custom roles and permissions (team.go)
+	Team    *team.Store      // the support organisation (team.go)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
