@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/clock"
@@ -25,6 +26,7 @@ import (
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/sla"
+	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
 )
@@ -75,6 +77,8 @@ type App struct {
 	Search  *search.Service
 	Rules   *rulestore.Store // triggers, automations, macros, views, webhooks (rules.go)
 	SLA     *sla.Service     // SLA targets, timers and breach events (sla.go)
+	Access  *access.Store    // custom roles and permissions (team.go)
+	Team    *team.Store      // the support organisation (team.go)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -143,6 +147,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	if err := a.openTeam(ctx); err != nil { // after SLA: holidays come from its schedules
+		d.Close()
+		return nil, err
+	}
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
 	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
@@ -153,7 +161,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team,
 	})
 	if err != nil {
 		d.Close()

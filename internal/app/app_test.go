@@ -179,7 +179,7 @@ func TestRestartKeepsDataAndDoesNotReprintCredentials(t *testing.T) {
 		if code := Main(context.Background(), []string{"demo", "--data-dir", dir}, testEnv(&stdout, &stderr)); code != 0 {
 			t.Fatalf("demo exit %d: %s", code, stderr.String())
 		}
-		want := "demo data loaded: 4 organizations, 4 groups, 9 staff, 6 customers"
+		want := "demo data loaded: 11 organizations, 4 groups, 42 staff, 15 customers"
 		if i == 1 {
 			want = "demo data is already loaded"
 		}

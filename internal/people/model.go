@@ -68,6 +68,7 @@ type User struct {
 	ManagerID           *int64     `json:"manager_id"`
 	VerifiedCitizenship bool       `json:"verified_citizenship"`
 	Trainings           []string   `json:"trainings"`
+	CustomRoleID        *int64     `json:"custom_role_id"` // an agent's custom role (package access); nil: the plain agent's permissions
 	HasPassword         bool       `json:"-"`
 	LastLoginAt         *time.Time `json:"last_login_at"`
 	CreatedAt           time.Time  `json:"created_at"`
@@ -100,6 +101,7 @@ type UserInput struct {
 	ManagerID           *int64    `json:"manager_id"`
 	VerifiedCitizenship *bool     `json:"verified_citizenship"`
 	Trainings           *[]string `json:"trainings"`
+	CustomRoleID        *int64    `json:"custom_role_id"` // 0 clears
 }
 
 // checkLine checks the single-line text *p when given, normalising a copy
@@ -202,6 +204,12 @@ func (in *UserInput) apply(u *User) {
 	if in.Trainings != nil {
 		u.Trainings = tags.Normalize(*in.Trainings)
 	}
+	if in.CustomRoleID != nil {
+		u.CustomRoleID = nonZero(*in.CustomRoleID)
+	}
+	if u.Role != RoleAgent && in.CustomRoleID == nil {
+		u.CustomRoleID = nil // a role change away from agent drops the custom role
+	}
 }
 
 // Validate checks a user's fields.
@@ -224,6 +232,7 @@ func (u *User) Validate() error {
 	if _, err := time.LoadLocation(u.TimeZone); err != nil {
 		v.Add("iana_time_zone", "is not a known IANA time zone")
 	}
+	v.Check(u.CustomRoleID == nil || u.Role == RoleAgent, "custom_role_id", "only agents hold custom roles")
 	if u.ManagerID != nil && *u.ManagerID == u.ID && u.ID != 0 {
 		v.Add("manager_id", "can't be the user themself")
 	}

@@ -2,7 +2,8 @@
 u.id, u.name, COALESCE(u.email, ''), u.role, u.active, u.suspended, u.organization_id, u.external_id,
 u.phone, u.time_zone, u.locale, u.details, u.notes, u.tags, u.job_title, u.job_family, u.grade, u.region,
 u.manager_id, u.verified_citizenship, u.password_hash IS NOT NULL, u.last_login_at, u.created_at, u.updated_at,
-COALESCE((SELECT string_agg(t.training, ' ' ORDER BY t.training) FROM user_trainings t WHERE t.user_id = u.id), '')
+COALESCE((SELECT string_agg(t.training, ' ' ORDER BY t.training) FROM user_trainings t WHERE t.user_id = u.id), ''),
+u.custom_role_id
 
 -- name: GetUser
 SELECT {{UserColumns}} FROM users u WHERE u.id = $1;
@@ -33,19 +34,22 @@ SELECT count(*) {{UserFilter}};
 -- name: InsertUser
 INSERT INTO users (name, email, role, active, suspended, organization_id, external_id, phone, time_zone, locale,
                    details, notes, tags, job_title, job_family, grade, region, manager_id, verified_citizenship,
-                   created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+                   created_at, updated_at, custom_role_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)
 RETURNING id;
 
 -- name: UpdateUser
 UPDATE users SET name = $2, email = $3, role = $4, active = $5, suspended = $6, organization_id = $7,
        external_id = $8, phone = $9, time_zone = $10, locale = $11, details = $12, notes = $13, tags = $14,
        job_title = $15, job_family = $16, grade = $17, region = $18, manager_id = $19,
-       verified_citizenship = $20, updated_at = $21
+       verified_citizenship = $20, updated_at = $21, custom_role_id = $22
 WHERE id = $1;
 
 -- name: UserRole
 SELECT role FROM users WHERE id = $1;
+
+-- name: CustomRoleExists
+SELECT count(*) FROM custom_roles WHERE id = $1;
 
 -- name: InsertTraining
 INSERT INTO user_trainings (user_id, training, completed_at) VALUES ($1, $2, $3)

@@ -20,10 +20,42 @@ var sqlFiles embed.FS
 // Store persists people. Every write runs in one transaction together with
 // its audit entry.
 type Store struct {
-	d      *db.DB
-	q      *db.Queries
-	audit  *audit.Log
-	limits limits.Limits
+	d        *db.DB
+	q        *db.Queries
+	audit    *audit.Log
+	limits   limits.Limits
+	checkers []Checker
+}
+
+// Checker enforces rules another package owns on user and organization
+// writes, inside their transaction (the team package refuses reporting-line
+// cycles and holds the Assigned Support Engineer limits). before is nil on
+// create; a returned error aborts the write.
+type Checker interface {
+	CheckUser(ctx context.Context, tx *db.Tx, before, after *User) error
+	CheckOrganization(ctx context.Context, tx *db.Tx, before, after *Organization) error
+}
+
+// AddChecker adds c to the checks of every user and organization write.
+// Call it while wiring, before the store is used.
+func (s *Store) AddChecker(c Checker) { s.checkers = append(s.checkers, c) }
+
+func (s *Store) checkUser(ctx context.Context, tx *db.Tx, before, after *User) error {
+	for _, c := range s.checkers {
+		if err := c.CheckUser(ctx, tx, before, after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) checkOrganization(ctx context.Context, tx *db.Tx, before, after *Organization) error {
+	for _, c := range s.checkers {
+		if err := c.CheckOrganization(ctx, tx, before, after); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NewStore returns the people store of d.
@@ -90,15 +122,18 @@ type scanner = db.Scanner
 
 func scanUser(r scanner) (*User, error) {
 	var u User
-	var org, mgr sql.NullInt64
+	var org, mgr, crole sql.NullInt64
 	var ext sql.NullString
 	var tagText, trainings string
 	err := r.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Active, &u.Suspended, &org, &ext, &u.Phone, &u.TimeZone,
 		&u.Locale, &u.Details, &u.Notes, &tagText, &u.JobTitle, &u.JobFamily, &u.Grade, &u.Region, &mgr,
 		&u.VerifiedCitizenship, &u.HasPassword, db.TimePtr(&u.LastLoginAt), db.Time(&u.CreatedAt), db.Time(&u.UpdatedAt),
-		&trainings)
+		&trainings, &crole)
 	if err != nil {
 		return nil, err
+	}
+	if crole.Valid {
+		u.CustomRoleID = &crole.Int64
 	}
 	if org.Valid {
 		u.OrganizationID = &org.Int64
@@ -233,6 +268,15 @@ func (s *Store) checkStaff(ctx context.Context, tx *db.Tx, id int64, field strin
 }
 
 func (s *Store) checkUserRefs(ctx context.Context, tx *db.Tx, u *User) error {
+	if u.CustomRoleID != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("CustomRoleExists"), *u.CustomRoleID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.Invalid("custom_role_id", "does not refer to an existing custom role")
+		}
+	}
 	if u.ManagerID != nil {
 		if err := s.checkStaff(ctx, tx, *u.ManagerID, "manager_id"); err != nil {
 			return err
@@ -267,6 +311,9 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 		if err := s.checkUserRefs(ctx, tx, u); err != nil {
 			return err
 		}
+		if err := s.checkUser(ctx, tx, nil, u); err != nil {
+			return err
+		}
 		var email any
 		if u.Email != "" {
 			email = u.Email
@@ -275,7 +322,7 @@ func (s *Store) CreateUser(ctx context.Context, actor audit.Actor, in UserInput)
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertUser"), u.Name, email, u.Role, u.Active, u.Suspended,
 			nullInt(u.OrganizationID), nullStr(u.ExternalID), u.Phone, u.TimeZone, u.Locale, u.Details, u.Notes,
 			tags.Encode(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
-			u.VerifiedCitizenship, db.TS(tx.Now)).Scan(&id)
+			u.VerifiedCitizenship, db.TS(tx.Now), nullInt(u.CustomRoleID)).Scan(&id)
 		if err != nil {
 			return userConflict(err)
 		}
@@ -358,6 +405,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 		if err := s.checkUserRefs(ctx, tx, &u); err != nil {
 			return err
 		}
+		if err := s.checkUser(ctx, tx, before, &u); err != nil {
+			return err
+		}
 		var email any
 		if u.Email != "" {
 			email = u.Email
@@ -365,7 +415,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor audit.Actor, id int64, in 
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateUser"), id, u.Name, email, u.Role, u.Active, u.Suspended,
 			nullInt(u.OrganizationID), nullStr(u.ExternalID), u.Phone, u.TimeZone, u.Locale, u.Details, u.Notes,
 			tags.Encode(u.Tags), u.JobTitle, u.JobFamily, u.Grade, u.Region, nullInt(u.ManagerID),
-			u.VerifiedCitizenship, db.TS(tx.Now))
+			u.VerifiedCitizenship, db.TS(tx.Now), nullInt(u.CustomRoleID))
 		if err != nil {
 			return userConflict(err)
 		}
@@ -562,6 +612,9 @@ func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in Or
 		if err := s.checkOrgRefs(ctx, tx, o); err != nil {
 			return err
 		}
+		if err := s.checkOrganization(ctx, tx, nil, o); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertOrganization"), o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
 			o.SupportPlan, o.Tier, nullInt(o.ASEUserID), nullInt(o.GroupID), o.SharedTickets, o.SharedComments,
 			tags.Encode(o.Tags), db.TS(tx.Now)).Scan(&o.ID)
@@ -602,6 +655,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 			return err
 		}
 		if err := s.checkOrgRefs(ctx, tx, &o); err != nil {
+			return err
+		}
+		if err := s.checkOrganization(ctx, tx, before, &o); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateOrganization"), id, o.Name, nullStr(o.ExternalID), o.Details, o.Notes,

@@ -310,7 +310,7 @@ func checkUserWrite(r *http.Request, target *people.User, in *people.UserInput) 
 	if in.Role != nil && (people.IsStaff(*in.Role) || (target != nil && *in.Role != target.Role)) {
 		return errs.Forbidden("only admins can set roles")
 	}
-	if in.Grade != nil || in.JobFamily != nil || in.ManagerID != nil || in.VerifiedCitizenship != nil || in.Region != nil {
+	if in.Grade != nil || in.JobFamily != nil || in.ManagerID != nil || in.VerifiedCitizenship != nil || in.Region != nil || in.CustomRoleID != nil {
 		return errs.Forbidden("only admins can set staff attributes")
 	}
 	return nil

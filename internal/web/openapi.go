@@ -79,7 +79,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -93,6 +93,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, mailEnvelopes())
 	maps.Copy(m, rulesEnvelopes())
 	maps.Copy(m, slaEnvelopes())
+	maps.Copy(m, teamEnvelopes())
 	return m
 }
 
@@ -191,6 +192,9 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 			"summary":            d.summary,
 			"tags":               []string{d.tag},
 			"x-frontline-policy": rt.Policy.String(),
+		}
+		if rt.Permission != "" {
+			op["x-frontline-permission"] = string(rt.Permission)
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {

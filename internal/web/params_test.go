@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/satisfaction"
+	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -342,6 +344,21 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/tickets/{id}/sla_events":      {path: "/api/v2/tickets/" + n(f.t1) + "/sla_events"},
 		"GET /api/v2/tickets/{id}/emails":          {path: "/api/v2/tickets/" + n(f.t1) + "/emails"},
 		"GET /api/v2/tickets/{id}/outbound_emails": {path: "/api/v2/tickets/" + n(f.t1) + "/outbound_emails"},
+		// Custom roles (account-configuration/custom_roles#list-custom-roles):
+		// no parameters.
+		"GET /api/v2/custom_roles": {path: "/api/v2/custom_roles"},
+		// The team's lists (Frontline's own; their filters are in
+		// api_team_docs.go): the env's agent (EMEA) and admin (AMER) on the roster.
+		"GET /api/v2/team/members": {base: rosterOf(e, map[int64]string{agent.ID: "EMEA", admin.ID: "AMER"}), path: "/api/v2/team/members", cases: []paramCase{
+			{query: "region=EMEA", check: everyItem("members", func(m map[string]any) bool { return m["region"] == "EMEA" })},
+			{query: "region=Mars"},
+		}},
+		"GET /api/v2/team/org_chart":    {path: "/api/v2/team/org_chart"},
+		"GET /api/v2/team/job_families": {path: "/api/v2/team/job_families"},
+		"GET /api/v2/team/levels":       {path: "/api/v2/team/levels"},
+		"GET /api/v2/team/trainings":    {path: "/api/v2/team/trainings"},
+		"GET /api/v2/team/time_off":     {path: "/api/v2/team/time_off"},
+		"GET /api/v2/team/one_on_ones":  {path: "/api/v2/team/one_on_ones"},
 	}
 }
 
@@ -811,4 +828,20 @@ func TestCustomersMayNotSideLoadStaffRecords(t *testing.T) {
 			t.Fatalf("agent comment_count and users: %d %s", r.code, r.body)
 		}
 	})
+}
+
+// rosterOf puts the given staff on the team roster in the given regions;
+// it returns the (empty) base query of the roster list.
+func rosterOf(e *env, regions map[int64]string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	if _, err := e.srv.Team.SeedDefaults(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	for id, region := range regions {
+		if _, err := e.srv.Team.UpdateMember(ctx, audit.System(), id, team.MemberInput{Region: &region}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return ""
 }

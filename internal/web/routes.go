@@ -40,7 +40,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /settings/tokens", Authenticated, s.tokensPage)
 	s.handle("POST /settings/tokens", Authenticated, s.createToken)
 	s.handle("POST /settings/tokens/{id}/revoke", Authenticated, s.revokeToken)
-	s.registerUI() // agent workspace, customer portal, admin (ui*.go)
+	s.registerUI()     // agent workspace, customer portal, admin (ui*.go)
+	s.registerTeamUI() // ui_team.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -50,6 +51,8 @@ func (s *Server) registerRoutes() {
 	s.registerSearchAPI()
 	s.registerRulesAPI()
 	s.registerSLAAPI()
+	s.registerTeamAPI()  // api_team.go
+	s.registerRolesAPI() // api_roles.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
@@ -98,6 +101,9 @@ func (s *Server) parseTemplates() error {
 		},
 	}
 	for k, f := range s.uiFuncs() {
+		funcs[k] = f
+	}
+	for k, f := range teamFuncs() { // ui_team.go
 		funcs[k] = f
 	}
 	for _, p := range pages {

@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/db"
@@ -35,6 +36,7 @@ import (
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/sla"
+	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -93,6 +95,9 @@ type Route struct {
 	Pattern string
 	Policy  Policy
 	API     bool
+	// Permission is what an agent's role must grant (permissions.go); on an
+	// admin route it opens the route to agents who hold it.
+	Permission access.Permission
 }
 
 // Deps are what the HTTP layer needs from the app.
@@ -132,6 +137,10 @@ type Deps struct {
 	// SLAService serves the SLA API (schedules, policies, ticket metrics)
 	// and, when SLA is nil, the UI's SLA badges; optional.
 	SLAService *sla.Service
+	// Access answers agents' permissions (custom roles) and Team is the
+	// support organisation (api_team.go); both are built from DB when nil.
+	Access *access.Store
+	Team   *team.Store
 }
 
 // Server is the HTTP handler.
@@ -178,6 +187,7 @@ func New(deps Deps) (*Server, error) {
 				}
 				return float64(n)
 			}))
+	s.openTeam() // permissions and the team area (api_team.go)
 	s.registerRoutes()
 
 	cop := http.NewCrossOriginProtection()
@@ -208,7 +218,13 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // handle registers an API or UI route. pattern is a Go ServeMux pattern
 // ("GET /api/v2/users/me"); API routes answer errors in JSON, others in HTML.
+// Agents' permissions come from the route's area (permissions.go).
 func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
+	s.handleNeeds(pattern, policy, "", h)
+}
+
+// handleNeeds registers a route whose agents need permission perm.
+func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permission, h handlerFunc) {
 	if policy == 0 {
 		panic("web: route " + pattern + " registered without a policy")
 	}
@@ -217,7 +233,8 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 		path = pattern[i+1:]
 	}
 	api := strings.HasPrefix(path, "/api/")
-	s.routes = append(s.routes, Route{Pattern: pattern, Policy: policy, API: api})
+	ra := routeAccessFor(pattern, policy, perm)
+	s.routes = append(s.routes, Route{Pattern: pattern, Policy: policy, API: api, Permission: ra.perm})
 	fail := s.writeHTMLError
 	doc, documented := s.docs[pattern]
 	if api {
@@ -232,7 +249,7 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 		if p != nil {
 			r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
 		}
-		if err := policy.allows(p); err != nil {
+		if r, err = s.authorize(r, policy, ra, p); err != nil {
 			fail(w, r, err)
 			return
 		}
@@ -259,6 +276,10 @@ func (s *Server) handle(pattern string, policy Policy, h handlerFunc) {
 		}
 		if err := checkForm(r); err != nil {
 			fail(w, r, err)
+			return
+		}
+		if err := s.refined(r, ra, p); err != nil {
+			fail(w, r, bodyError(err))
 			return
 		}
 		if err := h(w, r); err != nil {

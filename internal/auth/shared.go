@@ -1,0 +1,42 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
+)
+
+// SetSharedPassword gives every user in ids the same password, hashed once
+// (argon2id is deliberately slow: the demo's sixty accounts would take half
+// a minute one by one). They share one salt, so use it only where the
+// accounts share the password anyway (demo data). Each user's other
+// sessions end, as with SetPassword; all or none are changed.
+func (s *Service) SetSharedPassword(ctx context.Context, actor audit.Actor, ids []int64, password string) error {
+	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password, s.opt.Params)
+	if err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, s.q.Get("SetPasswordHash"), id, hash, db.TS(tx.Now))
+			if err != nil {
+				return db.MapError(err, "user")
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return errs.NotFound("user")
+			}
+			if _, err := tx.ExecContext(ctx, s.q.Get("DeleteUserSessions"), id); err != nil {
+				return err
+			}
+			if err := s.audit.Record(ctx, tx, actor, "user.password_changed", "user", id, nil, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
