@@ -58,6 +58,8 @@ type Options struct {
 	Params     Params        // argon2id cost; DefaultParams() when zero
 	SessionTTL time.Duration // idle lifetime of a browser session; 14 days when zero
 	Limiter    *Limiter      // failed-attempt limiter; none when nil
+	// Hasher makes and checks password hashes; Argon2id{Params} when nil.
+	Hasher Hasher
 }
 
 // Service authenticates callers against the database.
@@ -79,7 +81,10 @@ func NewService(d *db.DB, a *audit.Log, opt Options) *Service {
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = 14 * 24 * time.Hour
 	}
-	dummy, _ := HashPassword("frontline-dummy-password", opt.Params)
+	if opt.Hasher == nil {
+		opt.Hasher = Argon2id{Params: opt.Params}
+	}
+	dummy, _ := opt.Hasher.Hash("frontline-dummy-password")
 	return &Service{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, opt: opt, dummyHash: dummy}
 }
 
@@ -147,14 +152,14 @@ func (s *Service) CheckPassword(ctx context.Context, email, password, ip string)
 			Scan(&p.UserID, &p.Name, &p.Email, &p.Role, &active, &suspended, &hash)
 	})
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && hash == "") {
-		_, _ = VerifyPassword(s.dummyHash, password)
+		_, _ = s.opt.Hasher.Verify(s.dummyHash, password)
 		s.fail(keys...)
 		return nil, errBadCredentials()
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := VerifyPassword(hash, password)
+	ok, err := s.opt.Hasher.Verify(hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", p.UserID, err)
 	}
@@ -173,7 +178,7 @@ func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, userID int
 	if err := ValidatePassword(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password, s.opt.Params)
+	hash, err := s.opt.Hasher.Hash(password)
 	if err != nil {
 		return err
 	}
