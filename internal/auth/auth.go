@@ -60,6 +60,16 @@ type Options struct {
 	Limiter    *Limiter      // failed-attempt limiter; none when nil
 	// Hasher makes and checks password hashes; Argon2id{Params} when nil.
 	Hasher Hasher
+	// MaxHashes caps the password hashes computed at once, server-wide
+	// (each argon2id hash holds Params.Memory); AutoMaxHashes(Params) when
+	// zero.
+	MaxHashes int
+	// HashQueue is how many callers may wait for a hash slot (16 per slot
+	// when zero, none when negative); HashWait how long each waits at most
+	// (2 s when zero). Callers beyond either are refused with a rate-limit
+	// error and a Retry-After of a second.
+	HashQueue int
+	HashWait  time.Duration
 }
 
 // Service authenticates callers against the database.
@@ -71,6 +81,7 @@ type Service struct {
 	// dummyHash is verified when an account does not exist, so that a
 	// missing account costs as much time as a wrong password.
 	dummyHash string
+	gate      *hashGate
 }
 
 // NewService returns an auth service.
@@ -84,8 +95,48 @@ func NewService(d *db.DB, a *audit.Log, opt Options) *Service {
 	if opt.Hasher == nil {
 		opt.Hasher = Argon2id{Params: opt.Params}
 	}
+	if opt.MaxHashes <= 0 {
+		opt.MaxHashes = AutoMaxHashes(opt.Params)
+	}
+	switch {
+	case opt.HashQueue == 0:
+		opt.HashQueue = 16 * opt.MaxHashes
+	case opt.HashQueue < 0:
+		opt.HashQueue = 0
+	}
+	if opt.HashWait <= 0 {
+		opt.HashWait = 2 * time.Second
+	}
 	dummy, _ := opt.Hasher.Hash("frontline-dummy-password")
-	return &Service{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, opt: opt, dummyHash: dummy}
+	return &Service{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, opt: opt, dummyHash: dummy,
+		gate: newHashGate(opt.MaxHashes, opt.HashQueue, opt.HashWait)}
+}
+
+// MaxHashes returns the cap on password hashes computed at once.
+func (s *Service) MaxHashes() int { return s.opt.MaxHashes }
+
+// HashLoad reports the password hashes being computed now and the callers
+// waiting for a slot (for metrics).
+func (s *Service) HashLoad() (running, waiting int) { return s.gate.inFlight() }
+
+// verify checks password against encoded under the hash cap.
+func (s *Service) verify(ctx context.Context, encoded, password string) (bool, error) {
+	release, err := s.gate.acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return s.opt.Hasher.Verify(encoded, password)
+}
+
+// hash hashes password under the hash cap.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	release, err := s.gate.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return s.opt.Hasher.Hash(password)
 }
 
 // errBadCredentials is deliberately vague: it does not tell whether the
@@ -93,14 +144,22 @@ func NewService(d *db.DB, a *audit.Log, opt Options) *Service {
 func errBadCredentials() error { return errs.Unauthorized("invalid email or password") }
 
 // RateLimitError says how long to wait.
-type RateLimitError struct{ RetryAfter time.Duration }
+type RateLimitError struct {
+	RetryAfter time.Duration
+	Message    string
+}
 
 func (e *RateLimitError) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
 	return fmt.Sprintf("too many failed sign-in attempts; try again in %s", e.RetryAfter.Round(time.Second))
 }
 
-func rateLimited(wait time.Duration) error {
-	re := &RateLimitError{RetryAfter: wait}
+func rateLimited(wait time.Duration) error { return rateLimitedFor(wait, "") }
+
+func rateLimitedFor(wait time.Duration, msg string) error {
+	re := &RateLimitError{RetryAfter: wait, Message: msg}
 	return &errs.Error{Kind: errs.KindRateLimited, Message: re.Error(), Err: re}
 }
 
@@ -111,21 +170,6 @@ func RetryAfter(err error) time.Duration {
 		return re.RetryAfter
 	}
 	return 0
-}
-
-func (s *Service) checkLimit(keys ...string) error {
-	for _, k := range keys {
-		if w := s.opt.Limiter.Wait(k); w > 0 {
-			return rateLimited(w)
-		}
-	}
-	return nil
-}
-
-func (s *Service) fail(keys ...string) {
-	for _, k := range keys {
-		s.opt.Limiter.Fail(k)
-	}
 }
 
 func limitKeys(ip, email string) []string {
@@ -139,11 +183,31 @@ func limitKeys(ip, email string) []string {
 func usable(active, suspended bool) bool { return active && !suspended }
 
 // CheckPassword verifies email and password and returns the principal.
+//
+// The attempt is counted before the password is hashed: it takes a slot on
+// the account's and the client address's limits at once (refused with a
+// rate-limit error when either is full), the hash then runs under the
+// server-wide cap, and the slot becomes a failure or, on success or when
+// the check never ran, is given back.
 func (s *Service) CheckPassword(ctx context.Context, email, password, ip string) (*Principal, error) {
 	keys := limitKeys(ip, email)
-	if err := s.checkLimit(keys...); err != nil {
-		return nil, err
+	att, wait := s.opt.Limiter.Reserve(keys...)
+	if wait > 0 {
+		return nil, rateLimited(wait)
 	}
+	p, err := s.checkPassword(ctx, email, password)
+	switch {
+	case err == nil:
+		att.Succeeded(keys[0])
+	case errs.Is(err, errs.KindUnauthorized):
+		att.Failed()
+	default: // refused for load, request gone, database error: no guess was checked
+		att.Cancel()
+	}
+	return p, err
+}
+
+func (s *Service) checkPassword(ctx context.Context, email, password string) (*Principal, error) {
 	var p Principal
 	var hash string
 	var active, suspended bool
@@ -152,22 +216,24 @@ func (s *Service) CheckPassword(ctx context.Context, email, password, ip string)
 			Scan(&p.UserID, &p.Name, &p.Email, &p.Role, &active, &suspended, &hash)
 	})
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && hash == "") {
-		_, _ = s.opt.Hasher.Verify(s.dummyHash, password)
-		s.fail(keys...)
+		if _, err := s.verify(ctx, s.dummyHash, password); err != nil {
+			return nil, err
+		}
 		return nil, errBadCredentials()
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.opt.Hasher.Verify(hash, password)
+	ok, err := s.verify(ctx, hash, password)
+	if errs.Is(err, errs.KindRateLimited) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", p.UserID, err)
 	}
 	if !ok || !usable(active, suspended) {
-		s.fail(keys...)
 		return nil, errBadCredentials()
 	}
-	s.opt.Limiter.Reset(keys[0])
 	p.Via = "password"
 	return &p, nil
 }
@@ -178,7 +244,7 @@ func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, userID int
 	if err := ValidatePassword(password); err != nil {
 		return err
 	}
-	hash, err := s.opt.Hasher.Hash(password)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -386,12 +452,22 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor audit.Actor, id int6
 // TokenPrincipal authenticates an API token. When email is not empty (HTTP
 // Basic "email/token:TOKEN"), the token must belong to that user.
 func (s *Service) TokenPrincipal(ctx context.Context, email, token, ip string) (*Principal, error) {
-	keys := []string{}
+	// A token check is one indexed read, so it is not reserved like a
+	// password: the address's failures gate it, and each failure is counted
+	// atomically with that gate (Fail), so that parallel wrong tokens are
+	// refused once the limit is reached.
+	key := ""
 	if ip != "" {
-		keys = append(keys, "ip:"+ip)
+		key = "ip:" + ip
 	}
-	if err := s.checkLimit(keys...); err != nil {
-		return nil, err
+	if w := s.opt.Limiter.Wait(key); w > 0 {
+		return nil, rateLimited(w)
+	}
+	fail := func() error {
+		if w := s.opt.Limiter.Fail(key); w > 0 {
+			return rateLimited(w)
+		}
+		return errs.Unauthorized("invalid API token")
 	}
 	var p Principal
 	var lastUsed *time.Time
@@ -399,15 +475,13 @@ func (s *Service) TokenPrincipal(ctx context.Context, email, token, ip string) (
 	err := s.d.QueryRow(ctx, s.q.Get("TokenByHash"), []any{HashToken(token)}, &p.TokenID, &p.UserID,
 		db.TimePtr(&lastUsed), &p.Name, &p.Email, &p.Role, &active, &suspended)
 	if errors.Is(err, sql.ErrNoRows) {
-		s.fail(keys...)
-		return nil, errs.Unauthorized("invalid API token")
+		return nil, fail()
 	}
 	if err != nil {
 		return nil, err
 	}
 	if (email != "" && !strings.EqualFold(strings.TrimSpace(email), p.Email)) || !usable(active, suspended) {
-		s.fail(keys...)
-		return nil, errs.Unauthorized("invalid API token")
+		return nil, fail()
 	}
 	now := s.d.Clock.Now()
 	if lastUsed == nil || now.Sub(*lastUsed) > time.Minute {
