@@ -225,7 +225,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*P
 		return nil, err
 	}
 	ok, err := s.verify(ctx, hash, password)
-	if errs.Is(err, errs.KindRateLimited) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errs.Is(err, errs.KindRateLimited) {
 		return nil, err
 	}
 	if err != nil {

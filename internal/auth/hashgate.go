@@ -67,8 +67,8 @@ func (g *hashGate) acquire(ctx context.Context) (release func(), err error) {
 		return release, nil
 	case <-t.C:
 		return nil, errBusy()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-ctx.Done(): // the caller went away: answered as busy (nobody reads it), not as a fault
+		return nil, errBusy()
 	}
 }
 

@@ -41,9 +41,15 @@ const pw = "a long enough password"
 
 func newEnv(t *testing.T, d *db.DB, clk *clock.Fake) *env {
 	t.Helper()
+	return newEnvWith(t, d, clk, auth.Options{Params: auth.TestParams(), Limiter: auth.NewLimiter(clk, 5, 15*time.Minute)})
+}
+
+// newEnvWith is newEnv with the auth service's options given.
+func newEnvWith(t *testing.T, d *db.DB, clk *clock.Fake, opt auth.Options) *env {
+	t.Helper()
 	a := audit.New(d)
 	ppl := people.NewStore(d, a)
-	as := auth.NewService(d, a, auth.Options{Params: auth.TestParams(), Limiter: auth.NewLimiter(clk, 5, 15*time.Minute)})
+	as := auth.NewService(d, a, opt)
 	tickets := ticket.NewStore(d, a, t.TempDir(), 2048)
 	sr := search.New(d)
 	tickets.OnChange(sr.Hook)
