@@ -49,7 +49,9 @@ type Argon2id struct{ Params Params }
 func (a Argon2id) Hash(password string) (string, error) { return HashPassword(password, a.Params) }
 
 // Verify reports whether password matches encoded (whatever its parameters).
-func (Argon2id) Verify(encoded, password string) (bool, error) { return VerifyPassword(encoded, password) }
+func (Argon2id) Verify(encoded, password string) (bool, error) {
+	return VerifyPassword(encoded, password)
+}
 
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10

@@ -26,7 +26,9 @@ type countingHasher struct {
 	once     sync.Once
 }
 
-func newCountingHasher() *countingHasher { return &countingHasher{inner: Argon2id{Params: TestParams()}} }
+func newCountingHasher() *countingHasher {
+	return &countingHasher{inner: Argon2id{Params: TestParams()}}
+}
 
 func (h *countingHasher) enter() func() {
 	n := h.inflight.Add(1)
