@@ -346,7 +346,8 @@ func TestOperationalEndpointsAndLimits(t *testing.T) {
 		e.do(nil, "GET", "/api/v2/users/me", nil)
 		r := e.do(nil, "GET", "/metrics", nil)
 		if r.code != 200 || !strings.Contains(r.body, `frontline_http_requests_total{code="401",route="GET /api/v2/users/me"} 1`) ||
-			!strings.Contains(r.body, "go_goroutines") || !strings.Contains(r.body, "frontline_db_open_connections") {
+			!strings.Contains(r.body, "go_goroutines") || !strings.Contains(r.body, "frontline_db_open_connections") ||
+			!strings.Contains(r.body, "frontline_password_hashes_running 0") || !strings.Contains(r.body, "frontline_password_hashes_waiting 0") {
 			t.Fatalf("metrics: %d %.3000s", r.code, r.body)
 		}
 		if r := e.do(nil, "GET", "/static/vendor/htmx-2.0.11.min.js", nil); r.code != 200 || !strings.Contains(r.body, "htmx") {
