@@ -146,7 +146,7 @@ func settings() []setting {
 			c.SessionTTL = d
 			return nil
 		}},
-		{"max-password-hashes", "0", "password hashes computed at once, server-wide; more sign-ins wait briefly or get 429 (0 = one per CPU within 256 MiB, at most 8)", func(c *Config, v string) error {
+		{"max-password-hashes", "0", "password hashes computed at once, server-wide; more sign-ins wait briefly or get 429 (0 = one per CPU within 128 MiB of hashing memory: 2 with the default argon2id parameters)", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 || n > 64 {
 				return fmt.Errorf("%q is not a number from 0 to 64", v)

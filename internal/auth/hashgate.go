@@ -8,13 +8,16 @@ import (
 )
 
 // HashMemoryBudget is the memory the automatic hash cap lets password
-// hashes hold at once (each argon2id hash allocates Params.Memory).
-const HashMemoryBudget = 256 << 20
+// hashes hold at once: each argon2id hash allocates Params.Memory, and a
+// finished hash's memory lingers until the next collection, so the peak
+// resident set under a storm of sign-ins is about idle + 2.5 x this budget
+// (measured: docs/performance.md, sign-in storm).
+const HashMemoryBudget = 128 << 20
 
 // AutoMaxHashes is the number of password hashes a server computes at once
-// unless configured: one per CPU (a hash keeps Threads cores busy, so more
-// at once only makes each slower), at most as many as HashMemoryBudget
-// holds at p.Memory each, between 1 and 8.
+// unless configured: one per CPU (cores bound the hash rate; more at once
+// only makes each slower), at most as many as HashMemoryBudget holds at
+// p.Memory each (2 with DefaultParams), between 1 and 8.
 func AutoMaxHashes(p Params) int {
 	n := runtime.NumCPU()
 	if p.Memory > 0 {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -334,4 +335,16 @@ func TestLimiterReserve(t *testing.T) {
 		t.Fatal("a nil limiter limits")
 	}
 	a.Failed() // a nil-limiter attempt and a used one are safe to end
+}
+
+func TestAutoMaxHashesIsSizedFromMemory(t *testing.T) {
+	if n := AutoMaxHashes(DefaultParams()); n < 1 || n > 2 {
+		t.Errorf("64 MiB hashes within a 128 MiB budget: %d at once", n)
+	}
+	if n := AutoMaxHashes(Params{Memory: 512 * 1024}); n != 1 {
+		t.Errorf("a hash larger than the budget: %d at once, want 1", n)
+	}
+	if n := AutoMaxHashes(TestParams()); n < 1 || n > 8 || n > runtime.NumCPU() {
+		t.Errorf("1 MiB hashes: %d at once (CPUs %d, at most 8)", n, runtime.NumCPU())
+	}
 }
