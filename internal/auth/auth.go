@@ -253,17 +253,48 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*P
 	return &p, nil
 }
 
-// SetPassword checks and stores a new password for userID and signs out the
-// user's other sessions.
+// SetPassword checks and stores a new password for userID and signs out all
+// the user's sessions; API tokens are kept. It is ResetPassword with
+// EndSessions, for new accounts and the first admin; every reset a person
+// asks for states its choices through ResetPassword.
 func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, userID int64, password string) error {
+	_, err := s.ResetPassword(ctx, actor, userID, password, PasswordReset{EndSessions: true})
+	return err
+}
+
+// PasswordReset says what a new password ends besides the old one. Each is
+// an explicit choice of whoever sets the password, and audited.
+type PasswordReset struct {
+	// EndSessions signs the user out of their browser sessions, all but
+	// KeepSession (the cookie value of the session making the change).
+	EndSessions bool
+	KeepSession string
+	// RevokeTokens deletes the user's API tokens.
+	RevokeTokens bool
+	// SelfService marks a change by the user themself (audited as such).
+	SelfService bool
+}
+
+// ResetOutcome is what a password reset ended.
+type ResetOutcome struct {
+	SessionsEnded int64 `json:"sessions_ended"`
+	TokensRevoked int64 `json:"tokens_revoked"`
+}
+
+// ResetPassword checks and stores a new password for userID and ends what r
+// asks, in one transaction with its audit entry (user.password_changed:
+// the choices, what they ended and the revoked tokens' prefixes).
+func (s *Service) ResetPassword(ctx context.Context, actor audit.Actor, userID int64, password string, r PasswordReset) (ResetOutcome, error) {
+	var out ResetOutcome
 	if err := ValidatePassword(password); err != nil {
-		return err
+		return out, err
 	}
 	hash, err := s.hash(ctx, password)
 	if err != nil {
-		return err
+		return out, err
 	}
-	return s.d.Write(ctx, func(tx *db.Tx) error {
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		out = ResetOutcome{}
 		res, err := tx.ExecContext(ctx, s.q.Get("SetPasswordHash"), userID, hash, db.TS(tx.Now))
 		if err != nil {
 			return db.MapError(err, "user")
@@ -271,11 +302,77 @@ func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, userID int
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("user")
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteUserSessions"), userID); err != nil {
-			return err
+		if r.EndSessions {
+			if r.KeepSession != "" {
+				res, err = tx.ExecContext(ctx, s.q.Get("DeleteUserSessionsExcept"), userID, HashToken(r.KeepSession))
+			} else {
+				res, err = tx.ExecContext(ctx, s.q.Get("DeleteUserSessions"), userID)
+			}
+			if err != nil {
+				return err
+			}
+			out.SessionsEnded, _ = res.RowsAffected()
 		}
-		return s.audit.Record(ctx, tx, actor, "user.password_changed", "user", userID, nil, nil)
+		revoked := []string{}
+		if r.RevokeTokens {
+			rows, err := tx.QueryContext(ctx, s.q.Get("ListTokens"), userID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				t, err := scanAPIToken(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				revoked = append(revoked, t.Prefix)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q.Get("DeleteUserTokens"), userID); err != nil {
+				return err
+			}
+			out.TokensRevoked = int64(len(revoked))
+		}
+		return s.audit.Record(ctx, tx, actor, "user.password_changed", "user", userID, nil, map[string]any{
+			"self_service": r.SelfService, "end_sessions": r.EndSessions, "kept_current_session": r.EndSessions && r.KeepSession != "",
+			"revoke_tokens": r.RevokeTokens, "sessions_ended": out.SessionsEnded, "tokens_revoked": revoked,
+		})
 	})
+	return out, err
+}
+
+// ChangeOwnPassword is a user changing their own password: previous must be
+// their current password (checked like a sign-in: counted against the
+// account and address limits, under the hash cap; a wrong one is an
+// invalid previous_password). Their other sessions always end, the one
+// making the change (keepSession, a cookie value; "" for none) stays, and
+// their API tokens are revoked when they ask.
+func (s *Service) ChangeOwnPassword(ctx context.Context, p *Principal, ip, previous, password, keepSession string, revokeTokens bool) (ResetOutcome, error) {
+	if previous == "" {
+		return ResetOutcome{}, errs.Invalid("previous_password", "can't be blank")
+	}
+	if err := ValidatePassword(password); err != nil {
+		return ResetOutcome{}, err
+	}
+	who, err := s.CheckPassword(ctx, p.Email, previous, ip)
+	if errs.Is(err, errs.KindUnauthorized) || err == nil && who.UserID != p.UserID {
+		return ResetOutcome{}, errs.Invalid("previous_password", "is incorrect")
+	}
+	if err != nil {
+		return ResetOutcome{}, err
+	}
+	return s.ResetPassword(ctx, p.Actor(ip), p.UserID, password,
+		PasswordReset{EndSessions: true, KeepSession: keepSession, RevokeTokens: revokeTokens, SelfService: true})
+}
+
+// CountSessions returns how many unexpired browser sessions userID has.
+func (s *Service) CountSessions(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := s.d.QueryRow(ctx, s.q.Get("CountUserSessions"), []any{userID, db.TS(s.d.Clock.Now())}, &n)
+	return n, err
 }
 
 // NewSecret returns a random URL-safe secret of n bytes of entropy.
