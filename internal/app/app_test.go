@@ -304,9 +304,9 @@ func TestUserCreateResetsAsChosen(t *testing.T) {
 			}
 			defer a.Close()
 			for i, tc := range []struct {
-				flags              []string
+				flags               []string
 				endSessions, revoke bool
-				say                string
+				say                 string
 			}{
 				{nil, true, false, "1 session signed out; API tokens kept"},
 				{[]string{"--end-sessions=false"}, false, false, "sessions kept; API tokens kept"},
