@@ -53,7 +53,8 @@ func TestBenchCommand(t *testing.T) {
 
 // TestBenchSigninStorm runs the sign-in storm measure at a toy size on both
 // engines: a real `serve` subprocess (this test binary, see TestMain) with
-// production password hashing, wrong sign-ins from 20 addresses. Only the
+// production password hashing, a /healthz storm and then wrong sign-ins
+// from 20 addresses. Only the
 // report's shape and the kinds of answer are checked, never a speed or a
 // size.
 func TestBenchSigninStorm(t *testing.T) {
@@ -86,7 +87,9 @@ func TestBenchSigninStorm(t *testing.T) {
 			if !answers.Pass || answers.Value <= 0 || !strings.Contains(answers.Note, "0 other, 0 failed requests") {
 				t.Errorf("answers %+v", answers)
 			}
-			if ready.Value <= 0 || ready.Baseline <= 0 || strings.Contains(ready.Note, "errors:") {
+			// (whether /readyz kept within its bound is the benchmark's verdict,
+			// not this test's: it depends on the machine)
+			if ready.Value <= 0 || ready.Baseline <= 0 || !strings.Contains(ready.Note, "n=") {
 				t.Errorf("/readyz %+v", ready)
 			}
 			if t.Failed() {
