@@ -152,7 +152,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		return nil, err
 	}
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
-	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter})
+	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
+		MaxHashes: c.MaxPasswordHashes})
 	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
@@ -265,6 +267,80 @@ func TestUserCreateAndToken(t *testing.T) {
 			}
 			if p, err := a.Auth.TokenPrincipal(context.Background(), "sam@frontline.example", tok, ""); err != nil || p.Role != "agent" {
 				t.Fatalf("token: %+v %v", p, err)
+			}
+		})
+	}
+}
+
+// TestUserCreateResetsAsChosen: `frontline user create` on an existing
+// user resets the password, and what else ends is the operator's explicit
+// choice (--end-sessions, default on; --revoke-tokens, default off), said
+// on stdout and audited.
+func TestUserCreateResetsAsChosen(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			dbArgs := databaseArgs(t, e)
+			var stdout, stderr syncBuffer
+			env := testEnv(&stdout, &stderr)
+			run := func(pw string, flags ...string) string {
+				t.Helper()
+				stdout = syncBuffer{}
+				env.Stdin = strings.NewReader(pw + "\n")
+				args := append(append([]string{"user", "create", "--email", "rae@frontline.example", "--name", "Rae", "--password-stdin"}, flags...), dbArgs...)
+				if code := Main(ctx, args, env); code != 0 {
+					t.Fatalf("%v: exit %d: %s", flags, code, stderr.String())
+				}
+				return stdout.String()
+			}
+			run("the first password")
+			cfg, _, err := LoadConfig(newFlagSet(), dbArgs, func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := Open(ctx, cfg, NewLogger(cfg, io.Discard), env.Options)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			for i, tc := range []struct {
+				flags               []string
+				endSessions, revoke bool
+				say                 string
+			}{
+				{nil, true, false, "1 session signed out; API tokens kept"},
+				{[]string{"--end-sessions=false"}, false, false, "sessions kept; API tokens kept"},
+				{[]string{"--revoke-tokens"}, true, true, "1 session signed out; 1 API token revoked"},
+				{[]string{"--end-sessions=false", "--revoke-tokens"}, false, true, "sessions kept; 1 API token revoked"},
+			} {
+				old, pw := fmt.Sprintf("password number %d", i-1), fmt.Sprintf("password number %d", i)
+				if i == 0 {
+					old = "the first password"
+				}
+				sess, p, err := a.Auth.Login(ctx, "rae@frontline.example", old, "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				tok, _, err := a.Auth.CreateAPIToken(ctx, audit.System(), p.UserID, "script")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if out := run(pw, tc.flags...); !strings.Contains(out, tc.say) {
+					t.Errorf("%v: stdout %q, want %q", tc.flags, out, tc.say)
+				}
+				_, sessErr := a.Auth.SessionPrincipal(ctx, sess.Token)
+				_, tokErr := a.Auth.TokenPrincipal(ctx, "", tok, "")
+				if (sessErr != nil) != tc.endSessions || (tokErr != nil) != tc.revoke {
+					t.Errorf("%v: session error %v, token error %v", tc.flags, sessErr, tokErr)
+				}
+				entries, _ := a.Audit.List(ctx, audit.Filter{ObjectType: "user", ObjectID: p.UserID})
+				var after map[string]any
+				_ = json.Unmarshal(entries[0].After, &after)
+				if entries[0].Action != "user.password_changed" || after["end_sessions"] != tc.endSessions || after["revoke_tokens"] != tc.revoke {
+					t.Errorf("%v: audited %s %v", tc.flags, entries[0].Action, after)
+				}
+				// Clean slate for the next row: no session or token left over.
+				_, _ = a.Auth.ResetPassword(ctx, audit.System(), p.UserID, pw, auth.PasswordReset{EndSessions: true, RevokeTokens: true})
 			}
 		})
 	}

@@ -45,6 +45,7 @@ type benchOptions struct {
 	profile  string
 	only     string
 	rounds   int
+	storm    int
 }
 
 // want reports whether the measure named m is to run (--only lists them).
@@ -73,8 +74,9 @@ func cmdBench(ctx context.Context, args []string, env Env) error {
 		fs.BoolVar(&o.keep, "keep", false, "keep the generated SQLite database (default: a temporary data directory, removed after)")
 		fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the measures (not the generation) to this file")
 		fs.IntVar(&o.rounds, "rounds", 3, "interleaved rounds of the creation measure and its baselines (each gets --duration / rounds)")
-		fs.StringVar(&o.only, "only", "", "run only these measures, comma-separated: create, get, queue, search, server (default: all)")
-		fs.BoolVar(&o.skipRSS, "skip-server", false, "skip the idle-server memory and startup measure (it starts this binary as a subprocess)")
+		fs.StringVar(&o.only, "only", "", "run only these measures, comma-separated: create, get, queue, search, server, signin (default: all)")
+		fs.BoolVar(&o.skipRSS, "skip-server", false, "skip the measures that start this binary's server as a subprocess (server, signin)")
+		fs.IntVar(&o.storm, "storm", 500, "concurrent wrong sign-ins of the signin measure (each from its own 127.1.x.y address)")
 	}
 	// Without --database and --data-dir, measure a fresh SQLite file in a
 	// temporary directory.
@@ -105,12 +107,12 @@ func cmdBench(ctx context.Context, args []string, env Env) error {
 	if len(rest) > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", rest[0])}
 	}
-	if o.tickets < 100 || o.clients < 1 || o.duration <= 0 || o.samples < 10 || o.rounds < 1 {
-		return usageError{"bench needs --tickets >= 100, --clients >= 1, --duration > 0, --samples >= 10 and --rounds >= 1"}
+	if o.tickets < 100 || o.clients < 1 || o.duration <= 0 || o.samples < 10 || o.rounds < 1 || o.storm < 1 || o.storm > 60000 {
+		return usageError{"bench needs --tickets >= 100, --clients >= 1, --duration > 0, --samples >= 10, --rounds >= 1 and --storm from 1 to 60000"}
 	}
 	for _, m := range strings.Split(o.only, ",") {
-		if m = strings.TrimSpace(m); o.only != "" && !slices.Contains([]string{"create", "get", "queue", "search", "server"}, m) {
-			return usageError{fmt.Sprintf("--only: unknown measure %q (create, get, queue, search, server)", m)}
+		if m = strings.TrimSpace(m); o.only != "" && !slices.Contains([]string{"create", "get", "queue", "search", "server", "signin"}, m) {
+			return usageError{fmt.Sprintf("--only: unknown measure %q (create, get, queue, search, server, signin)", m)}
 		}
 	}
 	rep, err := runBench(ctx, a, o, env.Stderr)
@@ -356,6 +358,12 @@ func runBench(ctx context.Context, a *App, o benchOptions, log io.Writer) (*benc
 			rep.Info("idle server RSS", 0, "MB", "<= 150 MB", false, "could not run: "+err.Error())
 		}
 	}
+	// 6. Wrong sign-ins fired at once: memory and readiness (bench_signin.go).
+	if o.want("signin") && !o.skipRSS {
+		if err := benchSignin(ctx, a, o, rep, log); err != nil {
+			rep.Info("sign-in storm: peak server RSS", 0, "MB", fmt.Sprintf("<= %d MB", stormPeakRSS>>20), false, "could not run: "+err.Error())
+		}
+	}
 	return rep, nil
 }
 
@@ -397,13 +405,41 @@ func ticketIDRange(ctx context.Context, d *db.DB) (lo, hi int64, err error) {
 // how long it takes to answer /readyz, lets it idle and reads its resident
 // memory.
 func benchServer(ctx context.Context, a *App, rep *bench.Report) error {
-	exe, err := os.Executable()
+	srv, err := startServe(ctx, a)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	defer srv.stop()
+	rep.Info("server start-up to ready", srv.ready.Seconds()*1000, "ms", "(reported)", true, "process start until /readyz answers 200")
+	time.Sleep(3 * time.Second) // idle
+	rss, err := bench.ProcessRSS(srv.pid)
 	if err != nil {
 		return err
+	}
+	mb := float64(rss) / (1 << 20)
+	rep.Info("idle server RSS", mb, "MB", "<= 150 MB", mb <= 150, "resident set of the idle `frontline serve` process")
+	return nil
+}
+
+// servedProcess is this binary's `serve` running as a subprocess.
+type servedProcess struct {
+	base  string // http://host:port
+	pid   int
+	ready time.Duration // from process start until /readyz answered 200
+	stop  func()
+}
+
+// startServe starts this binary's `serve` on the measured database (no SMTP
+// listener, errors-only log, production password hashing) and waits until
+// /readyz answers 200.
+func startServe(ctx context.Context, a *App) (*servedProcess, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
@@ -415,9 +451,9 @@ func benchServer(ctx context.Context, a *App, rep *bench.Report) error {
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
+	stop := func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -425,32 +461,21 @@ func benchServer(ctx context.Context, a *App, rep *bench.Report) error {
 		case <-done:
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
+			<-done
 		}
-	}()
-	ready := time.Duration(0)
+	}
 	for time.Since(start) < 60*time.Second {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				ready = time.Since(start)
-				break
+				return &servedProcess{base: "http://" + addr, pid: cmd.Process.Pid, ready: time.Since(start), stop: stop}, nil
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if ready == 0 {
-		return errors.New("the server did not become ready within 60 s")
-	}
-	rep.Info("server start-up to ready", ready.Seconds()*1000, "ms", "(reported)", true, "process start until /readyz answers 200")
-	time.Sleep(3 * time.Second) // idle
-	rss, err := bench.ProcessRSS(cmd.Process.Pid)
-	if err != nil {
-		return err
-	}
-	mb := float64(rss) / (1 << 20)
-	rep.Info("idle server RSS", mb, "MB", "<= 150 MB", mb <= 150, "resident set of the idle `frontline serve` process")
-	return nil
+	stop()
+	return nil, errors.New("the server did not become ready within 60 s")
 }
 
 // benchQueue returns the measured queue query: the first 50 unsolved

@@ -50,3 +50,51 @@ func TestBenchCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchSigninStorm runs the sign-in storm measure at a toy size on both
+// engines: a real `serve` subprocess (this test binary, see TestMain) with
+// production password hashing, a /healthz storm and then wrong sign-ins
+// from 20 addresses. Only the
+// report's shape and the kinds of answer are checked, never a speed or a
+// size.
+func TestBenchSigninStorm(t *testing.T) {
+	t.Setenv(runMainEnv, "1") // inherited by the server subprocess
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			jsonPath := filepath.Join(t.TempDir(), "bench.json")
+			args := append([]string{"bench", "--only", "signin", "--tickets", "100", "--duration", "1s", "--storm", "20",
+				"--json", jsonPath}, databaseArgs(t, e)...)
+			var stdout, stderr syncBuffer
+			if code := Main(context.Background(), args, testEnv(&stdout, &stderr)); code != 0 {
+				t.Fatalf("bench exited %d: %s", code, stderr.String())
+			}
+			b, err := os.ReadFile(jsonPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep bench.Report
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bench.Result{}
+			for _, r := range rep.Results {
+				got[strings.TrimSpace(r.Name)] = r
+			}
+			rss, answers, ready := got["sign-in storm (20 clients): peak server RSS"], got["sign-in storm answers"], got["/readyz during the storm p99"]
+			if rss.Value <= 0 || rss.Baseline <= 0 || rss.Value < rss.Baseline {
+				t.Errorf("peak RSS %+v", rss)
+			}
+			if !answers.Pass || answers.Value <= 0 || !strings.Contains(answers.Note, "0 other, 0 failed requests") {
+				t.Errorf("answers %+v", answers)
+			}
+			// (whether /readyz kept within its bound is the benchmark's verdict,
+			// not this test's: it depends on the machine)
+			if ready.Value <= 0 || ready.Baseline <= 0 || !strings.Contains(ready.Note, "n=") {
+				t.Errorf("/readyz %+v", ready)
+			}
+			if t.Failed() {
+				t.Logf("report:\n%s", stdout.String())
+			}
+		})
+	}
+}

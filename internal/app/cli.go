@@ -34,6 +34,7 @@ Usage:
   frontline serve [flags]            run the server (SQLite in ./frontline-data unless --database is given)
   frontline migrate [flags]          apply database migrations and report the schema version
   frontline user create [flags] --email EMAIL --name NAME [--role end-user|agent|admin] [--password-stdin]
+                        [--end-sessions=false] [--revoke-tokens]
   frontline user token [flags] --email EMAIL [--description TEXT]
   frontline demo [flags]             load demo organizations, groups, agents and customers
   frontline bench [flags]            generate a large help desk (default 1,000,000 tickets) and measure it
@@ -185,11 +186,14 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 func cmdUserCreate(ctx context.Context, args []string, env Env) error {
 	var email, name, role string
 	var pwStdin bool
+	var reset auth.PasswordReset
 	a, rest, err := setup(ctx, "user create", args, env, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "email address (required)")
 		fs.StringVar(&name, "name", "", "full name (required)")
 		fs.StringVar(&role, "role", "agent", "end-user, agent or admin")
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input instead of generating one")
+		fs.BoolVar(&reset.EndSessions, "end-sessions", true, "for an existing user: sign them out of every browser session (--end-sessions=false keeps them)")
+		fs.BoolVar(&reset.RevokeTokens, "revoke-tokens", false, "for an existing user: revoke their API tokens")
 	})
 	if err != nil {
 		return err
@@ -210,6 +214,7 @@ func cmdUserCreate(ctx context.Context, args []string, env Env) error {
 		password = strings.TrimRight(line, "\r\n")
 	}
 	u, err := a.People.UserByEmail(ctx, email)
+	existing := err == nil
 	switch {
 	case err == nil:
 		if u.Role != role {
@@ -231,8 +236,21 @@ func cmdUserCreate(ctx context.Context, args []string, env Env) error {
 	if generated {
 		password = randomPassword()
 	}
-	if err := a.Auth.SetPassword(ctx, audit.System(), u.ID, password); err != nil {
+	out, err := a.Auth.ResetPassword(ctx, audit.System(), u.ID, password, reset)
+	if err != nil {
 		return describe(err)
+	}
+	if existing {
+		said := "password set; sessions kept"
+		if reset.EndSessions {
+			said = fmt.Sprintf("password set; %d session%s signed out", out.SessionsEnded, pluralS(out.SessionsEnded))
+		}
+		if reset.RevokeTokens {
+			said += fmt.Sprintf("; %d API token%s revoked", out.TokensRevoked, pluralS(out.TokensRevoked))
+		} else {
+			said += "; API tokens kept"
+		}
+		fmt.Fprintln(env.Stdout, said)
 	}
 	if generated {
 		fmt.Fprintf(env.Stdout, "password: %s\n", password)
@@ -308,6 +326,13 @@ func describe(err error) error {
 }
 
 func isNotFound(err error) bool { return errs.Is(err, errs.KindNotFound) }
+
+func pluralS(n int64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
 
 // randomPassword returns a generated password that passes auth.ValidatePassword.
 func randomPassword() string { return auth.NewSecret(15) }

@@ -40,6 +40,8 @@ type Config struct {
 	SecureCookie   bool
 	MaxBodyBytes   int64
 	SessionTTL     time.Duration
+	// MaxPasswordHashes caps the password hashes computed at once (0: auth.AutoMaxHashes).
+	MaxPasswordHashes int
 	// MaxAttachmentBytes bounds one uploaded attachment.
 	MaxAttachmentBytes int64
 	// Limits are the size limits of comments, subjects and tags (see
@@ -172,6 +174,14 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a duration of at least 1m (e.g. 336h)", v)
 			}
 			c.SessionTTL = d
+			return nil
+		}},
+		{"max-password-hashes", "0", "password hashes computed at once, server-wide; more sign-ins wait briefly or get 429 (0 = one per CPU within 128 MiB of hashing memory: 2 with the default argon2id parameters)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 64 {
+				return fmt.Errorf("%q is not a number from 0 to 64", v)
+			}
+			c.MaxPasswordHashes = n
 			return nil
 		}},
 	}, mailSettings()...)

@@ -77,6 +77,7 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 		{[]string{"--http", "8080"}, nil, `invalid http (from flag --http): "8080" is not host:port`},
 		{nil, map[string]string{"FRONTLINE_LOG_LEVEL": "loud"}, "invalid log-level (from environment variable FRONTLINE_LOG_LEVEL)"},
 		{[]string{"--session-ttl", "5s"}, nil, "invalid session-ttl"},
+		{[]string{"--max-password-hashes", "-1"}, nil, `invalid max-password-hashes (from flag --max-password-hashes): "-1" is not a number from 0 to 64`},
 		{[]string{"--base-url", "ftp://x"}, nil, `"ftp://x" is not an http(s) URL`},
 		{[]string{"--config", typo}, nil, `typo.conf:2: unknown setting "htpp-addr"`},
 		{[]string{"--config", noeq}, nil, "noeq.conf:1: expected key = value"},

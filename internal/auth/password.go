@@ -33,6 +33,26 @@ func DefaultParams() Params {
 // TestParams are cheap parameters for tests only.
 func TestParams() Params { return Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32} }
 
+// Hasher makes and checks password hashes. A Service uses Argon2id unless
+// Options.Hasher names another (tests inject one that counts how many
+// hashes run at once).
+type Hasher interface {
+	Hash(password string) (string, error)
+	Verify(encoded, password string) (bool, error)
+}
+
+// Argon2id is the production Hasher: HashPassword and VerifyPassword with
+// Params.
+type Argon2id struct{ Params Params }
+
+// Hash returns the PHC-format argon2id hash of password.
+func (a Argon2id) Hash(password string) (string, error) { return HashPassword(password, a.Params) }
+
+// Verify reports whether password matches encoded (whatever its parameters).
+func (Argon2id) Verify(encoded, password string) (bool, error) {
+	return VerifyPassword(encoded, password)
+}
+
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 

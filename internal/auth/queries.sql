@@ -59,3 +59,12 @@ FROM api_tokens WHERE id = $1;
 
 -- name: DeleteToken
 DELETE FROM api_tokens WHERE id = $1;
+
+-- name: DeleteUserSessionsExcept
+DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2;
+
+-- name: CountUserSessions
+SELECT count(*) FROM sessions WHERE user_id = $1 AND expires_at > $2;
+
+-- name: DeleteUserTokens
+DELETE FROM api_tokens WHERE user_id = $1;

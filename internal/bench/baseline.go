@@ -153,7 +153,14 @@ func SearchTerms() []string {
 }
 
 // ProcessRSS reads a process's resident set size in bytes (Linux).
-func ProcessRSS(pid int) (int64, error) {
+func ProcessRSS(pid int) (int64, error) { return procStatusBytes(pid, "VmRSS") }
+
+// ProcessPeakRSS reads a process's peak resident set size ("high water
+// mark") in bytes (Linux).
+func ProcessPeakRSS(pid int) (int64, error) { return procStatusBytes(pid, "VmHWM") }
+
+// procStatusBytes reads one "Field: N kB" line of /proc/PID/status.
+func procStatusBytes(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -161,14 +168,14 @@ func ProcessRSS(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			f := strings.Fields(v)
 			if len(f) != 2 || f[1] != "kB" {
-				return 0, fmt.Errorf("unexpected VmRSS line %q", sc.Text())
+				return 0, fmt.Errorf("unexpected %s line %q", field, sc.Text())
 			}
 			kb, err := strconv.ParseInt(f[0], 10, 64)
 			return kb * 1024, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }

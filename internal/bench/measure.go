@@ -171,6 +171,39 @@ func (r *Report) AtMost(name string, l Latency, bound time.Duration, note string
 		Note: strings.TrimSpace(fmt.Sprintf("p50 %.2f ms, p95 %.2f ms, max %.2f ms, n=%d %s", ms(l.P50), ms(l.P95), ms(l.Max), l.N, note))})
 }
 
+// AtMostBeside records a latency percentile held to a bound, beside the
+// same percentile of a baseline run (the operation under no load).
+func (r *Report) AtMostBeside(name string, l, baseline Latency, bound time.Duration, note string) {
+	if l.Errors > 0 {
+		note = strings.TrimSpace(note + fmt.Sprintf(" errors: %d, first: %s", l.Errors, l.FirstError))
+	}
+	if baseline.Errors > 0 {
+		note = strings.TrimSpace(note + fmt.Sprintf(" baseline errors: %d, first: %s", baseline.Errors, baseline.FirstError))
+	}
+	ratio := 0.0
+	if baseline.P99 > 0 {
+		ratio = float64(l.P99) / float64(baseline.P99)
+	}
+	r.Results = append(r.Results, Result{Name: name + " p99", Value: ms(l.P99), Unit: "ms", Baseline: ms(baseline.P99), Ratio: ratio,
+		Target: fmt.Sprintf("<= %s", bound), Pass: l.P99 <= bound && l.Errors == 0 && l.N > 0,
+		Note: strings.TrimSpace(fmt.Sprintf("p50 %.2f ms, max %.2f ms, n=%d; baseline p50 %.2f ms, n=%d %s",
+			ms(l.P50), ms(l.Max), l.N, ms(baseline.P50), baseline.N, note))})
+}
+
+// LatencyOf summarises durations measured elsewhere (errors counted
+// apart) like RunLatency does.
+func LatencyOf(ds []time.Duration, errors int, firstError string) Latency {
+	l := Latency{N: len(ds) + errors, Errors: errors, FirstError: firstError}
+	if len(ds) == 0 {
+		return l
+	}
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	pct := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	l.P50, l.P95, l.P99, l.Max = pct(0.50), pct(0.95), pct(0.99), ds[len(ds)-1]
+	return l
+}
+
 // Info records a figure without a target.
 func (r *Report) Info(name string, value float64, unit, target string, pass bool, note string) {
 	r.Results = append(r.Results, Result{Name: name, Value: value, Unit: unit, Target: target, Pass: pass, Note: note})

@@ -635,6 +635,12 @@ func TestBrowserJourneys(t *testing.T) {
 		ada.mustContain("bob's tokens", "#tokens", "bob's script")
 		ada.navigate("revoke", chromedp.Click(chromedp.CSS("#tokens button")))
 		ada.mustContain("revoked", "main", "revoked", "Bob Backup has no API tokens")
+		// The admin sets Bob's password, choosing to keep his sessions.
+		ada.navigate("set bob's password", chromedp.SendKeys(chromedp.CSS("#new-password"), "a password set by ada"),
+			chromedp.Click(chromedp.CSS(`#password-form input[name="end_sessions"]`)),
+			chromedp.Click(chromedp.CSS("#password-form button")))
+		ada.mustContain("password set", "main", "Password of Bob Backup set; sessions kept; API tokens kept.")
+		ada.shot("admin-user-password", "#password-form")
 
 		if p := e.console.problems(); len(p) > 0 {
 			t.Errorf("browser console problems:\n%s", strings.Join(p, "\n"))

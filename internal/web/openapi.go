@@ -31,6 +31,10 @@ type apiDoc struct {
 	sort    []string // fields of the cursor-style sort (field or -field)
 	include []string // side-loads of include=
 	raw     string   // content type of a non-JSON 200 response
+	// flat is the type of a request body that is not enveloped (the
+	// password routes, as in Zendesk); status200 answers a POST with 200.
+	flat      reflect.Type
+	status200 bool
 }
 
 func peopleAPIDocs() map[string]apiDoc {
@@ -79,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -108,8 +112,11 @@ func peopleEnvelopes() map[string]envelope {
 		"group":                   {reflect.TypeOf(groupJSON{}), reflect.TypeOf(people.GroupInput{})},
 		"organization_membership": {reflect.TypeOf(orgMembershipJSON{}), reflect.TypeOf(membershipInput{})},
 		"group_membership":        {reflect.TypeOf(groupMembershipJSON{}), reflect.TypeOf(membershipInput{})},
+		"password_change":         {reflect.TypeOf(passwordChangeJSON{}), passwordInputType},
 	}
 }
+
+var passwordInputType = reflect.TypeOf(passwordInput{})
 
 // singular returns the envelope key of one item of a list key.
 func singular(key string) string { return strings.TrimSuffix(key, "s") }
@@ -237,6 +244,10 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 				"schema": map[string]any{"type": "object", "required": []string{d.body},
 					"properties": map[string]any{d.body: schemaOf(env[d.body].in)}}}}}
 		}
+		if d.flat != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
+				"schema": schemaOf(d.flat)}}}
+		}
 		responses := map[string]any{"400": errorRef, "401": errorRef, "403": errorRef, "404": errorRef, "422": errorRef, "429": errorRef}
 		switch {
 		case d.result == "" && path == "/api/v2/openapi":
@@ -261,7 +272,7 @@ func (s *Server) openAPI(r *http.Request) map[string]any {
 				}
 			}
 			code := "200"
-			if method == "POST" {
+			if method == "POST" && !d.status200 {
 				code = "201"
 			}
 			responses[code] = map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{

@@ -40,12 +40,15 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /settings/tokens", Authenticated, s.tokensPage)
 	s.handle("POST /settings/tokens", Authenticated, s.createToken)
 	s.handle("POST /settings/tokens/{id}/revoke", Authenticated, s.revokeToken)
+	s.handle("GET /settings/password", Authenticated, s.passwordPage)
+	s.handle("POST /settings/password", Authenticated, s.changePassword)
 	s.registerUI()     // agent workspace, customer portal, admin (ui*.go)
 	s.registerTeamUI() // ui_team.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
 	s.registerPeopleAPI()
+	s.registerPasswordAPI()
 	s.registerMailAPI()
 	s.registerTicketAPI()
 	s.registerSearchAPI()

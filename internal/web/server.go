@@ -188,6 +188,13 @@ func New(deps Deps) (*Server, error) {
 				return float64(n)
 			}))
 	s.openTeam() // permissions and the team area (api_team.go)
+	if deps.Auth != nil {
+		s.registry.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_running", Help: "Password hashes being computed (capped by --max-password-hashes)."},
+				func() float64 { n, _ := deps.Auth.HashLoad(); return float64(n) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_waiting", Help: "Sign-ins waiting for a password-hash slot."},
+				func() float64 { _, n := deps.Auth.HashLoad(); return float64(n) }))
+	}
 	s.registerRoutes()
 
 	cop := http.NewCrossOriginProtection()

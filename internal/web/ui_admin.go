@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/satisfaction"
@@ -29,6 +30,7 @@ func (s *Server) registerAdminUI() {
 	s.handle("GET /admin/satisfaction", Admin, s.adminSatisfaction)
 	s.handle("GET /admin/users/{id}/tokens", Admin, s.adminUserTokens)
 	s.handle("POST /admin/users/{id}/tokens/{tid}/revoke", Admin, s.adminRevokeToken)
+	s.handle("POST /admin/users/{id}/password", Admin, s.adminSetPassword) // ui_password.go
 	s.handle("GET /admin/audit", Admin, s.adminAudit)
 }
 
@@ -325,7 +327,8 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// adminUserTokens lists a user's API tokens (never their secrets).
+// adminUserTokens shows a user's sign-in: their API tokens (never their
+// secrets), their sessions and the form that sets their password.
 func (s *Server) adminUserTokens(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "user")
 	if err != nil {
@@ -335,12 +338,21 @@ func (s *Server) adminUserTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	toks, err := s.Auth.ListAPITokens(r.Context(), id)
+	return s.renderAdminUserTokens(w, r, http.StatusOK, u, "")
+}
+
+func (s *Server) renderAdminUserTokens(w http.ResponseWriter, r *http.Request, status int, u *people.User, problem string) error {
+	toks, err := s.Auth.ListAPITokens(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "admin_tokens.html", map[string]any{
-		"Title": "API tokens of " + u.Name, "Section": "users", "User": u, "Tokens": toks, "Flash": flashOf(w, r),
+	sessions, err := s.Auth.CountSessions(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "admin_tokens.html", map[string]any{
+		"Title": "API tokens of " + u.Name, "Section": "users", "User": u, "Tokens": toks, "Sessions": sessions,
+		"Error": problem, "Flash": flashOf(w, r), "MinLen": auth.MinPasswordLen,
 	})
 	return nil
 }

@@ -41,9 +41,15 @@ const pw = "a long enough password"
 
 func newEnv(t *testing.T, d *db.DB, clk *clock.Fake, opts ...func(*Deps)) *env {
 	t.Helper()
+	return newEnvWith(t, d, clk, auth.Options{Params: auth.TestParams(), Limiter: auth.NewLimiter(clk, 5, 15*time.Minute)}, opts...)
+}
+
+// newEnvWith is newEnv with the auth service's options given.
+func newEnvWith(t *testing.T, d *db.DB, clk *clock.Fake, opt auth.Options, opts ...func(*Deps)) *env {
+	t.Helper()
 	a := audit.New(d)
 	ppl := people.NewStore(d, a)
-	as := auth.NewService(d, a, auth.Options{Params: auth.TestParams(), Limiter: auth.NewLimiter(clk, 5, 15*time.Minute)})
+	as := auth.NewService(d, a, opt)
 	tickets := ticket.NewStore(d, a, t.TempDir(), 2048)
 	sr := search.New(d)
 	tickets.OnChange(sr.Hook)
@@ -348,7 +354,8 @@ func TestOperationalEndpointsAndLimits(t *testing.T) {
 		e.do(nil, "GET", "/api/v2/users/me", nil)
 		r := e.do(nil, "GET", "/metrics", nil)
 		if r.code != 200 || !strings.Contains(r.body, `frontline_http_requests_total{code="401",route="GET /api/v2/users/me"} 1`) ||
-			!strings.Contains(r.body, "go_goroutines") || !strings.Contains(r.body, "frontline_db_open_connections") {
+			!strings.Contains(r.body, "go_goroutines") || !strings.Contains(r.body, "frontline_db_open_connections") ||
+			!strings.Contains(r.body, "frontline_password_hashes_running 0") || !strings.Contains(r.body, "frontline_password_hashes_waiting 0") {
 			t.Fatalf("metrics: %d %.3000s", r.code, r.body)
 		}
 		if r := e.do(nil, "GET", "/static/vendor/htmx-2.0.11.min.js", nil); r.code != 200 || !strings.Contains(r.body, "htmx") {
