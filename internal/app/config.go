@@ -22,16 +22,19 @@ import (
 // lowest precedence first, from defaults, the optional config file, FRONTLINE_*
 // environment variables and command-line flags.
 type Config struct {
-	ConfigFile   string
-	DataDir      string
-	Database     string
-	HTTPAddr     string
-	BaseURL      string
-	LogLevel     slog.Level
-	LogFormat    string
-	MaxConns     int
-	AdminEmail   string
-	Demo         bool
+	ConfigFile string
+	DataDir    string
+	Database   string
+	HTTPAddr   string
+	BaseURL    string
+	LogLevel   slog.Level
+	LogFormat  string
+	MaxConns   int
+	AdminEmail string
+	Demo       bool
+	// DemoTickets is how many tickets of help-desk history the demo
+	// writes (0: none).
+	DemoTickets  int
 	SecureCookie bool
 	MaxBodyBytes int64
 	SessionTTL   time.Duration
@@ -119,6 +122,14 @@ func settings() []setting {
 			return nil
 		}},
 		{"demo", "false", "load demo data on start (once per database)", boolSetter(func(c *Config, b bool) { c.Demo = b })},
+		{"demo-tickets", "3000", "tickets of help-desk history the demo writes, over about six months (0 = none)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 100000 {
+				return fmt.Errorf("%q is not a number from 0 to 100000", v)
+			}
+			c.DemoTickets = n
+			return nil
+		}},
 		{"secure-cookies", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookie = b })},
 		{"max-body", "10485760", "largest accepted request body in bytes", func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
