@@ -255,7 +255,7 @@ var hourWeight = [24]float64{0.05, 0.03, 0.02, 0.02, 0.03, 0.06, 0.15, 0.4, 0.85
 func (p *planner) arrival(rng *rand.Rand, loc *time.Location) time.Time {
 	days := p.cfg.Days
 	for {
-		d := rng.IntN(days)                                   // days before now
+		d := rng.IntN(days)                                 // days before now
 		growth := 1 - 0.25*float64(d)/float64(max(days, 1)) // the desk grows: +33% over the period
 		day := p.cfg.Now.In(loc).AddDate(0, 0, -d)
 		if rng.Float64()*1.2 > dayWeight[day.Weekday()]*growth {
