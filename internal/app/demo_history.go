@@ -861,3 +861,24 @@ func (r *historyRun) step(ctx context.Context, i int, pl *demo.TicketPlan, s dem
 func quote(pl *demo.TicketPlan) string {
 	return "> " + strings.ReplaceAll(strings.TrimSpace(pl.Subject), "\n", "\n> ")
 }
+
+// demoHistorySummary is the line `frontline demo` prints about the
+// history: how many tickets since when, and how many ratings ("" when
+// there are no tickets).
+func (a *App) demoHistorySummary(ctx context.Context) (string, error) {
+	n, err := a.Tickets.Count(ctx, ticket.Filter{})
+	if err != nil || n == 0 {
+		return "", err
+	}
+	first, err := a.Tickets.List(ctx, ticket.Filter{SortBy: "created_at", Limit: 1})
+	if err != nil || len(first) == 0 {
+		return "", err
+	}
+	ratings, err := satisfaction.NewStore(a.DB, a.Audit).Count(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	days := int(a.Clock.Now().Sub(first[0].CreatedAt).Hours() / 24)
+	return fmt.Sprintf("demo history: %d tickets over the last %d days (since %s), %d satisfaction ratings",
+		n, days, first[0].CreatedAt.Format(time.DateOnly), ratings), nil
+}
