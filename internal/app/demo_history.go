@@ -846,7 +846,7 @@ func (r *historyRun) step(ctx context.Context, i int, pl *demo.TicketPlan, s dem
 		breached := slices.ContainsFunc(evs, func(b sla.Breach) bool { return b.Kind == sla.KindBreach })
 		in := satisfaction.Input{Score: satisfaction.Good, Comment: s.GoodComment}
 		if s.Chance < demo.BadOdds(breached, pl.Reopened) {
-			in = satisfaction.Input{Score: satisfaction.Bad, Comment: s.BadComment}
+			in = satisfaction.Input{Score: satisfaction.Bad, Comment: s.BadComment(breached, pl.Reopened)}
 		}
 		if _, err := r.h.ratings.Rate(ctx, audit.Actor{ID: pl.Requester.ID, Role: people.RoleEndUser}, id, in); err != nil {
 			return err

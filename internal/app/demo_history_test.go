@@ -429,8 +429,6 @@ func checkDemoTicket(t *testing.T, a *App, id int64) int {
 	return 1
 }
 
-
-
 // BenchmarkLoadDemo measures what `frontline demo` and `serve --demo` do
 // on SQLite with the defaults: the demo's staff and customers (production
 // password hashing) and the full help-desk history, on the real clock.

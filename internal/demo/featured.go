@@ -32,9 +32,9 @@ func (p *planner) featured(o *Org, c Customer) []*TicketPlan {
 		return t.UTC()
 	}
 	var out []*TicketPlan
-	plan := func(key, prio string, created time.Time) (*TicketPlan, *Topic, map[string]string) {
+	plan := func(key string, k int, prio string, created time.Time) (*TicketPlan, *Topic, map[string]string) {
 		t := topic(key)
-		pl := p.newPlan(rng, o, c, team, t, created)
+		pl := p.newPlan(rng, o, c, team, t, k, created)
 		pl.Priority, pl.Featured, pl.Channel, pl.CCs = prio, true, ChannelWeb, nil
 		out = append(out, pl)
 		return pl, t, pl.vars
@@ -50,20 +50,20 @@ func (p *planner) featured(o *Org, c Customer) []*TicketPlan {
 	}
 	rate := func(pl *TicketPlan, at time.Time) {
 		pl.Steps = append(pl.Steps, Step{At: at, Kind: Rate, Chance: 1, GoodComment: fill("Quick and precise answer, thank you {agent_first}!", pl.vars),
-			BadComment: fill(badComments[0], pl.vars)})
+			BadComments: [3]string{badSlow[0], badReopened[0], badOther[0]}})
 	}
 
 	// Closed long ago and rated good.
-	pl, t, v := plan("ci_config", "normal", ago(118*24*time.Hour, 10))
+	pl, t, v := plan("ci_config", 1, "normal", ago(118*24*time.Hour, 10))
 	agent(pl, pl.Created.Add(95*time.Minute), fill(t.Ask[0], v), "pending", true)
 	customer(pl, pl.Created.Add(5*time.Hour), t.Info[0])
-	agent(pl, pl.Created.Add(6*time.Hour+40*time.Minute), t.Fixes[0], "solved", true)
+	agent(pl, pl.Created.Add(6*time.Hour+40*time.Minute), pl.kase.Fix, "solved", true)
 	rate(pl, pl.Created.Add(9*time.Hour))
 	// Closed, answered at once.
-	pl, t, _ = plan("runner_oom", "high", ago(74*24*time.Hour, 14))
-	agent(pl, pl.Created.Add(70*time.Minute), t.Fixes[0], "solved", true)
+	pl, _, _ = plan("runner_oom", 0, "high", ago(74*24*time.Hour, 14))
+	agent(pl, pl.Created.Add(70*time.Minute), pl.kase.Fix, "solved", true)
 	// A product bug: on hold for nine days until the fix shipped; rated.
-	pl, t, v = plan("sso_saml", "high", ago(33*24*time.Hour, 9))
+	pl, t, v = plan("sso_saml", 0, "high", ago(33*24*time.Hour, 9))
 	agent(pl, pl.Created.Add(50*time.Minute), t.Ask[0], "pending", true)
 	customer(pl, pl.Created.Add(3*time.Hour), t.Info[1])
 	agent(pl, pl.Created.Add(4*time.Hour), pick(rng, holdReplies), "hold", true)
@@ -72,19 +72,19 @@ func (p *planner) featured(o *Org, c Customer) []*TicketPlan {
 	agent(pl, pl.Created.Add(9*24*time.Hour+2*time.Hour), fixReleased[0], "solved", true)
 	rate(pl, pl.Created.Add(9*24*time.Hour+6*time.Hour))
 	// Solved yesterday: the customer can still rate it.
-	pl, t, _ = plan("api_errors", "normal", ago(3*24*time.Hour, 11))
+	pl, t, _ = plan("api_errors", 0, "normal", ago(3*24*time.Hour, 11))
 	agent(pl, pl.Created.Add(2*time.Hour), t.Ask[0], "pending", true)
 	customer(pl, pl.Created.Add(22*time.Hour), t.Info[0])
-	agent(pl, maxTime(pl.Created.Add(26*time.Hour), now.Add(-30*time.Hour)), t.Fixes[0], "solved", true)
+	agent(pl, maxTime(pl.Created.Add(26*time.Hour), now.Add(-30*time.Hour)), pl.kase.Fix, "solved", true)
 	// Waiting for the customer's answer.
-	pl, t, _ = plan("registry", "normal", ago(2*24*time.Hour, 15))
+	pl, t, _ = plan("registry", 1, "normal", ago(2*24*time.Hour, 15))
 	agent(pl, pl.Created.Add(3*time.Hour), t.Ask[0], "pending", true)
 	// Being worked on: a public update and an internal note.
-	pl, t, v = plan("pipelines_stuck", "high", ago(26*time.Hour, 9))
+	pl, t, v = plan("pipelines_stuck", 0, "high", ago(26*time.Hour, 9))
 	agent(pl, pl.Created.Add(40*time.Minute), t.Work[0], "open", true)
-	agent(pl, pl.Created.Add(55*time.Minute), fill(t.Notes[0], v), "", false)
+	agent(pl, pl.Created.Add(55*time.Minute), fill(pl.kase.Note, v), "", false)
 	// Just submitted: nobody has answered yet.
-	plan("webhooks", "normal", now.Add(-2*time.Hour-17*time.Minute))
+	plan("webhooks", 2, "normal", now.Add(-2*time.Hour-17*time.Minute))
 	for _, pl := range out {
 		p.cut(pl)
 	}

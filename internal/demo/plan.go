@@ -103,10 +103,21 @@ type Step struct {
 	AddTags  []string
 	// Rate: the rating is bad when Chance is below the ticket's odds of a
 	// bad rating (higher when its SLA was breached; see BadOdds), with
-	// the matching comment.
+	// the comment that fits why (BadComment).
 	Chance      float64
 	GoodComment string
-	BadComment  string
+	BadComments [3]string // after a missed target, after a reopening, otherwise
+}
+
+// BadComment is the comment of a bad rating: why the customer is unhappy.
+func (s Step) BadComment(breached, reopened bool) string {
+	switch {
+	case breached:
+		return s.BadComments[0]
+	case reopened:
+		return s.BadComments[1]
+	}
+	return s.BadComments[2]
 }
 
 // TicketPlan is one ticket: its creation and the changes that follow, in order.
@@ -129,6 +140,7 @@ type TicketPlan struct {
 	Reopened  bool // the customer came back after a solution
 
 	vars map[string]string
+	kase *Case
 }
 
 // BadOdds is the probability that a rating is bad: most customers are
@@ -350,7 +362,7 @@ func (p *planner) ticket(rng *rand.Rand) *TicketPlan {
 	team := p.team(o.Region)
 	topic := p.topic(rng, o)
 	created := p.arrival(rng, c.Location)
-	pl := p.newPlan(rng, o, c, team, topic, created)
+	pl := p.newPlan(rng, o, c, team, topic, -1, created)
 	f := p.flow(rng, topic)
 	p.converse(rng, pl, topic, f)
 	return pl
@@ -385,8 +397,13 @@ func (p *planner) flow(rng *rand.Rand, t *Topic) flow {
 	return flow(weighted(rng, w))
 }
 
-func (p *planner) newPlan(rng *rand.Rand, o *Org, c Customer, team *Team, t *Topic, created time.Time) *TicketPlan {
+// newPlan starts the plan of a ticket on case k of topic t (-1: any).
+func (p *planner) newPlan(rng *rand.Rand, o *Org, c Customer, team *Team, t *Topic, k int, created time.Time) *TicketPlan {
 	pl := &TicketPlan{Org: o, Team: team, Requester: c, Engineer: p.engineer(rng, o, team), Created: created, Topic: t.Key}
+	if k < 0 {
+		k = rng.IntN(len(t.Cases))
+	}
+	pl.kase = &t.Cases[k]
 	pl.Priority = []string{"low", "normal", "high", "urgent"}[weighted(rng, t.Prio[:])]
 	if o.Tier == "free" && pl.Priority == "urgent" {
 		pl.Priority = "high" // free-tier customers cannot file emergencies
@@ -395,8 +412,8 @@ func (p *planner) newPlan(rng *rand.Rand, o *Org, c Customer, team *Team, t *Top
 	pl.Channel = []string{ChannelWeb, ChannelEmail, ChannelAPI}[weighted(rng, []float64{0.6, 0.28, 0.12})]
 	pl.Tags = append(slices.Clone(t.Tags), strings.ReplaceAll(o.Plan, "_", "-"))
 	v := p.vars(rng, o, c, pl)
-	pl.Subject = fill(pick(rng, t.Subjects), v)
-	pl.Body = p.customerText(rng, pick(rng, t.Bodies), v)
+	pl.Subject = fill(pick(rng, pl.kase.Subjects), v)
+	pl.Body = p.customerText(rng, pl.kase.Body, v)
 	if len(o.Customers) > 1 && rng.Float64() < 0.12 {
 		for _, cc := range o.Customers {
 			if cc.ID != c.ID && cc.ID != p.cfg.Featured {
@@ -454,14 +471,9 @@ func (p *planner) converse(rng *rand.Rand, pl *TicketPlan, t *Topic, f flow) {
 	}
 
 	// The answer that will solve it, and the diagnosis behind it.
-	fi := rng.IntN(max(len(t.Fixes), 1))
-	fix := pick(rng, genericWork)
-	if len(t.Fixes) > 0 {
-		fix = t.Fixes[fi]
-	}
-	diagnosis := pick(rng, genericNotes)
-	if fi < len(t.Notes) {
-		diagnosis = t.Notes[fi]
+	fix, diagnosis := pl.kase.Fix, pl.kase.Note
+	if diagnosis == "" {
+		diagnosis = pick(rng, genericNotes)
 	}
 
 	// The first answer, sometimes preceded by an internal note while the
@@ -572,7 +584,8 @@ func (p *planner) converse(rng *rand.Rand, pl *TicketPlan, t *Topic, f flow) {
 	}
 	if rng.Float64() < odds {
 		at = at.Add(time.Duration(lognormal(rng, 5, 1.2) * float64(time.Hour)))
-		add(Step{At: at, Kind: Rate, Chance: rng.Float64(), GoodComment: fill(pick(rng, goodComments), v), BadComment: fill(pick(rng, badComments), v)})
+		add(Step{At: at, Kind: Rate, Chance: rng.Float64(), GoodComment: fill(pick(rng, goodComments), v),
+			BadComments: [3]string{pick(rng, badSlow), pick(rng, badReopened), pick(rng, badOther)}})
 	}
 }
 

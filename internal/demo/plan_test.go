@@ -190,7 +190,9 @@ func TestTextsAreFilledIn(t *testing.T) {
 		for _, s := range p.Steps {
 			if s.Kind == Rate {
 				check("rating comment", s.GoodComment)
-				check("bad rating comment", s.BadComment)
+				for _, c := range s.BadComments {
+					check("bad rating comment", c)
+				}
 				continue
 			}
 			check("comment", s.Body)
