@@ -27,9 +27,9 @@ import (
 )
 
 // The demo's help-desk history: months of tickets written through the
-// domain stores (tickets with their SLA, search, trigger and mail hooks,
-// satisfaction ratings, automations) on a clock that moves through the
-// past, so that every derived value — SLA achievements and breach events,
+// domain stores (tickets with their SLA, trigger and mail hooks,
+// satisfaction ratings, automations, the search index) on a clock that
+// moves through the past, so that every derived value — SLA achievements and breach events,
 // ticket metrics, the search index, ratings — is what the domain computes.
 //
 // The stores that write it are a desk of their own (historyDesk): wired as
@@ -76,14 +76,16 @@ type historyDesk struct {
 	mail    *mail.Store // nil without a mailbox
 	ratings *satisfaction.Store
 	timers  *timerHeap
+	search  *search.Service
 	mailbox string
 }
 
 // openHistoryDesk opens the desk at start: a bulk handle (db.Options.Bulk)
-// on the App's database and the ticket store's hooks in Open's order —
-// search, SLA (timers kept in memory), triggers — without outbound mail or
-// rule notifications (nobody is mailed about the past) and without the job
-// queue.
+// on the App's database and the ticket store's hooks in Open's order — the
+// mail store's (inbound only), SLA (timers kept in memory), triggers —
+// without outbound mail or rule notifications (nobody is mailed about the
+// past) and without the job queue. The search index is written at the end
+// (see write).
 func (a *App) openHistoryDesk(ctx context.Context, start time.Time) (*historyDesk, error) {
 	clk := clock.NewFake(start)
 	d, err := db.Open(ctx, a.DB.Target, clk, db.Options{MaxConns: 2, Bulk: true})
@@ -102,7 +104,7 @@ func (a *App) openHistoryDesk(ctx context.Context, start time.Time) (*historyDes
 			return nil, err
 		}
 	}
-	h.tickets.OnChange(search.New(d).Hook)
+	h.search = search.New(d)
 	h.sla = sla.NewService(sla.NewStore(d, al), sla.Options{})
 	h.sla.SetTimers(h.timers)
 	h.tickets.OnPrepare(h.sla.Prepare)
@@ -125,31 +127,11 @@ func (a *App) loadDemoHistory(ctx context.Context, res *DemoResult) (*HistorySta
 		return &HistoryStats{}, nil
 	}
 	now := a.Clock.Now()
-	start := now.Add(-(demoHistoryDays + 7) * 24 * time.Hour)
-	h, err := a.openHistoryDesk(ctx, start)
+	st, ahead, err := a.writeHistory(ctx, res, now)
 	if err != nil {
 		return nil, err
 	}
-	defer h.close()
-	orgs, users, err := h.addCustomerOrgs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res.Organizations += orgs
-	res.Customers += users
-	in, err := a.historyInput(ctx, h, res.CustomerEmail)
-	if err != nil {
-		return nil, err
-	}
-	in.Now, in.Days, in.Tickets, in.Seed = now, demoHistoryDays, a.Config.DemoTickets, demoHistorySeed
-	if err := h.addRules(ctx, in); err != nil {
-		return nil, err
-	}
-	st, err := h.write(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.SLA.ScheduleTimers(ctx, h.timers.after(now)); err != nil {
+	if err := a.SLA.ScheduleTimers(ctx, ahead); err != nil {
 		return nil, fmt.Errorf("schedule the SLA timers ahead: %w", err)
 	}
 	if err := a.addNotificationTriggers(ctx); err != nil {
@@ -161,6 +143,36 @@ func (a *App) loadDemoHistory(ctx context.Context, res *DemoResult) (*HistorySta
 		a.Log.Warn("demo history: steps skipped", "count", st.Skipped)
 	}
 	return st, nil
+}
+
+// writeHistory opens the desk, adds the customer organizations and the
+// rules, writes the history up to now and closes the desk; it returns the
+// SLA timers still ahead.
+func (a *App) writeHistory(ctx context.Context, res *DemoResult, now time.Time) (*HistoryStats, []sla.Timer, error) {
+	h, err := a.openHistoryDesk(ctx, now.Add(-(demoHistoryDays+7)*24*time.Hour))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer h.close()
+	orgs, users, err := h.addCustomerOrgs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.Organizations += orgs
+	res.Customers += users
+	in, err := a.historyInput(ctx, h, res.CustomerEmail)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.Now, in.Days, in.Tickets, in.Seed = now, demoHistoryDays, a.Config.DemoTickets, demoHistorySeed
+	if err := h.addRules(ctx, in); err != nil {
+		return nil, nil, err
+	}
+	st, err := h.write(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, h.timers.after(now), nil
 }
 
 // addCustomerOrgs creates the demo's extra customer organizations and their
@@ -615,6 +627,15 @@ func (h *historyDesk) write(ctx context.Context, in HistoryInput) (*HistoryStats
 			nextTick = at.Add(tick)
 		}
 		if err != nil {
+			return nil, err
+		}
+	}
+	// The text index is written once, from each ticket's final text, as
+	// for an import: rewriting a ticket's whole text at each of its
+	// comments (what the search hook does on a running desk) gives the same
+	// index and made the history a tenth slower.
+	if len(plans) > 0 {
+		if _, _, err := h.search.Reindex(ctx, r.ids[0]-1, 500); err != nil {
 			return nil, err
 		}
 	}
