@@ -29,8 +29,9 @@ import (
 // The demo's help-desk history: months of tickets written through the
 // domain stores (tickets with their SLA, trigger and mail hooks,
 // satisfaction ratings, automations, the search index) on a clock that
-// moves through the past, so that every derived value — SLA achievements and breach events,
-// ticket metrics, the search index, ratings — is what the domain computes.
+// moves through the past, so that every derived value — SLA achievements
+// and breach events, ticket metrics, the search index, ratings — is what
+// the domain computes.
 //
 // The stores that write it are a desk of their own (historyDesk): wired as
 // Open wires the App's, on a second database handle whose clock is a
@@ -46,7 +47,7 @@ const demoHistoryDays = 183
 // demoHistorySeed makes the demo history the same on every install.
 const demoHistorySeed = 16
 
-// HistoryInput is what WriteHistory writes a history for: the regional
+// HistoryInput is what a history is written for: the regional
 // teams (their groups, engineers and business hours) and the customer
 // organizations with their users.
 type HistoryInput struct {
@@ -59,7 +60,7 @@ type HistoryInput struct {
 	Featured int64 // customer whose own requests are scripted (the printed sign-in)
 }
 
-// HistoryStats counts what WriteHistory did.
+// HistoryStats counts what writing a history did.
 type HistoryStats struct {
 	Tickets, Comments, Ratings, AutomationRuns, TimerMoments, Skipped int
 	First                                                             time.Time
@@ -581,8 +582,10 @@ func (h *dueHeap) Pop() any {
 }
 
 // write carries out the plans for in: every creation and step at its
-// moment, the SLA timers at theirs, and the automations every hour in
-// which one of them may act, all in time order, until in.Now.
+// moment, the SLA timers at theirs, and the automations every six hours
+// (they run every minute on a live desk; the closing of a solved ticket
+// comes up to six hours after its four days here) when one of them may
+// act, all in time order, until in.Now.
 func (h *historyDesk) write(ctx context.Context, in HistoryInput) (*HistoryStats, error) {
 	plans := demo.Plan(demo.Config{Now: in.Now, Days: in.Days, Tickets: in.Tickets, Seed: in.Seed, Featured: in.Featured}, in.Teams, in.Orgs)
 	r := &historyRun{h: h, plans: plans, ids: make([]int64, len(plans)), msgIDs: make([]string, len(plans)),
@@ -590,7 +593,7 @@ func (h *historyDesk) write(ctx context.Context, in HistoryInput) (*HistoryStats
 	for i, pl := range plans {
 		heap.Push(&r.events, event{at: pl.Created, plan: i, step: -1})
 	}
-	const tick = 6 * time.Hour // the automations run every minute; every six hours is close enough for the past
+	const tick = 6 * time.Hour
 	nextTick := time.Time{}
 	for {
 		var at time.Time
