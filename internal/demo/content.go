@@ -15,12 +15,13 @@ type Topic struct {
 	Weight float64    // relative frequency
 	Type   string     // question, incident, problem or task
 	Prio   [4]float64 // weights of low, normal, high, urgent
-	// SelfManagedOnly topics are not filed by SaaS customers.
-	SelfManagedOnly bool
-	Cases           []Case
-	Ask             []string // the engineer asks for details (then pending)
-	Info            []string // the customer's answer
-	Work            []string // a public update while investigating
+	// Plan, when set, is the only support plan whose customers file the
+	// topic (saas or self_managed).
+	Plan  string
+	Cases []Case
+	Ask   []string // the engineer asks for details (then pending)
+	Info  []string // the customer's answer
+	Work  []string // a public update while investigating
 }
 
 // Case is one problem of a topic, from the customer's description to the
@@ -129,7 +130,7 @@ var Topics = []Topic{
 		Info: []string{"Config and logs attached.", "Here are the logs; max_instances is 40, we saw 63 instances in the console."},
 	},
 	{
-		Key: "upgrade_failed", Tags: []string{"upgrade", "self-managed"}, Weight: 1.0, Type: "incident", Prio: [4]float64{0, 0.2, 0.45, 0.35}, SelfManagedOnly: true,
+		Key: "upgrade_failed", Tags: []string{"upgrade", "self-managed"}, Weight: 1.0, Type: "incident", Prio: [4]float64{0, 0.2, 0.45, 0.35}, Plan: "self_managed",
 		Cases: []Case{
 			{Subjects: []string{"Upgrade from {prev_version} to {version} fails during database migrations", "Production down: upgrade to {version} stuck in db:migrate"},
 				Body: "We started the upgrade from {prev_version} to {version} in our maintenance window and the package installation fails at \"Running db:migrate\" with PG::DuplicateColumn. The instance is in maintenance mode, {count} users cannot work.",
@@ -152,7 +153,7 @@ var Topics = []Topic{
 		Work: []string{"I'm going through the logs now. Please do not restore the snapshot yet; this looks recoverable and I'll send steps shortly. If you prefer a call, I can send a Zoom link."},
 	},
 	{
-		Key: "upgrade_planning", Tags: []string{"upgrade", "self-managed"}, Weight: 0.7, Type: "question", Prio: [4]float64{0.6, 0.4, 0, 0}, SelfManagedOnly: true,
+		Key: "upgrade_planning", Tags: []string{"upgrade", "self-managed"}, Weight: 0.7, Type: "question", Prio: [4]float64{0.6, 0.4, 0, 0}, Plan: "self_managed",
 		Cases: []Case{
 			{Subjects: []string{"Upgrade path from {prev_version} to {version}", "Can we skip versions when upgrading?"},
 				Body: "We are on {prev_version} and want to go to {version} next month. Which required stops do we need, and roughly how long will each take with a 400 GB database?",
@@ -192,7 +193,7 @@ var Topics = []Topic{
 		Info: []string{"Attached the {idp} provisioning log, the user is j.doe@{domain}.", "Here are the logs for two users."},
 	},
 	{
-		Key: "ldap_sync", Tags: []string{"ldap", "self-managed"}, Weight: 0.5, Type: "problem", Prio: [4]float64{0.25, 0.6, 0.15, 0}, SelfManagedOnly: true,
+		Key: "ldap_sync", Tags: []string{"ldap", "self-managed"}, Weight: 0.5, Type: "problem", Prio: [4]float64{0.25, 0.6, 0.15, 0}, Plan: "self_managed",
 		Cases: []Case{
 			{Subjects: []string{"LDAP group sync no longer updates permissions", "New AD group members don't get access"},
 				Body: "Users added to our AD group are not getting access to the mapped Shipyard group anymore. The sync worker seems to run, but nothing changes.",
@@ -226,7 +227,7 @@ var Topics = []Topic{
 		Info: []string{"Subscription A-S000{count}, export attached.", "Here is the subscription name and the export. Note that bots and blocked users are included in it."},
 	},
 	{
-		Key: "license", Tags: []string{"billing", "license", "self-managed"}, Weight: 0.6, Type: "incident", Prio: [4]float64{0.1, 0.35, 0.35, 0.2}, SelfManagedOnly: true,
+		Key: "license", Tags: []string{"billing", "license", "self-managed"}, Weight: 0.6, Type: "incident", Prio: [4]float64{0.1, 0.35, 0.35, 0.2}, Plan: "self_managed",
 		Cases: []Case{
 			{Subjects: []string{"New license file is not accepted", "License upload fails: \"This license has already expired\""},
 				Body: "We renewed last week and uploaded the new license, but Shipyard says \"This license has already expired\". Our old license ends on Friday.",
@@ -261,7 +262,7 @@ var Topics = []Topic{
 		Info: []string{"It's GET with per_page=100 and order_by=updated_at. Happens every time for {project}.", "Logs attached."},
 	},
 	{
-		Key: "api_rate_limit", Tags: []string{"api", "rate-limits"}, Weight: 0.6, Type: "question", Prio: [4]float64{0.25, 0.6, 0.15, 0},
+		Key: "api_rate_limit", Tags: []string{"api", "rate-limits"}, Weight: 0.6, Type: "question", Prio: [4]float64{0.25, 0.6, 0.15, 0}, Plan: "saas",
 		Cases: []Case{
 			{Subjects: []string{"429 Too Many Requests from the API in CI", "Rate limited when cloning dependencies in CI"},
 				Body: "Our CI jobs that clone dependencies get \"429 Too Many Requests\" several times a day. We did not change anything. What are the limits and how can we avoid them?",
@@ -307,7 +308,7 @@ var Topics = []Topic{
 		Info: []string{"Log attached. Yes, we use registry.{domain}.", "No IP restrictions. Screenshot attached."},
 	},
 	{
-		Key: "performance", Tags: []string{"performance", "self-managed"}, Weight: 0.7, Type: "incident", Prio: [4]float64{0.05, 0.35, 0.45, 0.15}, SelfManagedOnly: true,
+		Key: "performance", Tags: []string{"performance", "self-managed"}, Weight: 0.7, Type: "incident", Prio: [4]float64{0.05, 0.35, 0.45, 0.15}, Plan: "self_managed",
 		Cases: []Case{
 			{Subjects: []string{"Web UI very slow after upgrade to {version}", "Every page takes 5-10 seconds since the upgrade"},
 				Body: "Since the upgrade to {version} every page takes 5-10 seconds to load, merge request diffs sometimes time out. The server has 16 cores and 64 GB RAM and serves {count} users.",
@@ -322,7 +323,7 @@ var Topics = []Topic{
 		Info: []string{"Screenshots attached, the SQL part is 8 seconds.", "Top queries attached. The first one runs 40,000 times a minute."},
 	},
 	{
-		Key: "saas_outage", Tags: []string{"saas", "outage"}, Weight: 0.4, Type: "incident", Prio: [4]float64{0, 0.1, 0.3, 0.6},
+		Key: "saas_outage", Tags: []string{"saas", "outage"}, Weight: 0.4, Type: "incident", Prio: [4]float64{0, 0.1, 0.3, 0.6}, Plan: "saas",
 		Cases: []Case{
 			{Subjects: []string{"All our pipelines fail with \"Error cleaning up pod\"", "Shared runners failing for every job"},
 				Body: "Every job on the shared runners fails since {hour} UTC with \"ERROR: Error cleaning up pod\". Production deployments are blocked. Is there an incident?",
@@ -336,7 +337,7 @@ var Topics = []Topic{
 		Work: []string{"Thanks for reporting this. Our SaaS operations team is investigating an incident affecting this; you can follow it on the status page. I'll update this ticket as soon as it is resolved."},
 	},
 	{
-		Key: "backup", Tags: []string{"backup", "self-managed"}, Weight: 0.5, Type: "problem", Prio: [4]float64{0.2, 0.5, 0.25, 0.05}, SelfManagedOnly: true,
+		Key: "backup", Tags: []string{"backup", "self-managed"}, Weight: 0.5, Type: "problem", Prio: [4]float64{0.2, 0.5, 0.25, 0.05}, Plan: "self_managed",
 		Cases: []Case{
 			{Subjects: []string{"Backup task fails: \"file changed as we read it\"", "Nightly backup exits with status 1"},
 				Body: "Our nightly backup fails with \"tar: /var/opt/shipyard/.../uploads: file changed as we read it\" and exits with status 1.",

@@ -372,10 +372,7 @@ func (p *planner) topic(rng *rand.Rand, o *Org) *Topic {
 	var ws []float64
 	for _, t := range Topics {
 		w := t.Weight
-		if t.SelfManagedOnly && o.Plan != "self_managed" {
-			w = 0
-		}
-		if t.Key == "saas_outage" && o.Plan != "saas" {
+		if t.Plan != "" && t.Plan != o.Plan {
 			w = 0
 		}
 		ws = append(ws, w)

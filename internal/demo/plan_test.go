@@ -260,3 +260,24 @@ func TestFeaturedCustomer(t *testing.T) {
 		t.Fatalf("featured tickets end %v, want %v", last, want)
 	}
 }
+
+// TestTopicsFitTheOrganization: customers file only topics of their plan
+// (no self-managed upgrade from a SaaS customer, no SaaS outage from a
+// self-managed one), and every topic is filed.
+func TestTopicsFitTheOrganization(t *testing.T) {
+	plans, _, _, _ := plan(t, 3000)
+	byTopic := map[string]int{}
+	for _, p := range plans {
+		byTopic[p.Topic]++
+		for _, tp := range Topics {
+			if tp.Key == p.Topic && tp.Plan != "" && tp.Plan != p.Org.Plan {
+				t.Fatalf("a %s customer filed %s", p.Org.Plan, p.Topic)
+			}
+		}
+	}
+	for _, tp := range Topics {
+		if byTopic[tp.Key] == 0 {
+			t.Fatalf("no %s ticket", tp.Key)
+		}
+	}
+}
