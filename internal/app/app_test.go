@@ -178,7 +178,9 @@ func TestServeEndToEnd(t *testing.T) {
 			var cust struct {
 				User struct{ ID int64 } `json:"user"`
 			}
-			json.Unmarshal([]byte(basic(dm[3], dm[1], "/api/v2/users/me")), &cust)
+			if err := json.Unmarshal([]byte(basic(dm[3], dm[1], "/api/v2/users/me")), &cust); err != nil {
+				t.Fatal(err)
+			}
 			if body := basic(dm[3], dm[1], fmt.Sprintf("/api/v2/users/%d/tickets/requested", cust.User.ID)); !strings.Contains(body, `"count":7`) {
 				t.Fatalf("the customer's requests: %.500s", body)
 			}
