@@ -59,7 +59,7 @@ func databaseArgs(t *testing.T, e dbtest.Engine) []string {
 func TestServeEndToEnd(t *testing.T) {
 	for _, e := range dbtest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			args := append([]string{"serve", "--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "--demo"}, databaseArgs(t, e)...)
+			args := append([]string{"serve", "--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "--demo", "--demo-tickets", "40"}, databaseArgs(t, e)...)
 			var stdout, stderr syncBuffer
 			env := testEnv(&stdout, &stderr)
 			ready := make(chan string, 1)
@@ -154,6 +154,37 @@ func TestServeEndToEnd(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(string(body), `"region":"AMER"`) {
 				t.Fatalf("demo agent: %d %s", resp.StatusCode, body)
 			}
+			// The desk has history: the agent sees the tickets, the demo
+			// customer a handful of requests of their own.
+			basic := func(user, pw, path string) string {
+				req, _ := http.NewRequest("GET", base+path, nil)
+				req.SetBasicAuth(user, pw)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != 200 {
+					t.Fatalf("GET %s as %s: %d %s", path, user, resp.StatusCode, b)
+				}
+				return string(b)
+			}
+			if !strings.Contains(out, "demo history: 40 tickets over the last") {
+				t.Fatalf("history not reported: %s", out)
+			}
+			if body := basic(dm[2], dm[1], "/api/v2/tickets.json?per_page=1"); !strings.Contains(body, `"count":40`) {
+				t.Fatalf("the agent's tickets: %.500s", body)
+			}
+			var cust struct {
+				User struct{ ID int64 } `json:"user"`
+			}
+			if err := json.Unmarshal([]byte(basic(dm[3], dm[1], "/api/v2/users/me")), &cust); err != nil {
+				t.Fatal(err)
+			}
+			if body := basic(dm[3], dm[1], fmt.Sprintf("/api/v2/users/%d/tickets/requested", cust.User.ID)); !strings.Contains(body, `"count":7`) {
+				t.Fatalf("the customer's requests: %.500s", body)
+			}
 			if code, body := get(http.DefaultClient, "/metrics"); code != 200 || !strings.Contains(body, `frontline_http_requests_total{code="200",route="GET /healthz"} 1`) {
 				t.Fatalf("metrics %d: %.2000s", code, body)
 			}
@@ -178,10 +209,10 @@ func TestRestartKeepsDataAndDoesNotReprintCredentials(t *testing.T) {
 	dir := t.TempDir()
 	for i := 0; i < 2; i++ {
 		var stdout, stderr syncBuffer
-		if code := Main(context.Background(), []string{"demo", "--data-dir", dir}, testEnv(&stdout, &stderr)); code != 0 {
+		if code := Main(context.Background(), []string{"demo", "--data-dir", dir, "--demo-tickets", "20"}, testEnv(&stdout, &stderr)); code != 0 {
 			t.Fatalf("demo exit %d: %s", code, stderr.String())
 		}
-		want := "demo data loaded: 11 organizations, 4 groups, 42 staff, 15 customers"
+		want := "demo data loaded: 31 organizations, 4 groups, 42 staff, 82 customers"
 		if i == 1 {
 			want = "demo data is already loaded"
 		}

@@ -36,7 +36,7 @@ Usage:
   frontline user create [flags] --email EMAIL --name NAME [--role end-user|agent|admin] [--password-stdin]
                         [--end-sessions=false] [--revoke-tokens]
   frontline user token [flags] --email EMAIL [--description TEXT]
-  frontline demo [flags]             load demo organizations, groups, agents and customers
+  frontline demo [flags]             load demo organizations, groups, agents, customers and months of tickets
   frontline bench [flags]            generate a large help desk (default 1,000,000 tickets) and measure it
                                      against baselines from the same run (--tickets, --clients, --duration,
                                      --samples, --json FILE, --keep; SQLite in a temporary directory unless
@@ -306,6 +306,11 @@ func printDemo(ctx context.Context, a *App, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "demo data loaded: %d organizations, %d groups, %d staff, %d customers\n",
 		res.Organizations, res.Groups, res.Staff, res.Customers)
+	if line, err := a.demoHistorySummary(ctx); err != nil {
+		return err
+	} else if line != "" {
+		fmt.Fprintln(env.Stdout, line)
+	}
 	fmt.Fprintf(env.Stdout, "demo sign-ins (password for all: %s): agent %s, manager %s, customer %s\n",
 		res.Password, res.AgentEmail, res.ManagerEmail, res.CustomerEmail)
 	return nil

@@ -37,9 +37,12 @@ type Config struct {
 	MaxConns       int
 	AdminEmail     string
 	Demo           bool
-	SecureCookie   bool
-	MaxBodyBytes   int64
-	SessionTTL     time.Duration
+	// DemoTickets is how many tickets of help-desk history the demo
+	// writes (0: none).
+	DemoTickets  int
+	SecureCookie bool
+	MaxBodyBytes int64
+	SessionTTL   time.Duration
 	// MaxPasswordHashes caps the password hashes computed at once (0: auth.AutoMaxHashes).
 	MaxPasswordHashes int
 	// MaxAttachmentBytes bounds one uploaded attachment.
@@ -147,6 +150,14 @@ func settings() []setting {
 			return nil
 		}},
 		{"demo", "false", "load demo data on start (once per database)", boolSetter(func(c *Config, b bool) { c.Demo = b })},
+		{"demo-tickets", "1200", "tickets of help-desk history the demo writes, over about six months (0 = none)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 100000 {
+				return fmt.Errorf("%q is not a number from 0 to 100000", v)
+			}
+			c.DemoTickets = n
+			return nil
+		}},
 		{"secure-cookies", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookie = b })},
 		{"max-body", "10485760", "largest accepted request body in bytes", func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)

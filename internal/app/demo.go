@@ -321,6 +321,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if err := a.Auth.SetSharedPassword(ctx, sys, passwords, res.Password); err != nil { // hashed once
 		return nil, err
 	}
+	if _, err := a.loadDemoHistory(ctx, res); err != nil { // months of help-desk history (demo_history.go)
+		return nil, fmt.Errorf("demo history: %w", err)
+	}
 	if err := a.People.SetSetting(ctx, sys, demoSetting, "true"); err != nil {
 		return nil, err
 	}

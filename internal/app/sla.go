@@ -28,9 +28,9 @@ func (a *App) openSLA(ctx context.Context) error {
 	return nil
 }
 
-// loadSLADemo adds this year's and next year's public holidays to the
-// regional schedules (the schedules and policies themselves are seeded on
-// first start).
+// loadSLADemo adds last year's, this year's and next year's public holidays
+// to the regional schedules (the schedules and policies themselves are
+// seeded on first start); the demo history reaches back into last year.
 func (a *App) loadSLADemo(ctx context.Context) error {
 	if a.SLA == nil {
 		return nil
@@ -49,7 +49,7 @@ func (a *App) loadSLADemo(ctx context.Context) error {
 		"APAC": {{"New Year's Day", "01-01"}, {"Australia Day", "01-26"}, {"Anzac Day", "04-25"}, {"Christmas Day", "12-25"}},
 	}
 	for _, s := range schedules {
-		for _, y := range []int{year, year + 1} {
+		for _, y := range []int{year - 1, year, year + 1} {
 			for _, h := range holidays[strings.ToUpper(s.Name)] {
 				date := fmt.Sprintf("%d-%s", y, h.date)
 				if _, err := a.SLA.Store.CreateHoliday(ctx, audit.System(), s.ID, sla.Holiday{Name: h.name, StartDate: date, EndDate: date}); err != nil {

@@ -44,6 +44,13 @@ type DB struct {
 type Options struct {
 	// MaxConns bounds the PostgreSQL pool and the SQLite reader pool.
 	MaxConns int
+	// Bulk opens a handle for loading many small transactions in a row
+	// (the demo history): its commits are not flushed to disk one by one
+	// (SQLite synchronous=NORMAL with a larger WAL; PostgreSQL
+	// synchronous_commit=off). A crash may lose its last commits but never
+	// corrupts the database, and the next ordinary commit on any handle
+	// makes them durable with its own (one WAL on either engine).
+	Bulk bool
 }
 
 // Open connects to the target and checks the connection.
@@ -54,7 +61,11 @@ func Open(ctx context.Context, t Target, clk clock.Clock, opt Options) (*DB, err
 	d := &DB{Dialect: t.Dialect, Target: t, Clock: clk}
 	switch t.Dialect {
 	case Postgres:
-		pool, err := sql.Open("pgx", t.DSN)
+		dsn := t.DSN
+		if opt.Bulk {
+			dsn = postgresBulkDSN(dsn)
+		}
+		pool, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -68,7 +79,7 @@ func Open(ctx context.Context, t Target, clk clock.Clock, opt Options) (*DB, err
 				return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 			}
 		}
-		w, err := sql.Open("sqlite", sqliteDSN(t.Path, false))
+		w, err := sql.Open("sqlite", sqliteDSN(t.Path, false, opt.Bulk))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", t.Path, err)
 		}
@@ -81,7 +92,7 @@ func Open(ctx context.Context, t Target, clk clock.Clock, opt Options) (*DB, err
 			w.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", t.Path, err)
 		}
-		r, err := sql.Open("sqlite", sqliteDSN(t.Path, true))
+		r, err := sql.Open("sqlite", sqliteDSN(t.Path, true, false))
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", t.Path, err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
 	"github.com/frontline/frontline/internal/errs"
@@ -412,4 +413,63 @@ func TestVersionedKeepsOnlyCommittedNewerValues(t *testing.T) {
 			t.Fatalf("got %q after %d builds: an older version replaced a newer one", got, builds)
 		}
 	})
+}
+
+// TestBulkHandleRelaxesOnlyItsOwnCommits: a handle opened with Bulk does
+// not flush each commit (SQLite synchronous=NORMAL, PostgreSQL
+// synchronous_commit=off) while an ordinary handle on the same database
+// keeps full durability, and what the bulk handle writes is there for the
+// ordinary one.
+func TestBulkHandleRelaxesOnlyItsOwnCommits(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			tg := e.Target(t)
+			clk := clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+			open := func(bulk bool) *db.DB {
+				d, err := db.Open(ctx, tg, clk, db.Options{MaxConns: 2, Bulk: bulk})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { d.Close() })
+				return d
+			}
+			plain := open(false)
+			if _, err := plain.Migrate(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			bulk := open(true)
+			durability := func(d *db.DB) string {
+				var v string
+				err := d.Write(ctx, func(tx *db.Tx) error {
+					q := "SHOW synchronous_commit"
+					if d.Dialect == db.SQLite {
+						q = "PRAGMA synchronous"
+					}
+					return tx.QueryRowContext(ctx, q).Scan(&v)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			want := map[db.Dialect][2]string{db.SQLite: {"2", "1"}, db.Postgres: {"on", "off"}}[tg.Dialect] // FULL/NORMAL, on/off
+			if got := durability(plain); got != want[0] {
+				t.Fatalf("ordinary handle: durability %q, want %q", got, want[0])
+			}
+			if got := durability(bulk); got != want[1] {
+				t.Fatalf("bulk handle: durability %q, want %q", got, want[1])
+			}
+			if err := bulk.Write(ctx, func(tx *db.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO groups (name, created_at, updated_at) VALUES ($1, $2, $2)`, "Bulk", db.TS(tx.Now))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := plain.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM groups WHERE name = 'Bulk'`).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("row written in bulk seen %d times by the ordinary handle (%v)", n, err)
+			}
+		})
+	}
 }

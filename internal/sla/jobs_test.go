@@ -340,3 +340,50 @@ func TestLegacyTimerJobs(t *testing.T) {
 		}
 	})
 }
+
+// recordTimers keeps scheduled timers in memory (a Timers that schedules
+// nothing), as a service writing history on a clock of its own does.
+type recordTimers struct{ ts []Timer }
+
+func (r *recordTimers) Schedule(_ context.Context, _ *db.Tx, ts []Timer) error {
+	r.ts = append(r.ts, ts...)
+	return nil
+}
+
+// TestScheduleTimersHandsTimersToTheQueue: timers one service computed
+// without a job queue (kept in memory) are handed to another service's
+// queue with ScheduleTimers: one wake-up job per moment, which records the
+// warning and then the breach at their times.
+func TestScheduleTimersHandsTimersToTheQueue(t *testing.T) {
+	start := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+	var clk *clock.Fake
+	dbtest.EachClock(t, func() clock.Clock { clk = clock.NewFake(start); return clk }, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, clk)
+		rec := &recordTimers{}
+		e.svc.SetTimers(rec)
+		id := e.create(t, e.free, "normal") // 60 calendar minutes: warning at 48
+		e.create(t, e.free, "normal")       // the same moments: one job each
+		if len(rec.ts) != 2 || rec.ts[0].Kind != KindWarning || !rec.ts[0].At.Equal(start.Add(48*time.Minute)) {
+			t.Fatalf("timers kept: %+v", rec.ts)
+		}
+		q := newQueue(t, d, jobs.Options{})
+		live := NewService(e.store, Options{})
+		live.UseJobs(q)
+		if err := live.ScheduleTimers(ctx, rec.ts); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'sla.wake'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d wake-up jobs (%v), want 1", n, err)
+		}
+		clk.Advance(48 * time.Minute)
+		if n := drain(t, q); n != 1 || len(e.breachEvents(t, id, KindWarning)) != 1 {
+			t.Fatalf("%d runs at the warning, events %+v", n, e.breachEvents(t, id, KindWarning))
+		}
+		clk.Advance(13 * time.Minute) // the look at the warning scheduled the breach on the queue
+		if n := drain(t, q); n != 1 || len(e.breachEvents(t, id, KindBreach)) != 1 {
+			t.Fatalf("%d runs at the breach, events %+v", n, e.breachEvents(t, id, KindBreach))
+		}
+	})
+}

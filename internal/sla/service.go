@@ -151,6 +151,19 @@ func NewService(store *Store, opts Options) *Service {
 // SetTimers installs the timer scheduler; call while wiring.
 func (s *Service) SetTimers(t Timers) { s.timers = t }
 
+// ScheduleTimers hands timers computed elsewhere to this service's
+// scheduler, in one transaction: the demo history is written by a service
+// of its own, on a clock that moves through the past with its timers kept
+// in memory, and gives the timers still ahead to the running service's job
+// queue this way (one wake-up job per moment). Without a scheduler it does
+// nothing.
+func (s *Service) ScheduleTimers(ctx context.Context, ts []Timer) error {
+	if s.timers == nil || len(ts) == 0 {
+		return nil
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error { return s.timers.Schedule(ctx, tx, ts) })
+}
+
 // OnBreach registers h to run when a breach is recorded; call while wiring.
 func (s *Service) OnBreach(h BreachHook) { s.onBreach = append(s.onBreach, h) }
 
