@@ -248,6 +248,9 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 		fail = s.writeAPIError
 	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if sw, ok := w.(*statusWriter); ok {
+			sw.route = pattern
+		}
 		p, err := s.authenticate(r)
 		if err != nil {
 			fail(w, r, err)
@@ -460,6 +463,11 @@ func (s *Server) stripJSON(next http.Handler) http.Handler {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// route is the pattern of the route that served the request, set by
+	// the route itself: the middlewares that rewrite paths (.json, unclean
+	// paths) pass a copy of the request on, so the outer request's Pattern
+	// stays empty.
+	route string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -491,7 +499,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		route := r.Pattern
+		route := sw.route
 		if route == "" {
 			route = "unmatched"
 		}
