@@ -90,7 +90,7 @@ RETURNING ticket_id;
 SELECT status, count(*) FROM mail_outbox GROUP BY status;
 
 -- name: InboundCount
-SELECT count(*) FROM mail_messages;
+SELECT count(*), COALESCE(SUM(CASE WHEN auth IN ('none', 'fail') THEN 1 ELSE 0 END), 0) FROM mail_messages;
 
 -- name: InsertRejected
 INSERT INTO mail_rejected (channel, remote, envelope_from, recipients, message_id, from_header, subject, code, reason,
@@ -106,7 +106,10 @@ r.id, r.channel, r.remote, r.envelope_from, r.recipients, r.message_id, r.from_h
 r.size, r.sha256, r.received_at
 
 -- name: ListRejected
-SELECT {{RejectedColumns}} FROM mail_rejected r WHERE r.id < $1 ORDER BY r.id DESC LIMIT $2;
+SELECT {{RejectedColumns}} FROM mail_rejected r WHERE r.id < $1 ORDER BY r.id DESC LIMIT $2 OFFSET $3;
+
+-- name: CountRejected
+SELECT count(*) FROM mail_rejected;
 
 -- name: GetRejected
 SELECT {{RejectedColumns}} FROM mail_rejected r WHERE r.id = $1;

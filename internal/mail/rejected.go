@@ -157,12 +157,20 @@ func scanRejected(r db.Scanner) (*Rejected, error) {
 }
 
 // ListRejected returns rejected messages newest first: up to limit with
-// an id below before (0: from the newest).
-func (s *Store) ListRejected(ctx context.Context, before int64, limit int) ([]Rejected, error) {
+// an id below before (0: from the newest), skipping offset.
+func (s *Store) ListRejected(ctx context.Context, before int64, offset, limit int) ([]Rejected, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	return db.ReadList(ctx, s.d, s.q.Get("ListRejected"), []any{before, limit}, scanRejected)
+	return db.ReadList(ctx, s.d, s.q.Get("ListRejected"), []any{before, limit, offset}, scanRejected)
+}
+
+// CountRejected counts the rejected messages kept.
+func (s *Store) CountRejected(ctx context.Context) (n int, err error) {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("CountRejected")).Scan(&n)
+	})
+	return n, err
 }
 
 // GetRejected returns one rejected message.
