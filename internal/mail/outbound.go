@@ -33,7 +33,7 @@ type Outbound struct {
 	// EnvelopeTo are the SMTP RCPT TO addresses; To and Cc when empty. A
 	// per-recipient copy shows every recipient but goes to one.
 	EnvelopeTo []string `json:",omitempty"`
-	Subject      string
+	Subject    string
 	// TicketID, when set, puts the ticket token in the subject.
 	TicketID int64
 	Text     string // plain text; derived from HTML when empty
