@@ -282,12 +282,13 @@ func containsFold(b []byte, lowerWord string) bool {
 // parseGuard bounds one enmime parse: it is the message reader and the
 // media type parser enmime calls for every part header.
 type parseGuard struct {
-	ctx        context.Context
-	deadline   time.Time
-	r          io.Reader
-	containers int // media types returned with a boundary
-	maxCalls   int // containers allowed, counted as media type results
-	flattened  bool
+	ctx           context.Context
+	deadline      time.Time
+	r             io.Reader
+	kept          map[string]bool // Content-Type values with a boundary: whether it was kept
+	containers    int             // boundaries kept
+	maxContainers int
+	flattened     bool
 }
 
 // errParseAborted is the panic value that unwinds enmime when the guard's
@@ -295,10 +296,8 @@ type parseGuard struct {
 type errParseAborted struct{ err error }
 
 func newParseGuard(ctx context.Context, deadline time.Time, raw []byte, maxDepth int) *parseGuard {
-	c := max(minContainerCap, maxDepth)
-	// enmime parses a container's Content-Type twice (its header, then
-	// the text check before descending).
-	return &parseGuard{ctx: ctx, deadline: deadline, r: bytes.NewReader(raw), maxCalls: 2 * c}
+	return &parseGuard{ctx: ctx, deadline: deadline, r: bytes.NewReader(raw), kept: map[string]bool{},
+		maxContainers: max(minContainerCap, maxDepth)}
 }
 
 func (g *parseGuard) check() {
@@ -316,16 +315,30 @@ func (g *parseGuard) Read(p []byte) (int, error) {
 	return g.r.Read(p)
 }
 
-// mediaType is enmime's media type parser with the container cap.
+// mediaType is enmime's media type parser with the container cap: the
+// first maxContainers distinct Content-Type values with a boundary keep
+// it, later ones lose it (their part is read as an opaque leaf). enmime
+// parses a value several times (the part header, the text check before
+// descending, the envelope's body search): each time gets the same answer.
+// Identical values need no counting: a level cannot nest inside one with
+// the same boundary (the outer level takes every delimiter first).
 func (g *parseGuard) mediaType(ctype string) (string, map[string]string, []string, error) {
 	g.check()
 	mt, params, invalid, err := mediatype.ParseWithOptions(ctype, mediatype.ParseOptions{})
-	if params["boundary"] != "" {
-		g.containers++
-		if g.containers > g.maxCalls {
-			delete(params, "boundary")
-			g.flattened = true
+	if params["boundary"] == "" {
+		return mt, params, invalid, err
+	}
+	keep, seen := g.kept[ctype]
+	if !seen {
+		keep = g.containers < g.maxContainers
+		if keep {
+			g.containers++
 		}
+		g.kept[ctype] = keep
+	}
+	if !keep {
+		delete(params, "boundary")
+		g.flattened = true
 	}
 	return mt, params, invalid, err
 }

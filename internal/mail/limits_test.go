@@ -137,6 +137,30 @@ func TestParseGuardCapsContainers(t *testing.T) {
 	}
 }
 
+// A message within the limits but with more containers than the cap (20
+// sibling multipart/alternative parts) keeps its structure as far as the
+// cap goes: the root stays multipart, the first bodies are found, and the
+// rest are opaque parts (the raw message keeps everything).
+func TestParseManyContainersDegradesGracefully(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("From: wide@customer.example\r\nSubject: wide\r\nContent-Type: multipart/mixed; boundary=root\r\n\r\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "--root\r\nContent-Type: multipart/alternative; boundary=alt%d\r\n\r\n--alt%d\r\nContent-Type: text/plain\r\n\r\nbody %d\r\n--alt%d--\r\n", i, i, i, i)
+	}
+	b.WriteString("--root--\r\n")
+	in, err := NewParser().Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, in.Text, "body 0")
+	contains(t, in.Text, "body 14")
+	notContains(t, in.Text, "body 15")
+	if len(in.Attachments) != 5 {
+		t.Errorf("%d opaque parts, want 5", len(in.Attachments))
+	}
+	contains(t, strings.Join(in.Warnings, "\n"), "more than 16 multipart containers")
+}
+
 // The parse stops when its time is up or its context ends: the first is
 // a permanent LimitError, the second the context's error (a temporary
 // failure: the sender retries).
@@ -207,4 +231,49 @@ func fuzzStructure(depth, width int, closeMask uint64, junk []byte, crlf bool) [
 		}
 	}
 	return []byte(b.String())
+}
+
+// BenchmarkParseAtDepthLimit is the worst nesting the default limits let
+// through (10 unclosed levels): what one hostile message can cost.
+func BenchmarkParseAtDepthLimit(b *testing.B) {
+	p := NewParser()
+	raw := nestedMessage(DefaultMaxMIMEDepth, false)
+	for b.Loop() {
+		if _, err := p.Parse(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRefuseDeep is the cost of refusing the 40-deep message of
+// issue 15 (the pre-scan only).
+func BenchmarkRefuseDeep(b *testing.B) {
+	p := NewParser()
+	raw := nestedMessage(40, false)
+	for b.Loop() {
+		if _, err := p.Parse(raw); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
+
+// BenchmarkScanMIME10MB is the pre-scan over a 10 MB message of 400 parts.
+func BenchmarkScanMIME10MB(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("Content-Type: multipart/mixed; boundary=w\r\n\r\n")
+	line := strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo", 2) + "\r\n"
+	for i := range 400 {
+		fmt.Fprintf(&sb, "--w\r\nContent-Type: application/octet-stream; name=f%d\r\nContent-Transfer-Encoding: base64\r\n\r\n", i)
+		for range 10 << 20 / 400 / len(line) {
+			sb.WriteString(line)
+		}
+	}
+	sb.WriteString("--w--\r\n")
+	raw := []byte(sb.String())
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if sh, err := CheckMIME(raw, Limits{}); err != nil || sh.Parts != 401 {
+			b.Fatal(sh, err)
+		}
+	}
 }

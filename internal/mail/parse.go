@@ -210,7 +210,7 @@ func (p *Parser) ParseContext(ctx context.Context, raw []byte) (*Inbound, error)
 		return nil, err
 	}
 	if guard.flattened {
-		in.Warnings = appendWarning(in.Warnings, fmt.Sprintf("more than %d multipart containers: the rest were kept as opaque parts", guard.maxCalls/2))
+		in.Warnings = appendWarning(in.Warnings, fmt.Sprintf("more than %d multipart containers: the rest were kept as opaque parts", guard.maxContainers))
 	}
 	sanitizeInbound(in)
 	return in, nil
@@ -496,6 +496,18 @@ func collectAttachments(env *enmime.Envelope) []Attachment {
 	add(env.Attachments)
 	add(env.Inlines)
 	add(env.OtherParts)
+	// Containers beyond the parser's cap were read as opaque leaves (see
+	// parseGuard): keep their content visible as text parts.
+	if env.Root != nil {
+		for _, p := range env.Root.DepthMatchAll(func(p *enmime.Part) bool {
+			return p.Parent != nil && p.FirstChild == nil && strings.HasPrefix(p.ContentType, "multipart/") && len(p.Content) > 0
+		}) {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, Attachment{Filename: "part-" + strings.ReplaceAll(p.PartID, ".", "-") + ".txt", ContentType: "text/plain", Data: p.Content})
+			}
+		}
+	}
 	return out
 }
 
