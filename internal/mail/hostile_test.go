@@ -62,6 +62,12 @@ func TestHostileMessagesEndInADefinedOutcome(t *testing.T) {
 			body := c.comments(t, tk.ID)[0].Body
 			contains(t, body, "Line one\uFFFDline two")
 		}},
+		{name: "300-character subject", raw: message("alice@customer.example", "support@example.com", strings.Repeat("é", 300),
+			"long.1@customer.example", "", "", "Long subject."), code: 250, check: func(t *testing.T, c *channel) {
+			tk := c.onlyTicket(t)
+			eq(t, "ticket subject", tk.Subject, strings.Repeat("é", 255))
+			eq(t, "email subject", c.emails(t, tk.ID)[0].Subject, strings.Repeat("é", 300))
+		}},
 		{name: "invalid UTF-8", raw: badUTF8, code: 250, check: func(t *testing.T, c *channel) {
 			tk := c.onlyTicket(t)
 			contains(t, tk.Subject, "\uFFFD")

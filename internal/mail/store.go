@@ -368,7 +368,7 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	}
 
 	cr := ticket.CreateInput{
-		Subject:         in.Subject,
+		Subject:         clip(in.Subject, maxTicketSubject), // the email record and the raw message keep all of it
 		Comment:         ticket.CommentInput{Body: body, Public: &public, Uploads: uploads, AuthorID: &requester.ID, Via: &via},
 		RequesterID:     requester.ID,
 		SubmitterID:     requester.ID,
@@ -399,6 +399,11 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	_, _, err = s.tickets.Create(ctx, actor, cr)
 	return err
 }
+
+// maxTicketSubject is the longest subject a ticket takes (ticket.Validate):
+// a longer email subject is cut rather than making the sender retry a
+// message that can never be stored.
+const maxTicketSubject = 255
 
 // threadTarget checks the ticket Resolve found: it follows merges, and the
 // sender must be allowed to write to it (requester, CC or staff), else the
