@@ -27,6 +27,9 @@ SELECT {{MessageColumns}} FROM mail_messages m WHERE m.id = $1;
 -- name: RawMessage
 SELECT raw FROM mail_messages WHERE id = $1;
 
+-- name: LatestMessages
+SELECT {{MessageColumns}} FROM mail_messages m ORDER BY m.id DESC LIMIT $1;
+
 -- name: TicketMessages
 SELECT {{MessageColumns}} FROM mail_messages m WHERE m.ticket_id = $1 ORDER BY m.id;
 

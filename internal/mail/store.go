@@ -771,6 +771,11 @@ func (s *Store) TicketEmails(ctx context.Context, ticketID int64) ([]Email, erro
 	return db.ReadList(ctx, s.d, s.q.Get("TicketMessages"), []any{ticketID}, scanEmail)
 }
 
+// LatestEmails lists the newest stored inbound messages, newest first.
+func (s *Store) LatestEmails(ctx context.Context, limit int) ([]Email, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("LatestMessages"), []any{limit}, scanEmail)
+}
+
 // GetEmail returns one stored inbound message.
 func (s *Store) GetEmail(ctx context.Context, id int64) (e *Email, err error) {
 	err = s.d.Read(ctx, func(tx *db.Tx) error {

@@ -198,7 +198,8 @@ func TestMailVerdictAndRejectedMessages(t *testing.T) {
 		p := e.do(admin, "GET", "/admin/email", nil)
 		link := fmt.Sprintf("/admin/email/rejected/%d/raw", rid)
 		if p.code != 200 || !strings.Contains(p.body, "mime-depth") || !strings.Contains(p.body, link) ||
-			!strings.Contains(p.body, "deep &lt;b&gt;") || !strings.Contains(p.body, "from unverified senders") {
+			!strings.Contains(p.body, "deep &lt;b&gt;") || !strings.Contains(p.body, "from unverified senders") ||
+			!strings.Contains(p.body, "<strong>unverified</strong> (none)") || !strings.Contains(p.body, fmt.Sprintf(`href="/agent/tickets/%d"`, id)) {
 			t.Fatalf("admin page: %d\n%s", p.code, p.body)
 		}
 		if dl := e.do(admin, "GET", link, nil); dl.code != 200 || dl.body != deep.String() {

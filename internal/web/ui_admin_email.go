@@ -59,6 +59,11 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["Rejected"] = rej
+		latest, err := s.Mail.LatestEmails(r.Context(), adminRejectedShown)
+		if err != nil {
+			return err
+		}
+		data["Latest"] = latest
 	}
 	s.render(w, r, http.StatusOK, "admin_email.html", data)
 	return nil
