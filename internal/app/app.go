@@ -91,6 +91,9 @@ type App struct {
 type Options struct {
 	Clock          clock.Clock
 	PasswordParams auth.Params
+	// MailResolver answers the DNS lookups of inbound sender verification
+	// (net.DefaultResolver when nil).
+	MailResolver mail.Resolver
 }
 
 // NewLogger builds the structured logger the config asks for.
@@ -133,7 +136,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.People.SetLimits(c.Limits)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
 	a.Tickets.SetLimits(c.Limits)
-	if a.Mail, err = newMailStore(a, c, log); err != nil {
+	if a.Mail, err = newMailStore(a, c, log, opt.MailResolver); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -168,6 +171,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	a.Web.Registry().MustRegister(a.Mail.Collectors()...) // inbound mail counters (internal/mail/rejected.go)
 	return a, nil
 }
 

@@ -62,6 +62,12 @@ type Config struct {
 	RelayTLS      mail.TLSPolicy
 	IMAP          *mail.IMAPConfig // mailbox to poll; nil: none
 	IMAPInterval  time.Duration
+	// Inbound limits and sender verification (see mailconfig.go).
+	MailLimits      mail.Limits
+	MailAuth        mail.AuthMode
+	MailTrustedAuth []string // authserv-ids of trusted relays (mail-auth=relay)
+	MailAuthTimeout time.Duration
+	MailUnverified  mail.UnverifiedPolicy
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -281,6 +287,9 @@ func LoadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Co
 		if err := s.set(&c, values[s.name]); err != nil {
 			return c, nil, fmt.Errorf("invalid %s (from %s): %v", s.name, source[s.name], err)
 		}
+	}
+	if c.MailAuth == mail.AuthRelay && len(c.MailTrustedAuth) == 0 {
+		return c, nil, fmt.Errorf("invalid mail-auth (from %s): relay needs --mail-trusted-authserv-id", source["mail-auth"])
 	}
 	return c, fs.Args(), nil
 }

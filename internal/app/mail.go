@@ -13,17 +13,26 @@ import (
 // registers its ticket hook (outbound replies are queued in the comment's
 // transaction). With a relay configured, the outbox is sent by jobs on
 // a.Jobs (so call it after openJobs, before Serve starts the queue).
-func newMailStore(a *App, c Config, log *slog.Logger) (*mail.Store, error) {
+func newMailStore(a *App, c Config, log *slog.Logger, resolver mail.Resolver) (*mail.Store, error) {
 	outbound := c.RelayHost != "" && c.mailFrom().Email != ""
+	authn, err := mail.NewAuthenticator(mail.AuthConfig{Mode: c.MailAuth, TrustedAuthServIDs: c.MailTrustedAuth,
+		Timeout: c.MailAuthTimeout, Resolver: resolver})
+	if err != nil {
+		return nil, err
+	}
 	s, err := mail.NewStore(a.DB, a.Tickets, a.People, mail.StoreConfig{
-		Mailboxes: c.Mailboxes,
-		From:      c.mailFrom(),
-		Outbound:  outbound,
-		Logger:    log,
+		Mailboxes:  c.Mailboxes,
+		From:       c.mailFrom(),
+		Outbound:   outbound,
+		Logger:     log,
+		Limits:     c.MailLimits,
+		Auth:       authn,
+		Unverified: c.MailUnverified,
 	})
 	if err != nil {
 		return nil, err
 	}
+	log.Info("inbound mail verification", "mode", string(authn.Mode()), "unverified", string(c.MailUnverified))
 	if c.IMAP != nil {
 		ic := *c.IMAP
 		ic.Logger = log
@@ -67,6 +76,9 @@ func (a *App) startMail(ctx context.Context) (stop func(), err error) {
 	srv, err := mail.NewServer(mail.ServerConfig{
 		Addr: c.SMTPAddr, Domain: "frontline", Mailboxes: a.Mail.ServerMailboxes(), Logger: a.Log,
 		MaxMessageBytes: c.MaxBodyBytes * 5,
+		// A message's parse is bounded by --mail-parse-timeout; the rest of
+		// the delivery (DNS checks, the transaction) gets the default on top.
+		DeliverTimeout: 2*time.Minute + c.MailLimits.Timeout + c.MailAuthTimeout,
 	}, a.Mail)
 	if err != nil {
 		return nil, err

@@ -76,6 +76,66 @@ func mailSettings() []setting {
 			c.IMAPInterval = d
 			return nil
 		}},
+		{"mail-max-mime-depth", strconv.Itoa(mail.DefaultMaxMIMEDepth), "inbound mail nested deeper than this many multipart levels is refused (554) and kept for admins", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 40 {
+				return fmt.Errorf("%q is not a number from 1 to 40", v)
+			}
+			c.MailLimits.MaxDepth = n
+			return nil
+		}},
+		{"mail-max-mime-parts", strconv.Itoa(mail.DefaultMaxMIMEParts), "inbound mail with more MIME parts is refused (554) and kept for admins", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100000 {
+				return fmt.Errorf("%q is not a number from 1 to 100000", v)
+			}
+			c.MailLimits.MaxParts = n
+			return nil
+		}},
+		{"mail-parse-timeout", mail.DefaultParseTimeout.String(), "longest parse of one inbound message; a longer one is refused (554) and kept for admins", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 100*time.Millisecond {
+				return fmt.Errorf("%q is not a duration of at least 100ms", v)
+			}
+			c.MailLimits.Timeout = d
+			return nil
+		}},
+		{"mail-auth", string(mail.AuthDNS), "how inbound senders are verified: dns (DKIM, SPF and DMARC checked here), relay (Authentication-Results of --mail-trusted-authserv-id) or none", func(c *Config, v string) error {
+			switch m := mail.AuthMode(v); m {
+			case mail.AuthDNS, mail.AuthRelay, mail.AuthOff:
+				c.MailAuth = m
+				return nil
+			}
+			return fmt.Errorf("%q is not dns, relay or none", v)
+		}},
+		{"mail-trusted-authserv-id", "", "authserv-ids (comma-separated) of the relays whose topmost Authentication-Results header is believed, for --mail-auth relay", func(c *Config, v string) error {
+			c.MailTrustedAuth = nil
+			for id := range strings.SplitSeq(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					if strings.ContainsAny(id, " \t;") {
+						return fmt.Errorf("%q is not an authserv-id", id)
+					}
+					c.MailTrustedAuth = append(c.MailTrustedAuth, id)
+				}
+			}
+			return nil
+		}},
+		{"mail-auth-timeout", "5s", "bound on the DNS lookups verifying one inbound message", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 100*time.Millisecond {
+				return fmt.Errorf("%q is not a duration of at least 100ms", v)
+			}
+			c.MailAuthTimeout = d
+			return nil
+		}},
+		{"mail-unverified", string(mail.UnverifiedFlag), "inbound mail whose sender is not verified: flag (ticket or comment from the claimed end-user, flagged for agents), accept (same, unflagged) or reject (550); staff addresses are never trusted unverified", func(c *Config, v string) error {
+			switch p := mail.UnverifiedPolicy(v); p {
+			case mail.UnverifiedAccept, mail.UnverifiedFlag, mail.UnverifiedReject:
+				c.MailUnverified = p
+				return nil
+			}
+			return fmt.Errorf("%q is not accept, flag or reject", v)
+		}},
 		{"relay-tls", "mandatory", "relay TLS: none, opportunistic, mandatory (STARTTLS) or implicit (SMTPS)", func(c *Config, v string) error {
 			switch p := mail.TLSPolicy(v); p {
 			case mail.TLSNone, mail.TLSOpportunistic, mail.TLSMandatory, mail.TLSImplicit:
@@ -138,7 +198,19 @@ func redactURL(v string) string {
 // emailSettings is what the admin email page shows of c (no secrets).
 func emailSettings(c Config) *web.EmailSettings {
 	es := &web.EmailSettings{SMTPAddr: c.SMTPAddr, RelayHost: c.RelayHost, RelayPort: c.RelayPort, RelayUser: c.RelayUser,
-		RelayTLS: string(c.RelayTLS), IMAPInterval: c.IMAPInterval.String()}
+		RelayTLS: string(c.RelayTLS), IMAPInterval: c.IMAPInterval.String(),
+		Auth: string(c.MailAuth), TrustedRelay: strings.Join(c.MailTrustedAuth, ", "), Unverified: string(c.MailUnverified)}
+	lim := c.MailLimits
+	if lim.MaxDepth == 0 {
+		lim.MaxDepth = mail.DefaultMaxMIMEDepth
+	}
+	if lim.MaxParts == 0 {
+		lim.MaxParts = mail.DefaultMaxMIMEParts
+	}
+	if lim.Timeout == 0 {
+		lim.Timeout = mail.DefaultParseTimeout
+	}
+	es.MaxMIMEDepth, es.MaxMIMEParts, es.ParseTimeout = lim.MaxDepth, lim.MaxParts, lim.Timeout.String()
 	if c.MailFrom.Email != "" {
 		es.From = c.MailFrom.String()
 	}

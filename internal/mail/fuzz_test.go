@@ -5,12 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
 
-// FuzzParse checks that Parse never panics and that SafeHTML never carries
-// script elements or event handler attributes, whatever the input.
+// FuzzParse checks that Parse never panics, that SafeHTML never carries
+// script elements or event handler attributes, that text is storable
+// (valid UTF-8, no NUL) and that no input takes long, whatever the input
+// (the Limits refuse what would).
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
 	if err != nil {
@@ -26,11 +30,24 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Content-Type: text/html\r\n\r\n<img src=x onerror=alert(1)><scr<script>ipt>alert(1)</script>"))
 	f.Add([]byte("Content-Type: multipart/alternative; boundary=\"\"\r\n\r\n--\r\n\r\n"))
 	f.Add([]byte("From: <>\r\nReferences: <<<>>>\r\n\r\n"))
+	f.Add(nestedMessage(40, false))
+	f.Add(nestedMessage(10, true))
+	f.Add(manyParts(30))
+	f.Add([]byte("From: a\x00b <x@y>\r\nSubject: \xff\xfe\r\n\r\n\x00\xc3\x28"))
 	p := NewParser()
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		start := time.Now()
 		in, err := p.Parse(raw)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("parse took %v (err %v)", d, err)
+		}
 		if err != nil {
 			return
+		}
+		for _, s := range []string{in.Subject, in.From.Name, in.From.Email, in.Text, in.VisibleText, in.SafeHTML, in.MessageID} {
+			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+				t.Fatalf("text not storable: %q", s)
+			}
 		}
 		if in.MessageID == "" {
 			t.Fatal("empty MessageID")

@@ -159,7 +159,7 @@ func (p *IMAPPoller) PollOnce(ctx context.Context) (int, error) {
 	var deliverErr error
 	for _, m := range msgs {
 		raw := m.FindBodySection(section)
-		err := p.d.Deliver(ctx, Envelope{}, raw)
+		err := p.d.Deliver(ctx, Envelope{Channel: ChannelIMAP}, raw)
 		var rej *RejectError
 		if errors.As(err, &rej) {
 			p.log.Warn("imap message rejected", "uid", m.UID, "reason", rej.Reason)

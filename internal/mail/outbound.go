@@ -30,7 +30,10 @@ type Outbound struct {
 	Cc      []Address
 	// EnvelopeFrom is the SMTP MAIL FROM (bounce address); From when empty.
 	EnvelopeFrom string
-	Subject      string
+	// EnvelopeTo are the SMTP RCPT TO addresses; To and Cc when empty. A
+	// per-recipient copy shows every recipient but goes to one.
+	EnvelopeTo []string `json:",omitempty"`
+	Subject    string
 	// TicketID, when set, puts the ticket token in the subject.
 	TicketID int64
 	Text     string // plain text; derived from HTML when empty
@@ -346,6 +349,16 @@ func replyCode(err error) int {
 func recipients(m *Outbound) []string {
 	seen := map[string]bool{}
 	var out []string
+	if len(m.EnvelopeTo) > 0 {
+		for _, a := range m.EnvelopeTo {
+			e := normalizeEmail(a)
+			if e != "" && !seen[e] {
+				seen[e] = true
+				out = append(out, e)
+			}
+		}
+		return out
+	}
 	for _, list := range [][]Address{m.To, m.Cc} {
 		for _, a := range list {
 			e := normalizeEmail(a.Email)

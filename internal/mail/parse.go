@@ -3,8 +3,10 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	netmail "net/mail"
@@ -129,29 +131,38 @@ func (in *Inbound) Header(name string) string {
 
 // Parser parses raw messages. It is safe for concurrent use.
 type Parser struct {
-	mime   *enmime.Parser
-	policy *bluemonday.Policy
-	html   *htmlTrimmer
-	text   *textTrimmer
+	mimeOptions []enmime.Option
+	limits      Limits
+	policy      *bluemonday.Policy
+	html        *htmlTrimmer
+	text        *textTrimmer
 }
 
-// NewParser returns a Parser. Building one compiles the sanitizer policy, so
-// long-lived callers should keep theirs.
-func NewParser() *Parser {
+// NewParser returns a Parser with the default Limits. Building one compiles
+// the sanitizer policy, so long-lived callers should keep theirs.
+func NewParser() *Parser { return NewParserWithLimits(Limits{}) }
+
+// NewParserWithLimits returns a Parser that refuses messages beyond l
+// (zero fields take the defaults).
+func NewParserWithLimits(l Limits) *Parser {
 	return &Parser{
-		mime: enmime.NewParser(
+		mimeOptions: []enmime.Option{
 			enmime.SkipMalformedParts(true),
 			enmime.MultipartWOBoundaryAsSinglePart(true),
 			enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
 			enmime.MaxStoredPartErrors(maxWarnings),
 			// Trust a declared charset; only guess when none is stated.
 			enmime.DisableCharacterDetection(true),
-		),
+		},
+		limits: l.withDefaults(),
 		policy: SanitizePolicy(),
 		html:   newHTMLTrimmer(),
 		text:   newTextTrimmer(),
 	}
 }
+
+// Limits returns the parser's limits (defaults filled in).
+func (p *Parser) Limits() Limits { return p.limits }
 
 // SanitizePolicy returns the policy used for SafeHTML: bluemonday's UGC
 // policy plus cid: URLs so that inline images can be rewritten by the UI.
@@ -165,17 +176,48 @@ func SanitizePolicy() *bluemonday.Policy {
 // Parse parses raw with a fresh Parser. See Parser.Parse.
 func Parse(raw []byte) (*Inbound, error) { return NewParser().Parse(raw) }
 
-// Parse parses a raw RFC 5322 message. Malformed messages yield whatever
-// could be recovered, with Warnings; an error (kind Invalid) is returned only
-// when nothing usable exists.
+// Parse parses raw without a context; see ParseContext.
 func (p *Parser) Parse(raw []byte) (*Inbound, error) {
+	return p.ParseContext(context.Background(), raw)
+}
+
+// ParseContext parses a raw RFC 5322 message. Malformed messages yield
+// whatever could be recovered, with Warnings; an error (kind Invalid) is
+// returned only when nothing usable exists. A message beyond the parser's
+// Limits (checked before parsing, and the parse time while parsing) is a
+// *LimitError; when ctx ends first, ctx's error is returned. Text fields
+// are valid UTF-8 without NUL bytes (others are replaced by U+FFFD).
+func (p *Parser) ParseContext(ctx context.Context, raw []byte) (*Inbound, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, errs.Invalid("message", "empty message")
 	}
-	env, err := p.mime.ReadEnvelope(bytes.NewReader(raw))
+	if _, lerr := scanMIME(raw, p.limits.MaxDepth, p.limits.MaxParts); lerr != nil {
+		return nil, lerr
+	}
+	deadline := time.Now().Add(p.limits.Timeout)
+	env, guard, err := p.readEnvelope(ctx, deadline, raw)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, &LimitError{Code: LimitParseTime, Reason: fmt.Sprintf("parsing took longer than %s", p.limits.Timeout)}
+		}
 		return nil, &errs.Error{Kind: errs.KindInvalid, Message: "unparseable email message", Err: err}
 	}
+	in, err := p.fromEnvelope(ctx, deadline, raw, env)
+	if err != nil {
+		return nil, err
+	}
+	if guard.flattened {
+		in.Warnings = appendWarning(in.Warnings, fmt.Sprintf("more than %d multipart containers: the rest were kept as opaque parts", guard.maxContainers))
+	}
+	sanitizeInbound(in)
+	return in, nil
+}
+
+// fromEnvelope fills an Inbound from enmime's envelope.
+func (p *Parser) fromEnvelope(ctx context.Context, deadline time.Time, raw []byte, env *enmime.Envelope) (*Inbound, error) {
 	in := &Inbound{Headers: map[string][]string{}}
 	for _, k := range env.GetHeaderKeys() {
 		ck := textproto.CanonicalMIMEHeaderKey(k)
@@ -223,7 +265,7 @@ func (p *Parser) Parse(raw []byte) (*Inbound, error) {
 	in.Attachments = collectAttachments(env)
 
 	p.classify(env, in)
-	in.Forwarded = p.detectForward(env, in)
+	in.Forwarded = p.detectForward(ctx, deadline, env, in)
 	in.VisibleText = p.visibleText(env, in)
 
 	if in.From.IsZero() && in.Subject == "" && strings.TrimSpace(in.Text) == "" && in.HTML == "" && len(in.Attachments) == 0 {
@@ -454,6 +496,18 @@ func collectAttachments(env *enmime.Envelope) []Attachment {
 	add(env.Attachments)
 	add(env.Inlines)
 	add(env.OtherParts)
+	// Containers beyond the parser's cap were read as opaque leaves (see
+	// parseGuard): keep their content visible as text parts.
+	if env.Root != nil {
+		for _, p := range env.Root.DepthMatchAll(func(p *enmime.Part) bool {
+			return p.Parent != nil && p.FirstChild == nil && strings.HasPrefix(p.ContentType, "multipart/") && len(p.Content) > 0
+		}) {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, Attachment{Filename: "part-" + strings.ReplaceAll(p.PartID, ".", "-") + ".txt", ContentType: "text/plain", Data: p.Content})
+			}
+		}
+	}
 	return out
 }
 
@@ -648,7 +702,7 @@ var forwardMarkerRe = regexp.MustCompile(`(?im)^[ \t>*]*(?:-{2,}\s*(?:forwarded 
 
 // detectForward recognises forwarded messages: a forward prefix in the
 // subject, a forward marker in the body, or an attached message/rfc822.
-func (p *Parser) detectForward(env *enmime.Envelope, in *Inbound) *Forward {
+func (p *Parser) detectForward(ctx context.Context, deadline time.Time, env *enmime.Envelope, in *Inbound) *Forward {
 	if in.IsBounce {
 		return nil
 	}
@@ -676,7 +730,11 @@ func (p *Parser) detectForward(env *enmime.Envelope, in *Inbound) *Forward {
 			continue
 		}
 		f := &Forward{}
-		if inner, err := p.mime.ReadEnvelope(bytes.NewReader(a.Data)); err == nil {
+		// The attached message is parsed under the same limits and clock.
+		if _, lerr := scanMIME(a.Data, p.limits.MaxDepth, p.limits.MaxParts); lerr != nil {
+			return f
+		}
+		if inner, _, err := p.readEnvelope(ctx, deadline, a.Data); err == nil {
 			if l, err := inner.AddressList("From"); err == nil && len(l) > 0 && l[0] != nil {
 				f.From = Address{Name: cleanHeaderText(l[0].Name), Email: normalizeEmail(l[0].Address)}
 			}

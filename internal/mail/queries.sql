@@ -2,12 +2,14 @@
 
 -- name: MessageColumns
 m.id, m.message_id, m.ticket_id, m.comment_id, m.mailbox, m.envelope_from, m.from_email, m.from_name,
-m.subject, m.in_reply_to, m.refs, m.verdict, m.reason, m.thread, m.size, m.sha256, m.received_at
+m.subject, m.in_reply_to, m.refs, m.verdict, m.reason, m.thread, m.size, m.sha256, m.received_at,
+m.auth, m.auth_details, m.notes
 
 -- name: InsertMessage
 INSERT INTO mail_messages (message_id, ticket_id, comment_id, mailbox, envelope_from, from_email, from_name,
-                           subject, in_reply_to, refs, verdict, reason, thread, size, sha256, raw, received_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                           subject, in_reply_to, refs, verdict, reason, thread, size, sha256, raw, received_at,
+                           auth, auth_details, notes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 RETURNING id;
 
 -- name: MessageExists
@@ -24,6 +26,9 @@ SELECT {{MessageColumns}} FROM mail_messages m WHERE m.id = $1;
 
 -- name: RawMessage
 SELECT raw FROM mail_messages WHERE id = $1;
+
+-- name: LatestMessages
+SELECT {{MessageColumns}} FROM mail_messages m ORDER BY m.id DESC LIMIT $1;
 
 -- name: TicketMessages
 SELECT {{MessageColumns}} FROM mail_messages m WHERE m.ticket_id = $1 ORDER BY m.id;
@@ -88,4 +93,38 @@ RETURNING ticket_id;
 SELECT status, count(*) FROM mail_outbox GROUP BY status;
 
 -- name: InboundCount
-SELECT count(*) FROM mail_messages;
+SELECT count(*), COALESCE(SUM(CASE WHEN auth IN ('none', 'fail') THEN 1 ELSE 0 END), 0) FROM mail_messages;
+
+-- name: InsertRejected
+INSERT INTO mail_rejected (channel, remote, envelope_from, recipients, message_id, from_header, subject, code, reason,
+                           size, sha256, raw, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+RETURNING id;
+
+-- name: RejectedBySHA256
+SELECT id FROM mail_rejected WHERE sha256 = $1 AND code = $2 ORDER BY id LIMIT 1;
+
+-- name: RejectedColumns
+r.id, r.channel, r.remote, r.envelope_from, r.recipients, r.message_id, r.from_header, r.subject, r.code, r.reason,
+r.size, r.sha256, r.received_at
+
+-- name: ListRejected
+SELECT {{RejectedColumns}} FROM mail_rejected r WHERE r.id < $1 ORDER BY r.id DESC LIMIT $2 OFFSET $3;
+
+-- name: CountRejected
+SELECT count(*) FROM mail_rejected;
+
+-- name: GetRejected
+SELECT {{RejectedColumns}} FROM mail_rejected r WHERE r.id = $1;
+
+-- name: RawRejected
+SELECT raw FROM mail_rejected WHERE id = $1;
+
+-- name: RejectedCounts
+SELECT code, count(*) FROM mail_rejected GROUP BY code;
+
+-- name: GetKey
+SELECT secret FROM mail_keys WHERE name = $1;
+
+-- name: InsertKey
+INSERT INTO mail_keys (name, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING;

@@ -30,17 +30,35 @@ type Envelope struct {
 	From    string // MAIL FROM; "" for the null sender <>
 	To      []string
 	Mailbox Mailbox
+	// The SMTP client, for SPF: its IP address and the name it gave in
+	// HELO/EHLO. Empty for mail fetched over IMAP.
+	RemoteIP net.IP
+	HELO     string
+	Channel  string // "smtp" or "imap"
 }
+
+// Channels of Envelope.Channel.
+const (
+	ChannelSMTP = "smtp"
+	ChannelIMAP = "imap"
+)
 
 // Deliverer receives accepted messages. Deliver must return nil only once the
 // message is durably stored: the SMTP server answers 250 after that and the
 // sender forgets the message. Any other error makes the server answer 451
-// (temporary) so the sender retries later, except errors made by Reject,
-// which give a permanent 554. Deliver may be called again for a message it
-// already stored (a lost 250 makes the sender retry): deduplicate on
-// Message-ID.
+// (temporary) so the sender retries later, except errors made by Reject or
+// RejectCode, which give a permanent 5xx. Deliver may be called again for a
+// message it already stored (a lost 250 makes the sender retry):
+// deduplicate on Message-ID.
 type Deliverer interface {
 	Deliver(ctx context.Context, env Envelope, raw []byte) error
+}
+
+// RejectRecorder is implemented by Deliverers that keep the messages the
+// server itself refuses before delivery (a line too long), for an admin to
+// inspect. raw is what was received up to the refusal.
+type RejectRecorder interface {
+	RecordRejected(ctx context.Context, env Envelope, raw []byte, code, reason string) error
 }
 
 // DelivererFunc adapts a function to Deliverer.
@@ -52,13 +70,35 @@ func (f DelivererFunc) Deliver(ctx context.Context, env Envelope, raw []byte) er
 }
 
 // RejectError is a permanent refusal of a message by the Deliverer.
-type RejectError struct{ Reason string }
+type RejectError struct {
+	Reason string
+	// SMTP reply; 554 5.7.1 when zero.
+	Code     int
+	Enhanced [3]int
+}
 
 func (e *RejectError) Error() string { return "message rejected: " + e.Reason }
 
 // Reject returns an error that makes the server refuse the message
 // permanently (554 5.7.1), e.g. for a blocked sender.
 func Reject(reason string) error { return &RejectError{Reason: reason} }
+
+// RejectCode refuses a message permanently with the given 5xx reply, e.g.
+// 554 5.6.0 for content the server will not process.
+func RejectCode(code int, enhanced [3]int, reason string) error {
+	return &RejectError{Reason: reason, Code: code, Enhanced: enhanced}
+}
+
+func (e *RejectError) smtp() *smtp.SMTPError {
+	code, enh := e.Code, e.Enhanced
+	if code < 500 || code > 599 {
+		code, enh = 554, [3]int{5, 7, 1}
+	}
+	if enh[0] != 5 {
+		enh = [3]int{5, 0, 0}
+	}
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode(enh), Message: "Message rejected: " + oneLine(e.Reason)}
+}
 
 // ServerConfig configures the inbound SMTP server.
 type ServerConfig struct {
@@ -67,6 +107,7 @@ type ServerConfig struct {
 	Mailboxes       map[string]Mailbox // keyed by address (case-insensitive)
 	MaxMessageBytes int64              // default 25 MiB
 	MaxRecipients   int                // default 50
+	MaxLineLength   int                // longest line of a command or of DATA; default 2000 (RFC 5321 asks for 1000)
 	ReadTimeout     time.Duration      // per command; default 60s
 	WriteTimeout    time.Duration      // default 60s
 	DeliverTimeout  time.Duration      // bound on one Deliver call; default 2m
@@ -79,6 +120,7 @@ const (
 	DefaultServerAddr      = "127.0.0.1:2525"
 	DefaultMaxMessageBytes = 25 << 20
 	DefaultMaxRecipients   = 50
+	DefaultMaxLineLength   = 2000
 )
 
 // Server receives mail for the configured mailboxes over SMTP.
@@ -114,6 +156,9 @@ func NewServer(cfg ServerConfig, d Deliverer) (*Server, error) {
 	}
 	if cfg.MaxRecipients <= 0 {
 		cfg.MaxRecipients = DefaultMaxRecipients
+	}
+	if cfg.MaxLineLength <= 0 {
+		cfg.MaxLineLength = DefaultMaxLineLength
 	}
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = 60 * time.Second
@@ -161,6 +206,7 @@ func (s *Server) Start(ctx context.Context) error {
 	srv.Domain = s.cfg.Domain
 	srv.MaxMessageBytes = s.cfg.MaxMessageBytes
 	srv.MaxRecipients = s.cfg.MaxRecipients
+	srv.MaxLineLength = s.cfg.MaxLineLength
 	srv.ReadTimeout = s.cfg.ReadTimeout
 	srv.WriteTimeout = s.cfg.WriteTimeout
 	srv.TLSConfig = s.cfg.TLSConfig
@@ -217,16 +263,21 @@ func (s *Server) lookupMailbox(rcpt string) (Mailbox, bool) {
 }
 
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
-	remote := ""
+	se := &session{s: s, c: c}
 	if c.Conn() != nil {
-		remote = c.Conn().RemoteAddr().String()
+		se.remote = c.Conn().RemoteAddr().String()
+		if ta, ok := c.Conn().RemoteAddr().(*net.TCPAddr); ok {
+			se.remoteIP = ta.IP
+		}
 	}
-	return &session{s: s, remote: remote}, nil
+	return se, nil
 }
 
 type session struct {
-	s      *Server
-	remote string
+	s        *Server
+	c        *smtp.Conn
+	remote   string
+	remoteIP net.IP
 
 	from    string
 	hasFrom bool
@@ -263,16 +314,29 @@ func (se *session) Data(r io.Reader) error {
 	// Final delivery adds Return-Path (RFC 5321 4.4) so parsing sees the
 	// envelope sender, exactly as for mail fetched over IMAP.
 	fmt.Fprintf(&buf, "Return-Path: <%s>\r\n", sanitizeEnvelopeAddr(se.from))
+	env := Envelope{From: se.from, To: append([]string(nil), se.to...), Mailbox: se.box,
+		RemoteIP: se.remoteIP, HELO: se.c.Hostname(), Channel: ChannelSMTP}
+	ctx, cancel := context.WithTimeout(se.s.baseCtx, se.s.cfg.DeliverTimeout)
+	defer cancel()
 	if _, err := buf.ReadFrom(r); err != nil {
 		var smtpErr *smtp.SMTPError
 		if errors.As(err, &smtpErr) {
 			return err // 552 message too big
 		}
+		if errors.Is(err, smtp.ErrTooLongLine) {
+			// Permanent: the same message would fail again. What arrived is
+			// kept for an admin (the connection ends after this reply).
+			reason := fmt.Sprintf("a line is longer than %d bytes (RFC 5321 allows 1000)", se.s.cfg.MaxLineLength)
+			se.s.log.Info("mail rejected", "remote", se.remote, "from", se.from, "reason", reason)
+			if rr, ok := se.s.deliverer.(RejectRecorder); ok {
+				if err := rr.RecordRejected(ctx, env, buf.Bytes(), LimitLineLength, reason+"; message truncated where the line began"); err != nil {
+					se.s.log.Error("recording a rejected message failed", "err", err)
+				}
+			}
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message rejected: " + reason}
+		}
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Error reading message, try again later"}
 	}
-	env := Envelope{From: se.from, To: append([]string(nil), se.to...), Mailbox: se.box}
-	ctx, cancel := context.WithTimeout(se.s.baseCtx, se.s.cfg.DeliverTimeout)
-	defer cancel()
 	err := se.s.deliverer.Deliver(ctx, env, buf.Bytes())
 	if err == nil {
 		se.s.log.Info("mail delivered", "remote", se.remote, "from", se.from, "to", se.to, "bytes", buf.Len())
@@ -281,7 +345,7 @@ func (se *session) Data(r io.Reader) error {
 	var rej *RejectError
 	if errors.As(err, &rej) {
 		se.s.log.Info("mail rejected", "remote", se.remote, "from", se.from, "reason", rej.Reason)
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected: " + oneLine(rej.Reason)}
+		return rej.smtp()
 	}
 	se.s.log.Error("mail delivery failed", "remote", se.remote, "from", se.from, "err", err)
 	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary local problem, try again later"}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -41,7 +42,31 @@ type StoreConfig struct {
 	// dispatchers (default 5 minutes).
 	LeaseFor time.Duration
 	Logger   *slog.Logger
+	// Limits bound the parsing of one message (see Limits).
+	Limits Limits
+	// Auth verifies senders; nil verifies nothing (every sender is
+	// unverified).
+	Auth *Authenticator
+	// Unverified is what happens to mail whose sender is not verified
+	// (default UnverifiedFlag). Staff addresses are never trusted
+	// unverified: such mail is refused whatever the policy.
+	Unverified UnverifiedPolicy
 }
+
+// UnverifiedPolicy says what becomes of mail whose sender could not be
+// verified.
+type UnverifiedPolicy string
+
+const (
+	// UnverifiedAccept treats it like verified mail from an end-user, but
+	// it may add CCs only to a ticket it replies to with a reply token.
+	UnverifiedAccept UnverifiedPolicy = "accept"
+	// UnverifiedFlag does the same and marks the ticket or comment
+	// "unverified sender" for agents.
+	UnverifiedFlag UnverifiedPolicy = "flag"
+	// UnverifiedReject refuses it (550 5.7.26), keeping it for admins.
+	UnverifiedReject UnverifiedPolicy = "reject"
+)
 
 // Store is the email channel's persistence and integration: it stores every
 // inbound message with its raw bytes, turns accepted ones into tickets or
@@ -61,6 +86,10 @@ type Store struct {
 	log     *slog.Logger
 	boxes   map[string]Mailbox // by BaseAddress
 	jobs    *jobs.Queue        // runs the outbox (UseJobs); nil: the caller runs a Dispatcher
+	metrics *mailMetrics
+
+	keyMu sync.Mutex
+	key   []byte // reply-token secret, loaded on first use
 }
 
 // NewStore returns the store and registers its change hook on tickets (call
@@ -71,6 +100,13 @@ func NewStore(d *db.DB, tickets *ticket.Store, ppl *people.Store, cfg StoreConfi
 	}
 	if cfg.LeaseFor <= 0 {
 		cfg.LeaseFor = 5 * time.Minute
+	}
+	switch cfg.Unverified {
+	case "":
+		cfg.Unverified = UnverifiedFlag
+	case UnverifiedAccept, UnverifiedFlag, UnverifiedReject:
+	default:
+		return nil, errs.Invalid("mail-unverified", "must be accept, flag or reject")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -91,7 +127,8 @@ func NewStore(d *db.DB, tickets *ticket.Store, ppl *people.Store, cfg StoreConfi
 	}
 	s := &Store{
 		d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), tickets: tickets, people: ppl,
-		parser: NewParser(), rate: NewRateLimiter(d.Clock, 0, 0), cfg: cfg, log: log, boxes: boxes,
+		parser: NewParserWithLimits(cfg.Limits), rate: NewRateLimiter(d.Clock, 0, 0), cfg: cfg, log: log, boxes: boxes,
+		metrics: newMailMetrics(),
 	}
 	tickets.OnChange(s.hook)
 	return s, nil
@@ -146,6 +183,16 @@ type Email struct {
 	Size         int64     `json:"size"`
 	SHA256       string    `json:"sha256"`
 	ReceivedAt   time.Time `json:"received_at"`
+	// Sender verification: pass, fail or none ("" for mail stored before
+	// verification existed), with its evidence.
+	Auth        string `json:"sender_auth"`
+	AuthDetails string `json:"sender_auth_details"`
+	// Unverified is true when the sender was not verified (agents see the
+	// ticket or comment flagged).
+	Unverified bool `json:"unverified"`
+	// Notes says what the channel withheld, e.g. CCs a reply without a
+	// reply token asked for.
+	Notes string `json:"notes"`
 }
 
 // inbound is a message on its way into the database. The hook stores it in
@@ -157,6 +204,8 @@ type inbound struct {
 	raw     []byte
 	dec     Decision
 	thread  string
+	auth    SenderAuth
+	notes   []string
 
 	ticketID, commentID int64 // set by the hook
 }
@@ -170,34 +219,69 @@ var errDuplicate = errors.New("mail: message already stored")
 // after the message (and the ticket change it causes) has committed, so a
 // failure anywhere makes the SMTP sender retry, and a retry of a stored
 // message is acknowledged without storing it again.
+//
+// Messages refused permanently (beyond the parse Limits, unparseable, an
+// unverified staff sender, or unverified mail under UnverifiedReject) are
+// kept in mail_rejected (see ListRejected) and answered with a 5xx.
 func (s *Store) Deliver(ctx context.Context, env Envelope, raw []byte) error {
-	in, err := s.parser.Parse(raw)
+	ch := channelOf(env)
+	err := s.deliverMessage(ctx, env, raw)
+	var rej *RejectError
+	switch {
+	case errors.Is(err, errDuplicate):
+		s.metrics.inbound.WithLabelValues(ch, "duplicate").Inc()
+		return nil
+	case errors.As(err, &rej):
+		// counted by RecordRejected
+	case err != nil:
+		s.metrics.inbound.WithLabelValues(ch, "failed").Inc()
+	default:
+		s.metrics.inbound.WithLabelValues(ch, "stored").Inc()
+	}
+	return err
+}
+
+func (s *Store) deliverMessage(ctx context.Context, env Envelope, raw []byte) error {
+	in, err := s.parser.ParseContext(ctx, raw)
 	if err != nil {
-		if errs.Is(err, errs.KindInvalid) {
-			return Reject(err.Error())
+		var le *LimitError
+		switch {
+		case errors.As(err, &le):
+			return s.reject(ctx, env, raw, le.Code, le.Reason, 554, [3]int{5, 6, 0})
+		case errs.Is(err, errs.KindInvalid):
+			return s.reject(ctx, env, raw, RejectUnparseable, err.Error(), 554, [3]int{5, 6, 0})
 		}
-		return err
+		return err // the context ended: the sender retries
 	}
 	if dup, err := s.messageStored(ctx, in.MessageID); err != nil {
 		return err
 	} else if dup {
 		s.log.Info("duplicate inbound mail acknowledged", "message_id", in.MessageID)
-		return nil
+		return errDuplicate
 	}
 	p := &inbound{in: in, env: env, raw: raw, mailbox: s.mailboxFor(env, in)}
 	p.dec = Decide(in, s.rate, s.ownAddresses()...)
+	if s.cfg.Auth != nil {
+		p.auth = s.cfg.Auth.Verify(ctx, env, raw, in)
+	} else {
+		p.auth = SenderAuth{Result: AuthNone, Details: "sender verification is off"}
+	}
+	s.metrics.auth.WithLabelValues(string(p.auth.Result)).Inc()
 	err = s.deliver(ctx, p)
 	if errors.Is(err, errDuplicate) {
 		s.log.Info("duplicate inbound mail acknowledged", "message_id", in.MessageID)
-		return nil
+		return err
 	}
 	if err != nil {
 		return err
 	}
 	s.log.Info("inbound mail stored", "message_id", in.MessageID, "verdict", p.dec.Verdict.String(),
-		"reason", p.dec.Reason, "ticket", p.ticketID, "thread", p.thread)
+		"reason", p.dec.Reason, "ticket", p.ticketID, "thread", p.thread, "sender_auth", p.auth.Result)
 	return nil
 }
+
+// unverified reports whether the message is treated as unverified.
+func (p *inbound) unverified() bool { return !p.auth.Verified() }
 
 func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	in := p.in
@@ -207,6 +291,23 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	if in.From.Email == "" {
 		p.dec = Decision{Drop, "no sender address"}
 		return s.storeOnly(ctx, p)
+	}
+	if p.unverified() {
+		// Never let unauthenticated mail speak for staff, and refuse
+		// unverified mail altogether where the policy says so.
+		existing, err := s.people.UserByEmail(ctx, normalizeEmail(in.From.Email))
+		if err != nil && !errs.Is(err, errs.KindNotFound) {
+			return err
+		}
+		if existing != nil && existing.IsStaff() {
+			return s.reject(ctx, p.env, p.raw, RejectUnauthenticated, fmt.Sprintf(
+				"mail from staff address %s is not authenticated (%s); staff must reply in the agent workspace or send authenticated mail",
+				in.From.Email, p.auth.Details), 550, [3]int{5, 7, 26})
+		}
+		if s.cfg.Unverified == UnverifiedReject {
+			return s.reject(ctx, p.env, p.raw, RejectUnauthenticated, fmt.Sprintf(
+				"sender %s is not authenticated (%s)", in.From.Email, p.auth.Details), 550, [3]int{5, 7, 26})
+		}
 	}
 	requester, err := s.endUser(ctx, in.From)
 	if errs.Is(err, errs.KindInvalid) {
@@ -220,10 +321,6 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 		p.dec = Decision{Drop, "sender " + requester.Email + " is suspended or inactive"}
 		return s.storeOnly(ctx, p)
 	}
-	ccs, err := s.ccUsers(ctx, in, requester)
-	if err != nil {
-		return err
-	}
 	th, err := Resolve(in, s.lookup(ctx))
 	if err != nil {
 		return err
@@ -234,6 +331,16 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 		if err != nil {
 			return err
 		}
+	}
+	var ccs []int64
+	if ok, why, err := s.mayAddCCs(ctx, p, requester, th, target); err != nil {
+		return err
+	} else if ok {
+		if ccs, err = s.ccUsers(ctx, in, requester); err != nil {
+			return err
+		}
+	} else if why != "" && s.wouldAddCCs(in, requester) {
+		p.notes = append(p.notes, "CCs not added: "+why)
 	}
 	uploads := s.saveAttachments(ctx, requester, in)
 	body := commentBody(in)
@@ -261,7 +368,7 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	}
 
 	cr := ticket.CreateInput{
-		Subject:         in.Subject,
+		Subject:         clip(in.Subject, maxTicketSubject), // the email record and the raw message keep all of it
 		Comment:         ticket.CommentInput{Body: body, Public: &public, Uploads: uploads, AuthorID: &requester.ID, Via: &via},
 		RequesterID:     requester.ID,
 		SubmitterID:     requester.ID,
@@ -292,6 +399,11 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	_, _, err = s.tickets.Create(ctx, actor, cr)
 	return err
 }
+
+// maxTicketSubject is the longest subject a ticket takes (ticket.Validate):
+// a longer email subject is cut rather than making the sender retry a
+// message that can never be stored.
+const maxTicketSubject = 255
 
 // threadTarget checks the ticket Resolve found: it follows merges, and the
 // sender must be allowed to write to it (requester, CC or staff), else the
@@ -353,6 +465,12 @@ func (s *Store) via(p *inbound, sender *people.User) ticket.Via {
 		// Triggers and notifications must not answer this message.
 		src["auto_reply_suppressed"] = true
 		src["auto_reply_reason"] = p.dec.Reason
+	}
+	src["sender_auth"] = string(p.auth.Result)
+	if p.unverified() && s.cfg.Unverified == UnverifiedFlag {
+		// Shown to agents on the ticket page: anyone could have typed this
+		// From address.
+		src["unverified_sender"] = true
 	}
 	return ticket.Via{Channel: ticket.ChannelEmail, Source: src}
 }
@@ -428,6 +546,42 @@ func (s *Store) endUser(ctx context.Context, a Address) (*people.User, error) {
 	}
 	s.log.Info("end-user created from inbound mail", "user", u.ID, "email", email, "organization", u.OrganizationID)
 	return u, nil
+}
+
+// mayAddCCs decides whether the other people a message was sent to become
+// CCs (and so may read the ticket). A reply to an open ticket may add them
+// when it comes from staff (who are verified: unverified staff mail never
+// gets here) or carries the sender's reply token for the ticket; a new
+// ticket only when its sender is verified. why says what was missing.
+func (s *Store) mayAddCCs(ctx context.Context, p *inbound, sender *people.User, th Thread, target *ticket.Ticket) (ok bool, why string, err error) {
+	if target != nil && target.Status != ticket.StatusClosed {
+		if sender.IsStaff() {
+			return true, "", nil
+		}
+		key, err := s.replyKey(ctx, nil)
+		if err != nil {
+			return false, "", err
+		}
+		if hasReplyToken(key, p.in, sender.ID, th.TicketID, target.ID) {
+			return true, "", nil
+		}
+		return false, "the reply carries no reply token issued to " + sender.Email, nil
+	}
+	if p.auth.Verified() {
+		return true, "", nil
+	}
+	return false, "the sender is not verified", nil
+}
+
+// wouldAddCCs reports whether the message names anyone ccUsers would add.
+func (s *Store) wouldAddCCs(in *Inbound, sender *people.User) bool {
+	for _, a := range append(append([]Address(nil), in.To...), in.Cc...) {
+		e := normalizeEmail(a.Email)
+		if e != "" && !s.isOwn(e) && !strings.EqualFold(e, sender.Email) && !isNoReply(e) {
+			return true
+		}
+	}
+	return false
 }
 
 // ccUsers returns the users for the other people the message was sent to
@@ -561,10 +715,15 @@ func (s *Store) insertMessage(ctx context.Context, tx *db.Tx, p *inbound) error 
 		commentID = p.commentID
 	}
 	var id int64
+	auth := p.auth.Result
+	if auth == "" {
+		auth = AuthNone
+	}
 	err := tx.QueryRowContext(ctx, s.q.Get("InsertMessage"), p.in.MessageID, ticketID, commentID, p.mailbox,
-		p.env.From, p.in.From.Email, p.in.From.Name, p.in.Subject, p.in.InReplyTo,
-		strings.Join(p.in.References, " "), p.dec.Verdict.String(), p.dec.Reason, p.thread, int64(len(p.raw)),
-		hex.EncodeToString(sum[:]), p.raw, db.TS(tx.Now)).Scan(&id)
+		cleanText(p.env.From), p.in.From.Email, p.in.From.Name, p.in.Subject, p.in.InReplyTo,
+		strings.Join(p.in.References, " "), p.dec.Verdict.String(), cleanText(p.dec.Reason), cleanText(p.thread), int64(len(p.raw)),
+		hex.EncodeToString(sum[:]), p.raw, db.TS(tx.Now), string(auth), cleanText(p.auth.Details),
+		cleanText(strings.Join(p.notes, "; "))).Scan(&id)
 	if db.IsUnique(err) {
 		return errDuplicate
 	}
@@ -590,9 +749,10 @@ func scanEmail(r db.Scanner) (*Email, error) {
 	var refs string
 	if err := r.Scan(&e.ID, &e.MessageID, &tid, &cid, &e.Mailbox, &e.EnvelopeFrom, &e.FromEmail, &e.FromName,
 		&e.Subject, &e.InReplyTo, &refs, &e.Verdict, &e.Reason, &e.Thread, &e.Size, &e.SHA256,
-		db.Time(&e.ReceivedAt)); err != nil {
+		db.Time(&e.ReceivedAt), &e.Auth, &e.AuthDetails, &e.Notes); err != nil {
 		return nil, err
 	}
+	e.Unverified = e.Auth != "" && e.Auth != string(AuthPass)
 	if tid.Valid {
 		e.TicketID = &tid.Int64
 	}
@@ -609,6 +769,11 @@ func scanEmail(r db.Scanner) (*Email, error) {
 // TicketEmails lists the inbound messages stored on a ticket, oldest first.
 func (s *Store) TicketEmails(ctx context.Context, ticketID int64) ([]Email, error) {
 	return db.ReadList(ctx, s.d, s.q.Get("TicketMessages"), []any{ticketID}, scanEmail)
+}
+
+// LatestEmails lists the newest stored inbound messages, newest first.
+func (s *Store) LatestEmails(ctx context.Context, limit int) ([]Email, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("LatestMessages"), []any{limit}, scanEmail)
 }
 
 // GetEmail returns one stored inbound message.
@@ -663,6 +828,7 @@ func (s *Store) queueReply(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 	}
 	t := c.Ticket
 	var rcpts []Address
+	var rcptIDs []int64
 	seen := map[string]bool{}
 	for _, id := range append([]int64{t.RequesterID}, t.CollaboratorIDs...) {
 		if id == author.id {
@@ -678,9 +844,14 @@ func (s *Store) queueReply(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 		}
 		seen[e] = true
 		rcpts = append(rcpts, Address{Name: u.name, Email: e})
+		rcptIDs = append(rcptIDs, id)
 	}
 	if len(rcpts) == 0 {
 		return nil
+	}
+	key, err := s.replyKey(ctx, tx)
+	if err != nil {
+		return err
 	}
 	from := s.cfg.From
 	if _, ok := s.boxes[BaseAddress(t.Recipient)]; ok {
@@ -696,23 +867,32 @@ func (s *Store) queueReply(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 	if parentID != "" && !hasReplyPrefix(subject) {
 		subject = "Re: " + subject
 	}
-	m := &Outbound{
-		From:       from,
-		ReplyTo:    Address{Name: from.Name, Email: PlusAddress(from.Email, t.ID)},
-		To:         rcpts[:1],
-		Cc:         rcpts[1:],
-		Subject:    subject,
-		TicketID:   t.ID,
-		Text:       c.Comment.PlainBody,
-		HTML:       c.Comment.HTMLBody,
-		MessageID:  OutboundMessageID(t.ID, c.Comment.ID, domain),
-		InReplyTo:  parentID,
-		References: parentRefs,
-	}
 	for _, a := range c.Comment.Attachments {
 		ids = append(ids, a.ID)
 	}
-	return s.enqueue(ctx, tx, t.ID, c.Comment.ID, m, ids)
+	// One copy per recipient: every copy shows all recipients, but goes to
+	// one, with that recipient's reply token (see tokens.go).
+	for i, r := range rcpts {
+		tok := ReplyToken(key, t.ID, rcptIDs[i])
+		m := &Outbound{
+			From:       from,
+			ReplyTo:    Address{Name: from.Name, Email: PlusAddressToken(from.Email, t.ID, tok)},
+			To:         rcpts[:1],
+			Cc:         rcpts[1:],
+			EnvelopeTo: []string{r.Email},
+			Subject:    subject,
+			TicketID:   t.ID,
+			Text:       c.Comment.PlainBody,
+			HTML:       c.Comment.HTMLBody,
+			MessageID:  OutboundMessageIDToken(t.ID, c.Comment.ID, tok, domain),
+			InReplyTo:  parentID,
+			References: parentRefs,
+		}
+		if err := s.insertOutbox(ctx, tx, t.ID, c.Comment.ID, m, ids); err != nil {
+			return err
+		}
+	}
+	return s.scheduleDispatch(ctx, tx, tx.Now)
 }
 
 func hasReplyPrefix(s string) bool {
@@ -778,6 +958,14 @@ func decodeOutbox(s string, m *Outbound, ids *[]int64) error {
 }
 
 func (s *Store) enqueue(ctx context.Context, tx *db.Tx, ticketID, commentID int64, m *Outbound, attachmentIDs []int64) error {
+	if err := s.insertOutbox(ctx, tx, ticketID, commentID, m, attachmentIDs); err != nil {
+		return err
+	}
+	return s.scheduleDispatch(ctx, tx, tx.Now)
+}
+
+// insertOutbox adds m to the outbox without scheduling its dispatch.
+func (s *Store) insertOutbox(ctx context.Context, tx *db.Tx, ticketID, commentID int64, m *Outbound, attachmentIDs []int64) error {
 	var v errs.Validation
 	v.Check(strings.TrimSpace(m.MessageID) != "", "message_id", "is required")
 	v.Check(m.From.Email != "", "from", "is required")
@@ -801,7 +989,7 @@ func (s *Store) enqueue(ctx context.Context, tx *db.Tx, ticketID, commentID int6
 		db.TS(tx.Now)).Scan(&id); err != nil {
 		return db.MapError(err, "outbox message")
 	}
-	return s.scheduleDispatch(ctx, tx, tx.Now)
+	return nil
 }
 
 // Claim implements OutboxStore: due pending items, leased for LeaseFor.

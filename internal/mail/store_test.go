@@ -10,6 +10,7 @@ import (
 	"net/smtp"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,7 +45,14 @@ type channel struct {
 	secur   int64 // group of security@
 	org     int64 // owns customer.example
 	failTx  atomic.Int32
+	// dns is the zone sender verification sees: the signed domains
+	// publish DKIM keys, and send signs their mail.
+	dns *fakeDNS
 }
+
+// signedDomains are the domains whose mail send DKIM-signs (a sender of
+// another domain is unverified).
+var signedDomains = []string{"customer.example", "navy.example", "contoso.com", "nowhere.example", "example.com"}
 
 var channelStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
@@ -60,7 +68,14 @@ func newChannel(t *testing.T, d *db.DB, clk *clock.Fake) *channel {
 	t.Helper()
 	ctx := context.Background()
 	al := audit.New(d)
-	c := &channel{d: d, clk: clk, people: people.NewStore(d, al)}
+	c := &channel{d: d, clk: clk, people: people.NewStore(d, al), dns: newFakeDNS()}
+	for _, dom := range signedDomains {
+		c.dns.addDKIM(t, dom)
+	}
+	authn, err := NewAuthenticator(AuthConfig{Mode: AuthDNS, Resolver: c.dns})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.tickets = ticket.NewStore(d, al, t.TempDir(), 1<<20)
 	sys := audit.System()
 	sp := func(s string) *string { return &s }
@@ -96,6 +111,7 @@ func newChannel(t *testing.T, d *db.DB, clk *clock.Fake) *channel {
 		Mailboxes: []Mailbox{{Address: "support@example.com", Group: "Support"}, {Address: "Security@Example.com", GroupID: g2.ID}},
 		From:      Address{Name: "Example Support", Email: "support@example.com"},
 		Outbound:  true,
+		Auth:      authn,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +138,23 @@ func newChannel(t *testing.T, d *db.DB, clk *clock.Fake) *channel {
 }
 
 // send delivers raw to the listener over real SMTP and returns the reply
-// code of the DATA command (250 on success).
+// code of the DATA command (250 on success). Mail from signedDomains is
+// DKIM-signed first, as the sender's mail server would.
 func (c *channel) send(t *testing.T, from string, to []string, raw []byte) int {
+	t.Helper()
+	if dom := domainOf(peekFrom(raw)); slices.Contains(signedDomains, dom) {
+		raw = c.dns.sign(t, raw, dom)
+	}
+	return c.sendForged(t, from, to, raw)
+}
+
+// peekFrom is the address in raw's From header.
+func peekFrom(raw []byte) string {
+	return looseAddr(peekHeader(raw).Get("From")).Email
+}
+
+// sendForged is send without a signature: anyone can type any From.
+func (c *channel) sendForged(t *testing.T, from string, to []string, raw []byte) int {
 	t.Helper()
 	cl, err := smtp.Dial(c.srv.Addr())
 	if err != nil {
@@ -368,40 +399,50 @@ func TestReplyThreadingBothWays(t *testing.T) {
 		tk := c.onlyTicket(t)
 
 		// An internal note sends nothing; a public agent reply is queued
-		// in the same transaction and sent to the requester with the CC.
+		// in the same transaction and sent to the requester and the CC,
+		// one copy each: both show the two recipients, each goes to one
+		// and carries that recipient's reply token.
 		c.reply(t, tk.ID, "Looking into it internally.", false)
 		cm := c.reply(t, tk.ID, "Please restart the client.", true)
 		out, err := c.store.TicketOutbox(ctx, tk.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(out) != 1 || out[0].Status != "pending" || out[0].CommentID == nil || *out[0].CommentID != cm.ID {
+		if len(out) != 2 || out[0].Status != "pending" || out[0].CommentID == nil || *out[0].CommentID != cm.ID {
 			t.Fatalf("outbox = %+v", out)
 		}
 		st, sent := c.dispatch(t)
-		if st.Sent != 1 || len(sent) != 1 {
+		if st.Sent != 2 || len(sent) != 2 {
 			t.Fatalf("dispatch = %+v, %d sent", st, len(sent))
 		}
-		m := sent[0]
-		wantID := OutboundMessageID(tk.ID, cm.ID, "example.com")
-		if m.MessageID != wantID || m.InReplyTo != "first.1@customer.example" ||
-			strings.Join(m.References, " ") != "first.1@customer.example" {
-			t.Errorf("threading: id %q in-reply-to %q refs %v", m.MessageID, m.InReplyTo, m.References)
+		alice, _ := c.people.UserByEmail(ctx, "alice@customer.example")
+		bob, _ := c.people.UserByEmail(ctx, "bob@customer.example")
+		key, err := c.store.replyKey(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if m.Subject != "Re: VPN down "+TicketToken(tk.ID) || m.From.Email != "support@example.com" ||
-			len(m.ReplyTo) != 1 || m.ReplyTo[0].Email != PlusAddress("support@example.com", tk.ID) {
-			t.Errorf("subject %q from %v reply-to %v", m.Subject, m.From, m.ReplyTo)
+		for i, who := range []*people.User{alice, bob} {
+			m := sent[i]
+			tok := ReplyToken(key, tk.ID, who.ID)
+			if m.MessageID != OutboundMessageIDToken(tk.ID, cm.ID, tok, "example.com") || m.InReplyTo != "first.1@customer.example" ||
+				strings.Join(m.References, " ") != "first.1@customer.example" {
+				t.Errorf("threading: id %q in-reply-to %q refs %v", m.MessageID, m.InReplyTo, m.References)
+			}
+			if m.Subject != "Re: VPN down "+TicketToken(tk.ID) || m.From.Email != "support@example.com" ||
+				len(m.ReplyTo) != 1 || m.ReplyTo[0].Email != PlusAddressToken("support@example.com", tk.ID, tok) {
+				t.Errorf("subject %q from %v reply-to %v", m.Subject, m.From, m.ReplyTo)
+			}
+			if len(m.To) != 1 || m.To[0].Email != "alice@customer.example" || len(m.Cc) != 1 || m.Cc[0].Email != "bob@customer.example" {
+				t.Errorf("to %v cc %v", m.To, m.Cc)
+			}
+			if !strings.Contains(m.Text, "Please restart the client.") || strings.Contains(m.Text, "internally") {
+				t.Errorf("text = %q", m.Text)
+			}
+			if rcpts := c.relay.Messages()[i].To; strings.Join(rcpts, ",") != who.Email {
+				t.Errorf("envelope recipients of copy %d = %v, want %s", i, rcpts, who.Email)
+			}
 		}
-		if len(m.To) != 1 || m.To[0].Email != "alice@customer.example" || len(m.Cc) != 1 || m.Cc[0].Email != "bob@customer.example" {
-			t.Errorf("to %v cc %v", m.To, m.Cc)
-		}
-		if !strings.Contains(m.Text, "Please restart the client.") || strings.Contains(m.Text, "internally") {
-			t.Errorf("text = %q", m.Text)
-		}
-		rcpts := c.relay.Messages()[0].To
-		if strings.Join(rcpts, ",") != "alice@customer.example,bob@customer.example" {
-			t.Errorf("envelope recipients = %v", rcpts)
-		}
+		wantID := sent[0].MessageID // Alice's copy
 		out, _ = c.store.TicketOutbox(ctx, tk.ID)
 		if out[0].Status != "sent" || out[0].SentAt == nil {
 			t.Errorf("after send: %+v", out[0])
@@ -437,7 +478,7 @@ func TestReplyThreadingBothWays(t *testing.T) {
 		// The next agent reply threads after the customer's message.
 		c.reply(t, tk.ID, "Glad to hear it.", true)
 		_, sent = c.dispatch(t)
-		if len(sent) != 1 || sent[0].InReplyTo != "second.2@customer.example" ||
+		if len(sent) != 2 || sent[0].InReplyTo != "second.2@customer.example" ||
 			strings.Join(sent[0].References, " ") != "first.1@customer.example "+wantID+" second.2@customer.example" {
 			for _, m := range sent {
 				t.Logf("sent: in-reply-to %q refs %v", m.InReplyTo, m.References)
@@ -839,7 +880,11 @@ func TestBounceMarksOutboundFailed(t *testing.T) {
 		if st, _ := c.dispatch(t); st.Sent != 1 {
 			t.Fatalf("dispatch = %+v", st)
 		}
-		id := OutboundMessageID(tk.ID, cm.ID, "example.com")
+		sentOut, _ := c.store.TicketOutbox(ctx, tk.ID)
+		id := sentOut[0].MessageID
+		if !strings.HasPrefix(id, strings.TrimSuffix(OutboundMessageID(tk.ID, cm.ID, "example.com"), "@example.com")+".u") {
+			t.Fatalf("outbound Message-ID %q carries no reply token", id)
+		}
 		bounce := bytes.ReplaceAll(fixture(t, "bounce.eml"), []byte("frontline.t77.c88@example.com"), []byte(id))
 		c.mustSend(t, "support@example.com", bounce)
 

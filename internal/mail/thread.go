@@ -8,14 +8,15 @@ import (
 
 // Ticket references in mail:
 //   - subject token "[#1234]"
-//   - plus address "support+id1234@example.com"
+//   - plus address "support+id1234@example.com", or with a reply token
+//     "support+id1234.u56k0a1b2c3d4e5f@example.com"
 //   - our own Message-IDs "frontline.t1234.c5678@example.com" (an optional
 //     ".suffix" after the comment number is tolerated, for callers that need
 //     several distinct messages per comment)
 var (
 	subjectTokenRe = regexp.MustCompile(`\[#(\d{1,18})\]`)
-	plusTagRe      = regexp.MustCompile(`(?i)^[^@+]+\+id(\d{1,18})@[^@]+$`)
-	ownMsgIDRe     = regexp.MustCompile(`(?i)^frontline\.t(\d{1,18})\.c(\d{1,18})(?:\.[a-z0-9_-]{1,64})?@([^@\s<>]+)$`)
+	plusTagRe      = regexp.MustCompile(`(?i)^[^@+]+\+id(\d{1,18})(?:\.([a-z0-9]{1,64}))?@[^@]+$`)
+	ownMsgIDRe     = regexp.MustCompile(`(?i)^frontline\.t(\d{1,18})\.c(\d{1,18})(?:\.([a-z0-9_-]{1,64}))?@([^@\s<>]+)$`)
 )
 
 // TicketToken returns the subject token for a ticket, e.g. "[#1234]".
@@ -89,6 +90,17 @@ func ParseTicketToken(subject string, addresses []Address) (int64, bool) {
 // its ID and mail clients deduplicate it.
 func OutboundMessageID(ticketID, commentID int64, domain string) string {
 	return "frontline.t" + strconv.FormatInt(ticketID, 10) + ".c" + strconv.FormatInt(commentID, 10) + "@" + strings.ToLower(strings.TrimSpace(domain))
+}
+
+// OutboundMessageIDToken is OutboundMessageID with a reply token:
+// frontline.t<ticket>.c<comment>.<token>@domain.
+func OutboundMessageIDToken(ticketID, commentID int64, token, domain string) string {
+	id := OutboundMessageID(ticketID, commentID, domain)
+	if token == "" {
+		return id
+	}
+	local, dom, _ := strings.Cut(id, "@")
+	return local + "." + token + "@" + dom
 }
 
 // ParseOutboundMessageID recognises an ID made by OutboundMessageID (with or

@@ -29,10 +29,112 @@ type outboundEmailJSON struct {
 	Cc      []string `json:"cc"`
 }
 
+// rejectedEmailJSON is a message refused with a permanent 5xx and kept.
+type rejectedEmailJSON struct {
+	mail.Rejected
+	RawURL string `json:"raw_url"`
+}
+
 func (s *Server) registerMailAPI() {
 	s.handle("GET /api/v2/tickets/{id}/emails", Staff, s.apiTicketEmails)
 	s.handle("GET /api/v2/tickets/{id}/emails/{eid}/raw", Staff, s.apiTicketEmailRaw)
 	s.handle("GET /api/v2/tickets/{id}/outbound_emails", Staff, s.apiTicketOutbound)
+	s.handle("GET /api/v2/rejected_emails", Admin, s.apiRejectedEmails)
+	s.handle("GET /api/v2/rejected_emails/{id}", Admin, s.apiRejectedEmail)
+	s.handle("GET /api/v2/rejected_emails/{id}/raw", Admin, s.apiRejectedEmailRaw)
+}
+
+func (s *Server) rejectedJSON(r *http.Request, e mail.Rejected) rejectedEmailJSON {
+	return rejectedEmailJSON{Rejected: e, RawURL: fmt.Sprintf("%s/api/v2/rejected_emails/%d/raw", s.baseURL(r), e.ID)}
+}
+
+// apiRejectedEmails lists the messages refused permanently (newest
+// first), with both kinds of pagination.
+func (s *Server) apiRejectedEmails(w http.ResponseWriter, r *http.Request) error {
+	if s.Mail == nil {
+		return errs.NotFound("email channel")
+	}
+	for k := range r.URL.Query() {
+		switch k {
+		case "page", "per_page", "page[size]", "page[after]":
+		default:
+			return errs.BadRequest("%s: not a parameter of this list (page, per_page, page[size], page[after])", k)
+		}
+	}
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	var items []mail.Rejected
+	if p.cursor {
+		items, err = s.Mail.ListRejected(r.Context(), p.afterID, 0, p.size+1)
+	} else {
+		items, err = s.Mail.ListRejected(r.Context(), 0, (p.page-1)*p.perPage, p.perPage)
+	}
+	if err != nil {
+		return err
+	}
+	out := make([]rejectedEmailJSON, len(items))
+	for i, e := range items {
+		out[i] = s.rejectedJSON(r, e)
+	}
+	body, err := listBody(s, r, "rejected_emails", p, out, func(e rejectedEmailJSON) int64 { return e.ID },
+		func() (int, error) { return s.Mail.CountRejected(r.Context()) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) apiRejectedEmail(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "rejected email")
+	if err != nil {
+		return err
+	}
+	if s.Mail == nil {
+		return errs.NotFound("email channel")
+	}
+	e, err := s.Mail.GetRejected(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rejected_email": s.rejectedJSON(r, *e)})
+	return nil
+}
+
+// apiRejectedEmailRaw downloads a refused message exactly as received.
+func (s *Server) apiRejectedEmailRaw(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "rejected email")
+	if err != nil {
+		return err
+	}
+	if s.Mail == nil {
+		return errs.NotFound("email channel")
+	}
+	e, err := s.Mail.GetRejected(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	raw, err := s.Mail.RawRejected(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeEML(w, raw, fmt.Sprintf("rejected-email-%d.eml", id), e.ReceivedAt)
+	return nil
+}
+
+// writeEML sends a raw message as a download that browsers never render.
+func writeEML(w http.ResponseWriter, raw []byte, filename string, modified time.Time) {
+	h := w.Header()
+	h.Set("Content-Type", "message/rfc822")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
+	h.Set("Content-Length", strconv.Itoa(len(raw)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Last-Modified", modified.UTC().Format(time.RFC1123))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(raw)
 }
 
 // mailTicket checks the email channel is wired and the ticket exists.
@@ -88,15 +190,7 @@ func (s *Server) apiTicketEmailRaw(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "message/rfc822")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ticket-%d-email-%d.eml"`, id, eid))
-	h.Set("Content-Length", strconv.Itoa(len(raw)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Last-Modified", e.ReceivedAt.UTC().Format(time.RFC1123))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(raw)
+	writeEML(w, raw, fmt.Sprintf("ticket-%d-email-%d.eml", id, eid), e.ReceivedAt)
 	return nil
 }
 
@@ -133,6 +227,9 @@ func mailAPIDocs() map[string]apiDoc {
 		"GET /api/v2/tickets/{id}/emails":           {summary: "A ticket's inbound emails (agents)", tag: "Email", result: "emails"},
 		"GET /api/v2/tickets/{id}/emails/{eid}/raw": {summary: "Download an inbound email as received (.eml)", tag: "Email", raw: "message/rfc822"},
 		"GET /api/v2/tickets/{id}/outbound_emails":  {summary: "A ticket's outbound emails and their delivery state (agents)", tag: "Email", result: "outbound_emails"},
+		"GET /api/v2/rejected_emails":               {summary: "Inbound messages refused with a permanent 5xx and kept, newest first (admins)", tag: "Email", result: "rejected_emails", list: true},
+		"GET /api/v2/rejected_emails/{id}":          {summary: "One refused inbound message (admins)", tag: "Email", result: "rejected_email"},
+		"GET /api/v2/rejected_emails/{id}/raw":      {summary: "Download a refused message as received (.eml)", tag: "Email", raw: "message/rfc822"},
 	}
 }
 
@@ -141,5 +238,6 @@ func mailEnvelopes() map[string]envelope {
 	return map[string]envelope{
 		"email":          {reflect.TypeOf(emailJSON{}), reflect.TypeOf(emailJSON{})},
 		"outbound_email": {reflect.TypeOf(outboundEmailJSON{}), reflect.TypeOf(outboundEmailJSON{})},
+		"rejected_email": {reflect.TypeOf(rejectedEmailJSON{}), reflect.TypeOf(rejectedEmailJSON{})},
 	}
 }

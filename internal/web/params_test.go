@@ -344,6 +344,7 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/tickets/{id}/sla_events":      {path: "/api/v2/tickets/" + n(f.t1) + "/sla_events"},
 		"GET /api/v2/tickets/{id}/emails":          {path: "/api/v2/tickets/" + n(f.t1) + "/emails"},
 		"GET /api/v2/tickets/{id}/outbound_emails": {path: "/api/v2/tickets/" + n(f.t1) + "/outbound_emails"},
+		"GET /api/v2/rejected_emails":              {path: "/api/v2/rejected_emails"},
 		// Custom roles (account-configuration/custom_roles#list-custom-roles):
 		// no parameters.
 		"GET /api/v2/custom_roles": {path: "/api/v2/custom_roles"},

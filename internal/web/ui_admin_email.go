@@ -1,7 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+
+	"github.com/frontline/frontline/internal/errs"
 )
 
 // EmailSettings is what the admin email page shows of the email channel's
@@ -17,6 +20,13 @@ type EmailSettings struct {
 	RelayTLS     string
 	IMAP         string // host:port/folder polled, "" when none
 	IMAPInterval string
+	// Inbound limits and sender verification.
+	MaxMIMEDepth int
+	MaxMIMEParts int
+	ParseTimeout string
+	Auth         string // dns, relay or none
+	TrustedRelay string // authserv-ids, for relay
+	Unverified   string // accept, flag or reject
 }
 
 // EmailMailbox is one receiving address and the group its tickets go to.
@@ -27,9 +37,15 @@ type EmailMailbox struct {
 
 func (s *Server) registerAdminEmail() {
 	s.handle("GET /admin/email", Admin, s.adminEmail)
+	s.handle("GET /admin/email/rejected/{id}/raw", Admin, s.adminRejectedRaw)
 }
 
-// adminEmail shows the email settings and the state of the channel.
+// adminRejectedShown is how many refused messages the page lists (the API
+// pages through all of them).
+const adminRejectedShown = 50
+
+// adminEmail shows the email settings, the state of the channel and the
+// latest messages refused permanently.
 func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	data := map[string]any{"Title": "Email", "Section": "email", "Settings": s.Email}
 	if s.Mail != nil {
@@ -38,7 +54,38 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["Stats"] = st
+		rej, err := s.Mail.ListRejected(r.Context(), 0, 0, adminRejectedShown)
+		if err != nil {
+			return err
+		}
+		data["Rejected"] = rej
+		latest, err := s.Mail.LatestEmails(r.Context(), adminRejectedShown)
+		if err != nil {
+			return err
+		}
+		data["Latest"] = latest
 	}
 	s.render(w, r, http.StatusOK, "admin_email.html", data)
+	return nil
+}
+
+// adminRejectedRaw downloads a refused message exactly as received.
+func (s *Server) adminRejectedRaw(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "rejected email")
+	if err != nil {
+		return err
+	}
+	if s.Mail == nil {
+		return errs.NotFound("email channel")
+	}
+	e, err := s.Mail.GetRejected(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	raw, err := s.Mail.RawRejected(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeEML(w, raw, fmt.Sprintf("rejected-email-%d.eml", id), e.ReceivedAt)
 	return nil
 }
