@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -38,6 +39,10 @@ type DB struct {
 	wcache, rcache *stmtCache
 	// group batches concurrent writes on SQLite's one writer connection.
 	group *groupCommit
+	// migrated is the schema version once every migration of this binary
+	// was seen applied (0 until then): migrations are never undone under a
+	// running server, so MigrationStatus need not ask again.
+	migrated atomic.Int64
 }
 
 // Options tune Open.

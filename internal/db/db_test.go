@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -469,6 +470,47 @@ func TestBulkHandleRelaxesOnlyItsOwnCommits(t *testing.T) {
 			var n int
 			if err := plain.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM groups WHERE name = 'Bulk'`).Scan(&n); err != nil || n != 1 {
 				t.Fatalf("row written in bulk seen %d times by the ordinary handle (%v)", n, err)
+			}
+		})
+	}
+}
+
+// TestMigrationStatusIsRememberedOnceComplete: /readyz asks for the
+// migration status on every probe; once a handle has seen every migration
+// applied it answers from memory (a version table changed behind its back
+// is not read again), while a handle that has not seen it asks.
+func TestMigrationStatusIsRememberedOnceComplete(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			target := e.Target(t)
+			open := func() *db.DB {
+				d, err := db.Open(ctx, target, clock.NewFake(time.Now()), db.Options{MaxConns: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { d.Close() })
+				return d
+			}
+			d := open()
+			if _, pending, err := d.MigrationStatus(ctx); err != nil || pending == 0 {
+				t.Fatalf("empty database: %d pending (%v)", pending, err)
+			}
+			if _, err := d.Migrate(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			cur, pending, err := d.MigrationStatus(ctx)
+			if err != nil || pending != 0 {
+				t.Fatalf("after migrating: %d pending (%v)", pending, err)
+			}
+			if _, err := d.W.ExecContext(ctx, "DELETE FROM goose_db_version WHERE version_id = "+strconv.FormatInt(cur, 10)); err != nil {
+				t.Fatal(err)
+			}
+			if c2, p2, err := d.MigrationStatus(ctx); err != nil || p2 != 0 || c2 != cur {
+				t.Fatalf("remembered status = (%d, %d pending, %v), want (%d, 0)", c2, p2, err, cur)
+			}
+			if _, p3, err := open().MigrationStatus(ctx); err != nil || p3 != 1 {
+				t.Fatalf("a new handle: %d pending (%v), want 1", p3, err)
 			}
 		})
 	}

@@ -122,6 +122,9 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 
 // MigrationStatus reports the applied and pending versions.
 func (d *DB) MigrationStatus(ctx context.Context) (current int64, pending int, err error) {
+	if v := d.migrated.Load(); v > 0 {
+		return v, 0, nil
+	}
 	p, err := d.provider(nil, false)
 	if err != nil {
 		return 0, 0, err
@@ -136,6 +139,9 @@ func (d *DB) MigrationStatus(ctx context.Context) (current int64, pending int, e
 		} else if s.Source.Version > current {
 			current = s.Source.Version
 		}
+	}
+	if pending == 0 && current > 0 {
+		d.migrated.Store(current)
 	}
 	return current, pending, nil
 }
