@@ -175,8 +175,7 @@ func (l *lookups) fields(t *ticket.Ticket) (rules.Ticket, error) {
 
 // times adds the SLA state and the times kept in the ticket's history.
 func (l *lookups) times(out *rules.Ticket) error {
-	var next, last sql.NullInt64
-	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), out.ID).Scan(&out.SLABreached, &next, &last); err != nil {
+	if err := l.slaState(out); err != nil {
 		return err
 	}
 	var pending, assigned, reqUpd, asgUpd sql.NullInt64
@@ -186,8 +185,24 @@ func (l *lookups) times(out *rules.Ticket) error {
 	for _, x := range []struct {
 		v   sql.NullInt64
 		dst *time.Time
-	}{{next, &out.SLANextBreachAt}, {last, &out.SLALastBreachAt}, {pending, &out.PendingAt}, {assigned, &out.AssignedAt},
-		{reqUpd, &out.RequesterUpdatedAt}, {asgUpd, &out.AssigneeUpdatedAt}} {
+	}{{pending, &out.PendingAt}, {assigned, &out.AssignedAt}, {reqUpd, &out.RequesterUpdatedAt}, {asgUpd, &out.AssigneeUpdatedAt}} {
+		if x.v.Valid {
+			*x.dst = db.FromMicros(x.v.Int64)
+		}
+	}
+	return nil
+}
+
+// slaState adds the ticket's SLA state: breached, next and last breach.
+func (l *lookups) slaState(out *rules.Ticket) error {
+	var next, last sql.NullInt64
+	if err := l.tx.QueryRowContext(l.ctx, l.s.q.Get("TicketSLA"), out.ID).Scan(&out.SLABreached, &next, &last); err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		v   sql.NullInt64
+		dst *time.Time
+	}{{next, &out.SLANextBreachAt}, {last, &out.SLALastBreachAt}} {
 		if x.v.Valid {
 			*x.dst = db.FromMicros(x.v.Int64)
 		}
@@ -322,8 +337,15 @@ func (s *Store) runTriggers(ctx context.Context, tx *db.Tx, l *lookups, c *ticke
 	if err != nil || len(trigs) == 0 {
 		return err
 	}
-	after, err := l.snapshot(c.Ticket)
+	// Triggers see the ticket's fields and SLA state; the times kept in
+	// its history (pending, assigned, last updates) feed only time-based
+	// conditions, which triggers cannot have, so their audit query is not
+	// run on every ticket write.
+	after, err := l.fields(c.Ticket)
 	if err != nil {
+		return err
+	}
+	if err := l.slaState(&after); err != nil {
 		return err
 	}
 	var before rules.Ticket
