@@ -41,7 +41,7 @@ func (s *Server) registerMailAPI() {
 	s.handle("GET /api/v2/tickets/{id}/outbound_emails", Staff, s.apiTicketOutbound)
 	s.handle("GET /api/v2/rejected_emails", Admin, s.apiRejectedEmails)
 	s.handle("GET /api/v2/rejected_emails/{id}", Admin, s.apiRejectedEmail)
-	s.handle("GET /api/v2/rejected_emails/{id}/raw", Admin, s.apiRejectedEmailRaw)
+	s.handle("GET /api/v2/rejected_emails/{id}/raw", Admin, s.rejectedEmailRaw)
 }
 
 func (s *Server) rejectedJSON(r *http.Request, e mail.Rejected) rejectedEmailJSON {
@@ -88,14 +88,7 @@ func (s *Server) apiRejectedEmails(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiRejectedEmail(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "rejected email")
-	if err != nil {
-		return err
-	}
-	if s.Mail == nil {
-		return errs.NotFound("email channel")
-	}
-	e, err := s.Mail.GetRejected(r.Context(), id)
+	e, err := s.rejectedEmail(r)
 	if err != nil {
 		return err
 	}
@@ -103,24 +96,30 @@ func (s *Server) apiRejectedEmail(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// apiRejectedEmailRaw downloads a refused message exactly as received.
-func (s *Server) apiRejectedEmailRaw(w http.ResponseWriter, r *http.Request) error {
+// rejectedEmail loads the refused message named by the path's id.
+func (s *Server) rejectedEmail(r *http.Request) (*mail.Rejected, error) {
 	id, err := pathID(r, "id", "rejected email")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if s.Mail == nil {
-		return errs.NotFound("email channel")
+		return nil, errs.NotFound("email channel")
 	}
-	e, err := s.Mail.GetRejected(r.Context(), id)
+	return s.Mail.GetRejected(r.Context(), id)
+}
+
+// rejectedEmailRaw downloads a refused message exactly as received (the
+// API's raw route and the admin email page's download).
+func (s *Server) rejectedEmailRaw(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.rejectedEmail(r)
 	if err != nil {
 		return err
 	}
-	raw, err := s.Mail.RawRejected(r.Context(), id)
+	raw, err := s.Mail.RawRejected(r.Context(), e.ID)
 	if err != nil {
 		return err
 	}
-	writeEML(w, raw, fmt.Sprintf("rejected-email-%d.eml", id), e.ReceivedAt)
+	writeEML(w, raw, fmt.Sprintf("rejected-email-%d.eml", e.ID), e.ReceivedAt)
 	return nil
 }
 

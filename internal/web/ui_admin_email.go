@@ -1,10 +1,8 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
-	"github.com/frontline/frontline/internal/errs"
 )
 
 // EmailSettings is what the admin email page shows of the email channel's
@@ -37,7 +35,7 @@ type EmailMailbox struct {
 
 func (s *Server) registerAdminEmail() {
 	s.handle("GET /admin/email", Admin, s.adminEmail)
-	s.handle("GET /admin/email/rejected/{id}/raw", Admin, s.adminRejectedRaw)
+	s.handle("GET /admin/email/rejected/{id}/raw", Admin, s.rejectedEmailRaw)
 }
 
 // adminRejectedShown is how many refused messages the page lists (the API
@@ -69,23 +67,3 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// adminRejectedRaw downloads a refused message exactly as received.
-func (s *Server) adminRejectedRaw(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "rejected email")
-	if err != nil {
-		return err
-	}
-	if s.Mail == nil {
-		return errs.NotFound("email channel")
-	}
-	e, err := s.Mail.GetRejected(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	raw, err := s.Mail.RawRejected(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeEML(w, raw, fmt.Sprintf("rejected-email-%d.eml", id), e.ReceivedAt)
-	return nil
-}
