@@ -41,6 +41,9 @@ Usage:
                                      against baselines from the same run (--tickets, --clients, --duration,
                                      --samples, --json FILE, --keep; SQLite in a temporary directory unless
                                      --database is given)
+  frontline backup --to FILE [flags] take a consistent backup of a running or stopped instance (database
+                                     and attachments, with a manifest of checksums)
+  frontline restore [flags] FILE     restore a backup into an empty data directory or database
   frontline version                  print the version
   frontline help [command]           show help; every command takes the flags listed by "frontline serve -h"
 `
@@ -96,6 +99,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdDemo(ctx, rest, env)
 	case "bench":
 		return cmdBench(ctx, rest, env)
+	case "backup":
+		return cmdBackup(ctx, rest, env)
+	case "restore":
+		return cmdRestore(ctx, rest, env)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "frontline", Version())
 		return nil
@@ -111,6 +118,19 @@ func run(ctx context.Context, args []string, env Env) error {
 
 // setup parses flags for a command and opens the app.
 func setup(ctx context.Context, name string, args []string, env Env, extra func(fs *flag.FlagSet)) (*App, []string, error) {
+	cfg, rest, err := parseFlags(name, args, env, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := Open(ctx, cfg, NewLogger(cfg, env.Stderr), env.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, rest, nil
+}
+
+// parseFlags reads a command's configuration (flags, environment, file).
+func parseFlags(name string, args []string, env Env, extra func(fs *flag.FlagSet)) (Config, []string, error) {
 	fs := flag.NewFlagSet("frontline "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // parse errors are reported once, by Main
 	fs.Usage = func() {}
@@ -123,18 +143,14 @@ func setup(ctx context.Context, name string, args []string, env Env, extra func(
 			fmt.Fprintf(env.Stdout, "Usage of frontline %s:\n", name)
 			fs.SetOutput(env.Stdout)
 			fs.PrintDefaults()
-			return nil, nil, err
+			return cfg, nil, err
 		}
 		if strings.HasPrefix(err.Error(), "invalid ") {
-			return nil, nil, err
+			return cfg, nil, err
 		}
-		return nil, nil, usageError{err.Error()}
+		return cfg, nil, usageError{err.Error()}
 	}
-	a, err := Open(ctx, cfg, NewLogger(cfg, env.Stderr), env.Options)
-	if err != nil {
-		return nil, nil, err
-	}
-	return a, rest, nil
+	return cfg, rest, nil
 }
 
 func cmdServe(ctx context.Context, args []string, env Env) error {
