@@ -18,6 +18,7 @@ import (
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/jobs"
@@ -75,10 +76,11 @@ type App struct {
 	Tickets *ticket.Store
 	Mail    *mail.Store // email channel (mail.go)
 	Search  *search.Service
-	Rules   *rulestore.Store // triggers, automations, macros, views, webhooks (rules.go)
-	SLA     *sla.Service     // SLA targets, timers and breach events (sla.go)
-	Access  *access.Store    // custom roles and permissions (team.go)
-	Team    *team.Store      // the support organisation (team.go)
+	Rules   *rulestore.Store  // triggers, automations, macros, views, webhooks (rules.go)
+	SLA     *sla.Service      // SLA targets, timers and breach events (sla.go)
+	Access  *access.Store     // custom roles and permissions (team.go)
+	Team    *team.Store       // the support organisation (team.go)
+	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -157,7 +159,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
 		MaxHashes: c.MaxPasswordHashes})
-	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
+	a.Backups = &backup.Scheduler{Store: backup.NewStore(d), Clock: opt.Clock, Log: log,
+		Schedule: backup.Schedule{Dir: c.BackupDir, Every: c.BackupEvery, Keep: backup.Retention{Daily: c.BackupKeepDaily, Weekly: c.BackupKeepWeekly}},
+		Source:   backup.Source{DB: d, AttachmentsDir: filepath.Join(c.DataDir, "attachments"), Version: Version()}}
+	a.scheduleHousekeeping() // expired-session purge hourly, scheduled backups (jobs.go)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		TrustedProxies: c.TrustedProxies,
@@ -166,6 +171,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
 		SLAService: a.SLA, Access: a.Access, Team: a.Team,
+		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule,
 	})
 	if err != nil {
 		d.Close()

@@ -39,12 +39,8 @@ func cmdBackup(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// backupTo takes a backup of cfg's instance into the file to, written
-// under a temporary name and renamed once synced.
+// backupTo takes a backup of cfg's instance into the file to.
 func backupTo(ctx context.Context, cfg Config, env Env, to string) (backup.Manifest, int64, error) {
-	if _, err := os.Stat(to); err == nil {
-		return backup.Manifest{}, 0, fmt.Errorf("%s exists already; choose a new file name", to)
-	}
 	target, err := db.ParseTarget(cfg.Database, cfg.DataDir)
 	if err != nil {
 		return backup.Manifest{}, 0, err
@@ -63,28 +59,15 @@ func backupTo(ctx context.Context, cfg Config, env Env, to string) (backup.Manif
 		return backup.Manifest{}, 0, err
 	}
 	defer d.Close()
-	f, err := os.CreateTemp(filepath.Dir(to), "."+filepath.Base(to)+".partial-*")
-	if err != nil {
-		return backup.Manifest{}, 0, err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	m, err := backup.Write(ctx, backup.Source{DB: d, AttachmentsDir: filepath.Join(cfg.DataDir, "attachments"), Version: Version(), Now: clk.Now()}, f)
-	if err == nil {
-		err = f.Sync()
-	}
-	size := int64(0)
-	if st, serr := f.Stat(); serr == nil {
-		size = st.Size()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	started := clk.Now()
+	m, size, err := backup.WriteFile(ctx, backup.Source{DB: d, AttachmentsDir: filepath.Join(cfg.DataDir, "attachments"), Version: Version(), Now: started}, to)
+	// Recorded for /admin/backups; a database not yet migrated to hold the
+	// records (an older schema) still gets its backup.
+	if rerr := backup.NewStore(d).Add(context.WithoutCancel(ctx), filepath.Base(to), "manual", started, m, size, err); rerr != nil {
+		fmt.Fprintf(env.Stderr, "frontline: note: the backup was not recorded for the admin page: %v\n", rerr)
 	}
 	if err != nil {
 		return m, 0, fmt.Errorf("backup failed, nothing written to %s: %w", to, err)
-	}
-	if err := os.Rename(tmp, to); err != nil {
-		return m, 0, err
 	}
 	return m, size, nil
 }

@@ -68,6 +68,12 @@ type Config struct {
 	MailTrustedAuth []string // authserv-ids of trusted relays (mail-auth=relay)
 	MailAuthTimeout time.Duration
 	MailUnverified  mail.UnverifiedPolicy
+
+	// Scheduled backups (internal/backup): off when BackupDir is empty.
+	BackupDir        string
+	BackupEvery      time.Duration
+	BackupKeepDaily  int
+	BackupKeepWeekly int
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -201,7 +207,24 @@ func settings() []setting {
 			c.MaxPasswordHashes = n
 			return nil
 		}},
-	}, mailSettings()...)
+	}, append(mailSettings(), backupSettings()...)...)
+}
+
+// backupSettings configure scheduled backups (README "Operations").
+func backupSettings() []setting {
+	return []setting{
+		{"backup-dir", "", "directory for scheduled backups (empty: none are taken; frontline backup --to FILE takes one by hand)", func(c *Config, v string) error { c.BackupDir = v; return nil }},
+		{"backup-every", "24h", "how often a scheduled backup is taken", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Minute {
+				return fmt.Errorf("%q is not a duration of at least 1m (e.g. 24h)", v)
+			}
+			c.BackupEvery = d
+			return nil
+		}},
+		{"backup-keep-daily", "7", "scheduled backups kept: the newest of each of this many last days", intSetter(0, func(c *Config, n int) { c.BackupKeepDaily = n })},
+		{"backup-keep-weekly", "4", "scheduled backups kept: the newest of each of this many last weeks", intSetter(0, func(c *Config, n int) { c.BackupKeepWeekly = n })},
+	}
 }
 
 // intSetter parses a whole number of at least min.

@@ -43,11 +43,35 @@ func (w *purgeSessionsWorker) Work(ctx context.Context, _ *river.Job[purgeSessio
 	return nil
 }
 
+// backupArgs is the periodic job that takes a scheduled backup when one is
+// due (the records say when the last one was taken, so a restart neither
+// skips nor repeats one).
+type backupArgs struct{}
+
+func (backupArgs) Kind() string { return "app.backup" }
+
+type backupWorker struct {
+	river.WorkerDefaults[backupArgs]
+	a *App
+}
+
+func (w *backupWorker) Work(ctx context.Context, _ *river.Job[backupArgs]) error {
+	_, err := w.a.Backups.RunIfDue(ctx)
+	return err
+}
+
+// Timeout lets a large backup run longer than River's default minute.
+func (w *backupWorker) Timeout(*river.Job[backupArgs]) time.Duration { return 6 * time.Hour }
+
 // scheduleHousekeeping registers the periodic housekeeping jobs (once per
 // interval across nodes: only the elected leader enqueues them).
 func (a *App) scheduleHousekeeping() {
 	jobs.AddWorker(a.Jobs, &purgeSessionsWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
+	if a.Config.BackupDir != "" {
+		jobs.AddWorker(a.Jobs, &backupWorker{a: a})
+		a.Jobs.AddPeriodic(10*time.Minute, backupArgs{}, true)
+	}
 }
 
 // startJobs starts working jobs; stop waits up to 15 seconds for running

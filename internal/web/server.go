@@ -28,6 +28,7 @@ import (
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/mail"
@@ -141,6 +142,10 @@ type Deps struct {
 	// support organisation (api_team.go); both are built from DB when nil.
 	Access *access.Store
 	Team   *team.Store
+	// Backups are the backup records shown on /admin/backups with the
+	// schedule; optional.
+	Backups        *backup.Store
+	BackupSchedule backup.Schedule
 }
 
 // Server is the HTTP handler.

@@ -448,6 +448,7 @@ func (s *Server) registerUI() {
 	s.registerAdminRulesUI()
 	s.registerAdminSLAUI()
 	s.registerAdminEmail()
+	s.registerAdminBackups()
 	if s.Tickets == nil {
 		return // a server without tickets (some tests) has no help desk pages
 	}
