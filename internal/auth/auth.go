@@ -611,3 +611,24 @@ func (s *Service) PrincipalByID(ctx context.Context, id int64) (*Principal, erro
 	}
 	return &p, nil
 }
+
+// EndAccess ends every browser session of userID and revokes all their API
+// tokens at once (an access review's revocation, a leaver), audited with
+// the reason. It returns how many of each it ended.
+func (s *Service) EndAccess(ctx context.Context, actor audit.Actor, userID int64, reason string) (sessions, tokens int64, err error) {
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.Get("DeleteUserSessions"), userID)
+		if err != nil {
+			return err
+		}
+		sessions, _ = res.RowsAffected()
+		res, err = tx.ExecContext(ctx, s.q.Get("DeleteUserTokens"), userID)
+		if err != nil {
+			return err
+		}
+		tokens, _ = res.RowsAffected()
+		return s.audit.Record(ctx, tx, actor, "user.access_ended", "user", userID, nil,
+			map[string]any{"reason": reason, "sessions_ended": sessions, "tokens_revoked": tokens})
+	})
+	return sessions, tokens, err
+}
