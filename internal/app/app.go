@@ -17,6 +17,7 @@ import (
 
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/accessreview"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
@@ -81,6 +82,9 @@ type App struct {
 	Access  *access.Store     // custom roles and permissions (team.go)
 	Team    *team.Store       // the support organisation (team.go)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
+	// AccessReviews runs access review campaigns; its hourly job escalates
+	// overdue lines and deactivates leavers (jobs.go).
+	AccessReviews *accessreview.Store
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -159,6 +163,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
 		MaxHashes: c.MaxPasswordHashes})
+	a.AccessReviews = accessreview.NewStore(d, a.Audit, a.revokeAccess)
 	a.Backups = &backup.Scheduler{Store: backup.NewStore(d), Clock: opt.Clock, Log: log,
 		Schedule: backup.Schedule{Dir: c.BackupDir, Every: c.BackupEvery, Keep: backup.Retention{Daily: c.BackupKeepDaily, Weekly: c.BackupKeepWeekly}},
 		Source:   backup.Source{DB: d, AttachmentsDir: filepath.Join(c.DataDir, "attachments"), Version: Version()}}
@@ -171,7 +176,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
 		SLAService: a.SLA, Access: a.Access, Team: a.Team,
-		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule,
+		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews,
 	})
 	if err != nil {
 		d.Close()
@@ -179,6 +184,16 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.Web.Registry().MustRegister(a.Mail.Collectors()...) // inbound mail counters (internal/mail/rejected.go)
 	return a, nil
+}
+
+// revokeAccess ends an account's access at once (an access review's
+// revocation, a leaver): deactivated, sessions ended, API tokens revoked.
+func (a *App) revokeAccess(ctx context.Context, actor audit.Actor, userID int64, reason string) error {
+	if _, err := a.People.DeactivateUser(ctx, actor, userID); err != nil {
+		return err
+	}
+	_, _, err := a.Auth.EndAccess(ctx, actor, userID, reason)
+	return err
 }
 
 // Close releases the job queue's connections and the database.

@@ -63,11 +63,42 @@ func (w *backupWorker) Work(ctx context.Context, _ *river.Job[backupArgs]) error
 // Timeout lets a large backup run longer than River's default minute.
 func (w *backupWorker) Timeout(*river.Job[backupArgs]) time.Duration { return 6 * time.Hour }
 
+// accessReviewArgs is the hourly job that escalates the unanswered lines of
+// access reviews past their due date and deactivates leavers.
+type accessReviewArgs struct{}
+
+func (accessReviewArgs) Kind() string { return "app.access_reviews" }
+
+type accessReviewWorker struct {
+	river.WorkerDefaults[accessReviewArgs]
+	a *App
+}
+
+func (w *accessReviewWorker) Work(ctx context.Context, _ *river.Job[accessReviewArgs]) error {
+	n, err := w.a.AccessReviews.Escalate(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.a.Log.Info("access review lines escalated", "count", n)
+	}
+	left, err := w.a.AccessReviews.DeactivateLeavers(ctx, w.a.Team.Today())
+	if err != nil {
+		return err
+	}
+	if len(left) > 0 {
+		w.a.Log.Info("leavers deactivated", "users", left)
+	}
+	return nil
+}
+
 // scheduleHousekeeping registers the periodic housekeeping jobs (once per
 // interval across nodes: only the elected leader enqueues them).
 func (a *App) scheduleHousekeeping() {
 	jobs.AddWorker(a.Jobs, &purgeSessionsWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
+	jobs.AddWorker(a.Jobs, &accessReviewWorker{a: a})
+	a.Jobs.AddPeriodic(time.Hour, accessReviewArgs{}, true)
 	if a.Config.BackupDir != "" {
 		jobs.AddWorker(a.Jobs, &backupWorker{a: a})
 		a.Jobs.AddPeriodic(10*time.Minute, backupArgs{}, true)

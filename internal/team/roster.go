@@ -353,15 +353,22 @@ func WriteRoster(w io.Writer, members []Member, emailOf func(id int64) string) e
 		}
 		rec := []string{m.Email, m.Name, title, grade, m.Region, m.TimeZone, mgr, str(m.StartDate), str(m.EndDate),
 			strings.Join(m.Specialties, ";"), strings.Join(m.Skills, ";"), strconv.FormatBool(m.VerifiedCitizenship)}
-		for i, v := range rec { // keep spreadsheet formulas out of the export
-			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-				rec[i] = "'" + v
-			}
-		}
+		SafeCells(rec)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// SafeCells keeps spreadsheet formulas out of an exported CSV record: a
+// cell starting with = + - @ or a tab or carriage return gets a leading
+// apostrophe.
+func SafeCells(rec []string) {
+	for i, v := range rec {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			rec[i] = "'" + v
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontline/frontline/internal/accessreview"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
@@ -360,7 +361,37 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/team/trainings":    {path: "/api/v2/team/trainings"},
 		"GET /api/v2/team/time_off":     {path: "/api/v2/team/time_off"},
 		"GET /api/v2/team/one_on_ones":  {path: "/api/v2/team/one_on_ones"},
+		// Access reviews (Frontline's own; filters in api_access_reviews.go).
+		"GET /api/v2/access_reviews": {path: "/api/v2/access_reviews"},
+		"GET /api/v2/access_reviews/{id}/lines": {path: "/api/v2/access_reviews/" + accessReviewOf(e) + "/lines", cases: []paramCase{
+			{query: "decision=pending", check: everyItem("lines", func(m map[string]any) bool { return m["decision"] == "pending" })},
+			{query: "reviewer_id=" + n(admin.ID), check: everyItem("lines", func(m map[string]any) bool { return m["reviewer_id"] == float64(admin.ID) })},
+			{query: "decision=maybe"},
+		}},
 	}
+}
+
+// accessReviewOf opens an access review as the env's admin and returns its id.
+func accessReviewOf(e *env) string {
+	e.t.Helper()
+	ctx, admin := context.Background(), audit.Actor{ID: e.users[people.RoleAdmin].ID, Role: people.RoleAdmin}
+	c, err := e.srv.AccessReviews.Open(ctx, admin, accessreview.Input{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ls, err := e.srv.AccessReviews.Lines(ctx, accessreview.LineFilter{CampaignID: c.ID})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, l := range ls { // one decided line, so that the decision filter shows
+		if l.UserID != admin.ID {
+			if _, err := e.srv.AccessReviews.Decide(ctx, admin, c.ID, l.ID, accessreview.Certified, ""); err != nil {
+				e.t.Fatal(err)
+			}
+			break
+		}
+	}
+	return fmt.Sprint(c.ID)
 }
 
 // TestEveryListEndpointHonoursOrRefusesItsParameters walks every list

@@ -42,8 +42,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /settings/tokens/{id}/revoke", Authenticated, s.revokeToken)
 	s.handle("GET /settings/password", Authenticated, s.passwordPage)
 	s.handle("POST /settings/password", Authenticated, s.changePassword)
-	s.registerUI()     // agent workspace, customer portal, admin (ui*.go)
-	s.registerTeamUI() // ui_team.go
+	s.registerUI()             // agent workspace, customer portal, admin (ui*.go)
+	s.registerTeamUI()         // ui_team.go
+	s.registerAccessReviewUI() // ui_access_reviews.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -54,8 +55,9 @@ func (s *Server) registerRoutes() {
 	s.registerSearchAPI()
 	s.registerRulesAPI()
 	s.registerSLAAPI()
-	s.registerTeamAPI()  // api_team.go
-	s.registerRolesAPI() // api_roles.go
+	s.registerTeamAPI()         // api_team.go
+	s.registerRolesAPI()        // api_roles.go
+	s.registerAccessReviewAPI() // api_access_reviews.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/frontline/frontline/internal/access"
+	"github.com/frontline/frontline/internal/accessreview"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
@@ -144,6 +145,9 @@ type Deps struct {
 	Team   *team.Store
 	// Backups are the backup records shown on /admin/backups with the
 	// schedule; optional.
+	// AccessReviews runs access review campaigns; built from DB (revoking
+	// through People and Auth) when nil.
+	AccessReviews  *accessreview.Store
 	Backups        *backup.Store
 	BackupSchedule backup.Schedule
 }
