@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/access"
-	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/accessreview"
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
@@ -85,9 +85,9 @@ type App struct {
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
 	AccessReviews *accessreview.Store
-	Limiter *auth.Limiter
-	Auth    *auth.Service
-	Web     *web.Server
+	Limiter       *auth.Limiter
+	Auth          *auth.Service
+	Web           *web.Server
 
 	// SMTPAddr is where the inbound SMTP listener listens once Serve runs.
 	SMTPAddr string
