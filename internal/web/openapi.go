@@ -83,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -99,6 +99,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, slaEnvelopes())
 	maps.Copy(m, teamEnvelopes())
 	maps.Copy(m, accessReviewEnvelopes())
+	maps.Copy(m, changeEnvelopes())
 	return m
 }
 

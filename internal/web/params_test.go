@@ -361,6 +361,32 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/team/trainings":    {path: "/api/v2/team/trainings"},
 		"GET /api/v2/team/time_off":     {path: "/api/v2/team/time_off"},
 		"GET /api/v2/team/one_on_ones":  {path: "/api/v2/team/one_on_ones"},
+		// Change control (Frontline's own; api_changes.go): a trigger with two
+		// versions, two applied changes, a pending one, an emergency one.
+		"GET /api/v2/config_changes": {path: "/api/v2/config_changes", base: changeWorld(e).base, cases: []paramCase{
+			{query: "status=pending", check: everyItem("config_changes", func(m map[string]any) bool { return m["status"] == "pending" })},
+			{query: "needs_review=true", check: everyItem("config_changes", func(m map[string]any) bool { return m["needs_review"] == true })},
+			{query: "status=maybe"}, {query: "needs_review=perhaps"},
+		}},
+		"GET /api/v2/config_versions": {path: "/api/v2/config_versions", base: "object_type=trigger&object_id=" + n(changeWorld(e).trigger), cases: []paramCase{
+			{query: "object_type=automation&object_id=" + n(changeWorld(e).trigger), check: func(m map[string]any) error {
+				if vs, _ := m["config_versions"].([]any); len(vs) != 0 {
+					return fmt.Errorf("versions of a trigger listed as an automation's")
+				}
+				return nil
+			}},
+			{query: "object_type=trigger&object_id=abc", names: "object_id"},
+			{query: "object_type=ticket&object_id=1", names: "object_type"},
+		}},
+		"GET /api/v2/config_versions/{id}/diff": {path: "/api/v2/config_versions/" + n(changeWorld(e).first) + "/diff", cases: []paramCase{
+			{query: "to=" + n(changeWorld(e).first), check: func(m map[string]any) error {
+				if m["count"].(float64) != 0 {
+					return fmt.Errorf("a version differs from itself: %v", m["diff"])
+				}
+				return nil
+			}},
+			{query: "to=abc"},
+		}},
 		// Access reviews (Frontline's own; filters in api_access_reviews.go).
 		"GET /api/v2/access_reviews": {path: "/api/v2/access_reviews"},
 		"GET /api/v2/access_reviews/{id}/lines": {path: "/api/v2/access_reviews/" + accessReviewOf(e) + "/lines", cases: []paramCase{
@@ -876,4 +902,37 @@ func rosterOf(e *env, regions map[int64]string) string {
 		}
 	}
 	return ""
+}
+
+type changeFixture struct {
+	base           string
+	trigger, first int64
+}
+
+// changeWorld makes (once per env) a trigger with two versions and the
+// changes the change-control lists show.
+func changeWorld(e *env) changeFixture {
+	e.t.Helper()
+	if e.changes != nil {
+		return *e.changes
+	}
+	r, m := e.api("admin", "POST", "/api/v2/triggers", changeTrigger)
+	if r.code != 201 {
+		e.t.Fatalf("trigger: %d %s", r.code, r.body)
+	}
+	id := int64(obj(m, "trigger")["id"].(float64))
+	path := fmt.Sprintf("/api/v2/triggers/%d", id)
+	if r, _ := e.api("admin", "PUT", path, `{"trigger": {"title": "Renamed"}}`); r.code != 200 {
+		e.t.Fatalf("update: %d", r.code)
+	}
+	if r, _ := e.api("admin", "POST", "/api/v2/config_changes", fmt.Sprintf(`{"config_change": {"method": "DELETE", "path": %q}}`, path)); r.code != 201 {
+		e.t.Fatalf("propose: %d %s", r.code, r.body)
+	}
+	if r := e.do(nil, "PUT", path, strings.NewReader(`{"trigger": {"active": false}}`), append(basic("admin@example.com", pw), "Content-Type", "application/json", EmergencyHeader, "storm")...); r.code != 200 {
+		e.t.Fatalf("emergency: %d", r.code)
+	}
+	_, m = e.api("admin", "GET", fmt.Sprintf("/api/v2/config_versions?object_type=trigger&object_id=%d", id), "")
+	first := int64(m["config_versions"].([]any)[0].(map[string]any)["id"].(float64))
+	e.changes = &changeFixture{trigger: id, first: first}
+	return *e.changes
 }

@@ -58,6 +58,7 @@ func (s *Server) registerRoutes() {
 	s.registerTeamAPI()         // api_team.go
 	s.registerRolesAPI()        // api_roles.go
 	s.registerAccessReviewAPI() // api_access_reviews.go
+	s.registerChangeAPI()       // api_changes.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -35,6 +35,7 @@ type env struct {
 	auth    *auth.Service
 	clk     *clock.Fake
 	users   map[string]*people.User // by role
+	changes *changeFixture          // the change-control fixture, once made (params_test.go)
 }
 
 const pw = "a long enough password"
