@@ -179,3 +179,49 @@ func TestChangeControl(t *testing.T) {
 		_ = http.StatusOK
 	})
 }
+
+// TestChangeControlPages: an admin requires approval, proposes nothing by
+// form (the rule page refuses), another admin approves a proposal from the
+// page, and a version is rolled back from the history page.
+func TestChangeControlPages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		secondAdmin(t, e)
+		_, m := e.api("admin", "POST", "/api/v2/triggers", changeTrigger)
+		id := int64(obj(m, "trigger")["id"].(float64))
+		path := fmt.Sprintf("/api/v2/triggers/%d", id)
+		e.api("admin", "PUT", path, `{"trigger": {"title": "Second title"}}`)
+		admin, ops := signIn(t, e, "admin@example.com"), signIn(t, e, "ops@example.com")
+		if r := formPost(t, e, admin, "/admin/changes", "/admin/changes/settings", url.Values{"require_approval": {"true"}}); r.code != 303 {
+			t.Fatalf("require: %d %s", r.code, r.body)
+		}
+		_, m = e.api("admin", "POST", "/api/v2/config_changes", fmt.Sprintf(`{"config_change": {"method": "PUT", "path": %q, "body": {"trigger": {"title": "Third <title>"}}, "description": "rename"}}`, path))
+		cid := int64(obj(m, "config_change")["id"].(float64))
+		page := e.do(admin, "GET", "/admin/changes", nil)
+		if !strings.Contains(page.body, "You proposed it") || !strings.Contains(page.body, "Third &lt;title&gt;") || !strings.Contains(page.body, "<code>title</code>") {
+			t.Fatalf("the proposer's page: %s", page.body)
+		}
+		if r := formPost(t, e, admin, "/admin/changes", fmt.Sprintf("/admin/changes/%d/approve", cid), url.Values{}); r.code != 422 || !strings.Contains(r.body, "Four-eyes rule") {
+			t.Fatalf("self-approval by form: %d", r.code)
+		}
+		if r := formPost(t, e, ops, "/admin/changes", fmt.Sprintf("/admin/changes/%d/approve", cid), url.Values{}); r.code != 303 {
+			t.Fatalf("approve by form: %d %s", r.code, r.body)
+		}
+		if _, m := e.api("admin", "GET", path, ""); obj(m, "trigger")["title"] != "Third <title>" {
+			t.Fatalf("not applied: %v", m)
+		}
+		hist := e.do(admin, "GET", fmt.Sprintf("/admin/changes/versions?object_type=trigger&object_id=%d", id), nil)
+		if hist.code != 200 || !strings.Contains(hist.body, "Version 3") || !strings.Contains(hist.body, "Roll back to version 1") {
+			t.Fatalf("history page: %d %s", hist.code, hist.body)
+		}
+		_, m = e.api("admin", "GET", fmt.Sprintf("/api/v2/config_versions?object_type=trigger&object_id=%d", id), "")
+		v1 := int64(m["config_versions"].([]any)[0].(map[string]any)["id"].(float64))
+		r := formPost(t, e, admin, fmt.Sprintf("/admin/changes/versions?object_type=trigger&object_id=%d", id), fmt.Sprintf("/admin/changes/versions/%d/rollback", v1), url.Values{})
+		if r.code != 303 {
+			t.Fatalf("rollback by form: %d %s", r.code, r.body)
+		}
+		_, m = e.api("admin", "GET", "/api/v2/config_changes?status=pending", "")
+		if m["count"].(float64) != 1 {
+			t.Fatalf("the rollback under approval is not a proposal: %v", m)
+		}
+	})
+}

@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
@@ -155,6 +156,23 @@ func (s *Server) uiFuncs() template.FuncMap {
 			return eventValue(v)
 		},
 		"join": strings.Join,
+		"derefInt64": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		// jsonText shows a JSON value compactly (strings without quotes).
+		"jsonText": func(v any) string {
+			if v == nil {
+				return "—"
+			}
+			if s, ok := v.(string); ok {
+				return s
+			}
+			b, _ := json.Marshal(v)
+			return string(b)
+		},
 		"sizeOf": func(n int64) string {
 			switch {
 			case n >= 1<<20:
@@ -449,6 +467,7 @@ func (s *Server) registerUI() {
 	s.registerAdminSLAUI()
 	s.registerAdminEmail()
 	s.registerAdminBackups()
+	s.registerAdminChanges()
 	if s.Tickets == nil {
 		return // a server without tickets (some tests) has no help desk pages
 	}
