@@ -44,6 +44,10 @@ Usage:
   frontline backup --to FILE [flags] take a consistent backup of a running or stopped instance (database
                                      and attachments, with a manifest of checksums)
   frontline restore [flags] FILE     restore a backup into an empty data directory or database
+  frontline config export [--to FILE] write the configuration (roles, schedules, webhooks, SLA policies,
+                                     triggers, automations, shared macros and views) as JSON
+  frontline config import [--apply] FILE
+                                     show what importing FILE would create and change; --apply does it
   frontline version                  print the version
   frontline help [command]           show help; every command takes the flags listed by "frontline serve -h"
 `
@@ -103,6 +107,17 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdBackup(ctx, rest, env)
 	case "restore":
 		return cmdRestore(ctx, rest, env)
+	case "config":
+		if len(rest) == 0 {
+			return usageError{"config needs a subcommand: export or import"}
+		}
+		switch rest[0] {
+		case "export":
+			return cmdConfigExport(ctx, rest[1:], env)
+		case "import":
+			return cmdConfigImport(ctx, rest[1:], env)
+		}
+		return usageError{fmt.Sprintf("unknown config subcommand %q (want export or import)", rest[0])}
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "frontline", Version())
 		return nil
