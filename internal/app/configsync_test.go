@@ -100,8 +100,8 @@ func TestConfigExportImport(t *testing.T) {
 				t.Fatal(err)
 			}
 			if _, err := staging.Rules.CreateView(ctx, sys, rules.View{Title: "EMEA queue", Active: true,
-				Conditions: rules.Conditions{All: []rules.Condition{{Field: "status", Operator: "less_than", Value: "solved"}}},
-				Execution:  rules.Execution{Columns: []string{"subject", "requester"}, SortBy: "created_at", SortOrder: "desc"},
+				Conditions:  rules.Conditions{All: []rules.Condition{{Field: "status", Operator: "less_than", Value: "solved"}}},
+				Execution:   rules.Execution{Columns: []string{"subject", "requester"}, SortBy: "created_at", SortOrder: "desc"},
 				Restriction: &rules.Restriction{Type: "Group", ID: int64(emea), IDs: []int64{int64(emea)}}}); err != nil {
 				t.Fatal(err)
 			}
