@@ -83,6 +83,9 @@ ORDER BY l.id;
 -- name: EscalateLine
 UPDATE access_review_lines SET reviewer_id = $2, escalated_from = $3, escalated_at = $4 WHERE id = $1 AND decision = 'pending';
 
+-- name: LastOpened
+SELECT COALESCE(MAX(created_at), 0) FROM access_review_campaigns;
+
 -- name: Leavers
 SELECT u.id FROM team_members m JOIN users u ON u.id = m.user_id
 WHERE m.end_date IS NOT NULL AND m.end_date <> '' AND m.end_date < $1 AND u.active

@@ -439,5 +439,28 @@ func (s *Store) DeactivateLeavers(ctx context.Context, today string) ([]int64, e
 	return ids, nil
 }
 
+// QuarterStart is the first instant of t's calendar quarter (UTC).
+func QuarterStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// OpenQuarterly opens this quarter's review when none was opened since the
+// quarter began (the default cadence), as the system; it reports whether it did.
+func (s *Store) OpenQuarterly(ctx context.Context) (bool, error) {
+	var last int64
+	if err := s.d.QueryRow(ctx, s.q.Get("LastOpened"), nil, &last); err != nil {
+		return false, err
+	}
+	start := QuarterStart(s.d.Clock.Now())
+	if last > 0 && !db.FromMicros(last).Before(start) {
+		return false, nil
+	}
+	if _, err := s.Open(ctx, audit.System(), Input{}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // Now is the store's clock (for callers computing "today").
 func (s *Store) Now() time.Time { return s.d.Clock.Now() }

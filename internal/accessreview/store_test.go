@@ -202,6 +202,28 @@ func TestCampaignEndToEnd(t *testing.T) {
 	})
 }
 
+func TestQuarterlyReviewOpensOncePerQuarter(t *testing.T) {
+	dbtest.EachClock(t, func() clock.Clock { return clock.NewFake(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)) }, func(t *testing.T, d *db.DB) {
+		clk := d.Clock.(*clock.Fake)
+		f := setup(t, d, clk) // the clock is now in September (Q3)
+		ctx := context.Background()
+		for i, want := range []bool{true, false} {
+			ok, err := f.s.OpenQuarterly(ctx)
+			if err != nil || ok != want {
+				t.Fatalf("run %d: opened %v %v", i, ok, err)
+			}
+		}
+		clk.Advance(40 * 24 * time.Hour) // into Q4
+		if ok, err := f.s.OpenQuarterly(ctx); err != nil || !ok {
+			t.Fatalf("next quarter: %v %v", ok, err)
+		}
+		cs, _ := f.s.List(ctx, CampaignFilter{})
+		if len(cs) != 2 || cs[0].Name != "Access review 2026-Q3" || cs[1].Name != "Access review 2026-Q4" || cs[1].CreatedBy != nil {
+			t.Fatalf("campaigns %+v", cs)
+		}
+	})
+}
+
 func TestLeaversLoseAccess(t *testing.T) {
 	dbtest.EachClock(t, func() clock.Clock { return clock.NewFake(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)) }, func(t *testing.T, d *db.DB) {
 		clk := d.Clock.(*clock.Fake)

@@ -74,6 +74,9 @@ type Config struct {
 	BackupEvery      time.Duration
 	BackupKeepDaily  int
 	BackupKeepWeekly int
+
+	// AccessReviews is the cadence of automatic access reviews: quarterly or off.
+	AccessReviews string
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -223,6 +226,13 @@ func backupSettings() []setting {
 			return nil
 		}},
 		{"backup-keep-daily", "7", "scheduled backups kept: the newest of each of this many last days", intSetter(0, func(c *Config, n int) { c.BackupKeepDaily = n })},
+		{"access-reviews", "quarterly", "open an access review of every staff account automatically at the start of each quarter (quarterly) or only by hand (off)", func(c *Config, v string) error {
+			if v != "quarterly" && v != "off" {
+				return fmt.Errorf("%q is not quarterly or off", v)
+			}
+			c.AccessReviews = v
+			return nil
+		}},
 		{"backup-keep-weekly", "4", "scheduled backups kept: the newest of each of this many last weeks", intSetter(0, func(c *Config, n int) { c.BackupKeepWeekly = n })},
 	}
 }

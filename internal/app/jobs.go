@@ -75,6 +75,15 @@ type accessReviewWorker struct {
 }
 
 func (w *accessReviewWorker) Work(ctx context.Context, _ *river.Job[accessReviewArgs]) error {
+	if w.a.Config.AccessReviews == "quarterly" {
+		opened, err := w.a.AccessReviews.OpenQuarterly(ctx)
+		if err != nil {
+			return err
+		}
+		if opened {
+			w.a.Log.Info("this quarter's access review opened")
+		}
+	}
 	n, err := w.a.AccessReviews.Escalate(ctx)
 	if err != nil {
 		return err
