@@ -44,23 +44,9 @@ func scanCampaign(r db.Scanner) (*Campaign, error) {
 		db.TimePtr(&c.ClosedAt), &closedBy, &c.Lines, &c.Certified, &c.Revoked, &c.Pending, &c.Escalated); err != nil {
 		return nil, err
 	}
-	c.ReviewerID, c.CreatedBy, c.ClosedBy = ptr(rev), ptr(by), ptr(closedBy)
+	c.ReviewerID, c.CreatedBy, c.ClosedBy = db.IDPtr(rev), db.IDPtr(by), db.IDPtr(closedBy)
 	c.DormantDays, c.TokenDays = int(dormant), int(token)
 	return &c, nil
-}
-
-func ptr(v sql.NullInt64) *int64 {
-	if !v.Valid {
-		return nil
-	}
-	return &v.Int64
-}
-
-func nullable(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }
 
 func scanLine(r db.Scanner, extra ...any) (*Line, error) {
@@ -72,7 +58,7 @@ func scanLine(r db.Scanner, extra ...any) (*Line, error) {
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	l.ReviewerID, l.EscalatedFrom, l.DecidedBy = ptr(rev), ptr(from), ptr(by)
+	l.ReviewerID, l.EscalatedFrom, l.DecidedBy = db.IDPtr(rev), db.IDPtr(from), db.IDPtr(by)
 	if err := json.Unmarshal([]byte(snap), &l.Snapshot); err != nil {
 		return nil, err
 	}
@@ -103,7 +89,7 @@ func (s *Store) Open(ctx context.Context, actor audit.Actor, in Input) (*Campaig
 				return err
 			}
 		}
-		if err := tx.QueryRowContext(ctx, s.q.Get("InsertCampaign"), in.Name, nullable(in.ReviewerID), nullable(owner),
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertCampaign"), in.Name, db.NullID(in.ReviewerID), db.NullID(owner),
 			db.TS(*in.DueAt), *in.DormantDays, *in.TokenDays, db.TS(tx.Now)).Scan(&id); err != nil {
 			return err
 		}
@@ -140,7 +126,7 @@ func (s *Store) insertLines(ctx context.Context, tx *db.Tx, campaign int64, in I
 			rows.Close()
 			return 0, err
 		}
-		a.snap.ManagerID = ptr(mgr)
+		a.snap.ManagerID = db.IDPtr(mgr)
 		accts = append(accts, a)
 		byID[a.id] = a
 	}
@@ -193,7 +179,7 @@ func (s *Store) insertLines(ctx context.Context, tx *db.Tx, campaign int64, in I
 			return 0, err
 		}
 		flags := Flags(a.snap, tx.Now, *in.DormantDays, *in.TokenDays, noManager && in.ReviewerID == nil)
-		if _, err := tx.ExecContext(ctx, s.q.Get("InsertLine"), campaign, a.id, nullable(reviewer), string(snap),
+		if _, err := tx.ExecContext(ctx, s.q.Get("InsertLine"), campaign, a.id, db.NullID(reviewer), string(snap),
 			strings.Join(flags, " "), db.TS(tx.Now)); err != nil {
 			return 0, err
 		}
@@ -239,16 +225,9 @@ type CampaignFilter struct {
 	Page       people.Page
 }
 
-func limitOf(p people.Page) int {
-	if p.Limit <= 0 {
-		return 100
-	}
-	return min(p.Limit, 1000)
-}
-
 // List returns campaigns oldest first.
 func (s *Store) List(ctx context.Context, f CampaignFilter) ([]Campaign, error) {
-	return db.ReadList(ctx, s.d, s.q.Get("ListCampaigns"), []any{f.Page.AfterID, f.ReviewerID, limitOf(f.Page), max(f.Page.Offset, 0)}, scanCampaign)
+	return db.ReadList(ctx, s.d, s.q.Get("ListCampaigns"), []any{f.Page.AfterID, f.ReviewerID, f.Page.Size(), max(f.Page.Offset, 0)}, scanCampaign)
 }
 
 // Count counts campaigns.
@@ -267,7 +246,7 @@ type LineFilter struct {
 
 // Lines returns a campaign's lines in id order.
 func (s *Store) Lines(ctx context.Context, f LineFilter) ([]Line, error) {
-	return db.ReadList(ctx, s.d, s.q.Get("ListLines"), []any{f.CampaignID, f.Page.AfterID, f.ReviewerID, f.Decision, limitOf(f.Page), max(f.Page.Offset, 0)},
+	return db.ReadList(ctx, s.d, s.q.Get("ListLines"), []any{f.CampaignID, f.Page.AfterID, f.ReviewerID, f.Decision, f.Page.Size(), max(f.Page.Offset, 0)},
 		func(r db.Scanner) (*Line, error) { return scanLine(r) })
 }
 
@@ -334,7 +313,7 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, campaign, lineID 
 		if err := CheckDecision(*c, *l, Actor{UserID: actor.ID, Admin: actor.Role == "admin"}, decision); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("DecideLine"), lineID, campaign, decision, note, nullable(&actor.ID), db.TS(tx.Now)); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.Get("DecideLine"), lineID, campaign, decision, note, db.NullID(&actor.ID), db.TS(tx.Now)); err != nil {
 			return err
 		}
 		if err := s.audit.Record(ctx, tx, actor, "access_review.line_"+decision, "access_review", campaign,
@@ -358,7 +337,7 @@ func (s *Store) Close(ctx context.Context, actor audit.Actor, campaign int64) (*
 		if err := CheckClose(*c, Actor{UserID: actor.ID, Admin: actor.Role == "admin"}); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("CloseCampaign"), campaign, db.TS(tx.Now), nullable(&actor.ID)); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.Get("CloseCampaign"), campaign, db.TS(tx.Now), db.NullID(&actor.ID)); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "access_review.closed", "access_review", campaign, nil,
@@ -388,7 +367,7 @@ func (s *Store) Escalate(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			moves = append(moves, move{l, EscalateTo(*l, ptr(rm), ptr(owner))})
+			moves = append(moves, move{l, EscalateTo(*l, db.IDPtr(rm), db.IDPtr(owner))})
 			return nil
 		})
 		if err != nil {
@@ -399,7 +378,7 @@ func (s *Store) Escalate(ctx context.Context) (int, error) {
 			if to == nil {
 				to = m.l.ReviewerID // nobody above: marked escalated, stays put
 			}
-			if _, err := tx.ExecContext(ctx, s.q.Get("EscalateLine"), m.l.ID, nullable(to), nullable(m.l.ReviewerID), db.TS(tx.Now)); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q.Get("EscalateLine"), m.l.ID, db.NullID(to), db.NullID(m.l.ReviewerID), db.TS(tx.Now)); err != nil {
 				return err
 			}
 			if err := s.audit.Record(ctx, tx, audit.System(), "access_review.line_escalated", "access_review", m.l.CampaignID,

@@ -32,20 +32,6 @@ func NewStore(d *db.DB, a *audit.Log) *Store {
 	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a}
 }
 
-func ptr(v sql.NullInt64) *int64 {
-	if !v.Valid {
-		return nil
-	}
-	return &v.Int64
-}
-
-func nullable(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 func raw(s sql.NullString) json.RawMessage {
 	if !s.Valid || s.String == "" {
 		return nil
@@ -72,7 +58,7 @@ func scanChange(r db.Scanner) (*Change, error) {
 	if body != "" {
 		c.Body = json.RawMessage(body)
 	}
-	c.ObjectID, c.ProposedBy, c.DecidedBy, c.ReviewedBy = ptr(oid), ptr(by), ptr(dec), ptr(rev)
+	c.ObjectID, c.ProposedBy, c.DecidedBy, c.ReviewedBy = db.IDPtr(oid), db.IDPtr(by), db.IDPtr(dec), db.IDPtr(rev)
 	c.Before, c.Result = raw(before), raw(result)
 	if code.Valid {
 		n := int(code.Int64)
@@ -109,11 +95,11 @@ func (s *Store) insert(ctx context.Context, tx *db.Tx, actor audit.Actor, p Prop
 	var dec, decAt any
 	if code != nil {
 		c = *code
-		dec, decAt = nullable(by), db.TS(tx.Now)
+		dec, decAt = db.NullID(by), db.TS(tx.Now)
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, s.q.Get("Insert"), status, emergency, p.Method, p.Path, string(p.Body), p.Description, g.ObjectType,
-		nullable(oid), rawText(p.Before), c, rawText(result), nullable(by), db.TS(tx.Now), dec, decAt).Scan(&id)
+		db.NullID(oid), rawText(p.Before), c, rawText(result), db.NullID(by), db.TS(tx.Now), dec, decAt).Scan(&id)
 	return id, err
 }
 
@@ -178,16 +164,9 @@ type Filter struct {
 	Page        people.Page
 }
 
-func limitOf(p people.Page) int {
-	if p.Limit <= 0 {
-		return 100
-	}
-	return min(p.Limit, 1000)
-}
-
 // List returns changes oldest first.
 func (s *Store) List(ctx context.Context, f Filter) ([]Change, error) {
-	return db.ReadList(ctx, s.d, s.q.Get("List"), []any{f.Page.AfterID, f.Status, f.NeedsReview, limitOf(f.Page), max(f.Page.Offset, 0)}, scanChange)
+	return db.ReadList(ctx, s.d, s.q.Get("List"), []any{f.Page.AfterID, f.Status, f.NeedsReview, f.Page.Size(), max(f.Page.Offset, 0)}, scanChange)
 }
 
 // Count counts changes.
@@ -227,7 +206,7 @@ func (s *Store) Approve(ctx context.Context, approver audit.Actor, id int64, app
 		status = Failed
 	}
 	err = s.d.Write(context.WithoutCancel(ctx), func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.Get("Finish"), id, status, code, rawText(result), nullable(oid))
+		_, err := tx.ExecContext(ctx, s.q.Get("Finish"), id, status, code, rawText(result), db.NullID(oid))
 		return err
 	})
 	if err != nil {
@@ -238,31 +217,20 @@ func (s *Store) Approve(ctx context.Context, approver audit.Actor, id int64, app
 
 // Reject turns a pending change down.
 func (s *Store) Reject(ctx context.Context, actor audit.Actor, id int64, reason string) (*Change, error) {
-	err := s.d.Write(ctx, func(tx *db.Tx) error {
-		c, err := scanChange(tx.QueryRowContext(ctx, s.q.Get("Get"), id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFound("config change")
-		}
-		if err != nil {
-			return err
-		}
-		if err := CheckApproval(*c, actor.ID); err != nil {
-			return err
-		}
-		why, _ := json.Marshal(map[string]string{"reason": reason})
-		if _, err := tx.ExecContext(ctx, s.q.Get("Reject"), id, actor.ID, db.TS(tx.Now), string(why)); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, actor, "config_change.rejected", "config_change", id, nil, map[string]any{"reason": reason})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, id)
+	why, _ := json.Marshal(map[string]string{"reason": reason})
+	return s.settle(ctx, actor, id, func(c Change) error { return CheckApproval(c, actor.ID) },
+		"Reject", []any{id, actor.ID, nil, string(why)}, "config_change.rejected", map[string]any{"reason": reason})
 }
 
 // Review marks an emergency change as reviewed after the fact.
 func (s *Store) Review(ctx context.Context, actor audit.Actor, id int64, note string) (*Change, error) {
+	return s.settle(ctx, actor, id, func(c Change) error { return CheckReview(c, actor.ID) },
+		"Review", []any{id, actor.ID, nil}, "config_change.reviewed", map[string]any{"note": note})
+}
+
+// settle checks a change against rule and runs query (its third argument
+// is set to the transaction's time), audited as action.
+func (s *Store) settle(ctx context.Context, actor audit.Actor, id int64, rule func(Change) error, query string, args []any, action string, after map[string]any) (*Change, error) {
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
 		c, err := scanChange(tx.QueryRowContext(ctx, s.q.Get("Get"), id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -271,13 +239,14 @@ func (s *Store) Review(ctx context.Context, actor audit.Actor, id int64, note st
 		if err != nil {
 			return err
 		}
-		if err := CheckReview(*c, actor.ID); err != nil {
+		if err := rule(*c); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("Review"), id, actor.ID, db.TS(tx.Now)); err != nil {
+		args[2] = db.TS(tx.Now)
+		if _, err := tx.ExecContext(ctx, s.q.Get(query), args...); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, actor, "config_change.reviewed", "config_change", id, nil, map[string]any{"note": note})
+		return s.audit.Record(ctx, tx, actor, action, "config_change", id, nil, after)
 	})
 	if err != nil {
 		return nil, err
@@ -304,7 +273,7 @@ func scanVersion(r db.Scanner) (*Version, error) {
 	if err := r.Scan(&v.ID, &v.Action, &v.ObjectType, &v.ObjectID, &actor, db.Time(&v.CreatedAt), &after); err != nil {
 		return nil, err
 	}
-	v.ActorID, v.Snapshot = ptr(actor), raw(after)
+	v.ActorID, v.Snapshot = db.IDPtr(actor), raw(after)
 	return &v, nil
 }
 

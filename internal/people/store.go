@@ -74,6 +74,9 @@ type Page struct {
 	Limit   int // default 100, at most 1000
 }
 
+// Size is the page's size: Limit, 100 when unset, at most 1000.
+func (p Page) Size() int { return p.limit() }
+
 func (p Page) limit() int {
 	if p.Limit <= 0 {
 		return 100

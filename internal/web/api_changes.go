@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/errs"
@@ -414,22 +415,15 @@ func (s *Server) noteOf(r *http.Request) (string, error) {
 }
 
 func (s *Server) apiRejectChange(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.changeID(r)
-	if err != nil {
-		return err
-	}
-	note, err := s.noteOf(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.Changes.Reject(r.Context(), actor(r), id, note)
-	if err != nil {
-		return err
-	}
-	return writeRecord(w, http.StatusOK, "config_change", c)
+	return s.settleChange(w, r, s.Changes.Reject)
 }
 
 func (s *Server) apiReviewChange(w http.ResponseWriter, r *http.Request) error {
+	return s.settleChange(w, r, s.Changes.Review)
+}
+
+// settleChange rejects or reviews a change with the body's optional note.
+func (s *Server) settleChange(w http.ResponseWriter, r *http.Request, settle func(context.Context, audit.Actor, int64, string) (*changecontrol.Change, error)) error {
 	id, err := s.changeID(r)
 	if err != nil {
 		return err
@@ -438,7 +432,7 @@ func (s *Server) apiReviewChange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.Changes.Review(r.Context(), actor(r), id, note)
+	c, err := settle(r.Context(), actor(r), id, note)
 	if err != nil {
 		return err
 	}
