@@ -17,6 +17,7 @@ import (
 
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/accessreview"
+	"github.com/frontline/frontline/internal/ase"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
@@ -81,6 +82,7 @@ type App struct {
 	SLA     *sla.Service      // SLA targets, timers and breach events (sla.go)
 	Access  *access.Store     // custom roles and permissions (team.go)
 	Team    *team.Store       // the support organisation (team.go)
+	ASE     *ase.Service      // Assigned Support Engineer routing, cadence, workspace (ase.go)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -160,6 +162,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	a.openASE() // after the team: routing reads availability (ase.go)
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
 		MaxHashes: c.MaxPasswordHashes})
@@ -176,7 +179,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
 		SLAService: a.SLA, Access: a.Access, Team: a.Team,
-		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews,
+		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
 	})
 	if err != nil {
 		d.Close()

@@ -101,11 +101,39 @@ func (w *accessReviewWorker) Work(ctx context.Context, _ *river.Job[accessReview
 	return nil
 }
 
+// aseArgs is the periodic job that hands covered tickets back to their
+// returning ASE and reminds of overdue agreed updates.
+type aseArgs struct{}
+
+func (aseArgs) Kind() string { return "app.ase" }
+
+type aseWorker struct {
+	river.WorkerDefaults[aseArgs]
+	a *App
+}
+
+func (w *aseWorker) Work(ctx context.Context, _ *river.Job[aseArgs]) error {
+	back, err := w.a.ASE.ReturnTickets(ctx)
+	if err != nil {
+		return err
+	}
+	sent, err := w.a.ASE.Remind(ctx)
+	if err != nil {
+		return err
+	}
+	if back+sent > 0 {
+		w.a.Log.Info("ASE accounts", "handed_back", back, "reminders", sent)
+	}
+	return nil
+}
+
 // scheduleHousekeeping registers the periodic housekeeping jobs (once per
 // interval across nodes: only the elected leader enqueues them).
 func (a *App) scheduleHousekeeping() {
 	jobs.AddWorker(a.Jobs, &purgeSessionsWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
+	jobs.AddWorker(a.Jobs, &aseWorker{a: a})
+	a.Jobs.AddPeriodic(10*time.Minute, aseArgs{}, true)
 	jobs.AddWorker(a.Jobs, &accessReviewWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, accessReviewArgs{}, true)
 	if a.Config.BackupDir != "" {

@@ -83,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -100,6 +100,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, teamEnvelopes())
 	maps.Copy(m, accessReviewEnvelopes())
 	maps.Copy(m, changeEnvelopes())
+	maps.Copy(m, aseEnvelopes())
 	return m
 }
 

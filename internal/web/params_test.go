@@ -387,6 +387,18 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 			}},
 			{query: "to=abc"},
 		}},
+		// ASE accounts (Frontline's own; api_ase.go): the env's agent leads one.
+		"GET /api/v2/ase/accounts": {path: "/api/v2/ase/accounts", base: "user_id=0", cases: []paramCase{
+			{query: "user_id=" + n(admin.ID), check: func(m map[string]any) error {
+				if as, _ := m["accounts"].([]any); len(as) != 0 {
+					return fmt.Errorf("the admin leads no account: %v", as)
+				}
+				return nil
+			}},
+			{query: "user_id=abc"},
+		}},
+		"GET /api/v2/ase/accounts/{org_id}/environment_notes": {path: "/api/v2/ase/accounts/" + n(aseAccountOf(e)) + "/environment_notes"},
+		"GET /api/v2/ase/accounts/{org_id}/review_calls":      {path: "/api/v2/ase/accounts/" + n(aseAccountOf(e)) + "/review_calls"},
 		// Access reviews (Frontline's own; filters in api_access_reviews.go).
 		"GET /api/v2/access_reviews": {path: "/api/v2/access_reviews"},
 		"GET /api/v2/access_reviews/{id}/lines": {path: "/api/v2/access_reviews/" + accessReviewOf(e) + "/lines", cases: []paramCase{
@@ -935,4 +947,33 @@ func changeWorld(e *env) changeFixture {
 	first := int64(m["config_versions"].([]any)[0].(map[string]any)["id"].(float64))
 	e.changes = &changeFixture{trigger: id, first: first}
 	return *e.changes
+}
+
+// aseAccountOf makes (once) the env's agent the ASE of an organization and
+// returns its id.
+func aseAccountOf(e *env) int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	name := "ASE account"
+	if o, err := e.ppl.OrganizationByName(ctx, name); err == nil {
+		return o.ID
+	}
+	agent := e.users[people.RoleAgent]
+	rosterOf(e, map[int64]string{agent.ID: "EMEA"}) // as the team members case has it
+	lv, _ := e.srv.Team.Levels(ctx)
+	var senior int64
+	for _, l := range lv {
+		if l.Key == "senior-support-engineer" {
+			senior = l.ID
+		}
+	}
+	specs := []string{team.SpecialtyASE}
+	if _, err := e.srv.Team.UpdateMember(ctx, audit.System(), agent.ID, team.MemberInput{LevelID: &senior, Specialties: &specs}); err != nil {
+		e.t.Fatal(err)
+	}
+	o, err := e.ppl.CreateOrganization(ctx, audit.System(), people.OrganizationInput{Name: &name, ASEUserID: &agent.ID})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return o.ID
 }

@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	s.registerUI()             // agent workspace, customer portal, admin (ui*.go)
 	s.registerTeamUI()         // ui_team.go
 	s.registerAccessReviewUI() // ui_access_reviews.go
+	s.registerASEUI()          // ui_ase.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -59,6 +60,7 @@ func (s *Server) registerRoutes() {
 	s.registerRolesAPI()        // api_roles.go
 	s.registerAccessReviewAPI() // api_access_reviews.go
 	s.registerChangeAPI()       // api_changes.go
+	s.registerASEAPI()          // api_ase.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -27,6 +27,7 @@ import (
 
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/accessreview"
+	"github.com/frontline/frontline/internal/ase"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
@@ -149,6 +150,9 @@ type Deps struct {
 	// AccessReviews runs access review campaigns; built from DB (revoking
 	// through People and Auth) when nil.
 	AccessReviews *accessreview.Store
+	// ASE serves the Assigned Support Engineer workspace; built from DB
+	// when nil (without routing, which the app wires as a ticket hook).
+	ASE *ase.Service
 	// Changes keeps configuration changes under change control; built
 	// from DB when nil.
 	Changes        *changecontrol.Store

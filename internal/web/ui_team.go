@@ -52,6 +52,12 @@ func teamFuncs() template.FuncMap {
 		"num":      func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
 		"human":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 		"hasStr":   func(list []string, v string) bool { return slices.Contains(list, v) },
+		"percent": func(p *float64) string {
+			if p == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*p*100, 'f', 0, 64) + "%"
+		},
 	}
 }
 
