@@ -48,6 +48,8 @@ Usage:
                                      triggers, automations, shared macros and views) as JSON
   frontline config import [--apply] FILE
                                      show what importing FILE would create and change; --apply does it
+  frontline audit verify [flags]     seal the newest audit entries and check the whole audit chain; names the
+                                     first entry changed, removed or moved since it was sealed
   frontline version                  print the version
   frontline help [command]           show help; every command takes the flags listed by "frontline serve -h"
 `
@@ -107,6 +109,11 @@ func run(ctx context.Context, args []string, env Env) error {
 		return cmdBackup(ctx, rest, env)
 	case "restore":
 		return cmdRestore(ctx, rest, env)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return usageError{"audit needs a subcommand: verify"}
+		}
+		return cmdAuditVerify(ctx, rest[1:], env)
 	case "config":
 		if len(rest) == 0 {
 			return usageError{"config needs a subcommand: export or import"}

@@ -86,3 +86,40 @@ func cmdConfigImport(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintln(env.Stdout, "imported")
 	return nil
 }
+
+// cmdAuditVerify seals what is not sealed yet and verifies the audit chain;
+// a broken chain is an error (exit status 1) naming the first bad entry.
+func cmdAuditVerify(ctx context.Context, args []string, env Env) error {
+	a, rest, err := setup(ctx, "audit verify", args, env, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if len(rest) > 0 {
+		return usageError{fmt.Sprintf("audit verify takes no arguments (got %q)", rest[0])}
+	}
+	v, err := a.Audit.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	if !v.Intact() { // never seal on top of a broken chain
+		return fmt.Errorf("%s", v)
+	}
+	for {
+		n, err := a.Audit.Seal(ctx, 5000)
+		if err != nil {
+			return err
+		}
+		if n < 5000 {
+			break
+		}
+	}
+	if v, err = a.Audit.Verify(ctx); err != nil {
+		return err
+	}
+	if !v.Intact() {
+		return fmt.Errorf("%s", v)
+	}
+	fmt.Fprintln(env.Stdout, v.String())
+	return nil
+}

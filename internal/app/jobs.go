@@ -127,11 +127,33 @@ func (w *aseWorker) Work(ctx context.Context, _ *river.Job[aseArgs]) error {
 	return nil
 }
 
+// sealAuditArgs is the periodic job that chains new audit entries
+// (internal/audit/chain.go).
+type sealAuditArgs struct{}
+
+func (sealAuditArgs) Kind() string { return "app.seal_audit" }
+
+type sealAuditWorker struct {
+	river.WorkerDefaults[sealAuditArgs]
+	a *App
+}
+
+func (w *sealAuditWorker) Work(ctx context.Context, _ *river.Job[sealAuditArgs]) error {
+	for {
+		n, err := w.a.Audit.Seal(ctx, 5000)
+		if err != nil || n < 5000 {
+			return err
+		}
+	}
+}
+
 // scheduleHousekeeping registers the periodic housekeeping jobs (once per
 // interval across nodes: only the elected leader enqueues them).
 func (a *App) scheduleHousekeeping() {
 	jobs.AddWorker(a.Jobs, &purgeSessionsWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
+	jobs.AddWorker(a.Jobs, &sealAuditWorker{a: a})
+	a.Jobs.AddPeriodic(time.Minute, sealAuditArgs{}, true)
 	jobs.AddWorker(a.Jobs, &aseWorker{a: a})
 	a.Jobs.AddPeriodic(10*time.Minute, aseArgs{}, true)
 	jobs.AddWorker(a.Jobs, &accessReviewWorker{a: a})
