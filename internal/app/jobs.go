@@ -138,13 +138,17 @@ type sealAuditWorker struct {
 	a *App
 }
 
+// Work seals at most 20,000 entries a run, so that a database that predates
+// the chain (millions of entries) is sealed over the following minutes
+// without a long burst of work.
 func (w *sealAuditWorker) Work(ctx context.Context, _ *river.Job[sealAuditArgs]) error {
-	for {
+	for range 4 {
 		n, err := w.a.Audit.Seal(ctx, 5000)
 		if err != nil || n < 5000 {
 			return err
 		}
 	}
+	return nil
 }
 
 // scheduleHousekeeping registers the periodic housekeeping jobs (once per
