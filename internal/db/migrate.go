@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"path"
@@ -98,7 +99,16 @@ func (d *DB) provider(log *slog.Logger, locked bool) (*goose.Provider, error) {
 	if d.Dialect == Postgres && locked {
 		// Several Frontline nodes may start at once against one PostgreSQL:
 		// an advisory lock lets exactly one of them migrate.
-		locker, err := lock.NewPostgresSessionLocker()
+		// The lock is per schema: nodes migrating the same schema take turns,
+		// while databases in other schemas of the same server (tests, other
+		// instances) do not wait for one another.
+		var schema string
+		if err := d.W.QueryRow("SELECT current_database() || '.' || current_schema()").Scan(&schema); err != nil {
+			return nil, fmt.Errorf("read the schema to migrate: %w", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte("frontline-migrate:" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64() & 0x7fffffffffffffff)))
 		if err != nil {
 			return nil, err
 		}
