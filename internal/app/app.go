@@ -29,6 +29,7 @@ import (
 	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 // Version is reported by `frontline version` and /healthz: the module
@@ -79,6 +80,7 @@ type App struct {
 	SLA     *sla.Service     // SLA targets, timers and breach events (sla.go)
 	Access  *access.Store    // custom roles and permissions (team.go)
 	Team    *team.Store      // the support organisation (team.go)
+	Zendesk *zendesk.Store   // custom fields, identities, bulk jobs (ADR 0012)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -158,6 +160,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
 		MaxHashes: c.MaxPasswordHashes})
 	a.scheduleHousekeeping() // expired-session purge, hourly (jobs.go)
+	a.Zendesk = zendesk.NewStore(d)
+	a.Zendesk.UseJobs(a.Jobs, nil) // the runner is the web server's (set by web.New)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		TrustedProxies: c.TrustedProxies,
@@ -165,7 +169,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk,
 	})
 	if err != nil {
 		d.Close()

@@ -385,6 +385,14 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.CollaboratorIDs = slices.DeleteFunc(append(in.CollaboratorIDs, add...), func(id int64) bool { return slices.Contains(remove, id) })
+	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
+	if err != nil {
+		return err
+	}
+	if err := s.requiredTicketFields(r.Context(), in.CustomFields, in.Status); err != nil {
+		return err
+	}
+	in.Tags = slices.DeleteFunc(append(in.Tags, set...), func(t string) bool { return slices.Contains(clear, t) && !slices.Contains(set, t) })
 	if in.Via == nil {
 		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
 	}
@@ -424,6 +432,30 @@ func (s *Server) apiUpdateTicket(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		applyCCsToUpdate(&in, cur, add, remove)
+	}
+	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
+	if err != nil {
+		return err
+	}
+	in.AdditionalTags = append(in.AdditionalTags, set...)
+	for _, t := range clear {
+		if !slices.Contains(set, t) {
+			in.RemoveTags = append(in.RemoveTags, t)
+		}
+	}
+	if in.Status != nil {
+		cur, err := s.Tickets.Get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		merged := slices.Clone(cur.CustomFields)
+		for _, c := range in.CustomFields {
+			merged = slices.DeleteFunc(merged, func(x ticket.CustomField) bool { return x.ID == c.ID })
+			merged = append(merged, c)
+		}
+		if err := s.requiredTicketFields(r.Context(), merged, in.Status); err != nil {
+			return err
+		}
 	}
 	if in.Via == nil {
 		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}

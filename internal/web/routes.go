@@ -54,8 +54,9 @@ func (s *Server) registerRoutes() {
 	s.registerSearchAPI()
 	s.registerRulesAPI()
 	s.registerSLAAPI()
-	s.registerTeamAPI()  // api_team.go
-	s.registerRolesAPI() // api_roles.go
+	s.registerTeamAPI()    // api_team.go
+	s.registerRolesAPI()   // api_roles.go
+	s.registerZendeskAPI() // api_zendesk.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

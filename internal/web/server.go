@@ -38,6 +38,7 @@ import (
 	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 //go:embed templates/*.html
@@ -141,6 +142,10 @@ type Deps struct {
 	// support organisation (api_team.go); both are built from DB when nil.
 	Access *access.Store
 	Team   *team.Store
+	// Zendesk holds custom fields, forms, identities and bulk job statuses
+	// (api_zendesk.go); built from DB when nil (bulk jobs then run in the
+	// request instead of on the job queue).
+	Zendesk *zendesk.Store
 }
 
 // Server is the HTTP handler.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-
 )
 
 // EmailSettings is what the admin email page shows of the email channel's
@@ -66,4 +65,3 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "admin_email.html", data)
 	return nil
 }
-
