@@ -435,11 +435,11 @@ func (s *Server) runBulkItem(ctx context.Context, j *zendesk.JobStatus, index in
 	case "tickets/destroy_many":
 		method, path, h, action = "DELETE", "/api/v2/tickets/"+strconv.FormatInt(it.ID, 10), s.apiDeleteTicket, "delete"
 	case "users/create_many":
-		method, path, h = "POST", "/api/v2/users", s.apiCreateUser
+		method, path, h = "POST", "/api/v2/users", s.withFieldValues(zendesk.KindUser, s.apiCreateUser)
 	case "users/create_or_update_many":
-		method, path, h, action = "POST", "/api/v2/users/create_or_update", s.apiCreateOrUpdateUser, "create_or_update"
+		method, path, h, action = "POST", "/api/v2/users/create_or_update", s.withFieldValues(zendesk.KindUser, s.apiCreateOrUpdateUser), "create_or_update"
 	case "organizations/create_many":
-		method, path, h = "POST", "/api/v2/organizations", s.orgAPI().createOne
+		method, path, h = "POST", "/api/v2/organizations", s.withFieldValues(zendesk.KindOrganization, s.orgAPI().createOne)
 	default:
 		return zendesk.JobResult{Status: "Failed", Error: "UnknownJob", Details: j.JobType}
 	}
