@@ -71,5 +71,17 @@ CREATE TABLE job_statuses (
     updated_at BIGINT NOT NULL
 );
 
+-- What `frontline import zendesk` copied (internal/zimport): per source
+-- account, kind and source id, the local id and the source's updated_at,
+-- so that a second run changes nothing and an interrupted one resumes.
+CREATE TABLE import_map (
+    source         TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    source_id      TEXT NOT NULL,
+    target_id      BIGINT NOT NULL,
+    source_updated TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (source, kind, source_id)
+);
+
 -- +goose Down
 -- Frontline migrations are forward-only; restore from a backup to go back.
