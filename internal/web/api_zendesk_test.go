@@ -406,3 +406,72 @@ func TestZendeskIdentitiesAndRequests(t *testing.T) {
 		}
 	})
 }
+
+// Documented keys of Zendesk's ticket, user and organization objects
+// (developer.zendesk.com/api-reference/ticketing/tickets/tickets/#json-format,
+// .../users/users/#json-format, .../organizations/organizations/#json-format),
+// write-only keys (comment, requester, collaborators, email_ccs, followers,
+// macro_ids, safe_update, updated_stamp...) left out.
+var (
+	zendeskTicketKeyList = []string{"allow_attachments", "allow_channelback", "assignee_id", "brand_id", "collaborator_ids", "created_at",
+		"custom_fields", "custom_status_id", "description", "due_at", "email_cc_ids", "external_id", "fields", "follower_ids", "followup_ids",
+		"forum_topic_id", "from_messaging_channel", "generated_timestamp", "group_id", "has_incidents", "id", "is_public", "organization_id",
+		"priority", "problem_id", "raw_subject", "recipient", "requester_id", "satisfaction_rating", "sharing_agreement_ids", "status",
+		"subject", "submitter_id", "tags", "ticket_form_id", "type", "updated_at", "url", "via", "encoded_id"}
+	zendeskUserKeyList = []string{"active", "alias", "chat_only", "created_at", "custom_role_id", "default_group_id", "details", "email",
+		"external_id", "iana_time_zone", "id", "last_login_at", "locale", "locale_id", "moderator", "name", "notes", "only_private_comments",
+		"organization_id", "phone", "photo", "report_csv", "restricted_agent", "role", "role_type", "shared", "shared_agent",
+		"shared_phone_number", "signature", "suspended", "tags", "ticket_restriction", "time_zone", "two_factor_auth_enabled", "updated_at",
+		"url", "user_fields", "verified"}
+	zendeskOrgKeyList = []string{"created_at", "details", "domain_names", "external_id", "group_id", "id", "name", "notes",
+		"organization_fields", "shared_comments", "shared_tickets", "tags", "updated_at", "url"}
+)
+
+// TestZendeskObjectKeys compares every object against the documented key
+// lists: each key is present (null where it does not apply).
+func TestZendeskObjectKeys(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		check := func(what string, obj map[string]any, keys []string) {
+			t.Helper()
+			for _, k := range keys {
+				if _, ok := obj[k]; !ok {
+					t.Errorf("%s lacks the documented key %q", what, k)
+				}
+			}
+		}
+		_, m := e.api("admin", "POST", "/api/v2/organizations.json", `{"organization":{"name":"Keys Inc"}}`)
+		check("organization", m["organization"].(map[string]any), zendeskOrgKeyList)
+		_, m = e.api("agent", "POST", "/api/v2/tickets.json", fmt.Sprintf(`{"ticket":{"subject":"k","comment":{"body":"k"},"requester_id":%d}}`, e.users["end-user"].ID))
+		tk := m["ticket"].(map[string]any)
+		check("created ticket", tk, zendeskTicketKeyList)
+		if tk["brand_id"] != nil || tk["satisfaction_rating"] != nil || tk["ticket_form_id"] != nil {
+			t.Errorf("keys that do not apply are not null: %v", tk)
+		}
+		for _, path := range []string{fmt.Sprintf("/api/v2/tickets/%d.json", int64(tk["id"].(float64))), "/api/v2/tickets.json", "/api/v2/incremental/tickets/cursor.json?start_time=0"} {
+			if strings.Contains(path, "incremental") {
+				e.clk.Advance(2 * time.Minute)
+			}
+			r, m := e.api("admin", "GET", path, "")
+			if r.code != 200 {
+				t.Fatalf("%s: %d %s", path, r.code, r.body)
+			}
+			if one, ok := m["ticket"].(map[string]any); ok {
+				check(path, one, zendeskTicketKeyList)
+			} else {
+				check(path, m["tickets"].([]any)[0].(map[string]any), zendeskTicketKeyList)
+			}
+		}
+		r, m := e.api("admin", "GET", "/api/v2/users.json", "")
+		if r.code != 200 {
+			t.Fatal(r.body)
+		}
+		for _, u := range m["users"].([]any) {
+			check("user", u.(map[string]any), zendeskUserKeyList)
+			if u.(map[string]any)["phone"] != nil {
+				t.Errorf("phone is not null for a user without one: %v", u)
+			}
+		}
+		_, m = e.api("admin", "GET", "/api/v2/organizations.json", "")
+		check("listed organization", m["organizations"].([]any)[0].(map[string]any), zendeskOrgKeyList)
+	})
+}
