@@ -346,6 +346,13 @@ func (s *Server) resolveRequester(r *http.Request, in *requesterInput) (int64, e
 	role := people.RoleEndUser
 	p := PrincipalFrom(r.Context())
 	u, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), people.UserInput{Name: &name, Email: &email, Role: &role})
+	if errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid) {
+		// Created meanwhile by a concurrent request (a bulk job's items
+		// run side by side): use that user.
+		if again, aerr := s.People.UserByEmail(r.Context(), email); aerr == nil {
+			return again.ID, nil
+		}
+	}
 	if err != nil {
 		return 0, err
 	}

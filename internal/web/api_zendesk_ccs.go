@@ -169,6 +169,9 @@ func (s *Server) resolveCCs(r *http.Request, in ccInput) (add, remove []int64, e
 				email, role := e.email, people.RoleEndUser
 				p := PrincipalFrom(r.Context())
 				u, err := s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), people.UserInput{Name: &name, Email: &email, Role: &role})
+				if errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid) {
+					u, err = s.People.UserByEmail(r.Context(), email) // created meanwhile by a concurrent item
+				}
 				if err != nil {
 					return nil, nil, err
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -174,12 +175,38 @@ func (s *Store) RunJob(ctx context.Context, id string) error {
 	}
 	j.Status = "working"
 	j.Results = j.Results[:min(len(j.Results), j.Progress)]
-	for i := j.Progress; i < len(j.Items); i++ {
-		res := s.run(ctx, j, i, j.Items[i])
-		res.Index = i
-		j.Results = append(j.Results, res)
-		j.Progress = i + 1
-		if j.Progress%25 == 0 && j.Progress < j.Total {
+	// Independent items (new tickets, deletions) run side by side, so that
+	// their writes share commits (the database's group commit); the others
+	// run in order, as an item may depend on the one before.
+	workers := 1
+	if j.JobType == "tickets/create_many" || j.JobType == "tickets/destroy_many" {
+		workers = 50
+	}
+	const chunk = 50
+	for from := j.Progress; from < len(j.Items); from += chunk {
+		to := min(from+chunk, len(j.Items))
+		res := make([]JobResult, to-from)
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range min(workers, to-from) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					r := s.run(ctx, j, i, j.Items[i])
+					r.Index = i
+					res[i-from] = r
+				}
+			}()
+		}
+		for i := from; i < to; i++ {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		j.Results = append(j.Results, res...)
+		j.Progress = to
+		if j.Progress < j.Total {
 			if err := s.saveJob(ctx, j); err != nil {
 				return err
 			}
