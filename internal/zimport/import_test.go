@@ -30,7 +30,9 @@ type desk struct {
 	z       *zendesk.Store
 }
 
-func openDesk(t *testing.T, e dbtest.Engine, clk *clock.Fake) *desk {
+func openDesk(t *testing.T, e dbtest.Engine, clk *clock.Fake) *desk { return openDeskTB(t, e, clk) }
+
+func openDeskTB(t testing.TB, e dbtest.Engine, clk *clock.Fake) *desk {
 	d := dbtest.Open(t, e, clk)
 	a := audit.New(d)
 	k := &desk{d: d, clk: clk, ppl: people.NewStore(d, a), tickets: ticket.NewStore(d, a, t.TempDir(), 1<<20), z: zendesk.NewStore(d)}

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -220,7 +221,12 @@ func (s *HTTPSource) Open(ctx context.Context, contentURL string) (io.ReadCloser
 // ticket_comments.json ({"comments": [...]} with ticket_id) and
 // identities.json (with user_id). Attachments are read from content_url
 // when it is a path inside the directory.
-type DirSource struct{ Dir string }
+type DirSource struct {
+	Dir string
+
+	mu     sync.Mutex
+	owners map[string]map[string][]json.RawMessage // kind -> owner id -> records
+}
 
 // Name is the directory.
 func (s *DirSource) Name() string { abs, _ := filepath.Abs(s.Dir); return "dir:" + abs }
@@ -262,19 +268,30 @@ func (s *DirSource) Each(ctx context.Context, kind string, fn func([]json.RawMes
 	return fn(items)
 }
 
+// byOwner returns the records of a kind whose key is id; the file is read
+// and indexed once.
 func (s *DirSource) byOwner(kind, key string, id int64) ([]json.RawMessage, error) {
-	items, err := s.read(kind)
-	if err != nil {
-		return nil, err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.owners == nil {
+		s.owners = map[string]map[string][]json.RawMessage{}
 	}
-	var out []json.RawMessage
-	for _, it := range items {
-		var o map[string]json.RawMessage
-		if json.Unmarshal(it, &o) == nil && string(o[key]) == strconv.FormatInt(id, 10) {
-			out = append(out, it)
+	idx, ok := s.owners[kind]
+	if !ok {
+		items, err := s.read(kind)
+		if err != nil {
+			return nil, err
 		}
+		idx = map[string][]json.RawMessage{}
+		for _, it := range items {
+			var o map[string]json.RawMessage
+			if json.Unmarshal(it, &o) == nil {
+				idx[string(o[key])] = append(idx[string(o[key])], it)
+			}
+		}
+		s.owners[kind] = idx
 	}
-	return out, nil
+	return idx[strconv.FormatInt(id, 10)], nil
 }
 
 // Comments are those of ticket_comments.json with this ticket_id.
