@@ -49,7 +49,8 @@ type Importer struct {
 	Progress io.Writer // per-kind progress lines; nil: none
 
 	rep  Report
-	role map[int64]string // local user id -> role
+	role map[int64]string              // local user id -> role
+	seen map[string]map[int64]mapEntry // import_map of this source, by kind and source id
 }
 
 // Kinds is the import order (references point backwards).
@@ -63,6 +64,9 @@ var NotImported = []string{"macros", "triggers", "automations", "views", "webhoo
 func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	im.rep = Report{Counts: map[string]*Count{}}
 	im.role = map[int64]string{}
+	if err := im.loadMap(ctx); err != nil {
+		return &im.rep, err
+	}
 	for _, k := range append(slices.Clone(Kinds), "identities") {
 		im.rep.Counts[k] = &Count{}
 	}
@@ -113,15 +117,45 @@ func (im *Importer) unmapped(format string, args ...any) {
 
 // --- the import map ----------------------------------------------------------------
 
-func (im *Importer) lookup(ctx context.Context, kind string, srcID int64) (id int64, updated string, ok bool) {
+type mapEntry struct {
+	id      int64
+	updated string
+}
+
+// loadMap reads what earlier runs copied from this source, once.
+func (im *Importer) loadMap(ctx context.Context) error {
+	im.seen = map[string]map[int64]mapEntry{}
+	return im.T.DB.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT kind, source_id, target_id, source_updated FROM import_map WHERE source = $1", im.Src.Name())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind, src, updated string
+			var id int64
+			if err := rows.Scan(&kind, &src, &id, &updated); err != nil {
+				return err
+			}
+			n, err := strconv.ParseInt(src, 10, 64)
+			if err != nil {
+				continue
+			}
+			if im.seen[kind] == nil {
+				im.seen[kind] = map[int64]mapEntry{}
+			}
+			im.seen[kind][n] = mapEntry{id, updated}
+		}
+		return rows.Err()
+	})
+}
+
+func (im *Importer) lookup(_ context.Context, kind string, srcID int64) (id int64, updated string, ok bool) {
 	if srcID == 0 {
 		return 0, "", false
 	}
-	err := im.T.DB.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, "SELECT target_id, source_updated FROM import_map WHERE source = $1 AND kind = $2 AND source_id = $3",
-			im.Src.Name(), kind, strconv.FormatInt(srcID, 10)).Scan(&id, &updated)
-	})
-	return id, updated, err == nil
+	e, ok := im.seen[kind][srcID]
+	return e.id, e.updated, ok
 }
 
 func (im *Importer) mapped(ctx context.Context, kind string, srcID *int64) *int64 {
@@ -139,6 +173,12 @@ func (im *Importer) record(ctx context.Context, kind string, srcID, id int64, up
 		_, err := tx.ExecContext(ctx, `INSERT INTO import_map (source, kind, source_id, target_id, source_updated) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (source, kind, source_id) DO UPDATE SET target_id = excluded.target_id, source_updated = excluded.source_updated`,
 			im.Src.Name(), kind, strconv.FormatInt(srcID, 10), id, updated)
+		if err == nil {
+			if im.seen[kind] == nil {
+				im.seen[kind] = map[int64]mapEntry{}
+			}
+			im.seen[kind][srcID] = mapEntry{id, updated}
+		}
 		return err
 	})
 }
