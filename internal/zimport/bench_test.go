@@ -9,8 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 // writeExport writes an export of n tickets with 3 comments each (the
@@ -85,7 +91,27 @@ func BenchmarkImportDir(b *testing.B) {
 	}
 }
 
+// openDeskB opens the target as the command does (app.importTarget): a
+// migrated database, then a bulk handle (commits not flushed one by one).
 func openDeskB(b *testing.B, e dbtest.Engine) Target {
-	k := openDeskTB(b, e, clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)))
-	return Target{DB: k.d, Clock: k.clk, People: k.ppl, Tickets: k.tickets, Zendesk: k.z}
+	ctx := context.Background()
+	tg := e.Target(b)
+	m, err := db.Open(ctx, tg, clock.Real{}, db.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := m.Migrate(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	m.Close()
+	clk := clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	d, err := db.Open(ctx, tg, clk, db.Options{MaxConns: 2, Bulk: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	al := audit.New(d)
+	t := Target{DB: d, Clock: clk, People: people.NewStore(d, al), Zendesk: zendesk.NewStore(d), Tickets: ticket.NewStore(d, al, b.TempDir(), 1<<20)}
+	t.Tickets.OnChange(search.New(d).Hook)
+	return t
 }
