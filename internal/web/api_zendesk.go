@@ -73,6 +73,9 @@ func (s *Server) registerZendeskAPI() {
 	s.handle("GET /api/v2/incremental/users/cursor", Admin, s.apiIncrementalPeople("users", true))
 	s.handle("GET /api/v2/incremental/organizations", Admin, s.apiIncrementalPeople("organizations", false))
 
+	s.handleNeeds("GET /api/v2/tags", Staff, access.TicketsRead, s.apiTags)
+	s.handleNeeds("GET /api/v2/autocomplete/tags", Staff, access.TicketsRead, s.apiAutocompleteTags)
+
 	s.handleNeeds("GET /api/v2/requests", Authenticated, access.TicketsRead, s.apiListRequests)
 	s.handleNeeds("GET /api/v2/requests/{id}", Authenticated, access.TicketsRead, s.apiShowRequest)
 	s.handleNeeds("POST /api/v2/requests", Authenticated, access.TicketsEdit, s.apiCreateRequest)
@@ -759,6 +762,51 @@ func (s *Server) apiIncrementalPeople(what string, cursorStyle bool) handlerFunc
 	}
 }
 
+// --- tags ------------------------------------------------------------------------
+
+// apiTags lists the tags of tickets with their counts, most used first
+// (Zendesk's List Tags), paged.
+func (s *Server) apiTags(w http.ResponseWriter, r *http.Request) error {
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	all, err := s.Zendesk.TicketTags(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	if p.cursor {
+		return errs.BadRequest("page[size]: tags are listed with offset pagination (page, per_page)")
+	}
+	from := min((p.page-1)*p.perPage, len(all))
+	to := min(from+p.perPage, len(all))
+	body, err := listBody(s, r, "tags", p, all[from:to], func(t zendesk.TagCount) int64 { return 0 }, func() (int, error) { return len(all), nil })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// apiAutocompleteTags answers the tags starting with name (at least two
+// characters, as Zendesk), most used first, at most 20.
+func (s *Server) apiAutocompleteTags(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimSpace(r.URL.Query().Get("name"))
+	if len([]rune(name)) < 2 {
+		return errs.BadRequest("name: give at least 2 characters")
+	}
+	ts, err := s.Zendesk.TicketTags(r.Context(), name)
+	if err != nil {
+		return err
+	}
+	out := []string{}
+	for _, t := range ts[:min(20, len(ts))] {
+		out = append(out, t.Name)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tags": out})
+	return nil
+}
+
 // --- the Requests API (end-users) --------------------------------------------------
 
 // requestJSON is Zendesk's request: the requester's view of a ticket.
@@ -1019,6 +1067,8 @@ func zendeskAPIDocs() map[string]apiDoc {
 		"GET /api/v2/incremental/users":                        {summary: "Time-based incremental user export (start_time in Unix seconds)", tag: "Incremental export", result: "users", query: []string{"start_time", "per_page"}},
 		"GET /api/v2/incremental/users/cursor":                 {summary: "Incremental user export from start_time, then by cursor", tag: "Incremental export", result: "users", query: []string{"start_time", "cursor", "per_page"}},
 		"GET /api/v2/incremental/organizations":                {summary: "Time-based incremental organization export (start_time in Unix seconds)", tag: "Incremental export", result: "organizations", query: []string{"start_time", "per_page"}},
+		"GET /api/v2/tags":                                     {summary: "Ticket tags with the number of tickets carrying each, most used first", tag: "Tags", result: "tags", list: true, paging: pagedOffset},
+		"GET /api/v2/autocomplete/tags":                        {summary: "Tags starting with name (at least 2 characters), most used first", tag: "Tags", result: "tags", query: []string{"name"}},
 		"GET /api/v2/requests":                                 {summary: "Your requests (the end-user view of your tickets; status: comma-separated)", tag: "Requests", result: "requests", list: true, query: []string{"status", "sort_order"}},
 		"GET /api/v2/requests/{id}":                            {summary: "Show a request", tag: "Requests", result: "request"},
 		"POST /api/v2/requests":                                {summary: "Create a request (you are its requester; agents may give requester {name, email})", tag: "Requests", body: "request", result: "request"},

@@ -475,3 +475,33 @@ func TestZendeskObjectKeys(t *testing.T) {
 		check("listed organization", m["organizations"].([]any)[0].(map[string]any), zendeskOrgKeyList)
 	})
 }
+
+// TestZendeskTags: the tag list with counts and tag autocompletion.
+func TestZendeskTags(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		for i, tags := range []string{`["printer","prio"]`, `["printer"]`, `["network"]`} {
+			r, _ := e.api("agent", "POST", "/api/v2/tickets.json", fmt.Sprintf(`{"ticket":{"subject":"t%d","comment":{"body":"x"},"tags":%s}}`, i, tags))
+			if r.code != 201 {
+				t.Fatal(r.body)
+			}
+		}
+		r, m := e.api("agent", "GET", "/api/v2/tags.json", "")
+		if r.code != 200 || m["count"].(float64) != 3 || fmt.Sprint(m["tags"].([]any)[0]) != "map[count:2 name:printer]" {
+			t.Fatalf("tags: %d %s", r.code, r.body)
+		}
+		r, m = e.api("agent", "GET", "/api/v2/tags.json?per_page=1&page=2", "")
+		if r.code != 200 || len(m["tags"].([]any)) != 1 || m["next_page"] == nil {
+			t.Fatalf("tags page 2: %d %s", r.code, r.body)
+		}
+		r, m = e.api("agent", "GET", "/api/v2/autocomplete/tags.json?name=pr", "")
+		if r.code != 200 || fmt.Sprint(m["tags"]) != "[printer prio]" {
+			t.Fatalf("autocomplete: %d %s", r.code, r.body)
+		}
+		if r, _ = e.api("agent", "GET", "/api/v2/autocomplete/tags.json?name=p", ""); r.code != 400 {
+			t.Fatalf("one letter: %d", r.code)
+		}
+		if r, _ = e.api("end-user", "GET", "/api/v2/tags.json", ""); r.code != 403 {
+			t.Fatalf("customer tags: %d", r.code)
+		}
+	})
+}

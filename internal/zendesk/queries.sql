@@ -95,3 +95,6 @@ SELECT id, updated_at FROM users WHERE updated_at > $1 OR (updated_at = $1 AND i
 
 -- name: OrganizationsChangedSince
 SELECT id, updated_at FROM organizations WHERE updated_at > $1 OR (updated_at = $1 AND id > $2) ORDER BY updated_at, id LIMIT $3;
+
+-- name: TicketTagLists
+SELECT tags FROM tickets WHERE tags <> '' AND ($1 = '' OR tags LIKE $1);

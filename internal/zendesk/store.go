@@ -514,3 +514,50 @@ func (s *Store) ChangedSince(ctx context.Context, what string, start time.Time, 
 		return &m, r.Scan(&m.ID, db.Time(&m.UpdatedAt))
 	})
 }
+
+// TagCount is a tag and how many tickets carry it.
+type TagCount struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// TicketTags counts the tags of all tickets, most used first (then by
+// name); prefix keeps the tags that start with it.
+func (s *Store) TicketTags(ctx context.Context, prefix string) ([]TagCount, error) {
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	like := ""
+	if prefix != "" {
+		like = "% " + strings.NewReplacer(`\`, "", "%", "", "_", "").Replace(prefix) + "%"
+	}
+	counts := map[string]int{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("TicketTagLists"), like)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var list string
+			if err := rows.Scan(&list); err != nil {
+				return err
+			}
+			for _, t := range strings.Fields(list) {
+				if strings.HasPrefix(t, prefix) {
+					counts[t]++
+				}
+			}
+		}
+		return rows.Err()
+	})
+	out := make([]TagCount, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, TagCount{k, n})
+	}
+	slices.SortFunc(out, func(a, b TagCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out, err
+}
