@@ -323,7 +323,7 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 			{query: "fallback_to_default=true"}, {query: "associated_to_brand=true"}}},
 		"GET /api/v2/job_statuses":          {path: "/api/v2/job_statuses"},
 		"GET /api/v2/tags":                  {path: "/api/v2/tags", cases: []paramCase{{query: "page[size]=1", names: "page[size]"}}},
-		"GET /api/v2/autocomplete/tags": {path: "/api/v2/autocomplete/tags", base: "name=ta", cases: []paramCase{{query: "name=ta&per_page=1", names: "per_page"}}},
+		"GET /api/v2/autocomplete/tags":     {path: "/api/v2/autocomplete/tags", base: "name=ta", cases: []paramCase{{query: "name=ta&per_page=1", names: "per_page"}}},
 		"GET /api/v2/users/{id}/identities": {path: "/api/v2/users/" + n(cust.ID) + "/identities"},
 		"GET /api/v2/incremental/users":     {path: "/api/v2/incremental/users", base: "start_time=0", cases: []paramCase{{query: "start_time=0&include=organizations", names: "include"}}},
 		"GET /api/v2/incremental/users/cursor": {path: "/api/v2/incremental/users/cursor", base: "start_time=0", cases: []paramCase{
