@@ -140,7 +140,7 @@ func (f *Field) Apply(in FieldInput) error {
 			if o.Value == "" {
 				o.Value = o.Name
 			}
-			nv := tags.Normalize([]string{o.Value})
+			nv := tags.Normalize([]string{strings.Join(strings.Fields(o.Value), "_")}) // a value is a tag: "Gold Tier" -> gold_tier
 			if len(nv) != 1 || o.Name == "" {
 				v.Add(fmt.Sprintf("custom_field_options[%d]", i), "needs a name and a value usable as a tag")
 				continue
