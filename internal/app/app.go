@@ -32,6 +32,7 @@ import (
 	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 // Version is reported by `frontline version` and /healthz: the module
@@ -83,6 +84,7 @@ type App struct {
 	Access  *access.Store     // custom roles and permissions (team.go)
 	Team    *team.Store       // the support organisation (team.go)
 	ASE     *ase.Service      // Assigned Support Engineer routing, cadence, workspace (ase.go)
+	Zendesk *zendesk.Store    // custom fields, identities, bulk jobs (ADR 0012)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -171,6 +173,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Schedule: backup.Schedule{Dir: c.BackupDir, Every: c.BackupEvery, Keep: backup.Retention{Daily: c.BackupKeepDaily, Weekly: c.BackupKeepWeekly}},
 		Source:   backup.Source{DB: d, AttachmentsDir: filepath.Join(c.DataDir, "attachments"), Version: Version()}}
 	a.scheduleHousekeeping() // expired-session purge hourly, scheduled backups (jobs.go)
+	a.Zendesk = zendesk.NewStore(d)
+	a.Zendesk.UseJobs(a.Jobs, nil) // the runner is the web server's (set by web.New)
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		TrustedProxies: c.TrustedProxies,
@@ -178,7 +182,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk,
 		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
 	})
 	if err != nil {

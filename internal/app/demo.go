@@ -324,6 +324,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if _, err := a.loadDemoHistory(ctx, res); err != nil { // months of help-desk history (demo_history.go)
 		return nil, fmt.Errorf("demo history: %w", err)
 	}
+	if err := a.loadZendeskDemo(ctx); err != nil { // custom fields and forms (demo_zendesk.go)
+		return nil, fmt.Errorf("zendesk demo data: %w", err)
+	}
 	if err := a.loadASEDemo(ctx, res); err != nil { // demo_ase.go
 		return nil, fmt.Errorf("ASE demo: %w", err)
 	}

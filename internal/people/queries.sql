@@ -9,7 +9,13 @@ u.custom_role_id
 SELECT {{UserColumns}} FROM users u WHERE u.id = $1;
 
 -- name: UserByEmail
-SELECT {{UserColumns}} FROM users u WHERE lower(u.email) = lower($1);
+-- A user's secondary emails (user_identities, internal/zendesk) match too;
+-- the primary email wins.
+SELECT {{UserColumns}} FROM users u
+WHERE lower(u.email) = lower($1)
+   OR u.id = (SELECT i.user_id FROM user_identities i WHERE i.type = 'email' AND lower(i.value) = lower($1))
+ORDER BY CASE WHEN lower(u.email) = lower($1) THEN 0 ELSE 1 END
+LIMIT 1;
 
 -- name: UserByExternalID
 SELECT {{UserColumns}} FROM users u WHERE u.external_id = $1;

@@ -94,6 +94,7 @@ WHERE ($1 = 0 OR t.requester_id = $1)
   AND ($10 = 0 OR t.id > $10)
   AND ($11 = 0 OR t.id < $11)
   AND ($12 = '' OR t.external_id = $12)
+  AND ($13 = 0 OR t.problem_id = $13)
 
 -- name: ListTickets
 SELECT {{TicketColumns}} {{TicketFilter}}

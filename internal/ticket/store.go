@@ -1209,6 +1209,7 @@ type Filter struct {
 	OrganizationID int64
 	GroupID        int64
 	CollaboratorID int64
+	ProblemID      int64 // the incidents of a problem ticket
 	Statuses       []string
 	// ExternalID selects the tickets with this external id (Zendesk's
 	// external_id filter; external ids need not be unique there).
@@ -1269,7 +1270,7 @@ func (f Filter) args() ([]any, error) {
 	} else {
 		after = f.AfterID
 	}
-	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID}, nil
+	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID, f.ProblemID}, nil
 }
 
 // List returns the tickets matching f.
@@ -1290,7 +1291,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
 	if f.Desc {
 		order = ob[1]
 	}
-	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $13 OFFSET $14"
+	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $14 OFFSET $15"
 	return db.ReadList(ctx, s.d, query, append(args, limitOf(f.Limit), max(f.Offset, 0)), scanTicket)
 }
 

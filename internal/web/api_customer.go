@@ -121,7 +121,7 @@ func (s *Server) userForCaller(r *http.Request, u people.User) any {
 	}
 	return customerUserJSON{
 		ID: v.ID, URL: v.URL, Name: v.Name, Email: v.Email, Role: v.Role, Active: v.Active, Suspended: v.Suspended,
-		OrganizationID: v.OrganizationID, Phone: v.Phone, IANATimeZone: v.User.TimeZone, TimeZone: v.TimeZone, Locale: v.Locale,
+		OrganizationID: v.OrganizationID, Phone: v.User.Phone, IANATimeZone: v.User.TimeZone, TimeZone: v.TimeZone, Locale: v.Locale,
 		Verified: v.Verified, LastLoginAt: v.LastLoginAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 	}
 }

@@ -9,12 +9,14 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 // Zendesk-shaped views: the stored records plus the fields clients expect.
 
 type userJSON struct {
 	people.User
+	zendeskUserKeys
 	URL      string `json:"url"`
 	TimeZone string `json:"time_zone"`
 	Verified bool   `json:"verified"`
@@ -22,7 +24,8 @@ type userJSON struct {
 
 type orgJSON struct {
 	people.Organization
-	URL string `json:"url"`
+	OrganizationFields map[string]any `json:"organization_fields"`
+	URL                string         `json:"url"`
 }
 
 type groupJSON struct {
@@ -43,15 +46,28 @@ type groupMembershipJSON struct {
 }
 
 func (s *Server) userView(r *http.Request, u people.User) userJSON {
-	return userJSON{User: u, URL: s.baseURL(r) + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json", TimeZone: u.TimeZone, Verified: u.HasPassword}
+	return s.userViewWith(r, u, s.fieldValues(r, zendesk.KindUser, []int64{u.ID})[u.ID])
+}
+
+func (s *Server) userViewWith(r *http.Request, u people.User, fields map[string]any) userJSON {
+	return userJSON{User: u, zendeskUserKeys: userKeys(u, fields), URL: s.baseURL(r) + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json", TimeZone: u.TimeZone, Verified: u.HasPassword}
 }
 
 func (s *Server) usersView(r *http.Request, us []people.User) []userJSON {
-	return viewAll(r, us, s.userView)
+	ids := make([]int64, len(us))
+	for i, u := range us {
+		ids[i] = u.ID
+	}
+	vals := s.fieldValues(r, zendesk.KindUser, ids)
+	out := make([]userJSON, len(us))
+	for i, u := range us {
+		out[i] = s.userViewWith(r, u, vals[u.ID])
+	}
+	return out
 }
 
 func (s *Server) orgView(r *http.Request, o people.Organization) orgJSON {
-	return orgJSON{Organization: o, URL: s.baseURL(r) + "/api/v2/organizations/" + strconv.FormatInt(o.ID, 10) + ".json"}
+	return orgJSON{Organization: o, OrganizationFields: orgValues(s.fieldValues(r, zendesk.KindOrganization, []int64{o.ID}), o.ID), URL: s.baseURL(r) + "/api/v2/organizations/" + strconv.FormatInt(o.ID, 10) + ".json"}
 }
 
 func (s *Server) orgsView(r *http.Request, os []people.Organization) []orgJSON {
@@ -92,9 +108,9 @@ func (s *Server) registerPeopleAPI() {
 	s.handle("GET /api/v2/users/show_many", Staff, s.apiShowManyUsers)
 	s.handle("GET /api/v2/users/search", Staff, s.apiSearchUsers)
 	s.handle("GET /api/v2/users/{id}", Authenticated, s.apiShowUser)
-	s.handle("POST /api/v2/users", Staff, s.apiCreateUser)
-	s.handle("POST /api/v2/users/create_or_update", Staff, s.apiCreateOrUpdateUser)
-	s.handle("PUT /api/v2/users/{id}", Staff, s.apiUpdateUser)
+	s.handle("POST /api/v2/users", Staff, s.withFieldValues(zendesk.KindUser, s.apiCreateUser))
+	s.handle("POST /api/v2/users/create_or_update", Staff, s.withFieldValues(zendesk.KindUser, s.apiCreateOrUpdateUser))
+	s.handle("PUT /api/v2/users/{id}", Staff, s.withFieldValues(zendesk.KindUser, s.apiUpdateUser))
 	s.handle("DELETE /api/v2/users/{id}", Admin, s.apiDeleteUser)
 	s.handle("GET /api/v2/users/{id}/organization_memberships", Staff, s.apiListOrgMemberships)
 	s.handle("GET /api/v2/users/{id}/group_memberships", Staff, s.apiListGroupMemberships)
@@ -103,8 +119,8 @@ func (s *Server) registerPeopleAPI() {
 	s.handle("GET /api/v2/organizations/show_many", Staff, s.apiShowManyOrgs)
 	s.handle("GET /api/v2/organizations/search", Staff, s.apiSearchOrgs)
 	s.handle("GET /api/v2/organizations/{id}", Staff, orgs.show)
-	s.handle("POST /api/v2/organizations", Admin, orgs.createOne)
-	s.handle("PUT /api/v2/organizations/{id}", Admin, orgs.updateOne)
+	s.handle("POST /api/v2/organizations", Admin, s.withFieldValues(zendesk.KindOrganization, orgs.createOne))
+	s.handle("PUT /api/v2/organizations/{id}", Admin, s.withFieldValues(zendesk.KindOrganization, orgs.updateOne))
 	s.handle("DELETE /api/v2/organizations/{id}", Admin, orgs.deleteOne)
 	s.handle("GET /api/v2/organizations/{id}/users", Staff, s.apiOrgUsers)
 	s.handle("GET /api/v2/organizations/{id}/organization_memberships", Staff, s.apiListOrgMemberships)

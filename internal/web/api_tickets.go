@@ -23,6 +23,7 @@ import (
 
 type ticketJSON struct {
 	ticket.Ticket
+	zendeskTicketKeys
 	URL string `json:"url"`
 	// Side-loads (include=comment_count, include=metric_sets).
 	CommentCount *int              `json:"comment_count,omitempty"`
@@ -36,6 +37,10 @@ func (s *Server) ticketURL(r *http.Request, id int64) string {
 // ticketView is the staff view of a ticket; routes a customer can reach use
 // ticketForCaller (api_customer.go).
 func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
+	return s.ticketViewWith(r, t, s.staffAmong(r, []ticket.Ticket{t}))
+}
+
+func (s *Server) ticketViewWith(r *http.Request, t ticket.Ticket, staff map[int64]bool) ticketJSON {
 	if t.Tags == nil {
 		t.Tags = []string{}
 	}
@@ -46,13 +51,14 @@ func (s *Server) ticketView(r *http.Request, t ticket.Ticket) ticketJSON {
 	if t.CustomFields == nil {
 		t.CustomFields = []ticket.CustomField{}
 	}
-	return ticketJSON{Ticket: t, URL: s.ticketURL(r, t.ID)}
+	return ticketJSON{Ticket: t, zendeskTicketKeys: documentedKeys(t, staff), URL: s.ticketURL(r, t.ID)}
 }
 
 func (s *Server) ticketsView(r *http.Request, ts []ticket.Ticket) []ticketJSON {
 	out := make([]ticketJSON, len(ts))
+	staff := s.staffAmong(r, ts)
 	for i, t := range ts {
-		out[i] = s.ticketView(r, t)
+		out[i] = s.ticketViewWith(r, t, staff)
 	}
 	return out
 }
@@ -154,6 +160,11 @@ func (s *Server) registerTicketAPI() {
 	s.handle("GET /api/v2/tickets/{id}/comments", Authenticated, s.apiTicketComments)
 	s.handle("GET /api/v2/tickets/{id}/audits", Staff, s.apiTicketAudits)
 	s.handle("GET /api/v2/tickets/{id}/tags", Staff, s.apiTicketTags)
+	s.handle("GET /api/v2/tickets/{id}/collaborators", Staff, s.apiTicketCollaborators)
+	s.handle("GET /api/v2/tickets/{id}/followers", Staff, s.apiTicketCCsOf(true))
+	s.handle("GET /api/v2/tickets/{id}/email_ccs", Staff, s.apiTicketCCsOf(false))
+	s.handle("GET /api/v2/tickets/{id}/incidents", Staff, s.apiTicketIncidents)
+	s.handle("GET /api/v2/tickets/count", Staff, s.apiCount(func(r *http.Request) (int, error) { return s.Tickets.Count(r.Context(), ticket.Filter{}) }))
 	s.handle("POST /api/v2/tickets/{id}/tags", Staff, s.apiSetTicketTags)
 	s.handle("PUT /api/v2/tickets/{id}/tags", Staff, s.apiAddTicketTags)
 	s.handle("DELETE /api/v2/tickets/{id}/tags", Staff, s.apiRemoveTicketTags)
@@ -335,30 +346,31 @@ func (s *Server) resolveRequester(r *http.Request, in *requesterInput) (int64, e
 	role := people.RoleEndUser
 	p := PrincipalFrom(r.Context())
 	u, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), people.UserInput{Name: &name, Email: &email, Role: &role})
+	if errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid) {
+		// Created meanwhile by a concurrent request (a bulk job's items
+		// run side by side): use that user.
+		if again, aerr := s.People.UserByEmail(r.Context(), email); aerr == nil {
+			return again.ID, nil
+		}
+	}
 	if err != nil {
 		return 0, err
 	}
 	return u.ID, nil
 }
 
-// readTicketBody decodes the {"ticket": {...}} envelope into dst and returns
-// the raw ticket object for extra fields.
-func readTicketBody(r *http.Request, dst any) (json.RawMessage, error) {
+func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 	var raw json.RawMessage
 	if err := decodeBody(r, "ticket", &raw); err != nil {
-		return nil, err
+		return err
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return nil, jsonError(err, "ticket")
-	}
-	return raw, nil
-}
-
-func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
-	var in ticket.CreateInput
-	raw, err := readTicketBody(r, &in)
+	raw, ccs, err := takeCCs(raw)
 	if err != nil {
 		return err
+	}
+	var in ticket.CreateInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return jsonError(err, "ticket")
 	}
 	var rq requesterInput
 	if err := json.Unmarshal(raw, &rq); err != nil {
@@ -375,6 +387,19 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	add, remove, err := s.resolveCCs(r, ccs)
+	if err != nil {
+		return err
+	}
+	in.CollaboratorIDs = slices.DeleteFunc(append(in.CollaboratorIDs, add...), func(id int64) bool { return slices.Contains(remove, id) })
+	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
+	if err != nil {
+		return err
+	}
+	if err := s.requiredTicketFields(r.Context(), in.CustomFields, in.Status); err != nil {
+		return err
+	}
+	in.Tags = slices.DeleteFunc(append(in.Tags, set...), func(t string) bool { return slices.Contains(clear, t) && !slices.Contains(set, t) })
 	if in.Via == nil {
 		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
 	}
@@ -392,9 +417,52 @@ func (s *Server) apiUpdateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in ticket.UpdateInput
-	if _, err := readTicketBody(r, &in); err != nil {
+	var raw json.RawMessage
+	if err := decodeBody(r, "ticket", &raw); err != nil {
 		return err
+	}
+	raw, ccs, err := takeCCs(raw)
+	if err != nil {
+		return err
+	}
+	var in ticket.UpdateInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return jsonError(err, "ticket")
+	}
+	if len(ccs.entries) > 0 {
+		cur, err := s.Tickets.Get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		add, remove, err := s.resolveCCs(r, ccs)
+		if err != nil {
+			return err
+		}
+		applyCCsToUpdate(&in, cur, add, remove)
+	}
+	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
+	if err != nil {
+		return err
+	}
+	in.AdditionalTags = append(in.AdditionalTags, set...)
+	for _, t := range clear {
+		if !slices.Contains(set, t) {
+			in.RemoveTags = append(in.RemoveTags, t)
+		}
+	}
+	if in.Status != nil {
+		cur, err := s.Tickets.Get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		merged := slices.Clone(cur.CustomFields)
+		for _, c := range in.CustomFields {
+			merged = slices.DeleteFunc(merged, func(x ticket.CustomField) bool { return x.ID == c.ID })
+			merged = append(merged, c)
+		}
+		if err := s.requiredTicketFields(r.Context(), merged, in.Status); err != nil {
+			return err
+		}
 	}
 	if in.Via == nil {
 		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
@@ -875,6 +943,11 @@ func ticketAPIDocs() map[string]apiDoc {
 		"GET /api/v2/tickets/{id}/comments":        {summary: "A ticket's comments (customers: public replies only)", tag: "Tickets", result: "comments", list: true, sort: []string{"created_at"}, include: []string{"users"}},
 		"GET /api/v2/tickets/{id}/audits":          {summary: "A ticket's audits (change history)", tag: "Tickets", result: "audits", list: true, query: []string{"sort_order"}, include: []string{"users", "groups", "organizations", "tickets"}},
 		"GET /api/v2/tickets/{id}/tags":            {summary: "A ticket's tags", tag: "Tags", result: "tags"},
+		"GET /api/v2/tickets/{id}/collaborators":   {summary: "A ticket's CCs and followers (users)", tag: "Tickets", result: "users"},
+		"GET /api/v2/tickets/{id}/followers":       {summary: "A ticket's followers (the CCs who are agents)", tag: "Tickets", result: "users"},
+		"GET /api/v2/tickets/{id}/email_ccs":       {summary: "A ticket's email CCs", tag: "Tickets", result: "users"},
+		"GET /api/v2/tickets/{id}/incidents":       list("The incidents of a problem ticket"),
+		"GET /api/v2/tickets/count":                {summary: "Count tickets", tag: "Tickets", result: "count"},
 		"POST /api/v2/tickets/{id}/tags":           {summary: "Set a ticket's tags", tag: "Tags", result: "tags"},
 		"PUT /api/v2/tickets/{id}/tags":            {summary: "Add tags to a ticket", tag: "Tags", result: "tags"},
 		"DELETE /api/v2/tickets/{id}/tags":         {summary: "Remove tags from a ticket", tag: "Tags", result: "tags"},

@@ -330,7 +330,27 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 		"POST /portal/tickets/{id}/reply":  w.formEach("/portal/tickets/%d/reply", "body=More+details"),
 		"POST /portal/tickets/{id}/rating": w.formEach("/portal/tickets/%d/rating", "score=good&comment=ok"),
 		"POST /portal/tickets/{id}/follow": append(w.formEach("/portal/tickets/%d/follow", "follow=1"), w.formEach("/portal/tickets/%d/follow", "follow=0")...),
+		// Zendesk compatibility (api_zendesk.go).
+		"GET /api/v2/ticket_forms":      {{method: "GET", path: "/api/v2/ticket_forms.json"}},
+		"GET /api/v2/ticket_forms/{id}": {{method: "GET", path: "/api/v2/ticket_forms/1.json"}},
+		"GET /api/v2/users/{id}/identities": {{method: "GET", path: "/api/v2/users/" + me + "/identities.json"},
+			{method: "GET", path: fmt.Sprintf("/api/v2/users/%d/identities.json", w.ivan.ID)}},
+		"GET /api/v2/users/{id}/identities/{iid}": {{method: "GET", path: "/api/v2/users/" + me + "/identities/1.json"},
+			{method: "GET", path: fmt.Sprintf("/api/v2/users/%d/identities/1.json", w.ivan.ID)}},
+		"GET /api/v2/requests":               {{method: "GET", path: "/api/v2/requests.json"}, {method: "GET", path: "/api/v2/requests.json?page[size]=1"}, {method: "GET", path: "/api/v2/requests.json?status=open,solved"}},
+		"GET /api/v2/requests/{id}":          perTicket("GET", "/api/v2/requests/%d.json"),
+		"GET /api/v2/requests/{id}/comments": pageEach("/api/v2/requests/%d/comments.json"),
+		"POST /api/v2/requests":              {{method: "POST", path: "/api/v2/requests.json", body: `{"request":{"subject":"From the API","comment":{"body":"Hello"}}}`}},
+		"PUT /api/v2/requests/{id}":          w.jsonEach("PUT", "/api/v2/requests/%d.json", `{"request":{"comment":{"body":"More"}}}`),
 	}
+}
+
+func (w *leakWorld) jsonEach(method, format, body string) []leakReq {
+	var out []leakReq
+	for _, tk := range []*ticket.Ticket{w.a, w.b, w.c, w.d, w.solved} {
+		out = append(out, leakReq{method: method, path: fmt.Sprintf(format, tk.ID), body: body})
+	}
+	return out
 }
 
 func (w *leakWorld) formEach(format, body string) []leakReq {

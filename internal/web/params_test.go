@@ -306,6 +306,43 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		// active, category, group_id, include, only_viewable, sort_by, sort_order.
 		"GET /api/v2/macros":        {path: "/api/v2/macros", cases: macroCases(true)},
 		"GET /api/v2/macros/active": {path: "/api/v2/macros/active", cases: macroCases(false)},
+		// Zendesk compatibility (api_zendesk.go): custom fields
+		// (ticket_fields#list-ticket-fields: locale, creator), forms
+		// (ticket_forms#list-ticket-forms: active, end_user_visible,
+		// fallback_to_default, associated_to_brand), identities, job
+		// statuses, incremental exports (start_time, cursor, per_page;
+		// include refused), requests (status, sort_by, sort_order).
+		"GET /api/v2/tickets/{id}/collaborators": {path: "/api/v2/tickets/" + n(f.t1) + "/collaborators"},
+		"GET /api/v2/tickets/{id}/followers":     {path: "/api/v2/tickets/" + n(f.t1) + "/followers"},
+		"GET /api/v2/tickets/{id}/email_ccs":     {path: "/api/v2/tickets/" + n(f.t1) + "/email_ccs"},
+		"GET /api/v2/tickets/{id}/incidents": {path: "/api/v2/tickets/" + n(f.t1) + "/incidents", cases: []paramCase{
+			{query: "include=dates", names: "dates"}}},
+		"GET /api/v2/ticket_fields":       {path: "/api/v2/ticket_fields", cases: []paramCase{{query: "locale=fr"}, {query: "creator=true"}}},
+		"GET /api/v2/user_fields":         {path: "/api/v2/user_fields"},
+		"GET /api/v2/organization_fields": {path: "/api/v2/organization_fields"},
+		"GET /api/v2/ticket_forms": {path: "/api/v2/ticket_forms", cases: []paramCase{{query: "active=true"}, {query: "end_user_visible=true"},
+			{query: "fallback_to_default=true"}, {query: "associated_to_brand=true"}}},
+		"GET /api/v2/job_statuses":          {path: "/api/v2/job_statuses"},
+		"GET /api/v2/tags":                  {path: "/api/v2/tags", cases: []paramCase{{query: "page[size]=1", names: "page[size]"}}},
+		"GET /api/v2/autocomplete/tags":     {path: "/api/v2/autocomplete/tags", base: "name=ta", cases: []paramCase{{query: "name=ta&per_page=1", names: "per_page"}}},
+		"GET /api/v2/users/{id}/identities": {path: "/api/v2/users/" + n(cust.ID) + "/identities"},
+		"GET /api/v2/incremental/users":     {path: "/api/v2/incremental/users", base: "start_time=0", cases: []paramCase{{query: "start_time=0&include=organizations", names: "include"}}},
+		"GET /api/v2/incremental/users/cursor": {path: "/api/v2/incremental/users/cursor", base: "start_time=0", cases: []paramCase{
+			{query: "start_time=0&per_page=1", check: func(m map[string]any) error {
+				if len(m["users"].([]any)) != 1 || m["end_of_stream"] != false {
+					return fmt.Errorf("per_page=1: %v users, end_of_stream %v", len(m["users"].([]any)), m["end_of_stream"])
+				}
+				return nil
+			}}, {query: "start_time=0&include=organizations", names: "include"}}},
+		"GET /api/v2/incremental/organizations": {path: "/api/v2/incremental/organizations", base: "start_time=0", cases: []paramCase{{query: "start_time=0&include=users", names: "include"}}},
+		"GET /api/v2/requests": {path: "/api/v2/requests", cases: []paramCase{
+			{query: "status=closed", unchanged: true, check: func(m map[string]any) error {
+				if len(m["requests"].([]any)) != 0 {
+					return fmt.Errorf("status=closed listed %d requests", len(m["requests"].([]any)))
+				}
+				return nil
+			}}, {query: "sort_by=updated_at"}}},
+		"GET /api/v2/requests/{id}/comments": {path: "/api/v2/requests/" + n(f.t1) + "/comments", cases: []paramCase{{query: "sort_order=desc", check: sortedBy("comments", "id", true)}, {query: "include=users", names: "include"}}},
 		// Views (business-rules/views#list-views, #list-active-views): access,
 		// active, group_id, sort_by, sort_order.
 		"GET /api/v2/views":        {path: "/api/v2/views", cases: viewCases(true)},

@@ -61,6 +61,7 @@ func (s *Server) registerRoutes() {
 	s.registerAccessReviewAPI() // api_access_reviews.go
 	s.registerChangeAPI()       // api_changes.go
 	s.registerASEAPI()          // api_ase.go
+	s.registerZendeskAPI()      // api_zendesk.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

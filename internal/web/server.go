@@ -42,6 +42,7 @@ import (
 	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 //go:embed templates/*.html
@@ -158,6 +159,10 @@ type Deps struct {
 	Changes        *changecontrol.Store
 	Backups        *backup.Store
 	BackupSchedule backup.Schedule
+	// Zendesk holds custom fields, forms, identities and bulk job statuses
+	// (api_zendesk.go); built from DB when nil (bulk jobs then run in the
+	// request instead of on the job queue).
+	Zendesk *zendesk.Store
 }
 
 // Server is the HTTP handler.

@@ -81,3 +81,25 @@ func TestZendeskNodeClientTickets(t *testing.T) {
 		t.Logf("%s", out)
 	})
 }
+
+// TestZendeskNodeClientCompat drives CCs, custom fields, bulk jobs and
+// identities through node-zendesk, on both engines.
+func TestZendeskNodeClientCompat(t *testing.T) {
+	requireZendeskClient(t)
+	each(t, func(t *testing.T, e *env) {
+		admin := e.users["admin"]
+		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), admin.ID, "node-zendesk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("node", "zendesk.js")
+		cmd.Dir = zendeskClientDir
+		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+admin.Email, "TOKEN="+tok,
+			"CUSTOMER_ID="+strconv.FormatInt(e.users["end-user"].ID, 10))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
+		}
+		t.Logf("%s", out)
+	})
+}

@@ -1,0 +1,227 @@
+package zimport
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/web"
+	"github.com/frontline/frontline/internal/zendesk"
+)
+
+type desk struct {
+	d       *db.DB
+	clk     *clock.Fake
+	ppl     *people.Store
+	tickets *ticket.Store
+	z       *zendesk.Store
+}
+
+func openDesk(t *testing.T, e dbtest.Engine, clk *clock.Fake) *desk { return openDeskTB(t, e, clk) }
+
+func openDeskTB(t testing.TB, e dbtest.Engine, clk *clock.Fake) *desk {
+	d := dbtest.Open(t, e, clk)
+	a := audit.New(d)
+	k := &desk{d: d, clk: clk, ppl: people.NewStore(d, a), tickets: ticket.NewStore(d, a, t.TempDir(), 1<<20), z: zendesk.NewStore(d)}
+	k.tickets.OnChange(search.New(d).Hook)
+	return k
+}
+
+// fill writes a realistic small desk: an organization, a group with an
+// agent, customers (one with a second email and a user field), a tagger
+// ticket field in a form, tickets with public replies and internal notes by
+// several authors over days, one solved, one closed, one with an attachment.
+func fill(t *testing.T, k *desk) (agentEmail string, srcTickets int) {
+	ctx := context.Background()
+	sys := audit.System()
+	s := func(v string) *string { return &v }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	org, err := k.ppl.CreateOrganization(ctx, sys, people.OrganizationInput{Name: s("Acme"), Tags: &[]string{"vip"}})
+	must(err)
+	g, err := k.ppl.CreateGroup(ctx, sys, people.GroupInput{Name: s("Tier 2")})
+	must(err)
+	agent, err := k.ppl.CreateUser(ctx, sys, people.UserInput{Name: s("Ann Agent"), Email: s("ann@desk.example"), Role: s("admin")})
+	must(err)
+	_, err = k.ppl.AddGroupMembership(ctx, sys, agent.ID, g.ID, true)
+	must(err)
+	f, err := k.z.CreateField(ctx, zendesk.KindTicket, zendesk.FieldInput{Type: s("tagger"), Title: s("Tier"),
+		CustomFieldOptions: &[]zendesk.Option{{Name: "Gold", Value: "tier_gold"}}})
+	must(err)
+	_, err = k.z.SaveForm(ctx, 0, zendesk.FormInput{Name: s("Support"), TicketFieldIDs: &[]int64{f.ID}})
+	must(err)
+	_, err = k.z.CreateField(ctx, zendesk.KindUser, zendesk.FieldInput{Type: s("text"), Key: s("plan"), Title: s("Plan")})
+	must(err)
+	var custs []*people.User
+	for i := range 3 {
+		u, err := k.ppl.CreateUser(ctx, sys, people.UserInput{Name: s(fmt.Sprintf("Customer %d", i)), Email: s(fmt.Sprintf("c%d@acme.example", i)),
+			Role: s("end-user"), OrganizationID: &org.ID, Phone: s("+1555000000" + fmt.Sprint(i))})
+		must(err)
+		custs = append(custs, u)
+	}
+	_, err = k.z.AddIdentity(ctx, custs[0].ID, zendesk.IdentityInput{Type: "email", Value: "c0.alt@acme.example"})
+	must(err)
+	must(k.z.SetValues(ctx, zendesk.KindUser, custs[1].ID, map[string]any{"plan": "pro"}))
+	up, err := k.tickets.SaveUpload(ctx, ticket.Actor{UserID: custs[2].ID, Role: "end-user"}, "log.txt", "text/plain", strings.NewReader("boom"))
+	must(err)
+	pub, priv := true, false
+	for i := range 5 {
+		k.clk.Advance(26 * time.Hour)
+		c := custs[i%3]
+		in := ticket.CreateInput{Subject: fmt.Sprintf("Problem %d", i), Comment: ticket.CommentInput{Body: fmt.Sprintf("It broke %d", i)},
+			RequesterID: c.ID, Tags: []string{"import", fmt.Sprintf("t%d", i)}, CustomFields: []ticket.CustomField{{ID: f.ID, Value: "tier_gold"}}}
+		if i == 2 {
+			in.Comment.Uploads = []string{up.Token}
+		}
+		tk, _, err := k.tickets.Create(ctx, ticket.Actor{UserID: c.ID, Role: "end-user"}, in)
+		must(err)
+		k.clk.Advance(time.Hour)
+		_, _, err = k.tickets.Update(ctx, ticket.Actor{UserID: agent.ID, Role: "admin"}, tk.ID, ticket.UpdateInput{
+			AssigneeID: &agent.ID, GroupID: &g.ID, Comment: &ticket.CommentInput{Body: "Internal: checking", Public: &priv}})
+		must(err)
+		k.clk.Advance(time.Hour)
+		st := "pending"
+		if i >= 3 {
+			st = "solved"
+		}
+		_, _, err = k.tickets.Update(ctx, ticket.Actor{UserID: agent.ID, Role: "admin"}, tk.ID, ticket.UpdateInput{Status: &st, Comment: &ticket.CommentInput{Body: "Try again", Public: &pub}})
+		must(err)
+		if i == 4 {
+			k.clk.Advance(time.Hour)
+			closed := "closed"
+			_, _, err = k.tickets.Update(ctx, ticket.Actor{Role: "system"}, tk.ID, ticket.UpdateInput{Status: &closed})
+			must(err)
+		}
+	}
+	k.clk.Advance(time.Hour)
+	return agent.Email, 5
+}
+
+// TestImportFromFrontline imports a second Frontline server's account
+// through its Zendesk API (cursor exports, a 429 on the way), compares the
+// copies, and checks that a second run changes nothing.
+func TestImportFromFrontline(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			src := openDesk(t, e, clock.NewFake(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)))
+			agentEmail, _ := fill(t, src)
+			as := auth.NewService(src.d, audit.New(src.d), auth.Options{Params: auth.TestParams()})
+			agent, _ := src.ppl.UserByEmail(ctx, agentEmail)
+			secret, _, err := as.CreateAPIToken(ctx, audit.System(), agent.ID, "import")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := web.New(web.Deps{DB: src.d, Auth: as, People: src.ppl, Tickets: src.tickets, Zendesk: src.z, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 3 { // a rate limit once
+					w.Header().Set("Retry-After", "7")
+					w.WriteHeader(http.StatusTooManyRequests)
+					return
+				}
+				srv.ServeHTTP(w, r)
+			}))
+			defer ts.Close()
+			dst := openDesk(t, e, clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)))
+			var slept []time.Duration
+			hs := &HTTPSource{Base: ts.URL, Email: agentEmail, Token: secret, Sleep: func(d time.Duration) { slept = append(slept, d) }}
+			var progress strings.Builder
+			im := &Importer{Src: hs, T: Target{DB: dst.d, Clock: dst.clk, People: dst.ppl, Tickets: dst.tickets, Zendesk: dst.z}, Progress: &progress}
+			rep, err := im.Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(slept) != 1 || slept[0] != 7*time.Second || rep.Waits != 1 {
+				t.Fatalf("429 Retry-After not respected: %v", slept)
+			}
+			if c := rep.Counts["tickets"]; c.Created != 5 || c.Failed != 0 {
+				t.Fatalf("tickets %+v; unmapped %v", c, rep.Unmapped)
+			}
+			if c := rep.Counts["users"]; c.Created != 4 || c.Failed != 0 {
+				t.Fatalf("users %+v; unmapped %v", c, rep.Unmapped)
+			}
+			if !strings.Contains(progress.String(), "tickets") || !strings.Contains(progress.String(), "[####################]") {
+				t.Fatalf("progress: %s", progress.String())
+			}
+			compare(t, src, dst)
+			// The secondary email came along and matches.
+			if u, err := dst.ppl.UserByEmail(ctx, "c0.alt@acme.example"); err != nil || u.Email != "c0@acme.example" {
+				t.Fatalf("identity: %v %v", u, err)
+			}
+			// A second run changes nothing.
+			before, _ := dst.tickets.Count(ctx, ticket.Filter{})
+			im2 := &Importer{Src: hs, T: im.T}
+			rep2, err := im2.Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, c := range rep2.Counts {
+				if c.Created != 0 || c.Updated != 0 || c.Failed != 0 {
+					t.Fatalf("second run changed %s: %+v", k, c)
+				}
+			}
+			if after, _ := dst.tickets.Count(ctx, ticket.Filter{}); after != before {
+				t.Fatalf("second run: %d tickets, was %d", after, before)
+			}
+			compare(t, src, dst)
+		})
+	}
+}
+
+// compare checks that every source ticket has a copy with the same
+// subject, status, tags, requester email, timestamps and comments.
+func compare(t *testing.T, src, dst *desk) {
+	t.Helper()
+	ctx := context.Background()
+	sts, _ := src.tickets.List(ctx, ticket.Filter{Limit: 100})
+	dts, _ := dst.tickets.List(ctx, ticket.Filter{Limit: 100})
+	if len(sts) != len(dts) {
+		t.Fatalf("%d tickets copied of %d", len(dts), len(sts))
+	}
+	email := func(k *desk, id int64) string {
+		u, err := k.ppl.GetUser(ctx, id)
+		if err != nil {
+			return "?"
+		}
+		return u.Email
+	}
+	for i, s := range sts {
+		d := dts[i]
+		if s.Subject != d.Subject || s.Status != d.Status || fmt.Sprint(s.Tags) != fmt.Sprint(d.Tags) ||
+			email(src, s.RequesterID) != email(dst, d.RequesterID) || !s.CreatedAt.Equal(d.CreatedAt) || len(d.CustomFields) != 1 {
+			t.Fatalf("ticket %d differs:\n%+v\n%+v", s.ID, s, d)
+		}
+		scs, _ := src.tickets.Comments(ctx, s.ID, ticket.Page{Limit: 100})
+		dcs, _ := dst.tickets.Comments(ctx, d.ID, ticket.Page{Limit: 100})
+		if len(scs) != len(dcs) {
+			t.Fatalf("ticket %d: %d comments copied of %d", s.ID, len(dcs), len(scs))
+		}
+		for j := range scs {
+			if scs[j].PlainBody != dcs[j].PlainBody || scs[j].Public != dcs[j].Public || !scs[j].CreatedAt.Equal(dcs[j].CreatedAt) ||
+				email(src, scs[j].AuthorID) != email(dst, dcs[j].AuthorID) || len(scs[j].Attachments) != len(dcs[j].Attachments) {
+				t.Fatalf("ticket %d comment %d differs:\n%+v\n%+v", s.ID, j, scs[j], dcs[j])
+			}
+		}
+	}
+}

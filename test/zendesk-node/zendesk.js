@@ -1,0 +1,75 @@
+// Drives Frontline's Zendesk-compatibility API (CCs, custom fields, bulk
+// jobs, identities) with the off-the-shelf node-zendesk client.
+// Usage: FRONTLINE_URL=http://host:port EMAIL=admin@x TOKEN=flt_... CUSTOMER_ID=N node zendesk.js
+'use strict';
+const zendesk = require('node-zendesk');
+const assert = require('node:assert/strict');
+
+const client = zendesk.createClient({
+  username: process.env.EMAIL,
+  token: process.env.TOKEN,
+  endpointUri: process.env.FRONTLINE_URL + '/api/v2',
+  throwOriginalException: true,
+  disableGlobalState: true,
+});
+
+async function job(promise) {
+  const started = await promise;
+  const id = (started.result.job_status ?? started.result).id;
+  assert.ok(id, 'a bulk call answers a job status id');
+  const done = await client.jobstatuses.watch(id, 100, 100);
+  assert.equal(done.status, 'completed', `job ${id} completes`);
+  return done;
+}
+
+async function main() {
+  const customerId = Number(process.env.CUSTOMER_ID);
+  const created = await client.tickets.create({ticket: {
+    subject: 'CC me', comment: {body: 'Please copy my colleagues.'}, requester_id: customerId,
+    collaborators: ['cc.one@acme.example', {name: 'CC Two', email: 'cc.two@acme.example'}],
+  }});
+  assert.equal(created.result.collaborator_ids.length, 2, 'collaborators by email and {name, email} become CCs');
+  // node-zendesk reads the answer under "tickets" and, not finding it,
+  // returns each page's body: the users are in its "users" (as in Zendesk).
+  const pages = await client.tickets.listCollaborators(created.result.id);
+  const collaborators = pages.flatMap(p => p.users ?? [p]);
+  assert.equal(collaborators.length, 2, 'tickets.listCollaborators');
+
+  const field = await client.ticketfields.create({ticket_field: {type: 'tagger', title: 'Tier',
+    custom_field_options: [{name: 'Gold', value: 'tier_gold'}, {name: 'Silver', value: 'tier_silver'}]}});
+  assert.ok(field.result.id > 0, 'ticketfields.create');
+  const fields = await client.ticketfields.list();
+  assert.equal(fields.length, 1, 'ticketfields.list');
+  await client.userfields.create({user_field: {type: 'text', key: 'plan', title: 'Plan'}});
+
+  const made = await job(client.tickets.createMany({tickets: [
+    {subject: 'Bulk one', comment: {body: 'one'}, requester_id: customerId, custom_fields: [{id: field.result.id, value: 'tier_gold'}]},
+    {subject: 'Bulk two', comment: {body: 'two'}, requester_id: customerId},
+  ]}));
+  assert.equal(made.results.length, 2, 'create_many has a result per ticket');
+  const ids = made.results.map(r => r.id);
+  const first = await client.tickets.show(ids[0]);
+  assert.ok(first.result.tags.includes('tier_gold'), 'a tagger value tags the ticket');
+
+  await job(client.tickets.updateMany(ids, {ticket: {status: 'open', additional_tags: ['bulk']}}));
+  const updated = await client.tickets.showMany(ids);
+  assert.ok(updated.result.every(t => t.status === 'open' && t.tags.includes('bulk')), 'update_many');
+
+  const users = await job(client.users.createMany({users: [{name: 'Bulk User', email: 'bulk.user@acme.example'}]}));
+  assert.equal(users.results[0].status, 'Created', 'users.createMany');
+
+  await client.useridentities.create(customerId, {type: 'email', value: 'second.address@acme.example'});
+  const identities = await client.useridentities.list(customerId);
+  assert.equal(identities.length, 2, 'useridentities.list has the primary and the new email');
+
+  await job(client.tickets.deleteMany([ids[1]]));
+  const left = await client.tickets.list();
+  assert.ok(!left.some(t => t.id === ids[1]), 'tickets.deleteMany');
+  console.log('node-zendesk: CCs, fields, bulk jobs and identities behave like Zendesk');
+}
+
+main().catch(error => {
+  console.error(error.stack || error);
+  if (error.result) console.error(JSON.stringify(error.result));
+  process.exit(1);
+});
