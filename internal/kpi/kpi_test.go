@@ -153,3 +153,42 @@ func TestCatalogTargets(t *testing.T) {
 		t.Fatalf("%+v", i)
 	}
 }
+
+func TestDurationsReplay(t *testing.T) {
+	h := int64(3600e6)
+	// new 0-1h, open 1-3h, pending 3-10h, open 10-11h, solved at 11h.
+	ev := []Event{{1 * h, "open"}, {3 * h, "pending"}, {10 * h, "open"}, {11 * h, "solved"}, {20 * h, "open"}}
+	w, no := Durations(0, "new", ev, 11*h)
+	if w != 7*3600 || no != 4*3600 {
+		t.Fatalf("waiting %d new+open %d", w, no)
+	}
+}
+
+func TestHistQuantile(t *testing.T) {
+	h := map[int]int64{}
+	for _, s := range []int64{3600, 7200, 36000} {
+		h[HistBucket(s)]++
+	}
+	m := HistQuantile(h, 0.5)
+	if m == nil || math.Abs(*m-7200)/7200 > 0.05 {
+		t.Fatalf("median %v", m)
+	}
+	if HistQuantile(map[int]int64{}, 0.5) != nil {
+		t.Fatal("empty: nil")
+	}
+	if HistBucket(59) != 0 || HistBucket(60) != 1 || HistBucket(120) != 9 {
+		t.Fatal("buckets")
+	}
+}
+
+func TestFactContributions(t *testing.T) {
+	f := Fact{TicketID: 1, CreatedDay: 10, SolvedDay: 12, Rating: -1, ResolveSecs: 100}
+	f.SLA[0] = [2]int{2, 1}
+	cs := f.Contributions()
+	if len(cs) != 2 || cs[0].C.Created != 1 || cs[1].C.Bad != 1 || cs[1].C.SLA[0] != [2]int64{2, 1} {
+		t.Fatalf("%+v", cs)
+	}
+	if len((Fact{SolvedDay: -1}).Contributions()) != 1 {
+		t.Fatal("unsolved: one contribution")
+	}
+}
