@@ -3,6 +3,7 @@ package capacity
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 func close(t *testing.T, what string, got, want, tol float64) {
@@ -151,6 +152,46 @@ func BenchmarkForecastThreeRegions(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, ys := range series {
 			Best(ys, 52)
+		}
+	}
+}
+
+func TestBuildPlanProposesForUnderstaffedRegion(t *testing.T) {
+	// AMER: 500 tickets a week with 4 engineers; EMEA: 100 a week with 10.
+	weekly := map[string][]float64{}
+	for w := 0; w < 26; w++ {
+		weekly["AMER"] = append(weekly["AMER"], 500)
+		weekly["EMEA"] = append(weekly["EMEA"], 100)
+	}
+	var ms []Member
+	for i := 0; i < 4; i++ {
+		ms = append(ms, Member{Region: "AMER"})
+	}
+	for i := 0; i < 10; i++ {
+		ms = append(ms, Member{Region: "EMEA"})
+	}
+	ms = append(ms, Member{Region: "AMER", Manager: true})
+	p := DefaultParams()
+	plan := Build(Input{Start: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Weekly: weekly, Members: ms}, p)
+	if len(plan.Regions) != 2 || len(plan.Regions[0].Months) != 12 {
+		t.Fatalf("%+v", plan.Regions)
+	}
+	// January has 31 days: 500/7*31 = 2214 tickets x 1.5 h / (160 x 0.7 x 0.75 = 84 h) = 39.5 → 40.
+	if got := plan.Regions[0].Months[0].RequiredEngineers; got != 40 {
+		t.Fatalf("AMER January requires %d", got)
+	}
+	for _, pr := range plan.Proposals {
+		if pr.Region != "AMER" {
+			t.Fatalf("proposal for %s: %+v", pr.Region, pr)
+		}
+	}
+	if len(plan.Proposals) == 0 || plan.YearlyCost <= 0 {
+		t.Fatal("no proposals for the under-staffed region")
+	}
+	// With the proposals every month is covered.
+	for _, m := range plan.Regions[0].Months {
+		if m.WithProposals+1e-9 < float64(m.RequiredEngineers)-p.Threshold {
+			t.Fatalf("%s: %v with proposals < %d required", m.Month, m.WithProposals, m.RequiredEngineers)
 		}
 	}
 }
