@@ -414,3 +414,5 @@ func (s *Store) Series(ctx context.Context, name string, q Query) ([]Point, bool
 	}
 	return out, true, nil
 }
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -115,3 +115,6 @@ SELECT region, day, sum(created) FROM kpi_daily WHERE day >= $1 AND day < $2 GRO
 
 -- name: HandleTime
 SELECT COALESCE(sum(resolve_secs), 0), COALESCE(sum(solved), 0) FROM kpi_daily WHERE day >= $1 AND day < $2;
+
+-- name: TimeOffAfter
+SELECT user_id, start_date, end_date FROM team_time_off WHERE end_date >= $1;

@@ -54,7 +54,8 @@ func (s *Server) registerRoutes() {
 	s.registerSearchAPI()
 	s.registerRulesAPI()
 	s.registerSLAAPI()
-	s.registerTeamAPI()  // api_team.go
+	s.registerTeamAPI()
+	s.registerKPIAPI()   // api_kpi.go  // api_team.go
 	s.registerRolesAPI() // api_roles.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {

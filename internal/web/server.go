@@ -30,6 +30,7 @@ import (
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
@@ -141,6 +142,9 @@ type Deps struct {
 	// support organisation (api_team.go); both are built from DB when nil.
 	Access *access.Store
 	Team   *team.Store
+	// KPI serves the indicators and the capacity plan (api_kpi.go); built
+	// from DB when nil.
+	KPI *kpi.Store
 }
 
 // Server is the HTTP handler.
@@ -188,6 +192,7 @@ func New(deps Deps) (*Server, error) {
 				return float64(n)
 			}))
 	s.openTeam() // permissions and the team area (api_team.go)
+	s.openKPI()  // indicators and capacity (api_kpi.go)
 	if deps.Auth != nil {
 		s.registry.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_running", Help: "Password hashes being computed (capped by --max-password-hashes)."},
