@@ -5,7 +5,9 @@ package web
 // plan (package capacity). Reading indicators needs reports.read; people
 // managers, Support Operations (team.manage) and admins see any slice, an
 // engineer without reports sees only their own (member_id is forced to
-// them). The capacity plan and scenarios are for managers and admins.
+// them). The capacity plan (department aggregates: volume, headcount,
+// proposed vacancies) is read with reports.read; saving and deleting
+// what-if scenarios needs team.manage (Support Operations) or an admin.
 
 import (
 	"context"
@@ -41,8 +43,8 @@ func (s *Server) registerKPIAPI() {
 	s.handleNeeds("GET /api/v2/capacity/forecast", Staff, rd, s.apiCapacityForecast)
 	s.handleNeeds("GET /api/v2/capacity/plan", Staff, rd, s.apiCapacityPlan)
 	s.handleNeeds("GET /api/v2/capacity/scenarios", Staff, rd, s.apiListScenarios)
-	s.handleNeeds("POST /api/v2/capacity/scenarios", Staff, rd, s.apiCreateScenario)
-	s.handleNeeds("DELETE /api/v2/capacity/scenarios/{id}", Staff, rd, s.apiDeleteScenario)
+	s.handleNeeds("POST /api/v2/capacity/scenarios", Staff, access.TeamManage, s.apiCreateScenario)
+	s.handleNeeds("DELETE /api/v2/capacity/scenarios/{id}", Staff, access.TeamManage, s.apiDeleteScenario)
 }
 
 func kpiAPIDocs() map[string]apiDoc {
@@ -253,17 +255,6 @@ func (s *Server) apiKPISeries(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) capacityAllowed(r *http.Request) error {
-	sc, err := s.kpiScope(r)
-	if err != nil {
-		return err
-	}
-	if !sc.all {
-		return errs.Forbidden("the capacity plan is for people managers, Support Operations and admins")
-	}
-	return nil
-}
-
 // plan builds the capacity plan, optionally with a saved what-if.
 func (s *Server) capacityPlan(ctx context.Context, scenarioID int64) (capacity.Plan, error) {
 	p, err := s.KPI.CapacityParams(ctx)
@@ -324,9 +315,6 @@ func onlyRegion(p *capacity.Plan, region string) {
 }
 
 func (s *Server) apiCapacityForecast(w http.ResponseWriter, r *http.Request) error {
-	if err := s.capacityAllowed(r); err != nil {
-		return err
-	}
 	region, err := regionParam(r)
 	if err != nil {
 		return err
@@ -353,9 +341,6 @@ func (s *Server) apiCapacityForecast(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) apiCapacityPlan(w http.ResponseWriter, r *http.Request) error {
-	if err := s.capacityAllowed(r); err != nil {
-		return err
-	}
 	region, err := regionParam(r)
 	if err != nil {
 		return err
@@ -404,9 +389,6 @@ func (s *Server) scenarioView(ctx context.Context, sc kpi.Scenario) (scenarioJSO
 }
 
 func (s *Server) apiListScenarios(w http.ResponseWriter, r *http.Request) error {
-	if err := s.capacityAllowed(r); err != nil {
-		return err
-	}
 	scs, err := s.KPI.Scenarios(r.Context())
 	if err != nil {
 		return err
@@ -423,9 +405,6 @@ func (s *Server) apiListScenarios(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiCreateScenario(w http.ResponseWriter, r *http.Request) error {
-	if err := s.capacityAllowed(r); err != nil {
-		return err
-	}
 	var in scenarioInput
 	if err := decodeBody(r, "scenario", &in); err != nil {
 		return err
@@ -442,9 +421,6 @@ func (s *Server) apiCreateScenario(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiDeleteScenario(w http.ResponseWriter, r *http.Request) error {
-	if err := s.capacityAllowed(r); err != nil {
-		return err
-	}
 	id, err := pathID(r, "id", "scenario")
 	if err != nil {
 		return err
