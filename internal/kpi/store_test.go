@@ -69,6 +69,9 @@ func TestRollupsEqualRecomputation(t *testing.T) {
 				if rng.IntN(3) > 0 {
 					exec(t, d, "INSERT INTO satisfaction_ratings (ticket_id, requester_id, score, created_at, updated_at) VALUES ($1, 1, $2, $3, $3)", id, score, at)
 				}
+				// An upsert too: SQLite applies the outer conflict clause to
+				// the trigger's statements.
+				exec(t, d, "INSERT INTO satisfaction_ratings (ticket_id, requester_id, score, created_at, updated_at) VALUES ($1, 1, $2, $3, $3) ON CONFLICT (ticket_id) DO UPDATE SET score = excluded.score", id, score, at)
 			case op < 9:
 				id := live[rng.IntN(len(live))]
 				metric := []string{"first_reply_time", "next_reply_time", "requester_wait_time", "agent_work_time"}[rng.IntN(4)]

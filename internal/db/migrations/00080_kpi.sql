@@ -89,15 +89,17 @@ CREATE TABLE capacity_scenarios (
 );
 
 -- +sqlite
-CREATE TRIGGER kpi_tickets_i AFTER INSERT ON tickets BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.id); END;
-CREATE TRIGGER kpi_tickets_u AFTER UPDATE OF status, assignee_id, group_id, organization_id, solved_at ON tickets BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.id); END;
-CREATE TRIGGER kpi_tickets_d AFTER DELETE ON tickets BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (OLD.id); END;
-CREATE TRIGGER kpi_ratings_i AFTER INSERT ON satisfaction_ratings BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.ticket_id); END;
-CREATE TRIGGER kpi_ratings_u AFTER UPDATE ON satisfaction_ratings BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.ticket_id); END;
-CREATE TRIGGER kpi_ratings_d AFTER DELETE ON satisfaction_ratings BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (OLD.ticket_id); END;
-CREATE TRIGGER kpi_achievements_i AFTER INSERT ON sla_achievements BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.ticket_id); END;
-CREATE TRIGGER kpi_achievements_u AFTER UPDATE ON sla_achievements BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.ticket_id); END;
-CREATE TRIGGER kpi_sla_events_i AFTER INSERT ON sla_ticket_events BEGIN INSERT OR IGNORE INTO kpi_dirty (ticket_id) VALUES (NEW.ticket_id); END;
+-- (No OR IGNORE: inside a trigger SQLite applies the outer statement's
+-- conflict clause, so an upsert on the source table would abort.)
+CREATE TRIGGER kpi_tickets_i AFTER INSERT ON tickets BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.id); END;
+CREATE TRIGGER kpi_tickets_u AFTER UPDATE OF status, assignee_id, group_id, organization_id, solved_at ON tickets BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.id); END;
+CREATE TRIGGER kpi_tickets_d AFTER DELETE ON tickets BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT OLD.id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = OLD.id); END;
+CREATE TRIGGER kpi_ratings_i AFTER INSERT ON satisfaction_ratings BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.ticket_id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.ticket_id); END;
+CREATE TRIGGER kpi_ratings_u AFTER UPDATE ON satisfaction_ratings BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.ticket_id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.ticket_id); END;
+CREATE TRIGGER kpi_ratings_d AFTER DELETE ON satisfaction_ratings BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT OLD.ticket_id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = OLD.ticket_id); END;
+CREATE TRIGGER kpi_achievements_i AFTER INSERT ON sla_achievements BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.ticket_id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.ticket_id); END;
+CREATE TRIGGER kpi_achievements_u AFTER UPDATE ON sla_achievements BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.ticket_id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.ticket_id); END;
+CREATE TRIGGER kpi_sla_events_i AFTER INSERT ON sla_ticket_events BEGIN INSERT INTO kpi_dirty (ticket_id) SELECT NEW.ticket_id WHERE NOT EXISTS (SELECT 1 FROM kpi_dirty WHERE ticket_id = NEW.ticket_id); END;
 -- +end
 
 -- +postgres
