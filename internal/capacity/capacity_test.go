@@ -195,3 +195,14 @@ func TestBuildPlanProposesForUnderstaffedRegion(t *testing.T) {
 		}
 	}
 }
+
+func TestDampedTrendHandWorked(t *testing.T) {
+	// 10, 12, 14, 16 with phi 0.5: the state stays on the line only for
+	// the level; T shrinks: L1 = a*12 + (1-a)(10+0.5*2)... check h-steps
+	// by the closed form F = L + (phi + ... + phi^h) T from the fitted state.
+	m := Model{Kind: NoSeason, Alpha: 1, Beta: 1, Phi: 0.5}
+	// alpha = beta = 1: L_t = y_t, T_t = y_t - y_{t-1} = 2.
+	f, _ := m.Fit([]float64{10, 12, 14, 16}, 3)
+	close(t, "h1", f[0], 16+0.5*2, 1e-9)
+	close(t, "h3", f[2], 16+(0.5+0.25+0.125)*2, 1e-9)
+}

@@ -26,6 +26,9 @@ type Model struct {
 	Alpha  float64 `json:"alpha"`
 	Beta   float64 `json:"beta"`
 	Gamma  float64 `json:"gamma"`
+	// Phi damps the trend (Gardner's damped trend; 0 or 1 = undamped), so
+	// a year ahead does not extrapolate a short history's slope.
+	Phi float64 `json:"phi"`
 }
 
 // Fit runs the model over ys and returns the h-step forecast after the
@@ -82,22 +85,26 @@ func (m Model) Fit(ys []float64, h int) (forecast []float64, ok bool) {
 		start = s
 	}
 	a, b, g := m.Alpha, m.Beta, m.Gamma
+	phi := m.Phi
+	if phi <= 0 {
+		phi = 1
+	}
 	for t := start; t < len(ys); t++ {
 		y := ys[t]
 		prevL := L
 		switch {
 		case s == 0:
-			L = a*y + (1-a)*(L+T)
+			L = a*y + (1-a)*(L+phi*T)
 		case m.Kind == Multiplicative:
 			si := S[t-s]
 			if si == 0 {
 				si = 1e-9
 			}
-			L = a*(y/si) + (1-a)*(L+T)
+			L = a*(y/si) + (1-a)*(L+phi*T)
 		default:
-			L = a*(y-S[t-s]) + (1-a)*(L+T)
+			L = a*(y-S[t-s]) + (1-a)*(L+phi*T)
 		}
-		T = b*(L-prevL) + (1-b)*T
+		T = b*(L-prevL) + (1-b)*phi*T
 		if s > 0 {
 			if m.Kind == Multiplicative {
 				if L != 0 {
@@ -112,8 +119,10 @@ func (m Model) Fit(ys []float64, h int) (forecast []float64, ok bool) {
 	}
 	n := len(ys)
 	forecast = make([]float64, h)
+	damp := 0.0 // phi + phi^2 + ... + phi^k
 	for k := 1; k <= h; k++ {
-		f := L + float64(k)*T
+		damp += math.Pow(phi, float64(k))
+		f := L + damp*T
 		if s > 0 {
 			// S_{t+h-m}, wrapping to the last full season for h > m.
 			idx := n - 1 + k - s*((k-1)/s+1)
@@ -171,7 +180,8 @@ type Forecast struct {
 // Best picks, by backtest MAPE over the last hold points, the best model
 // among additive and multiplicative Holt-Winters with a yearly season (52
 // weekly buckets, when the history holds two years), a 4-week season and
-// Holt's linear trend, each over a grid of smoothing factors; then refits
+// Holt's linear trend, each undamped and damped (phi 0.9), over a grid of
+// smoothing factors; then refits
 // it on the whole history and forecasts h points.
 func Best(ys []float64, h int) (Forecast, bool) {
 	hold := min(13, len(ys)/4)
@@ -194,7 +204,9 @@ func Best(ys []float64, h int) (Forecast, bool) {
 			for _, a := range grid {
 				for _, b := range grid[:3] {
 					for _, g := range grid[:4] {
-						try(Model{Kind: k, Season: season, Alpha: a, Beta: b, Gamma: g})
+						for _, phi := range []float64{1, 0.9} {
+							try(Model{Kind: k, Season: season, Alpha: a, Beta: b, Gamma: g, Phi: phi})
+						}
 					}
 				}
 			}
@@ -202,7 +214,9 @@ func Best(ys []float64, h int) (Forecast, bool) {
 	}
 	for _, a := range grid {
 		for _, b := range grid {
-			try(Model{Kind: NoSeason, Alpha: a, Beta: b})
+			for _, phi := range []float64{1, 0.9} {
+				try(Model{Kind: NoSeason, Alpha: a, Beta: b, Phi: phi})
+			}
 		}
 	}
 	if math.IsInf(best.MAPE, 1) {

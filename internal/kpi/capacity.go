@@ -225,3 +225,16 @@ func (s *Store) DeleteScenario(ctx context.Context, id int64) error {
 		return nil
 	})
 }
+
+// SetRevenueByTier gives organizations of a tier without a revenue one
+// (the demo's customers).
+func (s *Store) SetRevenueByTier(ctx context.Context, revenue map[string]int64) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		for tier, v := range revenue {
+			if _, err := tx.ExecContext(ctx, s.q.Get("SetRevenueByTier"), tier, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

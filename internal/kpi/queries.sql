@@ -118,3 +118,6 @@ SELECT COALESCE(sum(resolve_secs), 0), COALESCE(sum(solved), 0) FROM kpi_daily W
 
 -- name: TimeOffAfter
 SELECT user_id, start_date, end_date FROM team_time_off WHERE end_date >= $1;
+
+-- name: SetRevenueByTier
+UPDATE organizations SET annual_revenue = $2 WHERE tier = $1 AND annual_revenue = 0;
