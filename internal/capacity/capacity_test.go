@@ -188,8 +188,8 @@ func TestBuildPlanProposesForUnderstaffedRegion(t *testing.T) {
 	if len(plan.Proposals) == 0 || plan.YearlyCost <= 0 {
 		t.Fatal("no proposals for the under-staffed region")
 	}
-	// With the proposals every month is covered.
-	for _, m := range plan.Regions[0].Months {
+	// With the proposals every month after the lead time is covered.
+	for _, m := range plan.Regions[0].Months[p.LeadMonths:] {
 		if m.WithProposals+1e-9 < float64(m.RequiredEngineers)-p.Threshold {
 			t.Fatalf("%s: %v with proposals < %d required", m.Month, m.WithProposals, m.RequiredEngineers)
 		}

@@ -168,7 +168,8 @@ type Proposal struct {
 // Propose drafts vacancies so that, with the ramp, supply covers required
 // engineers in every month: for each region, walking the months, whenever
 // the remaining gap is at least threshold engineers it proposes enough
-// hires to start lead months earlier (never before month 0).
+// hires to start lead months earlier. Gaps in the first lead months are
+// left to the plan's gap column: hiring cannot close them.
 func Propose(required, supply map[string][]float64, ramp Ramp, lead int, threshold float64) []Proposal {
 	regions := make([]string, 0, len(required))
 	for r := range required {
@@ -183,6 +184,9 @@ func Propose(required, supply map[string][]float64, ramp Ramp, lead int, thresho
 			have = append(have, make([]float64, len(req)-len(have))...)
 		}
 		for m := range req {
+			if m < lead {
+				continue // nobody hired now is productive before the lead time: a near-term gap for overtime or contractors
+			}
 			gap := req[m] - have[m]
 			if gap < threshold {
 				continue
