@@ -121,3 +121,8 @@ SELECT user_id, start_date, end_date FROM team_time_off WHERE end_date >= $1;
 
 -- name: SetRevenueByTier
 UPDATE organizations SET annual_revenue = $2 WHERE tier = $1 AND annual_revenue = 0;
+
+-- name: SolvedTickets
+SELECT f.ticket_id, t.subject, f.resolve_secs, f.rating, f.sla_applied, f.sla_achieved
+FROM kpi_ticket_facts f JOIN tickets t ON t.id = f.ticket_id
+WHERE f.solved_day >= $1 AND f.solved_day < $2

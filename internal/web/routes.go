@@ -44,6 +44,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /settings/password", Authenticated, s.changePassword)
 	s.registerUI()     // agent workspace, customer portal, admin (ui*.go)
 	s.registerTeamUI() // ui_team.go
+	s.registerKPIUI()  // ui_kpi.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -108,6 +109,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range teamFuncs() { // ui_team.go
+		funcs[k] = f
+	}
+	for k, f := range kpiFuncs() { // ui_kpi.go
 		funcs[k] = f
 	}
 	for _, p := range pages {
