@@ -79,6 +79,9 @@ CREATE TABLE kpi_daily_hist (
     PRIMARY KEY (day, region, group_id, assignee_id, plan, tier, kind, bucket)
 );
 
+-- Tickets written before this migration are folded on the first read.
+INSERT INTO kpi_dirty (ticket_id) SELECT id FROM tickets;
+
 -- Saved capacity what-ifs.
 CREATE TABLE capacity_scenarios (
     id         {{id}},
