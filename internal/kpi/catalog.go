@@ -1,5 +1,7 @@
 package kpi
 
+import "context"
+
 // Def is an indicator's fixed definition and target.
 type Def struct {
 	Name       string
@@ -70,4 +72,21 @@ type Hiring interface {
 type Deflections interface {
 	// Deflected returns self-service resolutions in the period.
 	Deflected(year int, month int) int
+}
+
+// Vacancy is a proposed vacancy as the hiring module receives it.
+type Vacancy struct {
+	Region      string `json:"region"`
+	Count       int    `json:"count"`
+	Role        string `json:"role"`
+	TargetStart string `json:"target_start_date"`
+	Reason      string `json:"reason"`
+}
+
+// VacancySink is the hiring module's side of "approve proposed vacancies":
+// it turns the capacity plan's proposals into draft hiring-plan lines in
+// one transaction and returns how many lines it created. Nil until the
+// hiring module (issue 17) is wired.
+type VacancySink interface {
+	ApproveVacancies(ctx context.Context, approverID int64, vs []Vacancy) (int, error)
 }

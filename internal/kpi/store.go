@@ -26,6 +26,7 @@ type Store struct {
 	// (issue 20) sources; nil until those modules are wired.
 	Hiring     Hiring
 	Deflection Deflections
+	Vacancies  VacancySink
 }
 
 // NewStore returns the KPI store of d.
@@ -36,6 +37,10 @@ func NewStore(d *db.DB) *Store {
 // Refresh folds every dirty ticket into the rollups, in batches of batch
 // tickets per transaction; it returns how many it folded.
 func (s *Store) Refresh(ctx context.Context) (int, error) {
+	var pending int
+	if err := s.d.QueryRow(ctx, s.q.Get("AnyDirty"), nil, &pending); err != nil || pending == 0 {
+		return 0, err // nothing to fold: no write transaction
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := 0

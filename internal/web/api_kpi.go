@@ -45,6 +45,7 @@ func (s *Server) registerKPIAPI() {
 	s.handleNeeds("GET /api/v2/capacity/scenarios", Staff, rd, s.apiListScenarios)
 	s.handleNeeds("POST /api/v2/capacity/scenarios", Staff, access.TeamManage, s.apiCreateScenario)
 	s.handleNeeds("DELETE /api/v2/capacity/scenarios/{id}", Staff, access.TeamManage, s.apiDeleteScenario)
+	s.handleNeeds("POST /api/v2/capacity/plan/approve", Staff, access.TeamManage, s.apiApproveProposals)
 }
 
 func kpiAPIDocs() map[string]apiDoc {
@@ -57,6 +58,7 @@ func kpiAPIDocs() map[string]apiDoc {
 		"GET /api/v2/capacity/scenarios":         {summary: "Saved what-if scenarios with each plan's totals side by side", tag: t, result: "scenarios"},
 		"POST /api/v2/capacity/scenarios":        {summary: "Save a what-if (volume_change, deflection_points, attrition, handle_hours, shrinkage)", tag: t, body: "scenario", result: "scenario"},
 		"DELETE /api/v2/capacity/scenarios/{id}": {summary: "Delete a saved what-if", tag: t},
+		"POST /api/v2/capacity/plan/approve":     {summary: "Approve the plan's proposed vacancies into the hiring module's plan in one step (422 until the hiring module is installed)", tag: t, result: "approval"},
 	}
 }
 
@@ -68,6 +70,7 @@ func kpiEnvelopes() map[string]envelope {
 		"plan":      {reflect.TypeOf(capacity.Plan{}), nil},
 		"scenarios": {reflect.TypeOf([]scenarioJSON{}), nil},
 		"scenario":  {reflect.TypeOf(scenarioJSON{}), reflect.TypeOf(scenarioInput{})},
+		"approval":  {reflect.TypeOf(approvalJSON{}), nil},
 	}
 }
 
@@ -482,4 +485,30 @@ func (c *kpiCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(kpiDesc, prometheus.GaugeValue, *i.Value, i.Name)
 		}
 	}
+}
+
+type approvalJSON struct {
+	Created   int           `json:"created"`
+	Vacancies []kpi.Vacancy `json:"vacancies"`
+}
+
+// apiApproveProposals hands the current plan's proposals to the hiring
+// module (kpi.VacancySink) in one step.
+func (s *Server) apiApproveProposals(w http.ResponseWriter, r *http.Request) error {
+	if s.KPI.Vacancies == nil {
+		return errs.Invalid("hiring", "Hiring module rule: the hiring module is not installed, so proposals cannot be approved into a hiring plan yet")
+	}
+	p, err := s.capacityPlan(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	vs := make([]kpi.Vacancy, 0, len(p.Proposals))
+	for _, pr := range p.Proposals {
+		vs = append(vs, kpi.Vacancy{Region: pr.Region, Count: pr.Count, Role: pr.Role, TargetStart: pr.TargetStart, Reason: pr.Reason})
+	}
+	n, err := s.KPI.Vacancies.ApproveVacancies(r.Context(), PrincipalFrom(r.Context()).UserID, vs)
+	if err != nil {
+		return err
+	}
+	return writeRecord(w, http.StatusCreated, "approval", approvalJSON{Created: n, Vacancies: vs})
 }

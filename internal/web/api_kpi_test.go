@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/kpi"
 )
 
 // TestKPIAPI: indicators with value, target and status from the rollups;
@@ -122,8 +123,28 @@ func TestKPIAPI(t *testing.T) {
 		if r := e.as(o.mgr, "GET", "/api/v2/capacity/forecast?region=EMEA", ""); r.code != 200 {
 			t.Fatalf("forecast: %d %s", r.code, r.body)
 		}
+		// Approving proposals needs the hiring module: a 422 naming the rule
+		// until it is wired, then the sink receives the plan's proposals.
+		if r := e.as(o.vp, "POST", "/api/v2/capacity/plan/approve", `{}`); r.code != 422 || !strings.Contains(r.body, "Hiring module rule") {
+			t.Fatalf("approve without hiring: %d %s", r.code, r.body)
+		}
+		sink := &fakeSink{}
+		e.srv.KPI.Vacancies = sink
+		if r := e.as(o.vp, "POST", "/api/v2/capacity/plan/approve", `{}`); r.code != 201 || sink.approver != o.vp.ID {
+			t.Fatalf("approve: %d %s", r.code, r.body)
+		}
 		if r := e.do(nil, "GET", "/metrics", nil); !strings.Contains(r.body, `frontline_kpi{name="ssat"} 0.5`) {
 			t.Fatalf("metrics lack the SSAT gauge")
 		}
 	})
+}
+
+type fakeSink struct {
+	approver int64
+	got      []kpi.Vacancy
+}
+
+func (f *fakeSink) ApproveVacancies(_ context.Context, by int64, vs []kpi.Vacancy) (int, error) {
+	f.approver, f.got = by, vs
+	return len(vs), nil
 }
