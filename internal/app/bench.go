@@ -74,7 +74,7 @@ func cmdBench(ctx context.Context, args []string, env Env) error {
 		fs.BoolVar(&o.keep, "keep", false, "keep the generated SQLite database (default: a temporary data directory, removed after)")
 		fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the measures (not the generation) to this file")
 		fs.IntVar(&o.rounds, "rounds", 3, "interleaved rounds of the creation measure and its baselines (each gets --duration / rounds)")
-		fs.StringVar(&o.only, "only", "", "run only these measures, comma-separated: create, get, queue, search, server, signin (default: all)")
+		fs.StringVar(&o.only, "only", "", "run only these measures, comma-separated: create, get, queue, search, kpi, server, signin (default: all)")
 		fs.BoolVar(&o.skipRSS, "skip-server", false, "skip the measures that start this binary's server as a subprocess (server, signin)")
 		fs.IntVar(&o.storm, "storm", 500, "concurrent wrong sign-ins of the signin measure (each from its own 127.1.x.y address)")
 	}
@@ -111,8 +111,8 @@ func cmdBench(ctx context.Context, args []string, env Env) error {
 		return usageError{"bench needs --tickets >= 100, --clients >= 1, --duration > 0, --samples >= 10, --rounds >= 1 and --storm from 1 to 60000"}
 	}
 	for _, m := range strings.Split(o.only, ",") {
-		if m = strings.TrimSpace(m); o.only != "" && !slices.Contains([]string{"create", "get", "queue", "search", "server", "signin"}, m) {
-			return usageError{fmt.Sprintf("--only: unknown measure %q (create, get, queue, search, server, signin)", m)}
+		if m = strings.TrimSpace(m); o.only != "" && !slices.Contains([]string{"create", "get", "queue", "search", "kpi", "server", "signin"}, m) {
+			return usageError{fmt.Sprintf("--only: unknown measure %q (create, get, queue, search, kpi, server, signin)", m)}
 		}
 	}
 	rep, err := runBench(ctx, a, o, env.Stderr)
@@ -350,6 +350,12 @@ func runBench(ctx context.Context, a *App, o benchOptions, log io.Writer) (*benc
 			_, _, err = a.Search.Search(ctx, &search.Request{Query: q, Viewer: search.Viewer{UserID: agent.ID}, Limit: 25})
 			return err
 		}), 20*time.Millisecond, "25 results by relevance, 1-2 word queries")
+	}
+	// 4b. KPI rollups, overview and capacity plan (bench_kpi.go).
+	if o.want("kpi") {
+		if err := benchKPI(ctx, a, o, rep, log); err != nil {
+			return nil, fmt.Errorf("kpi: %w", err)
+		}
 	}
 	// 5. An idle server on this database: memory and start-up time.
 	if o.want("server") && !o.skipRSS {

@@ -324,6 +324,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if _, err := a.loadDemoHistory(ctx, res); err != nil { // months of help-desk history (demo_history.go)
 		return nil, fmt.Errorf("demo history: %w", err)
 	}
+	if err := a.loadKPIDemo(ctx); err != nil { // revenue, operating plan, capacity parameters (demo_kpi.go)
+		return nil, fmt.Errorf("KPI demo: %w", err)
+	}
 	if err := a.loadZendeskDemo(ctx); err != nil { // custom fields and forms (demo_zendesk.go)
 		return nil, fmt.Errorf("zendesk demo data: %w", err)
 	}

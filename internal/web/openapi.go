@@ -83,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs(), zendeskAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs(), zendeskAPIDocs(), kpiAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -102,6 +102,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, changeEnvelopes())
 	maps.Copy(m, aseEnvelopes())
 	maps.Copy(m, zendeskEnvelopes())
+	maps.Copy(m, kpiEnvelopes())
 	return m
 }
 

@@ -443,6 +443,28 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 			{query: "reviewer_id=" + n(admin.ID), check: everyItem("lines", func(m map[string]any) bool { return m["reviewer_id"] == float64(admin.ID) })},
 			{query: "decision=maybe"},
 		}},
+		// KPIs and capacity (api_kpi.go): values depend on the data, so the
+		// walk checks the trend length and refuses bad values by name.
+		"GET /api/v2/kpis": {path: "/api/v2/kpis", cases: []paramCase{
+			{query: "periods=3", check: func(m map[string]any) error {
+				ks, _ := m["kpis"].([]any)
+				if len(ks) == 0 || len(ks[0].(map[string]any)["trend"].([]any)) != 3 {
+					return fmt.Errorf("trend is not 3 periods")
+				}
+				return nil
+			}},
+			{query: "period=year"}, {query: "region=MARS"}, {query: "plan=gold"}, {query: "group_id=x"}, {query: "date=2026-13-01"},
+			{query: "manager_id=-1"}, {query: "member_id=x"}}},
+		"GET /api/v2/kpis/{name}/series": {path: "/api/v2/kpis/ssat/series", cases: []paramCase{
+			{query: "periods=2", check: func(m map[string]any) error {
+				if ps, _ := m["series"].([]any); len(ps) != 2 {
+					return fmt.Errorf("series is not 2 periods")
+				}
+				return nil
+			}},
+			{query: "period=day"}}},
+		"GET /api/v2/capacity/forecast":  {path: "/api/v2/capacity/forecast", cases: []paramCase{{query: "region=MARS"}}},
+		"GET /api/v2/capacity/scenarios": {path: "/api/v2/capacity/scenarios"},
 	}
 }
 

@@ -46,6 +46,7 @@ func (s *Server) registerRoutes() {
 	s.registerTeamUI()         // ui_team.go
 	s.registerAccessReviewUI() // ui_access_reviews.go
 	s.registerASEUI()          // ui_ase.go
+	s.registerKPIUI()          // ui_kpi.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -62,6 +63,7 @@ func (s *Server) registerRoutes() {
 	s.registerChangeAPI()       // api_changes.go
 	s.registerASEAPI()          // api_ase.go
 	s.registerZendeskAPI()      // api_zendesk.go
+	s.registerKPIAPI()          // api_kpi.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
@@ -113,6 +115,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range teamFuncs() { // ui_team.go
+		funcs[k] = f
+	}
+	for k, f := range kpiFuncs() { // ui_kpi.go
 		funcs[k] = f
 	}
 	for _, p := range pages {

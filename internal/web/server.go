@@ -34,6 +34,7 @@ import (
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
@@ -163,6 +164,9 @@ type Deps struct {
 	// (api_zendesk.go); built from DB when nil (bulk jobs then run in the
 	// request instead of on the job queue).
 	Zendesk *zendesk.Store
+	// KPI serves the indicators and the capacity plan (api_kpi.go); built
+	// from DB when nil.
+	KPI *kpi.Store
 }
 
 // Server is the HTTP handler.
@@ -210,6 +214,7 @@ func New(deps Deps) (*Server, error) {
 				return float64(n)
 			}))
 	s.openTeam() // permissions and the team area (api_team.go)
+	s.openKPI()  // indicators and capacity (api_kpi.go)
 	if deps.Auth != nil {
 		s.registry.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_running", Help: "Password hashes being computed (capped by --max-password-hashes)."},

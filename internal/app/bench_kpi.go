@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/frontline/frontline/internal/bench"
+	"github.com/frontline/frontline/internal/capacity"
+	"github.com/frontline/frontline/internal/kpi"
+)
+
+// benchKPI measures the KPI rollups and the capacity plan: folding every
+// dirty ticket (the rollups' maintenance, per ticket), the overview with
+// each filter beside a plain aggregate over the tickets for one number of
+// it, and the 12-month forecast and plan for the regions.
+func benchKPI(ctx context.Context, a *App, o benchOptions, rep *bench.Report, log io.Writer) error {
+	s := kpi.NewStore(a.DB)
+	fmt.Fprintln(log, "measuring: KPI rollups (folding every ticket not yet folded)")
+	t0 := time.Now()
+	n, err := s.Refresh(ctx)
+	if err != nil {
+		return err
+	}
+	el := time.Since(t0)
+	if n > 0 {
+		rep.Info("kpi: rollup maintenance (fold a changed ticket)", float64(n)/el.Seconds(), "tickets/s", "(reported; compare with ticket creation)", true,
+			fmt.Sprintf("%d tickets in %.1f s, %.3f ms each", n, el.Seconds(), el.Seconds()*1000/float64(n)))
+	}
+	now := a.Clock.Now().UTC()
+	filters := []kpi.Filter{{}, {Region: "EMEA"}, {Region: "AMER"}, {Plan: "saas"}, {Plan: "self_managed"}, {Tier: "premium"}, {Region: "APAC", Plan: "saas"}}
+	roster, err := s.Roster(ctx)
+	if err == nil && len(roster) > 0 {
+		ids := []int64{}
+		for _, e := range roster[:min(8, len(roster))] {
+			ids = append(ids, e.ID)
+		}
+		filters = append(filters, kpi.Filter{Assignees: ids}, kpi.Filter{Assignees: ids[:1]})
+	}
+	fmt.Fprintln(log, "measuring: KPI overview (12 months, each filter) and a plain aggregate")
+	l := bench.RunLatency(ctx, o.samples, 10, func(ctx context.Context, i int) error {
+		_, _, err := s.Overview(ctx, kpi.Query{Period: kpi.Month, At: now, Periods: 12, Filter: filters[i%len(filters)]})
+		return err
+	})
+	from := time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	plain := `SELECT count(*), COALESCE(sum(CASE WHEN r.score = 'good' THEN 1 ELSE 0 END), 0), COALESCE(sum(CASE WHEN r.score = 'bad' THEN 1 ELSE 0 END), 0)
+FROM tickets t LEFT JOIN satisfaction_ratings r ON r.ticket_id = t.id WHERE t.solved_at >= $1 AND t.solved_at < $2`
+	base := bench.RunLatency(ctx, max(o.samples/10, 10), 2, func(ctx context.Context, i int) error {
+		var c, g, b int64
+		return a.DB.QueryRow(ctx, plain, []any{from, now.UnixMicro()}, &c, &g, &b)
+	})
+	rep.AtMostBeside("KPI overview, 16 indicators x 12 months, any filter", l, base, 50*time.Millisecond,
+		"baseline: one number of it (SSAT over 12 months) by a plain aggregate over the tickets")
+	fmt.Fprintln(log, "measuring: 12-month capacity forecast and plan")
+	in, err := s.CapacityInput(ctx, now)
+	if err != nil {
+		return err
+	}
+	p := capacity.DefaultParams()
+	lf := bench.RunLatency(ctx, 20, 2, func(ctx context.Context, i int) error {
+		capacity.Build(in, p)
+		return nil
+	})
+	rep.AtMost(fmt.Sprintf("12-month forecast and plan, %d regions", len(in.Weekly)), lf, 100*time.Millisecond,
+		"Holt-Winters model choice by backtest per region, staffing, supply, proposals")
+	return nil
+}
