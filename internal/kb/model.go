@@ -385,3 +385,17 @@ func DraftFromTicket(subject string, comments []string) (title, body string) {
 	}
 	return title, strings.TrimSpace(b.String()) + "\n"
 }
+
+var articleLinkRE = regexp.MustCompile(`/hc(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/articles/([0-9]{1,18})`)
+
+// ArticleLinks are the ids of the Help Center articles text links to.
+func ArticleLinks(text string) []int64 {
+	var out []int64
+	for _, m := range articleLinkRE.FindAllStringSubmatch(text, -1) {
+		id, err := strconv.ParseInt(m[1], 10, 64)
+		if err == nil && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
