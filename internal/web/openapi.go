@@ -83,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), kbAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -98,6 +98,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, rulesEnvelopes())
 	maps.Copy(m, slaEnvelopes())
 	maps.Copy(m, teamEnvelopes())
+	maps.Copy(m, kbEnvelopes())
 	return m
 }
 

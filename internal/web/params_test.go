@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -184,7 +185,7 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		{query: "include=groups", check: sideloaded("groups", "group_memberships", "group_id")},
 	}
 	since := f.t0.Add(time.Hour).Unix()
-	return map[string]listEndpoint{
+	table := map[string]listEndpoint{
 		"GET /api/v2/tickets":                      ticketList("/api/v2/tickets", "tix-ext-1", f.t1),
 		"GET /api/v2/users/{id}/tickets/requested": ticketList("/api/v2/users/"+n(f.cust2.ID)+"/tickets/requested", "tix-ext-2", f.t2),
 		"GET /api/v2/users/{id}/tickets/ccd":       ticketList("/api/v2/users/"+n(cust.ID)+"/tickets/ccd", "tix-ext-2", f.t2),
@@ -361,6 +362,8 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/team/time_off":     {path: "/api/v2/team/time_off"},
 		"GET /api/v2/team/one_on_ones":  {path: "/api/v2/team/one_on_ones"},
 	}
+	maps.Copy(table, kbListParams(e)) // the Help Center (kb_api_test.go)
+	return table
 }
 
 // TestEveryListEndpointHonoursOrRefusesItsParameters walks every list

@@ -56,6 +56,7 @@ func (s *Server) registerRoutes() {
 	s.registerSLAAPI()
 	s.registerTeamAPI()  // api_team.go
 	s.registerRolesAPI() // api_roles.go
+	s.registerKBAPI()    // api_kb.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

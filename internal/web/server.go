@@ -30,6 +30,7 @@ import (
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
@@ -141,6 +142,8 @@ type Deps struct {
 	// support organisation (api_team.go); both are built from DB when nil.
 	Access *access.Store
 	Team   *team.Store
+	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
+	KB *kb.Store
 }
 
 // Server is the HTTP handler.
