@@ -21,6 +21,7 @@ import (
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/jobs"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
@@ -79,6 +80,7 @@ type App struct {
 	SLA     *sla.Service     // SLA targets, timers and breach events (sla.go)
 	Access  *access.Store    // custom roles and permissions (team.go)
 	Team    *team.Store      // the support organisation (team.go)
+	KB      *kb.Store        // the knowledge base and deflection (demo_kb.go)
 	Limiter *auth.Limiter
 	Auth    *auth.Service
 	Web     *web.Server
@@ -154,6 +156,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	a.KB = kb.NewStore(d)
+	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
 		MaxHashes: c.MaxPasswordHashes})
@@ -165,7 +169,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, KB: a.KB,
 	})
 	if err != nil {
 		d.Close()

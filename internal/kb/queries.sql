@@ -154,3 +154,7 @@ SELECT session, kind, COALESCE(article_id, 0), COALESCE(user_id, 0), at FROM kb_
 
 -- name: Labels
 SELECT DISTINCT a.labels FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE {{Readable}} AND a.labels <> ',';
+
+-- name: LinkTicketIfArticle
+INSERT INTO kb_ticket_links (article_id, ticket_id, created_at)
+SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM kb_articles WHERE id = $1) ON CONFLICT DO NOTHING;
