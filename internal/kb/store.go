@@ -637,6 +637,7 @@ type Query struct {
 	Viewer     Viewer
 	Text       string
 	Prefix     bool // the last word may be a prefix (suggestions while typing)
+	Any        bool // any word may match (suggestions: stop words and words under 3 letters left out)
 	SectionID  int64
 	CategoryID int64
 	Locale     string
@@ -660,8 +661,21 @@ func (s *Store) ftsQuery(q Query) (string, bool) {
 	if q.Prefix && len(words) > 0 {
 		words[len(words)-1] += "*"
 	}
+	if q.Any {
+		var kept []string
+		for _, w := range words {
+			if len([]rune(strings.TrimSuffix(w, "*"))) >= 3 && !stopWords[strings.TrimSuffix(w, "*")] {
+				kept = append(kept, w)
+			}
+		}
+		return s.d.Dialect.FullTextAny(kept)
+	}
 	return s.d.Dialect.FullText(words)
 }
+
+// stopWords are left out of suggestion queries (they match everything).
+var stopWords = map[string]bool{"the": true, "and": true, "how": true, "can": true, "for": true, "with": true, "not": true, "our": true,
+	"you": true, "are": true, "was": true, "what": true, "why": true, "does": true, "when": true, "from": true, "after": true, "this": true, "that": true}
 
 func (q Query) args(fts string) []any {
 	// Search answers published articles only, for staff too.
@@ -725,7 +739,13 @@ func (s *Store) Suggest(ctx context.Context, v Viewer, text, locale string) ([]R
 	if len([]rune(strings.TrimSpace(text))) < 3 {
 		return []Result{}, nil
 	}
-	return s.Search(ctx, Query{Viewer: v, Text: text, Prefix: true, Locale: locale, Limit: 5})
+	q := Query{Viewer: v, Text: text, Prefix: true, Locale: locale, Limit: 5}
+	res, err := s.Search(ctx, q)
+	if err != nil || len(res) > 0 {
+		return res, err
+	}
+	q.Any = true // no article holds every word: the best holding any
+	return s.Search(ctx, q)
 }
 
 // --- votes, links, events --------------------------------------------------------

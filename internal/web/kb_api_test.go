@@ -183,6 +183,16 @@ func (w *leakWorld) kbProbes() map[string][]leakReq {
 		"POST " + hcAPI + "/articles/{id}/up":          post(hcAPI + "/articles/%d/up.json"),
 		"POST " + hcAPI + "/articles/{id}/down":        post(hcAPI + "/articles/%d/down.json"),
 		"GET " + hcAPI + "/deflection/suggestions":     suggestions,
+		// The public pages.
+		"GET /hc":                        {{method: "GET", path: "/hc"}},
+		"GET /hc/{locale}":               {{method: "GET", path: "/hc/en-us"}, {method: "GET", path: "/hc/de-de"}},
+		"GET /hc/sections/{id}":          get("/hc/sections/%d", f.secEN, f.secDE, f.secInt),
+		"GET /hc/{locale}/sections/{id}": get("/hc/en-us/sections/%d", f.secEN, f.secInt),
+		"GET /hc/articles/{id}":          get("/hc/articles/%d", arts...),
+		"GET /hc/{locale}/articles/{id}": get("/hc/en-us/articles/%d", arts...),
+		"GET /hc/search":                 hcGets("/hc/search?query=", "upgrade", "escalation runbook", "draft", "quotas"),
+		"GET /hc/suggest":                hcGets("/hc/suggest?subject=", "upgrade", "upgrade esc", "runbook", "quotas", "draf"),
+		"POST /hc/answered":              {{method: "POST", path: "/hc/answered", body: "article_id=" + fmt.Sprint(f.internal), form: true}},
 	}
 }
 
@@ -279,4 +289,12 @@ func TestKBAPIZendeskShapesAndPermissions(t *testing.T) {
 			t.Fatalf("delete a section with articles: %d", r.code)
 		}
 	})
+}
+
+func hcGets(prefix string, qs ...string) []leakReq {
+	var out []leakReq
+	for _, q := range qs {
+		out = append(out, leakReq{method: "GET", path: prefix + url.QueryEscape(q)})
+	}
+	return out
 }
