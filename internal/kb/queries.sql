@@ -158,3 +158,17 @@ SELECT DISTINCT a.labels FROM kb_articles a JOIN kb_sections s ON s.id = a.secti
 -- name: LinkTicketIfArticle
 INSERT INTO kb_ticket_links (article_id, ticket_id, created_at)
 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM kb_articles WHERE id = $1) ON CONFLICT DO NOTHING;
+
+-- name: ReindexClear
+DELETE FROM kb_fts;
+
+-- name: ReindexClear postgres
+SELECT 1;
+
+-- name: ReindexAll
+INSERT INTO kb_fts (rowid, title, body, labels)
+SELECT id, title, body_text, trim(replace(labels, ',', ' ')) FROM kb_articles;
+
+-- name: ReindexAll postgres
+UPDATE kb_articles SET search = setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', trim(replace(labels, ',', ' '))), 'A')
+    || setweight(to_tsvector('simple', body_text), 'B');
