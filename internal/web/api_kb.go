@@ -21,10 +21,14 @@ import (
 	"github.com/frontline/frontline/internal/people"
 )
 
-// openKB builds the knowledge base store when the app gave none.
+// openKB builds the knowledge base store when the app gave none, with its
+// ticket hook (replies that link articles; the app registers it itself).
 func (s *Server) openKB() {
 	if s.KB == nil && s.DB != nil {
 		s.KB = kb.NewStore(s.DB)
+		if s.Tickets != nil {
+			s.Tickets.OnChange(s.KB.TicketHook)
+		}
 	}
 }
 

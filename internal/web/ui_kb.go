@@ -17,6 +17,7 @@ import (
 
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/kb"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 const hcCookie = "frontline_hc"
@@ -32,6 +33,7 @@ func (s *Server) registerKBUI() {
 	s.handle("GET /hc/search", Public, s.hcSearch)
 	s.handle("GET /hc/suggest", Public, s.hcSuggest)
 	s.handle("POST /hc/answered", Authenticated, s.hcAnswered)
+	s.registerKBAgentUI()
 }
 
 // hcSession is the browser's Help Center session id, set when missing.
@@ -156,7 +158,7 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 		kind = kb.EventClick
 	}
 	s.hcRecord(w, r, kind, a.ID)
-	data := map[string]any{"Title": a.Title, "Article": a, "Body": trustedHTML(a.Body)}
+	data := map[string]any{"Title": a.Title, "Article": a, "Body": trustedHTML(a.Body), "Flash": flashOf(w, r)}
 	if x, err := s.KB.Section(ctx, v, a.SectionID); err == nil {
 		data["Section"] = x
 	}
@@ -227,3 +229,82 @@ func (s *Server) hcAnswered(w http.ResponseWriter, r *http.Request) error {
 // rendered and sanitised by markup at write, snippets escaped by the store
 // with only <em> marks added.
 func trustedHTML(s string) template.HTML { return template.HTML(s) } // #nosec G203 -- sanitised or escaped, see above
+
+// --- the agent's side: search while replying, a draft from a ticket ---------------
+
+func (s *Server) registerKBAgentUI() {
+	s.handle("GET /agent/kb/search", Staff, s.agentKBSearch)
+	s.handle("POST /agent/tickets/{id}/kb_draft", Staff, s.agentKBDraft)
+}
+
+// agentKBSearch answers the ticket page's article search (htmx): each hit
+// with a button that inserts a link to it into the reply (app.js); the
+// reply then links the ticket to the article (kb.Store.TicketHook).
+func (s *Server) agentKBSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("q")
+	var res []kb.Result
+	if len([]rune(q)) >= 3 {
+		var err error
+		if res, err = s.KB.Search(r.Context(), kb.Query{Viewer: viewerOf(r), Text: q, Prefix: true, Limit: 8}); err != nil {
+			return err
+		}
+	}
+	type hit struct {
+		hcResult
+		Link string
+	}
+	out := make([]hit, len(res))
+	for i, x := range res {
+		out[i] = hit{hcResult: hcResults(res[i : i+1])[0], Link: s.baseURL(r) + "/hc/articles/" + strconv.FormatInt(x.ID, 10)}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	return s.tmpl["hc_search.html"].ExecuteTemplate(w, "hc_agent_hits", map[string]any{"Hits": out, "Query": q})
+}
+
+// agentKBDraft starts an article draft from a ticket: the subject as the
+// title, the public conversation as Markdown, in the section chosen (the
+// first one when none is), then opens it.
+func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := s.Tickets.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Tickets.Comments(ctx, id, ticket.Page{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	var texts []string
+	for _, c := range cs {
+		if c.Public {
+			texts = append(texts, c.PlainBody)
+		}
+	}
+	title, body := kb.DraftFromTicket(t.Subject, texts)
+	section, _ := strconv.ParseInt(r.PostFormValue("section_id"), 10, 64)
+	if section == 0 {
+		secs, err := s.KB.Sections(ctx, viewerOf(r), 0)
+		if err != nil {
+			return err
+		}
+		if len(secs) == 0 {
+			return errs.Invalid("section_id", "create a Help Center section first")
+		}
+		section = secs[0].ID
+	}
+	draft := true
+	a, err := s.KB.CreateArticle(ctx, PrincipalFrom(ctx).UserID, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Draft: &draft})
+	if err != nil {
+		return err
+	}
+	if err := s.KB.LinkTicket(ctx, a.ID, id); err != nil {
+		return err
+	}
+	seeOther(w, r, "/hc/articles/"+strconv.FormatInt(a.ID, 10), "Draft started from ticket #"+strconv.FormatInt(id, 10)+"; edit it through the Help Center API or publish it when reviewed.")
+	return nil
+}
