@@ -85,7 +85,7 @@ INSERT INTO kb_fts (rowid, title, body, labels) VALUES ($1, $2, $3, $4);
 
 -- name: IndexArticle postgres
 UPDATE kb_articles SET search = setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $4), 'A')
-    || setweight(to_tsvector('simple', $3), 'B') WHERE id = $1;
+    || setweight(to_tsvector('simple', $3), 'B'), title_search = to_tsvector('simple', $2 || ' ' || $4) WHERE id = $1;
 
 -- name: UnindexArticle
 DELETE FROM kb_fts WHERE rowid = $1;
@@ -99,32 +99,41 @@ INSERT INTO kb_article_revisions (article_id, author_id, title, body_markdown, s
 -- name: Revisions
 SELECT id, author_id, title, body_markdown, status, created_at FROM kb_article_revisions WHERE article_id = $1 ORDER BY id;
 
+-- name: SearchFilters
+AND {{Readable}} AND ($4 = 0 OR a.section_id = $4) AND ($5 = 0 OR s.category_id = $5)
+  AND ($6 = '' OR a.locale = $6) AND ($7 = '' OR a.labels LIKE '%,' || $7 || ',%')
+
 -- name: Search
 -- $3 the full-text query; filters $4 section, $5 category, $6 locale, $7 label; $8 limit, $9 offset.
+-- The page of hits is chosen first from ids and ranks alone; columns and
+-- snippets are computed for that page only (the FTS row found again by
+-- rowid within the same MATCH).
 SELECT {{ArticleColumns}}, snippet(kb_fts, 1, '<em>', '</em>', '…', 16)
-FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid JOIN kb_sections s ON s.id = a.section_id
-WHERE kb_fts MATCH $3 AND {{Readable}} AND ($4 = 0 OR a.section_id = $4) AND ($5 = 0 OR s.category_id = $5)
-  AND ($6 = '' OR a.locale = $6) AND ($7 = '' OR a.labels LIKE '%,' || $7 || ',%')
-ORDER BY bm25(kb_fts, 10.0, 1.0, 5.0), a.id LIMIT $8 OFFSET $9;
+FROM (SELECT a.id AS id, bm25(kb_fts, 10.0, 1.0, 5.0) AS r
+      FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid JOIN kb_sections s ON s.id = a.section_id
+      WHERE kb_fts MATCH $3 {{SearchFilters}}
+      ORDER BY r, a.id LIMIT $8 OFFSET $9) hit
+JOIN kb_fts ON kb_fts.rowid = hit.id AND kb_fts MATCH $3
+JOIN kb_articles a ON a.id = hit.id
+ORDER BY hit.r, a.id;
 
 -- name: Search postgres
 SELECT {{ArticleColumns}}, ts_headline('simple', a.body_text, to_tsquery('simple', $3), 'StartSel=<em>, StopSel=</em>, MaxWords=24, MinWords=8')
-FROM (SELECT a.id, ts_rank(a.search, to_tsquery('simple', $3)) AS r FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
-      WHERE a.search @@ to_tsquery('simple', $3) AND {{Readable}} AND ($4 = 0 OR a.section_id = $4) AND ($5 = 0 OR s.category_id = $5)
-        AND ($6 = '' OR a.locale = $6) AND ($7 = '' OR a.labels LIKE '%,' || $7 || ',%')
+FROM (SELECT a.id, CASE WHEN a.title_search @@ to_tsquery('simple', $3) THEN 2 ELSE 1 END + CASE WHEN a.promoted THEN 0.5 ELSE 0 END AS r
+      FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
+      WHERE a.search @@ to_tsquery('simple', $3) {{SearchFilters}}
       ORDER BY r DESC, a.id LIMIT $8 OFFSET $9) hit
 JOIN kb_articles a ON a.id = hit.id
 ORDER BY hit.r DESC, a.id;
 
 -- name: CountSearch
-SELECT count(*) FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid JOIN kb_sections s ON s.id = a.section_id
-WHERE kb_fts MATCH $3 AND {{Readable}} AND ($4 = 0 OR a.section_id = $4) AND ($5 = 0 OR s.category_id = $5)
-  AND ($6 = '' OR a.locale = $6) AND ($7 = '' OR a.labels LIKE '%,' || $7 || ',%');
+-- Counted up to 1,000 (as Zendesk's search, which returns at most 1,000 results).
+SELECT count(*) FROM (SELECT 1 FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid JOIN kb_sections s ON s.id = a.section_id
+WHERE kb_fts MATCH $3 {{SearchFilters}} LIMIT 1000) n;
 
 -- name: CountSearch postgres
-SELECT count(*) FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
-WHERE a.search @@ to_tsquery('simple', $3) AND {{Readable}} AND ($4 = 0 OR a.section_id = $4) AND ($5 = 0 OR s.category_id = $5)
-  AND ($6 = '' OR a.locale = $6) AND ($7 = '' OR a.labels LIKE '%,' || $7 || ',%');
+SELECT count(*) FROM (SELECT 1 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
+WHERE a.search @@ to_tsquery('simple', $3) {{SearchFilters}} LIMIT 1000) n;
 
 -- name: UpsertVote
 INSERT INTO kb_votes (article_id, user_id, value, created_at) VALUES ($1, $2, $3, $4)
@@ -171,4 +180,4 @@ SELECT id, title, body_text, trim(replace(labels, ',', ' ')) FROM kb_articles;
 
 -- name: ReindexAll postgres
 UPDATE kb_articles SET search = setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', trim(replace(labels, ',', ' '))), 'A')
-    || setweight(to_tsvector('simple', body_text), 'B');
+    || setweight(to_tsvector('simple', body_text), 'B'), title_search = to_tsvector('simple', title || ' ' || trim(replace(labels, ',', ' ')));
