@@ -321,8 +321,15 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if err := a.Auth.SetSharedPassword(ctx, sys, passwords, res.Password); err != nil { // hashed once
 		return nil, err
 	}
+	kbd, err := a.loadKBDemo(ctx, res, byEmail[res.AgentEmail]) // the Help Center, before the history (demo_kb.go)
+	if err != nil {
+		return nil, fmt.Errorf("demo help center: %w", err)
+	}
 	if _, err := a.loadDemoHistory(ctx, res); err != nil { // months of help-desk history (demo_history.go)
 		return nil, fmt.Errorf("demo history: %w", err)
+	}
+	if err := a.linkKBDemo(ctx, kbd); err != nil { // history tickets link the articles about them
+		return nil, fmt.Errorf("demo help center links: %w", err)
 	}
 	if err := a.loadKPIDemo(ctx); err != nil { // revenue, operating plan, capacity parameters (demo_kpi.go)
 		return nil, fmt.Errorf("KPI demo: %w", err)

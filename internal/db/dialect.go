@@ -114,6 +114,24 @@ func (d Dialect) FullText(entries []string) (q string, ok bool) {
 	return strings.Join(parts, " AND "), true
 }
 
+// FullTextAny is FullText where any entry may match (OR), for suggestions
+// while typing, where not every word a customer types is in the answer.
+func (d Dialect) FullTextAny(entries []string) (q string, ok bool) {
+	var parts []string
+	for _, e := range entries {
+		if p, ok := d.FullText([]string{e}); ok {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	if d == Postgres {
+		return strings.Join(parts, " | "), true
+	}
+	return strings.Join(parts, " OR "), true
+}
+
 // Placeholder returns the n-th (1-based) parameter marker for statements
 // built with many parameters, which must use their markers in order.
 // SQLite keeps "$N" and "?N" markers in a list searched linearly per

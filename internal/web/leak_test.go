@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -49,6 +50,7 @@ func leakMarkers() []string {
 		"zqusernotes",   // the customer's user notes, details and tags (agent-only)
 		"zqforeign",     // another customer's ticket (not internal, but not theirs)
 		"zqpendingnote", // an internal note added while a customer looks
+		"zqkbinternal",  // internal, internal-section and draft Help Center articles
 	}
 }
 
@@ -67,6 +69,7 @@ type leakWorld struct {
 	publicAtt          int64          // attachment of a public reply on A
 	carolToken         int64          // an API token of carol's
 	firstPublicReply   string         // A's first public comment: what carol sees as its description
+	kb                 kbLeakIDs      // the planted Help Center (kb_leak_test.go)
 }
 
 func plantLeaks(t *testing.T, e *env) *leakWorld {
@@ -168,6 +171,7 @@ func plantLeaks(t *testing.T, e *env) *leakWorld {
 	must(err)
 	w.ts = httptest.NewServer(w.srv)
 	t.Cleanup(w.ts.Close)
+	w.kb = plantKBLeaks(t, e)
 	return w
 }
 
@@ -280,7 +284,7 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 	pageEach := func(format string) []leakReq {
 		return perTicket("GET", format, "?sort_order=desc", "?page[size]=1", "?per_page=1&page=2")
 	}
-	return map[string][]leakReq{
+	probes := map[string][]leakReq{
 		"GET /healthz":                      {{method: "GET", path: "/healthz"}},
 		"GET /readyz":                       {{method: "GET", path: "/readyz"}},
 		"GET /metrics":                      {{method: "GET", path: "/metrics"}},
@@ -343,6 +347,8 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 		"POST /api/v2/requests":              {{method: "POST", path: "/api/v2/requests.json", body: `{"request":{"subject":"From the API","comment":{"body":"Hello"}}}`}},
 		"PUT /api/v2/requests/{id}":          w.jsonEach("PUT", "/api/v2/requests/%d.json", `{"request":{"comment":{"body":"More"}}}`),
 	}
+	maps.Copy(probes, w.kbProbes())
+	return probes
 }
 
 func (w *leakWorld) jsonEach(method, format, body string) []leakReq {

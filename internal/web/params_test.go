@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -185,7 +186,7 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		{query: "include=groups", check: sideloaded("groups", "group_memberships", "group_id")},
 	}
 	since := f.t0.Add(time.Hour).Unix()
-	return map[string]listEndpoint{
+	table := map[string]listEndpoint{
 		"GET /api/v2/tickets":                      ticketList("/api/v2/tickets", "tix-ext-1", f.t1),
 		"GET /api/v2/users/{id}/tickets/requested": ticketList("/api/v2/users/"+n(f.cust2.ID)+"/tickets/requested", "tix-ext-2", f.t2),
 		"GET /api/v2/users/{id}/tickets/ccd":       ticketList("/api/v2/users/"+n(cust.ID)+"/tickets/ccd", "tix-ext-2", f.t2),
@@ -466,6 +467,8 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/capacity/forecast":  {path: "/api/v2/capacity/forecast", cases: []paramCase{{query: "region=MARS"}}},
 		"GET /api/v2/capacity/scenarios": {path: "/api/v2/capacity/scenarios"},
 	}
+	maps.Copy(table, kbListParams(e)) // the Help Center (kb_api_test.go)
+	return table
 }
 
 // accessReviewOf opens an access review as the env's admin and returns its id.

@@ -47,6 +47,7 @@ func (s *Server) registerRoutes() {
 	s.registerAccessReviewUI() // ui_access_reviews.go
 	s.registerASEUI()          // ui_ase.go
 	s.registerKPIUI()          // ui_kpi.go
+	s.registerKBUI()           // ui_kb.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -64,6 +65,7 @@ func (s *Server) registerRoutes() {
 	s.registerASEAPI()          // api_ase.go
 	s.registerZendeskAPI()      // api_zendesk.go
 	s.registerKPIAPI()          // api_kpi.go
+	s.registerKBAPI()           // api_kb.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

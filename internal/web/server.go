@@ -34,6 +34,7 @@ import (
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
@@ -167,6 +168,8 @@ type Deps struct {
 	// KPI serves the indicators and the capacity plan (api_kpi.go); built
 	// from DB when nil.
 	KPI *kpi.Store
+	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
+	KB *kb.Store
 }
 
 // Server is the HTTP handler.

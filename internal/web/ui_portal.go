@@ -165,6 +165,7 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(err)
 	}
+	s.kbTicketFiled(w, r) // deflection: this Help Center session filed a request (ui_kb.go)
 	seeOther(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), fmt.Sprintf("Your request #%d has been received.", t.ID))
 	return nil
 }

@@ -103,3 +103,25 @@ func TestZendeskNodeClientCompat(t *testing.T) {
 		t.Logf("%s", out)
 	})
 }
+
+// TestZendeskNodeClientHelpCenter drives the Help Center (categories,
+// sections, articles CRUD, lists, search) through node-zendesk's
+// help-center client, on both engines.
+func TestZendeskNodeClientHelpCenter(t *testing.T) {
+	requireZendeskClient(t)
+	each(t, func(t *testing.T, e *env) {
+		agent := e.users["agent"]
+		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), agent.ID, "node-zendesk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("node", "helpcenter.js")
+		cmd.Dir = zendeskClientDir
+		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+agent.Email, "TOKEN="+tok)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
+		}
+		t.Logf("%s", out)
+	})
+}

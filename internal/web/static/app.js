@@ -142,5 +142,14 @@
     var close = document.getElementById("shortcuts-close");
     if (close) close.addEventListener("click", function () { toggleHelp(false); });
     live();
+    // Knowledge base: "Insert link" puts a Markdown link to the article into the reply.
+    document.addEventListener("click", function (e) {
+      var b = e.target.closest("[data-insert-link]");
+      var body = document.getElementById("body");
+      if (!b || !body) return;
+      var link = "[" + b.getAttribute("data-title") + "](" + b.getAttribute("data-insert-link") + ")";
+      body.value = body.value + (body.value && !/\s$/.test(body.value) ? "\n" : "") + link;
+      body.focus();
+    });
   });
 })();

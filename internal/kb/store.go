@@ -1,0 +1,923 @@
+package kb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/markup"
+)
+
+//go:embed queries.sql
+var sqlFiles embed.FS
+
+// Store persists the knowledge base.
+type Store struct {
+	d  *db.DB
+	q  *db.Queries
+	md *markup.Renderer
+}
+
+// NewStore returns the knowledge base store of d.
+func NewStore(d *db.DB) *Store {
+	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New()}
+}
+
+// Now is the store clock's time.
+func (s *Store) Now() time.Time { return s.d.Clock.Now() }
+
+// --- categories ------------------------------------------------------------------
+
+func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
+	var c Category
+	err := sc.Scan(&c.ID, &c.Name, &c.Description, &c.Locale, &c.Position, &c.Outdated, db.Time(&c.CreatedAt), db.Time(&c.UpdatedAt))
+	c.SourceLocale = c.Locale
+	return c, err
+}
+
+// Categories lists every category (categories carry no visibility: their
+// sections and articles do).
+func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+	var out []Category
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListCategories"))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCategory(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Category reads one category.
+func (s *Store) Category(ctx context.Context, id int64) (*Category, error) {
+	var c Category
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		var err error
+		c, err = scanCategory(tx.QueryRowContext(ctx, s.q.Get("GetCategory"), id))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("category")
+	}
+	return &c, err
+}
+
+// CreateCategory adds a category.
+func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category, error) {
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+		return nil, errs.Invalid("name", "is required")
+	}
+	loc, err := NormLocale(deref(in.Locale))
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now)).Scan(&id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Category(ctx, id)
+}
+
+// UpdateCategory changes a category.
+func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) (*Category, error) {
+	c, err := s.Category(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if in.Name != nil {
+		if strings.TrimSpace(*in.Name) == "" {
+			return nil, errs.Invalid("name", "is required")
+		}
+		c.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Description != nil {
+		c.Description = *in.Description
+	}
+	if in.Position != nil {
+		c.Position = *in.Position
+	}
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Category(ctx, id)
+}
+
+// DeleteCategory deletes an empty category.
+func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
+	if _, err := s.Category(ctx, id); err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("CategoryInUse"), id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errs.Conflict("the category still has %d sections", n)
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("DeleteCategory"), id)
+		return err
+	})
+}
+
+// --- sections --------------------------------------------------------------------
+
+func scanSection(sc interface{ Scan(...any) error }) (Section, error) {
+	var x Section
+	var parent sql.NullInt64
+	err := sc.Scan(&x.ID, &x.CategoryID, &parent, &x.Name, &x.Description, &x.Locale, &x.Position, &x.Visibility, db.Time(&x.CreatedAt), db.Time(&x.UpdatedAt))
+	if parent.Valid {
+		x.ParentSectionID = &parent.Int64
+	}
+	x.SourceLocale, x.Sorting, x.VisibilityName = x.Locale, "manual", x.Visibility.String()
+	return x, err
+}
+
+// Sections lists the sections v may see, of one category when category > 0.
+func (s *Store) Sections(ctx context.Context, v Viewer, category int64) ([]Section, error) {
+	var out []Section
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListSections"), int(v.Max()), category)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			x, err := scanSection(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, x)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Section reads one section v may see.
+func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, error) {
+	var x Section
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		var err error
+		x, err = scanSection(tx.QueryRowContext(ctx, s.q.Get("GetSection"), id))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && x.Visibility > v.Max()) {
+		return nil, errs.NotFound("section")
+	}
+	return &x, err
+}
+
+var staff = Viewer{UserID: -1, Staff: true}
+
+// CreateSection adds a section to a category.
+func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInput) (*Section, error) {
+	in.CategoryID = &category
+	x := Section{Locale: DefaultLocale}
+	if err := s.applySection(ctx, &x, in); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("InsertSection"), x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Locale, x.Position, int(x.Visibility), db.TS(tx.Now)).Scan(&id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Section(ctx, staff, id)
+}
+
+// UpdateSection changes a section.
+func (s *Store) UpdateSection(ctx context.Context, id int64, in SectionInput) (*Section, error) {
+	x, err := s.Section(ctx, staff, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applySection(ctx, x, in); err != nil {
+		return nil, err
+	}
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("UpdateSection"), id, x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Position, int(x.Visibility), db.TS(tx.Now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Section(ctx, staff, id)
+}
+
+// applySection checks in against the tree: the category exists, a parent
+// section is in the same category and not the section itself or below it
+// (the Section tree rule).
+func (s *Store) applySection(ctx context.Context, x *Section, in SectionInput) error {
+	if in.Name != nil {
+		x.Name = strings.TrimSpace(*in.Name)
+	}
+	if x.Name == "" {
+		return errs.Invalid("name", "is required")
+	}
+	if in.Description != nil {
+		x.Description = *in.Description
+	}
+	if in.Position != nil {
+		x.Position = *in.Position
+	}
+	if in.Locale != nil {
+		loc, err := NormLocale(*in.Locale)
+		if err != nil {
+			return err
+		}
+		x.Locale = loc
+	}
+	if in.Visibility != nil {
+		v, err := ParseVisibility(*in.Visibility)
+		if err != nil {
+			return err
+		}
+		x.Visibility = v
+	}
+	if in.CategoryID != nil {
+		if _, err := s.Category(ctx, *in.CategoryID); err != nil {
+			return errs.Invalid("category_id", "no such category")
+		}
+		x.CategoryID = *in.CategoryID
+	}
+	if in.ParentSectionID != nil {
+		if *in.ParentSectionID == 0 {
+			x.ParentSectionID = nil
+		} else {
+			p := *in.ParentSectionID
+			for seen := 0; p != 0 && seen < 64; seen++ {
+				if p == x.ID {
+					return errs.Invalid("parent_section_id", "Section tree rule: a section cannot be inside itself")
+				}
+				ps, err := s.Section(ctx, staff, p)
+				if err != nil {
+					return errs.Invalid("parent_section_id", "no such section")
+				}
+				if ps.CategoryID != x.CategoryID {
+					return errs.Invalid("parent_section_id", "Section tree rule: the parent section is in another category")
+				}
+				p = 0
+				if ps.ParentSectionID != nil {
+					p = *ps.ParentSectionID
+				}
+			}
+			x.ParentSectionID = in.ParentSectionID
+		}
+	}
+	return nil
+}
+
+// DeleteSection deletes a section without articles or subsections.
+func (s *Store) DeleteSection(ctx context.Context, id int64) error {
+	if _, err := s.Section(ctx, staff, id); err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("SectionInUse"), id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errs.Conflict("the section still has %d articles or sections", n)
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("DeleteSection"), id)
+		return err
+	})
+}
+
+// --- articles --------------------------------------------------------------------
+
+func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (Article, error) {
+	var a Article
+	var labels string
+	dest := []any{&a.ID, &a.SectionID, &a.AuthorID, &a.Title, &a.BodyMarkdown, &a.Body, &a.Locale, &a.SourceLocale, &a.Status, &a.Promoted,
+		&a.Position, &labels, &a.Outdated, &a.CommentsDisabled, &a.Visibility, &a.VoteSum, &a.VoteCount, &a.LinkedTickets,
+		db.Time(&a.CreatedAt), db.Time(&a.EditedAt), db.Time(&a.UpdatedAt)}
+	err := sc.Scan(append(dest, extra...)...)
+	a.LabelNames = splitLabels(labels)
+	a.ContentTagIDs = []string{}
+	a.Draft = a.Status != Published
+	a.VisibilityName = a.Visibility.String()
+	a.FlaggedForReview = NeedsReview(a.VoteSum, a.VoteCount, a.LinkedTickets)
+	return a, err
+}
+
+func splitLabels(s string) []string {
+	out := []string{}
+	for _, l := range strings.Split(s, ",") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func joinLabels(l []string) string {
+	if len(l) == 0 {
+		return ","
+	}
+	return "," + strings.Join(l, ",") + ","
+}
+
+// ArticleFilter selects articles.
+type ArticleFilter struct {
+	Viewer     Viewer
+	SectionID  int64
+	CategoryID int64
+	Locale     string
+	Label      string
+	AfterID    int64
+	Offset     int
+	Limit      int
+}
+
+func (f ArticleFilter) args() []any {
+	return []any{int(f.Viewer.Max()), f.Viewer.Staff, f.SectionID, f.CategoryID, f.Locale, strings.ToLower(f.Label)}
+}
+
+// Articles lists the articles f's viewer may read, by id.
+func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	var out []Article
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListArticles"), append(f.args(), f.AfterID, f.Limit, f.Offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanArticle(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// CountArticles counts the articles Articles would list without paging.
+func (s *Store) CountArticles(ctx context.Context, f ArticleFilter) (int, error) {
+	var n int
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("CountArticles"), f.args()...).Scan(&n)
+	})
+	return n, err
+}
+
+// Article reads one article v may read; any other is not found (a reader
+// does not learn that an internal article exists).
+func (s *Store) Article(ctx context.Context, v Viewer, id int64) (*Article, error) {
+	var a Article
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		var err error
+		a, err = scanArticle(tx.QueryRowContext(ctx, s.q.Get("GetArticle"), int(v.Max()), v.Staff, id))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("article")
+	}
+	return &a, err
+}
+
+// CreateArticle adds an article to a section, as a draft unless the input
+// says otherwise, with its first revision.
+func (s *Store) CreateArticle(ctx context.Context, author, section int64, in ArticleInput) (*Article, error) {
+	sec, err := s.Section(ctx, staff, section)
+	if err != nil {
+		return nil, err
+	}
+	a := Article{SectionID: section, AuthorID: author, Status: Draft, Locale: sec.Locale, Visibility: sec.Visibility}
+	if in.AuthorID != nil && *in.AuthorID > 0 {
+		a.AuthorID = *in.AuthorID
+	}
+	in.SectionID = nil
+	if err := s.applyArticle(ctx, &a, in, true); err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertArticle"), a.SectionID, a.AuthorID, a.Title, a.BodyMarkdown, a.Body, s.text(a),
+			a.Locale, string(a.Status), a.Promoted, a.Position, joinLabels(a.LabelNames), a.Outdated, a.CommentsDisabled, int(a.Visibility), db.TS(tx.Now)).Scan(&id); err != nil {
+			return err
+		}
+		a.ID = id
+		return s.afterWrite(ctx, tx, &a, author)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Article(ctx, staff, id)
+}
+
+// text is what search indexes of an article's body.
+func (s *Store) text(a Article) string { return s.md.HTMLToText(a.Body) }
+
+func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor int64) error {
+	if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), a.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q.Get("IndexArticle"), a.ID, a.Title, s.text(*a), strings.Join(a.LabelNames, " ")); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, s.q.Get("InsertRevision"), a.ID, editor, a.Title, a.BodyMarkdown, string(a.Status), db.TS(tx.Now))
+	return err
+}
+
+// UpdateArticle changes an article and keeps a revision.
+func (s *Store) UpdateArticle(ctx context.Context, editor, id int64, in ArticleInput) (*Article, error) {
+	a, err := s.Article(ctx, staff, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applyArticle(ctx, a, in, false); err != nil {
+		return nil, err
+	}
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateArticle"), id, a.SectionID, a.Title, a.BodyMarkdown, a.Body, s.text(*a), a.Locale, string(a.Status),
+			a.Promoted, a.Position, joinLabels(a.LabelNames), a.Outdated, a.CommentsDisabled, int(a.Visibility), db.TS(tx.Now)); err != nil {
+			return err
+		}
+		return s.afterWrite(ctx, tx, a, editor)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Article(ctx, staff, id)
+}
+
+func (s *Store) applyArticle(ctx context.Context, a *Article, in ArticleInput, create bool) error {
+	if in.Title != nil {
+		a.Title = strings.TrimSpace(*in.Title)
+	}
+	if a.Title == "" {
+		return errs.Invalid("title", "is required")
+	}
+	if len(a.Title) > 255 {
+		return errs.Invalid("title", "is at most 255 characters")
+	}
+	switch {
+	case in.BodyMarkdown != nil && in.Body != nil:
+		return errs.Invalid("body", "give body (HTML) or body_markdown, not both")
+	case in.BodyMarkdown != nil:
+		a.BodyMarkdown, a.Body = *in.BodyMarkdown, s.md.Markdown(*in.BodyMarkdown)
+	case in.Body != nil:
+		a.Body = s.md.Sanitize(*in.Body)
+		a.BodyMarkdown = ""
+	}
+	if in.Locale != nil {
+		loc, err := NormLocale(*in.Locale)
+		if err != nil {
+			return err
+		}
+		a.Locale = loc
+		if create {
+			a.SourceLocale = loc
+		}
+	}
+	if a.SourceLocale == "" {
+		a.SourceLocale = a.Locale
+	}
+	if in.SectionID != nil && *in.SectionID != a.SectionID {
+		sec, err := s.Section(ctx, staff, *in.SectionID)
+		if err != nil {
+			return errs.Invalid("section_id", "no such section")
+		}
+		a.SectionID = sec.ID
+	}
+	to := a.Status
+	if in.Draft != nil {
+		to = Published
+		if *in.Draft {
+			to = Draft
+		}
+	}
+	if in.Status != nil {
+		to = *in.Status
+	}
+	if to != a.Status {
+		if !CanMove(a.Status, to) {
+			return errs.Invalid("status", fmt.Sprintf("Editorial flow rule: an article cannot go from %s to %s", a.Status, to))
+		}
+		a.Status = to
+	}
+	if in.Promoted != nil {
+		a.Promoted = *in.Promoted
+	}
+	if in.Position != nil {
+		a.Position = *in.Position
+	}
+	if in.Outdated != nil {
+		a.Outdated = *in.Outdated
+	}
+	if in.CommentsDisabled != nil {
+		a.CommentsDisabled = *in.CommentsDisabled
+	}
+	if in.LabelNames != nil {
+		l, err := NormLabels(*in.LabelNames)
+		if err != nil {
+			return err
+		}
+		a.LabelNames = l
+	}
+	if in.Visibility != nil {
+		v, err := ParseVisibility(*in.Visibility)
+		if err != nil {
+			return err
+		}
+		a.Visibility = v
+	}
+	return nil
+}
+
+// DeleteArticle deletes an article with its votes, links and revisions.
+func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
+	if _, err := s.Article(ctx, staff, id); err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("DeleteArticle"), id)
+		return err
+	})
+}
+
+// Revision is one kept version of an article.
+type Revision struct {
+	ID           int64     `json:"id"`
+	AuthorID     int64     `json:"author_id"`
+	Title        string    `json:"title"`
+	BodyMarkdown string    `json:"body_markdown"`
+	Status       string    `json:"status"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Revisions lists an article's kept versions, oldest first.
+func (s *Store) Revisions(ctx context.Context, id int64) ([]Revision, error) {
+	var out []Revision
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("Revisions"), id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r Revision
+			if err := rows.Scan(&r.ID, &r.AuthorID, &r.Title, &r.BodyMarkdown, &r.Status, db.Time(&r.CreatedAt)); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Labels lists the labels of the articles v may read.
+func (s *Store) Labels(ctx context.Context, v Viewer) ([]string, error) {
+	var out []string
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("Labels"), int(v.Max()), v.Staff)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l string
+			if err := rows.Scan(&l); err != nil {
+				return err
+			}
+			for _, x := range splitLabels(l) {
+				if !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+		}
+		return rows.Err()
+	})
+	slices.Sort(out)
+	return out, err
+}
+
+// --- search ----------------------------------------------------------------------
+
+// Query is a full-text search.
+type Query struct {
+	Viewer     Viewer
+	Text       string
+	Prefix     bool // the last word may be a prefix (suggestions while typing)
+	Any        bool // any word may match (suggestions: stop words and words under 3 letters left out)
+	SectionID  int64
+	CategoryID int64
+	Locale     string
+	Label      string
+	Offset     int
+	Limit      int
+}
+
+// Result is an article found with its snippet (HTML: the body's text,
+// escaped, with the matched terms in <em>).
+type Result struct {
+	Article
+	Snippet string `json:"snippet"`
+}
+
+func (s *Store) ftsQuery(q Query) (string, bool) {
+	words := strings.FieldsFunc(strings.ToLower(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	if q.Prefix && len(words) > 0 {
+		words[len(words)-1] += "*"
+	}
+	if q.Any {
+		var kept []string
+		for _, w := range words {
+			if len([]rune(strings.TrimSuffix(w, "*"))) >= 3 && !stopWords[strings.TrimSuffix(w, "*")] {
+				kept = append(kept, w)
+			}
+		}
+		return s.d.Dialect.FullTextAny(kept)
+	}
+	return s.d.Dialect.FullText(words)
+}
+
+// stopWords are left out of suggestion queries (they match everything).
+var stopWords = map[string]bool{"the": true, "and": true, "how": true, "can": true, "for": true, "with": true, "not": true, "our": true,
+	"you": true, "are": true, "was": true, "what": true, "why": true, "does": true, "when": true, "from": true, "after": true, "this": true, "that": true}
+
+func (q Query) args(fts string) []any {
+	// Search answers published articles only, for staff too.
+	return []any{int(q.Viewer.Max()), false, fts, q.SectionID, q.CategoryID, q.Locale, strings.ToLower(q.Label)}
+}
+
+// Search finds the published articles q's viewer may read, best first.
+func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
+	fts, ok := s.ftsQuery(q)
+	if !ok {
+		return []Result{}, nil
+	}
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 25
+	}
+	out := []Result{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("Search"), append(q.args(fts), q.Limit, q.Offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r Result
+			a, err := scanArticle(rows, &r.Snippet)
+			if err != nil {
+				return err
+			}
+			r.Article = a
+			r.Snippet = safeSnippet(r.Snippet)
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// safeSnippet escapes a snippet's text but keeps its <em> marks.
+func safeSnippet(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+	s = r.Replace(s)
+	return strings.NewReplacer("&lt;em&gt;", "<em>", "&lt;/em&gt;", "</em>").Replace(s)
+}
+
+// CountSearch counts what Search finds without paging.
+func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
+	fts, ok := s.ftsQuery(q)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), q.args(fts)...).Scan(&n)
+	})
+	return n, err
+}
+
+// Suggest answers the request form while the customer types: up to five
+// published articles, the last word a prefix, from 3 characters on.
+func (s *Store) Suggest(ctx context.Context, v Viewer, text, locale string) ([]Result, error) {
+	if len([]rune(strings.TrimSpace(text))) < 3 {
+		return []Result{}, nil
+	}
+	q := Query{Viewer: v, Text: text, Prefix: true, Locale: locale, Limit: 5}
+	res, err := s.Search(ctx, q)
+	if err != nil || len(res) > 0 {
+		return res, err
+	}
+	q.Any = true // no article holds every word: the best holding any
+	return s.Search(ctx, q)
+}
+
+// --- votes, links, events --------------------------------------------------------
+
+// Vote records a signed-in user's up (+1) or down (-1) vote on an article
+// they may read; voting again replaces the vote.
+func (s *Store) Vote(ctx context.Context, v Viewer, id int64, value int) (*Article, error) {
+	if v.UserID <= 0 {
+		return nil, errs.Forbidden("sign in to vote")
+	}
+	if _, err := s.Article(ctx, v, id); err != nil {
+		return nil, err
+	}
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpsertVote"), id, v.UserID, value, db.TS(tx.Now)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("TallyVotes"), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Article(ctx, v, id)
+}
+
+// VoteRecord is one vote in Zendesk's shape.
+type VoteRecord struct {
+	UserID    int64     `json:"user_id"`
+	Value     int       `json:"value"`
+	ItemID    int64     `json:"item_id"`
+	ItemType  string    `json:"item_type"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Votes lists an article's votes.
+func (s *Store) Votes(ctx context.Context, id int64) ([]VoteRecord, error) {
+	out := []VoteRecord{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("Votes"), id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := VoteRecord{ItemID: id, ItemType: "Article"}
+			if err := rows.Scan(&r.UserID, &r.Value, db.Time(&r.CreatedAt)); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// LinkTicket records that a ticket linked an article (an agent inserted its
+// link in a reply); linking twice is one link.
+func (s *Store) LinkTicket(ctx context.Context, article, ticket int64) error {
+	if _, err := s.Article(ctx, staff, article); err != nil {
+		return err
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q.Get("LinkTicket"), article, ticket, db.TS(tx.Now))
+		return err
+	})
+}
+
+func (s *Store) ids(ctx context.Context, query string, id int64) ([]int64, error) {
+	out := []int64{}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get(query), id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			out = append(out, n)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// LinkedTickets lists the tickets that linked an article.
+func (s *Store) LinkedTickets(ctx context.Context, article int64) ([]int64, error) {
+	return s.ids(ctx, "LinkedTickets", article)
+}
+
+// ArticlesOfTicket lists the articles a ticket linked.
+func (s *Store) ArticlesOfTicket(ctx context.Context, ticket int64) ([]int64, error) {
+	return s.ids(ctx, "ArticlesOfTicket", ticket)
+}
+
+// LinkArticlesIn links every article of this Help Center that text links
+// to (/hc/articles/{id}), for a ticket's new reply: the ticket-link hook.
+func (s *Store) LinkArticlesIn(ctx context.Context, ticket int64, text string) error {
+	for _, id := range ArticleLinks(text) {
+		if err := s.LinkTicket(ctx, id, ticket); err != nil && errs.KindOf(err) != errs.KindNotFound {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecordEvent stores a deflection event at the store clock's time.
+func (s *Store) RecordEvent(ctx context.Context, e Event) error {
+	if e.Session == "" {
+		return errs.Invalid("session", "is required")
+	}
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		at := e.At
+		if at.IsZero() {
+			at = tx.Now
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("InsertEvent"), e.Session, e.Kind, nullID(ptrIf(e.ArticleID)), nullID(ptrIf(e.UserID)), db.TS(at))
+		return err
+	})
+}
+
+// Deflection computes the self-service figures over the events since.
+func (s *Store) Deflection(ctx context.Context, since time.Time) (Deflection, error) {
+	var ev []Event
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("Events"), db.TS(since))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e Event
+			if err := rows.Scan(&e.Session, &e.Kind, &e.ArticleID, &e.UserID, db.Time(&e.At)); err != nil {
+				return err
+			}
+			ev = append(ev, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return Deflection{}, err
+	}
+	return ComputeDeflection(ev, s.d.Clock.Now()), nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func nullID(p *int64) any {
+	if p == nil || *p == 0 {
+		return nil
+	}
+	return *p
+}
+
+func ptrIf(n int64) *int64 {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}

@@ -1,0 +1,108 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/auth"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// BenchmarkKBAt100k loads 100,000 generated articles (kb.SeedSynthetic;
+// FRONTLINE_KB_BENCH_ARTICLES overrides the count) and measures, through
+// the whole HTTP handler as an anonymous reader: article search, request-
+// form suggestions and the Help Center article page. Each reports ms/req,
+// p99_ms over its requests and x_baseline against GET /healthz in the same
+// run. Targets (issue 20): search p99 <= 10 ms, suggestions p99 <= 15 ms,
+// article page p99 <= 5 ms.
+func BenchmarkKBAt100k(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("FRONTLINE_KB_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v
+	}
+	for _, e := range dbtest.Engines() {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			d := dbtest.Open(b, e, clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)))
+			a := audit.New(d)
+			srv, err := New(Deps{DB: d, Auth: auth.NewService(d, a, auth.Options{Params: auth.TestParams()}), People: people.NewStore(d, a),
+				Tickets: ticket.NewStore(d, a, b.TempDir(), 1<<20), Version: "bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			ids, err := srv.KB.SeedSynthetic(ctx, n, 20)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := d.W.ExecContext(ctx, d.Dialect.AnalyzeSQL()); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: %d articles loaded and indexed in %s", e.Name, n, time.Since(start).Round(time.Millisecond))
+			get := func(path string) time.Duration {
+				req := httptest.NewRequest("GET", path, nil)
+				rec := httptest.NewRecorder()
+				t0 := time.Now()
+				srv.ServeHTTP(rec, req)
+				el := time.Since(t0)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d %.300s", path, rec.Code, rec.Body.String())
+				}
+				return el
+			}
+			queries := []string{"backup restore", "upgrade", "runner timeout", "saml ldap", "postgresql migration", "docker registry", "install certificate", "webhook token"}
+			prefixes := []string{"how to upgr", "backup fail", "runner tim", "saml", "docker regi", "kubernetes install", "token exp", "quota"}
+			var public []int64
+			for i, id := range ids {
+				if i%10 != 3 && i%20 != 7 && i%10 != 5 {
+					public = append(public, id)
+				}
+			}
+			for _, m := range []struct {
+				name string
+				path func(i int) string
+			}{
+				{"search_api", func(i int) string {
+					return "/api/v2/help_center/articles/search.json?" + url.Values{"query": {queries[i%len(queries)]}}.Encode()
+				}},
+				{"suggestions_api", func(i int) string {
+					return "/api/v2/help_center/deflection/suggestions.json?" + url.Values{"query": {prefixes[i%len(prefixes)]}}.Encode()
+				}},
+				{"article_page", func(i int) string { return fmt.Sprintf("/hc/articles/%d", public[(i*7919)%len(public)]) }},
+			} {
+				b.Run(m.name, func(b *testing.B) {
+					for i := range 8 {
+						get(m.path(i)) // warm the statement caches
+					}
+					var took, base time.Duration
+					var each []time.Duration
+					i := 0
+					for b.Loop() {
+						el := get(m.path(i))
+						each = append(each, el)
+						took += el
+						base += get("/healthz")
+						i++
+					}
+					slices.Sort(each)
+					p99 := each[min(len(each)-1, len(each)*99/100)]
+					b.ReportMetric(float64(took.Microseconds())/1000/float64(b.N), "ms/req")
+					b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
+					b.ReportMetric(float64(took)/float64(base), "x_baseline")
+				})
+			}
+		})
+	}
+}

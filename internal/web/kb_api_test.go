@@ -1,0 +1,300 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/frontline/frontline/internal/kb"
+	"github.com/frontline/frontline/internal/people"
+)
+
+func kbs(v string) *string { return &v }
+func kbb(v bool) *bool     { return &v }
+
+// kbFixture is a small Help Center: an English and a German category with
+// a section each, a public published article in each (the English one
+// labelled "upgrade"), an internal article, a draft, and an internal
+// section with an article. Internal content carries marker in its title
+// and body.
+type kbFixture struct {
+	catEN, catDE, secEN, secDE, secInt          int64
+	public, german, internal, draft, inInternal int64
+}
+
+func newKBFixture(t testing.TB, st *kb.Store, author int64, marker string) kbFixture {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var f kbFixture
+	c, err := st.CreateCategory(ctx, kb.CategoryInput{Name: kbs("Self-managed")})
+	must(err)
+	f.catEN = c.ID
+	c, err = st.CreateCategory(ctx, kb.CategoryInput{Name: kbs("Selbst betrieben"), Locale: kbs("de-de")})
+	must(err)
+	f.catDE = c.ID
+	sec := func(cat int64, name, loc, vis string) int64 {
+		x, err := st.CreateSection(ctx, cat, kb.SectionInput{Name: &name, Locale: &loc, Visibility: &vis})
+		must(err)
+		return x.ID
+	}
+	f.secEN, f.secDE, f.secInt = sec(f.catEN, "Upgrades", "en-us", "public"), sec(f.catDE, "Aktualisierung", "de-de", "public"), sec(f.catEN, "Runbooks", "en-us", "internal")
+	art := func(section int64, title, body, vis string, draft bool, labels ...string) int64 {
+		a, err := st.CreateArticle(ctx, author, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Visibility: &vis, Draft: &draft, LabelNames: &labels})
+		must(err)
+		return a.ID
+	}
+	f.public = art(f.secEN, "Upgrade to 17.0", "Back up first, then run the upgrade.", "public", false, "upgrade")
+	f.german = art(f.secDE, "Upgrade auf 17.0", "Zuerst sichern, dann das Upgrade starten.", "public", false)
+	f.internal = art(f.secEN, marker+" upgrade escalation runbook", "Page storage on-call "+marker, "internal", false, marker)
+	f.draft = art(f.secEN, marker+" upgrade draft", "Unreviewed "+marker, "public", true)
+	f.inInternal = art(f.secInt, marker+" upgrade quotas", "Internal section "+marker, "public", false)
+	return f
+}
+
+// kbListParams is the Help Center's part of the parameter walk
+// (help_center/articles#list-articles, sections#list-sections,
+// categories#list-categories, articles#search-articles): locale and
+// label_names filter; include=users, sections, categories side-load;
+// include=translations and sort_by (not kept) are refused.
+func kbListParams(e *env) map[string]listEndpoint {
+	f := newKBFixture(e.t, e.srv.KB, e.users[people.RoleAdmin].ID, "zqparam")
+	n := func(v int64) string { return fmt.Sprint(v) }
+	articleCases := func(ids []int64, label []int64, de []int64) []paramCase {
+		return []paramCase{
+			{query: "locale=de-de", check: idsAre("articles", de...)},
+			{query: "label_names=upgrade", check: idsAre("articles", label...)},
+			{query: "include=users", check: sideloaded("users", "articles", "author_id")},
+			{query: "include=sections", check: sideloaded("sections", "articles", "section_id")},
+			{query: "include=categories", check: func(m map[string]any) error {
+				if len(items(m, "categories")) == 0 {
+					return fmt.Errorf("no categories side-loaded")
+				}
+				return nil
+			}},
+			{query: "include=translations", names: "translations"},
+			{query: "sort_by=title"},
+		}
+	}
+	all := []int64{f.public, f.german, f.internal, f.draft, f.inInternal}
+	search := func(q string) string { return "query=" + url.QueryEscape(q) }
+	return map[string]listEndpoint{
+		"GET " + hcAPI + "/articles": {path: hcAPI + "/articles", cases: articleCases(all, []int64{f.public}, []int64{f.german})},
+		"GET " + hcAPI + "/sections/{id}/articles": {path: hcAPI + "/sections/" + n(f.secEN) + "/articles", cases: []paramCase{
+			{query: "locale=de-de", check: idsAre("articles")},
+			{query: "label_names=upgrade", check: idsAre("articles", f.public)},
+			{query: "include=users", check: sideloaded("users", "articles", "author_id")},
+			{query: "include=sections", check: sideloaded("sections", "articles", "section_id")},
+			{query: "include=translations", names: "translations"},
+			{query: "sort_by=title"},
+		}},
+		"GET " + hcAPI + "/categories/{id}/articles": {path: hcAPI + "/categories/" + n(f.catDE) + "/articles", cases: []paramCase{
+			{query: "locale=en-us", check: idsAre("articles")},
+			{query: "include=categories", check: idsAre("categories", f.catDE)},
+			{query: "include=translations", names: "translations"},
+		}},
+		"GET " + hcAPI + "/sections": {path: hcAPI + "/sections", cases: []paramCase{
+			{query: "locale=de-de", check: idsAre("sections", f.secDE)},
+			{query: "include=categories", check: sideloaded("categories", "sections", "category_id")},
+			{query: "include=translations", names: "translations"},
+		}},
+		"GET " + hcAPI + "/categories/{id}/sections": {path: hcAPI + "/categories/" + n(f.catEN) + "/sections", cases: []paramCase{
+			{query: "locale=de-de", check: idsAre("sections")},
+			{query: "include=categories", check: idsAre("categories", f.catEN)},
+		}},
+		"GET " + hcAPI + "/categories": {path: hcAPI + "/categories", cases: []paramCase{
+			{query: "locale=de-de", check: idsAre("categories", f.catDE)},
+			{query: "include=translations", names: "include"},
+		}},
+		"GET " + hcAPI + "/articles/search": {path: hcAPI + "/articles/search", base: search("upgrade"), cases: []paramCase{
+			{query: search("upgrade") + "&locale=de-de", check: idsAre("results", f.german)},
+			{query: search("upgrade") + "&label_names=upgrade", check: idsAre("results", f.public)},
+			{query: search("upgrade") + "&category=" + n(f.catDE), check: idsAre("results", f.german)},
+			{query: search("upgrade") + "&section=" + n(f.secEN), check: idsAre("results", f.public, f.internal)},
+			{query: search("upgrade") + "&per_page=1", check: count("results", 1)},
+			{query: search("upgrade") + "&sort_by=created_at", names: "sort_by"},
+		}},
+		"GET " + hcAPI + "/articles/labels":            {path: hcAPI + "/articles/labels"},
+		"GET " + hcAPI + "/articles/{id}/translations": {path: hcAPI + "/articles/" + n(f.public) + "/translations"},
+		"GET " + hcAPI + "/articles/{id}/revisions":    {path: hcAPI + "/articles/" + n(f.public) + "/revisions"},
+		"GET " + hcAPI + "/articles/{id}/votes":        {path: hcAPI + "/articles/" + n(f.public) + "/votes"},
+		"GET " + hcAPI + "/deflection/suggestions": {path: hcAPI + "/deflection/suggestions", base: search("upgr"), cases: []paramCase{
+			{query: search("upgr") + "&locale=de-de", check: idsAre("results", f.german)},
+		}},
+	}
+}
+
+// kbLeakIDs is the Help Center planted in the leak world.
+type kbLeakIDs struct{ kbFixture }
+
+func plantKBLeaks(t *testing.T, e *env) kbLeakIDs {
+	return kbLeakIDs{newKBFixture(t, e.srv.KB, e.users[people.RoleAgent].ID, "zqkbinternal")}
+}
+
+// kbProbes reads every customer-reachable Help Center route, for the
+// public, internal, draft and internal-section articles alike.
+func (w *leakWorld) kbProbes() map[string][]leakReq {
+	f := w.kb
+	get := func(format string, ids ...int64) []leakReq {
+		var out []leakReq
+		for _, id := range ids {
+			p := fmt.Sprintf(format, id)
+			out = append(out, leakReq{method: "GET", path: p}, leakReq{method: "GET", path: p + ".json?page[size]=1"})
+		}
+		return out
+	}
+	arts := []int64{f.public, f.german, f.internal, f.draft, f.inInternal}
+	post := func(format string) []leakReq {
+		var out []leakReq
+		for _, id := range arts {
+			out = append(out, leakReq{method: "POST", path: fmt.Sprintf(format, id), basic: true})
+		}
+		return out
+	}
+	var searches []leakReq
+	for _, q := range []string{"upgrade", "escalation runbook", "draft", "quotas", "storage on-call"} {
+		v := url.Values{"query": {q}}.Encode()
+		searches = append(searches, leakReq{method: "GET", path: hcAPI + "/articles/search.json?" + v})
+	}
+	var suggestions []leakReq
+	for _, q := range []string{"upg", "upgrade esc", "escalation", "runbook", "quotas", "draf"} {
+		suggestions = append(suggestions, leakReq{method: "GET", path: hcAPI + "/deflection/suggestions.json?" + url.Values{"query": {q}}.Encode()})
+	}
+	return map[string][]leakReq{
+		"GET " + hcAPI + "/categories":                 {{method: "GET", path: hcAPI + "/categories.json"}},
+		"GET " + hcAPI + "/categories/{id}":            get(hcAPI+"/categories/%d", f.catEN, f.catDE),
+		"GET " + hcAPI + "/sections":                   {{method: "GET", path: hcAPI + "/sections.json"}},
+		"GET " + hcAPI + "/categories/{id}/sections":   get(hcAPI+"/categories/%d/sections", f.catEN),
+		"GET " + hcAPI + "/sections/{id}":              get(hcAPI+"/sections/%d", f.secEN, f.secInt),
+		"GET " + hcAPI + "/articles":                   {{method: "GET", path: hcAPI + "/articles.json"}, {method: "GET", path: hcAPI + "/articles.json?label_names=zqkbinternal"}},
+		"GET " + hcAPI + "/sections/{id}/articles":     get(hcAPI+"/sections/%d/articles", f.secEN, f.secInt),
+		"GET " + hcAPI + "/categories/{id}/articles":   get(hcAPI+"/categories/%d/articles", f.catEN),
+		"GET " + hcAPI + "/articles/search":            searches,
+		"GET " + hcAPI + "/articles/labels":            {{method: "GET", path: hcAPI + "/articles/labels.json"}},
+		"GET " + hcAPI + "/articles/{id}":              get(hcAPI+"/articles/%d", arts...),
+		"GET " + hcAPI + "/articles/{id}/translations": get(hcAPI+"/articles/%d/translations", arts...),
+		"POST " + hcAPI + "/articles/{id}/up":          post(hcAPI + "/articles/%d/up.json"),
+		"POST " + hcAPI + "/articles/{id}/down":        post(hcAPI + "/articles/%d/down.json"),
+		"GET " + hcAPI + "/deflection/suggestions":     suggestions,
+		// The public pages.
+		"GET /hc":                        {{method: "GET", path: "/hc"}},
+		"GET /hc/{locale}":               {{method: "GET", path: "/hc/en-us"}, {method: "GET", path: "/hc/de-de"}},
+		"GET /hc/sections/{id}":          get("/hc/sections/%d", f.secEN, f.secDE, f.secInt),
+		"GET /hc/{locale}/sections/{id}": get("/hc/en-us/sections/%d", f.secEN, f.secInt),
+		"GET /hc/articles/{id}":          get("/hc/articles/%d", arts...),
+		"GET /hc/{locale}/articles/{id}": get("/hc/en-us/articles/%d", arts...),
+		"GET /hc/search":                 hcGets("/hc/search?query=", "upgrade", "escalation runbook", "draft", "quotas"),
+		"GET /hc/suggest":                hcGets("/hc/suggest?subject=", "upgrade", "upgrade esc", "runbook", "quotas", "draf"),
+		"POST /hc/answered":              {{method: "POST", path: "/hc/answered", body: "article_id=" + fmt.Sprint(f.internal), form: true}},
+	}
+}
+
+// TestKBAPIZendeskShapesAndPermissions: agents write in Zendesk's shapes;
+// customers and anonymous callers read only what visibility allows, cannot
+// write, and vote only when signed in.
+func TestKBAPIZendeskShapesAndPermissions(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		r, m := e.api("agent", "POST", hcAPI+"/categories.json", `{"category":{"name":"SaaS","description":"Hosted"}}`)
+		if r.code != 201 {
+			t.Fatalf("create category: %d %s", r.code, r.body)
+		}
+		cat := idOf(m, "category")
+		r, m = e.api("agent", "POST", fmt.Sprintf("%s/categories/%d/sections.json", hcAPI, cat), `{"section":{"name":"SSO"}}`)
+		if r.code != 201 {
+			t.Fatalf("create section: %d %s", r.code, r.body)
+		}
+		sec := idOf(m, "section")
+		r, m = e.api("agent", "POST", fmt.Sprintf("%s/sections/%d/articles.json", hcAPI, sec),
+			`{"article":{"title":"Configure SAML with Okta","body":"<p>Use the <b>ACS URL</b>.</p><script>alert(1)</script>","label_names":["sso","SAML"],"draft":false,"promoted":true}}`)
+		if r.code != 201 {
+			t.Fatalf("create article: %d %s", r.code, r.body)
+		}
+		a := m["article"].(map[string]any)
+		for _, k := range []string{"id", "url", "html_url", "title", "body", "locale", "source_locale", "section_id", "author_id", "draft", "promoted", "position",
+			"label_names", "content_tag_ids", "user_segment_id", "permission_group_id", "outdated", "vote_sum", "vote_count", "comments_disabled", "created_at", "edited_at", "updated_at"} {
+			if _, ok := a[k]; !ok {
+				t.Errorf("article lacks %s", k)
+			}
+		}
+		if strings.Contains(a["body"].(string), "script") || a["draft"] != false || a["locale"] != "en-us" {
+			t.Fatalf("article %v", a)
+		}
+		id := num(a["id"])
+		r, m = e.api("agent", "POST", fmt.Sprintf("%s/sections/%d/articles.json", hcAPI, sec), `{"article":{"title":"SSO break-glass account","body_markdown":"Ask **on-call**.","visibility":"internal","draft":false}}`)
+		if r.code != 201 {
+			t.Fatal(r.code, r.body)
+		}
+		internal := idOf(m, "article")
+		// Customers: read public, not internal; no writes.
+		if r, _ := e.api(people.RoleEndUser, "GET", fmt.Sprintf("%s/articles/%d.json", hcAPI, id), ""); r.code != 200 {
+			t.Fatalf("customer read: %d", r.code)
+		}
+		if r, _ := e.api(people.RoleEndUser, "GET", fmt.Sprintf("%s/articles/%d.json", hcAPI, internal), ""); r.code != 404 {
+			t.Fatalf("customer read internal: %d", r.code)
+		}
+		if r := e.do(nil, "GET", fmt.Sprintf("%s/articles/%d.json", hcAPI, internal), nil); r.code != 404 {
+			t.Fatalf("anonymous read internal: %d", r.code)
+		}
+		if r, _ := e.api(people.RoleEndUser, "POST", fmt.Sprintf("%s/sections/%d/articles.json", hcAPI, sec), `{"article":{"title":"x","body":"y"}}`); r.code != 403 {
+			t.Fatalf("customer create: %d", r.code)
+		}
+		if r, _ := e.api(people.RoleEndUser, "PUT", fmt.Sprintf("%s/articles/%d.json", hcAPI, id), `{"article":{"title":"pwned"}}`); r.code != 403 {
+			t.Fatalf("customer update: %d", r.code)
+		}
+		_, m = e.api(people.RoleEndUser, "GET", hcAPI+"/articles/search.json?query=sso", "")
+		if n := len(items(m, "results")); n != 1 {
+			t.Fatalf("customer search sso: %d results %v", n, m)
+		}
+		_, m = e.api("agent", "GET", hcAPI+"/articles/search.json?query=sso", "")
+		if n := len(items(m, "results")); n != 2 {
+			t.Fatalf("agent search sso: %d results", n)
+		}
+		// Votes.
+		if r, m := e.api(people.RoleEndUser, "POST", fmt.Sprintf("%s/articles/%d/up.json", hcAPI, id), ""); r.code != 200 || num(m["vote"].(map[string]any)["value"]) != 1 {
+			t.Fatalf("vote: %d %s", r.code, r.body)
+		}
+		if r := e.do(nil, "POST", fmt.Sprintf("%s/articles/%d/up.json", hcAPI, id), nil); r.code != 401 {
+			t.Fatalf("anonymous vote: %d", r.code)
+		}
+		_, m = e.api("agent", "GET", fmt.Sprintf("%s/articles/%d.json", hcAPI, id), "")
+		if num(m["article"].(map[string]any)["vote_sum"]) != 1 {
+			t.Fatalf("vote_sum %v", m)
+		}
+		// Update keeps a revision; a ticket link shows on the article.
+		if r, _ := e.api("agent", "PUT", fmt.Sprintf("%s/articles/%d.json", hcAPI, id), `{"article":{"title":"Configure SAML single sign-on with Okta"}}`); r.code != 200 {
+			t.Fatalf("update: %d %s", r.code, r.body)
+		}
+		_, m = e.api("agent", "GET", fmt.Sprintf("%s/articles/%d/revisions.json", hcAPI, id), "")
+		if len(items(m, "revisions")) != 2 {
+			t.Fatalf("revisions %v", m)
+		}
+		if r, _ := e.api("agent", "POST", fmt.Sprintf("%s/articles/%d/tickets.json", hcAPI, id), `{"link":{"ticket_id":999999}}`); r.code != 422 {
+			t.Fatalf("link to no ticket: %d", r.code)
+		}
+		// Unknown parameters and unknown side-loads are refused.
+		if r, _ := e.api("agent", "GET", hcAPI+"/articles.json?x=1", ""); r.code != 400 {
+			t.Fatalf("x=1: %d", r.code)
+		}
+		if r, _ := e.api("agent", "GET", hcAPI+"/articles.json?include=translations", ""); r.code != 400 {
+			t.Fatalf("include=translations: %d", r.code)
+		}
+		if r, _ := e.api("agent", "DELETE", fmt.Sprintf("%s/sections/%d.json", hcAPI, sec), ""); r.code != 409 {
+			t.Fatalf("delete a section with articles: %d", r.code)
+		}
+	})
+}
+
+func hcGets(prefix string, qs ...string) []leakReq {
+	var out []leakReq
+	for _, q := range qs {
+		out = append(out, leakReq{method: "GET", path: prefix + url.QueryEscape(q)})
+	}
+	return out
+}

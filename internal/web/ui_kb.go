@@ -1,0 +1,310 @@
+package web
+
+// The public Help Center (/hc): home with categories and sections, section
+// and article pages, search; the request form's suggestions (htmx, after a
+// pause, from 3 characters) and "this answered my question". Every read
+// goes through the knowledge base store with the caller as viewer, so an
+// article's visibility holds here as in the API. Article views, suggestion
+// clicks, offers, answers and filed requests are recorded per browser
+// session (the frontline_hc cookie) for the deflection figures.
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/kb"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+const hcCookie = "frontline_hc"
+
+func (s *Server) registerKBUI() {
+	s.openKB()
+	s.handle("GET /hc", Public, s.hcHome)
+	s.handle("GET /hc/{locale}", Public, s.hcHome)
+	s.handle("GET /hc/sections/{id}", Public, s.hcSection)
+	s.handle("GET /hc/{locale}/sections/{id}", Public, s.hcSection)
+	s.handle("GET /hc/articles/{id}", Public, s.hcArticle)
+	s.handle("GET /hc/{locale}/articles/{id}", Public, s.hcArticle)
+	s.handle("GET /hc/search", Public, s.hcSearch)
+	s.handle("GET /hc/suggest", Public, s.hcSuggest)
+	s.handle("POST /hc/answered", Authenticated, s.hcAnswered)
+	s.registerKBAgentUI()
+}
+
+// hcSession is the browser's Help Center session id, set when missing.
+func hcSession(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(hcCookie); err == nil && len(c.Value) == 32 {
+		return c.Value
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	id := hex.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: hcCookie, Value: id, Path: "/", MaxAge: 30 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(r)})
+	return id
+}
+
+// hcRecord records a deflection event for a customer or anonymous reader
+// (agents reading articles are not deflection).
+func (s *Server) hcRecord(w http.ResponseWriter, r *http.Request, kind string, article int64) {
+	v := viewerOf(r)
+	if v.Staff {
+		return
+	}
+	if err := s.KB.RecordEvent(r.Context(), kb.Event{Session: hcSession(w, r), Kind: kind, ArticleID: article, UserID: v.UserID}); err != nil {
+		s.log.Warn("help center event", "kind", kind, "err", err)
+	}
+}
+
+// kbTicketFiled records that the session filed a request (ui_portal.go).
+func (s *Server) kbTicketFiled(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(hcCookie); err == nil {
+		s.hcRecord(w, r, kb.EventTicket, 0)
+	}
+}
+
+func (s *Server) hcHome(w http.ResponseWriter, r *http.Request) error {
+	if loc := r.PathValue("locale"); loc != "" {
+		if _, err := kb.NormLocale(loc); err != nil {
+			return errs.NotFound("page")
+		}
+	}
+	ctx := r.Context()
+	v := viewerOf(r)
+	cats, err := s.KB.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	secs, err := s.KB.Sections(ctx, v, 0)
+	if err != nil {
+		return err
+	}
+	type catView struct {
+		kb.Category
+		Sections []kb.Section
+	}
+	var out []catView
+	for _, c := range cats {
+		cv := catView{Category: c}
+		for _, x := range secs {
+			if x.CategoryID == c.ID && x.ParentSectionID == nil {
+				cv.Sections = append(cv.Sections, x)
+			}
+		}
+		if len(cv.Sections) > 0 {
+			out = append(out, cv)
+		}
+	}
+	promoted, err := s.KB.Articles(ctx, kb.ArticleFilter{Viewer: kb.Viewer{UserID: v.UserID}, Limit: 200})
+	if err != nil {
+		return err
+	}
+	var top []kb.Article
+	for _, a := range promoted {
+		if a.Promoted && len(top) < 8 {
+			top = append(top, a)
+		}
+	}
+	s.render(w, r, http.StatusOK, "hc_home.html", map[string]any{"Title": "Help Center", "Categories": out, "Promoted": top, "Flash": flashOf(w, r)})
+	return nil
+}
+
+func (s *Server) hcSection(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "section")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := viewerOf(r)
+	x, err := s.KB.Section(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	all, err := s.KB.Sections(ctx, v, x.CategoryID)
+	if err != nil {
+		return err
+	}
+	var children []kb.Section
+	for _, c := range all {
+		if c.ParentSectionID != nil && *c.ParentSectionID == x.ID {
+			children = append(children, c)
+		}
+	}
+	arts, err := s.KB.Articles(ctx, kb.ArticleFilter{Viewer: v, SectionID: x.ID, Limit: 500})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "hc_section.html", map[string]any{"Title": x.Name, "Section": x, "Children": children, "Articles": arts})
+	return nil
+}
+
+func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "article")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := viewerOf(r)
+	a, err := s.KB.Article(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	kind := kb.EventView
+	if r.URL.Query().Get("from") == "suggest" {
+		kind = kb.EventClick
+	}
+	s.hcRecord(w, r, kind, a.ID)
+	data := map[string]any{"Title": a.Title, "Article": a, "Body": trustedHTML(a.Body), "Flash": flashOf(w, r)}
+	if x, err := s.KB.Section(ctx, v, a.SectionID); err == nil {
+		data["Section"] = x
+	}
+	if v.Staff {
+		if ids, err := s.KB.LinkedTickets(ctx, a.ID); err == nil {
+			data["Tickets"] = ids
+		}
+	}
+	s.render(w, r, http.StatusOK, "hc_article.html", data)
+	return nil
+}
+
+func (s *Server) hcSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("query")
+	data := map[string]any{"Title": "Search the Help Center", "Query": q}
+	if q != "" {
+		res, err := s.KB.Search(r.Context(), kb.Query{Viewer: viewerOf(r), Text: q, Limit: 25})
+		if err != nil {
+			return err
+		}
+		data["Results"] = hcResults(res)
+	}
+	s.render(w, r, http.StatusOK, "hc_search.html", data)
+	return nil
+}
+
+type hcResult struct {
+	kb.Result
+	SnippetHTML any
+}
+
+func hcResults(res []kb.Result) []hcResult {
+	out := make([]hcResult, len(res))
+	for i, x := range res {
+		out[i] = hcResult{Result: x, SnippetHTML: trustedHTML(x.Snippet)} // escaped by the store, <em> marks only
+	}
+	return out
+}
+
+// hcSuggest answers the request form's htmx call with a list of articles
+// (nothing under 3 characters).
+func (s *Server) hcSuggest(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("subject")
+	if q == "" {
+		q = r.URL.Query().Get("query")
+	}
+	res, err := s.KB.Suggest(r.Context(), viewerOf(r), q, "")
+	if err != nil {
+		return err
+	}
+	if len(res) > 0 {
+		s.hcRecord(w, r, kb.EventOffered, 0)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	return s.tmpl["hc_search.html"].ExecuteTemplate(w, "hc_suggestions", map[string]any{"Results": hcResults(res)})
+}
+
+// hcAnswered ends a request without a ticket: "this answered my question".
+func (s *Server) hcAnswered(w http.ResponseWriter, r *http.Request) error {
+	id, _ := strconv.ParseInt(r.PostFormValue("article_id"), 10, 64)
+	s.hcRecord(w, r, kb.EventAnswered, id)
+	seeOther(w, r, "/hc", "Glad it helped. No request was filed.")
+	return nil
+}
+
+// trustedHTML marks HTML the knowledge base made safe: article bodies
+// rendered and sanitised by markup at write, snippets escaped by the store
+// with only <em> marks added.
+func trustedHTML(s string) template.HTML { return template.HTML(s) } // #nosec G203 -- sanitised or escaped, see above
+
+// --- the agent's side: search while replying, a draft from a ticket ---------------
+
+func (s *Server) registerKBAgentUI() {
+	s.handle("GET /agent/kb/search", Staff, s.agentKBSearch)
+	s.handle("POST /agent/tickets/{id}/kb_draft", Staff, s.agentKBDraft)
+}
+
+// agentKBSearch answers the ticket page's article search (htmx): each hit
+// with a button that inserts a link to it into the reply (app.js); the
+// reply then links the ticket to the article (kb.Store.TicketHook).
+func (s *Server) agentKBSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("q")
+	var res []kb.Result
+	if len([]rune(q)) >= 3 {
+		var err error
+		if res, err = s.KB.Search(r.Context(), kb.Query{Viewer: viewerOf(r), Text: q, Prefix: true, Limit: 8}); err != nil {
+			return err
+		}
+	}
+	type hit struct {
+		hcResult
+		Link string
+	}
+	out := make([]hit, len(res))
+	for i, x := range res {
+		out[i] = hit{hcResult: hcResults(res[i : i+1])[0], Link: s.baseURL(r) + "/hc/articles/" + strconv.FormatInt(x.ID, 10)}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	return s.tmpl["hc_search.html"].ExecuteTemplate(w, "hc_agent_hits", map[string]any{"Hits": out, "Query": q})
+}
+
+// agentKBDraft starts an article draft from a ticket: the subject as the
+// title, the public conversation as Markdown, in the section chosen (the
+// first one when none is), then opens it.
+func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := s.Tickets.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Tickets.Comments(ctx, id, ticket.Page{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	var texts []string
+	for _, c := range cs {
+		if c.Public {
+			texts = append(texts, c.PlainBody)
+		}
+	}
+	title, body := kb.DraftFromTicket(t.Subject, texts)
+	section, _ := strconv.ParseInt(r.PostFormValue("section_id"), 10, 64)
+	if section == 0 {
+		secs, err := s.KB.Sections(ctx, viewerOf(r), 0)
+		if err != nil {
+			return err
+		}
+		if len(secs) == 0 {
+			return errs.Invalid("section_id", "create a Help Center section first")
+		}
+		section = secs[0].ID
+	}
+	draft := true
+	a, err := s.KB.CreateArticle(ctx, PrincipalFrom(ctx).UserID, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Draft: &draft})
+	if err != nil {
+		return err
+	}
+	if err := s.KB.LinkTicket(ctx, a.ID, id); err != nil {
+		return err
+	}
+	seeOther(w, r, "/hc/articles/"+strconv.FormatInt(a.ID, 10), "Draft started from ticket #"+strconv.FormatInt(id, 10)+"; edit it through the Help Center API or publish it when reviewed.")
+	return nil
+}
