@@ -159,6 +159,7 @@ func (a *App) loadKBDemo(ctx context.Context, res *DemoResult, author int64) (*k
 		voters = append(voters, res.CustomersByOrg[org]...)
 	}
 	d := &kbDemo{}
+	var votes []kb.SeedVote
 	for i, ar := range demoKBArticles() {
 		draft, pos := ar.draft, i
 		in := kb.ArticleInput{Title: str(ar.title), BodyMarkdown: str(ar.body), LabelNames: &ar.labels, Draft: &draft, Promoted: &ar.promoted, Position: &pos}
@@ -183,10 +184,11 @@ func (a *App) loadKBDemo(ctx context.Context, res *DemoResult, author int64) (*k
 					v = up
 				}
 			}
-			if _, err := a.KB.Vote(ctx, kb.Viewer{UserID: voters[(i*7+j)%len(voters)]}, art.ID, v); err != nil {
-				return nil, err
-			}
+			votes = append(votes, kb.SeedVote{ArticleID: art.ID, UserID: voters[(i*7+j)%len(voters)], Value: v})
 		}
+	}
+	if err := a.KB.SeedVotes(ctx, votes); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -207,15 +209,18 @@ func (a *App) linkKBDemo(ctx context.Context, d *kbDemo) error {
 		if err != nil {
 			return fmt.Errorf("link tickets about %q: %w", terms, err)
 		}
-		for _, h := range hits {
-			if err := a.KB.LinkTicket(ctx, d.ids[i], h.ID); err != nil {
-				return err
-			}
+		ids := make([]int64, len(hits))
+		for j, h := range hits {
+			ids[j] = h.ID
+		}
+		if err := a.KB.LinkTickets(ctx, d.ids[i], ids); err != nil {
+			return err
 		}
 	}
 	// Sessions over the last four weeks: most read an article and leave,
 	// some file a ticket within the day, some answer "this answered my
 	// question" on the request form.
+	var all []kb.Event
 	for s := 0; s < 120; s++ {
 		at := now.Add(-time.Duration(s*5+3) * time.Hour)
 		sess := fmt.Sprintf("demo-%03d", s)
@@ -230,11 +235,7 @@ func (a *App) linkKBDemo(ctx context.Context, d *kbDemo) error {
 		case s%11 == 0:
 			events = append(events, kb.Event{Session: sess, Kind: kb.EventOffered, At: at})
 		}
-		for _, e := range events {
-			if err := a.KB.RecordEvent(ctx, e); err != nil {
-				return err
-			}
-		}
+		all = append(all, events...)
 	}
-	return nil
+	return a.KB.RecordEvents(ctx, all)
 }

@@ -104,3 +104,61 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed uint64) ([]int64,
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// RecordEvents stores several deflection events in one transaction (the
+// demo's history of sessions).
+func (s *Store) RecordEvents(ctx context.Context, events []Event) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		for _, e := range events {
+			if e.Session == "" {
+				return fmt.Errorf("kb: event without a session")
+			}
+			at := e.At
+			if at.IsZero() {
+				at = tx.Now
+			}
+			if _, err := tx.ExecContext(ctx, s.q.Get("InsertEvent"), e.Session, e.Kind, nullID(ptrIf(e.ArticleID)), nullID(ptrIf(e.UserID)), db.TS(at)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SeedVote is one vote for SeedVotes.
+type SeedVote struct {
+	ArticleID, UserID int64
+	Value             int
+}
+
+// SeedVotes records votes in one transaction and tallies the articles
+// (the demo's votes; no visibility check: the caller chose the articles).
+func (s *Store) SeedVotes(ctx context.Context, votes []SeedVote) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		seen := map[int64]bool{}
+		for _, v := range votes {
+			if _, err := tx.ExecContext(ctx, s.q.Get("UpsertVote"), v.ArticleID, v.UserID, v.Value, db.TS(tx.Now)); err != nil {
+				return err
+			}
+			seen[v.ArticleID] = true
+		}
+		for id := range seen {
+			if _, err := tx.ExecContext(ctx, s.q.Get("TallyVotes"), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LinkTickets links several tickets to an article in one transaction.
+func (s *Store) LinkTickets(ctx context.Context, article int64, tickets []int64) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		for _, t := range tickets {
+			if _, err := tx.ExecContext(ctx, s.q.Get("LinkTicketIfArticle"), article, t, db.TS(tx.Now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
