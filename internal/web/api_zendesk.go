@@ -192,7 +192,10 @@ func (s *Server) checkTicketFields(ctx context.Context, cfs []ticket.CustomField
 		j := slices.IndexFunc(fields, func(f zendesk.Field) bool { return f.ID == cfs[i].ID })
 		name := "custom_fields[" + strconv.Itoa(i) + "]"
 		if j < 0 {
-			return nil, nil, errs.Invalid(name, "Custom field rule: there is no ticket field "+strconv.FormatInt(cfs[i].ID, 10))
+			// A value of a field without a definition is kept as given,
+			// as before custom field definitions existed (imports, views
+			// and rules may refer to such ids).
+			continue
 		}
 		v, err := fields[j].Normalize(name, cfs[i].Value)
 		if err != nil {
