@@ -44,6 +44,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /settings/password", Authenticated, s.changePassword)
 	s.registerUI()     // agent workspace, customer portal, admin (ui*.go)
 	s.registerTeamUI() // ui_team.go
+	s.registerAccountsUI() // ui_accounts.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)

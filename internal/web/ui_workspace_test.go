@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/people"
 )
 
@@ -108,6 +112,71 @@ func TestWorkspaceUnknownURLStyled(t *testing.T) {
 		}
 		if r := e.do(nil, "GET", "/api/v2/nothing", nil); r.code != http.StatusNotFound || !strings.Contains(r.body, "RecordNotFound") {
 			t.Fatalf("API unknown path: %d %s", r.code, r.body)
+		}
+	})
+}
+
+// TestWorkspacePasswordLink: the sign-in page offers "forgot password"
+// (which says what really happens with no relay); an admin's one-time
+// set-password link sets the password once, then is spent; an unknown
+// link is refused; a customer cannot create links.
+func TestWorkspacePasswordLink(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		if r := e.do(nil, "GET", "/login", nil); !strings.Contains(r.body, `href="/password/forgot"`) {
+			t.Fatalf("no forgot-password link on /login")
+		}
+		if r := e.do(nil, "POST", "/password/forgot", strings.NewReader("email=agent%40example.com"), formCT...); r.code != 200 || !strings.Contains(r.body, "No outbound mail relay is configured") {
+			t.Fatalf("forgot: %d %s", r.code, r.body)
+		}
+		cust := e.users[people.RoleEndUser]
+		cc := signIn(t, e, cust.Email)
+		path := fmt.Sprintf("/admin/users/%d/password-link", cust.ID)
+		csrf := func(c *http.Client) string {
+			m := csrfRe.FindStringSubmatch(e.do(c, "GET", "/settings/tokens", nil).body)
+			if m == nil {
+				t.Fatal("no csrf")
+			}
+			return m[1]
+		}
+		if r := e.do(cc, "POST", path, strings.NewReader("csrf_token="+csrf(cc)), formCT...); r.code != http.StatusForbidden {
+			t.Fatalf("customer creates a link: %d", r.code)
+		}
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		r := e.do(ac, "POST", path, strings.NewReader("csrf_token="+csrf(ac)), formCT...)
+		m := regexp.MustCompile(`/password/set\?token=([A-Za-z0-9_%-]+)`).FindStringSubmatch(r.body)
+		if r.code != 200 || m == nil {
+			t.Fatalf("admin link: %d %s", r.code, r.body)
+		}
+		token, _ := url.QueryUnescape(m[1])
+		if r := e.do(nil, "GET", "/password/set?token="+url.QueryEscape(token), nil); r.code != 200 || !strings.Contains(r.body, "set-password-form") {
+			t.Fatalf("set page: %d", r.code)
+		}
+		set := func(tok, pass string) resp {
+			return e.do(nil, "POST", "/password/set", strings.NewReader(url.Values{"token": {tok}, "password": {pass}}.Encode()), formCT...)
+		}
+		if r := set(token, "short"); r.code != http.StatusUnprocessableEntity {
+			t.Fatalf("short password: %d", r.code)
+		}
+		if r := set(token, "a brand new long password"); r.code != http.StatusSeeOther && r.code != 200 {
+			t.Fatalf("redeem: %d %s", r.code, r.body)
+		}
+		if _, err := e.auth.CheckPassword(context.Background(), cust.Email, "a brand new long password", "127.0.0.1"); err != nil {
+			t.Fatalf("new password does not work: %v", err)
+		}
+		if r := set(token, "yet another long password"); r.code != http.StatusNotFound {
+			t.Fatalf("link used twice: %d", r.code)
+		}
+		if r := e.do(nil, "GET", "/password/set?token=guessed", nil); r.code != http.StatusNotFound {
+			t.Fatalf("unknown link: %d", r.code)
+		}
+		e.clk.Advance(passwordLinkTTL + time.Second)
+		tok2, _, err := e.auth.IssuePasswordLink(context.Background(), audit.System(), cust.ID, "invitation", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clk.Advance(2 * time.Hour)
+		if r := set(tok2, "expired link password"); r.code != http.StatusNotFound {
+			t.Fatalf("expired link: %d", r.code)
 		}
 	})
 }
