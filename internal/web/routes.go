@@ -42,8 +42,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /settings/tokens/{id}/revoke", Authenticated, s.revokeToken)
 	s.handle("GET /settings/password", Authenticated, s.passwordPage)
 	s.handle("POST /settings/password", Authenticated, s.changePassword)
-	s.registerUI()     // agent workspace, customer portal, admin (ui*.go)
-	s.registerTeamUI() // ui_team.go
+	s.registerUI()         // agent workspace, customer portal, admin (ui*.go)
+	s.registerTeamUI()     // ui_team.go
 	s.registerAccountsUI() // ui_accounts.go
 
 	// API.
