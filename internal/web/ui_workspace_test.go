@@ -180,3 +180,23 @@ func TestWorkspacePasswordLink(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkspaceTopBar: a customer's top bar has no "API tokens" link (the
+// page stays reachable), an agent's has no "Portal" link.
+func TestWorkspaceTopBar(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		nav := func(body string) string {
+			i := strings.Index(body, `<nav aria-label="Main">`)
+			j := strings.Index(body[i:], "</nav>")
+			return body[i : i+j]
+		}
+		cc := signIn(t, e, e.users[people.RoleEndUser].Email)
+		if n := nav(e.do(cc, "GET", "/portal", nil).body); strings.Contains(n, "/settings/tokens") || !strings.Contains(n, "My requests") {
+			t.Errorf("customer top bar: %s", n)
+		}
+		ac := signIn(t, e, e.users[people.RoleAgent].Email)
+		if n := nav(e.do(ac, "GET", "/agent/tickets", nil).body); strings.Contains(n, `href="/portal"`) || !strings.Contains(n, "/settings/tokens") {
+			t.Errorf("agent top bar: %s", n)
+		}
+	})
+}
