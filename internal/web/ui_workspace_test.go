@@ -200,3 +200,30 @@ func TestWorkspaceTopBar(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkspaceDeactivateAsksFirst: the Deactivate button leads to a
+// confirmation page; only its confirm button deactivates.
+func TestWorkspaceDeactivateAsksFirst(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		m := csrfRe.FindStringSubmatch(e.do(ac, "GET", "/admin/users", nil).body)
+		if m == nil {
+			t.Fatal("no csrf")
+		}
+		agent := e.users[people.RoleAgent]
+		path := fmt.Sprintf("/admin/users/%d", agent.ID)
+		r := e.do(ac, "POST", path, strings.NewReader("action=deactivate&csrf_token="+url.QueryEscape(m[1])), formCT...)
+		if r.code != 200 || !strings.Contains(r.body, "confirm-yes") {
+			t.Fatalf("deactivate without confirmation: %d", r.code)
+		}
+		if u, _ := e.ppl.GetUser(ctx, agent.ID); !u.Active {
+			t.Fatal("deactivated without confirmation")
+		}
+		form := formFields(t, r.body, "confirm-form")
+		e.do(ac, "POST", path, strings.NewReader(form.Encode()), formCT...)
+		if u, _ := e.ppl.GetUser(ctx, agent.ID); u.Active {
+			t.Fatal("confirmed deactivation did not deactivate")
+		}
+	})
+}
