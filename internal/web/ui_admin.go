@@ -126,7 +126,7 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 			s.render(w, r, http.StatusOK, "admin_confirm.html", map[string]any{
 				"Title": "Deactivate " + u.Name + "?", "Action": "/admin/users/" + strconv.FormatInt(id, 10),
 				"Question": u.Name + " (" + u.Email + ") will no longer be able to sign in. Deactivate?",
-				"Fields": map[string]string{"action": "deactivate"}, "Yes": "Deactivate " + u.Name, "Back": "/admin/users",
+				"Fields":   map[string]string{"action": "deactivate"}, "Yes": "Deactivate " + u.Name, "Back": "/admin/users",
 			})
 			return nil
 		}
