@@ -68,3 +68,15 @@ SELECT count(*) FROM sessions WHERE user_id = $1 AND expires_at > $2;
 
 -- name: DeleteUserTokens
 DELETE FROM api_tokens WHERE user_id = $1;
+
+-- name: InsertPasswordLink
+INSERT INTO password_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5);
+
+-- name: PasswordLinkByHash
+SELECT user_id, purpose FROM password_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2;
+
+-- name: UsePasswordLink
+UPDATE password_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL;
+
+-- name: UnusePasswordLink
+UPDATE password_links SET used_at = NULL WHERE token_hash = $1;

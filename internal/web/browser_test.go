@@ -502,7 +502,7 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		alice.shot("agent-ticket-macro", "#body")
 		alice.do("submit macro reply", chromedp.Click(chromedp.CSS("#submit-update")), chromedp.WaitVisible(chromedp.CSS(".flash")))
-		alice.mustContain("flash", ".flash", "Reply sent.")
+		alice.mustContain("flash", ".flash", "Public reply added.")
 		alice.do("open history", chromedp.Click(chromedp.CSS("#history summary")))
 		alice.mustContain("history", "#history", "changed status", "pending", "added a public reply", "added an internal note")
 		got, err := e.tickets.Get(ctx, tk.ID)

@@ -48,6 +48,7 @@ func (s *Server) registerRoutes() {
 	s.registerASEUI()          // ui_ase.go
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
+	s.registerAccountsUI()     // ui_accounts.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)

@@ -228,8 +228,29 @@ func New(deps Deps) (*Server, error) {
 	s.registerRoutes()
 
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.mux))))))
+	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.styledNotFound(s.mux)))))))
 	return s, nil
+}
+
+// styledNotFound answers a browser's GET of a URL no route matches with the
+// styled error page (signed-in callers keep their top bar) instead of the
+// mux's bare "404 page not found". API paths keep their JSON 404 (the
+// "/api/" route); other methods keep the mux's answer (405 or 404).
+func (s *Server) styledNotFound(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := s.mux.Handler(r); pattern != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if p, err := s.authenticate(r); err == nil && p != nil {
+			r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
+		}
+		s.writeHTMLError(w, r, errs.NotFound("page"))
+	})
 }
 
 // Registry returns the Prometheus registry so other packages can add metrics.

@@ -99,10 +99,9 @@ func cond(field, op string, value any) rules.Condition {
 
 func builtinViews() []builtinView {
 	open := cond("status", "less_than", "solved")
-	var anyStatus []rules.Condition
-	for _, st := range ticket.Statuses {
-		anyStatus = append(anyStatus, cond("status", "is", st))
-	}
+	// A rules view needs a condition under "all" (the SLA sort runs the
+	// built-in view as a rules view), so "any status" is status <= closed.
+	anyStatus := cond("status", "less_than_equal", ticket.StatusClosed)
 	return []builtinView{
 		{TicketView{"mine", "Your unsolved tickets"}, func(id int64) ticket.Filter {
 			return ticket.Filter{AssigneeID: id, Statuses: unsolved}
@@ -113,11 +112,11 @@ func builtinViews() []builtinView {
 			rules.Conditions{All: []rules.Condition{cond("status", "is", "new")}}},
 		{TicketView{"pending", "Pending tickets"}, func(int64) ticket.Filter {
 			return ticket.Filter{Statuses: []string{ticket.StatusPending, ticket.StatusHold}}
-		}, rules.Conditions{Any: []rules.Condition{cond("status", "is", "pending"), cond("status", "is", "hold")}}},
+		}, rules.Conditions{All: []rules.Condition{cond("status", "greater_than", "open"), cond("status", "less_than", "solved")}}},
 		{TicketView{"solved", "Recently solved tickets"}, func(int64) ticket.Filter {
 			return ticket.Filter{Statuses: []string{ticket.StatusSolved, ticket.StatusClosed}}
 		}, rules.Conditions{All: []rules.Condition{cond("status", "greater_than", "hold")}}},
-		{TicketView{"all", "All tickets"}, func(int64) ticket.Filter { return ticket.Filter{} }, rules.Conditions{Any: anyStatus}},
+		{TicketView{"all", "All tickets"}, func(int64) ticket.Filter { return ticket.Filter{} }, rules.Conditions{All: []rules.Condition{anyStatus}}},
 	}
 }
 

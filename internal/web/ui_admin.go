@@ -122,6 +122,14 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAdminUsers(w, r, http.StatusUnprocessableEntity, nil, "You cannot change your own role or deactivate yourself here.")
 	}
 	if r.PostFormValue("action") == "deactivate" {
+		if r.PostFormValue("confirm") != "yes" {
+			s.render(w, r, http.StatusOK, "admin_confirm.html", map[string]any{
+				"Title": "Deactivate " + u.Name + "?", "Action": "/admin/users/" + strconv.FormatInt(id, 10),
+				"Question": u.Name + " (" + u.Email + ") will no longer be able to sign in. Deactivate?",
+				"Fields":   map[string]string{"action": "deactivate"}, "Yes": "Deactivate " + u.Name, "Back": "/admin/users",
+			})
+			return nil
+		}
 		if _, err := s.People.DeactivateUser(r.Context(), p.Actor(clientIP(r)), id); err != nil {
 			return err
 		}

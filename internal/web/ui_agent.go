@@ -364,6 +364,7 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(w, r),
 		"Statuses": ticket.Statuses, "Priorities": ticket.Priorities, "Types": ticket.Types,
 		"Closed": t.Status == ticket.StatusClosed, "Rating": rating, "Wide": true, "SLAView": slaView,
+		"SubmitAs": submitAsButtons(), "RelayOn": s.relayConfigured(),
 	})
 	return nil
 }
@@ -559,7 +560,10 @@ func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
 	s.ui.live.clearReplying(id, p.UserID)
 	flash := "Ticket updated."
 	if strings.TrimSpace(f.Body) != "" {
-		flash = "Reply sent."
+		flash = "Public reply added and emailed to the requester."
+		if !s.relayConfigured() {
+			flash = "Public reply added. No outbound mail relay is configured, so it was not emailed: the requester sees it in the portal."
+		}
 		if f.Internal {
 			flash = "Internal note added."
 		}
@@ -631,6 +635,23 @@ func postField(r *http.Request, name string) (string, bool) {
 // it differs from its orig_ field (the value the form was rendered with);
 // a form without orig_ fields sends every property it has. Tags are sent
 // as additions and removals, so tags another agent added meanwhile stay.
+// submitAsStatuses are the statuses an agent submits a ticket as.
+var submitAsStatuses = []string{ticket.StatusOpen, ticket.StatusPending, ticket.StatusHold, ticket.StatusSolved}
+
+// submitAsButtons are the composer's "Submit as" buttons.
+func submitAsButtons() []struct{ Value, Label string } {
+	labels := map[string]string{ticket.StatusOpen: "Open", ticket.StatusPending: "Pending", ticket.StatusHold: "On-hold", ticket.StatusSolved: "Solved"}
+	var out []struct{ Value, Label string }
+	for _, st := range submitAsStatuses {
+		out = append(out, struct{ Value, Label string }{st, labels[st]})
+	}
+	return out
+}
+
+// relayConfigured reports whether public replies leave as email (an
+// outbound relay is configured).
+func (s *Server) relayConfigured() bool { return s.Email != nil && s.Email.RelayHost != "" }
+
 func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput, error) {
 	p := PrincipalFrom(r.Context())
 	var in ticket.UpdateInput
@@ -666,6 +687,16 @@ func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput,
 	}
 	if field("status", &f.Status, &f.Base.Status) && f.Status != "" {
 		in.Status = &f.Status
+	}
+	// Submit as <status> (Zendesk's split submit button) sets the status
+	// with the reply, so a public reply does not leave a new ticket "new".
+	if sa, ok := postField(r, "submit_as"); ok && sa != "" {
+		if !slices.Contains(submitAsStatuses, sa) {
+			v.Add("submit_as", "must be one of "+strings.Join(submitAsStatuses, ", "))
+		} else {
+			f.Status = sa
+			in.Status = &f.Status
+		}
 	}
 	if field("priority", &f.Priority, &f.Base.Priority) {
 		in.Priority = &f.Priority
