@@ -1055,5 +1055,9 @@ func MaxJSONBytes(l limits.Limits) int {
 	n += 2 * 4 * limits.NameChars
 	n += limits.CustomFieldsBytes + limits.ViaBytes
 	n += 2 * limits.Collaborators * 20
+	// The API adds Zendesk's documented keys (internal/web/api_zendesk_ccs.go):
+	// "fields" repeats custom_fields, follower_ids is at most the CCs, and
+	// the constants and nulls take a few hundred bytes.
+	n += limits.CustomFieldsBytes + limits.Collaborators*20 + 512
 	return n
 }

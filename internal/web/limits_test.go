@@ -28,7 +28,7 @@ func TestListPageBound(t *testing.T) {
 		if l != limits.Default() {
 			t.Fatalf("limits %+v", l)
 		}
-		if page := 100 * ticket.MaxJSONBytes(l); page > 25<<20 {
+		if page := 100 * ticket.MaxJSONBytes(l); page > 32<<20 {
 			t.Fatalf("a page of 100 tickets may take %d bytes", page)
 		} else {
 			t.Logf("bound: %d bytes a ticket, %.1f MB a page of 100", ticket.MaxJSONBytes(l), float64(page)/1e6)
