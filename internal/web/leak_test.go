@@ -563,7 +563,8 @@ func TestLeakMarkersArePlanted(t *testing.T) {
 		text := staff(fmt.Sprintf("/api/v2/tickets/%d.json", w.a.ID)) + staff(fmt.Sprintf("/api/v2/tickets/%d/comments.json", w.c.ID)) +
 			staff(fmt.Sprintf("/api/v2/tickets/%d/comments.json", w.a.ID)) + staff(fmt.Sprintf("/api/v2/users/%d.json", w.carol.ID)) +
 			staff(fmt.Sprintf("/api/v2/users/%d.json", w.ivan.ID)) + staff(fmt.Sprintf("/api/v2/organizations/%d.json", w.org.ID)) +
-			staff("/api/v2/groups.json") + staff(fmt.Sprintf("/attachments/%d/x", w.internalAtt)) + staff(fmt.Sprintf("/api/v2/tickets/%d.json", w.d.ID))
+			staff("/api/v2/groups.json") + staff(fmt.Sprintf("/attachments/%d/x", w.internalAtt)) + staff(fmt.Sprintf("/api/v2/tickets/%d.json", w.d.ID)) +
+			staff(fmt.Sprintf("/api/v2/help_center/articles/%d.json", w.kb.internal))
 		for _, m := range leakMarkers() {
 			if m == "zqpendingnote" {
 				continue // added by the test itself

@@ -46,6 +46,7 @@ var signedInBasics = []string{
 	"GET /api/v2/users/me", "GET /portal", "GET /portal/new", "POST /portal/tickets", "GET /portal/tickets/{id}",
 	"POST /portal/tickets/{id}/reply", "POST /portal/tickets/{id}/rating", "POST /portal/tickets/{id}/follow",
 	"GET /api/v2/custom_roles", "GET /api/v2/custom_roles/{id}",
+	"POST /hc/answered", // "this answered my question" on the request form
 }
 
 // SignedInBasic reports whether a route needs no permission by design.
@@ -117,6 +118,10 @@ func areaAccess(pattern string, policy Policy, explicit access.Permission) route
 		return routeAccess{perm: access.UsersEdit}
 	case has("/api/v2/users", "/api/v2/organizations", "/api/v2/groups", "/api/v2/organization_memberships", "/api/v2/group_memberships") && read:
 		return routeAccess{perm: access.UsersRead}
+	// The knowledge base: agents who work tickets read and write articles
+	// (there is no separate Help Center permission yet).
+	case has("/api/v2/help_center"):
+		return routeAccess{perm: access.TicketsRead}
 	// The team area registers its permissions explicitly (api_team.go).
 	case has("/api/v2/team", "/team") && read:
 		return routeAccess{perm: access.TeamRead}
