@@ -38,24 +38,32 @@ func requireZendeskClient(t *testing.T) {
 	}
 }
 
+// runNodeZendesk runs one node-zendesk script against e's server as role
+// (with an API token of that user), with extra environment variables, and
+// fails the test with its output when the script fails.
+func runNodeZendesk(t *testing.T, e *env, script, role string, extra ...string) {
+	t.Helper()
+	u := e.users[role]
+	tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), u.ID, "node-zendesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", script)
+	cmd.Dir = zendeskClientDir
+	cmd.Env = append(append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+u.Email, "TOKEN="+tok), extra...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // TestZendeskNodeClientPeople drives users, organizations and groups through
 // node-zendesk from the npm registry (code not written here), on both engines.
 func TestZendeskNodeClientPeople(t *testing.T) {
 	requireZendeskClient(t)
 	each(t, func(t *testing.T, e *env) {
-		admin := e.users["admin"]
-		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), admin.ID, "node-zendesk")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("node", "people.js")
-		cmd.Dir = zendeskClientDir
-		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+admin.Email, "TOKEN="+tok, "BASE_USERS="+strconv.Itoa(len(e.users)))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
-		}
-		t.Logf("%s", out)
+		runNodeZendesk(t, e, "people.js", "admin", "BASE_USERS="+strconv.Itoa(len(e.users)))
 	})
 }
 
@@ -65,20 +73,7 @@ func TestZendeskNodeClientTickets(t *testing.T) {
 	requireZendeskClient(t)
 	each(t, func(t *testing.T, e *env) {
 		// An admin: the incremental export is for admins, as in Zendesk.
-		agent := e.users["admin"]
-		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), agent.ID, "node-zendesk")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("node", "tickets.js")
-		cmd.Dir = zendeskClientDir
-		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+agent.Email, "TOKEN="+tok,
-			"CUSTOMER_ID="+strconv.FormatInt(e.users["end-user"].ID, 10))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
-		}
-		t.Logf("%s", out)
+		runNodeZendesk(t, e, "tickets.js", "admin", "CUSTOMER_ID="+strconv.FormatInt(e.users["end-user"].ID, 10))
 	})
 }
 
@@ -87,20 +82,7 @@ func TestZendeskNodeClientTickets(t *testing.T) {
 func TestZendeskNodeClientCompat(t *testing.T) {
 	requireZendeskClient(t)
 	each(t, func(t *testing.T, e *env) {
-		admin := e.users["admin"]
-		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), admin.ID, "node-zendesk")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("node", "zendesk.js")
-		cmd.Dir = zendeskClientDir
-		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+admin.Email, "TOKEN="+tok,
-			"CUSTOMER_ID="+strconv.FormatInt(e.users["end-user"].ID, 10))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
-		}
-		t.Logf("%s", out)
+		runNodeZendesk(t, e, "zendesk.js", "admin", "CUSTOMER_ID="+strconv.FormatInt(e.users["end-user"].ID, 10))
 	})
 }
 
@@ -110,18 +92,6 @@ func TestZendeskNodeClientCompat(t *testing.T) {
 func TestZendeskNodeClientHelpCenter(t *testing.T) {
 	requireZendeskClient(t)
 	each(t, func(t *testing.T, e *env) {
-		agent := e.users["agent"]
-		tok, _, err := e.auth.CreateAPIToken(context.Background(), audit.System(), agent.ID, "node-zendesk")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("node", "helpcenter.js")
-		cmd.Dir = zendeskClientDir
-		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "EMAIL="+agent.Email, "TOKEN="+tok)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("node-zendesk run failed: %v\n%s", err, out)
-		}
-		t.Logf("%s", out)
+		runNodeZendesk(t, e, "helpcenter.js", "agent")
 	})
 }
