@@ -25,22 +25,22 @@ func (s *Store) CapacityInput(ctx context.Context, now time.Time) (capacity.Inpu
 	in := capacity.Input{Start: time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC), Weekly: map[string][]float64{}, Months: 12}
 	first := map[string]int{}
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("WeeklyByRegion"), from, weekStart)
+		rows, err := tx.QueryContext(ctx, s.q.Get("WeeklyCreatedByRegion"), WeekOf(from), WeekOf(weekStart))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var region string
-			var day int
+			var week int
 			var n int64
-			if err := rows.Scan(&region, &day, &n); err != nil {
+			if err := rows.Scan(&region, &week, &n); err != nil {
 				return err
 			}
 			if region == "" {
 				continue
 			}
-			w := (day - from) / 7
+			w := week - WeekOf(from)
 			row := in.Weekly[region]
 			if row == nil {
 				row = make([]float64, 104)

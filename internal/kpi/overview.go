@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -143,88 +142,74 @@ func (s *Store) SetOpex(ctx context.Context, o OpexSettings) error {
 	})
 }
 
-// read sums the rollups per period of q.
+// read sums the rollup cells per period of q (one statement), with the
+// solves per assignee in the last period.
 func (s *Store) read(ctx context.Context, q Query) ([]Span, []periodData, map[int64]int, error) {
 	spans := q.Spans()
 	data := make([]periodData, len(spans))
 	for i := range data {
 		data[i].hist = map[string]map[int]int64{}
 	}
-	idx := func(day int) int {
-		i := sort.Search(len(spans), func(i int) bool { return spans[i].End > day })
-		if i < len(spans) && day >= spans[i].Start {
-			return i
-		}
-		return -1
+	grain := GrainMonth
+	if q.Period == Week {
+		grain = GrainWeek
 	}
-	from, to := spans[0].Start, spans[len(spans)-1].End
-	last := spans[len(spans)-1]
+	index := make(map[int]int, len(spans))
+	for i, sp := range spans {
+		index[periodOf(grain, sp.Start)] = i
+	}
+	first, last := periodOf(grain, spans[0].Start), periodOf(grain, spans[len(spans)-1].Start)
 	solvedBy := map[int64]int{}
+	w, args := q.Filter.where([]any{grain, first, last})
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		w, args := q.Filter.where([]any{from, to})
-		rows, err := tx.QueryContext(ctx, s.q.Get("SumDaily")+w+" GROUP BY day", args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var day int
-			var c Counters
-			if err := rows.Scan(&day, &c.Created, &c.Solved, &c.Good, &c.Bad, &c.SLA[0][0], &c.SLA[0][1], &c.SLA[1][0], &c.SLA[1][1],
-				&c.SLA[2][0], &c.SLA[2][1], &c.SLA[3][0], &c.SLA[3][1], &c.ResolveSecs); err != nil {
-				rows.Close()
-				return err
-			}
-			if i := idx(day); i >= 0 {
-				data[i].c.Add(c, 1)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows, err = tx.QueryContext(ctx, s.q.Get("SumHist")+w+" GROUP BY day, kind, bucket", args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var day, bucket int
-			var kind string
-			var n int64
-			if err := rows.Scan(&day, &kind, &bucket, &n); err != nil {
-				rows.Close()
-				return err
-			}
-			if i := idx(day); i >= 0 {
-				h := data[i].hist[kind]
-				if h == nil {
-					h = map[int]int64{}
-					data[i].hist[kind] = h
-				}
-				h[bucket] += n
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		w2, args2 := q.Filter.where([]any{last.Start, last.End})
-		rows, err = tx.QueryContext(ctx, s.q.Get("SolvedByAssignee")+w2+" GROUP BY assignee_id", args2...)
+		rows, err := tx.QueryContext(ctx, s.q.Get("ReadCells")+w, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var h [3][]byte
 		for rows.Next() {
-			var id, n int64
-			if err := rows.Scan(&id, &n); err != nil {
+			var period int
+			var assignee int64
+			var c Counters
+			if err := rows.Scan(&period, &assignee, &c.Created, &c.Solved, &c.Good, &c.Bad, &c.SLA[0][0], &c.SLA[0][1], &c.SLA[1][0], &c.SLA[1][1],
+				&c.SLA[2][0], &c.SLA[2][1], &c.SLA[3][0], &c.SLA[3][1], &c.ResolveSecs, &h[0], &h[1], &h[2]); err != nil {
 				return err
 			}
-			if n > 0 {
-				solvedBy[id] = int(n)
+			i, ok := index[period]
+			if !ok {
+				continue
+			}
+			d := &data[i]
+			d.c.Add(c, 1)
+			for k, kind := range histKinds {
+				if len(h[k]) == 0 {
+					continue
+				}
+				m := d.hist[kind]
+				if m == nil {
+					m = map[int]int64{}
+					d.hist[kind] = m
+				}
+				if err := DecodeHist(h[k], m); err != nil {
+					return err
+				}
+			}
+			if i == len(spans)-1 && assignee != 0 && c.Solved != 0 {
+				solvedBy[assignee] += int(c.Solved)
 			}
 		}
 		return rows.Err()
 	})
-	return spans, data, solvedBy, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for id, n := range solvedBy {
+		if n <= 0 {
+			delete(solvedBy, id)
+		}
+	}
+	return spans, data, solvedBy, nil
 }
 
 // value computes a rollup-based indicator from one period's data.

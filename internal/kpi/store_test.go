@@ -99,16 +99,16 @@ func TestRollupsEqualRecomputation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(want.Daily) < 20 || len(want.Hist) < 10 {
-			t.Fatalf("workload too small: %d buckets, %d histogram cells", len(want.Daily), len(want.Hist))
+		if len(want.Cells) < 20 || len(want.Hist) < 10 {
+			t.Fatalf("workload too small: %d buckets, %d histogram cells", len(want.Cells), len(want.Hist))
 		}
-		for k, w := range want.Daily {
-			if got.Daily[k] != w {
-				t.Fatalf("bucket %s: stored %+v, recomputed %+v", k, got.Daily[k], w)
+		for k, w := range want.Cells {
+			if got.Cells[k] != w {
+				t.Fatalf("bucket %s: stored %+v, recomputed %+v", k, got.Cells[k], w)
 			}
 		}
-		for k, g := range got.Daily {
-			if _, ok := want.Daily[k]; !ok {
+		for k, g := range got.Cells {
+			if _, ok := want.Cells[k]; !ok {
 				t.Fatalf("stale bucket %s: %+v", k, g)
 			}
 		}
