@@ -102,17 +102,25 @@ func (c *Cell) merge(o *Cell) {
 	}
 }
 
-// cellsOf adds what a fact contributes to every grain's cells, times sign.
+// AnyAssignee is the assignee of the coarse cells, which sum every
+// assignee's (reads without an assignee filter take only those).
+const AnyAssignee = -1
+
+// cellsOf adds what a fact contributes to every grain's cells, times sign:
+// the cell of its dimensions and the coarse cell without its assignee.
 func cellsOf(f Fact, sign int64, into map[CellKey]*Cell) {
 	for _, k := range f.Contributions() {
 		for g := GrainWeek; g <= GrainMonth; g++ {
-			key := CellKey{Grain: g, Period: periodOf(g, k.Day), Dims: k.Dims}
-			c := into[key]
-			if c == nil {
-				c = &Cell{}
-				into[key] = c
+			for _, asg := range [2]int64{k.Dims.AssigneeID, AnyAssignee} {
+				key := CellKey{Grain: g, Period: periodOf(g, k.Day), Dims: k.Dims}
+				key.AssigneeID = asg
+				c := into[key]
+				if c == nil {
+					c = &Cell{}
+					into[key] = c
+				}
+				c.add(k, sign)
 			}
-			c.add(k, sign)
 		}
 	}
 }

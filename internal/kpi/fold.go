@@ -145,9 +145,9 @@ const cellColumnsSQL = `ckey, grain, period, region, group_id, assignee_id, plan
 sla_applied, sla_achieved, frt_applied, frt_achieved, nrt_applied, nrt_achieved, rwt_applied, rwt_achieved, resolve_secs,
 h_ttr, h_open, h_total`
 
-func cellArgs(k CellKey, c *Cell) []any {
+func cellArgs(ckey string, k CellKey, c *Cell) []any {
 	x := c.C
-	return []any{k.String(), k.Grain, k.Period, k.Region, k.GroupID, k.AssigneeID, k.Plan, k.Tier, x.Created, x.Solved, x.Good, x.Bad,
+	return []any{ckey, k.Grain, k.Period, k.Region, k.GroupID, k.AssigneeID, k.Plan, k.Tier, x.Created, x.Solved, x.Good, x.Bad,
 		x.SLA[0][0], x.SLA[0][1], x.SLA[1][0], x.SLA[1][1], x.SLA[2][0], x.SLA[2][1], x.SLA[3][0], x.SLA[3][1], x.ResolveSecs,
 		EncodeHist(c.Hist[0]), EncodeHist(c.Hist[1]), EncodeHist(c.Hist[2])}
 }
@@ -182,19 +182,21 @@ func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Ce
 	if len(delta) == 0 {
 		return nil
 	}
-	keys := make([]CellKey, 0, len(delta))
-	byKey := make(map[string]CellKey, len(delta))
-	for k := range delta {
-		keys = append(keys, k)
-		byKey[k.String()] = k
+	type keyed struct {
+		k CellKey
+		s string
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-	stored := map[CellKey]*Cell{}
+	keys := make([]keyed, 0, len(delta))
+	for k := range delta {
+		keys = append(keys, keyed{k, k.String()})
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].s < keys[j].s })
+	stored := make(map[CellKey]*Cell, len(keys))
 	for i := 0; i < len(keys); i += 500 {
 		part := keys[i:min(i+500, len(keys))]
 		args := make([]any, len(part))
 		for j, k := range part {
-			args[j] = k.String()
+			args[j] = k.s
 		}
 		rows, err := tx.QueryContext(ctx, "SELECT "+strings.TrimPrefix(cellColumnsSQL, "ckey, ")+" FROM kpi_cells WHERE ckey IN "+s.inList(1, len(part)), args...)
 		if err != nil {
@@ -214,17 +216,17 @@ func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Ce
 			return err
 		}
 	}
-	var upsert []CellKey
+	var upsert []keyed
 	var drop []any
 	for _, k := range keys {
-		c := stored[k]
+		c := stored[k.k]
 		if c == nil {
 			c = &Cell{}
-			stored[k] = c
+			stored[k.k] = c
 		}
-		c.merge(delta[k])
+		c.merge(delta[k.k])
 		if c.empty() {
-			drop = append(drop, k.String())
+			drop = append(drop, k.s)
 		} else {
 			upsert = append(upsert, k)
 		}
@@ -240,7 +242,7 @@ func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Ce
 		n := min(len(upsert), 100)
 		args := make([]any, 0, n*cellCols)
 		for _, k := range upsert[:n] {
-			args = append(args, cellArgs(k, stored[k])...)
+			args = append(args, cellArgs(k.s, k.k, stored[k.k])...)
 		}
 		q := "INSERT INTO kpi_cells (" + cellColumnsSQL + ") VALUES " + s.d.Dialect.ValuesRows(n, cellCols) + " " + s.q.Get("CellConflict")
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {

@@ -161,6 +161,10 @@ func (s *Store) read(ctx context.Context, q Query) ([]Span, []periodData, map[in
 	first, last := periodOf(grain, spans[0].Start), periodOf(grain, spans[len(spans)-1].Start)
 	solvedBy := map[int64]int{}
 	w, args := q.Filter.where([]any{grain, first, last})
+	if q.Filter.Assignees == nil {
+		w += " AND assignee_id = -1" // the coarse cells
+	}
+	w2, args2 := q.Filter.where([]any{grain, last})
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		rows, err := tx.QueryContext(ctx, s.q.Get("ReadCells")+w, args...)
 		if err != nil {
@@ -170,9 +174,8 @@ func (s *Store) read(ctx context.Context, q Query) ([]Span, []periodData, map[in
 		var h [3][]byte
 		for rows.Next() {
 			var period int
-			var assignee int64
 			var c Counters
-			if err := rows.Scan(&period, &assignee, &c.Created, &c.Solved, &c.Good, &c.Bad, &c.SLA[0][0], &c.SLA[0][1], &c.SLA[1][0], &c.SLA[1][1],
+			if err := rows.Scan(&period, &c.Created, &c.Solved, &c.Good, &c.Bad, &c.SLA[0][0], &c.SLA[0][1], &c.SLA[1][0], &c.SLA[1][1],
 				&c.SLA[2][0], &c.SLA[2][1], &c.SLA[3][0], &c.SLA[3][1], &c.ResolveSecs, &h[0], &h[1], &h[2]); err != nil {
 				return err
 			}
@@ -195,9 +198,22 @@ func (s *Store) read(ctx context.Context, q Query) ([]Span, []periodData, map[in
 					return err
 				}
 			}
-			if i == len(spans)-1 && assignee != 0 && c.Solved != 0 {
-				solvedBy[assignee] += int(c.Solved)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		rows, err = tx.QueryContext(ctx, s.q.Get("SolvedByAssignee")+w2+" GROUP BY assignee_id", args2...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
 			}
+			solvedBy[id] = int(n)
 		}
 		return rows.Err()
 	})
