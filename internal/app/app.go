@@ -25,6 +25,7 @@ import (
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/kb"
+	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
@@ -87,6 +88,7 @@ type App struct {
 	ASE     *ase.Service      // Assigned Support Engineer routing, cadence, workspace (ase.go)
 	Zendesk *zendesk.Store    // custom fields, identities, bulk jobs (ADR 0012)
 	KB      *kb.Store         // the knowledge base and deflection (demo_kb.go)
+	KPI     *kpi.Store        // indicators from rollups folded on read and every 15 s (jobs.go)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -168,6 +170,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.openASE() // after the team: routing reads availability (ase.go)
 	a.KB = kb.NewStore(d)
+	a.KPI = kpi.NewStore(d)
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
@@ -186,7 +189,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI,
 		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
 	})
 	if err != nil {

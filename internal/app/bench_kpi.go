@@ -18,7 +18,7 @@ import (
 // overview with each filter beside a plain aggregate over the tickets for
 // one number of it, and the 12-month forecast and plan for the regions.
 func benchKPI(ctx context.Context, a *App, o benchOptions, created bench.Throughput, rep *bench.Report, log io.Writer) error {
-	s := kpi.NewStore(a.DB)
+	s := a.KPI
 	fmt.Fprintln(log, "measuring: KPI rollups (folding every ticket from scratch)")
 	if err := a.DB.Write(ctx, func(tx *db.Tx) error {
 		for _, q := range []string{"DELETE FROM kpi_cells", "DELETE FROM kpi_ticket_facts", "DELETE FROM kpi_dirty", "INSERT INTO kpi_dirty (ticket_id) SELECT id FROM tickets"} {

@@ -16,7 +16,7 @@ import (
 // most tickets per engineer in the history, is under-staffed and the plan
 // proposes vacancies there. Finally the rollups are folded once.
 func (a *App) loadKPIDemo(ctx context.Context) error {
-	s := kpi.NewStore(a.DB)
+	s := a.KPI
 	if err := s.SetRevenueByTier(ctx, map[string]int64{"free": 0, "premium": 1_200_000, "ultimate": 4_800_000}); err != nil {
 		return err
 	}

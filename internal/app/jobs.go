@@ -146,6 +146,22 @@ func (w *sealAuditWorker) Work(ctx context.Context, _ *river.Job[sealAuditArgs])
 	return err
 }
 
+// foldKPIArgs is the periodic job that folds tickets changed since the
+// last fold into the KPI rollups, so a read rarely has a queue to fold.
+type foldKPIArgs struct{}
+
+func (foldKPIArgs) Kind() string { return "app.fold_kpi" }
+
+type foldKPIWorker struct {
+	river.WorkerDefaults[foldKPIArgs]
+	a *App
+}
+
+func (w *foldKPIWorker) Work(ctx context.Context, _ *river.Job[foldKPIArgs]) error {
+	_, err := w.a.KPI.Refresh(ctx)
+	return err
+}
+
 // scheduleHousekeeping registers the periodic housekeeping jobs (once per
 // interval across nodes: only the elected leader enqueues them).
 func (a *App) scheduleHousekeeping() {
@@ -153,6 +169,8 @@ func (a *App) scheduleHousekeeping() {
 	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
 	jobs.AddWorker(a.Jobs, &sealAuditWorker{a: a})
 	a.Jobs.AddPeriodic(time.Minute, sealAuditArgs{}, false)
+	jobs.AddWorker(a.Jobs, &foldKPIWorker{a: a})
+	a.Jobs.AddPeriodic(15*time.Second, foldKPIArgs{}, false)
 	jobs.AddWorker(a.Jobs, &aseWorker{a: a})
 	a.Jobs.AddPeriodic(10*time.Minute, aseArgs{}, true)
 	jobs.AddWorker(a.Jobs, &accessReviewWorker{a: a})

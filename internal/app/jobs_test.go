@@ -65,3 +65,39 @@ func TestExpiredSessionsArePurgedByTheJobQueue(t *testing.T) {
 		})
 	}
 }
+
+// TestKPIFoldJob: the periodic KPI job folds tickets changed since the last
+// fold, so the rollups stay fresh without a read.
+func TestKPIFoldJob(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			c, err := load(t, databaseArgs(t, e), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := Open(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{PasswordParams: auth.TestParams()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			if _, _, err := a.Bootstrap(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.DB.W.Exec("INSERT INTO kpi_dirty (ticket_id) VALUES (424242)"); err != nil {
+				t.Fatal(err)
+			}
+			w := &foldKPIWorker{a: a}
+			if err := w.Work(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := a.DB.R.QueryRow("SELECT count(*) FROM kpi_dirty").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Fatalf("%d tickets left to fold after the job", n)
+			}
+		})
+	}
+}
