@@ -62,7 +62,7 @@ SELECT assignee_id, sum(solved) FROM kpi_cells WHERE grain = $1 AND period = $2 
 -- name: Roster
 SELECT u.id, u.name, u.region, COALESCE(u.manager_id, 0), COALESCE(u.grade, ''), COALESCE(u.job_title, ''),
   COALESCE(m.start_date, ''), COALESCE(m.end_date, '')
-FROM team_members m JOIN users u ON u.id = m.user_id
+FROM team_members m JOIN users u ON u.id = +m.user_id -- members drive the join (unary +: no index on m for it)
 WHERE u.active = TRUE
 ORDER BY u.id;
 
