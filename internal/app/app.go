@@ -185,7 +185,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.Web, err = web.New(web.Deps{
 		DB: d, Auth: a.Auth, People: a.People, Tickets: a.Tickets, Search: a.Search, Log: log, Version: Version(), BaseURL: c.BaseURL,
 		TrustedProxies: c.TrustedProxies,
-		SecureCookies:  c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes,
+		SecureCookies:  c.SecureCookie, MaxBodyBytes: c.MaxBodyBytes, MetricsToken: c.MetricsToken,
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 

@@ -42,6 +42,9 @@ type Config struct {
 	DemoTickets  int
 	SecureCookie bool
 	MaxBodyBytes int64
+	// MetricsToken, when set, is the bearer token /metrics requires; only
+	// then are the department's KPIs among its gauges.
+	MetricsToken string
 	SessionTTL   time.Duration
 	// MaxPasswordHashes caps the password hashes computed at once (0: auth.AutoMaxHashes).
 	MaxPasswordHashes int
@@ -174,6 +177,13 @@ func settings() []setting {
 			return nil
 		}},
 		{"secure-cookies", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookie = b })},
+		{"metrics-token", "", "bearer token /metrics requires (Prometheus: authorization credentials); without one /metrics is open and leaves out the department's KPI gauges", func(c *Config, v string) error {
+			if v != "" && len(v) < 16 {
+				return errors.New("must be at least 16 characters")
+			}
+			c.MetricsToken = v
+			return nil
+		}},
 		{"max-body", "10485760", "largest accepted request body in bytes", func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1024 {

@@ -31,7 +31,7 @@ func (s *Server) openKPI() {
 	if s.KPI == nil && s.DB != nil {
 		s.KPI = kpi.NewStore(s.DB)
 	}
-	if s.KPI != nil {
+	if s.KPI != nil && s.MetricsToken != "" { // department figures only behind the token
 		s.registry.MustRegister(&kpiCollector{s: s})
 	}
 }

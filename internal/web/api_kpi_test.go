@@ -133,8 +133,31 @@ func TestKPIAPI(t *testing.T) {
 		if r := e.as(o.vp, "POST", "/api/v2/capacity/plan/approve", `{}`); r.code != 201 || sink.approver != o.vp.ID {
 			t.Fatalf("approve: %d %s", r.code, r.body)
 		}
-		if r := e.do(nil, "GET", "/metrics", nil); !strings.Contains(r.body, `frontline_kpi{name="ssat"} 0.5`) {
-			t.Fatalf("metrics lack the SSAT gauge")
+		// The department's figures are behind the metrics token.
+		if r := e.do(nil, "GET", "/metrics", nil); r.code != 401 || strings.Contains(r.body, "frontline_kpi") {
+			t.Fatalf("metrics without the token: %d", r.code)
+		}
+		if r := e.do(nil, "GET", "/metrics", nil, "Authorization", "Bearer not-the-metrics-token"); r.code != 401 {
+			t.Fatalf("metrics with a wrong token: %d", r.code)
+		}
+		if r := e.do(nil, "GET", "/metrics", nil, "Authorization", "Bearer "+testMetricsToken); r.code != 200 || !strings.Contains(r.body, `frontline_kpi{name="ssat"} 0.5`) {
+			t.Fatalf("metrics lack the SSAT gauge: %d", r.code)
+		}
+	}, func(d *Deps) { d.MetricsToken = testMetricsToken })
+}
+
+const testMetricsToken = "metrics-token-0123456789"
+
+// TestMetricsWithoutTokenLeaveOutKPIs: without a metrics token /metrics is
+// open (operations gauges) and publishes none of the department's KPIs.
+func TestMetricsWithoutTokenLeaveOutKPIs(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		r := e.do(nil, "GET", "/metrics", nil)
+		if r.code != 200 || !strings.Contains(r.body, "go_goroutines") {
+			t.Fatalf("metrics: %d", r.code)
+		}
+		if strings.Contains(r.body, "frontline_kpi") {
+			t.Fatal("the department's KPIs are published on an open /metrics")
 		}
 	})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -23,6 +24,14 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /readyz", Public, s.readyz)
 	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})
 	s.handle("GET /metrics", Public, func(w http.ResponseWriter, r *http.Request) error {
+		if s.MetricsToken != "" {
+			got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if subtle.ConstantTimeCompare([]byte(got), []byte(s.MetricsToken)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				s.writeAPIError(w, r, errs.Unauthorized("/metrics needs the metrics bearer token"))
+				return nil
+			}
+		}
 		metrics.ServeHTTP(w, r)
 		return nil
 	})

@@ -126,6 +126,9 @@ type Deps struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies; 10 MiB when zero.
 	MaxBodyBytes int64
+	// MetricsToken, when set, is the bearer token GET /metrics requires;
+	// the department's KPI gauges are registered only then.
+	MetricsToken string
 	// Mail is the email channel (raw .eml and outbox API); optional.
 	Mail *mail.Store
 	// Email is the channel's configuration shown on /admin/email; optional.
@@ -409,6 +412,9 @@ const SessionCookie = "frontline_session"
 func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 	if ic, ok := r.Context().Value(internalKey{}).(internalCall); ok { // the server applying an approved change (api_changes.go)
 		return ic.p, nil
+	}
+	if r.URL.Path == "/metrics" && s.MetricsToken != "" {
+		return nil, nil // its bearer is the metrics token, checked by the route (routes.go)
 	}
 	ip := clientIP(r)
 	if h := r.Header.Get("Authorization"); h != "" {
