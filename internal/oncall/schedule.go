@@ -486,3 +486,22 @@ type Pool struct {
 	Region string `json:"region"`
 	Track  string `json:"track"`
 }
+
+// VirtualStart is the rotation's first hand-off instant (PagerDuty's
+// rotation_virtual_start); zero before the layer is prepared.
+func (l *Layer) VirtualStart() time.Time { return l.start }
+
+// TurnLength is a turn's nominal length (daily and weekly turns follow the
+// local clock, so a turn over a daylight-saving change is an hour shorter
+// or longer).
+func (l *Layer) TurnLength() time.Duration {
+	switch l.TurnUnit {
+	case TurnHourly:
+		return time.Duration(l.TurnCount) * time.Hour
+	case TurnCustom:
+		return time.Duration(l.TurnCount) * time.Minute
+	case TurnDaily:
+		return time.Duration(l.TurnCount) * 24 * time.Hour
+	}
+	return time.Duration(l.TurnCount) * 7 * 24 * time.Hour
+}

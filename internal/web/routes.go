@@ -67,6 +67,10 @@ func (s *Server) registerRoutes() {
 	s.registerZendeskAPI()      // api_zendesk.go
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
+	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
+	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
+		return errs.NotFound("route")
+	})
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -37,6 +37,7 @@ import (
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
@@ -170,6 +171,9 @@ type Deps struct {
 	KPI *kpi.Store
 	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
 	KB *kb.Store
+	// OnCall is the on-call schedules (api_oncall.go, ui_oncall.go); built
+	// from DB when nil.
+	OnCall *oncall.Store
 }
 
 // Server is the HTTP handler.
@@ -216,8 +220,9 @@ func New(deps Deps) (*Server, error) {
 				}
 				return float64(n)
 			}))
-	s.openTeam() // permissions and the team area (api_team.go)
-	s.openKPI()  // indicators and capacity (api_kpi.go)
+	s.openTeam()   // permissions and the team area (api_team.go)
+	s.openKPI()    // indicators and capacity (api_kpi.go)
+	s.openOnCall() // on-call schedules (api_oncall.go), after the team
 	if deps.Auth != nil {
 		s.registry.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_running", Help: "Password hashes being computed (capped by --max-password-hashes)."},
