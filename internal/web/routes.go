@@ -49,6 +49,7 @@ func (s *Server) registerRoutes() {
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
+	s.registerOnCallUI()       // ui_oncall.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -125,6 +126,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range kpiFuncs() { // ui_kpi.go
+		funcs[k] = f
+	}
+	for k, f := range onCallFuncs() { // ui_oncall.go
 		funcs[k] = f
 	}
 	for _, p := range pages {
