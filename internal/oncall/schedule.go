@@ -104,6 +104,9 @@ type Schedule struct {
 	Overrides         []Override `json:"overrides"`
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`
+
+	ovBounds [][2]int64 // Overrides' [start, end) in Unix nanoseconds, same order (prepared)
+	ovFirst  *Override  // &Overrides[0] when ovBounds was made (a replaced slice is prepared again)
 }
 
 // clockMinutes parses "HH:MM" (00:00-24:00).
@@ -243,6 +246,13 @@ func (s *Schedule) Prepare() error {
 		}
 		return 0
 	})
+	s.ovBounds, s.ovFirst = make([][2]int64, len(s.Overrides)), nil
+	if len(s.Overrides) > 0 {
+		s.ovFirst = &s.Overrides[0]
+	}
+	for i, o := range s.Overrides {
+		s.ovBounds[i] = [2]int64{o.Start.UnixNano(), o.End.UnixNano()}
+	}
 	return nil
 }
 
@@ -340,9 +350,19 @@ func (g Segment) Duration() time.Duration { return g.End.Sub(g.Start) }
 // who answers for one instant: the newest override covering t, else the
 // highest layer with someone on call.
 func (s *Schedule) who(t time.Time) Segment {
-	for _, o := range s.Overrides {
-		if !t.Before(o.Start) && t.Before(o.End) {
-			return Segment{UserID: o.UserID, Source: SourceOverride, OverrideID: o.ID}
+	if s.overridesReady() {
+		n := t.UnixNano()
+		for i, b := range s.ovBounds {
+			if b[0] <= n && n < b[1] {
+				o := &s.Overrides[i]
+				return Segment{UserID: o.UserID, Source: SourceOverride, OverrideID: o.ID}
+			}
+		}
+	} else {
+		for _, o := range s.Overrides {
+			if !t.Before(o.Start) && t.Before(o.End) {
+				return Segment{UserID: o.UserID, Source: SourceOverride, OverrideID: o.ID}
+			}
 		}
 	}
 	for i := range s.Layers {
@@ -353,7 +373,16 @@ func (s *Schedule) who(t time.Time) Segment {
 	return Segment{Source: SourceGap}
 }
 
+// overridesReady reports whether ovBounds describes Overrides.
+func (s *Schedule) overridesReady() bool {
+	return len(s.ovBounds) == len(s.Overrides) && (len(s.Overrides) == 0 || s.ovFirst == &s.Overrides[0])
+}
+
 func (s *Schedule) ensure() {
+	if !s.overridesReady() {
+		_ = s.Prepare()
+		return
+	}
 	for i := range s.Layers {
 		if !s.Layers[i].ready() {
 			_ = s.Prepare()
