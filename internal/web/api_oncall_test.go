@@ -175,6 +175,10 @@ func TestPagerDutySchedulesAPI(t *testing.T) {
 			t.Fatalf("times not in the asked zone: %v", first)
 		}
 		pdErrCode(t, pd("GET", fmt.Sprintf("/pagerduty/schedules/%d?since=yesterday", ceoc.ID), ""), 400, 2001)
+		onUsers := pdJSON(t, pd("GET", fmt.Sprintf("/pagerduty/schedules/%d/users?%s", ceoc.ID, win), ""), 200)["users"].([]any)
+		if len(onUsers) < 3 {
+			t.Fatalf("users on call on CEOC over a week: %v", onUsers)
+		}
 		pdErrCode(t, pd("GET", "/pagerduty/schedules/999999", ""), 404, 2100)
 
 		// Overrides: the US Government rule is a 422 naming it.
@@ -327,6 +331,22 @@ func TestOnCallPagesAndFeeds(t *testing.T) {
 			append(admin, "Content-Type", formCT[1])...)
 		if r.code != 422 || !strings.Contains(r.body, "US Government rule") {
 			t.Fatalf("override form: %d %.400s", r.code, r.body)
+		}
+		gov := scs[oncall.KeyUSGov]
+		r = e.do(nil, "POST", fmt.Sprintf("/oncall/schedules/%d/layers/%d", gov.ID, gov.Layers[0].ID),
+			strings.NewReader(url.Values{"members": {"Gus\nEmma"}}.Encode()), append(admin, "Content-Type", formCT[1])...)
+		if r.code != 422 || !strings.Contains(r.body, "US Government rule: Emma can&#39;t be on call") {
+			t.Fatalf("layer form: %d %.400s", r.code, r.body)
+		}
+		r = e.do(nil, "POST", fmt.Sprintf("/oncall/schedules/%d/layers/%d", gov.ID, gov.Layers[0].ID),
+			strings.NewReader(url.Values{"members": {"gia@oncall.test\nGus"}, "turn_unit": {"daily"}, "turn_count": {"2"}}.Encode()),
+			append(admin, "Content-Type", formCT[1])...)
+		if r.code != 303 {
+			t.Fatalf("layer form: %d %.400s", r.code, r.body)
+		}
+		if got, _ := e.srv.OnCall.Schedule(context.Background(), gov.ID); got.Layers[0].ID != gov.Layers[0].ID ||
+			fmt.Sprint(got.Layers[0].Members) != fmt.Sprint([]int64{ids["Gia"], ids["Gus"]}) || got.Layers[0].TurnUnit != "daily" || got.Layers[0].TurnCount != 2 {
+			t.Fatalf("layer saved as %+v", got.Layers[0])
 		}
 	})
 }
