@@ -69,6 +69,7 @@ func (s *Server) registerRoutes() {
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
 	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
+	s.registerOnCallNativeAPI() // api_oncall_native.go
 	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
 	})
