@@ -330,7 +330,8 @@ func (l *Layer) At(t time.Time) int64 {
 const (
 	SourceLayer    = "layer"
 	SourceOverride = "override"
-	SourceGap      = "gap"
+	SourceGap      = "gap" // a layer's hours, but nobody on call: a problem
+	SourceOff      = "off" // outside every layer's hours (a schedule that only covers part of the week)
 )
 
 // Segment is one stretch of a rendered schedule: one user (0 in a gap)
@@ -370,7 +371,21 @@ func (s *Schedule) who(t time.Time) Segment {
 			return Segment{UserID: u, Source: SourceLayer, LayerID: s.Layers[i].ID}
 		}
 	}
-	return Segment{Source: SourceGap}
+	for i := range s.Layers {
+		if s.Layers[i].covers(t) {
+			return Segment{Source: SourceGap}
+		}
+	}
+	return Segment{Source: SourceOff}
+}
+
+// covers reports whether t is in the layer's hours (inside its rotation's
+// life and its restrictions), whether or not it has anyone to put on call.
+func (l *Layer) covers(t time.Time) bool {
+	if !l.ready() || t.Before(l.start) || (!l.end.IsZero() && !t.Before(l.end)) {
+		return false
+	}
+	return l.inWindow(t)
 }
 
 // overridesReady reports whether ovBounds describes Overrides.
@@ -453,8 +468,10 @@ func (s *Schedule) boundaries(from, to time.Time) []time.Time {
 }
 
 // Render is the final schedule from from to to: consecutive segments
-// covering the whole window, gaps included (UserID 0, Source gap),
-// neighbours with the same user and source merged.
+// covering the whole window, neighbours with the same user and source
+// merged. Stretches with nobody on call have UserID 0: Source gap inside
+// some layer's hours (a problem), Source off outside every layer's hours
+// (US Government only covers weekdays).
 func Render(s Schedule, from, to time.Time) []Segment {
 	s.ensure()
 	if !from.Before(to) {
