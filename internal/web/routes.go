@@ -58,6 +58,7 @@ func (s *Server) registerRoutes() {
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
+	s.registerOnCallUI()       // ui_oncall.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -76,6 +77,11 @@ func (s *Server) registerRoutes() {
 	s.registerZendeskAPI()      // api_zendesk.go
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
+	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
+	s.registerOnCallNativeAPI() // api_oncall_native.go
+	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
+		return errs.NotFound("route")
+	})
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
@@ -130,6 +136,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range kpiFuncs() { // ui_kpi.go
+		funcs[k] = f
+	}
+	for k, f := range onCallFuncs() { // ui_oncall.go
 		funcs[k] = f
 	}
 	for _, p := range pages {

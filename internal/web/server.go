@@ -37,6 +37,7 @@ import (
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
@@ -173,6 +174,9 @@ type Deps struct {
 	KPI *kpi.Store
 	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
 	KB *kb.Store
+	// OnCall is the on-call schedules (api_oncall.go, ui_oncall.go); built
+	// from DB when nil.
+	OnCall *oncall.Store
 }
 
 // Server is the HTTP handler.
@@ -219,8 +223,9 @@ func New(deps Deps) (*Server, error) {
 				}
 				return float64(n)
 			}))
-	s.openTeam() // permissions and the team area (api_team.go)
-	s.openKPI()  // indicators and capacity (api_kpi.go)
+	s.openTeam()   // permissions and the team area (api_team.go)
+	s.openKPI()    // indicators and capacity (api_kpi.go)
+	s.openOnCall() // on-call schedules (api_oncall.go), after the team
 	if deps.Auth != nil {
 		s.registry.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_running", Help: "Password hashes being computed (capped by --max-password-hashes)."},
@@ -300,6 +305,9 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 	doc, documented := s.docs[pattern]
 	if api {
 		fail = s.writeAPIError
+	}
+	if isPagerDutyPath(path) {
+		fail = s.writePagerDutyError // api_pagerduty.go
 	}
 	run := h
 	switch {
@@ -436,6 +444,12 @@ func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 			return s.Auth.CheckPassword(r.Context(), user, pass, ip)
 		case "bearer":
 			return s.Auth.TokenPrincipal(r.Context(), "", cred, ip)
+		case "token": // PagerDuty's "Token token=XYZ" (api_pagerduty.go)
+			tok, ok := pagerDutyToken(cred)
+			if !ok {
+				return nil, errs.Unauthorized("malformed token credentials")
+			}
+			return s.Auth.TokenPrincipal(r.Context(), "", tok, ip)
 		}
 		return nil, errs.Unauthorized("unsupported authorization scheme")
 	}
