@@ -298,6 +298,9 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 	if api {
 		fail = s.writeAPIError
 	}
+	if isPagerDutyPath(path) {
+		fail = s.writePagerDutyError // api_pagerduty.go
+	}
 	run := h
 	switch {
 	case api && guardedPattern(pattern): // configuration under change control (api_changes.go)
@@ -430,6 +433,12 @@ func (s *Server) authenticate(r *http.Request) (*auth.Principal, error) {
 			return s.Auth.CheckPassword(r.Context(), user, pass, ip)
 		case "bearer":
 			return s.Auth.TokenPrincipal(r.Context(), "", cred, ip)
+		case "token": // PagerDuty's "Token token=XYZ" (api_pagerduty.go)
+			tok, ok := pagerDutyToken(cred)
+			if !ok {
+				return nil, errs.Unauthorized("malformed token credentials")
+			}
+			return s.Auth.TokenPrincipal(r.Context(), "", tok, ip)
 		}
 		return nil, errs.Unauthorized("unsupported authorization scheme")
 	}
