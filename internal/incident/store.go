@@ -20,6 +20,7 @@ import (
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 //go:embed queries.sql
@@ -58,6 +59,11 @@ type Store struct {
 	audit *audit.Log
 	opt   Options
 	jobs  *jobs.Queue
+
+	// customer emergencies (SetEmergencies)
+	tickets *ticket.Store
+	ase     ASEFinder
+	mailbox string
 }
 
 // NewStore returns the incident store of d.

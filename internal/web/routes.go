@@ -49,6 +49,7 @@ func (s *Server) registerRoutes() {
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
+	s.registerIncidentUI()     // ui_incidents.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -67,6 +68,7 @@ func (s *Server) registerRoutes() {
 	s.registerZendeskAPI()      // api_zendesk.go
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
+	s.registerIncidentAPI()     // api_incidents.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
