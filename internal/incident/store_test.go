@@ -27,7 +27,9 @@ import (
 // schedules are the oncall package's; here only the paging is under test.
 type fixedOnCall map[int64][]int64
 
-func (f fixedOnCall) OnCallAt(_ context.Context, id int64, _ time.Time) ([]int64, error) { return f[id], nil }
+func (f fixedOnCall) OnCallAt(_ context.Context, id int64, _ time.Time) ([]int64, error) {
+	return f[id], nil
+}
 
 const (
 	schedCEOC = 101

@@ -114,10 +114,10 @@ func (s *Server) pdServiceShape(r *http.Request, svc incident.Service, policies 
 	return map[string]any{
 		"id": pdID(svc.ID), "type": "service", "summary": svc.Name, "name": svc.Name, "description": svc.Description,
 		"status": "active", "created_at": svc.CreatedAt, "updated_at": svc.UpdatedAt, "self": s.pdSelf(r, "/services/"+pdID(svc.ID)),
-		"html_url":          s.baseURL(r) + "/incidents?service_id=" + pdID(svc.ID),
-		"escalation_policy": s.pdRefOf(r, "escalation_policy_reference", "/escalation_policies", svc.EscalationPolicyID, policies[svc.EscalationPolicyID]),
-		"integrations":      []map[string]any{integ},
-		"incident_urgency_rule": map[string]any{"type": "constant", "urgency": "high"},
+		"html_url":                s.baseURL(r) + "/incidents?service_id=" + pdID(svc.ID),
+		"escalation_policy":       s.pdRefOf(r, "escalation_policy_reference", "/escalation_policies", svc.EscalationPolicyID, policies[svc.EscalationPolicyID]),
+		"integrations":            []map[string]any{integ},
+		"incident_urgency_rule":   map[string]any{"type": "constant", "urgency": "high"},
 		"acknowledgement_timeout": nil, "auto_resolve_timeout": nil, "alert_creation": "create_alerts_and_incidents",
 		"teams": []any{},
 	}
@@ -135,7 +135,7 @@ func (s *Server) policyNames(r *http.Request) (map[int64]string, []incident.Poli
 	return m, ps, nil
 }
 
-func includes(r *http.Request, what string) bool {
+func pdIncludes(r *http.Request, what string) bool {
 	for _, k := range []string{"include[]", "include"} {
 		for _, v := range r.URL.Query()[k] {
 			if slices.Contains(strings.Split(v, ","), what) {
@@ -163,7 +163,7 @@ func (s *Server) pdServices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	full := includes(r, "integrations")
+	full := pdIncludes(r, "integrations")
 	needle := strings.ToLower(q.Get("query"))
 	var out []map[string]any
 	for _, svc := range svcs {
@@ -195,7 +195,7 @@ func (s *Server) pdService(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": s.pdServiceShape(r, *svc, names, includes(r, "integrations"))})
+	writeJSON(w, http.StatusOK, map[string]any{"service": s.pdServiceShape(r, *svc, names, pdIncludes(r, "integrations"))})
 	return nil
 }
 
@@ -432,7 +432,7 @@ func (s *Server) writePDIncident(w http.ResponseWriter, r *http.Request, id int6
 	return nil
 }
 
-func actorOf(r *http.Request) audit.Actor {
+func incidentActor(r *http.Request) audit.Actor {
 	p := PrincipalFrom(r.Context())
 	if p == nil {
 		return audit.System()
@@ -463,7 +463,7 @@ func (s *Server) pdUpdateIncident(w http.ResponseWriter, r *http.Request) error 
 	if in.Type != "" && in.Type != "incident" && in.Type != "incident_reference" {
 		return errs.Invalid("type", "must be incident")
 	}
-	ctx, actor := r.Context(), actorOf(r)
+	ctx, actor := r.Context(), incidentActor(r)
 	if len(in.Assignments) > 0 {
 		var users []int64
 		for _, a := range in.Assignments {
@@ -542,7 +542,7 @@ func (s *Server) pdAddNote(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, "note", &in); err != nil {
 		return err
 	}
-	n, err := s.Incidents.AddNote(r.Context(), actorOf(r), id, in.Content)
+	n, err := s.Incidents.AddNote(r.Context(), incidentActor(r), id, in.Content)
 	if err != nil {
 		return err
 	}
@@ -562,13 +562,13 @@ func (s *Server) pdLogShape(r *http.Request, l incident.LogEntry) map[string]any
 	}
 	return map[string]any{
 		"id": pdID(l.ID), "type": typ, "summary": l.Summary, "created_at": l.CreatedAt, "agent": agent,
-		"channel":  map[string]any{"type": orDefault(l.Channel, "auto")},
+		"channel":  map[string]any{"type": pdOrDefault(l.Channel, "auto")},
 		"incident": s.pdRefOf(r, "incident_reference", "/incidents", l.IncidentID, ""),
 		"self":     s.pdSelf(r, "/log_entries/"+pdID(l.ID)),
 	}
 }
 
-func orDefault(v, d string) string {
+func pdOrDefault(v, d string) string {
 	if v == "" {
 		return d
 	}

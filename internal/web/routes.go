@@ -154,6 +154,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	data["Me"] = p
 	if p != nil {
 		data["CSRF"] = p.CSRF
+		if p.Role == "end-user" {
+			data["IncidentBanner"] = s.incidentBanner(r) // ui_incidents.go
+		}
 	}
 	data["Version"] = s.Version
 	var buf bytes.Buffer
