@@ -24,7 +24,10 @@ import (
 
 func (s *Server) openIncidents() {
 	if s.Incidents == nil {
+		// Without the app's wiring: no jobs, schedules or mail, and the
+		// emergency form's ticket opens no incident (the app adds the hook).
 		s.Incidents = incident.NewStore(s.DB, s.Audit, incident.Options{BaseURL: s.BaseURL, Log: s.log})
+		s.Incidents.SetEmergencies(s.Tickets, nil, "")
 	}
 }
 
