@@ -26,6 +26,7 @@ import (
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/search"
@@ -87,6 +88,7 @@ type App struct {
 	ASE     *ase.Service      // Assigned Support Engineer routing, cadence, workspace (ase.go)
 	Zendesk *zendesk.Store    // custom fields, identities, bulk jobs (ADR 0012)
 	KB      *kb.Store         // the knowledge base and deflection (demo_kb.go)
+	OnCall  *oncall.Store     // on-call schedules, overrides, swaps (oncall.go)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -166,7 +168,11 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
-	a.openASE() // after the team: routing reads availability (ase.go)
+	a.openASE()                               // after the team: routing reads availability (ase.go)
+	if err := a.openOnCall(ctx); err != nil { // after the team: rosters and time off (oncall.go)
+		d.Close()
+		return nil, err
+	}
 	a.KB = kb.NewStore(d)
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
@@ -186,7 +192,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, OnCall: a.OnCall,
 		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
 	})
 	if err != nil {

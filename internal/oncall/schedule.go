@@ -60,6 +60,7 @@ type Layer struct {
 	EndDate      *string       `json:"end_date"`     // the layer stops at the start of this local date
 	Restrictions []Restriction `json:"restrictions"`
 	Members      []int64       `json:"members"`
+	Pool         Pool          `json:"pool"`
 
 	loc        *time.Location
 	start      time.Time // the rotation's first hand-off instant
@@ -194,7 +195,6 @@ func (l *Layer) prepare() error {
 			l.end = at(dayOf(ed), 0, loc)
 		}
 	}
-	v.Check(len(l.Members) >= 1, "members", "must list at least one member")
 	v.Check(len(l.Members) <= 200, "members", "must list at most 200 members")
 	v.Check(len(l.Restrictions) <= 28, "restrictions", "must be at most 28")
 	l.windows = make([]window, 0, len(l.Restrictions))
@@ -477,4 +477,31 @@ func NextHandoff(s Schedule, t time.Time, horizon time.Duration) (time.Time, []i
 		}
 	}
 	return time.Time{}, nil
+}
+
+// Pool says whom the quarter generator draws a layer's members from: a
+// region and a track of the team roster (empty: any). A schedule's
+// required specialty applies on top.
+type Pool struct {
+	Region string `json:"region"`
+	Track  string `json:"track"`
+}
+
+// VirtualStart is the rotation's first hand-off instant (PagerDuty's
+// rotation_virtual_start); zero before the layer is prepared.
+func (l *Layer) VirtualStart() time.Time { return l.start }
+
+// TurnLength is a turn's nominal length (daily and weekly turns follow the
+// local clock, so a turn over a daylight-saving change is an hour shorter
+// or longer).
+func (l *Layer) TurnLength() time.Duration {
+	switch l.TurnUnit {
+	case TurnHourly:
+		return time.Duration(l.TurnCount) * time.Hour
+	case TurnCustom:
+		return time.Duration(l.TurnCount) * time.Minute
+	case TurnDaily:
+		return time.Duration(l.TurnCount) * 24 * time.Hour
+	}
+	return time.Duration(l.TurnCount) * 7 * 24 * time.Hour
 }

@@ -50,6 +50,7 @@ func (s *Server) registerRoutes() {
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
 	s.registerIncidentUI()     // ui_incidents.go
+	s.registerOnCallUI()       // ui_oncall.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -69,6 +70,10 @@ func (s *Server) registerRoutes() {
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
 	s.registerIncidentAPI()     // api_incidents.go
+	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
+	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
+		return errs.NotFound("route")
+	})
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
@@ -123,6 +128,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range kpiFuncs() { // ui_kpi.go
+		funcs[k] = f
+	}
+	for k, f := range onCallFuncs() { // ui_oncall.go
 		funcs[k] = f
 	}
 	for _, p := range pages {

@@ -38,6 +38,7 @@ import (
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
@@ -175,6 +176,9 @@ type Deps struct {
 	// (api_incidents.go, ui_incidents.go); built from DB when nil (without
 	// jobs or on-call schedules: pages then wait for the app's wiring).
 	Incidents *incident.Store
+	// OnCall is the on-call schedules (api_oncall.go, ui_oncall.go); built
+	// from DB when nil.
+	OnCall *oncall.Store
 }
 
 // Server is the HTTP handler.
@@ -221,8 +225,9 @@ func New(deps Deps) (*Server, error) {
 				}
 				return float64(n)
 			}))
-	s.openTeam() // permissions and the team area (api_team.go)
-	s.openKPI()  // indicators and capacity (api_kpi.go)
+	s.openTeam()   // permissions and the team area (api_team.go)
+	s.openKPI()    // indicators and capacity (api_kpi.go)
+	s.openOnCall() // on-call schedules (api_oncall.go), after the team
 	if deps.Auth != nil {
 		s.registry.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_running", Help: "Password hashes being computed (capped by --max-password-hashes)."},
