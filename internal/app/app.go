@@ -24,6 +24,7 @@ import (
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/jobs"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/oncall"
@@ -89,6 +90,9 @@ type App struct {
 	Zendesk *zendesk.Store    // custom fields, identities, bulk jobs (ADR 0012)
 	KB      *kb.Store         // the knowledge base and deflection (demo_kb.go)
 	OnCall  *oncall.Store     // on-call schedules, overrides, swaps (oncall.go)
+	// Incidents runs escalation policies, services, incidents, paging and
+	// the status page (incident.go).
+	Incidents *incident.Store
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -173,6 +177,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	if err := a.openIncidents(ctx); err != nil { // after on-call: levels page its schedules (incident.go)
+		d.Close()
+		return nil, err
+	}
 	a.KB = kb.NewStore(d)
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
@@ -192,7 +200,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, OnCall: a.OnCall,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, OnCall: a.OnCall, Incidents: a.Incidents,
 		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
 	})
 	if err != nil {

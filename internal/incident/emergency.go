@@ -91,6 +91,15 @@ func (s *Store) SubmitEmergency(ctx context.Context, requester ticket.Actor, in 
 	return t, &list[0], nil
 }
 
+func hasEmergencyTag(tags []string) bool {
+	for _, tag := range tags {
+		if tag == EmergencyTag || tag == "customer_emergency" {
+			return true
+		}
+	}
+	return false
+}
+
 func emergencyKey(ticketID int64) string { return "ticket-" + strconv.FormatInt(ticketID, 10) }
 
 // TicketHook opens the incident of a new emergency ticket (tagged
@@ -99,17 +108,15 @@ func emergencyKey(ticketID int64) string { return "ticket-" + strconv.FormatInt(
 // CEOC, and a notice to the organization's ASE when they are working.
 func (s *Store) TicketHook(ctx context.Context, tx *db.Tx, c *ticket.Change) error {
 	t := c.Ticket
-	if !c.Created() || t.OrganizationID == nil {
+	if t.OrganizationID == nil {
 		return nil
 	}
-	viaMailbox := s.mailbox != "" && strings.EqualFold(strings.TrimSpace(t.Recipient), s.mailbox)
-	tagged := false
-	for _, tag := range t.Tags {
-		if tag == EmergencyTag || tag == "customer_emergency" {
-			tagged = true
-		}
-	}
-	if !tagged && !viaMailbox {
+	viaMailbox := c.Created() && s.mailbox != "" && strings.EqualFold(strings.TrimSpace(t.Recipient), s.mailbox)
+	tagged := hasEmergencyTag(t.Tags)
+	// A new ticket tagged (or mailed) as an emergency, or one that just got
+	// the tag (a routing trigger, an agent): the dedup key keeps it to one
+	// incident per ticket.
+	if !(viaMailbox || (tagged && (c.Created() || !hasEmergencyTag(c.Prev.Tags)))) {
 		return nil
 	}
 	var tier, orgName string
@@ -123,6 +130,9 @@ func (s *Store) TicketHook(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 		urgent := "urgent"
 		if _, _, err := s.tickets.UpdateTx(ctx, tx, ticket.Actor{Role: "system"}, t.ID, ticket.UpdateInput{Priority: &urgent, AdditionalTags: []string{EmergencyTag}}); err != nil {
 			return err
+		}
+		if !tagged {
+			return nil // the update's hook round saw the tag arrive and opened the incident
 		}
 	}
 	var svcID int64
@@ -150,7 +160,7 @@ func (s *Store) TicketHook(ctx context.Context, tx *db.Tx, c *ticket.Change) err
 	if err != nil {
 		return err
 	}
-	if err := s.log(ctx, tx, id, "notify", &uid, "", "Assigned Support Engineer of "+orgName+" is working: notified"); err != nil {
+	if err := s.log(ctx, tx, id, "annotate", nil, "", "The Assigned Support Engineer of "+orgName+" is working: notified too"); err != nil {
 		return err
 	}
 	return s.page(ctx, tx, &inc.Incident, aseStep, []int64{uid})

@@ -104,8 +104,12 @@ func TestCustomerEmergency(t *testing.T) {
 		if tk2.Priority == nil || *tk2.Priority != "urgent" {
 			t.Fatalf("mailbox ticket: %+v", tk2)
 		}
-		if list, _, _ := e.s.List(ctx, Filter{IncidentKey: emergencyKey(tk2.ID)}); len(list) != 1 {
+		list, _, _ := e.s.List(ctx, Filter{IncidentKey: emergencyKey(tk2.ID)})
+		if len(list) != 1 {
 			t.Fatalf("mailbox emergency: %+v", list)
+		}
+		if tl, _ := e.s.Timeline(ctx, list[0].ID); len(tl) != 3 || tl[0].Type != "trigger" || tl[1].Type != "annotate" || tl[2].Type != "notify" {
+			t.Fatalf("mailbox emergency timeline (one trigger, the ASE notice): %+v", tl)
 		}
 		// An ordinary ticket opens nothing.
 		tk3, _, err := tickets.Create(ctx, dana, ticket.CreateInput{Subject: "Question", Comment: ticket.CommentInput{Body: "x"}})
