@@ -1178,3 +1178,14 @@ func (s *Store) chat(ctx context.Context, tx *db.Tx, inc *Incident, event, what 
 	}
 	return nil
 }
+
+// StepNow takes an incident's next escalation step at once, as its timer
+// would (tools and the demo, which write without a job queue). It does
+// nothing to an incident that is not triggered.
+func (s *Store) StepNow(ctx context.Context, id int64) error {
+	r, err := scanIncident(s.d.R.QueryRowContext(ctx, s.q.Get("GetIncident"), id))
+	if err != nil {
+		return err
+	}
+	return s.escalate(ctx, EscalateArgs{IncidentID: id, Step: r.Step, Gen: r.gen})
+}
