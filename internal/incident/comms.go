@@ -43,7 +43,7 @@ func (s *Store) PostUpdate(ctx context.Context, actor audit.Actor, id int64, sta
 		if iv := UpdateInterval(inc.Severity, state); iv > 0 {
 			at := tx.Now.Add(iv)
 			due = db.TS(at)
-			if err := s.schedule(tx, RemindArgs{IncidentID: id, Due: at}, at); err != nil {
+			if err := s.wake(tx, at); err != nil {
 				return err
 			}
 		}
@@ -84,23 +84,16 @@ func (s *Store) Updates(ctx context.Context, id int64) ([]StatusUpdate, error) {
 // still be due at a.Due: a newer update moved it).
 func (s *Store) remind(ctx context.Context, a RemindArgs) error {
 	return s.d.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.Get("MarkReminded"), a.IncidentID, db.TS(a.Due))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // a newer update moved it, or reminded already (another node)
+		}
 		inc, err := s.getTx(ctx, tx, a.IncidentID)
 		if err != nil {
-			if errs.Is(err, errs.KindNotFound) {
-				return nil
-			}
 			return err
-		}
-		if inc.Status == Resolved || inc.NextUpdateDue == nil || !sameSecond(*inc.NextUpdateDue, a.Due) {
-			return nil
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM incident_log_entries WHERE incident_id = $1 AND type = 'reminder' AND created_at >= $2",
-			a.IncidentID, db.TS(a.Due)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
 		}
 		if err := s.log(ctx, tx, a.IncidentID, "reminder", nil, "", fmt.Sprintf("Status update overdue (due %s, every %s while %s at severity %d)",
 			a.Due.UTC().Format("15:04 MST"), UpdateInterval(inc.Severity, inc.PublicState), inc.PublicState, inc.Severity)); err != nil {
@@ -109,8 +102,6 @@ func (s *Store) remind(ctx context.Context, a RemindArgs) error {
 		return s.chat(ctx, tx, &inc.Incident, "reminder:"+a.Due.UTC().Format(time.RFC3339), "a status update is overdue")
 	})
 }
-
-func sameSecond(a, b time.Time) bool { return a.Unix() == b.Unix() }
 
 // Overdue says whether an open incident's next status update is late at now.
 func (i *Incident) Overdue(now time.Time) bool {

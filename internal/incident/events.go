@@ -112,11 +112,24 @@ func (s *Store) Enqueue(ctx context.Context, e Event) (string, error) {
 		if in.Key == "" {
 			in.Key = newKey()
 		}
-		inc, _, err := s.Trigger(ctx, audit.System(), in)
+		if err := in.Validate(); err != nil {
+			return "", err
+		}
+		// One transaction (the service read in it), retried once more if
+		// another node opened the same key meanwhile (the unique index).
+		for attempt := 0; ; attempt++ {
+			err = s.d.Write(ctx, func(tx *db.Tx) error {
+				_, _, err := s.triggerOn(ctx, tx, audit.System(), svc, in)
+				return err
+			})
+			if !db.IsUnique(err) || attempt == 2 {
+				break
+			}
+		}
 		if err != nil {
 			return "", err
 		}
-		return inc.IncidentKey, nil
+		return in.Key, nil
 	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
 		inc, err := scanIncident(tx.QueryRowContext(ctx, s.q.Get("OpenByKey"), svc.ID, e.DedupKey))

@@ -15,28 +15,48 @@ import (
 	"github.com/frontline/frontline/internal/jobs"
 )
 
-// EscalateArgs is the durable timer of one escalation step of an incident:
-// page the level of step Step if the incident is still triggered at that
-// step and generation (Gen is bumped when a reassignment restarts the
-// escalation, voiding older timers).
+// EscalateArgs names one escalation step of an incident: page the level
+// of step Step if the incident is still triggered at that step and
+// generation (Gen is bumped when a reassignment restarts the escalation,
+// voiding older steps). The wake-up job (WakeArgs) takes the due steps.
 type EscalateArgs struct {
 	IncidentID int64 `json:"incident_id"`
 	Step       int   `json:"step"`
 	Gen        int   `json:"gen"`
 }
 
-// Kind is the River job kind.
-func (EscalateArgs) Kind() string { return "incident.escalate" }
-
-// RemindArgs is the timer of a status update due at Due: if the incident
-// is open and its next update is still due then, the CMOC is reminded.
-type RemindArgs struct {
-	IncidentID int64     `json:"incident_id"`
-	Due        time.Time `json:"due"`
+// WakeArgs is the job that takes every escalation step due by At and
+// reminds of every status update overdue by then (incidents.next_step_at
+// and next_update_due, through their indexes), whichever node scheduled
+// them. Jobs are unique by At (rounded up to the second), so however many
+// incidents share a moment, one job serves them; a periodic one (At zero:
+// "now") sweeps up anything a lost job would have left.
+type WakeArgs struct {
+	At time.Time `json:"at"`
 }
 
 // Kind is the River job kind.
-func (RemindArgs) Kind() string { return "incident.remind" }
+func (WakeArgs) Kind() string { return "incident.wake" }
+
+type wakeWorker struct {
+	river.WorkerDefaults[WakeArgs]
+	s *Store
+}
+
+func (w *wakeWorker) Work(ctx context.Context, j *river.Job[WakeArgs]) error {
+	_, err := w.s.FireDue(ctx)
+	return err
+}
+
+// Timeout leaves room for a storm of due steps.
+func (w *wakeWorker) Timeout(*river.Job[WakeArgs]) time.Duration { return 10 * time.Minute }
+
+// RemindArgs is a status update due at Due: if the incident is open and
+// its next update is still due then, the CMOC is reminded (once).
+type RemindArgs struct {
+	IncidentID int64
+	Due        time.Time
+}
 
 // DeliverArgs posts one chat webhook delivery.
 type DeliverArgs struct {
@@ -45,24 +65,6 @@ type DeliverArgs struct {
 
 // Kind is the River job kind.
 func (DeliverArgs) Kind() string { return "incident.deliver" }
-
-type escalateWorker struct {
-	river.WorkerDefaults[EscalateArgs]
-	s *Store
-}
-
-func (w *escalateWorker) Work(ctx context.Context, j *river.Job[EscalateArgs]) error {
-	return w.s.escalate(ctx, j.Args)
-}
-
-type remindWorker struct {
-	river.WorkerDefaults[RemindArgs]
-	s *Store
-}
-
-func (w *remindWorker) Work(ctx context.Context, j *river.Job[RemindArgs]) error {
-	return w.s.remind(ctx, j.Args)
-}
 
 type deliverWorker struct {
 	river.WorkerDefaults[DeliverArgs]
@@ -77,9 +79,122 @@ func (w *deliverWorker) Work(ctx context.Context, j *river.Job[DeliverArgs]) err
 // its timers there. Call it while wiring, before q starts.
 func (s *Store) UseJobs(q *jobs.Queue) {
 	s.jobs = q
-	jobs.AddWorker(q, &escalateWorker{s: s})
-	jobs.AddWorker(q, &remindWorker{s: s})
+	jobs.AddWorker(q, &wakeWorker{s: s})
 	jobs.AddWorker(q, &deliverWorker{s: s})
+	q.AddPeriodic(time.Minute, WakeArgs{}, true)
+}
+
+// wakeAt is the moment of the wake-up job that serves t: t rounded up to
+// the second.
+func wakeAt(t time.Time) time.Time {
+	w := t.UTC().Truncate(time.Second)
+	if w.Before(t) {
+		w = w.Add(time.Second)
+	}
+	return w
+}
+
+// wake schedules the wake-up job of moment t in tx, unless a committed
+// transaction of this node already scheduled that moment (remembered while
+// it is ahead); another node's duplicate is absorbed by River's uniqueness.
+func (s *Store) wake(tx *db.Tx, t time.Time) error {
+	if s.jobs == nil {
+		return nil
+	}
+	at := wakeAt(t)
+	k := at.Unix()
+	s.mu.Lock()
+	ahead := s.ahead[k]
+	s.mu.Unlock()
+	if ahead {
+		return nil
+	}
+	now := tx.Now.Unix()
+	tx.AfterCommit(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.ahead == nil || len(s.ahead) > 10_000 {
+			s.ahead = map[int64]bool{}
+		}
+		for m := range s.ahead {
+			if m < now {
+				delete(s.ahead, m)
+			}
+		}
+		if k >= now {
+			s.ahead[k] = true
+		}
+	})
+	return s.jobs.InsertAtCommit(tx, river.InsertManyParams{Args: WakeArgs{At: at},
+		InsertOpts: &river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+}
+
+// FireDue takes every escalation step due now and reminds of every status
+// update overdue now; it returns how many it handled. Safe on several
+// nodes at once: each step and reminder is a compare-and-set.
+func (s *Store) FireDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		now := s.d.Clock.Now()
+		var due []EscalateArgs
+		rows, err := s.d.R.QueryContext(ctx, s.q.Get("DueSteps"), db.TS(now), 200)
+		if err != nil {
+			return n, err
+		}
+		for rows.Next() {
+			var a EscalateArgs
+			var step, gen int64
+			if err := rows.Scan(&a.IncidentID, &step, &gen); err != nil {
+				rows.Close()
+				return n, err
+			}
+			a.Step, a.Gen = int(step), int(gen)
+			due = append(due, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+		var reminders []RemindArgs
+		rows, err = s.d.R.QueryContext(ctx, s.q.Get("DueUpdates"), db.TS(now), 200)
+		if err != nil {
+			return n, err
+		}
+		for rows.Next() {
+			var r RemindArgs
+			if err := rows.Scan(&r.IncidentID, db.Time(&r.Due)); err != nil {
+				rows.Close()
+				return n, err
+			}
+			reminders = append(reminders, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+		if len(due) == 0 && len(reminders) == 0 {
+			return n, nil
+		}
+		progressed := false
+		for _, a := range due {
+			took, err := s.escalate(ctx, a)
+			if err != nil {
+				return n, err
+			}
+			progressed = progressed || took
+			n++
+		}
+		for _, r := range reminders {
+			if err := s.remind(ctx, r); err != nil {
+				return n, err
+			}
+			n++
+			progressed = true
+		}
+		if !progressed {
+			return n, nil // another node holds them
+		}
+	}
 }
 
 // schedule enqueues a job in tx, due at at (gathered until the commit, so a

@@ -68,28 +68,45 @@ SELECT {{IncidentColumns}} FROM incidents i JOIN incident_services s ON s.id = i
 
 -- name: InsertIncident
 INSERT INTO incidents (service_id, escalation_policy_id, title, description, status, urgency, severity, source, incident_key, open_key,
-  public, public_state, ticket_id, organization_id, created_at, updated_at, next_update_due)
-VALUES ($1, $2, $3, $4, 'triggered', $5, $6, $7, $8, $8, $9, 'investigating', $10, $11, $12, $12, $13) RETURNING id;
+  public, public_state, ticket_id, organization_id, created_at, updated_at, next_update_due, next_step_at)
+VALUES ($1, $2, $3, $4, 'triggered', $5, $6, $7, $8, $8, $9, 'investigating', $10, $11, $12, $12, $13, $12) RETURNING id;
 
 -- name: InsertLog
 INSERT INTO incident_log_entries (incident_id, type, user_id, channel, summary, created_at) VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: Acknowledge
-UPDATE incidents SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, updated_at = $2
+UPDATE incidents SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, updated_at = $2, next_step_at = NULL
 WHERE id = $1 AND status = 'triggered';
 
 -- name: Resolve
 UPDATE incidents SET status = 'resolved', open_key = NULL, resolved_at = $2, resolved_by = $3, updated_at = $2,
-  public_state = CASE WHEN public THEN 'resolved' ELSE public_state END, next_update_due = NULL
+  public_state = CASE WHEN public THEN 'resolved' ELSE public_state END, next_update_due = NULL, next_step_at = NULL
 WHERE id = $1 AND status <> 'resolved';
 
 -- name: Retrigger
-UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, gen = gen + 1, assignees = $2, updated_at = $3
-WHERE id = $1 AND status <> 'resolved' RETURNING step, gen;
+UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, gen = gen + 1, assignees = $2, updated_at = $3,
+  next_step_at = NULL
+WHERE id = $1 AND status <> 'resolved' RETURNING step, gen, level;
 
 -- name: TakeStep
-UPDATE incidents SET step = step + 1, level = $3, assignees = $4, updated_at = $5
+UPDATE incidents SET step = step + 1, level = $3, assignees = $4, updated_at = $5, next_step_at = $7
 WHERE id = $1 AND step = $2 AND gen = $6 AND status = 'triggered';
+
+-- name: SetNextStep
+UPDATE incidents SET next_step_at = $2 WHERE id = $1;
+
+-- name: DueSteps
+SELECT id, step, gen FROM incidents WHERE next_step_at IS NOT NULL AND next_step_at <= $1 AND status = 'triggered'
+ORDER BY next_step_at, id LIMIT $2;
+
+-- name: DueUpdates
+SELECT id, next_update_due FROM incidents WHERE next_update_due IS NOT NULL AND next_update_due <= $1 AND status <> 'resolved'
+  AND (reminded_due IS NULL OR reminded_due <> next_update_due)
+ORDER BY next_update_due, id LIMIT $2;
+
+-- name: MarkReminded
+UPDATE incidents SET reminded_due = next_update_due
+WHERE id = $1 AND next_update_due = $2 AND (reminded_due IS NULL OR reminded_due <> next_update_due) AND status <> 'resolved';
 
 -- name: SetAssignees
 UPDATE incidents SET assignees = $2, updated_at = $3 WHERE id = $1;

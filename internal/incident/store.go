@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -59,6 +60,15 @@ type Store struct {
 	audit *audit.Log
 	opt   Options
 	jobs  *jobs.Queue
+
+	// byKey caches services by integration key for the Events API (a
+	// service's key and policy never change; a miss reads the database).
+	byKey sync.Map
+
+	// mu guards ahead: the wake-up moments (unix seconds) this node has
+	// scheduled in committed transactions and that are not yet due.
+	mu    sync.Mutex
+	ahead map[int64]bool
 
 	// customer emergencies (SetEmergencies)
 	tickets *ticket.Store
@@ -304,7 +314,14 @@ func (s *Store) ServiceByName(ctx context.Context, name string) (*Service, error
 
 // ServiceByKey returns the service whose integration key is key.
 func (s *Store) ServiceByKey(ctx context.Context, key string) (*Service, error) {
-	return scanService(s.d.R.QueryRowContext(ctx, s.q.Get("ServiceByKey"), key))
+	if v, ok := s.byKey.Load(key); ok {
+		return v.(*Service), nil
+	}
+	svc, err := scanService(s.d.R.QueryRowContext(ctx, s.q.Get("ServiceByKey"), key))
+	if err == nil {
+		s.byKey.Store(key, svc)
+	}
+	return svc, err
 }
 
 // ---------------------------------------------------------------- incidents
@@ -419,6 +436,11 @@ func (s *Store) triggerTx(ctx context.Context, tx *db.Tx, actor audit.Actor, in 
 		}
 		return 0, false, err
 	}
+	return s.triggerOn(ctx, tx, actor, svc, in)
+}
+
+// triggerOn is triggerTx on a service already read.
+func (s *Store) triggerOn(ctx context.Context, tx *db.Tx, actor audit.Actor, svc *Service, in TriggerInput) (int64, bool, error) {
 	open, err := scanIncident(tx.QueryRowContext(ctx, s.q.Get("OpenByKey"), svc.ID, in.Key))
 	if err == nil {
 		return open.ID, false, s.log(ctx, tx, open.ID, "trigger", actorID(actor), in.Source, "Triggered again (deduplicated): "+in.Title)
@@ -438,12 +460,11 @@ func (s *Store) triggerTx(ctx context.Context, tx *db.Tx, actor audit.Actor, in 
 	if err := s.log(ctx, tx, id, "trigger", actorID(actor), in.Source, "Triggered: "+in.Title); err != nil {
 		return 0, false, err
 	}
-	if err := s.schedule(tx, EscalateArgs{IncidentID: id, Step: 0, Gen: 0}, tx.Now); err != nil {
+	if err := s.wake(tx, tx.Now); err != nil { // the first step, due at once
 		return 0, false, err
 	}
 	if due != nil {
-		if err := s.schedule(tx, RemindArgs{IncidentID: id, Due: tx.Now.Add(UpdateInterval(in.Severity, Investigating))},
-			tx.Now.Add(UpdateInterval(in.Severity, Investigating))); err != nil {
+		if err := s.wake(tx, tx.Now.Add(UpdateInterval(in.Severity, Investigating))); err != nil {
 			return 0, false, err
 		}
 	}
@@ -559,8 +580,8 @@ func (s *Store) Reassign(ctx context.Context, actor audit.Actor, id int64, users
 				return err
 			}
 		}
-		var step, gen int64
-		if err := tx.QueryRowContext(ctx, s.q.Get("Retrigger"), id, joinIDs(users), db.TS(tx.Now)).Scan(&step, &gen); err != nil {
+		var step, gen, level int64
+		if err := tx.QueryRowContext(ctx, s.q.Get("Retrigger"), id, joinIDs(users), db.TS(tx.Now)).Scan(&step, &gen, &level); err != nil {
 			return err
 		}
 		if err := s.log(ctx, tx, id, "assign", actorID(actor), "web", "Reassigned to "+s.names(ctx, tx, users)); err != nil {
@@ -579,7 +600,11 @@ func (s *Store) Reassign(ctx context.Context, actor audit.Actor, id int64, users
 		if p, err := s.policyTx(ctx, tx, inc.EscalationPolicyID); err == nil && inc.Level > 0 && inc.Level <= len(p.Rules) {
 			delay = time.Duration(p.Rules[inc.Level-1].DelayMinutes) * time.Minute
 		}
-		if err := s.schedule(tx, EscalateArgs{IncidentID: id, Step: int(step), Gen: int(gen)}, now.Add(delay)); err != nil {
+		at := now.Add(delay)
+		if _, err := tx.ExecContext(ctx, s.q.Get("SetNextStep"), id, db.TS(at)); err != nil {
+			return err
+		}
+		if err := s.wake(tx, at); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "incident.reassigned", "incident", id, nil, map[string]any{"user_ids": users})
@@ -878,44 +903,57 @@ func (s *Store) resolveTargets(ctx context.Context, ts []Target, t time.Time) ([
 // taken with a compare-and-set in the transaction that records its pages
 // and schedules the next step, so a job run twice (a retry, a second node)
 // pages nobody twice.
-func (s *Store) escalate(ctx context.Context, a EscalateArgs) error {
+func (s *Store) escalate(ctx context.Context, a EscalateArgs) (bool, error) {
 	inc, err := s.Get(ctx, a.IncidentID)
 	if err != nil {
 		if errs.Is(err, errs.KindNotFound) {
-			return nil
+			return false, nil
 		}
-		return err
+		return false, err
 	}
 	if inc.Status != Triggered || inc.Step != a.Step {
-		return nil
+		return false, nil
 	}
 	p, err := s.Policy(ctx, inc.EscalationPolicyID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	now := s.d.Clock.Now()
 	lvl, ok := p.Level(a.Step)
 	var users []int64
 	if ok {
 		if users, err = s.resolveTargets(ctx, p.Rules[lvl].Targets, now); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return s.d.Write(ctx, func(tx *db.Tx) error {
+	took := false
+	err = s.d.Write(ctx, func(tx *db.Tx) error {
+		took = false
 		level, assignees := inc.Level, joinIDs(inc.Assignees)
+		var next any // the next step's time: none after the policy is exhausted
+		var at time.Time
 		if ok {
 			level, assignees = lvl+1, joinIDs(users)
 			if len(users) == 0 {
 				assignees = joinIDs(inc.Assignees) // keep the last people paged
 			}
+			// The next step (after the last one: the note that the policy is
+			// exhausted) when this level's delay has passed unacknowledged; at
+			// once when nobody was on call.
+			at = now.Add(time.Duration(p.Rules[lvl].DelayMinutes) * time.Minute)
+			if len(users) == 0 {
+				at = now
+			}
+			next = db.TS(at)
 		}
-		res, err := tx.ExecContext(ctx, s.q.Get("TakeStep"), a.IncidentID, a.Step, level, assignees, db.TS(tx.Now), a.Gen)
+		res, err := tx.ExecContext(ctx, s.q.Get("TakeStep"), a.IncidentID, a.Step, level, assignees, db.TS(tx.Now), a.Gen, next)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // acknowledged, resolved, reassigned or taken by another run
 		}
+		took = true
 		if !ok {
 			return s.log(ctx, tx, a.IncidentID, "escalate", nil, "", fmt.Sprintf("Escalation policy %q exhausted: nobody acknowledged", p.Name))
 		}
@@ -934,14 +972,9 @@ func (s *Store) escalate(ctx context.Context, a EscalateArgs) error {
 		if err := s.page(ctx, tx, inc, int64(a.Step), users); err != nil {
 			return err
 		}
-		// The next step (after the last one: the note that the policy is
-		// exhausted) when this level's delay has passed unacknowledged.
-		at := now.Add(time.Duration(p.Rules[lvl].DelayMinutes) * time.Minute)
-		if len(users) == 0 {
-			at = now
-		}
-		return s.schedule(tx, EscalateArgs{IncidentID: a.IncidentID, Step: a.Step + 1, Gen: a.Gen}, at)
+		return s.wake(tx, at)
 	})
+	return took, err
 }
 
 // page notifies users of an incident at a step: a page row each (unique
@@ -1187,5 +1220,6 @@ func (s *Store) StepNow(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.escalate(ctx, EscalateArgs{IncidentID: id, Step: r.Step, Gen: r.gen})
+	_, err = s.escalate(ctx, EscalateArgs{IncidentID: id, Step: r.Step, Gen: r.gen})
+	return err
 }

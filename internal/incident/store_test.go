@@ -60,7 +60,7 @@ func newQueue(t *testing.T, d *db.DB, opts jobs.Options) *jobs.Queue {
 	return q
 }
 
-func people4(t *testing.T, d *db.DB) (map[string]int64, map[string]audit.Actor) {
+func people4(t testing.TB, d *db.DB) (map[string]int64, map[string]audit.Actor) {
 	t.Helper()
 	ctx := context.Background()
 	ps := people.NewStore(d, audit.New(d))
@@ -296,7 +296,7 @@ func TestTwoNodesPageOnce(t *testing.T) {
 					time.Sleep(20 * time.Millisecond)
 				}
 				pending := func() int {
-					return count(t, d1, `SELECT count(*) FROM river_job WHERE kind = 'incident.escalate' AND state NOT IN ('completed', 'cancelled', 'discarded') AND scheduled_at <= $1`, clk.Now())
+					return count(t, d1, `SELECT count(*) FROM river_job WHERE kind = 'incident.wake' AND state NOT IN ('completed', 'cancelled', 'discarded') AND scheduled_at <= $1`, clk.Now())
 				}
 				for pending() > 0 && time.Now().Before(deadline) {
 					time.Sleep(20 * time.Millisecond)
@@ -318,7 +318,7 @@ func TestTwoNodesPageOnce(t *testing.T) {
 				t.Fatalf("%d notify entries (want %d)", got, 4*n)
 			}
 			// A step job run again (a retry, a node restarted mid-run) pages nobody.
-			if err := s2.escalate(ctx, EscalateArgs{IncidentID: 1, Step: 0}); err != nil {
+			if _, err := s2.escalate(ctx, EscalateArgs{IncidentID: 1, Step: 0}); err != nil {
 				t.Fatal(err)
 			}
 			if got := count(t, d1, "SELECT count(*) FROM incident_pages"); got != 4*n {

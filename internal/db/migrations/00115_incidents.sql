@@ -72,7 +72,9 @@ CREATE TABLE incidents (
     acknowledged_by      BIGINT REFERENCES users (id),
     resolved_at          BIGINT,
     resolved_by          BIGINT REFERENCES users (id),
-    next_update_due      BIGINT
+    next_update_due      BIGINT,                    -- when the next CMOC status update is due
+    reminded_due         BIGINT,                    -- the due time last reminded of (once per due time)
+    next_step_at         BIGINT                     -- when the next escalation step is due (NULL: none)
 );
 CREATE UNIQUE INDEX incidents_open_key ON incidents (service_id, open_key);
 CREATE INDEX incidents_status_idx ON incidents (status, id);
@@ -80,6 +82,9 @@ CREATE INDEX incidents_key_idx ON incidents (incident_key);
 CREATE INDEX incidents_public_idx ON incidents (public, created_at);
 CREATE INDEX incidents_ticket_idx ON incidents (ticket_id);
 CREATE INDEX incidents_org_idx ON incidents (organization_id);
+-- The wake-up jobs find due escalation steps and overdue updates by these.
+CREATE INDEX incidents_next_step_idx ON incidents (next_step_at) WHERE next_step_at IS NOT NULL;
+CREATE INDEX incidents_update_due_idx ON incidents (next_update_due) WHERE next_update_due IS NOT NULL;
 
 CREATE TABLE incident_log_entries (
     id          {{id}},
