@@ -23,8 +23,8 @@ import (
 	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
-	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/incident"
+	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/oncall"
@@ -90,13 +90,11 @@ type App struct {
 	Zendesk *zendesk.Store    // custom fields, identities, bulk jobs (ADR 0012)
 	KB      *kb.Store         // the knowledge base and deflection (demo_kb.go)
 	OnCall  *oncall.Store     // on-call schedules, overrides, swaps (oncall.go)
-	// Incidents runs escalation policies, services, incidents, paging and
-	// the status page (incident.go).
-	Incidents *incident.Store
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
 	AccessReviews *accessreview.Store
+	Incidents     *incident.Store // escalation policies, services, incidents, paging, status page (incident.go)
 	Limiter       *auth.Limiter
 	Auth          *auth.Service
 	Web           *web.Server
