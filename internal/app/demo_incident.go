@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,8 +13,6 @@ import (
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/oncall"
-	"github.com/frontline/frontline/internal/sla"
-	"github.com/frontline/frontline/internal/ticket"
 )
 
 // loadIncidentDemo writes the incident part of the demo through the domain
@@ -20,9 +20,10 @@ import (
 //
 //   - the emergency policy's last level becomes the roster's senior
 //     managers;
-//   - a customer emergency three days ago at 02:14 UTC (an urgent ticket of
-//     a premium organization, paged to whoever was on call, acknowledged,
-//     answered within its 30 minutes, resolved two hours later);
+//   - a resolved customer emergency: the incident of the latest solved
+//     emergency ticket of the history (paged to whoever was on call,
+//     acknowledged four minutes later, a note, resolved when the ticket was
+//     solved), or, without a history, one three days ago at 02:14 UTC;
 //   - an incident from monitoring (an Events API v2 event on the
 //     "Production monitoring" service, whose integration key is listed by
 //     GET /pagerduty/services?include[]=integrations) opened 50 minutes
@@ -47,14 +48,7 @@ func (a *App) loadIncidentDemo(ctx context.Context, res *DemoResult) error {
 	}
 	defer d.Close()
 	al := audit.New(d)
-	tickets := ticket.NewStore(d, al, a.Config.DataDir+"/attachments", a.Config.MaxAttachmentBytes)
-	slas := sla.NewService(sla.NewStore(d, al), sla.Options{})
-	slas.SetTimers(&timerHeap{}) // the past's timers are not run: the reply comes in time
-	tickets.OnPrepare(slas.Prepare)
-	tickets.OnChange(slas.Hook)
 	st := incident.NewStore(d, al, incident.Options{OnCall: a.OnCall, BaseURL: a.Config.BaseURL})
-	st.SetEmergencies(tickets, nil, "")
-	tickets.OnChange(st.TicketHook)
 
 	manager, err := a.People.UserByEmail(ctx, res.ManagerEmail)
 	if err != nil {
@@ -67,53 +61,11 @@ func (a *App) loadIncidentDemo(ctx context.Context, res *DemoResult) error {
 		return audit.Actor{ID: manager.ID, Role: manager.Role}
 	}
 
-	// The resolved customer emergency.
-	var customer int64
-	for _, org := range res.OrganizationIDs {
-		o, err := a.People.GetOrganization(ctx, org)
-		if err != nil {
-			return err
-		}
-		if incident.EmergencyEligible(o.Tier) && len(res.CustomersByOrg[org]) > 0 {
-			customer = res.CustomersByOrg[org][0]
-			break
-		}
-	}
-	if customer != 0 {
-		tk, inc, err := st.SubmitEmergency(ctx, ticket.Actor{UserID: customer, Role: "end-user"}, incident.EmergencyInput{
-			Subject:     "Production instance down after upgrade to 17.3",
-			Description: "Since the upgrade an hour ago every page returns 502 and CI pipelines fail. 1,200 developers blocked. We already rolled back the load balancer change; no effect.",
-		})
-		if err != nil {
-			return fmt.Errorf("demo emergency: %w", err)
-		}
-		if inc != nil {
-			if err := st.StepNow(ctx, inc.ID); err != nil {
-				return err
-			}
-			clk.Advance(4 * time.Minute)
-			who := responder(inc.ID)
-			if _, err := st.Acknowledge(ctx, who, inc.ID); err != nil {
-				return err
-			}
-			clk.Advance(8 * time.Minute)
-			body := "I am on it. Please run `gitlab-ctl status` and send the output of `gitlab-ctl tail puma` for the last 10 minutes; we will join a call at once if you share a bridge."
-			if _, _, err := tickets.Update(ctx, ticket.Actor{UserID: who.ID, Role: who.Role}, tk.ID, ticket.UpdateInput{Comment: &ticket.CommentInput{Body: body}, AssigneeID: &who.ID}); err != nil {
-				return fmt.Errorf("demo emergency reply: %w", err)
-			}
-			if _, err := st.AddNote(ctx, who, inc.ID, "On a call with the customer: Puma workers fail on a missing secret after the upgrade; regenerating gitlab-secrets.json from backup."); err != nil {
-				return err
-			}
-			clk.Advance(2 * time.Hour)
-			if _, err := st.Resolve(ctx, who, inc.ID); err != nil {
-				return err
-			}
-			solved := "solved"
-			if _, _, err := tickets.Update(ctx, ticket.Actor{UserID: who.ID, Role: who.Role}, tk.ID, ticket.UpdateInput{Status: &solved,
-				Comment: &ticket.CommentInput{Body: "The instance is back: the restored secrets file fixed the Puma workers. Root cause and prevention in the follow-up ticket."}}); err != nil {
-				return err
-			}
-		}
+	// The resolved customer emergency: on the latest solved emergency of
+	// the history (tagged by the demo's trigger) when there is one, else
+	// on its own; no ticket is added to the history.
+	if err := a.demoEmergency(ctx, st, clk, responder); err != nil {
+		return fmt.Errorf("demo emergency: %w", err)
 	}
 
 	// The active incident from monitoring, with its status updates.
@@ -176,5 +128,63 @@ func (a *App) demoEmergencyPolicy(ctx context.Context) error {
 		ids[k] = sc.ID
 	}
 	_, err = a.Incidents.UpdatePolicy(ctx, audit.System(), id, incident.DefaultEmergencyPolicy(ids[oncall.KeyCEOC], ids[oncall.KeySMOC], seniors))
+	return err
+}
+
+// demoEmergency writes the resolved customer emergency on the past clock.
+func (a *App) demoEmergency(ctx context.Context, st *incident.Store, clk *clock.Fake, responder func(int64) audit.Actor) error {
+	svc, err := a.Incidents.ServiceByName(ctx, incident.EmergencyServiceName)
+	if err != nil {
+		return err
+	}
+	in := incident.TriggerInput{ServiceID: svc.ID, Severity: 1, Urgency: "high", Source: incident.SourceEmergency}
+	resolveAt := clk.Now().Add(2 * time.Hour)
+	var tid, oid sql.NullInt64
+	var subject, org string
+	var created time.Time
+	var solved *time.Time
+	err = a.DB.R.QueryRowContext(ctx, `SELECT t.id, t.organization_id, t.subject, o.name, t.created_at, t.solved_at FROM tickets t
+		JOIN organizations o ON o.id = t.organization_id
+		WHERE t.tags LIKE '%emergency%' AND t.status IN ('solved', 'closed') AND t.solved_at IS NOT NULL AND o.tier IN ('premium', 'ultimate')
+		ORDER BY t.created_at DESC LIMIT 1`).Scan(&tid, &oid, &subject, &org, db.Time(&created), db.TimePtr(&solved))
+	switch {
+	case err == nil:
+		t, o := tid.Int64, oid.Int64
+		in.TicketID, in.OrganizationID = &t, &o
+		in.Key = fmt.Sprintf("ticket-%d", t)
+		in.Title = fmt.Sprintf("Customer emergency (%s): %s", org, subject)
+		in.Description = fmt.Sprintf("Ticket #%d, urgent, first reply due within 30 minutes.", t)
+		clk.Set(created)
+		if solved != nil && solved.After(created.Add(10*time.Minute)) {
+			resolveAt = *solved
+		} else {
+			resolveAt = created.Add(2 * time.Hour)
+		}
+	case errors.Is(err, sql.ErrNoRows):
+		in.Title = "Customer emergency: production instance down after upgrade to 17.3"
+		in.Description = "Every page returns 502 and CI pipelines fail since the upgrade; 1,200 developers blocked."
+	default:
+		return err
+	}
+	inc, _, err := st.Trigger(ctx, audit.System(), in)
+	if err != nil {
+		return err
+	}
+	if err := st.StepNow(ctx, inc.ID); err != nil {
+		return err
+	}
+	clk.Advance(4 * time.Minute)
+	who := responder(inc.ID)
+	if _, err := st.Acknowledge(ctx, who, inc.ID); err != nil {
+		return err
+	}
+	clk.Advance(10 * time.Minute)
+	if _, err := st.AddNote(ctx, who, inc.ID, "On a call with the customer: Puma workers fail on a missing secret after the upgrade; restoring gitlab-secrets.json from the backup."); err != nil {
+		return err
+	}
+	if resolveAt.After(clk.Now()) {
+		clk.Set(resolveAt)
+	}
+	_, err = st.Resolve(ctx, who, inc.ID)
 	return err
 }
