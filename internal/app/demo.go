@@ -343,6 +343,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if err := a.loadAccessReviewDemo(ctx, byEmail); err != nil { // demo_ops.go
 		return nil, fmt.Errorf("access review demo: %w", err)
 	}
+	if _, err := a.loadOnCallDemo(ctx, byEmail); err != nil { // demo_oncall.go
+		return nil, fmt.Errorf("on-call demo: %w", err)
+	}
 	if err := a.loadIncidentDemo(ctx, res); err != nil { // demo_incident.go
 		return nil, fmt.Errorf("incident demo: %w", err)
 	}

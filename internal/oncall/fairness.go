@@ -86,7 +86,9 @@ func Fair(segs []Segment, pool []int64, loc *time.Location, from, to time.Time) 
 	f := Fairness{From: from, To: to}
 	for _, g := range segs {
 		if g.UserID == 0 {
-			f.GapHours += g.Duration().Hours()
+			if g.Source == SourceGap {
+				f.GapHours += g.Duration().Hours()
+			}
 			continue
 		}
 		l := by[g.UserID]
@@ -194,7 +196,9 @@ func Check(segs []Segment, pool []int64, away []Away, load map[int64]float64) []
 	var out []Flag
 	for _, g := range segs {
 		if g.UserID == 0 {
-			out = append(out, Flag{Kind: FlagGap, Start: g.Start, End: g.End, Detail: "nobody is on call"})
+			if g.Source == SourceGap {
+				out = append(out, Flag{Kind: FlagGap, Start: g.Start, End: g.End, Detail: "nobody is on call"})
+			}
 			continue
 		}
 		for _, a := range away {

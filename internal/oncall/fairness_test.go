@@ -79,7 +79,10 @@ func TestGenerateBalancesAndCoversTimeOff(t *testing.T) {
 
 func TestTimeOffFlagsAndSuggestions(t *testing.T) {
 	s := sched(Layer{TZ: "UTC", TurnUnit: TurnDaily, TurnCount: 1, StartDate: "2026-11-02", HandoffTime: "00:00",
-		Restrictions: []Restriction{{Start: "00:00", End: "20:00"}}, Members: []int64{1, 2, 3, 4}})
+		Restrictions: []Restriction{{Start: "00:00", End: "20:00"}}, Members: []int64{1, 2, 3, 4}},
+		// evenings: nobody yet (a gap); 22-24 is outside every layer (not flagged)
+		Layer{TZ: "UTC", TurnUnit: TurnDaily, TurnCount: 1, StartDate: "2026-11-02", HandoffTime: "00:00",
+			Restrictions: []Restriction{{Start: "20:00", End: "22:00"}}})
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	segs := Render(s, day, day.Add(48*time.Hour))
 	away := []Away{

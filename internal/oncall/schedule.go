@@ -104,6 +104,9 @@ type Schedule struct {
 	Overrides         []Override `json:"overrides"`
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`
+
+	ovBounds [][2]int64 // Overrides' [start, end) in Unix nanoseconds, same order (prepared)
+	ovFirst  *Override  // &Overrides[0] when ovBounds was made (a replaced slice is prepared again)
 }
 
 // clockMinutes parses "HH:MM" (00:00-24:00).
@@ -243,6 +246,13 @@ func (s *Schedule) Prepare() error {
 		}
 		return 0
 	})
+	s.ovBounds, s.ovFirst = make([][2]int64, len(s.Overrides)), nil
+	if len(s.Overrides) > 0 {
+		s.ovFirst = &s.Overrides[0]
+	}
+	for i, o := range s.Overrides {
+		s.ovBounds[i] = [2]int64{o.Start.UnixNano(), o.End.UnixNano()}
+	}
 	return nil
 }
 
@@ -320,7 +330,8 @@ func (l *Layer) At(t time.Time) int64 {
 const (
 	SourceLayer    = "layer"
 	SourceOverride = "override"
-	SourceGap      = "gap"
+	SourceGap      = "gap" // a layer's hours, but nobody on call: a problem
+	SourceOff      = "off" // outside every layer's hours (a schedule that only covers part of the week)
 )
 
 // Segment is one stretch of a rendered schedule: one user (0 in a gap)
@@ -340,9 +351,19 @@ func (g Segment) Duration() time.Duration { return g.End.Sub(g.Start) }
 // who answers for one instant: the newest override covering t, else the
 // highest layer with someone on call.
 func (s *Schedule) who(t time.Time) Segment {
-	for _, o := range s.Overrides {
-		if !t.Before(o.Start) && t.Before(o.End) {
-			return Segment{UserID: o.UserID, Source: SourceOverride, OverrideID: o.ID}
+	if s.overridesReady() {
+		n := t.UnixNano()
+		for i, b := range s.ovBounds {
+			if b[0] <= n && n < b[1] {
+				o := &s.Overrides[i]
+				return Segment{UserID: o.UserID, Source: SourceOverride, OverrideID: o.ID}
+			}
+		}
+	} else {
+		for _, o := range s.Overrides {
+			if !t.Before(o.Start) && t.Before(o.End) {
+				return Segment{UserID: o.UserID, Source: SourceOverride, OverrideID: o.ID}
+			}
 		}
 	}
 	for i := range s.Layers {
@@ -350,10 +371,33 @@ func (s *Schedule) who(t time.Time) Segment {
 			return Segment{UserID: u, Source: SourceLayer, LayerID: s.Layers[i].ID}
 		}
 	}
-	return Segment{Source: SourceGap}
+	for i := range s.Layers {
+		if s.Layers[i].covers(t) {
+			return Segment{Source: SourceGap}
+		}
+	}
+	return Segment{Source: SourceOff}
+}
+
+// covers reports whether t is in the layer's hours (inside its rotation's
+// life and its restrictions), whether or not it has anyone to put on call.
+func (l *Layer) covers(t time.Time) bool {
+	if !l.ready() || t.Before(l.start) || (!l.end.IsZero() && !t.Before(l.end)) {
+		return false
+	}
+	return l.inWindow(t)
+}
+
+// overridesReady reports whether ovBounds describes Overrides.
+func (s *Schedule) overridesReady() bool {
+	return len(s.ovBounds) == len(s.Overrides) && (len(s.Overrides) == 0 || s.ovFirst == &s.Overrides[0])
 }
 
 func (s *Schedule) ensure() {
+	if !s.overridesReady() {
+		_ = s.Prepare()
+		return
+	}
 	for i := range s.Layers {
 		if !s.Layers[i].ready() {
 			_ = s.Prepare()
@@ -424,8 +468,10 @@ func (s *Schedule) boundaries(from, to time.Time) []time.Time {
 }
 
 // Render is the final schedule from from to to: consecutive segments
-// covering the whole window, gaps included (UserID 0, Source gap),
-// neighbours with the same user and source merged.
+// covering the whole window, neighbours with the same user and source
+// merged. Stretches with nobody on call have UserID 0: Source gap inside
+// some layer's hours (a problem), Source off outside every layer's hours
+// (US Government only covers weekdays).
 func Render(s Schedule, from, to time.Time) []Segment {
 	s.ensure()
 	if !from.Before(to) {

@@ -170,7 +170,10 @@ func TestLayersOverridesAndGaps(t *testing.T) {
 		Restrictions: []Restriction{{Weekdays: []time.Weekday{0, 6}, Start: "09:00", End: "17:00"}}, Members: []int64{3, 4}}
 	all := Layer{ID: 3, Position: 3, TZ: "Europe/Amsterdam", TurnUnit: TurnDaily, TurnCount: 1, StartDate: "2026-11-02", HandoffTime: "12:00",
 		Restrictions: []Restriction{{Weekdays: []time.Weekday{3}, Start: "12:00", End: "13:00"}}, Members: []int64{9}}
-	s := sched(weekday, weekend, all)
+	// A layer with nobody in it: its hours are a gap, not "off".
+	evenings := Layer{ID: 4, Position: 0, TZ: "Europe/Amsterdam", TurnUnit: TurnWeekly, TurnCount: 1, StartDate: "2026-11-02", HandoffTime: "17:00",
+		Restrictions: []Restriction{{Weekdays: []time.Weekday{1, 2, 3, 4, 5}, Start: "17:00", End: "21:00"}}}
+	s := sched(weekday, weekend, all, evenings)
 	if got := on(s, local(ams, "2026-11-04 10:00")); got != 1 {
 		t.Fatalf("Wednesday 10:00: %d", got)
 	}
@@ -210,11 +213,15 @@ func TestLayersOverridesAndGaps(t *testing.T) {
 			t.Fatalf("unmerged neighbours %+v %+v", segs[i-1], segs[i])
 		}
 	}
-	var gaps, overrides int
+	var gaps, off, overrides int
 	for _, g := range segs {
 		switch g.Source {
-		case SourceGap:
-			gaps++
+		case SourceGap, SourceOff:
+			if g.Source == SourceGap {
+				gaps++
+			} else {
+				off++
+			}
 			if g.UserID != 0 {
 				t.Fatal("gap with a user")
 			}
@@ -222,9 +229,9 @@ func TestLayersOverridesAndGaps(t *testing.T) {
 			overrides++
 		}
 	}
-	// Tue 00-09 gap, 09-17 layer, 17-24 gap; Wed override 5, 6, 5; Thu gap, layer, gap.
-	if gaps != 4 || overrides != 3 || len(segs) != 9 {
-		t.Fatalf("gaps %d overrides %d", gaps, overrides)
+	// Tue 00-09 off, 09-17 layer, 17-21 gap, 21-24 off; Wed override 5, 6, 5; Thu the same as Tue.
+	if gaps != 2 || off != 4 || overrides != 3 || len(segs) != 11 {
+		t.Fatalf("gaps %d off %d overrides %d: %+v", gaps, off, overrides, segs)
 	}
 	// Every instant agrees with Resolve.
 	for t0 := from; t0.Before(to); t0 = t0.Add(17 * time.Minute) {

@@ -1026,3 +1026,17 @@ func (s *Store) ShiftsOf(ctx context.Context, userID int64, from, to time.Time) 
 	slices.SortFunc(out, func(a, b Shift) int { return a.Start.Compare(b.Start) })
 	return out, nil
 }
+
+// OnCallAll is who is on call at instant at on every schedule (by
+// schedule id): one read of the configuration version, then arithmetic.
+func (s *Store) OnCallAll(ctx context.Context, at time.Time) (map[int64][]int64, error) {
+	sn, err := s.snap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]int64, len(sn.list))
+	for _, sc := range sn.list {
+		out[sc.ID] = Resolve(*sc, at)
+	}
+	return out, nil
+}

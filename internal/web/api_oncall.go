@@ -32,6 +32,7 @@ func (s *Server) registerOnCallAPI() {
 	s.handleNeeds("GET /pagerduty/users/{id}", Staff, read, s.pdUser)
 	s.handleNeeds("GET /pagerduty/schedules", Staff, read, s.pdSchedules)
 	s.handleNeeds("GET /pagerduty/schedules/{id}", Staff, read, s.pdSchedule)
+	s.handleNeeds("GET /pagerduty/schedules/{id}/users", Staff, read, s.pdScheduleUsers)
 	s.handleNeeds("GET /pagerduty/schedules/{id}/overrides", Staff, read, s.pdOverrides)
 	s.handleNeeds("POST /pagerduty/schedules/{id}/overrides", Staff, manage, s.pdCreateOverrides)
 	s.handleNeeds("DELETE /pagerduty/schedules/{id}/overrides/{override_id}", Staff, manage, s.pdDeleteOverride)
@@ -337,6 +338,40 @@ func (s *Server) pdSchedule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"schedule": s.pdScheduleBody(r, ros, sc, tf, from, to, true)})
+	return nil
+}
+
+// pdScheduleUsers lists the users on call on a schedule in since..until
+// (PagerDuty's "list users on call").
+func (s *Server) pdScheduleUsers(w http.ResponseWriter, r *http.Request) error {
+	if err := pdCheckParams(r.URL.Query(), "since", "until"); err != nil {
+		return err
+	}
+	id, err := pdPathID(r, "id")
+	if err != nil {
+		return err
+	}
+	from, to, err := s.pdWindow(r)
+	if err != nil {
+		return err
+	}
+	sc, err := s.OnCall.Schedule(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	ros, err := s.OnCall.Roster(r.Context())
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	seen := map[int64]bool{}
+	for _, g := range oncall.Render(*sc, from, to) {
+		if g.UserID != 0 && !seen[g.UserID] {
+			seen[g.UserID] = true
+			out = append(out, s.pdUserBody(r, ros, g.UserID))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": out})
 	return nil
 }
 

@@ -175,6 +175,10 @@ func TestPagerDutySchedulesAPI(t *testing.T) {
 			t.Fatalf("times not in the asked zone: %v", first)
 		}
 		pdErrCode(t, pd("GET", fmt.Sprintf("/pagerduty/schedules/%d?since=yesterday", ceoc.ID), ""), 400, 2001)
+		onUsers := pdJSON(t, pd("GET", fmt.Sprintf("/pagerduty/schedules/%d/users?%s", ceoc.ID, win), ""), 200)["users"].([]any)
+		if len(onUsers) < 3 {
+			t.Fatalf("users on call on CEOC over a week: %v", onUsers)
+		}
 		pdErrCode(t, pd("GET", "/pagerduty/schedules/999999", ""), 404, 2100)
 
 		// Overrides: the US Government rule is a 422 naming it.
@@ -327,6 +331,89 @@ func TestOnCallPagesAndFeeds(t *testing.T) {
 			append(admin, "Content-Type", formCT[1])...)
 		if r.code != 422 || !strings.Contains(r.body, "US Government rule") {
 			t.Fatalf("override form: %d %.400s", r.code, r.body)
+		}
+		gov := scs[oncall.KeyUSGov]
+		r = e.do(nil, "POST", fmt.Sprintf("/oncall/schedules/%d/layers/%d", gov.ID, gov.Layers[0].ID),
+			strings.NewReader(url.Values{"members": {"Gus\nEmma"}}.Encode()), append(admin, "Content-Type", formCT[1])...)
+		if r.code != 422 || !strings.Contains(r.body, "US Government rule: Emma can&#39;t be on call") {
+			t.Fatalf("layer form: %d %.400s", r.code, r.body)
+		}
+		r = e.do(nil, "POST", fmt.Sprintf("/oncall/schedules/%d/layers/%d", gov.ID, gov.Layers[0].ID),
+			strings.NewReader(url.Values{"members": {"gia@oncall.test\nGus"}, "turn_unit": {"daily"}, "turn_count": {"2"}}.Encode()),
+			append(admin, "Content-Type", formCT[1])...)
+		if r.code != 303 {
+			t.Fatalf("layer form: %d %.400s", r.code, r.body)
+		}
+		if got, _ := e.srv.OnCall.Schedule(context.Background(), gov.ID); got.Layers[0].ID != gov.Layers[0].ID ||
+			fmt.Sprint(got.Layers[0].Members) != fmt.Sprint([]int64{ids["Gia"], ids["Gus"]}) || got.Layers[0].TurnUnit != "daily" || got.Layers[0].TurnCount != 2 {
+			t.Fatalf("layer saved as %+v", got.Layers[0])
+		}
+	})
+}
+
+func TestOnCallNativeAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ids, scs, _ := onCallWorld(t, e)
+		ctx := context.Background()
+		for _, n := range []string{"Emma", "Eli"} {
+			if err := e.auth.SetPassword(ctx, audit.System(), ids[n], pw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		as := func(who string) []string {
+			return append(basic(strings.ToLower(who)+"@oncall.test", pw), "Content-Type", "application/json")
+		}
+		now := pdJSON(t, e.do(nil, "GET", "/api/v2/oncall/now.json", nil, as("Emma")...), 200)["on_call"].([]any)
+		if len(now) != 4 {
+			t.Fatalf("now %v", now)
+		}
+		pdJSON(t, e.do(nil, "GET", fmt.Sprintf("/api/v2/oncall/schedules/%d/flags?days=30", scs[oncall.KeyCEOC].ID), nil, as("Emma")...), 200)
+		if r := e.do(nil, "GET", fmt.Sprintf("/api/v2/oncall/schedules/%d/flags?days=900", scs[oncall.KeyCEOC].ID), nil, as("Emma")...); r.code != 400 {
+			t.Fatalf("days=900: %d", r.code)
+		}
+		f := pdJSON(t, e.do(nil, "GET", "/api/v2/oncall/fairness", nil, as("Emma")...), 200)["fairness"].(map[string]any)
+		if f["quarter"] == "" || len(f["all"].(map[string]any)["members"].([]any)) < 5 {
+			t.Fatalf("fairness %v", f)
+		}
+		// Find a future stretch on which Emma or Eli is on call on CEOC; the holder asks, the other takes it.
+		ceoc, _ := e.srv.OnCall.Schedule(ctx, scs[oncall.KeyCEOC].ID)
+		var holder, other string
+		var start time.Time
+		for h := 24; h < 24*21 && holder == ""; h++ {
+			t0 := e.clk.Now().Truncate(time.Hour).Add(time.Duration(h) * time.Hour)
+			t1 := t0.Add(time.Hour)
+			a, b := oncall.Resolve(*ceoc, t0), oncall.Resolve(*ceoc, t1.Add(-time.Second))
+			if len(a) == 1 && len(b) == 1 && a[0] == b[0] {
+				switch a[0] {
+				case ids["Emma"]:
+					holder, other, start = "Emma", "Eli", t0
+				case ids["Eli"]:
+					holder, other, start = "Eli", "Emma", t0
+				}
+			}
+		}
+		if holder == "" {
+			t.Fatal("no EMEA shift found")
+		}
+		body := fmt.Sprintf(`{"swap":{"start":%q,"end":%q,"note":"school run"}}`, start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339))
+		wrong := e.do(nil, "POST", fmt.Sprintf("/api/v2/oncall/schedules/%d/swaps", ceoc.ID), strings.NewReader(body), as(other)...)
+		if wrong.code != 422 || !strings.Contains(wrong.body, "Swap rule") {
+			t.Fatalf("swap by someone not on call: %d %s", wrong.code, wrong.body)
+		}
+		sw := pdJSON(t, e.do(nil, "POST", fmt.Sprintf("/api/v2/oncall/schedules/%d/swaps", ceoc.ID), strings.NewReader(body), as(holder)...), 201)["swap"].(map[string]any)
+		list := pdJSON(t, e.do(nil, "GET", "/api/v2/oncall/swaps?status=pending", nil, as(other)...), 200)["swaps"].([]any)
+		if len(list) != 1 {
+			t.Fatalf("open swaps %v", list)
+		}
+		acc := pdJSON(t, e.do(nil, "POST", fmt.Sprintf("/api/v2/oncall/swaps/%v/accept", sw["id"]), strings.NewReader("{}"), as(other)...), 200)["swap"].(map[string]any)
+		if acc["status"] != "accepted" || acc["override_id"] == nil {
+			t.Fatalf("accepted %v", acc)
+		}
+		if who, _ := e.srv.OnCall.OnCallAt(ctx, ceoc.ID, start.Add(time.Minute)); len(who) != 1 || who[0] != ids[other] {
+			t.Fatalf("after the swap %v", who)
+		}
+		if r := e.do(nil, "POST", fmt.Sprintf("/api/v2/oncall/swaps/%v/cancel", sw["id"]), strings.NewReader("{}"), as(holder)...); r.code != 422 {
+			t.Fatalf("cancel an accepted swap: %d %s", r.code, r.body)
 		}
 	})
 }

@@ -305,6 +305,8 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 		"GET /{$}":                          {{method: "GET", path: "/"}},
 		"GET /api/v2/openapi":               {{method: "GET", path: "/api/v2/openapi.json"}},
 		"/api/":                             {{method: "GET", path: "/api/v2/no_such_thing.json"}},
+		"/pagerduty/":                       {{method: "GET", path: "/pagerduty/no_such_thing"}},
+		"GET /oncall/ical/{token}":          {{method: "GET", path: "/oncall/ical/not-a-token.ics"}},
 		"GET /settings/tokens":              {{method: "GET", path: "/settings/tokens"}},
 		"POST /settings/tokens":             {{method: "POST", path: "/settings/tokens", body: "description=ci", form: true}},
 		"POST /settings/tokens/{id}/revoke": {{method: "POST", path: fmt.Sprintf("/settings/tokens/%d/revoke", w.carolToken), form: true}},

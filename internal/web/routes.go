@@ -71,6 +71,7 @@ func (s *Server) registerRoutes() {
 	s.registerKBAPI()           // api_kb.go
 	s.registerIncidentAPI()     // api_incidents.go
 	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
+	s.registerOnCallNativeAPI() // api_oncall_native.go
 	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
 	})

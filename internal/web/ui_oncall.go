@@ -27,6 +27,7 @@ func (s *Server) registerOnCallUI() {
 	s.handleNeeds("POST /oncall/schedules/{id}/overrides", Staff, manage, s.onCallOverrideForm)
 	s.handleNeeds("POST /oncall/schedules/{id}/overrides/{oid}/delete", Staff, manage, s.onCallOverrideDelete)
 	s.handleNeeds("POST /oncall/schedules/{id}/generate", Staff, manage, s.onCallGenerate)
+	s.handleNeeds("POST /oncall/schedules/{id}/layers/{lid}", Staff, manage, s.onCallLayerForm)
 	s.handleNeeds("POST /oncall/schedules/{id}/feed", Staff, read, s.onCallScheduleFeed)
 	s.handleNeeds("GET /oncall/mine", Staff, read, s.onCallMine)
 	s.handleNeeds("POST /oncall/mine/feed", Staff, read, s.onCallMyFeed)
@@ -260,6 +261,69 @@ func (s *Server) onCallOverrideForm(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	seeOther(w, r, fmt.Sprintf("/oncall/schedules/%d", sc.ID), "Override added.")
+	return nil
+}
+
+// onCallLayerForm changes a layer: its rotation (turn, hand-off, start)
+// and its members in turn, one name or email a line (the staffing and US
+// Government rules apply).
+func (s *Server) onCallLayerForm(w http.ResponseWriter, r *http.Request) error {
+	sc, _, err := s.ocScheduleLoc(r)
+	if err != nil {
+		return err
+	}
+	lid, err := pathID(r, "lid", "layer")
+	if err != nil {
+		return err
+	}
+	err = func() error {
+		ros, err := s.OnCall.Roster(r.Context())
+		if err != nil {
+			return err
+		}
+		members := []int64{}
+		for _, line := range strings.Split(r.PostFormValue("members"), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			found := int64(0)
+			for _, id := range ros.Order {
+				m := ros.Members[id]
+				if strings.EqualFold(m.Name, line) || strings.EqualFold(m.Email, line) {
+					found = id
+					break
+				}
+			}
+			if found == 0 {
+				return errs.Invalid("members", fmt.Sprintf("%q is not a member of the team", line))
+			}
+			members = append(members, found)
+		}
+		in := oncall.LayerInput{Members: &members}
+		str := func(name string) *string {
+			if v := strings.TrimSpace(r.PostFormValue(name)); v != "" {
+				return &v
+			}
+			return nil
+		}
+		in.TurnUnit, in.HandoffTime, in.StartDate = str("turn_unit"), str("handoff_time"), str("start_date")
+		if v := str("turn_count"); v != nil {
+			n, err := strconv.Atoi(*v)
+			if err != nil {
+				return errs.Invalid("turn_count", "must be a number")
+			}
+			in.TurnCount = &n
+		}
+		_, err = s.OnCall.SaveLayer(r.Context(), actor(r), sc.ID, lid, in)
+		return err
+	}()
+	if msg, status, ok := problemText(err); ok {
+		return s.renderOnCallSchedule(w, r, status, msg, "")
+	} else if err != nil {
+		return err
+	}
+	seeOther(w, r, fmt.Sprintf("/oncall/schedules/%d", sc.ID), "Layer saved.")
 	return nil
 }
 
@@ -549,6 +613,7 @@ func onCallFuncs() map[string]any {
 			return t.UTC().Format("2006-01-02T15:04")
 		},
 		"ocHours": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+		"ocUnits": oncall.TurnUnits,
 		"ocDays": func(ws []time.Weekday) string {
 			if len(ws) == 0 || len(ws) == 7 {
 				return "every day"
