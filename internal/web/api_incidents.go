@@ -202,6 +202,16 @@ func (s *Server) pdService(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// scheduleName is an on-call schedule's name for a policy target.
+func (s *Server) scheduleName(r *http.Request, id int64) string {
+	if s.OnCall != nil {
+		if sc, err := s.OnCall.Schedule(r.Context(), id); err == nil {
+			return sc.Name
+		}
+	}
+	return "Schedule " + pdID(id)
+}
+
 func (s *Server) pdPolicyShape(r *http.Request, p incident.Policy, users map[int64]string, svcs []incident.Service) map[string]any {
 	rules := []map[string]any{}
 	for _, ru := range p.Rules {
@@ -210,7 +220,7 @@ func (s *Server) pdPolicyShape(r *http.Request, p incident.Policy, users map[int
 			if t.Kind == incident.TargetUser {
 				targets = append(targets, s.pdRefOf(r, "user_reference", "/users", t.ID, users[t.ID]))
 			} else {
-				targets = append(targets, s.pdRefOf(r, "schedule_reference", "/schedules", t.ID, "Schedule "+pdID(t.ID)))
+				targets = append(targets, s.pdRefOf(r, "schedule_reference", "/schedules", t.ID, s.scheduleName(r, t.ID)))
 			}
 		}
 		rules = append(rules, map[string]any{"id": pdID(ru.ID), "escalation_delay_in_minutes": ru.DelayMinutes, "targets": targets})

@@ -104,8 +104,18 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	schedules := map[int64]string{}
+	for _, p := range pols {
+		for _, ru := range p.Rules {
+			for _, t := range ru.Targets {
+				if t.Kind == incident.TargetSchedule {
+					schedules[t.ID] = s.scheduleName(r, t.ID)
+				}
+			}
+		}
+	}
 	s.render(w, r, http.StatusOK, "incidents.html", map[string]any{"Title": "Incidents", "Open": open, "Recent": recent,
-		"Services": svcs, "Policies": pols, "Users": users, "Now": s.now(), "Flash": flashOf(w, r),
+		"Services": svcs, "Policies": pols, "Users": users, "Schedules": schedules, "Now": s.now(), "Flash": flashOf(w, r),
 		"ShowKeys": PrincipalFrom(ctx).IsAdmin()})
 	return nil
 }
