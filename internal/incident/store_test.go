@@ -620,3 +620,55 @@ func TestReassign(t *testing.T) {
 		}
 	})
 }
+
+// TestRestartedNodeLosesNoPage: a node commits triggers and dies before
+// any job runs (its queue never started); a node started afterwards on the
+// same database pages every one of them once, and taking the due work
+// again (a repeated wake-up, the minute sweep) pages nobody twice.
+func TestRestartedNodeLosesNoPage(t *testing.T) {
+	for _, eng := range dbtest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := clock.NewFake(time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC))
+			d1 := dbtest.Open(t, eng, clk)
+			e := setup(t, d1, clk)
+			for i := range 5 {
+				if _, _, err := e.s.Trigger(ctx, audit.System(), TriggerInput{ServiceID: e.svc.ID, Title: fmt.Sprint("x", i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The first node is gone: only the database remains.
+			d2, err := db.Open(ctx, d1.Target, clk, db.Options{MaxConns: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { d2.Close() })
+			s2 := newStore(t, d2, e.ids)
+			q2 := newQueue(t, d2, jobs.TestOptions())
+			s2.UseJobs(q2)
+			if _, err := q2.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, d1, "SELECT count(*) FROM incident_pages"); n != 5 {
+				t.Fatalf("%d pages after the restart, want 5", n)
+			}
+			for range 3 {
+				if _, err := s2.FireDue(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clk.Advance(10 * time.Minute)
+			for range 2 {
+				if _, err := s2.FireDue(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := count(t, d1, "SELECT count(*) FROM incident_pages"); n != 10 {
+				t.Fatalf("%d pages after 10 minutes, want 10", n)
+			}
+			if n := count(t, d1, "SELECT count(*) FROM mail_outbox WHERE message_id LIKE 'frontline.incident%'"); n != 10 {
+				t.Fatalf("%d page emails, want 10", n)
+			}
+		})
+	}
+}
