@@ -23,6 +23,7 @@ import (
 	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
@@ -95,6 +96,7 @@ type App struct {
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
 	AccessReviews *accessreview.Store
+	Incidents     *incident.Store // escalation policies, services, incidents, paging, status page (incident.go)
 	Limiter       *auth.Limiter
 	Auth          *auth.Service
 	Web           *web.Server
@@ -175,6 +177,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	if err := a.openIncidents(ctx); err != nil { // after on-call: levels page its schedules (incident.go)
+		d.Close()
+		return nil, err
+	}
 	a.KB = kb.NewStore(d)
 	a.KPI = kpi.NewStore(d)
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
@@ -195,7 +201,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI, OnCall: a.OnCall,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI, OnCall: a.OnCall, Incidents: a.Incidents,
 		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
 	})
 	if err != nil {

@@ -80,6 +80,10 @@ type Config struct {
 
 	// AccessReviews is the cadence of automatic access reviews: quarterly or off.
 	AccessReviews string
+	// EmergencyMailbox is the address whose mail becomes customer
+	// emergencies (urgent, paging CEOC); "" for none. It must also be one
+	// of the receiving mailboxes.
+	EmergencyMailbox string
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -244,6 +248,14 @@ func backupSettings() []setting {
 			return nil
 		}},
 		{"backup-keep-weekly", "4", "scheduled backups kept: the newest of each of this many last weeks", intSetter(0, func(c *Config, n int) { c.BackupKeepWeekly = n })},
+		{"emergency-mailbox", "", "receiving address whose mail becomes a customer emergency (urgent, 30-minute first reply, pages the Customer Emergency On-Call) for organizations with emergency support; add it to --mailboxes too", func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if v != "" && !strings.Contains(v, "@") {
+				return fmt.Errorf("%q is not an email address", v)
+			}
+			c.EmergencyMailbox = v
+			return nil
+		}},
 	}
 }
 

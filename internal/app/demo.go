@@ -346,6 +346,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if _, err := a.loadOnCallDemo(ctx, byEmail); err != nil { // demo_oncall.go
 		return nil, fmt.Errorf("on-call demo: %w", err)
 	}
+	if err := a.loadIncidentDemo(ctx, res); err != nil { // demo_incident.go
+		return nil, fmt.Errorf("incident demo: %w", err)
+	}
 	if err := a.People.SetSetting(ctx, sys, demoSetting, "true"); err != nil {
 		return nil, err
 	}

@@ -285,7 +285,17 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 		return perTicket("GET", format, "?sort_order=desc", "?page[size]=1", "?per_page=1&page=2")
 	}
 	probes := map[string][]leakReq{
-		"GET /healthz":                      {{method: "GET", path: "/healthz"}},
+		"GET /healthz": {{method: "GET", path: "/healthz"}},
+		// The incident area (ui_incidents.go, api_incidents.go): the public
+		// status page and feed, the acknowledge link, the Events API (a
+		// routing key is its credential), the emergency form.
+		"GET /status":                       {{method: "GET", path: "/status"}},
+		"GET /status.json":                  {{method: "GET", path: "/status.json"}},
+		"GET /incidents/ack":                {{method: "GET", path: "/incidents/ack?token=forged"}},
+		"POST /incidents/ack":               {{method: "POST", path: "/incidents/ack", body: "token=forged", form: true}},
+		"POST /pagerduty/v2/enqueue":        {{method: "POST", path: "/pagerduty/v2/enqueue", body: `{"routing_key":"0123456789abcdef0123456789abcdef","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"info"}}`}},
+		"GET /portal/emergency":             {{method: "GET", path: "/portal/emergency"}},
+		"POST /portal/emergency":            {{method: "POST", path: "/portal/emergency", body: "subject=down&description=all", form: true}},
 		"GET /readyz":                       {{method: "GET", path: "/readyz"}},
 		"GET /metrics":                      {{method: "GET", path: "/metrics"}},
 		"GET /static/":                      {{method: "GET", path: "/static/app.css"}, {method: "GET", path: "/static/htmx.min.js"}},

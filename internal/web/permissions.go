@@ -46,7 +46,8 @@ var signedInBasics = []string{
 	"GET /api/v2/users/me", "GET /portal", "GET /portal/new", "POST /portal/tickets", "GET /portal/tickets/{id}",
 	"POST /portal/tickets/{id}/reply", "POST /portal/tickets/{id}/rating", "POST /portal/tickets/{id}/follow",
 	"GET /api/v2/custom_roles", "GET /api/v2/custom_roles/{id}",
-	"POST /hc/answered", // "this answered my question" on the request form
+	"POST /hc/answered",                               // "this answered my question" on the request form
+	"GET /portal/emergency", "POST /portal/emergency", // the customer emergency form (ui_incidents.go; the Emergency rule decides)
 }
 
 // SignedInBasic reports whether a route needs no permission by design.

@@ -141,7 +141,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 					t.Errorf("%s (policy %s) has no permission and is not a signed-in basic", rt.Pattern, rt.Policy)
 				}
 				if rt.Policy == Admin {
-					if r := do(everything, method, path, rt.API); r.code != 403 {
+					if r := do(everything, method, path, apiLike(rt)); r.code != 403 {
 						t.Errorf("agent with every permission on admin-only %s: %d", rt.Pattern, r.code)
 					}
 				}
@@ -152,10 +152,10 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 			if rt.Policy == Admin && !strings.Contains(fmt.Sprint(access.AdminGrants()), string(rt.Permission)) {
 				t.Errorf("%s: admin route opened by %s, which is not an admin grant", rt.Pattern, rt.Permission)
 			}
-			if r := do(none, method, path, rt.API); r.code != 403 {
+			if r := do(none, method, path, apiLike(rt)); r.code != 403 {
 				t.Errorf("agent without %s on %s: %d", rt.Permission, rt.Pattern, r.code)
 			}
-			if r := do(holders[rt.Permission], method, path, rt.API); r.code == 403 || r.code == 401 {
+			if r := do(holders[rt.Permission], method, path, apiLike(rt)); r.code == 403 || r.code == 401 {
 				t.Errorf("agent with only %s on %s: %d %.200s", rt.Permission, rt.Pattern, r.code, r.body)
 			}
 		}

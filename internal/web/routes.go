@@ -58,6 +58,7 @@ func (s *Server) registerRoutes() {
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
+	s.registerIncidentUI()     // ui_incidents.go
 	s.registerOnCallUI()       // ui_oncall.go
 
 	// API.
@@ -77,6 +78,7 @@ func (s *Server) registerRoutes() {
 	s.registerZendeskAPI()      // api_zendesk.go
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
+	s.registerIncidentAPI()     // api_incidents.go
 	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
 	s.registerOnCallNativeAPI() // api_oncall_native.go
 	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
@@ -170,6 +172,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	data["Me"] = p
 	if p != nil {
 		data["CSRF"] = p.CSRF
+		if p.Role == "end-user" {
+			data["IncidentBanner"] = s.incidentBanner(r) // ui_incidents.go
+		}
 	}
 	data["Version"] = s.Version
 	var buf bytes.Buffer

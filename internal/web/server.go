@@ -34,6 +34,7 @@ import (
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
@@ -174,6 +175,10 @@ type Deps struct {
 	KPI *kpi.Store
 	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
 	KB *kb.Store
+	// Incidents runs escalation policies, services, incidents and paging
+	// (api_incidents.go, ui_incidents.go); built from DB when nil (without
+	// jobs or on-call schedules: pages then wait for the app's wiring).
+	Incidents *incident.Store
 	// OnCall is the on-call schedules (api_oncall.go, ui_oncall.go); built
 	// from DB when nil.
 	OnCall *oncall.Store
