@@ -23,6 +23,7 @@ import (
 	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/hiring"
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/mail"
@@ -87,6 +88,7 @@ type App struct {
 	ASE     *ase.Service      // Assigned Support Engineer routing, cadence, workspace (ase.go)
 	Zendesk *zendesk.Store    // custom fields, identities, bulk jobs (ADR 0012)
 	KB      *kb.Store         // the knowledge base and deflection (demo_kb.go)
+	Hiring  *hiring.Store     // the hiring plan, vacancies, pipelines, candidates (demo_hiring.go)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -168,6 +170,11 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.openASE() // after the team: routing reads availability (ase.go)
 	a.KB = kb.NewStore(d)
+	a.Hiring = hiring.NewStore(d, a.Audit)
+	if _, err := a.Hiring.SeedPipelines(ctx); err != nil { // the handbook's role pipelines, once
+		d.Close()
+		return nil, err
+	}
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
@@ -187,7 +194,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
 		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB,
-		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
+		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE, Hiring: a.Hiring,
 	})
 	if err != nil {
 		d.Close()

@@ -312,7 +312,7 @@ type Application struct {
 type Interview struct {
 	ID              int64     `json:"id"`
 	ApplicationID   int64     `json:"application_id"`
-	CandidateID     int64     `json:"candidate_id"`
+	CandidateID     int64     `json:"candidate_id,omitempty"` // left out for a blind reviewer
 	CandidateNumber string    `json:"candidate_number"`
 	JobID           int64     `json:"job_id"`
 	Stage           StageRef  `json:"interview_step"`

@@ -673,6 +673,7 @@ type InterviewFilter struct {
 	ApplicationID int64
 	Status        string
 	Interviewer   int64
+	ID            int64 // count only
 	Page          people.Page
 }
 
@@ -705,7 +706,13 @@ func (s *Store) ListInterviews(ctx context.Context, f InterviewFilter) (out []In
 
 // CountInterviews counts interviews.
 func (s *Store) CountInterviews(ctx context.Context, f InterviewFilter) (n int, err error) {
-	err = s.d.QueryRow(ctx, s.q.Get("CountInterviews"), []any{f.ApplicationID, f.Status, viewerArg(f.Viewer), f.Interviewer}, &n)
+	q := strings.TrimSuffix(strings.TrimSpace(s.q.Get("CountInterviews")), ";")
+	args := []any{f.ApplicationID, f.Status, viewerArg(f.Viewer), f.Interviewer}
+	if f.ID != 0 {
+		q += " AND i.id = $5"
+		args = append(args, f.ID)
+	}
+	err = s.d.QueryRow(ctx, q, args, &n)
 	return n, err
 }
 

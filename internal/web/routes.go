@@ -67,6 +67,7 @@ func (s *Server) registerRoutes() {
 	s.registerZendeskAPI()      // api_zendesk.go
 	s.registerKPIAPI()          // api_kpi.go
 	s.registerKBAPI()           // api_kb.go
+	s.registerHiringAPI()       // api_hiring.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")

@@ -34,6 +34,7 @@ import (
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/hiring"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 	"github.com/frontline/frontline/internal/mail"
@@ -170,6 +171,9 @@ type Deps struct {
 	KPI *kpi.Store
 	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
 	KB *kb.Store
+	// Hiring is the hiring module (api_hiring.go, ui_hiring.go); built
+	// from DB (with the handbook's pipelines seeded) when nil.
+	Hiring *hiring.Store
 }
 
 // Server is the HTTP handler.
