@@ -343,6 +343,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if err := a.loadAccessReviewDemo(ctx, byEmail); err != nil { // demo_ops.go
 		return nil, fmt.Errorf("access review demo: %w", err)
 	}
+	if err := a.loadHiringDemo(ctx, byEmail); err != nil { // demo_hiring.go
+		return nil, fmt.Errorf("hiring demo: %w", err)
+	}
 	if err := a.People.SetSetting(ctx, sys, demoSetting, "true"); err != nil {
 		return nil, err
 	}
