@@ -48,6 +48,7 @@ func (s *Server) registerRoutes() {
 	s.registerASEUI()          // ui_ase.go
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
+	s.registerHiringUI()       // ui_hiring.go
 	s.registerAccountsUI()     // ui_accounts.go
 
 	// API.
@@ -122,6 +123,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range kpiFuncs() { // ui_kpi.go
+		funcs[k] = f
+	}
+	for k, f := range hiringFuncs() { // ui_hiring.go
 		funcs[k] = f
 	}
 	for _, p := range pages {
