@@ -322,3 +322,13 @@ SELECT count(*) FROM hiring_sourcing_events;
 -- name: SourcingProgress
 SELECT c.sourced_by, u.name, count(*) FROM hiring_candidates c JOIN users u ON u.id = c.sourced_by
 WHERE c.sourcing_event_id = $1 GROUP BY c.sourced_by, u.name ORDER BY count(*) DESC, u.name;
+
+-- name: DueStarts
+SELECT v.id, v.opening_id, v.actual_start_date, r.name, r.region, r.hiring_manager_id, r.level_key, p.key, c.first_name, c.last_name, c.email
+FROM hiring_vacancies v JOIN hiring_requisitions r ON r.id = v.requisition_id JOIN hiring_pipelines p ON p.id = r.pipeline_id
+JOIN hiring_candidates c ON c.id = v.candidate_id
+WHERE v.status = 'filled' AND v.member_id IS NULL AND v.actual_start_date <> '' AND v.actual_start_date <= $1
+ORDER BY v.id;
+
+-- name: SetVacancyMember
+UPDATE hiring_vacancies SET member_id = $2, updated_at = $3 WHERE id = $1 AND member_id IS NULL;

@@ -960,3 +960,59 @@ func (s *Store) CountSourcingEvents(ctx context.Context, _ SourcingFilter) (n in
 	err = s.d.QueryRow(ctx, s.q.Get("CountSourcingEvents"), nil, &n)
 	return n, err
 }
+
+// --- starts ----------------------------------------------------------------------------
+
+// Start is a hire whose start date has come and who is not yet a team member.
+type Start struct {
+	VacancyID       int64
+	OpeningID       string
+	StartDate       string
+	JobTitle        string
+	Region          string
+	HiringManagerID *int64
+	LevelKey        string // the requisition's level, else the role's entry level
+	Name, Email     string
+}
+
+// defaultLevels is the level a hire of a role starts at when the
+// requisition names none.
+var defaultLevels = map[string]string{
+	"support-engineer":   "support-engineer",
+	"support-manager":    "manager-support-engineering",
+	"director":           "director-of-support",
+	"support-operations": "support-operations-specialist",
+}
+
+// DueStarts lists the filled vacancies whose start date is on or before
+// today (YYYY-MM-DD) and whose hire is not yet on the team.
+func (s *Store) DueStarts(ctx context.Context, today string) ([]Start, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("DueStarts"), []any{today}, func(r db.Scanner) (*Start, error) {
+		var st Start
+		var hm sql.NullInt64
+		var role, first, last string
+		if err := r.Scan(&st.VacancyID, &st.OpeningID, &st.StartDate, &st.JobTitle, &st.Region, &hm, &st.LevelKey, &role, &first, &last, &st.Email); err != nil {
+			return nil, err
+		}
+		st.HiringManagerID = db.IDPtr(hm)
+		st.Name = strings.TrimSpace(first + " " + last)
+		if st.LevelKey == "" {
+			st.LevelKey = defaultLevels[role]
+		}
+		return &st, nil
+	})
+}
+
+// MarkStarted links a filled vacancy to the team member its hire became.
+func (s *Store) MarkStarted(ctx context.Context, actor audit.Actor, vacancyID, memberID int64) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.Get("SetVacancyMember"), vacancyID, memberID, db.TS(tx.Now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Invalid("member_id", "the vacancy's hire is already on the team")
+		}
+		return s.audit.Record(ctx, tx, actor, "hiring.vacancy.started", "hiring_vacancy", vacancyID, nil, map[string]any{"team_member_id": memberID})
+	})
+}
