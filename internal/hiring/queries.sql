@@ -332,3 +332,30 @@ ORDER BY v.id;
 
 -- name: SetVacancyMember
 UPDATE hiring_vacancies SET member_id = $2, updated_at = $3 WHERE id = $1 AND member_id IS NULL;
+
+-- name: RequisitionByGH
+SELECT id FROM hiring_requisitions WHERE greenhouse_id = $1;
+
+-- name: VacancyByGH
+SELECT id FROM hiring_vacancies WHERE greenhouse_id = $1;
+
+-- name: CandidateByGH
+SELECT id FROM hiring_candidates WHERE greenhouse_id = $1;
+
+-- name: ApplicationByGH
+SELECT id FROM hiring_applications WHERE greenhouse_id = $1;
+
+-- name: ScorecardByGH
+SELECT id FROM hiring_scorecards WHERE greenhouse_id = $1;
+
+-- name: UserByName
+SELECT id FROM users WHERE lower(name) = lower($1) AND role IN ('agent', 'admin') ORDER BY id LIMIT 1;
+
+-- name: ImportApplicationState
+UPDATE hiring_applications SET stage_id = $2, status = $3, rejection_reason = $4, rejected_at = $5, hired_at = $6, last_activity_at = $7 WHERE id = $1;
+
+-- name: ImportVacancyState
+UPDATE hiring_vacancies SET status = $2, close_reason = $3, application_id = $4, candidate_id = $5, closed_at = $6 WHERE id = $1;
+
+-- name: InsertImportedInterview
+INSERT INTO hiring_interviews (application_id, stage_id, scheduled_at, status, created_at) VALUES ($1, $2, $3, 'complete', $4) RETURNING id;

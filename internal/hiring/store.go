@@ -293,16 +293,24 @@ func (s *Store) createRequisition(ctx context.Context, tx *db.Tx, actor audit.Ac
 }
 
 func (s *Store) addOpening(ctx context.Context, tx *db.Tx, req int64, reqKey, typ, target, status string, greenhouseID *int64) (int64, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, s.q.Get("NextOpeningNumber"), req).Scan(&n); err != nil {
-		return 0, err
+	return s.addOpeningAs(ctx, tx, req, "", reqKey, typ, target, status, greenhouseID)
+}
+
+// addOpeningAs adds an opening named openingID, or <reqKey>-<n> when empty.
+func (s *Store) addOpeningAs(ctx context.Context, tx *db.Tx, req int64, openingID, reqKey, typ, target, status string, greenhouseID *int64) (int64, error) {
+	if openingID == "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("NextOpeningNumber"), req).Scan(&n); err != nil {
+			return 0, err
+		}
+		openingID = fmt.Sprintf("%s-%d", reqKey, n)
 	}
 	var opened any
 	if status == OpeningOpen {
 		opened = db.TS(tx.Now)
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, s.q.Get("InsertVacancy"), req, fmt.Sprintf("%s-%d", reqKey, n), status, typ, target, db.NullID(greenhouseID), opened, db.TS(tx.Now)).Scan(&id)
+	err := tx.QueryRowContext(ctx, s.q.Get("InsertVacancy"), req, openingID, status, typ, target, db.NullID(greenhouseID), opened, db.TS(tx.Now)).Scan(&id)
 	return id, err
 }
 
