@@ -173,7 +173,7 @@ WHERE ($1 = 0 OR a.requisition_id = $1) AND ($2 = 0 OR a.candidate_id = $2) AND 
 
 -- name: Board
 SELECT {{ApplicationColumns}} {{ApplicationFrom}}
-WHERE a.requisition_id = $1 AND a.status = 'active' ORDER BY a.stage_id, a.last_activity_at DESC, a.id LIMIT $2;
+WHERE a.requisition_id = $1 AND a.status = 'active' AND a.stage_id = $2 ORDER BY a.last_activity_at DESC, a.id DESC LIMIT $3;
 
 -- name: BoardCounts
 SELECT a.stage_id, count(*) FROM hiring_applications a WHERE a.requisition_id = $1 AND a.status = 'active' GROUP BY a.stage_id;

@@ -202,24 +202,25 @@ func (s *Store) Board(ctx context.Context, requisitionID int64, perColumn int) (
 			}
 		}
 		rows.Close()
-		rows, err = tx.QueryContext(ctx, s.q.Get("Board"), requisitionID, perColumn*len(sts)+1)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanApplication(rows)
+		for i := range cols { // a page of cards per column, newest activity first
+			rows, err := tx.QueryContext(ctx, s.q.Get("Board"), requisitionID, cols[i].Stage.ID, perColumn)
 			if err != nil {
 				return err
 			}
-			if a.CurrentStage == nil {
-				continue
-			}
-			if i, ok := idx[a.CurrentStage.ID]; ok && len(cols[i].Cards) < perColumn {
+			for rows.Next() {
+				a, err := scanApplication(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
 				cols[i].Cards = append(cols[i].Cards, *a)
 			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
-		return rows.Err()
+		return nil
 	})
 	return req, cols, err
 }

@@ -259,7 +259,7 @@ func (s *Server) apiRequisitionBoard(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	q, cols, err := s.Hiring.Board(r.Context(), id, 100)
+	q, cols, err := s.Hiring.Board(r.Context(), id, 25) // the newest 25 of each stage; count has them all
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func (s *Server) renderRequisition(w http.ResponseWriter, r *http.Request, statu
 	}
 	data := map[string]any{"Title": "Requisition " + req.RequisitionID, "Req": req, "Recruiter": v.Recruiter, "Error": problem, "Flash": flashOf(w, r)}
 	if v.Recruiter || (req.HiringManagerID != nil && *req.HiringManagerID == v.UserID) {
-		_, cols, err := s.Hiring.Board(r.Context(), id, 50)
+		_, cols, err := s.Hiring.Board(r.Context(), id, 20) // the first 20 cards of each column, all counted
 		if err != nil {
 			return err
 		}
@@ -286,5 +286,6 @@ func (s *Server) hiringSourcingPage(w http.ResponseWriter, r *http.Request) erro
 func hiringFuncs() map[string]any {
 	return map[string]any{
 		"days": func(seconds int64) string { return strconv.FormatFloat(float64(seconds)/86400, 'f', 1, 64) },
+		"sub":  func(a, b int) int { return a - b },
 	}
 }

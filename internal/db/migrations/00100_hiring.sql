@@ -100,7 +100,7 @@ CREATE TABLE hiring_applications (
     last_activity_at BIGINT NOT NULL,
     greenhouse_id    BIGINT
 );
-CREATE INDEX hiring_applications_board_idx ON hiring_applications (requisition_id, status, stage_id);
+CREATE INDEX hiring_applications_board_idx ON hiring_applications (requisition_id, status, stage_id, last_activity_at, id);
 CREATE INDEX hiring_applications_candidate_idx ON hiring_applications (candidate_id);
 CREATE UNIQUE INDEX hiring_applications_gh ON hiring_applications (greenhouse_id);
 
