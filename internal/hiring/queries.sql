@@ -359,3 +359,11 @@ UPDATE hiring_vacancies SET status = $2, close_reason = $3, application_id = $4,
 
 -- name: InsertImportedInterview
 INSERT INTO hiring_interviews (application_id, stage_id, scheduled_at, status, created_at) VALUES ($1, $2, $3, 'complete', $4) RETURNING id;
+
+-- name: Schedulable
+SELECT u.id, u.name, u.region,
+  EXISTS (SELECT 1 FROM user_trainings t WHERE t.user_id = u.id AND t.training = 'stage-1-assessment-review'),
+  EXISTS (SELECT 1 FROM user_trainings t WHERE t.user_id = u.id AND t.training = 'stage-2-technical-interview'),
+  EXISTS (SELECT 1 FROM team_members tm JOIN team_levels tl ON tl.id = tm.level_id WHERE tm.user_id = u.id AND tl.track = 'manager'),
+  COALESCE((SELECT ia.non_male FROM hiring_interviewer_attributes ia WHERE ia.user_id = u.id), FALSE)
+FROM users u WHERE u.active AND u.role IN ('agent', 'admin') ORDER BY u.name, u.id LIMIT 2000;

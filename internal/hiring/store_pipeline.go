@@ -1017,3 +1017,24 @@ func (s *Store) MarkStarted(ctx context.Context, actor audit.Actor, vacancyID, m
 		return s.audit.Record(ctx, tx, actor, "hiring.vacancy.started", "hiring_vacancy", vacancyID, nil, map[string]any{"team_member_id": memberID})
 	})
 }
+
+// SchedulableMember is a possible interviewer as the scheduler sees them: the facts the rules
+// read, the panel opt-in included (shown to schedulers only).
+type SchedulableMember struct {
+	ID      int64
+	Name    string
+	Region  string
+	Stage1  bool
+	Stage2  bool
+	Manager bool
+	NonMale bool
+}
+
+// Schedulable lists the active team members a recruiter may assign.
+func (s *Store) Schedulable(ctx context.Context) ([]SchedulableMember, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("Schedulable"), nil, func(r db.Scanner) (*SchedulableMember, error) {
+		var m SchedulableMember
+		err := r.Scan(&m.ID, &m.Name, &m.Region, &m.Stage1, &m.Stage2, &m.Manager, &m.NonMale)
+		return &m, err
+	})
+}

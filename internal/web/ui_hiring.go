@@ -10,6 +10,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -27,6 +28,7 @@ func (s *Server) registerHiringUI() {
 	s.handleNeeds("GET /hiring/requisitions/{id}", Staff, in, s.hiringRequisitionPage)
 	s.handleNeeds("POST /hiring/applications/{id}/move", Staff, mg, s.hiringMoveForm)
 	s.handleNeeds("GET /hiring/candidates/{id}", Staff, in, s.hiringCandidatePage)
+	s.handleNeeds("POST /hiring/candidates/{id}/interviews", Staff, mg, s.hiringScheduleForm)
 	s.handleNeeds("GET /hiring/interviews", Staff, in, s.hiringInterviewsPage)
 	s.handleNeeds("GET /hiring/interviews/{id}/scorecard", Staff, in, s.hiringScorecardPage)
 	s.handleNeeds("POST /hiring/interviews/{id}/scorecard", Staff, in, s.hiringScorecardForm)
@@ -106,10 +108,33 @@ func (s *Server) renderRequisition(w http.ResponseWriter, r *http.Request, statu
 		if err != nil {
 			return err
 		}
-		data["Board"] = cols
+		data["Board"] = boardView(cols)
 	}
 	s.render(w, r, status, "hiring_requisition.html", data)
 	return nil
+}
+
+// boardColumn is a board column with the move form's options, built once
+// per column (every card in it is at the same stage) instead of per card.
+type boardColumn struct {
+	hiring.BoardColumn
+	Options template.HTML
+}
+
+func boardView(cols []hiring.BoardColumn) []boardColumn {
+	out := make([]boardColumn, len(cols))
+	for i, c := range cols {
+		var b strings.Builder
+		for _, o := range cols {
+			sel := ""
+			if o.Stage.ID == c.Stage.ID {
+				sel = " selected"
+			}
+			fmt.Fprintf(&b, `<option value="%d"%s>%s</option>`, o.Stage.ID, sel, template.HTMLEscapeString(o.Stage.Name))
+		}
+		out[i] = boardColumn{BoardColumn: c, Options: template.HTML(b.String())} // #nosec G203 -- ids and escaped names
+	}
+	return out
 }
 
 func (s *Server) hiringMoveForm(w http.ResponseWriter, r *http.Request) error {
@@ -135,6 +160,18 @@ func (s *Server) hiringMoveForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) hiringCandidatePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCandidate(w, r, http.StatusOK, "")
+}
+
+// candidateAppView is an application on the candidate page with the
+// scorecards the viewer may see and the stages it can be scheduled at.
+type candidateAppView struct {
+	App    *hiring.Application
+	Cards  []hiring.Scorecard
+	Stages []hiring.Stage
+}
+
+func (s *Server) renderCandidate(w http.ResponseWriter, r *http.Request, status int, problem string) error {
 	id, err := pathID(r, "id", "candidate")
 	if err != nil {
 		return err
@@ -147,11 +184,17 @@ func (s *Server) hiringCandidatePage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	type appView struct {
-		App   *hiring.Application
-		Cards []hiring.Scorecard
+	stagesOf := map[int64][]hiring.Stage{}
+	if v.Recruiter {
+		ps, err := s.Hiring.Pipelines(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			stagesOf[p.ID] = p.Stages
+		}
 	}
-	var apps []appView
+	var apps []candidateAppView
 	for _, aid := range c.ApplicationIDs {
 		a, err := s.Hiring.GetApplication(r.Context(), v, aid)
 		if errs.KindOf(err) == errs.KindNotFound {
@@ -164,9 +207,58 @@ func (s *Server) hiringCandidatePage(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
-		apps = append(apps, appView{App: a, Cards: cards})
+		view := candidateAppView{App: a, Cards: cards}
+		if v.Recruiter && a.Status == hiring.AppActive {
+			req, err := s.Hiring.GetRequisition(r.Context(), a.JobID)
+			if err != nil {
+				return err
+			}
+			view.Stages = stagesOf[req.PipelineID]
+		}
+		apps = append(apps, view)
 	}
-	s.render(w, r, http.StatusOK, "hiring_candidate.html", map[string]any{"Title": c.FirstName + " " + c.LastName, "C": c, "Apps": apps, "Recruiter": v.Recruiter})
+	data := map[string]any{"Title": c.FirstName + " " + c.LastName, "C": c, "Apps": apps, "Recruiter": v.Recruiter, "Error": problem,
+		"Flash": flashOf(w, r), "Start": s.now().Add(24 * time.Hour).UTC().Format("2006-01-02T15:04")}
+	if v.Recruiter {
+		ms, err := s.Hiring.Schedulable(r.Context())
+		if err != nil {
+			return err
+		}
+		data["Members"] = ms
+	}
+	s.render(w, r, status, "hiring_candidate.html", data)
+	return nil
+}
+
+// hiringScheduleForm schedules an interview from the candidate page; the
+// rules (training gates, panel, referrer, failed technical) answer 422.
+func (s *Server) hiringScheduleForm(w http.ResponseWriter, r *http.Request) error {
+	f := r.PostForm
+	app, err1 := strconv.ParseInt(f.Get("application_id"), 10, 64)
+	stage, err2 := strconv.ParseInt(f.Get("stage_id"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return errs.BadRequest("application_id and stage_id must be ids")
+	}
+	at, err := time.Parse("2006-01-02T15:04", f.Get("start"))
+	if err != nil {
+		return s.renderCandidate(w, r, http.StatusUnprocessableEntity, "Start: not a date and time.")
+	}
+	in := hiring.InterviewInput{ApplicationID: app, StageID: stage, ScheduledAt: at}
+	for _, v := range f["interviewer_ids"] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return errs.BadRequest("interviewer_ids must be ids")
+		}
+		in.Interviewers = append(in.Interviewers, n)
+	}
+	iv, err := s.Hiring.ScheduleInterview(r.Context(), actor(r), in)
+	if err != nil {
+		if msg, st, ok := problemText(err); ok {
+			return s.renderCandidate(w, r, st, msg)
+		}
+		return err
+	}
+	seeOther(w, r, "/hiring/candidates/"+r.PathValue("id"), fmt.Sprintf("%s scheduled for %s.", iv.Stage.Name, iv.ScheduledAt.UTC().Format("2006-01-02 15:04 MST")))
 	return nil
 }
 

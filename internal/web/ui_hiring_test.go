@@ -116,6 +116,24 @@ func TestHiringUI(t *testing.T) {
 		if r.code != 200 || !strings.Contains(r.body, "Scorecard submitted") {
 			t.Fatalf("scorecard: %d %.500s", r.code, r.body)
 		}
+		// Scheduling from the candidate page runs the rules: a panel of two
+		// without a Support Manager or an opted-in member is refused.
+		cpage := fmt.Sprintf("/hiring/candidates/%d", blind.ID)
+		ctok := e.csrf(ac, cpage)
+		schedule := func(stage int64, ids ...int64) resp {
+			v := url.Values{"csrf_token": {ctok}, "application_id": {fmt.Sprint(fresh.ID)}, "stage_id": {fmt.Sprint(stage)}, "start": {"2030-01-07T10:00"}}
+			for _, id := range ids {
+				v.Add("interviewer_ids", fmt.Sprint(id))
+			}
+			return e.do(ac, "POST", cpage+"/interviews", strings.NewReader(v.Encode()), formCT...)
+		}
+		if r := schedule(panel, admin.ID, agent.ID); r.code != 422 || !strings.Contains(r.body, "Behavioural panel rule") {
+			t.Fatalf("panel without a manager: %d %.500s", r.code, r.body)
+		}
+		if r := schedule(tech, agent.ID); r.code != 200 || !strings.Contains(r.body, "Technical interview scheduled for 2030-01-07 10:00") {
+			t.Fatalf("technical: %d %.500s", r.code, r.body)
+		}
+
 		// The recruiter's candidate page shows the scorecard and the history.
 		r = e.do(ac, "GET", fmt.Sprintf("/hiring/candidates/%d", blind.ID), nil)
 		if r.code != 200 || !strings.Contains(r.body, "Basil Quill") || !strings.Contains(r.body, "solid") || !strings.Contains(r.body, "Technical interview") {
