@@ -367,3 +367,13 @@ SELECT u.id, u.name, u.region,
   EXISTS (SELECT 1 FROM team_members tm JOIN team_levels tl ON tl.id = tm.level_id WHERE tm.user_id = u.id AND tl.track = 'manager'),
   COALESCE((SELECT ia.non_male FROM hiring_interviewer_attributes ia WHERE ia.user_id = u.id), FALSE)
 FROM users u WHERE u.active AND u.role IN ('agent', 'admin') ORDER BY u.name, u.id LIMIT 2000;
+
+-- name: InsertFeedback
+INSERT INTO hiring_scorecard_feedback (scorecard_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id;
+
+-- name: FeedbackFor
+SELECT f.id, f.scorecard_id, sc.interview_id, s.name, f.author_id, COALESCE(u.name, ''), f.body, f.created_at
+FROM hiring_scorecard_feedback f JOIN hiring_scorecards sc ON sc.id = f.scorecard_id
+JOIN hiring_interviews i ON i.id = sc.interview_id JOIN hiring_stages s ON s.id = i.stage_id
+LEFT JOIN users u ON u.id = f.author_id
+WHERE sc.submitted_by = $1 OR f.author_id = $1 ORDER BY f.id DESC LIMIT 200;

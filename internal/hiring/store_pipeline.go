@@ -1038,3 +1038,76 @@ func (s *Store) Schedulable(ctx context.Context) ([]SchedulableMember, error) {
 		return &m, err
 	})
 }
+
+// --- scorecard feedback ----------------------------------------------------------------
+
+// Feedback is a manager's note on an interviewer's scorecard.
+type Feedback struct {
+	ID          int64     `json:"id"`
+	ScorecardID int64     `json:"scorecard_id"`
+	InterviewID int64     `json:"interview_id"`
+	Step        string    `json:"interview_step"`
+	AuthorID    int64     `json:"author_id"`
+	Author      string    `json:"author"`
+	Body        string    `json:"body"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// GiveFeedback records feedback on a scorecard. Scorecard feedback rule:
+// the requisition's hiring manager or a recruiter gives it, never on their
+// own scorecard; it is delivered to the scorecard's author only.
+func (s *Store) GiveFeedback(ctx context.Context, actor audit.Actor, v Viewer, scorecardID int64, body string) (*Feedback, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil, errs.Invalid("body", "can't be blank")
+	}
+	var id int64
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		sc, err := scanScorecard(tx.QueryRowContext(ctx, s.q.Get("GetScorecard"), scorecardID))
+		if err != nil {
+			return notFound(err, "scorecard")
+		}
+		a, err := s.appTx(ctx, tx, sc.ApplicationID)
+		if err != nil {
+			return err
+		}
+		r, err := scanRequisition(tx.QueryRowContext(ctx, s.q.Get("GetRequisition"), a.JobID))
+		if err != nil {
+			return err
+		}
+		manager := r.HiringManagerID != nil && *r.HiringManagerID == v.UserID
+		if !v.Recruiter && !manager {
+			return errs.Invalid("scorecard_id", "Scorecard feedback rule: only the requisition's hiring manager or a recruiter gives feedback on a scorecard")
+		}
+		if sc.SubmittedBy == v.UserID {
+			return errs.Invalid("scorecard_id", "Scorecard feedback rule: feedback is on other interviewers' scorecards")
+		}
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertFeedback"), scorecardID, v.UserID, body, db.TS(tx.Now)).Scan(&id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "hiring.scorecard_feedback.given", "hiring_scorecard", scorecardID, nil, map[string]any{"feedback_id": id, "to": sc.SubmittedBy})
+	})
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.FeedbackFor(ctx, v.UserID)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		if f.ID == id {
+			return &f, nil
+		}
+	}
+	return nil, errs.NotFound("feedback")
+}
+
+// FeedbackFor lists the feedback a member received on their scorecards and
+// the feedback they gave, newest first.
+func (s *Store) FeedbackFor(ctx context.Context, userID int64) ([]Feedback, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("FeedbackFor"), []any{userID}, func(r db.Scanner) (*Feedback, error) {
+		var f Feedback
+		err := r.Scan(&f.ID, &f.ScorecardID, &f.InterviewID, &f.Step, &f.AuthorID, &f.Author, &f.Body, db.Time(&f.CreatedAt))
+		return &f, err
+	})
+}

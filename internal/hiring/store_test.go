@@ -344,6 +344,20 @@ func TestHiringStorePanelScorecardsAndFailedTechnical(t *testing.T) {
 		if iv.Status != "complete" {
 			t.Fatal(iv.Status)
 		}
+		// Scorecard feedback: from the hiring manager, to the scorecard's author only.
+		_, err = f.s.GiveFeedback(ctx, f.actor("una"), Viewer{UserID: f.ids["una"]}, sc.ID, "more detail please")
+		wantRule(t, err, "Scorecard feedback rule")
+		_, err = f.s.GiveFeedback(ctx, f.actor("tess"), Viewer{UserID: f.ids["tess"], Recruiter: true}, sc.ID, "self praise")
+		wantRule(t, err, "Scorecard feedback rule")
+		if _, err := f.s.GiveFeedback(ctx, f.actor("max"), Viewer{UserID: f.ids["max"]}, sc.ID, "Name the missed steps in the cons."); err != nil {
+			t.Fatal(err)
+		}
+		if fs, _ := f.s.FeedbackFor(ctx, f.ids["tess"]); len(fs) != 1 || fs[0].Body != "Name the missed steps in the cons." || fs[0].AuthorID != f.ids["max"] {
+			t.Fatalf("tess's feedback %+v", fs)
+		}
+		if fs, _ := f.s.FeedbackFor(ctx, f.ids["gail"]); len(fs) != 0 {
+			t.Fatal("feedback delivered to another interviewer")
+		}
 	})
 }
 

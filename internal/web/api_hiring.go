@@ -57,6 +57,8 @@ func (s *Server) registerHiringAPI() {
 	s.handleNeeds("GET /api/v2/hiring/scorecards", Staff, in, s.apiListScorecards)
 	s.handleNeeds("POST /api/v2/hiring/scorecards", Staff, in, s.apiSubmitScorecard)
 	s.handleNeeds("GET /api/v2/hiring/scorecards/{id}", Staff, in, s.apiShowScorecard)
+	s.handleNeeds("POST /api/v2/hiring/scorecards/{id}/feedback", Staff, in, s.apiGiveFeedback)
+	s.handleNeeds("GET /api/v2/hiring/scorecard_feedback", Staff, in, s.apiMyFeedback)
 	s.handleNeeds("GET /api/v2/hiring/sourcing_events", Staff, in, s.apiListSourcingEvents)
 	s.handleNeeds("POST /api/v2/hiring/sourcing_events", Staff, mg, s.apiCreateSourcingEvent)
 	s.handleNeeds("GET /api/v2/hiring/sourcing_events/{id}", Staff, in, s.apiShowSourcingEvent)
@@ -95,6 +97,8 @@ func hiringAPIDocs() map[string]apiDoc {
 		"GET /api/v2/hiring/scorecards":                  {summary: "Scorecards the caller may see: an interviewer sees others of an application only after submitting their own", tag: h, result: "scorecards", list: true, query: []string{"application_id", "interview_id"}},
 		"POST /api/v2/hiring/scorecards":                 {summary: "Submit one's scorecard for an interview (assigned interviewers, once, not before the interview)", tag: h, body: "scorecard", result: "scorecard"},
 		"GET /api/v2/hiring/scorecards/{id}":             {summary: "Show a scorecard", tag: h, result: "scorecard"},
+		"POST /api/v2/hiring/scorecards/{id}/feedback":   {summary: "Give feedback on another interviewer's scorecard (the hiring manager or a recruiter); delivered to its author only", tag: h, flat: reflect.TypeOf(feedbackInput{}), result: "scorecard_feedback"},
+		"GET /api/v2/hiring/scorecard_feedback":          {summary: "Feedback on the caller's scorecards, and the feedback they gave", tag: h, result: "scorecard_feedbacks"},
 		"GET /api/v2/hiring/sourcing_events":             {summary: "Source-a-thons with each sourcer's count against the goal", tag: h, result: "sourcing_events", list: true},
 		"POST /api/v2/hiring/sourcing_events":            {summary: "Define a source-a-thon (goals default to 40 a month, 10 a week)", tag: h, body: "sourcing_event", result: "sourcing_event"},
 		"GET /api/v2/hiring/sourcing_events/{id}":        {summary: "Show a source-a-thon with its progress", tag: h, result: "sourcing_event"},
@@ -117,6 +121,7 @@ func hiringEnvelopes() map[string]envelope {
 		"scorecard":              {reflect.TypeOf(hiring.Scorecard{}), reflect.TypeOf(hiring.ScorecardInput{})},
 		"sourcing_event":         {reflect.TypeOf(hiring.SourcingEvent{}), reflect.TypeOf(hiring.SourcingEventInput{})},
 		"interviewer_attributes": {reflect.TypeOf(attributesInput{}), nil},
+		"scorecard_feedback":     {reflect.TypeOf(hiring.Feedback{}), reflect.TypeOf(feedbackInput{})},
 	}
 }
 
@@ -143,6 +148,10 @@ type applicationInput struct {
 	CandidateID int64  `json:"candidate_id"`
 	JobID       int64  `json:"job_id"`
 	CreditedTo  *int64 `json:"credited_to_id"`
+}
+
+type feedbackInput struct {
+	Body string `json:"body"`
 }
 
 type attributesInput struct {
@@ -681,4 +690,35 @@ func (s *Server) apiSetInterviewerAttributes(w http.ResponseWriter, r *http.Requ
 		return err
 	}
 	return writeRecord(w, http.StatusOK, "interviewer_attributes", in)
+}
+
+func (s *Server) apiGiveFeedback(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "scorecard")
+	if err != nil {
+		return err
+	}
+	var in feedbackInput
+	if err := decodeFlat(r, &in); err != nil {
+		return err
+	}
+	v, err := s.hiringViewer(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Hiring.GetScorecard(r.Context(), v, id); err != nil {
+		return err
+	}
+	f, err := s.Hiring.GiveFeedback(r.Context(), actor(r), v, id, in.Body)
+	if err != nil {
+		return err
+	}
+	return writeRecord(w, http.StatusCreated, "scorecard_feedback", f)
+}
+
+func (s *Server) apiMyFeedback(w http.ResponseWriter, r *http.Request) error {
+	fs, err := s.Hiring.FeedbackFor(r.Context(), PrincipalFrom(r.Context()).UserID)
+	if err != nil {
+		return err
+	}
+	return writeAll(w, "scorecard_feedbacks", fs)
 }

@@ -124,8 +124,17 @@ func TestHiringAPI(t *testing.T) {
 		if r, _ := e.api("agent", "POST", "/api/v2/hiring/scorecards", card); r.code != 422 {
 			t.Fatalf("second scorecard: %d", r.code)
 		}
-		if r, m := e.api("admin", "GET", "/api/v2/hiring/scorecards.json?per_page=1", ""); r.code != 200 || m["count"].(float64) != 1 {
+		r, m = e.api("admin", "GET", "/api/v2/hiring/scorecards.json?per_page=1", "")
+		if r.code != 200 || m["count"].(float64) != 1 {
 			t.Fatalf("scorecards: %d %s", r.code, r.body)
+		}
+		scID := int64(m["scorecards"].([]any)[0].(map[string]any)["id"].(float64))
+		// Scorecard feedback reaches the interviewer.
+		if r, _ := e.api("admin", "POST", fmt.Sprintf("/api/v2/hiring/scorecards/%d/feedback", scID), `{"body":"Quote the answer you scored."}`); r.code != 201 {
+			t.Fatalf("feedback: %d %s", r.code, r.body)
+		}
+		if r, _ := e.api("agent", "GET", "/api/v2/hiring/scorecard_feedback", ""); r.code != 200 || !strings.Contains(r.body, "Quote the answer you scored.") {
+			t.Fatalf("my feedback: %d %s", r.code, r.body)
 		}
 		// Advance, hire into the vacancy once it is open.
 		r, _ = e.api("admin", "POST", fmt.Sprintf("/api/v2/hiring/applications/%d/advance", appID), fmt.Sprintf(`{"from_stage_id":%d}`, int64(stage["id"].(float64))))

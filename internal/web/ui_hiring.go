@@ -30,6 +30,7 @@ func (s *Server) registerHiringUI() {
 	s.handleNeeds("GET /hiring/candidates/{id}", Staff, in, s.hiringCandidatePage)
 	s.handleNeeds("POST /hiring/candidates/{id}/interviews", Staff, mg, s.hiringScheduleForm)
 	s.handleNeeds("GET /hiring/interviews", Staff, in, s.hiringInterviewsPage)
+	s.handleNeeds("POST /hiring/scorecards/{id}/feedback", Staff, in, s.hiringFeedbackForm)
 	s.handleNeeds("GET /hiring/interviews/{id}/scorecard", Staff, in, s.hiringScorecardPage)
 	s.handleNeeds("POST /hiring/interviews/{id}/scorecard", Staff, in, s.hiringScorecardForm)
 	s.handleNeeds("GET /hiring/sourcing/{id}", Staff, in, s.hiringSourcingPage)
@@ -166,9 +167,10 @@ func (s *Server) hiringCandidatePage(w http.ResponseWriter, r *http.Request) err
 // candidateAppView is an application on the candidate page with the
 // scorecards the viewer may see and the stages it can be scheduled at.
 type candidateAppView struct {
-	App    *hiring.Application
-	Cards  []hiring.Scorecard
-	Stages []hiring.Stage
+	App         *hiring.Application
+	Cards       []hiring.Scorecard
+	Stages      []hiring.Stage
+	CanFeedback bool // the hiring manager or a recruiter
 }
 
 func (s *Server) renderCandidate(w http.ResponseWriter, r *http.Request, status int, problem string) error {
@@ -207,12 +209,13 @@ func (s *Server) renderCandidate(w http.ResponseWriter, r *http.Request, status 
 		if err != nil {
 			return err
 		}
-		view := candidateAppView{App: a, Cards: cards}
+		req, err := s.Hiring.GetRequisition(r.Context(), a.JobID)
+		if err != nil {
+			return err
+		}
+		view := candidateAppView{App: a, Cards: cards,
+			CanFeedback: v.Recruiter || (req.HiringManagerID != nil && *req.HiringManagerID == v.UserID)}
 		if v.Recruiter && a.Status == hiring.AppActive {
-			req, err := s.Hiring.GetRequisition(r.Context(), a.JobID)
-			if err != nil {
-				return err
-			}
 			view.Stages = stagesOf[req.PipelineID]
 		}
 		apps = append(apps, view)
@@ -284,8 +287,18 @@ func (s *Server) hiringInterviewsPage(w http.ResponseWriter, r *http.Request) er
 			interviews = append(interviews, iv)
 		}
 	}
+	fb, err := s.Hiring.FeedbackFor(r.Context(), v.UserID)
+	if err != nil {
+		return err
+	}
+	var received []hiring.Feedback
+	for _, f := range fb {
+		if f.AuthorID != v.UserID {
+			received = append(received, f)
+		}
+	}
 	s.render(w, r, http.StatusOK, "hiring_interviews.html", map[string]any{"Title": "My interviews", "Interviews": interviews, "Reviews": reviews,
-		"Now": s.now(), "Flash": flashOf(w, r)})
+		"Feedback": received, "Now": s.now(), "Flash": flashOf(w, r)})
 	return nil
 }
 
@@ -354,6 +367,35 @@ func (s *Server) hiringScorecardForm(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	seeOther(w, r, "/hiring/interviews", "Scorecard submitted.")
+	return nil
+}
+
+// hiringFeedbackForm gives feedback on a scorecard from the candidate page.
+func (s *Server) hiringFeedbackForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "scorecard")
+	if err != nil {
+		return err
+	}
+	v, err := s.hiringViewer(r)
+	if err != nil {
+		return err
+	}
+	sc, err := s.Hiring.GetScorecard(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	a, err := s.Hiring.GetApplication(r.Context(), hiring.Viewer{Recruiter: true}, sc.ApplicationID)
+	if err != nil {
+		return err
+	}
+	r.SetPathValue("id", strconv.FormatInt(a.CandidateID, 10))
+	if _, err := s.Hiring.GiveFeedback(r.Context(), actor(r), v, id, r.PostFormValue("body")); err != nil {
+		if msg, st, ok := problemText(err); ok {
+			return s.renderCandidate(w, r, st, msg)
+		}
+		return err
+	}
+	seeOther(w, r, fmt.Sprintf("/hiring/candidates/%d", a.CandidateID), "Feedback sent to the interviewer.")
 	return nil
 }
 

@@ -184,6 +184,17 @@ CREATE UNIQUE INDEX hiring_scorecards_once ON hiring_scorecards (interview_id, s
 CREATE INDEX hiring_scorecards_app_idx ON hiring_scorecards (application_id);
 CREATE UNIQUE INDEX hiring_scorecards_gh ON hiring_scorecards (greenhouse_id);
 
+-- The handbook's "Scorecard Feedback": a manager's note on another
+-- interviewer's scorecard, delivered to that interviewer only.
+CREATE TABLE hiring_scorecard_feedback (
+    id           {{id}},
+    scorecard_id BIGINT NOT NULL REFERENCES hiring_scorecards (id) ON DELETE CASCADE,
+    author_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    body         TEXT NOT NULL,
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX hiring_scorecard_feedback_idx ON hiring_scorecard_feedback (scorecard_id);
+
 -- Source-a-thons: a role focus, goals per manager, a checklist due at month end.
 CREATE TABLE hiring_sourcing_events (
     id           {{id}},
