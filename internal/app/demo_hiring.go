@@ -61,7 +61,9 @@ func (a *App) loadHiringDemo(ctx context.Context, byEmail map[string]int64) erro
 		if err != nil {
 			return fmt.Errorf("plan line: %w", err)
 		}
-		lines[l.Region+"/"+l.Role] = pl.ID
+		if _, ok := lines[l.Region+"/"+l.Role]; !ok { // requisitions come from next quarter's lines
+			lines[l.Region+"/"+l.Role] = pl.ID
+		}
 	}
 
 	type reqSpec struct {
