@@ -377,3 +377,20 @@ FROM hiring_scorecard_feedback f JOIN hiring_scorecards sc ON sc.id = f.scorecar
 JOIN hiring_interviews i ON i.id = sc.interview_id JOIN hiring_stages s ON s.id = i.stage_id
 LEFT JOIN users u ON u.id = f.author_id
 WHERE sc.submitted_by = $1 OR f.author_id = $1 ORDER BY f.id DESC LIMIT 200;
+
+-- name: UpsertDemographics
+INSERT INTO hiring_demographics (candidate_id, gender, ethnicity, veteran, disability, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (candidate_id) DO UPDATE SET gender = excluded.gender, ethnicity = excluded.ethnicity, veteran = excluded.veteran,
+  disability = excluded.disability, created_at = excluded.created_at;
+
+-- name: HasUSApplication
+SELECT count(*) FROM hiring_applications a JOIN hiring_requisitions r ON r.id = a.requisition_id WHERE a.candidate_id = $1 AND r.region = 'AMER';
+
+-- name: DemographicCounts
+SELECT 'gender', gender, count(*) FROM hiring_demographics GROUP BY gender
+UNION ALL SELECT 'ethnicity', ethnicity, count(*) FROM hiring_demographics GROUP BY ethnicity
+UNION ALL SELECT 'veteran', veteran, count(*) FROM hiring_demographics GROUP BY veteran
+UNION ALL SELECT 'disability', disability, count(*) FROM hiring_demographics GROUP BY disability;
+
+-- name: DeleteDemographics
+DELETE FROM hiring_demographics WHERE candidate_id = $1;

@@ -725,6 +725,9 @@ func (s *Store) Erase(ctx context.Context, actor audit.Actor, id int64) error {
 		if _, err := tx.ExecContext(ctx, s.q.Get("Anonymize"), id, db.TS(tx.Now)); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteDemographics"), id); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, actor, "hiring.candidate.erased", "hiring_candidate", id, nil, map[string]any{"reason": "erasure request"})
 	})
 }

@@ -447,3 +447,54 @@ func TestHiringStoreSourcingAndBoard(t *testing.T) {
 		}
 	})
 }
+
+func TestHiringStoreDemographicsAggregateOnly(t *testing.T) {
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		var ids []int64
+		for i, name := range []string{"Ana", "Bea", "Cid", "Dot", "Eda", "Fay"} {
+			c, _ := f.candidate(t, name, nil)
+			ids = append(ids, c.ID)
+			g := "female"
+			if i == 5 {
+				g = "male"
+			}
+			if err := f.s.RecordDemographics(ctx, f.actor("rita"), c.ID, Demographics{Gender: g}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.s.RecordDemographics(ctx, f.actor("rita"), ids[0], Demographics{Gender: "robot"}); err == nil {
+			t.Fatal("unknown answer accepted")
+		}
+		emea, err := f.s.CreateRequisition(ctx, f.actor("rita"), RequisitionInput{RequisitionID: "1009", Name: "Support Engineer", Role: "support-engineer", Region: "EMEA"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := f.s.CreateCandidate(ctx, f.actor("rita"), CandidateInput{FirstName: "Gil"})
+		if _, err := f.s.Apply(ctx, f.actor("rita"), c.ID, emea.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		wantRule(t, f.s.RecordDemographics(ctx, f.actor("rita"), c.ID, Demographics{}), "Demographics rule")
+		rep, err := f.s.DemographicsReport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]*int{}
+		for _, g := range rep {
+			got[g.Question+"/"+g.Answer] = g.Count
+		}
+		if got["gender/female"] == nil || *got["gender/female"] != 5 || got["gender/male"] != nil || *got["ethnicity/declined"] != 6 {
+			t.Fatalf("report %v", rep)
+		}
+		// Never with the candidate; gone on erasure.
+		if err := f.s.Erase(ctx, f.actor("rita"), ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ = f.s.DemographicsReport(ctx)
+		for _, g := range rep {
+			if g.Question == "gender" && g.Answer == "female" && g.Count != nil {
+				t.Fatalf("an erased candidate's answer still counted: %d", *g.Count)
+			}
+		}
+	})
+}

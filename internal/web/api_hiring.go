@@ -44,6 +44,8 @@ func (s *Server) registerHiringAPI() {
 	s.handleNeeds("GET /api/v2/hiring/candidates/{id}", Staff, in, s.apiShowCandidate)
 	s.handleNeeds("DELETE /api/v2/hiring/candidates/{id}", Staff, mg, s.apiEraseCandidate)
 	s.handleNeeds("POST /api/v2/hiring/candidates/{id}/merge", Staff, mg, s.apiMergeCandidate)
+	s.handleNeeds("PUT /api/v2/hiring/candidates/{id}/demographics", Staff, mg, s.apiRecordDemographics)
+	s.handleNeeds("GET /api/v2/hiring/demographics", Staff, mg, s.apiDemographicsReport)
 	s.handleNeeds("GET /api/v2/hiring/applications", Staff, in, s.apiListApplications)
 	s.handleNeeds("POST /api/v2/hiring/applications", Staff, mg, s.apiCreateApplication)
 	s.handleNeeds("GET /api/v2/hiring/applications/{id}", Staff, in, s.apiShowApplication)
@@ -68,41 +70,43 @@ func (s *Server) registerHiringAPI() {
 func hiringAPIDocs() map[string]apiDoc {
 	h := "Hiring"
 	return map[string]apiDoc{
-		"GET /api/v2/hiring/plan":                        {summary: "The hiring plan: headcount per quarter, region and role with the actual (vacancies, filled)", tag: h, result: "plan_lines", query: []string{"quarter"}},
-		"PUT /api/v2/hiring/plan":                        {summary: "Create or update the plan line of a quarter, region and role", tag: h, body: "plan_line", result: "plan_line", status200: true},
-		"GET /api/v2/hiring/pipelines":                   {summary: "Role pipelines: stages with durations, interview kits and knockout rules", tag: h, result: "pipelines"},
-		"GET /api/v2/hiring/requisitions":                {summary: "Requisitions (Greenhouse jobs)", tag: h, result: "requisitions", list: true, query: []string{"region", "status"}},
-		"POST /api/v2/hiring/requisitions":               {summary: "Create a requisition with its draft openings (1001-1, 1001-2 ...)", tag: h, body: "requisition", result: "requisition"},
-		"GET /api/v2/hiring/requisitions/{id}":           {summary: "Show a requisition with its openings", tag: h, result: "requisition"},
-		"GET /api/v2/hiring/requisitions/{id}/board":     {summary: "A requisition's pipeline board: a column per stage with its active applications", tag: h, result: "board"},
-		"POST /api/v2/hiring/requisitions/{id}/openings": {summary: "Add a draft opening to a requisition", tag: h, body: "opening", result: "vacancy"},
-		"GET /api/v2/hiring/vacancies":                   {summary: "Vacancies (openings) with opening_id, job_title, region, hiring_manager_id, status, type, target and actual start date, candidate_id", tag: h, result: "vacancies", list: true, query: []string{"region", "status", "requisition_id"}},
-		"GET /api/v2/hiring/vacancies/{id}":              {summary: "Show a vacancy", tag: h, result: "vacancy"},
-		"PUT /api/v2/hiring/vacancies/{id}":              {summary: "Change a vacancy's status (draft, approved, open, offer, closed with a reason), type or target start date", tag: h, body: "vacancy", result: "vacancy"},
-		"GET /api/v2/hiring/candidates":                  {summary: "Candidates the caller may see (recruiters: all; others: those of requisitions they manage or interviews they take)", tag: h, result: "candidates", list: true, query: []string{"email", "sourcing_event_id"}},
-		"POST /api/v2/hiring/candidates":                 {summary: "Add a candidate or prospect (credited to its sourcer); a duplicate email is refused unless allow_duplicate", tag: h, body: "candidate", result: "candidate"},
-		"GET /api/v2/hiring/candidates/{id}":             {summary: "Show a candidate (a read by a non-recruiter is audited)", tag: h, result: "candidate", query: []string{"export"}},
-		"DELETE /api/v2/hiring/candidates/{id}":          {summary: "Erase a candidate on request: anonymised, funnel metrics kept", tag: h},
-		"POST /api/v2/hiring/candidates/{id}/merge":      {summary: "Merge this duplicate into primary_candidate_id", tag: h, flat: reflect.TypeOf(candidateMergeInput{}), result: "candidate", status200: true},
-		"GET /api/v2/hiring/applications":                {summary: "Applications the caller may see", tag: h, result: "applications", list: true, query: []string{"job_id", "candidate_id", "status"}},
-		"POST /api/v2/hiring/applications":               {summary: "Add an application of a candidate to a requisition (at its first stage)", tag: h, body: "application", result: "application"},
-		"GET /api/v2/hiring/applications/{id}":           {summary: "Show an application with its stage history and time in each stage", tag: h, result: "application"},
-		"POST /api/v2/hiring/applications/{id}/advance":  {summary: "Advance to the next stage (from_stage_id must be the current one)", tag: h, flat: reflect.TypeOf(stageInput{}), result: "application", status200: true},
-		"POST /api/v2/hiring/applications/{id}/move":     {summary: "Move to any stage of the pipeline (the stage rules run)", tag: h, flat: reflect.TypeOf(stageInput{}), result: "application", status200: true},
-		"POST /api/v2/hiring/applications/{id}/reject":   {summary: "Reject with a reason; open interviews are cancelled", tag: h, flat: reflect.TypeOf(rejectInput{}), result: "application", status200: true},
-		"POST /api/v2/hiring/applications/{id}/hire":     {summary: "Hire into a vacancy of the requisition with a start date; the vacancy is filled", tag: h, flat: reflect.TypeOf(hiring.HireInput{}), result: "application", status200: true},
-		"GET /api/v2/hiring/interviews":                  {summary: "Interviews (mine=true: the caller's own); assessments show a candidate number only", tag: h, result: "interviews", list: true, query: []string{"application_id", "status", "mine"}},
-		"POST /api/v2/hiring/interviews":                 {summary: "Schedule an interview with its interviewers (training gates, panel, referrer and failed-technical rules); an assessment without interviewers is routed round-robin", tag: h, body: "interview", result: "interview"},
-		"GET /api/v2/hiring/interviews/{id}":             {summary: "Show an interview", tag: h, result: "interview"},
-		"GET /api/v2/hiring/scorecards":                  {summary: "Scorecards the caller may see: an interviewer sees others of an application only after submitting their own", tag: h, result: "scorecards", list: true, query: []string{"application_id", "interview_id"}},
-		"POST /api/v2/hiring/scorecards":                 {summary: "Submit one's scorecard for an interview (assigned interviewers, once, not before the interview)", tag: h, body: "scorecard", result: "scorecard"},
-		"GET /api/v2/hiring/scorecards/{id}":             {summary: "Show a scorecard", tag: h, result: "scorecard"},
-		"POST /api/v2/hiring/scorecards/{id}/feedback":   {summary: "Give feedback on another interviewer's scorecard (the hiring manager or a recruiter); delivered to its author only", tag: h, flat: reflect.TypeOf(feedbackInput{}), result: "scorecard_feedback"},
-		"GET /api/v2/hiring/scorecard_feedback":          {summary: "Feedback on the caller's scorecards, and the feedback they gave", tag: h, result: "scorecard_feedbacks"},
-		"GET /api/v2/hiring/sourcing_events":             {summary: "Source-a-thons with each sourcer's count against the goal", tag: h, result: "sourcing_events", list: true},
-		"POST /api/v2/hiring/sourcing_events":            {summary: "Define a source-a-thon (goals default to 40 a month, 10 a week)", tag: h, body: "sourcing_event", result: "sourcing_event"},
-		"GET /api/v2/hiring/sourcing_events/{id}":        {summary: "Show a source-a-thon with its progress", tag: h, result: "sourcing_event"},
-		"PUT /api/v2/hiring/interviewer_attributes/me":   {summary: "Opt in (or out) as a non-male interviewer for the panel rule; visible to schedulers only", tag: h, flat: reflect.TypeOf(attributesInput{}), result: "interviewer_attributes"},
+		"GET /api/v2/hiring/plan":                         {summary: "The hiring plan: headcount per quarter, region and role with the actual (vacancies, filled)", tag: h, result: "plan_lines", query: []string{"quarter"}},
+		"PUT /api/v2/hiring/plan":                         {summary: "Create or update the plan line of a quarter, region and role", tag: h, body: "plan_line", result: "plan_line", status200: true},
+		"GET /api/v2/hiring/pipelines":                    {summary: "Role pipelines: stages with durations, interview kits and knockout rules", tag: h, result: "pipelines"},
+		"GET /api/v2/hiring/requisitions":                 {summary: "Requisitions (Greenhouse jobs)", tag: h, result: "requisitions", list: true, query: []string{"region", "status"}},
+		"POST /api/v2/hiring/requisitions":                {summary: "Create a requisition with its draft openings (1001-1, 1001-2 ...)", tag: h, body: "requisition", result: "requisition"},
+		"GET /api/v2/hiring/requisitions/{id}":            {summary: "Show a requisition with its openings", tag: h, result: "requisition"},
+		"GET /api/v2/hiring/requisitions/{id}/board":      {summary: "A requisition's pipeline board: a column per stage with its active applications", tag: h, result: "board"},
+		"POST /api/v2/hiring/requisitions/{id}/openings":  {summary: "Add a draft opening to a requisition", tag: h, body: "opening", result: "vacancy"},
+		"GET /api/v2/hiring/vacancies":                    {summary: "Vacancies (openings) with opening_id, job_title, region, hiring_manager_id, status, type, target and actual start date, candidate_id", tag: h, result: "vacancies", list: true, query: []string{"region", "status", "requisition_id"}},
+		"GET /api/v2/hiring/vacancies/{id}":               {summary: "Show a vacancy", tag: h, result: "vacancy"},
+		"PUT /api/v2/hiring/vacancies/{id}":               {summary: "Change a vacancy's status (draft, approved, open, offer, closed with a reason), type or target start date", tag: h, body: "vacancy", result: "vacancy"},
+		"GET /api/v2/hiring/candidates":                   {summary: "Candidates the caller may see (recruiters: all; others: those of requisitions they manage or interviews they take)", tag: h, result: "candidates", list: true, query: []string{"email", "sourcing_event_id"}},
+		"POST /api/v2/hiring/candidates":                  {summary: "Add a candidate or prospect (credited to its sourcer); a duplicate email is refused unless allow_duplicate", tag: h, body: "candidate", result: "candidate"},
+		"GET /api/v2/hiring/candidates/{id}":              {summary: "Show a candidate (a read by a non-recruiter is audited)", tag: h, result: "candidate", query: []string{"export"}},
+		"DELETE /api/v2/hiring/candidates/{id}":           {summary: "Erase a candidate on request: anonymised, funnel metrics kept", tag: h},
+		"POST /api/v2/hiring/candidates/{id}/merge":       {summary: "Merge this duplicate into primary_candidate_id", tag: h, flat: reflect.TypeOf(candidateMergeInput{}), result: "candidate", status200: true},
+		"PUT /api/v2/hiring/candidates/{id}/demographics": {summary: "Record a candidate's voluntary demographic answers (US roles only); kept apart and never returned", tag: h, flat: reflect.TypeOf(hiring.Demographics{}), result: ""},
+		"GET /api/v2/hiring/demographics":                 {summary: "Demographic answers in aggregate; groups under 5 show no count", tag: h, result: "demographics"},
+		"GET /api/v2/hiring/applications":                 {summary: "Applications the caller may see", tag: h, result: "applications", list: true, query: []string{"job_id", "candidate_id", "status"}},
+		"POST /api/v2/hiring/applications":                {summary: "Add an application of a candidate to a requisition (at its first stage)", tag: h, body: "application", result: "application"},
+		"GET /api/v2/hiring/applications/{id}":            {summary: "Show an application with its stage history and time in each stage", tag: h, result: "application"},
+		"POST /api/v2/hiring/applications/{id}/advance":   {summary: "Advance to the next stage (from_stage_id must be the current one)", tag: h, flat: reflect.TypeOf(stageInput{}), result: "application", status200: true},
+		"POST /api/v2/hiring/applications/{id}/move":      {summary: "Move to any stage of the pipeline (the stage rules run)", tag: h, flat: reflect.TypeOf(stageInput{}), result: "application", status200: true},
+		"POST /api/v2/hiring/applications/{id}/reject":    {summary: "Reject with a reason; open interviews are cancelled", tag: h, flat: reflect.TypeOf(rejectInput{}), result: "application", status200: true},
+		"POST /api/v2/hiring/applications/{id}/hire":      {summary: "Hire into a vacancy of the requisition with a start date; the vacancy is filled", tag: h, flat: reflect.TypeOf(hiring.HireInput{}), result: "application", status200: true},
+		"GET /api/v2/hiring/interviews":                   {summary: "Interviews (mine=true: the caller's own); assessments show a candidate number only", tag: h, result: "interviews", list: true, query: []string{"application_id", "status", "mine"}},
+		"POST /api/v2/hiring/interviews":                  {summary: "Schedule an interview with its interviewers (training gates, panel, referrer and failed-technical rules); an assessment without interviewers is routed round-robin", tag: h, body: "interview", result: "interview"},
+		"GET /api/v2/hiring/interviews/{id}":              {summary: "Show an interview", tag: h, result: "interview"},
+		"GET /api/v2/hiring/scorecards":                   {summary: "Scorecards the caller may see: an interviewer sees others of an application only after submitting their own", tag: h, result: "scorecards", list: true, query: []string{"application_id", "interview_id"}},
+		"POST /api/v2/hiring/scorecards":                  {summary: "Submit one's scorecard for an interview (assigned interviewers, once, not before the interview)", tag: h, body: "scorecard", result: "scorecard"},
+		"GET /api/v2/hiring/scorecards/{id}":              {summary: "Show a scorecard", tag: h, result: "scorecard"},
+		"POST /api/v2/hiring/scorecards/{id}/feedback":    {summary: "Give feedback on another interviewer's scorecard (the hiring manager or a recruiter); delivered to its author only", tag: h, flat: reflect.TypeOf(feedbackInput{}), result: "scorecard_feedback"},
+		"GET /api/v2/hiring/scorecard_feedback":           {summary: "Feedback on the caller's scorecards, and the feedback they gave", tag: h, result: "scorecard_feedbacks"},
+		"GET /api/v2/hiring/sourcing_events":              {summary: "Source-a-thons with each sourcer's count against the goal", tag: h, result: "sourcing_events", list: true},
+		"POST /api/v2/hiring/sourcing_events":             {summary: "Define a source-a-thon (goals default to 40 a month, 10 a week)", tag: h, body: "sourcing_event", result: "sourcing_event"},
+		"GET /api/v2/hiring/sourcing_events/{id}":         {summary: "Show a source-a-thon with its progress", tag: h, result: "sourcing_event"},
+		"PUT /api/v2/hiring/interviewer_attributes/me":    {summary: "Opt in (or out) as a non-male interviewer for the panel rule; visible to schedulers only", tag: h, flat: reflect.TypeOf(attributesInput{}), result: "interviewer_attributes"},
 	}
 }
 
@@ -122,6 +126,7 @@ func hiringEnvelopes() map[string]envelope {
 		"sourcing_event":         {reflect.TypeOf(hiring.SourcingEvent{}), reflect.TypeOf(hiring.SourcingEventInput{})},
 		"interviewer_attributes": {reflect.TypeOf(attributesInput{}), nil},
 		"scorecard_feedback":     {reflect.TypeOf(hiring.Feedback{}), reflect.TypeOf(feedbackInput{})},
+		"demographics":           {reflect.TypeOf([]hiring.DemographicGroup{}), nil},
 	}
 }
 
@@ -721,4 +726,28 @@ func (s *Server) apiMyFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeAll(w, "scorecard_feedbacks", fs)
+}
+
+func (s *Server) apiRecordDemographics(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "candidate")
+	if err != nil {
+		return err
+	}
+	var in hiring.Demographics
+	if err := decodeFlat(r, &in); err != nil {
+		return err
+	}
+	if err := s.Hiring.RecordDemographics(r.Context(), actor(r), id, in); err != nil {
+		return err
+	}
+	return writeNoContent(w)
+}
+
+func (s *Server) apiDemographicsReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.Hiring.DemographicsReport(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"demographics": rep, "minimum_group": hiring.MinGroup})
+	return nil
 }

@@ -195,6 +195,17 @@ CREATE TABLE hiring_scorecard_feedback (
 );
 CREATE INDEX hiring_scorecard_feedback_idx ON hiring_scorecard_feedback (scorecard_id);
 
+-- Voluntary demographic (EEO) answers, kept apart from the candidate:
+-- never read with a candidate, reported only in aggregate.
+CREATE TABLE hiring_demographics (
+    candidate_id BIGINT PRIMARY KEY REFERENCES hiring_candidates (id) ON DELETE CASCADE,
+    gender       TEXT NOT NULL DEFAULT 'declined',
+    ethnicity    TEXT NOT NULL DEFAULT 'declined',
+    veteran      TEXT NOT NULL DEFAULT 'declined',
+    disability   TEXT NOT NULL DEFAULT 'declined',
+    created_at   BIGINT NOT NULL
+);
+
 -- Source-a-thons: a role focus, goals per manager, a checklist due at month end.
 CREATE TABLE hiring_sourcing_events (
     id           {{id}},
