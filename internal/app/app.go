@@ -23,6 +23,7 @@ import (
 	"github.com/frontline/frontline/internal/backup"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/hiring"
 	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/jobs"
 	"github.com/frontline/frontline/internal/kb"
@@ -92,6 +93,7 @@ type App struct {
 	KB      *kb.Store         // the knowledge base and deflection (demo_kb.go)
 	KPI     *kpi.Store        // indicators from rollups folded on read and every 15 s (jobs.go)
 	OnCall  *oncall.Store     // on-call schedules, overrides, swaps (oncall.go)
+	Hiring  *hiring.Store     // the hiring plan, vacancies, pipelines, candidates (demo_hiring.go)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -183,6 +185,11 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.KB = kb.NewStore(d)
 	a.KPI = kpi.NewStore(d)
+	a.Hiring = hiring.NewStore(d, a.Audit)
+	if _, err := a.Hiring.SeedPipelines(ctx); err != nil { // the handbook's role pipelines, once
+		d.Close()
+		return nil, err
+	}
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,
@@ -201,8 +208,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI, OnCall: a.OnCall, Incidents: a.Incidents,
-		Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI,
+		OnCall: a.OnCall, Incidents: a.Incidents, Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE, Hiring: a.Hiring,
 	})
 	if err != nil {
 		d.Close()

@@ -38,6 +38,9 @@ Usage:
   frontline user token [flags] --email EMAIL [--description TEXT]
   frontline import zendesk [flags] --url https://SUB.zendesk.com --email EMAIL --token TOKEN  (or --dir DIR of
                                      exported JSON): copy a Zendesk account; resumable, a second run changes nothing
+  frontline import greenhouse [flags] FILE...  load Greenhouse Harvest exports (jobs, openings, candidates,
+                                     applications, scorecards); every unmappable record is reported with its
+                                     line and then nothing is imported; a second run changes nothing
   frontline demo [flags]             load demo organizations, groups, agents, customers and months of tickets
   frontline bench [flags]            generate a large help desk (default 1,000,000 tickets) and measure it
                                      against baselines from the same run (--tickets, --clients, --duration,
@@ -104,8 +107,11 @@ func run(ctx context.Context, args []string, env Env) error {
 		}
 		return usageError{fmt.Sprintf("unknown user subcommand %q (want create or token)", rest[0])}
 	case "import":
+		if len(rest) > 0 && rest[0] == "greenhouse" {
+			return cmdImportGreenhouse(ctx, rest[1:], env)
+		}
 		if len(rest) == 0 || rest[0] != "zendesk" {
-			return usageError{"import needs a source: frontline import zendesk --url URL --email EMAIL --token TOKEN (or --dir DIR)"}
+			return usageError{"import needs a source: frontline import zendesk --url URL --email EMAIL --token TOKEN (or --dir DIR), or frontline import greenhouse FILE..."}
 		}
 		return cmdImportZendesk(ctx, rest[1:], env)
 	case "demo":

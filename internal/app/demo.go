@@ -349,6 +349,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if err := a.loadIncidentDemo(ctx, res); err != nil { // demo_incident.go
 		return nil, fmt.Errorf("incident demo: %w", err)
 	}
+	if err := a.loadHiringDemo(ctx, byEmail); err != nil { // demo_hiring.go
+		return nil, fmt.Errorf("hiring demo: %w", err)
+	}
 	if err := a.People.SetSetting(ctx, sys, demoSetting, "true"); err != nil {
 		return nil, err
 	}

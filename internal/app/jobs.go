@@ -175,6 +175,7 @@ func (a *App) scheduleHousekeeping() {
 	a.Jobs.AddPeriodic(10*time.Minute, aseArgs{}, true)
 	jobs.AddWorker(a.Jobs, &accessReviewWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, accessReviewArgs{}, true)
+	a.scheduleHiring() // starts of hires, retention (hiring.go)
 	if a.Config.BackupDir != "" {
 		jobs.AddWorker(a.Jobs, &backupWorker{a: a})
 		a.Jobs.AddPeriodic(10*time.Minute, backupArgs{}, true)

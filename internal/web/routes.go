@@ -57,6 +57,7 @@ func (s *Server) registerRoutes() {
 	s.registerASEUI()          // ui_ase.go
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
+	s.registerHiringUI()       // ui_hiring.go
 	s.registerAccountsUI()     // ui_accounts.go
 	s.registerIncidentUI()     // ui_incidents.go
 	s.registerOnCallUI()       // ui_oncall.go
@@ -84,6 +85,7 @@ func (s *Server) registerRoutes() {
 	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
 	})
+	s.registerHiringAPI() // api_hiring.go
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
@@ -141,6 +143,9 @@ func (s *Server) parseTemplates() error {
 		funcs[k] = f
 	}
 	for k, f := range onCallFuncs() { // ui_oncall.go
+		funcs[k] = f
+	}
+	for k, f := range hiringFuncs() { // ui_hiring.go
 		funcs[k] = f
 	}
 	for _, p := range pages {

@@ -34,6 +34,7 @@ import (
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/hiring"
 	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
@@ -182,6 +183,9 @@ type Deps struct {
 	// OnCall is the on-call schedules (api_oncall.go, ui_oncall.go); built
 	// from DB when nil.
 	OnCall *oncall.Store
+	// Hiring is the hiring module (api_hiring.go, ui_hiring.go); built
+	// from DB (with the handbook's pipelines seeded) when nil.
+	Hiring *hiring.Store
 }
 
 // Server is the HTTP handler.
