@@ -80,18 +80,51 @@ WHERE id = $1;
 -- name: DeleteArticle
 DELETE FROM kb_articles WHERE id = $1;
 
--- name: IndexArticle
-INSERT INTO kb_fts (rowid, title, body, labels) VALUES ($1, $2, $3, $4);
+-- name: IndexRows
+-- The text index rows of the articles the caller's condition selects (it
+-- appends the condition): text columns, and the scope tokens that let a
+-- search filter inside the index (migration 00120). An article's readers
+-- are those whose level is at or above both its own visibility and its
+-- section's; an unpublished article has none (search answers published
+-- articles only).
+INSERT INTO kb_fts (rowid, title, body, labels, scope)
+SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
+       CASE WHEN a.status <> 'published' THEN ''
+            WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
+            WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
+       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE
 
--- name: IndexArticle postgres
-UPDATE kb_articles SET search = setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $4), 'A')
-    || setweight(to_tsvector('simple', $3), 'B'), title_search = to_tsvector('simple', $2 || ' ' || $4) WHERE id = $1;
+-- name: IndexRows postgres
+INSERT INTO kb_search (article_id, doc, head, scope)
+SELECT a.id,
+       to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text),
+       to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
+       to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
+            WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
+            WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
+       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE
+
+-- name: IndexArticle
+{{IndexRows}} a.id = $1;
+
+-- name: IndexSection
+{{IndexRows}} a.section_id = $1;
 
 -- name: UnindexArticle
 DELETE FROM kb_fts WHERE rowid = $1;
 
 -- name: UnindexArticle postgres
-UPDATE kb_articles SET search = ''::tsvector WHERE id = $1;
+DELETE FROM kb_search WHERE article_id = $1;
+
+-- name: UnindexSection
+DELETE FROM kb_fts WHERE rowid IN (SELECT id FROM kb_articles WHERE section_id = $1);
+
+-- name: UnindexSection postgres
+DELETE FROM kb_search WHERE article_id IN (SELECT id FROM kb_articles WHERE section_id = $1);
 
 -- name: InsertRevision
 INSERT INTO kb_article_revisions (article_id, author_id, title, body_markdown, status, created_at) VALUES ($1, $2, $3, $4, $5, $6);
@@ -99,47 +132,66 @@ INSERT INTO kb_article_revisions (article_id, author_id, title, body_markdown, s
 -- name: Revisions
 SELECT id, author_id, title, body_markdown, status, created_at FROM kb_article_revisions WHERE article_id = $1 ORDER BY id;
 
--- name: SearchFilters
-AND {{Readable}} AND ($4 = 0 OR a.section_id = $4) AND ($5 = 0 OR s.category_id = $5)
-  AND ($6 = '' OR a.locale = $6) AND ($7 = '' OR a.labels LIKE '%,' || $7 || ',%')
+-- name: SearchHeadPromoted
+-- The ranked search walks the text index in four tiers, each in id order
+-- and limited ($3) inside the index, until a page is full (kb.Store.Search):
+-- every word in the title or labels, promoted articles first; then every
+-- word anywhere, promoted first. $1 is the text query, $2 the scope query
+-- (reader level, locale, section, category, label: kb.Query.scope), so
+-- visibility and filters are decided by the index, never by a join.
+SELECT rowid FROM kb_fts WHERE kb_fts MATCH '{title labels} : (' || $1 || ') AND scope : (' || $2 || ' AND zzp)'
+ORDER BY rowid LIMIT $3;
 
--- name: Search
--- $3 the full-text query; filters $4 section, $5 category, $6 locale, $7 label; $8 limit, $9 offset.
--- Rank: a hit in the title or labels above a hit in the body, promoted
--- articles first within each, then by id. bm25() is not used: it reads the
--- whole doclist of every query term on each query (tens of milliseconds for
--- a common word at 100,000 articles); the title hits are one small set.
--- The page of hits is chosen first from ids and ranks alone; columns and
--- snippets are computed for that page only (the FTS row found again by
--- rowid within the same MATCH).
+-- name: SearchHeadPromoted postgres
+SELECT article_id FROM kb_search WHERE head @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && 'zzp'::tsquery)
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchHeadOther
+SELECT rowid FROM kb_fts WHERE kb_fts MATCH '({title labels} : (' || $1 || ') AND scope : (' || $2 || ')) NOT scope : zzp'
+ORDER BY rowid LIMIT $3;
+
+-- name: SearchHeadOther postgres
+SELECT article_id FROM kb_search WHERE head @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && !!'zzp'::tsquery)
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchBodyPromoted
+SELECT rowid FROM kb_fts
+WHERE kb_fts MATCH '({title body labels} : (' || $1 || ') AND scope : (' || $2 || ' AND zzp)) NOT {title labels} : (' || $1 || ')'
+ORDER BY rowid LIMIT $3;
+
+-- name: SearchBodyPromoted postgres
+SELECT article_id FROM kb_search
+WHERE doc @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && 'zzp'::tsquery) AND NOT head @@ to_tsquery('simple', $1)
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchBodyOther
+SELECT rowid FROM kb_fts
+WHERE kb_fts MATCH '(({title body labels} : (' || $1 || ') AND scope : (' || $2 || ')) NOT scope : zzp) NOT {title labels} : (' || $1 || ')'
+ORDER BY rowid LIMIT $3;
+
+-- name: SearchBodyOther postgres
+SELECT article_id FROM kb_search
+WHERE doc @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && !!'zzp'::tsquery) AND NOT head @@ to_tsquery('simple', $1)
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchPage
+-- The columns and snippets of one page of hits, $2 a JSON array of ids
+-- (the caller orders them); the FTS row is found again by rowid within
+-- the same MATCH for snippet().
 SELECT {{ArticleColumns}}, snippet(kb_fts, 1, '<em>', '</em>', '…', 16)
-FROM (SELECT a.id AS id,
-             CASE WHEN a.id IN (SELECT rowid FROM kb_fts WHERE kb_fts MATCH '{title labels} : (' || $3 || ')') THEN 2 ELSE 1 END
-             + CASE WHEN a.promoted THEN 0.5 ELSE 0 END AS r
-      FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid JOIN kb_sections s ON s.id = a.section_id
-      WHERE kb_fts MATCH $3 {{SearchFilters}}
-      ORDER BY r DESC, a.id LIMIT $8 OFFSET $9) hit
-JOIN kb_fts ON kb_fts.rowid = hit.id AND kb_fts MATCH $3
-JOIN kb_articles a ON a.id = hit.id
-ORDER BY hit.r DESC, a.id;
+FROM kb_articles a JOIN kb_fts ON kb_fts.rowid = a.id AND kb_fts MATCH '{title body labels} : (' || $1 || ')'
+WHERE a.id IN (SELECT value FROM json_each($2));
 
--- name: Search postgres
-SELECT {{ArticleColumns}}, ts_headline('simple', a.body_text, to_tsquery('simple', $3), 'StartSel=<em>, StopSel=</em>, MaxWords=24, MinWords=8')
-FROM (SELECT a.id, CASE WHEN a.title_search @@ to_tsquery('simple', $3) THEN 2 ELSE 1 END + CASE WHEN a.promoted THEN 0.5 ELSE 0 END AS r
-      FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
-      WHERE a.search @@ to_tsquery('simple', $3) {{SearchFilters}}
-      ORDER BY r DESC, a.id LIMIT $8 OFFSET $9) hit
-JOIN kb_articles a ON a.id = hit.id
-ORDER BY hit.r DESC, a.id;
+-- name: SearchPage postgres
+SELECT {{ArticleColumns}}, ts_headline('simple', a.body_text, to_tsquery('simple', $1), 'StartSel=<em>, StopSel=</em>, MaxWords=24, MinWords=8')
+FROM kb_articles a WHERE a.id IN (SELECT value::bigint FROM json_array_elements_text($2::json));
 
 -- name: CountSearch
 -- Counted up to 1,000 (as Zendesk's search, which returns at most 1,000 results).
-SELECT count(*) FROM (SELECT 1 FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid JOIN kb_sections s ON s.id = a.section_id
-WHERE kb_fts MATCH $3 {{SearchFilters}} LIMIT 1000) n;
+SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $1 || ') AND scope : (' || $2 || ')' LIMIT 1000) n;
 
 -- name: CountSearch postgres
-SELECT count(*) FROM (SELECT 1 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
-WHERE a.search @@ to_tsquery('simple', $3) {{SearchFilters}} LIMIT 1000) n;
+SELECT count(*) FROM (SELECT 1 FROM kb_search WHERE doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2) LIMIT 1000) n;
 
 -- name: UpsertVote
 INSERT INTO kb_votes (article_id, user_id, value, created_at) VALUES ($1, $2, $3, $4)
@@ -178,12 +230,7 @@ SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM kb_articles WHERE id = $1) ON CONF
 DELETE FROM kb_fts;
 
 -- name: ReindexClear postgres
-SELECT 1;
+DELETE FROM kb_search;
 
 -- name: ReindexAll
-INSERT INTO kb_fts (rowid, title, body, labels)
-SELECT id, title, body_text, trim(replace(labels, ',', ' ')) FROM kb_articles;
-
--- name: ReindexAll postgres
-UPDATE kb_articles SET search = setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', trim(replace(labels, ',', ' '))), 'A')
-    || setweight(to_tsvector('simple', body_text), 'B'), title_search = to_tsvector('simple', title || ' ' || trim(replace(labels, ',', ' ')));
+{{IndexRows}} 1 = 1;

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -221,7 +223,14 @@ func (s *Store) UpdateSection(ctx context.Context, id int64, in SectionInput) (*
 		return nil, err
 	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.Get("UpdateSection"), id, x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Position, int(x.Visibility), db.TS(tx.Now))
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateSection"), id, x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Position, int(x.Visibility), db.TS(tx.Now)); err != nil {
+			return err
+		}
+		// The index rows of its articles carry its visibility and category.
+		if _, err := tx.ExecContext(ctx, s.q.Get("UnindexSection"), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q.Get("IndexSection"), id)
 		return err
 	})
 	if err != nil {
@@ -446,7 +455,7 @@ func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor in
 	if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), a.ID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q.Get("IndexArticle"), a.ID, a.Title, s.text(*a), strings.Join(a.LabelNames, " ")); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.Get("IndexArticle"), a.ID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, s.q.Get("InsertRevision"), a.ID, editor, a.Title, a.BodyMarkdown, string(a.Status), db.TS(tx.Now))
@@ -664,7 +673,7 @@ func (s *Store) ftsQuery(q Query) (string, bool) {
 	if q.Any {
 		var kept []string
 		for _, w := range words {
-			if len([]rune(strings.TrimSuffix(w, "*"))) >= 3 && !stopWords[strings.TrimSuffix(w, "*")] {
+			if len([]rune(strings.TrimSuffix(w, "*"))) >= 3 && !stopWord(strings.TrimSuffix(w, "*")) {
 				kept = append(kept, w)
 			}
 		}
@@ -673,16 +682,43 @@ func (s *Store) ftsQuery(q Query) (string, bool) {
 	return s.d.Dialect.FullText(words)
 }
 
-// stopWords are left out of suggestion queries (they match everything).
-var stopWords = map[string]bool{"the": true, "and": true, "how": true, "can": true, "for": true, "with": true, "not": true, "our": true,
-	"you": true, "are": true, "was": true, "what": true, "why": true, "does": true, "when": true, "from": true, "after": true, "this": true, "that": true}
-
-func (q Query) args(fts string) []any {
-	// Search answers published articles only, for staff too.
-	return []any{int(q.Viewer.Max()), false, fts, q.SectionID, q.CategoryID, q.Locale, strings.ToLower(q.Label)}
+// scope is the query on the index rows' scope tokens (migration 00120):
+// the reader's level, and the locale, section, category and label
+// filters. Every token is letters and digits (a label is a phrase between
+// its markers), so no filter value reaches the engine's query syntax.
+func (s *Store) scope(q Query) string {
+	entries := []string{fmt.Sprintf("zzr%d", int(q.Viewer.Max()))}
+	if q.Locale != "" {
+		entries = append(entries, "zzloc"+hex.EncodeToString([]byte(strings.ToLower(q.Locale))))
+	}
+	if q.SectionID > 0 {
+		entries = append(entries, fmt.Sprintf("zzs%d", q.SectionID))
+	}
+	if q.CategoryID > 0 {
+		entries = append(entries, fmt.Sprintf("zzc%d", q.CategoryID))
+	}
+	if l := strings.ToLower(strings.TrimSpace(q.Label)); l != "" {
+		entries = append(entries, "zzlab"+l+" zzend")
+	}
+	out, _ := s.d.Dialect.FullText(entries) // never empty: the level is there
+	return out
 }
 
-// Search finds the published articles q's viewer may read, best first.
+// stopWord says whether a word is left out of suggestion queries (it
+// matches everything).
+func stopWord(w string) bool {
+	switch w {
+	case "the", "and", "how", "can", "for", "with", "not", "our", "you", "are", "was", "what", "why", "does", "when", "from", "after", "this", "that":
+		return true
+	}
+	return false
+}
+
+// Search finds the published articles q's viewer may read, best first:
+// every word in the title or labels above every word anywhere, promoted
+// articles first within each, then by id. Each tier is read from the text
+// index in id order, filtered by the scope and limited there, and only
+// until the page is full; columns and snippets are read for the page.
 func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
 	fts, ok := s.ftsQuery(q)
 	if !ok {
@@ -691,13 +727,45 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 25
 	}
+	q.Offset = max(0, min(q.Offset, 1000))
+	scope := s.scope(q)
+	want := q.Offset + q.Limit
 	out := []Result{}
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("Search"), append(q.args(fts), q.Limit, q.Offset)...)
+		var ids []int64
+		// The tiers, best first.
+		for _, tier := range []string{"SearchHeadPromoted", "SearchHeadOther", "SearchBodyPromoted", "SearchBodyOther"} {
+			if len(ids) >= want {
+				break
+			}
+			rows, err := tx.QueryContext(ctx, s.q.Get(tier), fts, scope, want-len(ids))
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		if len(ids) <= q.Offset {
+			return nil
+		}
+		ids = ids[q.Offset:]
+		list, _ := json.Marshal(ids)
+		rows, err := tx.QueryContext(ctx, s.q.Get("SearchPage"), fts, string(list))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		byID := make(map[int64]Result, len(ids))
 		for rows.Next() {
 			var r Result
 			a, err := scanArticle(rows, &r.Snippet)
@@ -706,9 +774,17 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
 			}
 			r.Article = a
 			r.Snippet = safeSnippet(r.Snippet)
-			out = append(out, r)
+			byID[a.ID] = r
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if r, ok := byID[id]; ok {
+				out = append(out, r)
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -720,7 +796,7 @@ func safeSnippet(s string) string {
 	return strings.NewReplacer("&lt;em&gt;", "<em>", "&lt;/em&gt;", "</em>").Replace(s)
 }
 
-// CountSearch counts what Search finds without paging.
+// CountSearch counts what Search finds without paging, up to 1,000.
 func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 	fts, ok := s.ftsQuery(q)
 	if !ok {
@@ -728,7 +804,7 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), q.args(fts)...).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, s.scope(q)).Scan(&n)
 	})
 	return n, err
 }

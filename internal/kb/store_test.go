@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -304,3 +305,92 @@ func TestVotesLinksAndDeflectionEvents(t *testing.T) {
 func itoa(n int64) string { return fmtInt(n) }
 
 func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestSearchScopeLivesInTheIndex: the index rows carry visibility and the
+// filters (migration 00120), so a section's change re-scopes its articles at
+// once; tiers rank head hits and promoted articles first and page across
+// tiers without gaps or repeats; a label with spaces filters exactly.
+func TestSearchScopeLivesInTheIndex(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b1 := f.article(f.pub.ID, "Disk space", "Free space before a rollback.", ArticleInput{})
+		h1 := f.article(f.pub.ID, "Rollback of a release", "Steps.", ArticleInput{LabelNames: &[]string{"release notes"}})
+		b2 := f.article(f.pub.ID, "Promoted body hit", "How a rollback works.", ArticleInput{Promoted: bp(true)})
+		h2 := f.article(f.pub.ID, "Rollback promoted", "Steps.", ArticleInput{Promoted: bp(true)})
+		f.article(f.pub.ID, "Rollback draft", "Steps.", ArticleInput{Draft: bp(true)})
+		ids := func(q Query) []int64 {
+			t.Helper()
+			q.Text = "rollback"
+			r, err := f.st.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, x := range r {
+				out = append(out, x.ID)
+			}
+			return out
+		}
+		want := []int64{h2.ID, h1.ID, b2.ID, b1.ID}
+		if got := ids(Query{Viewer: anon}); !slices.Equal(got, want) {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+		var paged []int64
+		for off := 0; off < 5; off++ {
+			paged = append(paged, ids(Query{Viewer: anon, Offset: off, Limit: 1})...)
+		}
+		if !slices.Equal(paged, want) {
+			t.Fatalf("paged %v, want %v", paged, want)
+		}
+		if got := ids(Query{Viewer: anon, Label: "release notes"}); !slices.Equal(got, []int64{h1.ID}) {
+			t.Fatalf("label filter %v", got)
+		}
+		if got := ids(Query{Viewer: anon, Label: "release"}); len(got) != 0 {
+			t.Fatalf("a label's first word is not the label: %v", got)
+		}
+		if n, _ := f.st.CountSearch(ctx, Query{Viewer: anon, Text: "rollback"}); n != 4 {
+			t.Fatalf("count %d", n)
+		}
+		// The section becomes signed-in only, then internal: its articles follow.
+		if _, err := f.st.UpdateSection(ctx, f.pub.ID, SectionInput{Visibility: sp("signed_in")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: anon}); len(got) != 0 {
+			t.Fatalf("anonymous still finds %v", got)
+		}
+		if got := ids(Query{Viewer: customer}); len(got) != 4 {
+			t.Fatalf("customer finds %v", got)
+		}
+		if _, err := f.st.UpdateSection(ctx, f.pub.ID, SectionInput{Visibility: sp("internal")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: customer}); len(got) != 0 {
+			t.Fatalf("customer still finds %v", got)
+		}
+		if got := ids(Query{Viewer: Viewer{UserID: 1, Staff: true}}); len(got) != 4 {
+			t.Fatalf("staff finds %v", got)
+		}
+		// Moved to a section of another category, an article leaves the first.
+		cat2, err := f.st.CreateCategory(ctx, CategoryInput{Name: sp("SaaS")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec2, err := f.st.CreateSection(ctx, cat2.ID, SectionInput{Name: sp("Releases")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.UpdateArticle(ctx, 1, h1.ID, ArticleInput{SectionID: &sec2.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: anon, CategoryID: cat2.ID}); !slices.Equal(got, []int64{h1.ID}) {
+			t.Fatalf("category after move %v", got)
+		}
+		if err := f.st.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: anon}); !slices.Equal(got, []int64{h1.ID}) {
+			t.Fatalf("after reindex %v", got)
+		}
+	})
+}
