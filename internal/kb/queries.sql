@@ -114,11 +114,33 @@ FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE
 -- name: IndexSection
 {{IndexRows}} a.section_id = $1;
 
+-- name: IndexHead
+-- SQLite's second index, titles and labels with the scope, copied from the
+-- row IndexRows wrote. PostgreSQL keeps both in one table (kb_search): the
+-- *Head* statements are no-ops there.
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts WHERE rowid = $1;
+
+-- name: IndexHead postgres
+SELECT $1::bigint;
+
+-- name: IndexSectionHeads
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts
+WHERE rowid IN (SELECT id FROM kb_articles WHERE section_id = $1);
+
+-- name: IndexSectionHeads postgres
+SELECT $1::bigint;
+
 -- name: UnindexArticle
 DELETE FROM kb_fts WHERE rowid = $1;
 
 -- name: UnindexArticle postgres
 DELETE FROM kb_search WHERE article_id = $1;
+
+-- name: UnindexHead
+DELETE FROM kb_fts_head WHERE rowid = $1;
+
+-- name: UnindexHead postgres
+SELECT $1::bigint;
 
 -- name: UnindexSection
 DELETE FROM kb_fts WHERE rowid IN (SELECT id FROM kb_articles WHERE section_id = $1);
@@ -126,61 +148,50 @@ DELETE FROM kb_fts WHERE rowid IN (SELECT id FROM kb_articles WHERE section_id =
 -- name: UnindexSection postgres
 DELETE FROM kb_search WHERE article_id IN (SELECT id FROM kb_articles WHERE section_id = $1);
 
+-- name: UnindexSectionHeads
+DELETE FROM kb_fts_head WHERE rowid IN (SELECT id FROM kb_articles WHERE section_id = $1);
+
+-- name: UnindexSectionHeads postgres
+SELECT $1::bigint;
+
 -- name: InsertRevision
 INSERT INTO kb_article_revisions (article_id, author_id, title, body_markdown, status, created_at) VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: Revisions
 SELECT id, author_id, title, body_markdown, status, created_at FROM kb_article_revisions WHERE article_id = $1 ORDER BY id;
 
--- name: SearchHeadPromoted
--- The ranked search walks the text index in four tiers, each in id order
--- and limited ($3) inside the index, until a page is full (kb.Store.Search):
--- every word in the title or labels, promoted articles first; then every
--- word anywhere, promoted first. $1 is the text query, $2 the scope query
--- (reader level, locale, section, category, label: kb.Query.scope), so
+-- name: SearchHead
+-- The ranked search reads the text index in tiers, each in id order and
+-- limited ($3) inside the index, until a page is full (kb.Store.Search):
+-- every word in the title or labels (this statement), then every word
+-- anywhere (SearchAll); promoted articles first within each (the scope
+-- query then asks for zzp). $1 is the text query, $2 the scope query
+-- (reader level, locale, section, category, label: kb.Store.scope), so
 -- visibility and filters are decided by the index, never by a join.
-SELECT rowid FROM kb_fts WHERE kb_fts MATCH '{title labels} : (' || $1 || ') AND scope : (' || $2 || ' AND zzp)'
+SELECT rowid FROM kb_fts_head WHERE kb_fts_head MATCH 'head : (' || $1 || ') AND scope : (' || $2 || ')'
 ORDER BY rowid LIMIT $3;
 
--- name: SearchHeadPromoted postgres
-SELECT article_id FROM kb_search WHERE head @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && 'zzp'::tsquery)
+-- name: SearchHead postgres
+SELECT article_id FROM kb_search WHERE head @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
 ORDER BY article_id LIMIT $3;
 
--- name: SearchHeadOther
-SELECT rowid FROM kb_fts WHERE kb_fts MATCH '({title labels} : (' || $1 || ') AND scope : (' || $2 || ')) NOT scope : zzp'
+-- name: SearchAll
+SELECT rowid FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $1 || ') AND scope : (' || $2 || ')'
 ORDER BY rowid LIMIT $3;
 
--- name: SearchHeadOther postgres
-SELECT article_id FROM kb_search WHERE head @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && !!'zzp'::tsquery)
-ORDER BY article_id LIMIT $3;
-
--- name: SearchBodyPromoted
-SELECT rowid FROM kb_fts
-WHERE kb_fts MATCH '({title body labels} : (' || $1 || ') AND scope : (' || $2 || ' AND zzp)) NOT {title labels} : (' || $1 || ')'
-ORDER BY rowid LIMIT $3;
-
--- name: SearchBodyPromoted postgres
-SELECT article_id FROM kb_search
-WHERE doc @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && 'zzp'::tsquery) AND NOT head @@ to_tsquery('simple', $1)
-ORDER BY article_id LIMIT $3;
-
--- name: SearchBodyOther
-SELECT rowid FROM kb_fts
-WHERE kb_fts MATCH '(({title body labels} : (' || $1 || ') AND scope : (' || $2 || ')) NOT scope : zzp) NOT {title labels} : (' || $1 || ')'
-ORDER BY rowid LIMIT $3;
-
--- name: SearchBodyOther postgres
-SELECT article_id FROM kb_search
-WHERE doc @@ to_tsquery('simple', $1) AND scope @@ (to_tsquery('simple', $2) && !!'zzp'::tsquery) AND NOT head @@ to_tsquery('simple', $1)
+-- name: SearchAll postgres
+SELECT article_id FROM kb_search WHERE doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
 ORDER BY article_id LIMIT $3;
 
 -- name: SearchPage
 -- The columns and snippets of one page of hits, $2 a JSON array of ids
 -- (the caller orders them); the FTS row is found again by rowid within
 -- the same MATCH for snippet().
+-- CROSS JOIN keeps the ids outside: each FTS row is found by rowid, never
+-- by walking the MATCH.
 SELECT {{ArticleColumns}}, snippet(kb_fts, 1, '<em>', '</em>', '…', 16)
-FROM kb_articles a JOIN kb_fts ON kb_fts.rowid = a.id AND kb_fts MATCH '{title body labels} : (' || $1 || ')'
-WHERE a.id IN (SELECT value FROM json_each($2));
+FROM json_each($2) j CROSS JOIN kb_articles a CROSS JOIN kb_fts
+WHERE a.id = j.value AND kb_fts.rowid = j.value AND kb_fts MATCH '{title body labels} : (' || $1 || ')';
 
 -- name: SearchPage postgres
 SELECT {{ArticleColumns}}, ts_headline('simple', a.body_text, to_tsquery('simple', $1), 'StartSel=<em>, StopSel=</em>, MaxWords=24, MinWords=8')
@@ -213,6 +224,15 @@ SELECT ticket_id FROM kb_ticket_links WHERE article_id = $1 ORDER BY ticket_id;
 -- name: ArticlesOfTicket
 SELECT article_id FROM kb_ticket_links WHERE ticket_id = $1 ORDER BY article_id;
 
+-- name: EventDurability
+-- A deflection event need not wait for its commit to reach the disk (the
+-- article page records one per view): losing the last few to a crash only
+-- loses analytics. SQLite's group commit already shares one commit.
+SELECT 1;
+
+-- name: EventDurability postgres
+SET LOCAL synchronous_commit = off;
+
 -- name: InsertEvent
 INSERT INTO kb_events (session, kind, article_id, user_id, at) VALUES ($1, $2, $3, $4, $5);
 
@@ -234,3 +254,29 @@ DELETE FROM kb_search;
 
 -- name: ReindexAll
 {{IndexRows}} 1 = 1;
+
+-- name: ReindexClearHeads
+DELETE FROM kb_fts_head;
+
+-- name: ReindexClearHeads postgres
+SELECT 1;
+
+-- name: ReindexHeads
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts;
+
+-- name: ReindexHeads postgres
+SELECT 1;
+
+-- name: ReindexOptimize
+-- After a bulk load: FTS5 merges its segments into one (automerge keeps
+-- them few under ordinary writes); a GIN index needs nothing.
+INSERT INTO kb_fts (kb_fts) VALUES ('optimize');
+
+-- name: ReindexOptimize postgres
+SELECT 1;
+
+-- name: ReindexOptimizeHeads
+INSERT INTO kb_fts_head (kb_fts_head) VALUES ('optimize');
+
+-- name: ReindexOptimizeHeads postgres
+SELECT 1;

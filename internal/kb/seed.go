@@ -13,11 +13,12 @@ import (
 // load, or to recover an index).
 func (s *Store) Reindex(ctx context.Context) error {
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("ReindexClear")); err != nil {
-			return err
+		for _, n := range []string{"ReindexClear", "ReindexClearHeads", "ReindexAll", "ReindexHeads", "ReindexOptimize", "ReindexOptimizeHeads"} {
+			if _, err := tx.ExecContext(ctx, s.q.Get(n)); err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("ReindexAll"))
-		return err
+		return nil
 	})
 }
 

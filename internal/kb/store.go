@@ -227,11 +227,7 @@ func (s *Store) UpdateSection(ctx context.Context, id int64, in SectionInput) (*
 			return err
 		}
 		// The index rows of its articles carry its visibility and category.
-		if _, err := tx.ExecContext(ctx, s.q.Get("UnindexSection"), id); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, s.q.Get("IndexSection"), id)
-		return err
+		return s.execAll(ctx, tx, id, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads")
 	})
 	if err != nil {
 		return nil, err
@@ -448,14 +444,21 @@ func (s *Store) CreateArticle(ctx context.Context, author, section int64, in Art
 	return s.Article(ctx, staff, id)
 }
 
+// execAll runs the named statements, each with the one argument id.
+func (s *Store) execAll(ctx context.Context, tx *db.Tx, id int64, names ...string) error {
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, s.q.Get(n), id); err != nil {
+			return fmt.Errorf("%s: %w", n, err)
+		}
+	}
+	return nil
+}
+
 // text is what search indexes of an article's body.
 func (s *Store) text(a Article) string { return s.md.HTMLToText(a.Body) }
 
 func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor int64) error {
-	if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), a.ID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q.Get("IndexArticle"), a.ID); err != nil {
+	if err := s.execAll(ctx, tx, a.ID, "UnindexArticle", "UnindexHead", "IndexArticle", "IndexHead"); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, s.q.Get("InsertRevision"), a.ID, editor, a.Title, a.BodyMarkdown, string(a.Status), db.TS(tx.Now))
@@ -574,11 +577,7 @@ func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), id); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, s.q.Get("DeleteArticle"), id)
-		return err
+		return s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteArticle")
 	})
 }
 
@@ -686,8 +685,11 @@ func (s *Store) ftsQuery(q Query) (string, bool) {
 // the reader's level, and the locale, section, category and label
 // filters. Every token is letters and digits (a label is a phrase between
 // its markers), so no filter value reaches the engine's query syntax.
-func (s *Store) scope(q Query) string {
+func (s *Store) scope(q Query, promoted bool) string {
 	entries := []string{fmt.Sprintf("zzr%d", int(q.Viewer.Max()))}
+	if promoted {
+		entries = append(entries, "zzp")
+	}
 	if q.Locale != "" {
 		entries = append(entries, "zzloc"+hex.EncodeToString([]byte(strings.ToLower(q.Locale))))
 	}
@@ -720,25 +722,44 @@ func stopWord(w string) bool {
 // index in id order, filtered by the scope and limited there, and only
 // until the page is full; columns and snippets are read for the page.
 func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
+	res, _, err := s.search(ctx, q, false)
+	return res, err
+}
+
+// SearchCount is Search with the count of what it finds without paging,
+// up to 1,000 (Zendesk's search, too, returns at most 1,000 results); the
+// count is not read again when the tiers were read whole.
+func (s *Store) SearchCount(ctx context.Context, q Query) ([]Result, int, error) {
+	return s.search(ctx, q, true)
+}
+
+func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int, error) {
 	fts, ok := s.ftsQuery(q)
 	if !ok {
-		return []Result{}, nil
+		return []Result{}, 0, nil
 	}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 25
 	}
 	q.Offset = max(0, min(q.Offset, 1000))
-	scope := s.scope(q)
+	scope, promoted := s.scope(q, false), s.scope(q, true)
 	want := q.Offset + q.Limit
 	out := []Result{}
+	total := 0
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		// The tiers, best first: every word in the title or labels, then
+		// anywhere; promoted articles first within each. Each either fills
+		// the page or is read whole, so the ids of the tiers before it are
+		// all known and excluded here rather than by the engine.
 		var ids []int64
-		// The tiers, best first.
-		for _, tier := range []string{"SearchHeadPromoted", "SearchHeadOther", "SearchBodyPromoted", "SearchBodyOther"} {
+		seen := map[int64]bool{}
+		for _, tier := range []struct {
+			stmt, scope string
+		}{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
 			if len(ids) >= want {
 				break
 			}
-			rows, err := tx.QueryContext(ctx, s.q.Get(tier), fts, scope, want-len(ids))
+			rows, err := tx.QueryContext(ctx, s.q.Get(tier.stmt), fts, tier.scope, want-len(ids)+len(seen))
 			if err != nil {
 				return err
 			}
@@ -748,10 +769,22 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
 					rows.Close()
 					return err
 				}
-				ids = append(ids, id)
+				if !seen[id] && len(ids) < want {
+					ids = append(ids, id)
+				}
+				seen[id] = true
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !count:
+		case len(ids) < want:
+			total = len(ids) // every tier read whole: that is all there is
+		default:
+			if err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total); err != nil {
 				return err
 			}
 		}
@@ -786,7 +819,7 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
 		}
 		return nil
 	})
-	return out, err
+	return out, total, err
 }
 
 // safeSnippet escapes a snippet's text but keeps its <em> marks.
@@ -804,7 +837,7 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, s.scope(q)).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, s.scope(q, false)).Scan(&n)
 	})
 	return n, err
 }
@@ -940,6 +973,9 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 		at := e.At
 		if at.IsZero() {
 			at = tx.Now
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("EventDurability")); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, s.q.Get("InsertEvent"), e.Session, e.Kind, nullID(ptrIf(e.ArticleID)), nullID(ptrIf(e.UserID)), db.TS(at))
 		return err

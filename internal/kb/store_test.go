@@ -394,3 +394,29 @@ func TestSearchScopeLivesInTheIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchCountMatchesCountSearch: the count SearchCount answers with a
+// page (read from the tiers when they were read whole) is CountSearch's.
+func TestSearchCountMatchesCountSearch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		for i := range 7 {
+			f.article(f.pub.ID, "Proxy setup "+strconv.Itoa(i), "Behind a proxy.", ArticleInput{Promoted: bp(i%3 == 0)})
+		}
+		f.article(f.int.ID, "Proxy runbook", "Internal proxy.", ArticleInput{})
+		for _, lim := range []int{2, 7, 25} {
+			for off := 0; off < 9; off += 3 {
+				q := Query{Viewer: anon, Text: "proxy", Limit: lim, Offset: off}
+				res, n, err := f.st.SearchCount(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, _ := f.st.CountSearch(ctx, q)
+				if n != 7 || c != 7 || len(res) != max(0, min(lim, 7-off)) {
+					t.Fatalf("limit %d offset %d: %d results, count %d, CountSearch %d", lim, off, len(res), n, c)
+				}
+			}
+		}
+	})
+}

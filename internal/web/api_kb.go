@@ -649,11 +649,7 @@ func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k.Offset, k.Limit = (p.page-1)*p.perPage, min(p.perPage, 100)
-	res, err := s.KB.Search(r.Context(), k)
-	if err != nil {
-		return err
-	}
-	n, err := s.KB.CountSearch(r.Context(), k)
+	res, n, err := s.KB.SearchCount(r.Context(), k)
 	if err != nil {
 		return err
 	}

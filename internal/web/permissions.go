@@ -118,8 +118,13 @@ func areaAccess(pattern string, policy Policy, explicit access.Permission) route
 		return routeAccess{perm: access.UsersEdit}
 	case has("/api/v2/users", "/api/v2/organizations", "/api/v2/groups", "/api/v2/organization_memberships", "/api/v2/group_memberships") && read:
 		return routeAccess{perm: access.UsersRead}
-	// The knowledge base: agents who work tickets read and write articles
-	// (there is no separate Help Center permission yet).
+	// The knowledge base: agents who work tickets read what only staff
+	// reads (drafts, revisions, votes); writing it takes
+	// knowledge_base.manage. Voting is anyone's who may read the article.
+	case has("/api/v2/help_center") && !read && (strings.HasSuffix(path, "/up") || strings.HasSuffix(path, "/down")):
+		return routeAccess{}
+	case has("/api/v2/help_center", "/agent/kb") && !read:
+		return routeAccess{perm: access.KnowledgeBaseManage}
 	case has("/api/v2/help_center"):
 		return routeAccess{perm: access.TicketsRead}
 	// The team area registers its permissions explicitly (api_team.go).

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/ticket"
@@ -234,7 +235,7 @@ func trustedHTML(s string) template.HTML { return template.HTML(s) } // #nosec G
 
 func (s *Server) registerKBAgentUI() {
 	s.handle("GET /agent/kb/search", Staff, s.agentKBSearch)
-	s.handle("POST /agent/tickets/{id}/kb_draft", Staff, s.agentKBDraft)
+	s.handleNeeds("POST /agent/tickets/{id}/kb_draft", Staff, access.KnowledgeBaseManage, s.agentKBDraft)
 }
 
 // agentKBSearch answers the ticket page's article search (htmx): each hit
@@ -271,6 +272,11 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	if ok, err := s.can(r, access.TicketsRead); err != nil {
+		return err
+	} else if !ok {
+		return errs.Forbidden("your role does not include %s", access.TicketsRead)
+	}
 	t, err := s.Tickets.Get(ctx, id)
 	if err != nil {
 		return err

@@ -25,6 +25,13 @@ SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
        || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
        || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id;
+-- Titles and labels alone, with the same scope: the first ranking tier
+-- ("every word in the title or labels") reads these short doclists.
+CREATE VIRTUAL TABLE kb_fts_head USING fts5(
+    head, scope,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts;
 -- +end
 
 -- +postgres
