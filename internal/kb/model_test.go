@@ -109,3 +109,27 @@ func TestEditorialFlow(t *testing.T) {
 		t.Fatal("flow")
 	}
 }
+
+// TestSnippet: the window starts a little before the first hit, marks
+// every matched word (prefix terms too), escapes the text between them
+// and marks cuts.
+func TestSnippet(t *testing.T) {
+	cases := []struct {
+		text  string
+		terms []string
+		words int
+		want  string
+	}{
+		{"Before an upgrade check free disk & space.", []string{"upgrade"}, 16, "Before an <em>upgrade</em> check free disk &amp; space"},
+		{"one two three four five six seven eight nine ten", []string{"eight"}, 4, "… seven <em>eight</em> nine ten"},
+		{"one two three four five six seven eight nine ten", []string{"thr*"}, 4, "… two <em>three</em> four five …"},
+		{"<b>Upgrade</b> then UPGRADES", []string{"upgrade*"}, 8, "b&gt;<em>Upgrade</em>&lt;/b&gt; then <em>UPGRADES</em>"},
+		{"no hit here at all", []string{"zzz"}, 3, "no hit here …"},
+		{"", []string{"a"}, 3, ""},
+	}
+	for _, c := range cases {
+		if got := Snippet(c.text, c.terms, c.words); got != c.want {
+			t.Errorf("Snippet(%q, %v) = %q, want %q", c.text, c.terms, got, c.want)
+		}
+	}
+}

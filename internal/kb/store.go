@@ -661,7 +661,9 @@ type Result struct {
 	Snippet string `json:"snippet"`
 }
 
-func (s *Store) ftsQuery(q Query) (string, bool) {
+// ftsQuery is q's text as the engine's full-text query, with the terms
+// (lower-cased, a prefix ending in *) the snippets mark.
+func (s *Store) ftsQuery(q Query) (string, []string, bool) {
 	words := strings.FieldsFunc(strings.ToLower(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(words) > 12 {
 		words = words[:12]
@@ -676,9 +678,11 @@ func (s *Store) ftsQuery(q Query) (string, bool) {
 				kept = append(kept, w)
 			}
 		}
-		return s.d.Dialect.FullTextAny(kept)
+		fts, ok := s.d.Dialect.FullTextAny(kept)
+		return fts, kept, ok
 	}
-	return s.d.Dialect.FullText(words)
+	fts, ok := s.d.Dialect.FullText(words)
+	return fts, words, ok
 }
 
 // scope is the query on the index rows' scope tokens (migration 00120):
@@ -734,7 +738,7 @@ func (s *Store) SearchCount(ctx context.Context, q Query) ([]Result, int, error)
 }
 
 func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int, error) {
-	fts, ok := s.ftsQuery(q)
+	fts, terms, ok := s.ftsQuery(q)
 	if !ok {
 		return []Result{}, 0, nil
 	}
@@ -747,6 +751,9 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	out := []Result{}
 	total := 0
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
+			return err
+		}
 		// The tiers, best first: every word in the title or labels, then
 		// anywhere; promoted articles first within each. Each either fills
 		// the page or is read whole, so the ids of the tiers before it are
@@ -793,7 +800,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 		}
 		ids = ids[q.Offset:]
 		list, _ := json.Marshal(ids)
-		rows, err := tx.QueryContext(ctx, s.q.Get("SearchPage"), fts, string(list))
+		rows, err := tx.QueryContext(ctx, s.q.Get("SearchPage"), string(list))
 		if err != nil {
 			return err
 		}
@@ -801,12 +808,13 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 		byID := make(map[int64]Result, len(ids))
 		for rows.Next() {
 			var r Result
-			a, err := scanArticle(rows, &r.Snippet)
+			var text string
+			a, err := scanArticle(rows, &text)
 			if err != nil {
 				return err
 			}
 			r.Article = a
-			r.Snippet = safeSnippet(r.Snippet)
+			r.Snippet = Snippet(text, terms, 24)
 			byID[a.ID] = r
 		}
 		if err := rows.Err(); err != nil {
@@ -822,16 +830,9 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	return out, total, err
 }
 
-// safeSnippet escapes a snippet's text but keeps its <em> marks.
-func safeSnippet(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-	s = r.Replace(s)
-	return strings.NewReplacer("&lt;em&gt;", "<em>", "&lt;/em&gt;", "</em>").Replace(s)
-}
-
 // CountSearch counts what Search finds without paging, up to 1,000.
 func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
-	fts, ok := s.ftsQuery(q)
+	fts, _, ok := s.ftsQuery(q)
 	if !ok {
 		return 0, nil
 	}
