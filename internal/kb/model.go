@@ -471,3 +471,26 @@ func Snippet(text string, terms []string, words int) string {
 	}
 	return b.String()
 }
+
+// DeflectionIn is ComputeDeflection for the sessions whose first article
+// view (or suggestion click) among events fell in [from, to): the period
+// a KPI reports. Events should reach DeflectionWindow past to, so that the
+// windows of the period's last sessions can close.
+func DeflectionIn(events []Event, now, from, to time.Time) Deflection {
+	first := map[string]time.Time{}
+	for _, e := range events {
+		if e.Kind != EventView && e.Kind != EventClick {
+			continue
+		}
+		if f, ok := first[e.Session]; !ok || e.At.Before(f) {
+			first[e.Session] = e.At
+		}
+	}
+	var kept []Event
+	for _, e := range events {
+		if f, ok := first[e.Session]; ok && !f.Before(from) && f.Before(to) {
+			kept = append(kept, e)
+		}
+	}
+	return ComputeDeflection(kept, now)
+}

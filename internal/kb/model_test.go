@@ -133,3 +133,23 @@ func TestSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestDeflectionIn: only sessions whose first view falls in the period
+// count; a ticket after the period's end but inside the window still
+// undoes a deflection; a window still open is pending.
+func TestDeflectionIn(t *testing.T) {
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	ev := []Event{
+		{Session: "before", Kind: EventView, At: from.Add(-time.Hour)},
+		{Session: "deflected", Kind: EventView, At: from.Add(24 * time.Hour)},
+		{Session: "filed-late", Kind: EventView, At: to.Add(-time.Hour)},
+		{Session: "filed-late", Kind: EventTicket, At: to.Add(10 * time.Hour)},
+		{Session: "pending", Kind: EventClick, At: to.Add(-2 * time.Hour)},
+		{Session: "after", Kind: EventView, At: to.Add(time.Hour)},
+	}
+	d := DeflectionIn(ev, to.Add(24*time.Hour), from, to)
+	if d.ViewSessions != 2 || d.DeflectedSessions != 1 || d.PendingSessions != 1 || d.Rate != 0.5 {
+		t.Fatalf("%+v", d)
+	}
+}

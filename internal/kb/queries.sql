@@ -244,6 +244,9 @@ INSERT INTO kb_events (session, kind, article_id, user_id, at) VALUES ($1, $2, $
 -- name: Events
 SELECT session, kind, COALESCE(article_id, 0), COALESCE(user_id, 0), at FROM kb_events WHERE at >= $1 ORDER BY id;
 
+-- name: EventsBetween
+SELECT session, kind, COALESCE(article_id, 0), COALESCE(user_id, 0), at FROM kb_events WHERE at >= $1 AND at < $2 ORDER BY id;
+
 -- name: Labels
 SELECT DISTINCT a.labels FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE {{Readable}} AND a.labels <> ',';
 

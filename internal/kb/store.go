@@ -983,11 +983,53 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 	})
 }
 
+// DeflectionOfMonth computes the self-service figures of the sessions
+// that first viewed an article in a calendar month (UTC), as of now: the
+// KPI module's period.
+func (s *Store) DeflectionOfMonth(ctx context.Context, year, month int) (Deflection, error) {
+	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	ev, err := s.events(ctx, "EventsBetween", db.TS(from), db.TS(to.Add(DeflectionWindow)))
+	if err != nil {
+		return Deflection{}, err
+	}
+	return DeflectionIn(ev, s.d.Clock.Now(), from, to), nil
+}
+
+// Deflected is the kpi.Deflections source: the month's deflected sessions
+// (an article viewed, no ticket within 72 hours). A read error counts none.
+func (s *Store) Deflected(year, month int) int {
+	d, err := s.DeflectionOfMonth(context.Background(), year, month)
+	if err != nil {
+		return 0
+	}
+	return d.DeflectedSessions
+}
+
+// DeflectionRate is the kpi.Deflections source of the event-based rate:
+// the month's deflected sessions over its sessions that viewed an article
+// (windows closed); ok is false while there are none.
+func (s *Store) DeflectionRate(year, month int) (float64, bool) {
+	d, err := s.DeflectionOfMonth(context.Background(), year, month)
+	if err != nil || d.ViewSessions == 0 {
+		return 0, false
+	}
+	return d.Rate, true
+}
+
 // Deflection computes the self-service figures over the events since.
 func (s *Store) Deflection(ctx context.Context, since time.Time) (Deflection, error) {
+	ev, err := s.events(ctx, "Events", db.TS(since))
+	if err != nil {
+		return Deflection{}, err
+	}
+	return ComputeDeflection(ev, s.d.Clock.Now()), nil
+}
+
+func (s *Store) events(ctx context.Context, query string, args ...any) ([]Event, error) {
 	var ev []Event
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("Events"), db.TS(since))
+		rows, err := tx.QueryContext(ctx, s.q.Get(query), args...)
 		if err != nil {
 			return err
 		}
@@ -1001,10 +1043,7 @@ func (s *Store) Deflection(ctx context.Context, since time.Time) (Deflection, er
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return Deflection{}, err
-	}
-	return ComputeDeflection(ev, s.d.Clock.Now()), nil
+	return ev, err
 }
 
 func deref(p *string) string {

@@ -299,6 +299,23 @@ func TestVotesLinksAndDeflectionEvents(t *testing.T) {
 		if dfl.ViewSessions != 2 || dfl.DeflectedSessions != 1 || dfl.Rate != 0.5 {
 			t.Fatalf("%+v", dfl)
 		}
+		// The KPI module's month (kpi.Deflections): January's sessions; a
+		// session of the month before does not count.
+		if err := f.st.RecordEvents(ctx, []Event{{Session: "dec", Kind: EventView, ArticleID: a.ID, At: start.AddDate(0, -1, 0)}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.st.Deflected(2026, 1); n != 1 {
+			t.Fatalf("deflected in January: %d", n)
+		}
+		if r, ok := f.st.DeflectionRate(2026, 1); !ok || r != 0.5 {
+			t.Fatalf("January rate %v %v", r, ok)
+		}
+		if r, ok := f.st.DeflectionRate(2025, 12); !ok || r != 1 {
+			t.Fatalf("December rate %v %v", r, ok)
+		}
+		if _, ok := f.st.DeflectionRate(2026, 2); ok {
+			t.Fatal("February has no sessions")
+		}
 	})
 }
 
