@@ -167,7 +167,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		return nil, err
 	}
 	a.openASE() // after the team: routing reads availability (ase.go)
-	a.KB = kb.NewStore(d)
+	a.KB = kb.NewStore(d, a.Audit)
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/markup"
@@ -21,16 +22,25 @@ import (
 //go:embed queries.sql
 var sqlFiles embed.FS
 
-// Store persists the knowledge base.
+// Store persists the knowledge base. Every write of content (categories,
+// sections, articles) is audited in its own transaction, with its actor.
 type Store struct {
-	d  *db.DB
-	q  *db.Queries
-	md *markup.Renderer
+	d     *db.DB
+	q     *db.Queries
+	md    *markup.Renderer
+	audit *audit.Log
 }
 
-// NewStore returns the knowledge base store of d.
-func NewStore(d *db.DB) *Store {
-	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New()}
+// NewStore returns the knowledge base store of d, auditing to a.
+func NewStore(d *db.DB, a *audit.Log) *Store {
+	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New(), audit: a}
+}
+
+// audited is what the audit log keeps of an article (not its body: the
+// revisions keep that).
+func audited(a Article) map[string]any {
+	return map[string]any{"id": a.ID, "title": a.Title, "section_id": a.SectionID, "status": a.Status, "visibility": a.Visibility.String(),
+		"locale": a.Locale, "promoted": a.Promoted, "label_names": a.LabelNames}
 }
 
 // Now is the store clock's time.
@@ -82,7 +92,7 @@ func (s *Store) Category(ctx context.Context, id int64) (*Category, error) {
 }
 
 // CreateCategory adds a category.
-func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category, error) {
+func (s *Store) CreateCategory(ctx context.Context, actor audit.Actor, in CategoryInput) (*Category, error) {
 	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
 		return nil, errs.Invalid("name", "is required")
 	}
@@ -92,7 +102,10 @@ func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category
 	}
 	var id int64
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now)).Scan(&id)
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now)).Scan(&id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.category_created", "kb_category", id, nil, map[string]any{"name": strings.TrimSpace(*in.Name), "locale": loc})
 	})
 	if err != nil {
 		return nil, err
@@ -101,11 +114,12 @@ func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category
 }
 
 // UpdateCategory changes a category.
-func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) (*Category, error) {
+func (s *Store) UpdateCategory(ctx context.Context, actor audit.Actor, id int64, in CategoryInput) (*Category, error) {
 	c, err := s.Category(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	before := *c
 	if in.Name != nil {
 		if strings.TrimSpace(*in.Name) == "" {
 			return nil, errs.Invalid("name", "is required")
@@ -119,8 +133,11 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) 
 		c.Position = *in.Position
 	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now))
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now)); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.category_updated", "kb_category", id,
+			map[string]any{"name": before.Name, "position": before.Position}, map[string]any{"name": c.Name, "position": c.Position})
 	})
 	if err != nil {
 		return nil, err
@@ -129,8 +146,9 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) 
 }
 
 // DeleteCategory deletes an empty category.
-func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
-	if _, err := s.Category(ctx, id); err != nil {
+func (s *Store) DeleteCategory(ctx context.Context, actor audit.Actor, id int64) error {
+	c, err := s.Category(ctx, id)
+	if err != nil {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
@@ -141,8 +159,10 @@ func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
 		if n > 0 {
 			return errs.Conflict("the category still has %d sections", n)
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("DeleteCategory"), id)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteCategory"), id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.category_deleted", "kb_category", id, map[string]any{"name": c.Name}, nil)
 	})
 }
 
@@ -196,8 +216,12 @@ func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, erro
 
 var staff = Viewer{UserID: -1, Staff: true}
 
+func auditedSection(x Section) map[string]any {
+	return map[string]any{"name": x.Name, "category_id": x.CategoryID, "parent_section_id": x.ParentSectionID, "visibility": x.Visibility.String(), "locale": x.Locale}
+}
+
 // CreateSection adds a section to a category.
-func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInput) (*Section, error) {
+func (s *Store) CreateSection(ctx context.Context, actor audit.Actor, category int64, in SectionInput) (*Section, error) {
 	in.CategoryID = &category
 	x := Section{Locale: DefaultLocale}
 	if err := s.applySection(ctx, &x, in); err != nil {
@@ -205,7 +229,10 @@ func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInp
 	}
 	var id int64
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("InsertSection"), x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Locale, x.Position, int(x.Visibility), db.TS(tx.Now)).Scan(&id)
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertSection"), x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Locale, x.Position, int(x.Visibility), db.TS(tx.Now)).Scan(&id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.section_created", "kb_section", id, nil, auditedSection(x))
 	})
 	if err != nil {
 		return nil, err
@@ -214,11 +241,12 @@ func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInp
 }
 
 // UpdateSection changes a section.
-func (s *Store) UpdateSection(ctx context.Context, id int64, in SectionInput) (*Section, error) {
+func (s *Store) UpdateSection(ctx context.Context, actor audit.Actor, id int64, in SectionInput) (*Section, error) {
 	x, err := s.Section(ctx, staff, id)
 	if err != nil {
 		return nil, err
 	}
+	before := auditedSection(*x)
 	if err := s.applySection(ctx, x, in); err != nil {
 		return nil, err
 	}
@@ -227,7 +255,10 @@ func (s *Store) UpdateSection(ctx context.Context, id int64, in SectionInput) (*
 			return err
 		}
 		// The index rows of its articles carry its visibility and category.
-		return s.execAll(ctx, tx, id, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads")
+		if err := s.execAll(ctx, tx, id, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads"); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.section_updated", "kb_section", id, before, auditedSection(*x))
 	})
 	if err != nil {
 		return nil, err
@@ -299,8 +330,9 @@ func (s *Store) applySection(ctx context.Context, x *Section, in SectionInput) e
 }
 
 // DeleteSection deletes a section without articles or subsections.
-func (s *Store) DeleteSection(ctx context.Context, id int64) error {
-	if _, err := s.Section(ctx, staff, id); err != nil {
+func (s *Store) DeleteSection(ctx context.Context, actor audit.Actor, id int64) error {
+	x, err := s.Section(ctx, staff, id)
+	if err != nil {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
@@ -311,8 +343,10 @@ func (s *Store) DeleteSection(ctx context.Context, id int64) error {
 		if n > 0 {
 			return errs.Conflict("the section still has %d articles or sections", n)
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("DeleteSection"), id)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteSection"), id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.section_deleted", "kb_section", id, auditedSection(*x), nil)
 	})
 }
 
@@ -416,7 +450,8 @@ func (s *Store) Article(ctx context.Context, v Viewer, id int64) (*Article, erro
 
 // CreateArticle adds an article to a section, as a draft unless the input
 // says otherwise, with its first revision.
-func (s *Store) CreateArticle(ctx context.Context, author, section int64, in ArticleInput) (*Article, error) {
+func (s *Store) CreateArticle(ctx context.Context, actor audit.Actor, section int64, in ArticleInput) (*Article, error) {
+	author := actor.ID
 	sec, err := s.Section(ctx, staff, section)
 	if err != nil {
 		return nil, err
@@ -436,7 +471,10 @@ func (s *Store) CreateArticle(ctx context.Context, author, section int64, in Art
 			return err
 		}
 		a.ID = id
-		return s.afterWrite(ctx, tx, &a, author)
+		if err := s.afterWrite(ctx, tx, &a, author); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.article_created", "kb_article", id, nil, audited(a))
 	})
 	if err != nil {
 		return nil, err
@@ -466,11 +504,13 @@ func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor in
 }
 
 // UpdateArticle changes an article and keeps a revision.
-func (s *Store) UpdateArticle(ctx context.Context, editor, id int64, in ArticleInput) (*Article, error) {
+func (s *Store) UpdateArticle(ctx context.Context, actor audit.Actor, id int64, in ArticleInput) (*Article, error) {
+	editor := actor.ID
 	a, err := s.Article(ctx, staff, id)
 	if err != nil {
 		return nil, err
 	}
+	before := audited(*a)
 	if err := s.applyArticle(ctx, a, in, false); err != nil {
 		return nil, err
 	}
@@ -479,7 +519,14 @@ func (s *Store) UpdateArticle(ctx context.Context, editor, id int64, in ArticleI
 			a.Promoted, a.Position, joinLabels(a.LabelNames), a.Outdated, a.CommentsDisabled, int(a.Visibility), db.TS(tx.Now)); err != nil {
 			return err
 		}
-		return s.afterWrite(ctx, tx, a, editor)
+		if err := s.afterWrite(ctx, tx, a, editor); err != nil {
+			return err
+		}
+		action := "kb.article_updated"
+		if before["status"] != a.Status && a.Status == Published {
+			action = "kb.article_published"
+		}
+		return s.audit.Record(ctx, tx, actor, action, "kb_article", id, before, audited(*a))
 	})
 	if err != nil {
 		return nil, err
@@ -572,12 +619,16 @@ func (s *Store) applyArticle(ctx context.Context, a *Article, in ArticleInput, c
 }
 
 // DeleteArticle deletes an article with its votes, links and revisions.
-func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
-	if _, err := s.Article(ctx, staff, id); err != nil {
+func (s *Store) DeleteArticle(ctx context.Context, actor audit.Actor, id int64) error {
+	a, err := s.Article(ctx, staff, id)
+	if err != nil {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		return s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteArticle")
+		if err := s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteArticle"); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.article_deleted", "kb_article", id, audited(*a), nil)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
@@ -27,17 +28,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	st := NewStore(d)
+	st := NewStore(d, audit.New(d))
 	ctx := context.Background()
-	cat, err := st.CreateCategory(ctx, CategoryInput{Name: sp("Self-managed")})
+	cat, err := st.CreateCategory(ctx, editor, CategoryInput{Name: sp("Self-managed")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := st.CreateSection(ctx, cat.ID, SectionInput{Name: sp("Backups")})
+	pub, err := st.CreateSection(ctx, editor, cat.ID, SectionInput{Name: sp("Backups")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := st.CreateSection(ctx, cat.ID, SectionInput{Name: sp("Runbooks"), Visibility: sp("internal")})
+	in, err := st.CreateSection(ctx, editor, cat.ID, SectionInput{Name: sp("Runbooks"), Visibility: sp("internal")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func (f *fixture) article(section int64, title, body string, in ArticleInput) *A
 	if in.Status == nil && in.Draft == nil {
 		in.Draft = bp(false)
 	}
-	a, err := f.st.CreateArticle(context.Background(), 1, section, in)
+	a, err := f.st.CreateArticle(context.Background(), editor, section, in)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -58,6 +59,7 @@ func (f *fixture) article(section int64, title, body string, in ArticleInput) *A
 }
 
 var (
+	editor   = audit.Actor{ID: 1, Role: "agent"}
 	anon     = Viewer{}
 	customer = Viewer{UserID: 42}
 )
@@ -156,7 +158,7 @@ func TestSearchRanksSnippetsAndFilters(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		other, err := f.st.CreateSection(ctx, f.cat.ID, SectionInput{Name: sp("Upgrades"), Locale: sp("de-de")})
+		other, err := f.st.CreateSection(ctx, editor, f.cat.ID, SectionInput{Name: sp("Upgrades"), Locale: sp("de-de")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,14 +203,14 @@ func TestEditingKeepsRevisionsAndReindexes(t *testing.T) {
 		f := newFixture(t, d)
 		a := f.article(f.pub.ID, "SAML login", "Configure the IdP.", ArticleInput{Status: func() *Status { s := Draft; return &s }()})
 		rv := InReview
-		a, err := f.st.UpdateArticle(ctx, 2, a.ID, ArticleInput{Status: &rv, BodyMarkdown: sp("Configure *Okta*.")})
+		a, err := f.st.UpdateArticle(ctx, audit.Actor{ID: 2, Role: "agent"}, a.ID, ArticleInput{Status: &rv, BodyMarkdown: sp("Configure *Okta*.")})
 		if err != nil || a.Status != InReview || a.Body != "<p>Configure <em>Okta</em>.</p>\n" {
 			t.Fatal(a, err)
 		}
 		if r, _ := f.st.Search(ctx, Query{Viewer: staff, Text: "okta"}); len(r) != 0 {
 			t.Fatal("an article in review is searchable")
 		}
-		if _, err = f.st.UpdateArticle(ctx, 2, a.ID, ArticleInput{Draft: bp(false)}); err != nil {
+		if _, err = f.st.UpdateArticle(ctx, audit.Actor{ID: 2, Role: "agent"}, a.ID, ArticleInput{Draft: bp(false)}); err != nil {
 			t.Fatal(err)
 		}
 		if r, _ := f.st.Search(ctx, Query{Viewer: anon, Text: "okta"}); len(r) != 1 {
@@ -222,20 +224,20 @@ func TestEditingKeepsRevisionsAndReindexes(t *testing.T) {
 			t.Fatalf("revisions %+v", revs)
 		}
 		gone := Status("archived")
-		if _, err := f.st.UpdateArticle(ctx, 2, a.ID, ArticleInput{Status: &gone}); !strings.Contains(errString(err), "Editorial flow rule") {
+		if _, err := f.st.UpdateArticle(ctx, audit.Actor{ID: 2, Role: "agent"}, a.ID, ArticleInput{Status: &gone}); !strings.Contains(errString(err), "Editorial flow rule") {
 			t.Fatal(err)
 		}
-		child, err := f.st.CreateSection(ctx, f.cat.ID, SectionInput{Name: sp("Child"), ParentSectionID: &f.pub.ID})
+		child, err := f.st.CreateSection(ctx, editor, f.cat.ID, SectionInput{Name: sp("Child"), ParentSectionID: &f.pub.ID})
 		if err != nil || *child.ParentSectionID != f.pub.ID {
 			t.Fatal(err)
 		}
-		if _, err := f.st.UpdateSection(ctx, f.pub.ID, SectionInput{ParentSectionID: &child.ID}); !strings.Contains(errString(err), "Section tree rule") {
+		if _, err := f.st.UpdateSection(ctx, editor, f.pub.ID, SectionInput{ParentSectionID: &child.ID}); !strings.Contains(errString(err), "Section tree rule") {
 			t.Fatal(err)
 		}
-		if err := f.st.DeleteSection(ctx, f.pub.ID); errs.KindOf(err) != errs.KindConflict {
+		if err := f.st.DeleteSection(ctx, editor, f.pub.ID); errs.KindOf(err) != errs.KindConflict {
 			t.Fatal(err)
 		}
-		if err := f.st.DeleteArticle(ctx, a.ID); err != nil {
+		if err := f.st.DeleteArticle(ctx, editor, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		if r, _ := f.st.Search(ctx, Query{Viewer: anon, Text: "okta"}); len(r) != 0 {
@@ -370,7 +372,7 @@ func TestSearchScopeLivesInTheIndex(t *testing.T) {
 			t.Fatalf("count %d", n)
 		}
 		// The section becomes signed-in only, then internal: its articles follow.
-		if _, err := f.st.UpdateSection(ctx, f.pub.ID, SectionInput{Visibility: sp("signed_in")}); err != nil {
+		if _, err := f.st.UpdateSection(ctx, editor, f.pub.ID, SectionInput{Visibility: sp("signed_in")}); err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(Query{Viewer: anon}); len(got) != 0 {
@@ -379,7 +381,7 @@ func TestSearchScopeLivesInTheIndex(t *testing.T) {
 		if got := ids(Query{Viewer: customer}); len(got) != 4 {
 			t.Fatalf("customer finds %v", got)
 		}
-		if _, err := f.st.UpdateSection(ctx, f.pub.ID, SectionInput{Visibility: sp("internal")}); err != nil {
+		if _, err := f.st.UpdateSection(ctx, editor, f.pub.ID, SectionInput{Visibility: sp("internal")}); err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(Query{Viewer: customer}); len(got) != 0 {
@@ -389,15 +391,15 @@ func TestSearchScopeLivesInTheIndex(t *testing.T) {
 			t.Fatalf("staff finds %v", got)
 		}
 		// Moved to a section of another category, an article leaves the first.
-		cat2, err := f.st.CreateCategory(ctx, CategoryInput{Name: sp("SaaS")})
+		cat2, err := f.st.CreateCategory(ctx, editor, CategoryInput{Name: sp("SaaS")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sec2, err := f.st.CreateSection(ctx, cat2.ID, SectionInput{Name: sp("Releases")})
+		sec2, err := f.st.CreateSection(ctx, editor, cat2.ID, SectionInput{Name: sp("Releases")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.st.UpdateArticle(ctx, 1, h1.ID, ArticleInput{SectionID: &sec2.ID}); err != nil {
+		if _, err := f.st.UpdateArticle(ctx, audit.Actor{ID: 1, Role: "agent"}, h1.ID, ArticleInput{SectionID: &sec2.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(Query{Viewer: anon, CategoryID: cat2.ID}); !slices.Equal(got, []int64{h1.ID}) {
@@ -433,6 +435,40 @@ func TestSearchCountMatchesCountSearch(t *testing.T) {
 				if n != 7 || c != 7 || len(res) != max(0, min(lim, 7-off)) {
 					t.Fatalf("limit %d offset %d: %d results, count %d, CountSearch %d", lim, off, len(res), n, c)
 				}
+			}
+		}
+	})
+}
+
+// TestWritesAreAudited: every content write leaves an audit entry with its
+// actor, in the write's transaction; publishing is its own action.
+func TestWritesAreAudited(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		a := f.article(f.pub.ID, "Audited", "Body.", ArticleInput{Draft: bp(true)})
+		ed := audit.Actor{ID: 7, Role: "agent", IP: "192.0.2.7"}
+		if _, err := f.st.UpdateArticle(ctx, ed, a.ID, ArticleInput{Draft: bp(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.DeleteArticle(ctx, ed, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.UpdateCategory(ctx, ed, f.cat.ID, CategoryInput{Name: sp("Renamed")}); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := audit.New(d).List(ctx, audit.Filter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, e := range entries {
+			got[e.Action] = e.ActorID
+		}
+		for action, actor := range map[string]int64{"kb.category_created": 1, "kb.section_created": 1, "kb.article_created": 1,
+			"kb.article_published": 7, "kb.article_deleted": 7, "kb.category_updated": 7} {
+			if who, ok := got[action]; !ok || who != actor {
+				t.Errorf("%s: actor %d (recorded %v), want %d", action, who, ok, actor)
 			}
 		}
 	})

@@ -304,7 +304,7 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 		section = secs[0].ID
 	}
 	draft := true
-	a, err := s.KB.CreateArticle(ctx, PrincipalFrom(ctx).UserID, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Draft: &draft})
+	a, err := s.KB.CreateArticle(ctx, actor(r), section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Draft: &draft})
 	if err != nil {
 		return err
 	}
