@@ -889,6 +889,9 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, s.scope(q, false)).Scan(&n)
 	})
 	return n, err
