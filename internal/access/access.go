@@ -111,7 +111,7 @@ type Configuration struct {
 	// Center (knowledge_base.manage); "readonly" and "edit-topics" read it.
 	// Unset (a role stored before the permission existed) keeps what such a
 	// role could do then: agents who read tickets wrote articles.
-	ForumAccess string `json:"forum_access,omitempty"` // readonly, edit-topics, full
+	ForumAccess string `json:"forum_access"` // readonly, edit-topics, full
 }
 
 var choices = map[string][]string{

@@ -492,6 +492,10 @@ func (s *Store) execAll(ctx context.Context, tx *db.Tx, id int64, names ...strin
 	return nil
 }
 
+// Render is an article body's Markdown as it would be stored: rendered and
+// sanitised (the editor's preview).
+func (s *Store) Render(markdown string) string { return s.md.Markdown(markdown) }
+
 // text is what search indexes of an article's body.
 func (s *Store) text(a Article) string { return s.md.HTMLToText(a.Body) }
 
