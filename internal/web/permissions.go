@@ -47,6 +47,8 @@ var signedInBasics = []string{
 	"POST /portal/tickets/{id}/reply", "POST /portal/tickets/{id}/rating", "POST /portal/tickets/{id}/follow",
 	"GET /api/v2/custom_roles", "GET /api/v2/custom_roles/{id}",
 	"POST /hc/answered", // "this answered my question" on the request form
+	// Votes on an article are anyone's who may read it (the store checks).
+	"POST /api/v2/help_center/articles/{id}/up", "POST /api/v2/help_center/articles/{id}/down",
 }
 
 // SignedInBasic reports whether a route needs no permission by design.
@@ -120,9 +122,7 @@ func areaAccess(pattern string, policy Policy, explicit access.Permission) route
 		return routeAccess{perm: access.UsersRead}
 	// The knowledge base: agents who work tickets read what only staff
 	// reads (drafts, revisions, votes); writing it takes
-	// knowledge_base.manage. Voting is anyone's who may read the article.
-	case has("/api/v2/help_center") && !read && (strings.HasSuffix(path, "/up") || strings.HasSuffix(path, "/down")):
-		return routeAccess{}
+	// knowledge_base.manage (voting is a signed-in basic).
 	case has("/api/v2/help_center", "/agent/kb") && !read:
 		return routeAccess{perm: access.KnowledgeBaseManage}
 	case has("/api/v2/help_center"):

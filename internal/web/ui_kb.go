@@ -283,10 +283,12 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	// The draft copies the conversation: an editor whose role does not read
+	// tickets is answered as if the ticket did not exist.
 	if ok, err := s.can(r, access.TicketsRead); err != nil {
 		return err
 	} else if !ok {
-		return errs.Forbidden("your role does not include %s", access.TicketsRead)
+		return errs.NotFound("ticket")
 	}
 	t, err := s.Tickets.Get(ctx, id)
 	if err != nil {

@@ -43,7 +43,7 @@ CREATE TABLE kb_search (
     doc        TSVECTOR NOT NULL, -- title, labels and body
     head       TSVECTOR NOT NULL, -- title and labels: hits here rank first
     scope      TSVECTOR NOT NULL
-) WITH (toast_tuple_target = 128); -- the vectors live in TOAST: a bitmap heap scan visits narrow rows
+);
 INSERT INTO kb_search (article_id, doc, head, scope)
 SELECT a.id,
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text),
