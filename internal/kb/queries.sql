@@ -99,7 +99,7 @@ FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE
 -- name: IndexRows postgres
 INSERT INTO kb_search (article_id, doc, head, scope)
 SELECT a.id,
-       to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text),
+       strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
             WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'

@@ -40,13 +40,13 @@ ALTER TABLE kb_articles DROP COLUMN search;
 ALTER TABLE kb_articles DROP COLUMN title_search;
 CREATE TABLE kb_search (
     article_id BIGINT PRIMARY KEY REFERENCES kb_articles (id) ON DELETE CASCADE,
-    doc        TSVECTOR NOT NULL, -- title, labels and body
+    doc        TSVECTOR NOT NULL, -- title, labels and body, without positions (stripped: a narrower row)
     head       TSVECTOR NOT NULL, -- title and labels: hits here rank first
     scope      TSVECTOR NOT NULL
 );
 INSERT INTO kb_search (article_id, doc, head, scope)
 SELECT a.id,
-       to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text),
+       strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
             WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
