@@ -42,13 +42,14 @@ const (
 	TeamManage           Permission = "team.manage"           // edit anyone on the roster, import/export, levels, trainings
 	HiringInterview      Permission = "hiring.interview"      // take part in interviews (hiring issue)
 	HiringManage         Permission = "hiring.manage"         // run hiring: vacancies, candidates (hiring issue)
+	KnowledgeBaseManage  Permission = "knowledge_base.manage" // write the Help Center: categories, sections, articles, translations, attachments
 )
 
 // All lists every permission.
 func All() []Permission {
 	return []Permission{TicketsRead, TicketsEdit, TicketsPublicComment, TicketsDelete, TicketsMerge, TicketsTags,
 		UsersRead, UsersEdit, OrganizationsEdit, BusinessRulesManage, SLAsManage, ReportsRead, TeamRead, TeamManage,
-		HiringInterview, HiringManage}
+		HiringInterview, HiringManage, KnowledgeBaseManage}
 }
 
 // AdminGrants are the permissions that may open an admin-only route to an
@@ -106,6 +107,11 @@ type Configuration struct {
 	ReportAccess         string `json:"report_access"`           // none, readonly, full
 	ManageTeamMembers    string `json:"manage_team_members"`     // none, readonly, full
 	HiringAccess         string `json:"hiring_access"`           // none, interviewer, full
+	// ForumAccess is Zendesk's Guide permission: "full" manages the Help
+	// Center (knowledge_base.manage); "readonly" and "edit-topics" read it.
+	// Unset (a role stored before the permission existed) keeps what such a
+	// role could do then: agents who read tickets wrote articles.
+	ForumAccess string `json:"forum_access"` // readonly, edit-topics, full
 }
 
 var choices = map[string][]string{
@@ -115,6 +121,7 @@ var choices = map[string][]string{
 	"report_access":           {"none", "readonly", "full"},
 	"manage_team_members":     {"none", "readonly", "full"},
 	"hiring_access":           {"none", "interviewer", "full"},
+	"forum_access":            {"", "readonly", "edit-topics", "full"},
 }
 
 // AgentDefaults is what an agent without a custom role may do: everything
@@ -123,7 +130,7 @@ func AgentDefaults() Configuration {
 	return Configuration{
 		TicketAccess: "all", TicketEditing: true, TicketCommentAccess: "public", TicketDeletion: true, TicketMerge: true,
 		TicketTagEditing: true, EndUserProfileAccess: "edit", ReportAccess: "readonly", ManageTeamMembers: "readonly",
-		HiringAccess: "interviewer",
+		HiringAccess: "interviewer", ForumAccess: "full",
 	}
 }
 
@@ -147,6 +154,7 @@ func (c Configuration) Permissions() Set {
 	s[TeamManage] = c.ManageTeamMembers == "full"
 	s[HiringInterview] = c.HiringAccess == "interviewer" || c.HiringAccess == "full"
 	s[HiringManage] = c.HiringAccess == "full"
+	s[KnowledgeBaseManage] = c.ForumAccess == "full" || (c.ForumAccess == "" && tickets)
 	for p, ok := range s {
 		if !ok {
 			delete(s, p)
@@ -161,7 +169,7 @@ func (c Configuration) Validate() error {
 	vals := map[string]string{
 		"ticket_access": c.TicketAccess, "ticket_comment_access": c.TicketCommentAccess,
 		"end_user_profile_access": c.EndUserProfileAccess, "report_access": c.ReportAccess,
-		"manage_team_members": c.ManageTeamMembers, "hiring_access": c.HiringAccess,
+		"manage_team_members": c.ManageTeamMembers, "hiring_access": c.HiringAccess, "forum_access": c.ForumAccess,
 	}
 	keys := make([]string, 0, len(vals))
 	for k := range vals {
@@ -170,7 +178,7 @@ func (c Configuration) Validate() error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !slices.Contains(choices[k], vals[k]) {
-			msg := "must be one of " + strings.Join(choices[k], ", ")
+			msg := "must be one of " + strings.Join(slices.DeleteFunc(slices.Clone(choices[k]), func(c string) bool { return c == "" }), ", ")
 			if k == "ticket_access" && (vals[k] == "within-groups" || vals[k] == "assigned-only" || vals[k] == "within-organization") {
 				msg += fmt.Sprintf(" (%q is not supported by Frontline yet)", vals[k])
 			}
@@ -296,14 +304,14 @@ func (r *Role) Validate() error {
 // roles cannot express.
 func DefaultRoles() []Role {
 	light := Configuration{TicketAccess: "all", TicketCommentAccess: "none", EndUserProfileAccess: "readonly",
-		ReportAccess: "none", ManageTeamMembers: "readonly", HiringAccess: "none"}
+		ReportAccess: "none", ManageTeamMembers: "readonly", HiringAccess: "none", ForumAccess: "readonly"}
 	lead := AgentDefaults()
 	lead.OrganizationEditing, lead.ManageSLAs, lead.ReportAccess, lead.EndUserProfileAccess = true, true, "full", "full"
 	ops := AgentDefaults()
 	ops.OrganizationEditing, ops.ManageBusinessRules, ops.ManageSLAs, ops.ReportAccess, ops.ManageTeamMembers, ops.EndUserProfileAccess, ops.HiringAccess =
 		true, true, true, "full", "full", "full", "none"
 	recruiter := Configuration{TicketAccess: "none", TicketCommentAccess: "none", EndUserProfileAccess: "none",
-		ReportAccess: "none", ManageTeamMembers: "readonly", HiringAccess: "full"}
+		ReportAccess: "none", ManageTeamMembers: "readonly", HiringAccess: "full", ForumAccess: "readonly"}
 	return []Role{
 		{Name: "Light Agent", RoleType: RoleTypeLightAgent, Configuration: light,
 			Description: "Reads tickets and adds internal notes; no public replies, no ticket changes (e.g. a developer consulted on a ticket)."},

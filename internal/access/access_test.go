@@ -35,16 +35,22 @@ func TestDefaultRolesExpressTheDepartment(t *testing.T) {
 		set      Set
 		has, not []Permission
 	}{
-		{"plain agent", agent, []Permission{TicketsRead, TicketsEdit, TicketsPublicComment, TicketsDelete, UsersEdit, ReportsRead, TeamRead},
+		{"plain agent", agent, []Permission{TicketsRead, TicketsEdit, TicketsPublicComment, TicketsDelete, UsersEdit, ReportsRead, TeamRead, KnowledgeBaseManage},
 			[]Permission{OrganizationsEdit, BusinessRulesManage, SLAsManage, TeamManage, HiringManage}},
 		{"Light Agent", roles["Light Agent"], []Permission{TicketsRead, UsersRead, TeamRead},
-			[]Permission{TicketsEdit, TicketsPublicComment, TicketsDelete, TicketsMerge, UsersEdit, ReportsRead}},
+			[]Permission{TicketsEdit, TicketsPublicComment, TicketsDelete, TicketsMerge, UsersEdit, ReportsRead, KnowledgeBaseManage}},
 		{"Team Lead", roles["Team Lead"], []Permission{TicketsEdit, OrganizationsEdit, SLAsManage, ReportsRead},
 			[]Permission{BusinessRulesManage, TeamManage}},
 		{"Support Operations", roles["Support Operations"], []Permission{BusinessRulesManage, SLAsManage, TeamManage, OrganizationsEdit, ReportsRead},
 			[]Permission{HiringManage}},
 		{"Recruiter", roles["Recruiter"], []Permission{HiringManage, HiringInterview, TeamRead},
-			[]Permission{TicketsRead, TicketsEdit, UsersRead, ReportsRead, TeamManage}},
+			[]Permission{TicketsRead, TicketsEdit, UsersRead, ReportsRead, TeamManage, KnowledgeBaseManage}},
+		// A role stored before forum_access existed keeps what it could do:
+		// agents who read tickets wrote articles; one without tickets did not.
+		{"stored agent role", Configuration{TicketAccess: "all", TicketCommentAccess: "public", EndUserProfileAccess: "none",
+			ReportAccess: "none", ManageTeamMembers: "none", HiringAccess: "none"}.Permissions(), []Permission{KnowledgeBaseManage}, nil},
+		{"stored role without tickets", Configuration{TicketAccess: "none"}.Permissions(), nil, []Permission{KnowledgeBaseManage}},
+		{"readonly Guide", Configuration{TicketAccess: "all", ForumAccess: "readonly"}.Permissions(), []Permission{TicketsRead}, []Permission{KnowledgeBaseManage}},
 	}
 	for _, c := range cases {
 		for _, p := range c.has {

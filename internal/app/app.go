@@ -183,8 +183,9 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
-	a.KB = kb.NewStore(d)
+	a.KB = kb.NewStore(d, a.Audit)
 	a.KPI = kpi.NewStore(d)
+	a.KPI.Deflection = a.KB // the deflection indicators read the knowledge base's events
 	a.Hiring = hiring.NewStore(d, a.Audit)
 	if _, err := a.Hiring.SeedPipelines(ctx); err != nil { // the handbook's role pipelines, once
 		d.Close()

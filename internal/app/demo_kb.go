@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/zquery"
@@ -132,7 +133,7 @@ func (a *App) loadKBDemo(ctx context.Context, res *DemoResult, author int64) (*k
 	for i, name := range []string{"Self-managed", "SaaS", "Agent runbooks"} {
 		desc := map[string]string{"Self-managed": "Installing, upgrading and running your own instance", "SaaS": "Using the hosted service", "Agent runbooks": "For the support team"}[name]
 		pos := i
-		c, err := a.KB.CreateCategory(ctx, kb.CategoryInput{Name: str(name), Description: &desc, Position: &pos})
+		c, err := a.KB.CreateCategory(ctx, audit.System(), kb.CategoryInput{Name: str(name), Description: &desc, Position: &pos})
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +149,7 @@ func (a *App) loadKBDemo(ctx context.Context, res *DemoResult, author int64) (*k
 			p := secs[s.parent]
 			in.ParentSectionID = &p
 		}
-		x, err := a.KB.CreateSection(ctx, cats[s.category], in)
+		x, err := a.KB.CreateSection(ctx, audit.System(), cats[s.category], in)
 		if err != nil {
 			return nil, fmt.Errorf("section %s: %w", s.name, err)
 		}
@@ -166,7 +167,7 @@ func (a *App) loadKBDemo(ctx context.Context, res *DemoResult, author int64) (*k
 		if ar.visibility != "" {
 			in.Visibility = str(ar.visibility)
 		}
-		art, err := a.KB.CreateArticle(ctx, author, secs[ar.section], in)
+		art, err := a.KB.CreateArticle(ctx, audit.Actor{ID: author, Role: "agent"}, secs[ar.section], in)
 		if err != nil {
 			return nil, fmt.Errorf("article %s: %w", ar.title, err)
 		}

@@ -10,11 +10,13 @@ package kb
 
 import (
 	"fmt"
+	"html"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/frontline/frontline/internal/errs"
 )
@@ -398,4 +400,97 @@ func ArticleLinks(text string) []int64 {
 		}
 	}
 	return out
+}
+
+// Snippet is a search hit's excerpt of text: about words words around the
+// first place a query term occurs (a term ending in * matches as a
+// prefix), HTML-escaped, with every matched word in <em>, and … where
+// text was cut. Terms compare lower-cased. Text without a match gives its
+// opening words. It is computed here, on both engines alike, for the page
+// of hits only (PostgreSQL's ts_headline re-parses every document at a
+// cost the page budget cannot pay).
+func Snippet(text string, terms []string, words int) string {
+	type span struct{ lo, hi int }
+	var spans []span
+	lo := -1
+	for i, r := range text {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r)
+		switch {
+		case word && lo < 0:
+			lo = i
+		case !word && lo >= 0:
+			spans = append(spans, span{lo, i})
+			lo = -1
+		}
+	}
+	if lo >= 0 {
+		spans = append(spans, span{lo, len(text)})
+	}
+	match := func(w string) bool {
+		w = strings.ToLower(w)
+		for _, t := range terms {
+			if p, ok := strings.CutSuffix(t, "*"); ok {
+				if p != "" && strings.HasPrefix(w, p) {
+					return true
+				}
+			} else if w == t {
+				return true
+			}
+		}
+		return false
+	}
+	first := 0
+	for i, sp := range spans {
+		if match(text[sp.lo:sp.hi]) {
+			first = i
+			break
+		}
+	}
+	start := max(0, first-words/4)
+	end := min(len(spans), start+words)
+	start = max(0, end-words)
+	if start >= end {
+		return ""
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("… ")
+	}
+	pos := spans[start].lo
+	for _, sp := range spans[start:end] {
+		b.WriteString(html.EscapeString(text[pos:sp.lo]))
+		w := html.EscapeString(text[sp.lo:sp.hi])
+		if match(text[sp.lo:sp.hi]) {
+			w = "<em>" + w + "</em>"
+		}
+		b.WriteString(w)
+		pos = sp.hi
+	}
+	if end < len(spans) {
+		b.WriteString(" …")
+	}
+	return b.String()
+}
+
+// DeflectionIn is ComputeDeflection for the sessions whose first article
+// view (or suggestion click) among events fell in [from, to): the period
+// a KPI reports. Events should reach DeflectionWindow past to, so that the
+// windows of the period's last sessions can close.
+func DeflectionIn(events []Event, now, from, to time.Time) Deflection {
+	first := map[string]time.Time{}
+	for _, e := range events {
+		if e.Kind != EventView && e.Kind != EventClick {
+			continue
+		}
+		if f, ok := first[e.Session]; !ok || e.At.Before(f) {
+			first[e.Session] = e.At
+		}
+	}
+	var kept []Event
+	for _, e := range events {
+		if f, ok := first[e.Session]; ok && !f.Before(from) && f.Before(to) {
+			kept = append(kept, e)
+		}
+	}
+	return ComputeDeflection(kept, now)
 }

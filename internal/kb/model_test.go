@@ -109,3 +109,47 @@ func TestEditorialFlow(t *testing.T) {
 		t.Fatal("flow")
 	}
 }
+
+// TestSnippet: the window starts a little before the first hit, marks
+// every matched word (prefix terms too), escapes the text between them
+// and marks cuts.
+func TestSnippet(t *testing.T) {
+	cases := []struct {
+		text  string
+		terms []string
+		words int
+		want  string
+	}{
+		{"Before an upgrade check free disk & space.", []string{"upgrade"}, 16, "Before an <em>upgrade</em> check free disk &amp; space"},
+		{"one two three four five six seven eight nine ten", []string{"eight"}, 4, "… seven <em>eight</em> nine ten"},
+		{"one two three four five six seven eight nine ten", []string{"thr*"}, 4, "… two <em>three</em> four five …"},
+		{"<b>Upgrade</b> then UPGRADES", []string{"upgrade*"}, 8, "b&gt;<em>Upgrade</em>&lt;/b&gt; then <em>UPGRADES</em>"},
+		{"no hit here at all", []string{"zzz"}, 3, "no hit here …"},
+		{"", []string{"a"}, 3, ""},
+	}
+	for _, c := range cases {
+		if got := Snippet(c.text, c.terms, c.words); got != c.want {
+			t.Errorf("Snippet(%q, %v) = %q, want %q", c.text, c.terms, got, c.want)
+		}
+	}
+}
+
+// TestDeflectionIn: only sessions whose first view falls in the period
+// count; a ticket after the period's end but inside the window still
+// undoes a deflection; a window still open is pending.
+func TestDeflectionIn(t *testing.T) {
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	ev := []Event{
+		{Session: "before", Kind: EventView, At: from.Add(-time.Hour)},
+		{Session: "deflected", Kind: EventView, At: from.Add(24 * time.Hour)},
+		{Session: "filed-late", Kind: EventView, At: to.Add(-time.Hour)},
+		{Session: "filed-late", Kind: EventTicket, At: to.Add(10 * time.Hour)},
+		{Session: "pending", Kind: EventClick, At: to.Add(-2 * time.Hour)},
+		{Session: "after", Kind: EventView, At: to.Add(time.Hour)},
+	}
+	d := DeflectionIn(ev, to.Add(24*time.Hour), from, to)
+	if d.ViewSessions != 2 || d.DeflectedSessions != 1 || d.PendingSessions != 1 || d.Rate != 0.5 {
+		t.Fatalf("%+v", d)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 )
 
@@ -13,11 +14,12 @@ import (
 // load, or to recover an index).
 func (s *Store) Reindex(ctx context.Context) error {
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("ReindexClear")); err != nil {
-			return err
+		for _, n := range []string{"ReindexClear", "ReindexClearHeads", "ReindexAll", "ReindexHeads", "ReindexOptimize", "ReindexOptimizeHeads"} {
+			if _, err := tx.ExecContext(ctx, s.q.Get(n)); err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("ReindexAll"))
-		return err
+		return nil
 	})
 }
 
@@ -51,13 +53,13 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed uint64) ([]int64,
 	}
 	var cats, secs []int64
 	for c := range 3 {
-		cat, err := s.CreateCategory(ctx, CategoryInput{Name: ptr(fmt.Sprintf("Category %d", c))})
+		cat, err := s.CreateCategory(ctx, audit.System(), CategoryInput{Name: ptr(fmt.Sprintf("Category %d", c))})
 		if err != nil {
 			return nil, err
 		}
 		cats = append(cats, cat.ID)
 		for x := range 10 {
-			sec, err := s.CreateSection(ctx, cat.ID, SectionInput{Name: ptr(fmt.Sprintf("Section %d.%d", c, x))})
+			sec, err := s.CreateSection(ctx, audit.System(), cat.ID, SectionInput{Name: ptr(fmt.Sprintf("Section %d.%d", c, x))})
 			if err != nil {
 				return nil, err
 			}

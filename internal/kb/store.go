@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/markup"
@@ -19,16 +22,25 @@ import (
 //go:embed queries.sql
 var sqlFiles embed.FS
 
-// Store persists the knowledge base.
+// Store persists the knowledge base. Every write of content (categories,
+// sections, articles) is audited in its own transaction, with its actor.
 type Store struct {
-	d  *db.DB
-	q  *db.Queries
-	md *markup.Renderer
+	d     *db.DB
+	q     *db.Queries
+	md    *markup.Renderer
+	audit *audit.Log
 }
 
-// NewStore returns the knowledge base store of d.
-func NewStore(d *db.DB) *Store {
-	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New()}
+// NewStore returns the knowledge base store of d, auditing to a.
+func NewStore(d *db.DB, a *audit.Log) *Store {
+	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New(), audit: a}
+}
+
+// audited is what the audit log keeps of an article (not its body: the
+// revisions keep that).
+func audited(a Article) map[string]any {
+	return map[string]any{"id": a.ID, "title": a.Title, "section_id": a.SectionID, "status": a.Status, "visibility": a.Visibility.String(),
+		"locale": a.Locale, "promoted": a.Promoted, "label_names": a.LabelNames}
 }
 
 // Now is the store clock's time.
@@ -80,7 +92,7 @@ func (s *Store) Category(ctx context.Context, id int64) (*Category, error) {
 }
 
 // CreateCategory adds a category.
-func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category, error) {
+func (s *Store) CreateCategory(ctx context.Context, actor audit.Actor, in CategoryInput) (*Category, error) {
 	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
 		return nil, errs.Invalid("name", "is required")
 	}
@@ -90,7 +102,10 @@ func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category
 	}
 	var id int64
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now)).Scan(&id)
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now)).Scan(&id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.category_created", "kb_category", id, nil, map[string]any{"name": strings.TrimSpace(*in.Name), "locale": loc})
 	})
 	if err != nil {
 		return nil, err
@@ -99,11 +114,12 @@ func (s *Store) CreateCategory(ctx context.Context, in CategoryInput) (*Category
 }
 
 // UpdateCategory changes a category.
-func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) (*Category, error) {
+func (s *Store) UpdateCategory(ctx context.Context, actor audit.Actor, id int64, in CategoryInput) (*Category, error) {
 	c, err := s.Category(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	before := *c
 	if in.Name != nil {
 		if strings.TrimSpace(*in.Name) == "" {
 			return nil, errs.Invalid("name", "is required")
@@ -117,8 +133,11 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) 
 		c.Position = *in.Position
 	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now))
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now)); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.category_updated", "kb_category", id,
+			map[string]any{"name": before.Name, "position": before.Position}, map[string]any{"name": c.Name, "position": c.Position})
 	})
 	if err != nil {
 		return nil, err
@@ -127,8 +146,9 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, in CategoryInput) 
 }
 
 // DeleteCategory deletes an empty category.
-func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
-	if _, err := s.Category(ctx, id); err != nil {
+func (s *Store) DeleteCategory(ctx context.Context, actor audit.Actor, id int64) error {
+	c, err := s.Category(ctx, id)
+	if err != nil {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
@@ -139,8 +159,10 @@ func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
 		if n > 0 {
 			return errs.Conflict("the category still has %d sections", n)
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("DeleteCategory"), id)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteCategory"), id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.category_deleted", "kb_category", id, map[string]any{"name": c.Name}, nil)
 	})
 }
 
@@ -194,8 +216,12 @@ func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, erro
 
 var staff = Viewer{UserID: -1, Staff: true}
 
+func auditedSection(x Section) map[string]any {
+	return map[string]any{"name": x.Name, "category_id": x.CategoryID, "parent_section_id": x.ParentSectionID, "visibility": x.Visibility.String(), "locale": x.Locale}
+}
+
 // CreateSection adds a section to a category.
-func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInput) (*Section, error) {
+func (s *Store) CreateSection(ctx context.Context, actor audit.Actor, category int64, in SectionInput) (*Section, error) {
 	in.CategoryID = &category
 	x := Section{Locale: DefaultLocale}
 	if err := s.applySection(ctx, &x, in); err != nil {
@@ -203,7 +229,10 @@ func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInp
 	}
 	var id int64
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("InsertSection"), x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Locale, x.Position, int(x.Visibility), db.TS(tx.Now)).Scan(&id)
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertSection"), x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Locale, x.Position, int(x.Visibility), db.TS(tx.Now)).Scan(&id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.section_created", "kb_section", id, nil, auditedSection(x))
 	})
 	if err != nil {
 		return nil, err
@@ -212,17 +241,24 @@ func (s *Store) CreateSection(ctx context.Context, category int64, in SectionInp
 }
 
 // UpdateSection changes a section.
-func (s *Store) UpdateSection(ctx context.Context, id int64, in SectionInput) (*Section, error) {
+func (s *Store) UpdateSection(ctx context.Context, actor audit.Actor, id int64, in SectionInput) (*Section, error) {
 	x, err := s.Section(ctx, staff, id)
 	if err != nil {
 		return nil, err
 	}
+	before := auditedSection(*x)
 	if err := s.applySection(ctx, x, in); err != nil {
 		return nil, err
 	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q.Get("UpdateSection"), id, x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Position, int(x.Visibility), db.TS(tx.Now))
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateSection"), id, x.CategoryID, nullID(x.ParentSectionID), x.Name, x.Description, x.Position, int(x.Visibility), db.TS(tx.Now)); err != nil {
+			return err
+		}
+		// The index rows of its articles carry its visibility and category.
+		if err := s.execAll(ctx, tx, id, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads"); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.section_updated", "kb_section", id, before, auditedSection(*x))
 	})
 	if err != nil {
 		return nil, err
@@ -294,8 +330,9 @@ func (s *Store) applySection(ctx context.Context, x *Section, in SectionInput) e
 }
 
 // DeleteSection deletes a section without articles or subsections.
-func (s *Store) DeleteSection(ctx context.Context, id int64) error {
-	if _, err := s.Section(ctx, staff, id); err != nil {
+func (s *Store) DeleteSection(ctx context.Context, actor audit.Actor, id int64) error {
+	x, err := s.Section(ctx, staff, id)
+	if err != nil {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
@@ -306,8 +343,10 @@ func (s *Store) DeleteSection(ctx context.Context, id int64) error {
 		if n > 0 {
 			return errs.Conflict("the section still has %d articles or sections", n)
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("DeleteSection"), id)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteSection"), id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.section_deleted", "kb_section", id, auditedSection(*x), nil)
 	})
 }
 
@@ -411,7 +450,8 @@ func (s *Store) Article(ctx context.Context, v Viewer, id int64) (*Article, erro
 
 // CreateArticle adds an article to a section, as a draft unless the input
 // says otherwise, with its first revision.
-func (s *Store) CreateArticle(ctx context.Context, author, section int64, in ArticleInput) (*Article, error) {
+func (s *Store) CreateArticle(ctx context.Context, actor audit.Actor, section int64, in ArticleInput) (*Article, error) {
+	author := actor.ID
 	sec, err := s.Section(ctx, staff, section)
 	if err != nil {
 		return nil, err
@@ -431,7 +471,10 @@ func (s *Store) CreateArticle(ctx context.Context, author, section int64, in Art
 			return err
 		}
 		a.ID = id
-		return s.afterWrite(ctx, tx, &a, author)
+		if err := s.afterWrite(ctx, tx, &a, author); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "kb.article_created", "kb_article", id, nil, audited(a))
 	})
 	if err != nil {
 		return nil, err
@@ -439,14 +482,25 @@ func (s *Store) CreateArticle(ctx context.Context, author, section int64, in Art
 	return s.Article(ctx, staff, id)
 }
 
+// execAll runs the named statements, each with the one argument id.
+func (s *Store) execAll(ctx context.Context, tx *db.Tx, id int64, names ...string) error {
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, s.q.Get(n), id); err != nil {
+			return fmt.Errorf("%s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+// Render is an article body's Markdown as it would be stored: rendered and
+// sanitised (the editor's preview).
+func (s *Store) Render(markdown string) string { return s.md.Markdown(markdown) }
+
 // text is what search indexes of an article's body.
 func (s *Store) text(a Article) string { return s.md.HTMLToText(a.Body) }
 
 func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor int64) error {
-	if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), a.ID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q.Get("IndexArticle"), a.ID, a.Title, s.text(*a), strings.Join(a.LabelNames, " ")); err != nil {
+	if err := s.execAll(ctx, tx, a.ID, "UnindexArticle", "UnindexHead", "IndexArticle", "IndexHead"); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, s.q.Get("InsertRevision"), a.ID, editor, a.Title, a.BodyMarkdown, string(a.Status), db.TS(tx.Now))
@@ -454,11 +508,13 @@ func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor in
 }
 
 // UpdateArticle changes an article and keeps a revision.
-func (s *Store) UpdateArticle(ctx context.Context, editor, id int64, in ArticleInput) (*Article, error) {
+func (s *Store) UpdateArticle(ctx context.Context, actor audit.Actor, id int64, in ArticleInput) (*Article, error) {
+	editor := actor.ID
 	a, err := s.Article(ctx, staff, id)
 	if err != nil {
 		return nil, err
 	}
+	before := audited(*a)
 	if err := s.applyArticle(ctx, a, in, false); err != nil {
 		return nil, err
 	}
@@ -467,7 +523,14 @@ func (s *Store) UpdateArticle(ctx context.Context, editor, id int64, in ArticleI
 			a.Promoted, a.Position, joinLabels(a.LabelNames), a.Outdated, a.CommentsDisabled, int(a.Visibility), db.TS(tx.Now)); err != nil {
 			return err
 		}
-		return s.afterWrite(ctx, tx, a, editor)
+		if err := s.afterWrite(ctx, tx, a, editor); err != nil {
+			return err
+		}
+		action := "kb.article_updated"
+		if before["status"] != a.Status && a.Status == Published {
+			action = "kb.article_published"
+		}
+		return s.audit.Record(ctx, tx, actor, action, "kb_article", id, before, audited(*a))
 	})
 	if err != nil {
 		return nil, err
@@ -560,16 +623,16 @@ func (s *Store) applyArticle(ctx context.Context, a *Article, in ArticleInput, c
 }
 
 // DeleteArticle deletes an article with its votes, links and revisions.
-func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
-	if _, err := s.Article(ctx, staff, id); err != nil {
+func (s *Store) DeleteArticle(ctx context.Context, actor audit.Actor, id int64) error {
+	a, err := s.Article(ctx, staff, id)
+	if err != nil {
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("UnindexArticle"), id); err != nil {
+		if err := s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteArticle"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q.Get("DeleteArticle"), id)
-		return err
+		return s.audit.Record(ctx, tx, actor, "kb.article_deleted", "kb_article", id, audited(*a), nil)
 	})
 }
 
@@ -653,7 +716,9 @@ type Result struct {
 	Snippet string `json:"snippet"`
 }
 
-func (s *Store) ftsQuery(q Query) (string, bool) {
+// ftsQuery is q's text as the engine's full-text query, with the terms
+// (lower-cased, a prefix ending in *) the snippets mark.
+func (s *Store) ftsQuery(q Query) (string, []string, bool) {
 	words := strings.FieldsFunc(strings.ToLower(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(words) > 12 {
 		words = words[:12]
@@ -664,71 +729,174 @@ func (s *Store) ftsQuery(q Query) (string, bool) {
 	if q.Any {
 		var kept []string
 		for _, w := range words {
-			if len([]rune(strings.TrimSuffix(w, "*"))) >= 3 && !stopWords[strings.TrimSuffix(w, "*")] {
+			if len([]rune(strings.TrimSuffix(w, "*"))) >= 3 && !stopWord(strings.TrimSuffix(w, "*")) {
 				kept = append(kept, w)
 			}
 		}
-		return s.d.Dialect.FullTextAny(kept)
+		fts, ok := s.d.Dialect.FullTextAny(kept)
+		return fts, kept, ok
 	}
-	return s.d.Dialect.FullText(words)
+	fts, ok := s.d.Dialect.FullText(words)
+	return fts, words, ok
 }
 
-// stopWords are left out of suggestion queries (they match everything).
-var stopWords = map[string]bool{"the": true, "and": true, "how": true, "can": true, "for": true, "with": true, "not": true, "our": true,
-	"you": true, "are": true, "was": true, "what": true, "why": true, "does": true, "when": true, "from": true, "after": true, "this": true, "that": true}
-
-func (q Query) args(fts string) []any {
-	// Search answers published articles only, for staff too.
-	return []any{int(q.Viewer.Max()), false, fts, q.SectionID, q.CategoryID, q.Locale, strings.ToLower(q.Label)}
+// scope is the query on the index rows' scope tokens (migration 00120):
+// the reader's level, and the locale, section, category and label
+// filters. Every token is letters and digits (a label is a phrase between
+// its markers), so no filter value reaches the engine's query syntax.
+func (s *Store) scope(q Query, promoted bool) string {
+	entries := []string{fmt.Sprintf("zzr%d", int(q.Viewer.Max()))}
+	if promoted {
+		entries = append(entries, "zzp")
+	}
+	if q.Locale != "" {
+		entries = append(entries, "zzloc"+hex.EncodeToString([]byte(strings.ToLower(q.Locale))))
+	}
+	if q.SectionID > 0 {
+		entries = append(entries, fmt.Sprintf("zzs%d", q.SectionID))
+	}
+	if q.CategoryID > 0 {
+		entries = append(entries, fmt.Sprintf("zzc%d", q.CategoryID))
+	}
+	if l := strings.ToLower(strings.TrimSpace(q.Label)); l != "" {
+		entries = append(entries, "zzlab"+l+" zzend")
+	}
+	out, _ := s.d.Dialect.FullText(entries) // never empty: the level is there
+	return out
 }
 
-// Search finds the published articles q's viewer may read, best first.
+// stopWord says whether a word is left out of suggestion queries (it
+// matches everything).
+func stopWord(w string) bool {
+	switch w {
+	case "the", "and", "how", "can", "for", "with", "not", "our", "you", "are", "was", "what", "why", "does", "when", "from", "after", "this", "that":
+		return true
+	}
+	return false
+}
+
+// Search finds the published articles q's viewer may read, best first:
+// every word in the title or labels above every word anywhere, promoted
+// articles first within each, then by id. Each tier is read from the text
+// index in id order, filtered by the scope and limited there, and only
+// until the page is full; columns and snippets are read for the page.
 func (s *Store) Search(ctx context.Context, q Query) ([]Result, error) {
-	fts, ok := s.ftsQuery(q)
+	res, _, err := s.search(ctx, q, false)
+	return res, err
+}
+
+// SearchCount is Search with the count of what it finds without paging,
+// up to 1,000 (Zendesk's search, too, returns at most 1,000 results); the
+// count is not read again when the tiers were read whole.
+func (s *Store) SearchCount(ctx context.Context, q Query) ([]Result, int, error) {
+	return s.search(ctx, q, true)
+}
+
+func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int, error) {
+	fts, terms, ok := s.ftsQuery(q)
 	if !ok {
-		return []Result{}, nil
+		return []Result{}, 0, nil
 	}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 25
 	}
+	q.Offset = max(0, min(q.Offset, 1000))
+	scope, promoted := s.scope(q, false), s.scope(q, true)
+	want := q.Offset + q.Limit
 	out := []Result{}
+	total := 0
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("Search"), append(q.args(fts), q.Limit, q.Offset)...)
+		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
+			return err
+		}
+		// The tiers, best first: every word in the title or labels, then
+		// anywhere; promoted articles first within each. Each either fills
+		// the page or is read whole, so the ids of the tiers before it are
+		// all known and excluded here rather than by the engine.
+		var ids []int64
+		seen := map[int64]bool{}
+		for _, tier := range []struct {
+			stmt, scope string
+		}{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
+			if len(ids) >= want {
+				break
+			}
+			rows, err := tx.QueryContext(ctx, s.q.Get(tier.stmt), fts, tier.scope, want-len(ids)+len(seen))
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				if !seen[id] && len(ids) < want {
+					ids = append(ids, id)
+				}
+				seen[id] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !count:
+		case len(ids) < want:
+			total = len(ids) // every tier read whole: that is all there is
+		default:
+			if err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total); err != nil {
+				return err
+			}
+		}
+		if len(ids) <= q.Offset {
+			return nil
+		}
+		ids = ids[q.Offset:]
+		list, _ := json.Marshal(ids)
+		rows, err := tx.QueryContext(ctx, s.q.Get("SearchPage"), string(list))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		byID := make(map[int64]Result, len(ids))
 		for rows.Next() {
 			var r Result
-			a, err := scanArticle(rows, &r.Snippet)
+			var text string
+			a, err := scanArticle(rows, &text)
 			if err != nil {
 				return err
 			}
 			r.Article = a
-			r.Snippet = safeSnippet(r.Snippet)
-			out = append(out, r)
+			r.Snippet = Snippet(text, terms, 24)
+			byID[a.ID] = r
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if r, ok := byID[id]; ok {
+				out = append(out, r)
+			}
+		}
+		return nil
 	})
-	return out, err
+	return out, total, err
 }
 
-// safeSnippet escapes a snippet's text but keeps its <em> marks.
-func safeSnippet(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-	s = r.Replace(s)
-	return strings.NewReplacer("&lt;em&gt;", "<em>", "&lt;/em&gt;", "</em>").Replace(s)
-}
-
-// CountSearch counts what Search finds without paging.
+// CountSearch counts what Search finds without paging, up to 1,000.
 func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
-	fts, ok := s.ftsQuery(q)
+	fts, _, ok := s.ftsQuery(q)
 	if !ok {
 		return 0, nil
 	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), q.args(fts)...).Scan(&n)
+		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, s.scope(q, false)).Scan(&n)
 	})
 	return n, err
 }
@@ -865,16 +1033,61 @@ func (s *Store) RecordEvent(ctx context.Context, e Event) error {
 		if at.IsZero() {
 			at = tx.Now
 		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("EventDurability")); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, s.q.Get("InsertEvent"), e.Session, e.Kind, nullID(ptrIf(e.ArticleID)), nullID(ptrIf(e.UserID)), db.TS(at))
 		return err
 	})
 }
 
+// DeflectionOfMonth computes the self-service figures of the sessions
+// that first viewed an article in a calendar month (UTC), as of now: the
+// KPI module's period.
+func (s *Store) DeflectionOfMonth(ctx context.Context, year, month int) (Deflection, error) {
+	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	ev, err := s.events(ctx, "EventsBetween", db.TS(from), db.TS(to.Add(DeflectionWindow)))
+	if err != nil {
+		return Deflection{}, err
+	}
+	return DeflectionIn(ev, s.d.Clock.Now(), from, to), nil
+}
+
+// Deflected is the kpi.Deflections source: the month's deflected sessions
+// (an article viewed, no ticket within 72 hours). A read error counts none.
+func (s *Store) Deflected(year, month int) int {
+	d, err := s.DeflectionOfMonth(context.Background(), year, month)
+	if err != nil {
+		return 0
+	}
+	return d.DeflectedSessions
+}
+
+// DeflectionRate is the kpi.Deflections source of the event-based rate:
+// the month's deflected sessions over its sessions that viewed an article
+// (windows closed); ok is false while there are none.
+func (s *Store) DeflectionRate(year, month int) (float64, bool) {
+	d, err := s.DeflectionOfMonth(context.Background(), year, month)
+	if err != nil || d.ViewSessions == 0 {
+		return 0, false
+	}
+	return d.Rate, true
+}
+
 // Deflection computes the self-service figures over the events since.
 func (s *Store) Deflection(ctx context.Context, since time.Time) (Deflection, error) {
+	ev, err := s.events(ctx, "Events", db.TS(since))
+	if err != nil {
+		return Deflection{}, err
+	}
+	return ComputeDeflection(ev, s.d.Clock.Now()), nil
+}
+
+func (s *Store) events(ctx context.Context, query string, args ...any) ([]Event, error) {
 	var ev []Event
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("Events"), db.TS(since))
+		rows, err := tx.QueryContext(ctx, s.q.Get(query), args...)
 		if err != nil {
 			return err
 		}
@@ -888,10 +1101,7 @@ func (s *Store) Deflection(ctx context.Context, since time.Time) (Deflection, er
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return Deflection{}, err
-	}
-	return ComputeDeflection(ev, s.d.Clock.Now()), nil
+	return ev, err
 }
 
 func deref(p *string) string {

@@ -2,11 +2,13 @@ package kb
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
@@ -26,17 +28,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	st := NewStore(d)
+	st := NewStore(d, audit.New(d))
 	ctx := context.Background()
-	cat, err := st.CreateCategory(ctx, CategoryInput{Name: sp("Self-managed")})
+	cat, err := st.CreateCategory(ctx, editor, CategoryInput{Name: sp("Self-managed")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := st.CreateSection(ctx, cat.ID, SectionInput{Name: sp("Backups")})
+	pub, err := st.CreateSection(ctx, editor, cat.ID, SectionInput{Name: sp("Backups")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := st.CreateSection(ctx, cat.ID, SectionInput{Name: sp("Runbooks"), Visibility: sp("internal")})
+	in, err := st.CreateSection(ctx, editor, cat.ID, SectionInput{Name: sp("Runbooks"), Visibility: sp("internal")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func (f *fixture) article(section int64, title, body string, in ArticleInput) *A
 	if in.Status == nil && in.Draft == nil {
 		in.Draft = bp(false)
 	}
-	a, err := f.st.CreateArticle(context.Background(), 1, section, in)
+	a, err := f.st.CreateArticle(context.Background(), editor, section, in)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -57,6 +59,7 @@ func (f *fixture) article(section int64, title, body string, in ArticleInput) *A
 }
 
 var (
+	editor   = audit.Actor{ID: 1, Role: "agent"}
 	anon     = Viewer{}
 	customer = Viewer{UserID: 42}
 )
@@ -155,7 +158,7 @@ func TestSearchRanksSnippetsAndFilters(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		other, err := f.st.CreateSection(ctx, f.cat.ID, SectionInput{Name: sp("Upgrades"), Locale: sp("de-de")})
+		other, err := f.st.CreateSection(ctx, editor, f.cat.ID, SectionInput{Name: sp("Upgrades"), Locale: sp("de-de")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,14 +203,14 @@ func TestEditingKeepsRevisionsAndReindexes(t *testing.T) {
 		f := newFixture(t, d)
 		a := f.article(f.pub.ID, "SAML login", "Configure the IdP.", ArticleInput{Status: func() *Status { s := Draft; return &s }()})
 		rv := InReview
-		a, err := f.st.UpdateArticle(ctx, 2, a.ID, ArticleInput{Status: &rv, BodyMarkdown: sp("Configure *Okta*.")})
+		a, err := f.st.UpdateArticle(ctx, audit.Actor{ID: 2, Role: "agent"}, a.ID, ArticleInput{Status: &rv, BodyMarkdown: sp("Configure *Okta*.")})
 		if err != nil || a.Status != InReview || a.Body != "<p>Configure <em>Okta</em>.</p>\n" {
 			t.Fatal(a, err)
 		}
 		if r, _ := f.st.Search(ctx, Query{Viewer: staff, Text: "okta"}); len(r) != 0 {
 			t.Fatal("an article in review is searchable")
 		}
-		if _, err = f.st.UpdateArticle(ctx, 2, a.ID, ArticleInput{Draft: bp(false)}); err != nil {
+		if _, err = f.st.UpdateArticle(ctx, audit.Actor{ID: 2, Role: "agent"}, a.ID, ArticleInput{Draft: bp(false)}); err != nil {
 			t.Fatal(err)
 		}
 		if r, _ := f.st.Search(ctx, Query{Viewer: anon, Text: "okta"}); len(r) != 1 {
@@ -221,20 +224,20 @@ func TestEditingKeepsRevisionsAndReindexes(t *testing.T) {
 			t.Fatalf("revisions %+v", revs)
 		}
 		gone := Status("archived")
-		if _, err := f.st.UpdateArticle(ctx, 2, a.ID, ArticleInput{Status: &gone}); !strings.Contains(errString(err), "Editorial flow rule") {
+		if _, err := f.st.UpdateArticle(ctx, audit.Actor{ID: 2, Role: "agent"}, a.ID, ArticleInput{Status: &gone}); !strings.Contains(errString(err), "Editorial flow rule") {
 			t.Fatal(err)
 		}
-		child, err := f.st.CreateSection(ctx, f.cat.ID, SectionInput{Name: sp("Child"), ParentSectionID: &f.pub.ID})
+		child, err := f.st.CreateSection(ctx, editor, f.cat.ID, SectionInput{Name: sp("Child"), ParentSectionID: &f.pub.ID})
 		if err != nil || *child.ParentSectionID != f.pub.ID {
 			t.Fatal(err)
 		}
-		if _, err := f.st.UpdateSection(ctx, f.pub.ID, SectionInput{ParentSectionID: &child.ID}); !strings.Contains(errString(err), "Section tree rule") {
+		if _, err := f.st.UpdateSection(ctx, editor, f.pub.ID, SectionInput{ParentSectionID: &child.ID}); !strings.Contains(errString(err), "Section tree rule") {
 			t.Fatal(err)
 		}
-		if err := f.st.DeleteSection(ctx, f.pub.ID); errs.KindOf(err) != errs.KindConflict {
+		if err := f.st.DeleteSection(ctx, editor, f.pub.ID); errs.KindOf(err) != errs.KindConflict {
 			t.Fatal(err)
 		}
-		if err := f.st.DeleteArticle(ctx, a.ID); err != nil {
+		if err := f.st.DeleteArticle(ctx, editor, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		if r, _ := f.st.Search(ctx, Query{Viewer: anon, Text: "okta"}); len(r) != 0 {
@@ -298,9 +301,175 @@ func TestVotesLinksAndDeflectionEvents(t *testing.T) {
 		if dfl.ViewSessions != 2 || dfl.DeflectedSessions != 1 || dfl.Rate != 0.5 {
 			t.Fatalf("%+v", dfl)
 		}
+		// The KPI module's month (kpi.Deflections): January's sessions; a
+		// session of the month before does not count.
+		if err := f.st.RecordEvents(ctx, []Event{{Session: "dec", Kind: EventView, ArticleID: a.ID, At: start.AddDate(0, -1, 0)}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.st.Deflected(2026, 1); n != 1 {
+			t.Fatalf("deflected in January: %d", n)
+		}
+		if r, ok := f.st.DeflectionRate(2026, 1); !ok || r != 0.5 {
+			t.Fatalf("January rate %v %v", r, ok)
+		}
+		if r, ok := f.st.DeflectionRate(2025, 12); !ok || r != 1 {
+			t.Fatalf("December rate %v %v", r, ok)
+		}
+		if _, ok := f.st.DeflectionRate(2026, 2); ok {
+			t.Fatal("February has no sessions")
+		}
 	})
 }
 
 func itoa(n int64) string { return fmtInt(n) }
 
 func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestSearchScopeLivesInTheIndex: the index rows carry visibility and the
+// filters (migration 00120), so a section's change re-scopes its articles at
+// once; tiers rank head hits and promoted articles first and page across
+// tiers without gaps or repeats; a label with spaces filters exactly.
+func TestSearchScopeLivesInTheIndex(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b1 := f.article(f.pub.ID, "Disk space", "Free space before a rollback.", ArticleInput{})
+		h1 := f.article(f.pub.ID, "Rollback of a release", "Steps.", ArticleInput{LabelNames: &[]string{"release notes"}})
+		b2 := f.article(f.pub.ID, "Promoted body hit", "How a rollback works.", ArticleInput{Promoted: bp(true)})
+		h2 := f.article(f.pub.ID, "Rollback promoted", "Steps.", ArticleInput{Promoted: bp(true)})
+		f.article(f.pub.ID, "Rollback draft", "Steps.", ArticleInput{Draft: bp(true)})
+		ids := func(q Query) []int64 {
+			t.Helper()
+			q.Text = "rollback"
+			r, err := f.st.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, x := range r {
+				out = append(out, x.ID)
+			}
+			return out
+		}
+		want := []int64{h2.ID, h1.ID, b2.ID, b1.ID}
+		if got := ids(Query{Viewer: anon}); !slices.Equal(got, want) {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+		var paged []int64
+		for off := 0; off < 5; off++ {
+			paged = append(paged, ids(Query{Viewer: anon, Offset: off, Limit: 1})...)
+		}
+		if !slices.Equal(paged, want) {
+			t.Fatalf("paged %v, want %v", paged, want)
+		}
+		if got := ids(Query{Viewer: anon, Label: "release notes"}); !slices.Equal(got, []int64{h1.ID}) {
+			t.Fatalf("label filter %v", got)
+		}
+		if got := ids(Query{Viewer: anon, Label: "release"}); len(got) != 0 {
+			t.Fatalf("a label's first word is not the label: %v", got)
+		}
+		if n, _ := f.st.CountSearch(ctx, Query{Viewer: anon, Text: "rollback"}); n != 4 {
+			t.Fatalf("count %d", n)
+		}
+		// The section becomes signed-in only, then internal: its articles follow.
+		if _, err := f.st.UpdateSection(ctx, editor, f.pub.ID, SectionInput{Visibility: sp("signed_in")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: anon}); len(got) != 0 {
+			t.Fatalf("anonymous still finds %v", got)
+		}
+		if got := ids(Query{Viewer: customer}); len(got) != 4 {
+			t.Fatalf("customer finds %v", got)
+		}
+		if _, err := f.st.UpdateSection(ctx, editor, f.pub.ID, SectionInput{Visibility: sp("internal")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: customer}); len(got) != 0 {
+			t.Fatalf("customer still finds %v", got)
+		}
+		if got := ids(Query{Viewer: Viewer{UserID: 1, Staff: true}}); len(got) != 4 {
+			t.Fatalf("staff finds %v", got)
+		}
+		// Moved to a section of another category, an article leaves the first.
+		cat2, err := f.st.CreateCategory(ctx, editor, CategoryInput{Name: sp("SaaS")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec2, err := f.st.CreateSection(ctx, editor, cat2.ID, SectionInput{Name: sp("Releases")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.UpdateArticle(ctx, audit.Actor{ID: 1, Role: "agent"}, h1.ID, ArticleInput{SectionID: &sec2.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: anon, CategoryID: cat2.ID}); !slices.Equal(got, []int64{h1.ID}) {
+			t.Fatalf("category after move %v", got)
+		}
+		if err := f.st.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(Query{Viewer: anon}); !slices.Equal(got, []int64{h1.ID}) {
+			t.Fatalf("after reindex %v", got)
+		}
+	})
+}
+
+// TestSearchCountMatchesCountSearch: the count SearchCount answers with a
+// page (read from the tiers when they were read whole) is CountSearch's.
+func TestSearchCountMatchesCountSearch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		for i := range 7 {
+			f.article(f.pub.ID, "Proxy setup "+strconv.Itoa(i), "Behind a proxy.", ArticleInput{Promoted: bp(i%3 == 0)})
+		}
+		f.article(f.int.ID, "Proxy runbook", "Internal proxy.", ArticleInput{})
+		for _, lim := range []int{2, 7, 25} {
+			for off := 0; off < 9; off += 3 {
+				q := Query{Viewer: anon, Text: "proxy", Limit: lim, Offset: off}
+				res, n, err := f.st.SearchCount(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, _ := f.st.CountSearch(ctx, q)
+				if n != 7 || c != 7 || len(res) != max(0, min(lim, 7-off)) {
+					t.Fatalf("limit %d offset %d: %d results, count %d, CountSearch %d", lim, off, len(res), n, c)
+				}
+			}
+		}
+	})
+}
+
+// TestWritesAreAudited: every content write leaves an audit entry with its
+// actor, in the write's transaction; publishing is its own action.
+func TestWritesAreAudited(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		a := f.article(f.pub.ID, "Audited", "Body.", ArticleInput{Draft: bp(true)})
+		ed := audit.Actor{ID: 7, Role: "agent", IP: "192.0.2.7"}
+		if _, err := f.st.UpdateArticle(ctx, ed, a.ID, ArticleInput{Draft: bp(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.DeleteArticle(ctx, ed, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.UpdateCategory(ctx, ed, f.cat.ID, CategoryInput{Name: sp("Renamed")}); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := audit.New(d).List(ctx, audit.Filter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, e := range entries {
+			got[e.Action] = e.ActorID
+		}
+		for action, actor := range map[string]int64{"kb.category_created": 1, "kb.section_created": 1, "kb.article_created": 1,
+			"kb.article_published": 7, "kb.article_deleted": 7, "kb.category_updated": 7} {
+			if who, ok := got[action]; !ok || who != actor {
+				t.Errorf("%s: actor %d (recorded %v), want %d", action, who, ok, actor)
+			}
+		}
+	})
+}

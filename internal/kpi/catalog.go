@@ -27,6 +27,7 @@ func Catalog() []Def {
 		{"customer_wait_time_ratio", "Customer wait time ratio", "median time in new+open / median resolution time", "ratio", F(0.35), AtMost, 0},
 		{"tickets_per_engineer", "Tickets solved per engineer", "tickets solved / engineers with solves in the period; each engineer's baseline is 85% of the team mean", "tickets", nil, Tracked, 0},
 		{"deflection", "Ticket deflection", "self-service resolutions / (self-service + tickets); from the knowledge base", "ratio", nil, Tracked, 0},
+		{"kb_deflection_rate", "Help Center deflection rate", "sessions that viewed an article and filed no ticket within 72 hours / sessions that viewed an article (first view in the month); from the knowledge base's events", "ratio", nil, Tracked, 0},
 		{"ic_manager_ratio", "IC:manager ratio", "individual contributors per people manager on the roster", "ratio", F(10), AtMost, 0},
 		{"headcount", "Headcount", "active members on the roster", "people", nil, Tracked, 0},
 		{"opex_share_of_revenue", "Operating expenses / revenue", "(headcount at grade bands + non-headcount spend) / annual revenue of organizations", "ratio", F(0.10), AtMost, 0},
@@ -72,6 +73,9 @@ type Hiring interface {
 type Deflections interface {
 	// Deflected returns self-service resolutions in the period.
 	Deflected(year int, month int) int
+	// DeflectionRate returns the event-based deflection rate of the
+	// period's sessions; ok false when no session viewed an article.
+	DeflectionRate(year int, month int) (rate float64, ok bool)
 }
 
 // Vacancy is a proposed vacancy as the hiring module receives it.

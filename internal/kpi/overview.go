@@ -313,6 +313,17 @@ func (s *Store) Overview(ctx context.Context, q Query) ([]Indicator, []EngineerL
 			if s.Deflection == nil {
 				ind.Detail = "not available until the knowledge base reports self-service resolutions"
 			}
+		case d.Name == "kb_deflection_rate":
+			var v *float64
+			if s.Deflection != nil {
+				if r, ok := s.Deflection.DeflectionRate(at.Year(), int(at.Month())); ok {
+					v = F(r)
+				}
+			}
+			ind = d.Make(v, nil)
+			if s.Deflection == nil {
+				ind.Detail = "not available until the knowledge base reports deflection events"
+			}
 		case d.Name == "ic_manager_ratio" || d.Name == "headcount":
 			ics, mgrs := teamCounts(roster, q.Filter)
 			if d.Name == "headcount" {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/access"
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/people"
@@ -25,7 +26,10 @@ import (
 // ticket hook (replies that link articles; the app registers it itself).
 func (s *Server) openKB() {
 	if s.KB == nil && s.DB != nil {
-		s.KB = kb.NewStore(s.DB)
+		if s.Audit == nil {
+			s.Audit = audit.New(s.DB)
+		}
+		s.KB = kb.NewStore(s.DB, s.Audit)
 		if s.Tickets != nil {
 			s.Tickets.OnChange(s.KB.TicketHook)
 		}
@@ -223,7 +227,7 @@ func (s *Server) apiKBCreateCategory(w http.ResponseWriter, r *http.Request) err
 	if err := decodeBody(r, "category", &in); err != nil {
 		return err
 	}
-	c, err := s.KB.CreateCategory(r.Context(), in)
+	c, err := s.KB.CreateCategory(r.Context(), actor(r), in)
 	if err != nil {
 		return err
 	}
@@ -239,7 +243,7 @@ func (s *Server) apiKBUpdateCategory(w http.ResponseWriter, r *http.Request) err
 	if err := decodeBody(r, "category", &in); err != nil {
 		return err
 	}
-	c, err := s.KB.UpdateCategory(r.Context(), id, in)
+	c, err := s.KB.UpdateCategory(r.Context(), actor(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -251,7 +255,7 @@ func (s *Server) apiKBDeleteCategory(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := s.KB.DeleteCategory(r.Context(), id); err != nil {
+	if err := s.KB.DeleteCategory(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	return writeNoContent(w)
@@ -315,7 +319,7 @@ func (s *Server) apiKBCreateSection(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeBody(r, "section", &in); err != nil {
 		return err
 	}
-	x, err := s.KB.CreateSection(r.Context(), cat, in)
+	x, err := s.KB.CreateSection(r.Context(), actor(r), cat, in)
 	if err != nil {
 		return err
 	}
@@ -331,7 +335,7 @@ func (s *Server) apiKBUpdateSection(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeBody(r, "section", &in); err != nil {
 		return err
 	}
-	x, err := s.KB.UpdateSection(r.Context(), id, in)
+	x, err := s.KB.UpdateSection(r.Context(), actor(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -343,7 +347,7 @@ func (s *Server) apiKBDeleteSection(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.KB.DeleteSection(r.Context(), id); err != nil {
+	if err := s.KB.DeleteSection(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	return writeNoContent(w)
@@ -437,7 +441,7 @@ func (s *Server) apiKBCreateArticle(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeBody(r, "article", &in); err != nil {
 		return err
 	}
-	a, err := s.KB.CreateArticle(r.Context(), PrincipalFrom(r.Context()).UserID, sec, in)
+	a, err := s.KB.CreateArticle(r.Context(), actor(r), sec, in)
 	if err != nil {
 		return err
 	}
@@ -453,7 +457,7 @@ func (s *Server) apiKBUpdateArticle(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeBody(r, "article", &in); err != nil {
 		return err
 	}
-	a, err := s.KB.UpdateArticle(r.Context(), PrincipalFrom(r.Context()).UserID, id, in)
+	a, err := s.KB.UpdateArticle(r.Context(), actor(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -465,7 +469,7 @@ func (s *Server) apiKBDeleteArticle(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.KB.DeleteArticle(r.Context(), id); err != nil {
+	if err := s.KB.DeleteArticle(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	return writeNoContent(w)
@@ -649,11 +653,7 @@ func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k.Offset, k.Limit = (p.page-1)*p.perPage, min(p.perPage, 100)
-	res, err := s.KB.Search(r.Context(), k)
-	if err != nil {
-		return err
-	}
-	n, err := s.KB.CountSearch(r.Context(), k)
+	res, n, err := s.KB.SearchCount(r.Context(), k)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,12 @@ func (s *Server) openKPI() {
 	if s.KPI == nil && s.DB != nil {
 		s.KPI = kpi.NewStore(s.DB)
 	}
+	if s.KPI != nil && s.KPI.Deflection == nil {
+		s.openKB()
+		if s.KB != nil {
+			s.KPI.Deflection = s.KB // the deflection indicators read the knowledge base's events
+		}
+	}
 	if s.KPI != nil && s.MetricsToken != "" { // department figures only behind the token
 		s.registry.MustRegister(&kpiCollector{s: s})
 	}

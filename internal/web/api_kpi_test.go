@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/kpi"
 )
 
@@ -68,6 +70,24 @@ func TestKPIAPI(t *testing.T) {
 		}
 		if ks["deflection"]["status"] != "not_available" || ks["hiring_vs_plan"]["value"] != nil {
 			t.Fatalf("deflection/hiring must be not available: %v %v", ks["deflection"], ks["hiring_vs_plan"])
+		}
+		if ks["kb_deflection_rate"] == nil || ks["kb_deflection_rate"]["value"] != nil {
+			t.Fatalf("kb_deflection_rate without sessions: %v", ks["kb_deflection_rate"])
+		}
+		// The knowledge base is the deflection source: a session that viewed an
+		// article this month and filed no ticket within 72 hours is deflected,
+		// one that filed a ticket is not.
+		at := e.clk.Now().Add(-80 * time.Hour)
+		if at.UTC().Month() == e.clk.Now().UTC().Month() {
+			if err := e.srv.KB.RecordEvents(ctx, []kb.Event{{Session: "s1", Kind: kb.EventView, ArticleID: 1, At: at},
+				{Session: "s2", Kind: kb.EventView, ArticleID: 1, At: at}, {Session: "s2", Kind: kb.EventTicket, At: at.Add(time.Hour)}}); err != nil {
+				t.Fatal(err)
+			}
+			_, m = get("/api/v2/kpis")
+			ks = byName(m)
+			if ks["kb_deflection_rate"]["value"] != 0.5 || ks["deflection"]["value"] == nil {
+				t.Fatalf("deflection from the knowledge base: %v %v", ks["kb_deflection_rate"], ks["deflection"])
+			}
 		}
 		if ks["tickets_per_engineer"]["value"] != 2.0 { // eng solved 2, the only engineer with solves
 			t.Fatalf("per engineer: %v", ks["tickets_per_engineer"])

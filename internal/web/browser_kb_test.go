@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
@@ -21,7 +22,7 @@ func TestBrowserKBDeflection(t *testing.T) {
 	chrome := chromiumPath(t)
 	dbtest.EachClock(t, func() clock.Clock { return clock.Real{} }, func(t *testing.T, d *db.DB) {
 		e := newBrowserEnv(t, d, chrome)
-		st := kb.NewStore(d)
+		st := kb.NewStore(d, audit.New(d))
 		newKBFixture(t, st, e.users["alice"].ID, "zqkbinternal")
 
 		carol := e.session("carol")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/people"
 )
@@ -34,20 +35,21 @@ func newKBFixture(t testing.TB, st *kb.Store, author int64, marker string) kbFix
 		}
 	}
 	var f kbFixture
-	c, err := st.CreateCategory(ctx, kb.CategoryInput{Name: kbs("Self-managed")})
+	ed := audit.Actor{ID: author, Role: "agent"}
+	c, err := st.CreateCategory(ctx, ed, kb.CategoryInput{Name: kbs("Self-managed")})
 	must(err)
 	f.catEN = c.ID
-	c, err = st.CreateCategory(ctx, kb.CategoryInput{Name: kbs("Selbst betrieben"), Locale: kbs("de-de")})
+	c, err = st.CreateCategory(ctx, ed, kb.CategoryInput{Name: kbs("Selbst betrieben"), Locale: kbs("de-de")})
 	must(err)
 	f.catDE = c.ID
 	sec := func(cat int64, name, loc, vis string) int64 {
-		x, err := st.CreateSection(ctx, cat, kb.SectionInput{Name: &name, Locale: &loc, Visibility: &vis})
+		x, err := st.CreateSection(ctx, ed, cat, kb.SectionInput{Name: &name, Locale: &loc, Visibility: &vis})
 		must(err)
 		return x.ID
 	}
 	f.secEN, f.secDE, f.secInt = sec(f.catEN, "Upgrades", "en-us", "public"), sec(f.catDE, "Aktualisierung", "de-de", "public"), sec(f.catEN, "Runbooks", "en-us", "internal")
 	art := func(section int64, title, body, vis string, draft bool, labels ...string) int64 {
-		a, err := st.CreateArticle(ctx, author, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Visibility: &vis, Draft: &draft, LabelNames: &labels})
+		a, err := st.CreateArticle(ctx, ed, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Visibility: &vis, Draft: &draft, LabelNames: &labels})
 		must(err)
 		return a.ID
 	}

@@ -48,6 +48,8 @@ var signedInBasics = []string{
 	"GET /api/v2/custom_roles", "GET /api/v2/custom_roles/{id}",
 	"POST /hc/answered",                               // "this answered my question" on the request form
 	"GET /portal/emergency", "POST /portal/emergency", // the customer emergency form (ui_incidents.go; the Emergency rule decides)
+	// Votes on an article are anyone's who may read it (the store checks).
+	"POST /api/v2/help_center/articles/{id}/up", "POST /api/v2/help_center/articles/{id}/down",
 }
 
 // SignedInBasic reports whether a route needs no permission by design.
@@ -119,8 +121,11 @@ func areaAccess(pattern string, policy Policy, explicit access.Permission) route
 		return routeAccess{perm: access.UsersEdit}
 	case has("/api/v2/users", "/api/v2/organizations", "/api/v2/groups", "/api/v2/organization_memberships", "/api/v2/group_memberships") && read:
 		return routeAccess{perm: access.UsersRead}
-	// The knowledge base: agents who work tickets read and write articles
-	// (there is no separate Help Center permission yet).
+	// The knowledge base: agents who work tickets read what only staff
+	// reads (drafts, revisions, votes); writing it takes
+	// knowledge_base.manage (voting is a signed-in basic).
+	case has("/api/v2/help_center", "/agent/kb") && !read:
+		return routeAccess{perm: access.KnowledgeBaseManage}
 	case has("/api/v2/help_center"):
 		return routeAccess{perm: access.TicketsRead}
 	// The team area registers its permissions explicitly (api_team.go).

@@ -20,7 +20,7 @@ import (
 // nothing is a configuration that grants no permission at all.
 func nothing() access.Configuration {
 	return access.Configuration{TicketAccess: "none", TicketCommentAccess: "none", EndUserProfileAccess: "none",
-		ReportAccess: "none", ManageTeamMembers: "none", HiringAccess: "none"}
+		ReportAccess: "none", ManageTeamMembers: "none", HiringAccess: "none", ForumAccess: "readonly"}
 }
 
 // granting is the smallest configuration that grants p.
@@ -55,6 +55,8 @@ func granting(p access.Permission) access.Configuration {
 		c.ManageTeamMembers = "readonly"
 	case access.TeamManage:
 		c.ManageTeamMembers = "full"
+	case access.KnowledgeBaseManage:
+		c.ForumAccess = "full"
 	case access.HiringInterview:
 		c.HiringAccess = "interviewer"
 	case access.HiringManage:
@@ -107,7 +109,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 		none := e.agentWith("Grants Nothing", nothing())
 		all := access.Configuration{TicketAccess: "all", TicketEditing: true, TicketCommentAccess: "public", TicketDeletion: true,
 			TicketMerge: true, TicketTagEditing: true, EndUserProfileAccess: "full", OrganizationEditing: true, ManageBusinessRules: true,
-			ManageSLAs: true, ReportAccess: "full", ManageTeamMembers: "full", HiringAccess: "full"}
+			ManageSLAs: true, ReportAccess: "full", ManageTeamMembers: "full", HiringAccess: "full", ForumAccess: "full"}
 		if len(all.Permissions()) != len(access.All()) {
 			t.Fatalf("the 'all' configuration grants %v", all.Permissions().List())
 		}

@@ -14,7 +14,9 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/ticket"
@@ -166,6 +168,9 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 		if ids, err := s.KB.LinkedTickets(ctx, a.ID); err == nil {
 			data["Tickets"] = ids
 		}
+		if ok, err := s.can(r, access.KnowledgeBaseManage); err == nil && ok {
+			data["CanEdit"] = true
+		}
 	}
 	s.render(w, r, http.StatusOK, "hc_article.html", data)
 	return nil
@@ -234,7 +239,14 @@ func trustedHTML(s string) template.HTML { return template.HTML(s) } // #nosec G
 
 func (s *Server) registerKBAgentUI() {
 	s.handle("GET /agent/kb/search", Staff, s.agentKBSearch)
-	s.handle("POST /agent/tickets/{id}/kb_draft", Staff, s.agentKBDraft)
+	// The article editor: agents whose role manages the knowledge base.
+	m := access.KnowledgeBaseManage
+	s.handleNeeds("GET /agent/kb/articles/new", Staff, m, s.agentKBNew)
+	s.handleNeeds("GET /agent/kb/articles/{id}/edit", Staff, m, s.agentKBEdit)
+	s.handleNeeds("POST /agent/kb/articles", Staff, m, s.agentKBSave)
+	s.handleNeeds("POST /agent/kb/articles/{id}", Staff, m, s.agentKBSave)
+	s.handleNeeds("POST /agent/kb/preview", Staff, m, s.agentKBPreview)
+	s.handleNeeds("POST /agent/tickets/{id}/kb_draft", Staff, access.KnowledgeBaseManage, s.agentKBDraft)
 }
 
 // agentKBSearch answers the ticket page's article search (htmx): each hit
@@ -271,6 +283,13 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	// The draft copies the conversation: an editor whose role does not read
+	// tickets is answered as if the ticket did not exist.
+	if ok, err := s.can(r, access.TicketsRead); err != nil {
+		return err
+	} else if !ok {
+		return errs.NotFound("ticket")
+	}
 	t, err := s.Tickets.Get(ctx, id)
 	if err != nil {
 		return err
@@ -298,7 +317,7 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 		section = secs[0].ID
 	}
 	draft := true
-	a, err := s.KB.CreateArticle(ctx, PrincipalFrom(ctx).UserID, section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Draft: &draft})
+	a, err := s.KB.CreateArticle(ctx, actor(r), section, kb.ArticleInput{Title: &title, BodyMarkdown: &body, Draft: &draft})
 	if err != nil {
 		return err
 	}
@@ -307,4 +326,110 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 	}
 	seeOther(w, r, "/hc/articles/"+strconv.FormatInt(a.ID, 10), "Draft started from ticket #"+strconv.FormatInt(id, 10)+"; edit it through the Help Center API or publish it when reviewed.")
 	return nil
+}
+
+// --- the article editor ---------------------------------------------------------------
+
+// kbEditorFields are the editor's form fields.
+func kbEditorFields() []string {
+	return []string{"title", "section_id", "body_markdown", "labels", "visibility", "status", "promoted"}
+}
+
+func (s *Server) renderKBEditor(w http.ResponseWriter, r *http.Request, status int, a *kb.Article, form map[string]string, problem string) error {
+	secs, err := s.KB.Sections(r.Context(), viewerOf(r), 0)
+	if err != nil {
+		return err
+	}
+	title := "New article"
+	if a != nil {
+		title = "Edit: " + a.Title
+	}
+	data := map[string]any{"Title": title, "Form": form, "Sections": secs, "Error": problem,
+		"Visibilities": []string{"public", "signed_in", "internal"}, "Statuses": []string{"draft", "review", "published"},
+		"Preview": trustedHTML(s.KB.Render(form["body_markdown"]))} // rendered and sanitised by markup
+	if a != nil {
+		data["Article"] = a
+	}
+	s.render(w, r, status, "kb_edit.html", data)
+	return nil
+}
+
+// agentKBNew opens the editor on a new draft (in the section asked for).
+func (s *Server) agentKBNew(w http.ResponseWriter, r *http.Request) error {
+	form := map[string]string{"section_id": r.URL.Query().Get("section_id"), "visibility": "public", "status": "draft"}
+	return s.renderKBEditor(w, r, http.StatusOK, nil, form, "")
+}
+
+// agentKBEdit opens the editor on an article.
+func (s *Server) agentKBEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "article")
+	if err != nil {
+		return err
+	}
+	a, err := s.KB.Article(r.Context(), viewerOf(r), id)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"title": a.Title, "section_id": strconv.FormatInt(a.SectionID, 10), "body_markdown": a.BodyMarkdown,
+		"labels": strings.Join(a.LabelNames, ", "), "visibility": a.VisibilityName, "status": string(a.Status)}
+	if a.Promoted {
+		form["promoted"] = "1"
+	}
+	return s.renderKBEditor(w, r, http.StatusOK, a, form, "")
+}
+
+// agentKBSave creates or updates an article from the editor; a refused
+// change shows the form again with the rule that refused it.
+func (s *Server) agentKBSave(w http.ResponseWriter, r *http.Request) error {
+	form := formValues(r, kbEditorFields()...)
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = pathID(r, "id", "article"); err != nil {
+			return err
+		}
+	}
+	section, _ := strconv.ParseInt(form["section_id"], 10, 64)
+	title, body, vis := form["title"], form["body_markdown"], form["visibility"]
+	st := kb.Status(form["status"])
+	promoted := form["promoted"] == "1"
+	labels := []string{}
+	for _, l := range strings.Split(form["labels"], ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			labels = append(labels, l)
+		}
+	}
+	in := kb.ArticleInput{Title: &title, BodyMarkdown: &body, Visibility: &vis, Status: &st, Promoted: &promoted, LabelNames: &labels}
+	var a *kb.Article
+	var err error
+	var current *kb.Article
+	if id == 0 {
+		a, err = s.KB.CreateArticle(r.Context(), actor(r), section, in)
+	} else {
+		if current, err = s.KB.Article(r.Context(), viewerOf(r), id); err != nil {
+			return err
+		}
+		if st == current.Status {
+			in.Status = nil // saving without moving in the editorial flow
+		}
+		in.SectionID = &section
+		a, err = s.KB.UpdateArticle(r.Context(), actor(r), id, in)
+	}
+	if err != nil {
+		if k := errs.KindOf(err); k == errs.KindInvalid || k == errs.KindNotFound {
+			return s.renderKBEditor(w, r, http.StatusUnprocessableEntity, current, form, err.Error())
+		}
+		return err
+	}
+	seeOther(w, r, "/hc/articles/"+strconv.FormatInt(a.ID, 10), "Article saved ("+string(a.Status)+").")
+	return nil
+}
+
+// agentKBPreview answers the editor's preview (htmx): the Markdown
+// rendered and sanitised exactly as it would be stored.
+func (s *Server) agentKBPreview(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write([]byte(s.KB.Render(r.PostFormValue("body_markdown"))))
+	return err
 }

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/frontline/frontline/internal/access"
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/people"
 )
 
@@ -107,6 +110,95 @@ func TestKBFromTickets(t *testing.T) {
 		}
 		if r := e.do(signIn(t, e, e.users[people.RoleEndUser].Email), "GET", "/agent/kb/search?q=upgr", nil); r.code != 403 {
 			t.Fatalf("customer agent search: %d", r.code)
+		}
+	})
+}
+
+// TestKBArticleEditor: an agent whose role manages the knowledge base
+// writes an article in the editor (the preview sanitised as it will be
+// stored), publishes it and edits it again; a refused move names its rule;
+// an agent whose role only reads the Help Center (forum_access readonly)
+// reaches neither the editor nor the API's writes, and the writes are
+// audited with their actor.
+func TestKBArticleEditor(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := newKBFixture(t, e.srv.KB, e.users[people.RoleAgent].ID, "zqkbinternal")
+		agent := e.users[people.RoleAgent]
+		c := signIn(t, e, agent.Email)
+		page := e.do(c, "GET", fmt.Sprintf("/agent/kb/articles/new?section_id=%d", f.secEN), nil)
+		if page.code != 200 || !strings.Contains(page.body, `id="kb-editor"`) {
+			t.Fatalf("editor: %d %.300s", page.code, page.body)
+		}
+		csrf := e.csrf(c, "/agent/kb/articles/new")
+		post := func(path string, v url.Values) resp {
+			v.Set("csrf_token", csrf)
+			return e.do(c, "POST", path, strings.NewReader(v.Encode()), formCT...)
+		}
+		body := "Run `gitlab-ctl reconfigure`.\n\n<script>alert(1)</script><img src=x onerror=alert(2)>"
+		pv := post("/agent/kb/preview", url.Values{"body_markdown": {body}})
+		if pv.code != 200 || !strings.Contains(pv.body, "<code>gitlab-ctl reconfigure</code>") || strings.Contains(pv.body, "<script") || strings.Contains(pv.body, "<img") {
+			t.Fatalf("preview: %d %s", pv.code, pv.body)
+		}
+		r := post("/agent/kb/articles", url.Values{"title": {"Reconfigure after an upgrade"}, "section_id": {fmt.Sprint(f.secEN)},
+			"body_markdown": {body}, "labels": {"upgrade, omnibus"}, "visibility": {"public"}, "status": {"published"}})
+		if r.code != 200 || !strings.Contains(r.body, "Article saved (published)") || strings.Contains(r.body, "<script>alert") {
+			t.Fatalf("create: %d %.500s", r.code, r.body)
+		}
+		_, m := e.api("agent", "GET", hcAPI+"/articles/search.json?query=reconfigure", "")
+		res := items(m, "results")
+		if len(res) != 1 || res[0]["draft"] != false {
+			t.Fatalf("published article not found: %v", m)
+		}
+		id := int64(num(res[0]["id"]))
+		if ed := e.do(c, "GET", fmt.Sprintf("/hc/articles/%d", id), nil); !strings.Contains(ed.body, `id="kb-edit"`) {
+			t.Fatal("the article page has no edit link for its editor")
+		}
+		if ed := e.do(c, "GET", fmt.Sprintf("/agent/kb/articles/%d/edit", id), nil); ed.code != 200 || !strings.Contains(ed.body, "omnibus, upgrade") {
+			t.Fatalf("edit form: %d", ed.code)
+		}
+		r = post(fmt.Sprintf("/agent/kb/articles/%d", id), url.Values{"title": {"Reconfigure after upgrading"}, "section_id": {fmt.Sprint(f.secEN)},
+			"body_markdown": {"Run it again."}, "visibility": {"internal"}, "status": {"published"}})
+		if r.code != 200 {
+			t.Fatalf("update: %d %.300s", r.code, r.body)
+		}
+		if r := e.do(nil, "GET", fmt.Sprintf("/hc/articles/%d", id), nil); r.code != 404 {
+			t.Fatalf("the article made internal still reaches anonymous readers: %d", r.code)
+		}
+		r = post(fmt.Sprintf("/agent/kb/articles/%d", id), url.Values{"title": {""}, "section_id": {fmt.Sprint(f.secEN)}, "visibility": {"internal"}, "status": {"published"}})
+		if r.code != 422 || !strings.Contains(r.body, "title") {
+			t.Fatalf("empty title: %d %.300s", r.code, r.body)
+		}
+		// A reader of the Help Center only.
+		readonly := access.AgentDefaults()
+		readonly.ForumAccess = "readonly"
+		reader := e.agentWith("Rea Der", readonly)
+		rc := signIn(t, e, reader.Email)
+		if r := e.do(rc, "GET", "/agent/kb/articles/new", nil); r.code != 403 {
+			t.Fatalf("reader opens the editor: %d", r.code)
+		}
+		if r := e.do(rc, "GET", fmt.Sprintf("/hc/articles/%d", id), nil); r.code != 200 || strings.Contains(r.body, `id="kb-edit"`) {
+			t.Fatalf("reader's article page: %d", r.code)
+		}
+		w := e.do(nil, "POST", fmt.Sprintf("%s/sections/%d/articles.json", hcAPI, f.secEN), strings.NewReader(`{"article":{"title":"Nope","body":"x"}}`),
+			append(basic(reader.Email, pw), "Content-Type", "application/json")...)
+		if w.code != 403 {
+			t.Fatalf("reader writes through the API: %d %s", w.code, w.body)
+		}
+		if v := e.do(nil, "POST", fmt.Sprintf("%s/articles/%d/up.json", hcAPI, f.public), strings.NewReader(""), append(basic(reader.Email, pw), "Content-Type", "application/json")...); v.code != 200 {
+			t.Fatalf("reader votes: %d %s", v.code, v.body)
+		}
+		entries, err := e.srv.Audit.List(context.Background(), audit.Filter{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, en := range entries {
+			if en.ObjectID == id && en.ActorID == agent.ID {
+				seen[en.Action] = true
+			}
+		}
+		if !seen["kb.article_created"] || !seen["kb.article_updated"] {
+			t.Fatalf("audit of the editor's writes: %v", seen)
 		}
 	})
 }
