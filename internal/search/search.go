@@ -817,3 +817,38 @@ func Parse(query string, now time.Time, loc *time.Location) (*zquery.Query, erro
 	}
 	return zquery.Parse(query, now, loc)
 }
+
+// Export returns up to limit matches of one type after the id afterID, in
+// id order, unranked and without the 1,000-result cap (Zendesk's search
+// export, cursor-paged).
+func (s *Service) Export(ctx context.Context, r *Request, typ string, afterID int64, limit int) ([]Result, error) {
+	if !slices.Contains(Types(r), typ) {
+		return []Result{}, nil
+	}
+	p, err := s.compile(typ, r)
+	if err != nil {
+		return nil, err
+	}
+	alias := strings.Fields(p.from)[1]
+	args := append(slices.Clone(p.args), afterID)
+	query := "SELECT " + alias + ".id FROM " + p.from + " WHERE (" + p.where + ") AND " + alias + ".id > " +
+		s.d.Dialect.Placeholder(len(args)) + " ORDER BY " + alias + ".id LIMIT " + strconv.Itoa(max(1, min(limit, 1001)))
+	out := []Result{}
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out = append(out, Result{ResultType: typ, ID: id})
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -81,6 +81,7 @@ func (s *Server) registerZendeskAPI() {
 	s.handleNeeds("POST /api/v2/requests", Authenticated, access.TicketsEdit, s.apiCreateRequest)
 	s.handleNeeds("PUT /api/v2/requests/{id}", Authenticated, access.TicketsPublicComment, s.apiUpdateRequest)
 	s.handleNeeds("GET /api/v2/requests/{id}/comments", Authenticated, access.TicketsRead, s.apiRequestComments)
+	s.registerZendeskHistoryAPI() // api_zendesk_history.go
 }
 
 // --- custom fields -----------------------------------------------------------------
@@ -440,6 +441,10 @@ func (s *Server) runBulkItem(ctx context.Context, j *zendesk.JobStatus, index in
 		method, path, h, action = "PUT", "/api/v2/tickets/"+strconv.FormatInt(it.ID, 10), s.apiUpdateTicket, "update"
 	case "tickets/destroy_many":
 		method, path, h, action = "DELETE", "/api/v2/tickets/"+strconv.FormatInt(it.ID, 10), s.apiDeleteTicket, "delete"
+	case "tickets/import_many":
+		method, path, h = "POST", "/api/v2/imports/tickets", s.apiImportTicket
+	case "deleted_tickets/destroy_many":
+		method, path, h, action = "DELETE", "/api/v2/deleted_tickets/"+strconv.FormatInt(it.ID, 10), s.purgeDeletedItem, "delete"
 	case "users/create_many":
 		method, path, h = "POST", "/api/v2/users", s.withFieldValues(zendesk.KindUser, s.apiCreateUser)
 	case "users/create_or_update_many":
@@ -1079,6 +1084,9 @@ func zendeskAPIDocs() map[string]apiDoc {
 		"GET /api/v2/requests/{id}/comments":                   {summary: "A request's public comments", tag: "Requests", result: "comments", list: true, query: []string{"sort_order"}},
 	}
 	for k, v := range more {
+		m[k] = v
+	}
+	for k, v := range zendeskHistoryAPIDocs() {
 		m[k] = v
 	}
 	return m

@@ -179,7 +179,8 @@ func (s *Store) RunJob(ctx context.Context, id string) error {
 	// their writes share commits (the database's group commit); the others
 	// run in order, as an item may depend on the one before.
 	workers := 1
-	if j.JobType == "tickets/create_many" || j.JobType == "tickets/destroy_many" {
+	switch j.JobType {
+	case "tickets/create_many", "tickets/destroy_many", "tickets/import_many", "deleted_tickets/destroy_many":
 		workers = 50
 	}
 	const chunk = 50
