@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -145,7 +146,8 @@ func (s *Store) deleteRows(ctx context.Context, tx *db.Tx, id int64) error {
 // DeletedFilter pages the deleted tickets: sort by id, subject or
 // deleted_at (default id), Desc, Offset and Limit.
 type DeletedFilter struct {
-	SortBy string
+	AfterID int64 // cursor paging: ids after this one, in id order
+	SortBy  string
 	Desc   bool
 	Offset int
 	Limit  int
@@ -169,8 +171,12 @@ func (s *Store) ListDeleted(ctx context.Context, f DeletedFilter) ([]DeletedTick
 		if err := tx.QueryRowContext(ctx, s.q.Get("CountDeletedTickets")).Scan(&n); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListDeletedTickets")+" ORDER BY "+order+dir+", id"+dir+" LIMIT "+
-			tx.Dialect.Placeholder(1)+" OFFSET "+tx.Dialect.Placeholder(2), limitOf(f.Limit), max(f.Offset, 0))
+		where := ""
+		if f.AfterID > 0 {
+			where = " WHERE id > " + strconv.FormatInt(f.AfterID, 10)
+		}
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListDeletedTickets")+where+" ORDER BY "+order+dir+", id"+dir+" LIMIT "+
+			tx.Dialect.Placeholder(1)+" OFFSET "+tx.Dialect.Placeholder(2), max(1, min(f.Limit, 1001)), max(f.Offset, 0))
 		if err != nil {
 			return err
 		}

@@ -1097,11 +1097,13 @@ func zendeskEnvelopes() map[string]envelope {
 	field := envelope{reflect.TypeOf(fieldJSON{}), reflect.TypeOf(zendesk.FieldInput{})}
 	return map[string]envelope{
 		"ticket_field": field, "user_field": field, "organization_field": field,
-		"ticket_form":  {reflect.TypeOf(formJSON{}), reflect.TypeOf(zendesk.FormInput{})},
-		"identity":     {reflect.TypeOf(identityJSON{}), reflect.TypeOf(zendesk.IdentityInput{})},
-		"request":      {reflect.TypeOf(requestJSON{}), reflect.TypeOf(requestInput{})},
-		"job_status":   {reflect.TypeOf(jobJSON{}), nil},
-		"job_statuses": {reflect.TypeOf([]jobJSON{}), nil},
-		"identities":   {reflect.TypeOf([]identityJSON{}), nil},
+		"ticket_form":     {reflect.TypeOf(formJSON{}), reflect.TypeOf(zendesk.FormInput{})},
+		"identity":        {reflect.TypeOf(identityJSON{}), reflect.TypeOf(zendesk.IdentityInput{})},
+		"request":         {reflect.TypeOf(requestJSON{}), reflect.TypeOf(requestInput{})},
+		"job_status":      {reflect.TypeOf(jobJSON{}), nil},
+		"job_statuses":    {reflect.TypeOf([]jobJSON{}), nil},
+		"identities":      {reflect.TypeOf([]identityJSON{}), nil},
+		"deleted_tickets": {reflect.TypeOf([]deletedTicketJSON{}), nil},
+		"ticket_events":   {reflect.TypeOf([]map[string]any{}), nil},
 	}
 }

@@ -49,8 +49,15 @@ func (s *Server) apiListDeletedTickets(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	q := r.URL.Query()
-	ds, n, err := s.Tickets.ListDeleted(r.Context(), ticket.DeletedFilter{SortBy: q.Get("sort_by"), Desc: q.Get("sort_order") == "desc",
-		Offset: (p.page - 1) * p.perPage, Limit: p.perPage})
+	f := ticket.DeletedFilter{SortBy: q.Get("sort_by"), Desc: q.Get("sort_order") == "desc", Offset: (p.page - 1) * p.perPage, Limit: p.perPage}
+	if p.cursor && (q.Has("sort_by") || q.Has("sort_order")) {
+		return errs.BadRequest("sort_by: cursor pages of deleted tickets go in id order; sort with page and per_page")
+	}
+	if p.cursor {
+		// Cursor pages (node-zendesk asks page[size] here) go in id order.
+		f = ticket.DeletedFilter{AfterID: p.afterID, Limit: p.size + 1}
+	}
+	ds, n, err := s.Tickets.ListDeleted(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -77,12 +84,9 @@ func (s *Server) apiListDeletedTickets(w http.ResponseWriter, r *http.Request) e
 			out[i].Actor = map[string]any{"id": *d.ActorID, "name": names[*d.ActorID]}
 		}
 	}
-	body := map[string]any{"deleted_tickets": out, "count": n, "next_page": nil, "previous_page": nil}
-	if p.page*p.perPage < n {
-		body["next_page"] = s.pageURL(r, map[string]string{"page": strconv.Itoa(p.page + 1), "per_page": strconv.Itoa(p.perPage)})
-	}
-	if p.page > 1 {
-		body["previous_page"] = s.pageURL(r, map[string]string{"page": strconv.Itoa(p.page - 1), "per_page": strconv.Itoa(p.perPage)})
+	body, err := listBody(s, r, "deleted_tickets", p, out, func(d deletedTicketJSON) int64 { return d.ID }, func() (int, error) { return n, nil })
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, body)
 	return nil
@@ -396,7 +400,7 @@ func (s *Server) apiImportTicket(w http.ResponseWriter, r *http.Request) error {
 // zendeskHistoryAPIDocs are the OpenAPI notes of the routes above.
 func zendeskHistoryAPIDocs() map[string]apiDoc {
 	return map[string]apiDoc{
-		"GET /api/v2/deleted_tickets":                 {summary: "Deleted tickets (restorable; deleted permanently after 30 days)", tag: "Deleted tickets", result: "deleted_tickets", list: true, paging: pagedOffset, sortBy: deletedTicketSorts},
+		"GET /api/v2/deleted_tickets":                 {summary: "Deleted tickets (restorable; deleted permanently after 30 days)", tag: "Deleted tickets", result: "deleted_tickets", list: true, sortBy: deletedTicketSorts},
 		"PUT /api/v2/deleted_tickets/{id}/restore":    {summary: "Restore a deleted ticket under its id, with its comments and audits", tag: "Deleted tickets"},
 		"PUT /api/v2/deleted_tickets/restore_many":    {summary: "Restore the deleted tickets ?ids= (up to 100)", tag: "Deleted tickets", query: []string{"ids"}},
 		"DELETE /api/v2/deleted_tickets/{id}":         {summary: "Delete a deleted ticket permanently, as a job (a live ticket must be deleted first)", tag: "Deleted tickets", result: "job_status"},
