@@ -148,9 +148,9 @@ func (s *Store) deleteRows(ctx context.Context, tx *db.Tx, id int64) error {
 type DeletedFilter struct {
 	AfterID int64 // cursor paging: ids after this one, in id order
 	SortBy  string
-	Desc   bool
-	Offset int
-	Limit  int
+	Desc    bool
+	Offset  int
+	Limit   int
 }
 
 // ListDeleted lists deleted tickets.
