@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/frontline/frontline/internal/db"
@@ -39,91 +40,97 @@ func WithHistory(ctx context.Context) context.Context {
 // as given. Only the history hooks run (the search index), as Zendesk's
 // ticket import fires no triggers and sends no notifications.
 func (s *Store) Import(ctx context.Context, actor Actor, in ImportInput) (*Ticket, error) {
-	ctx = WithHistory(ctx)
+	ts, err := s.ImportMany(ctx, actor, []ImportInput{in})
+	if err != nil {
+		var ie *ItemError
+		if errors.As(err, &ie) {
+			return nil, ie.Err
+		}
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// checkImport checks an import's times and status before any write.
+func (s *Store) checkImport(in *ImportInput) error {
 	for i, t := range []*time.Time{in.CreatedAt, in.UpdatedAt, in.SolvedAt} {
 		if t != nil && !t.IsZero() && t.After(s.d.Clock.Now().Add(time.Minute)) {
-			return nil, errs.Invalid([]string{"created_at", "updated_at", "solved_at"}[i], "Import rule: can't be in the future")
+			return errs.Invalid([]string{"created_at", "updated_at", "solved_at"}[i], "Import rule: can't be in the future")
 		}
 	}
+	if in.Status != nil && !ValidStatus(*in.Status) {
+		return errs.Invalid("status", "must be one of new, open, pending, hold, solved, closed")
+	}
+	return nil
+}
+
+// importTx writes one historical ticket in tx (see Import); ctx is marked
+// as history.
+func (s *Store) importTx(ctx context.Context, tx *db.Tx, actor Actor, in *ImportInput, pc *pendingComment) (*Ticket, error) {
 	final := StatusNew
 	if in.Status != nil {
 		final = *in.Status
-		if !ValidStatus(final) {
-			return nil, errs.Invalid("status", "must be one of new, open, pending, hold, solved, closed")
+	}
+	start := tx.Now
+	at := func(ts ...*time.Time) {
+		tx.Now = start
+		for _, t := range ts {
+			if t != nil && !t.IsZero() {
+				tx.Now = t.UTC().Truncate(time.Microsecond)
+				return
+			}
 		}
 	}
-	pc, err := s.renderComment(&in.Comment, in.Via)
+	at(in.CreatedAt)
+	ci := in.CreateInput
+	open := final
+	if open == StatusSolved || open == StatusClosed {
+		open = StatusOpen
+	}
+	if ci.AssigneeID == nil && open != StatusNew {
+		open = StatusNew
+	}
+	ci.Status = &open
+	t, _, err := s.create(ctx, tx, actor, ci, pc)
 	if err != nil {
 		return nil, err
 	}
-	var out *Ticket
-	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		start := tx.Now
-		at := func(ts ...*time.Time) {
-			tx.Now = start
-			for _, t := range ts {
-				if t != nil && !t.IsZero() {
-					tx.Now = t.UTC().Truncate(time.Microsecond)
-					return
-				}
+	for _, c := range in.Comments {
+		at(c.CreatedAt, in.CreatedAt)
+		c := c.CommentInput
+		if c.empty() {
+			continue
+		}
+		if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Comment: &c, Via: in.Via}); err != nil {
+			return nil, err
+		}
+	}
+	at(in.UpdatedAt, in.CreatedAt)
+	if final != open {
+		st := final
+		if st == StatusClosed {
+			st = StatusSolved
+		}
+		if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Status: &st, Via: in.Via}); err != nil {
+			return nil, err
+		}
+		if final == StatusClosed {
+			if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Status: &final, Via: in.Via}); err != nil {
+				return nil, err
 			}
 		}
-		at(in.CreatedAt)
-		ci := in.CreateInput
-		open := final
-		if open == StatusSolved || open == StatusClosed {
-			open = StatusOpen
-		}
-		if ci.AssigneeID == nil && open != StatusNew {
-			open = StatusNew
-		}
-		ci.Status = &open
-		t, _, err := s.create(ctx, tx, actor, ci, pc)
-		if err != nil {
-			return err
-		}
-		for _, c := range in.Comments {
-			at(c.CreatedAt, in.CreatedAt)
-			c := c.CommentInput
-			if c.empty() {
-				continue
-			}
-			if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Comment: &c, Via: in.Via}); err != nil {
-				return err
-			}
-		}
-		at(in.UpdatedAt, in.CreatedAt)
-		if final != open {
-			st := final
-			if st == StatusClosed {
-				st = StatusSolved
-			}
-			if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Status: &st, Via: in.Via}); err != nil {
-				return err
-			}
-			if final == StatusClosed {
-				if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Status: &final, Via: in.Via}); err != nil {
-					return err
-				}
-			}
-		}
-		cur, err := s.getTicket(ctx, tx, t.ID)
-		if err != nil {
-			return err
-		}
-		solved := cur.SolvedAt
-		if solved != nil && in.SolvedAt != nil && !in.SolvedAt.IsZero() {
-			v := in.SolvedAt.UTC().Truncate(time.Microsecond)
-			solved = &v
-		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("SetImportTimes"), t.ID, db.TS(tx.Now), db.TSp(solved)); err != nil {
-			return err
-		}
-		out, err = s.getTicket(ctx, tx, t.ID)
-		return err
-	})
+	}
+	cur, err := s.getTicket(ctx, tx, t.ID)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	solved := cur.SolvedAt
+	if solved != nil && in.SolvedAt != nil && !in.SolvedAt.IsZero() {
+		v := in.SolvedAt.UTC().Truncate(time.Microsecond)
+		solved = &v
+	}
+	if _, err := tx.ExecContext(ctx, s.q.Get("SetImportTimes"), t.ID, db.TS(tx.Now), db.TSp(solved)); err != nil {
+		return nil, err
+	}
+	return s.getTicket(ctx, tx, t.ID)
 }

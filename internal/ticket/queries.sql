@@ -208,3 +208,19 @@ UPDATE tickets SET updated_at = $2, solved_at = $3 WHERE id = $1;
 SELECT {{AuditColumns}} FROM ticket_audits a
 WHERE a.created_at > $1 OR (a.created_at = $1 AND a.id > $2)
 ORDER BY a.created_at, a.id LIMIT $3;
+
+-- name: InsertTicketsPrefix
+-- CreateMany's multi-row insert; the VALUES rows follow (25 columns).
+INSERT INTO tickets (external_id, type, subject, raw_subject, description, priority, status, recipient,
+                     requester_id, submitter_id, assignee_id, organization_id, group_id, tags, custom_fields,
+                     via_channel, via_source, problem_id, due_at, is_public, solved_at, created_at, updated_at,
+                     sla_next_breach_at, public_description) VALUES
+
+-- name: InsertCommentsPrefix
+INSERT INTO ticket_comments (ticket_id, author_id, body, html_body, plain_body, public, via_channel, via_source, created_at) VALUES
+
+-- name: InsertAuditsPrefix
+INSERT INTO ticket_audits (ticket_id, author_id, via_channel, via_source, events, created_at) VALUES
+
+-- name: InsertCollaboratorsPrefix
+INSERT INTO ticket_collaborators (ticket_id, user_id) VALUES

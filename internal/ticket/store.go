@@ -881,7 +881,9 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 
 func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInput, pc *pendingComment) (out *Ticket, aud *Audit, err error) {
 	err = func() error {
-		ctx := withUserMemo(ctx)
+		if memoOf(ctx) == nil {
+			ctx = withUserMemo(ctx)
+		}
 		t, err := newTicket(&in, pc.plain, change{actor: actor, now: tx.Now, limits: s.Limits()})
 		if err != nil {
 			return err

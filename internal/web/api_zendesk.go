@@ -32,6 +32,7 @@ func (s *Server) registerZendeskAPI() {
 		s.Zendesk = zendesk.NewStore(s.DB)
 	}
 	s.Zendesk.SetRunner(s.runBulkItem)
+	s.Zendesk.SetBatchRunner(s.runBulkBatch) // api_zendesk_history.go
 	for _, k := range []struct{ path, kind string }{
 		{"ticket_fields", zendesk.KindTicket}, {"user_fields", zendesk.KindUser}, {"organization_fields", zendesk.KindOrganization},
 	} {

@@ -5,16 +5,20 @@ package web
 // incremental ticket event export and the ticket import.
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/frontline/frontline/internal/access"
+	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zendesk"
 	"github.com/frontline/frontline/internal/zquery"
 )
 
@@ -352,13 +356,28 @@ func (s *Server) apiImportTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, "ticket", &raw); err != nil {
 		return err
 	}
+	in, err := s.importInput(r, raw)
+	if err != nil {
+		return err
+	}
+	t, err := s.Tickets.Import(r.Context(), actorOf(PrincipalFrom(r.Context())), *in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", s.ticketURL(r, t.ID))
+	writeJSON(w, http.StatusCreated, map[string]any{"ticket": s.ticketView(r, *t)})
+	return nil
+}
+
+// importInput reads an imported ticket from its ticket object raw.
+func (s *Server) importInput(r *http.Request, raw json.RawMessage) (*ticket.ImportInput, error) {
 	var imp importTicketInput
 	if err := json.Unmarshal(raw, &imp); err != nil {
-		return jsonError(err, "ticket")
+		return nil, jsonError(err, "ticket")
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return jsonError(err, "ticket")
+		return nil, jsonError(err, "ticket")
 	}
 	firstAt := imp.CreatedAt
 	rest := imp.Comments
@@ -373,7 +392,7 @@ func (s *Server) apiImportTicket(w http.ResponseWriter, r *http.Request) error {
 		case imp.Description != "":
 			first = ticket.CommentInput{Body: imp.Description}
 		default:
-			return errs.Invalid("comments", "Import rule: an imported ticket needs a comment, comments or a description")
+			return nil, errs.Invalid("comments", "Import rule: an imported ticket needs a comment, comments or a description")
 		}
 		b, _ := json.Marshal(first)
 		m["comment"] = b
@@ -382,19 +401,90 @@ func (s *Server) apiImportTicket(w http.ResponseWriter, r *http.Request) error {
 	raw, _ = json.Marshal(m)
 	in, err := s.createInput(r, raw, func(ticket.CreateInput) error { return nil })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	imported := ticket.ImportInput{CreateInput: *in, CreatedAt: firstAt, UpdatedAt: imp.UpdatedAt, SolvedAt: imp.SolvedAt}
+	out := &ticket.ImportInput{CreateInput: *in, CreatedAt: firstAt, UpdatedAt: imp.UpdatedAt, SolvedAt: imp.SolvedAt}
 	for _, c := range rest {
-		imported.Comments = append(imported.Comments, ticket.ImportComment{CommentInput: c.comment(), CreatedAt: c.CreatedAt})
+		out.Comments = append(out.Comments, ticket.ImportComment{CommentInput: c.comment(), CreatedAt: c.CreatedAt})
 	}
-	t, err := s.Tickets.Import(r.Context(), actorOf(PrincipalFrom(r.Context())), imported)
+	return out, nil
+}
+
+// runBulkBatch is the bulk write path of tickets/create_many and
+// imports/tickets/create_many: the chunk's tickets are read as their
+// single requests read them, then written in one transaction
+// (ticket.Store.CreateMany, ImportMany). Any failure gives nil, and the
+// job works the chunk item by item through the single handler instead,
+// which gives each item its own result.
+func (s *Server) runBulkBatch(ctx context.Context, j *zendesk.JobStatus, from int, items []json.RawMessage) []zendesk.JobResult {
+	if j.JobType != "tickets/create_many" && j.JobType != "tickets/import_many" {
+		return nil
+	}
+	u, err := s.People.GetUser(ctx, j.ActorID)
 	if err != nil {
-		return err
+		return nil
 	}
-	w.Header().Set("Location", s.ticketURL(r, t.ID))
-	writeJSON(w, http.StatusCreated, map[string]any{"ticket": s.ticketView(r, *t)})
-	return nil
+	p := &auth.Principal{UserID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Via: "job"}
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, principalKey, p), "POST", "/api/v2/tickets", nil)
+	if err != nil {
+		return nil
+	}
+	// The items are read side by side (their lookups of inline requesters
+	// and CCs wait on the database, not on the processor).
+	creates := make([]ticket.CreateInput, len(items))
+	imports := make([]ticket.ImportInput, len(items))
+	failed := make([]bool, len(items))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(8, len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var it bulkItem
+				if json.Unmarshal(items[i], &it) != nil || len(it.Body) == 0 || checkJSONText(it.Body, "") != nil {
+					failed[i] = true
+					continue
+				}
+				if j.JobType == "tickets/import_many" {
+					in, err := s.importInput(req, it.Body)
+					if failed[i] = err != nil; err == nil {
+						imports[i] = *in
+					}
+					continue
+				}
+				in, err := s.createInput(req, it.Body, nil)
+				if failed[i] = err != nil; err == nil {
+					creates[i] = *in
+				}
+			}
+		}()
+	}
+	for i := range items {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if slices.Contains(failed, true) {
+		return nil
+	}
+	var ts []*ticket.Ticket
+	if j.JobType == "tickets/import_many" {
+		ts, err = s.Tickets.ImportMany(ctx, actorOf(p), imports)
+	} else {
+		ts, err = s.Tickets.CreateMany(ctx, actorOf(p), creates)
+	}
+	if err != nil {
+		return nil
+	}
+	out := make([]zendesk.JobResult, len(ts))
+	for i, t := range ts {
+		out[i] = zendesk.JobResult{ID: t.ID, Action: "create", Success: true, Status: "Created"}
+		if t.ExternalID != nil {
+			out[i].ExternalID = *t.ExternalID
+		}
+	}
+	return out
 }
 
 // zendeskHistoryAPIDocs are the OpenAPI notes of the routes above.
