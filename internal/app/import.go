@@ -68,7 +68,7 @@ func (a *App) importTarget(ctx context.Context) (zimport.Target, func(), error) 
 		Tickets: ticket.NewStore(d, al, filepath.Join(a.Config.DataDir, "attachments"), a.Config.MaxAttachmentBytes)}
 	t.People.SetLimits(a.Config.Limits)
 	t.Tickets.SetLimits(a.Config.Limits)
-	t.Tickets.OnChange(search.New(d).Hook)
+	t.Tickets.OnHistoryChange(search.New(d).Hook) // imported history is indexed (ImportMany runs only history hooks)
 	return t, func() { d.Close() }, nil
 }
 

@@ -82,48 +82,64 @@ func (s *Store) importTx(ctx context.Context, tx *db.Tx, actor Actor, in *Import
 		}
 	}
 	at(in.CreatedAt)
+	// The ticket is created in its final status (comments are written
+	// directly below, so nothing reopens it); solved_at is set below.
 	ci := in.CreateInput
-	open := final
-	if open == StatusSolved || open == StatusClosed {
-		open = StatusOpen
-	}
-	if ci.AssigneeID == nil && open != StatusNew {
-		open = StatusNew
-	}
-	ci.Status = &open
+	ci.Status = &final
 	t, _, err := s.create(ctx, tx, actor, ci, pc)
 	if err != nil {
 		return nil, err
 	}
+	// Further comments are written directly (comment and its audit): the
+	// update rules (reopening, status) do not apply to history, whose final
+	// state is set below. A first public comment on a ticket that so far
+	// has only internal ones goes through update, which makes the ticket
+	// public with its public description.
+	public := t.IsPublic
+	var last *Comment
+	var lastAudit *Audit
 	for _, c := range in.Comments {
 		at(c.CreatedAt, in.CreatedAt)
 		c := c.CommentInput
 		if c.empty() {
 			continue
 		}
-		if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Comment: &c, Via: in.Via}); err != nil {
+		if c.IsPublic() && !public {
+			if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Comment: &c, Via: in.Via}); err != nil {
+				return nil, err
+			}
+			public, last = true, nil
+			continue
+		}
+		pc, err := s.renderComment(&c, in.Via)
+		if err != nil {
+			return nil, err
+		}
+		pc.authorID = commentAuthor(&c, actor, t.RequesterID)
+		pc.via = Via{}.normalized()
+		if in.Via != nil {
+			pc.via = in.Via.normalized()
+		}
+		if c.Via != nil {
+			pc.via = c.Via.normalized()
+		}
+		cm, err := s.insertComment(ctx, tx, t.ID, pc)
+		if err != nil {
+			return nil, err
+		}
+		if lastAudit, err = s.insertAudit(ctx, tx, t.ID, actor, pc.via, nil, cm); err != nil {
+			return nil, err
+		}
+		last = cm
+	}
+	if last != nil && len(s.hooks) > 0 {
+		// The history hooks (the search index) learn of the comments once.
+		if _, err := s.runHooks(ctx, tx, &Change{Actor: actor, Prev: t, Ticket: t, Audit: lastAudit, Comment: last}); err != nil {
 			return nil, err
 		}
 	}
 	at(in.UpdatedAt, in.CreatedAt)
-	if final != open {
-		st := final
-		if st == StatusClosed {
-			st = StatusSolved
-		}
-		if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Status: &st, Via: in.Via}); err != nil {
-			return nil, err
-		}
-		if final == StatusClosed {
-			if _, _, err := s.update(ctx, tx, actor, t.ID, &UpdateInput{Status: &final, Via: in.Via}); err != nil {
-				return nil, err
-			}
-		}
-	}
-	cur, err := s.getTicket(ctx, tx, t.ID)
-	if err != nil {
-		return nil, err
-	}
+	cur := t
 	solved := cur.SolvedAt
 	if solved != nil && in.SolvedAt != nil && !in.SolvedAt.IsZero() {
 		v := in.SolvedAt.UTC().Truncate(time.Microsecond)

@@ -73,6 +73,13 @@ func (s *Store) CreateMany(ctx context.Context, actor Actor, ins []CreateInput) 
 // ImportMany imports historical tickets in one transaction, all or none
 // (imports/tickets/create_many and `frontline import zendesk`); see Import.
 func (s *Store) ImportMany(ctx context.Context, actor Actor, ins []ImportInput) ([]*Ticket, error) {
+	return s.ImportManyWith(ctx, actor, ins, nil)
+}
+
+// ImportManyWith is ImportMany that runs then in the same transaction once
+// the tickets are written (an importer records what it copied in the same
+// commit).
+func (s *Store) ImportManyWith(ctx context.Context, actor Actor, ins []ImportInput, then func(ctx context.Context, tx *db.Tx, ts []*Ticket) error) ([]*Ticket, error) {
 	ctx = WithHistory(ctx)
 	pcs := make([]*pendingComment, len(ins))
 	for i := range ins {
@@ -96,6 +103,9 @@ func (s *Store) ImportMany(ctx context.Context, actor Actor, ins []ImportInput) 
 				return &ItemError{i, err}
 			}
 			out[i] = t
+		}
+		if then != nil {
+			return then(ctx, tx, out)
 		}
 		return nil
 	})

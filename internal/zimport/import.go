@@ -72,6 +72,11 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	}
 	for _, kind := range Kinds {
 		err := im.Src.Each(ctx, kind, func(items []json.RawMessage) error {
+			if kind == "tickets" {
+				err := im.tickets(ctx, items) // batch.go
+				im.progress(kind)
+				return err
+			}
 			for _, it := range items {
 				if err := ctx.Err(); err != nil {
 					return err

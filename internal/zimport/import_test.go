@@ -36,7 +36,7 @@ func openDeskTB(t testing.TB, e dbtest.Engine, clk *clock.Fake) *desk {
 	d := dbtest.Open(t, e, clk)
 	a := audit.New(d)
 	k := &desk{d: d, clk: clk, ppl: people.NewStore(d, a), tickets: ticket.NewStore(d, a, t.TempDir(), 1<<20), z: zendesk.NewStore(d)}
-	k.tickets.OnChange(search.New(d).Hook)
+	k.tickets.OnHistoryChange(search.New(d).Hook)
 	return k
 }
 
