@@ -148,5 +148,10 @@ func (s *Store) importTx(ctx context.Context, tx *db.Tx, actor Actor, in *Import
 	if _, err := tx.ExecContext(ctx, s.q.Get("SetImportTimes"), t.ID, db.TS(tx.Now), db.TSp(solved)); err != nil {
 		return nil, err
 	}
-	return s.getTicket(ctx, tx, t.ID)
+	if public != t.IsPublic {
+		return s.getTicket(ctx, tx, t.ID) // update changed it
+	}
+	out := *cur
+	out.UpdatedAt, out.UpdatedStamp, out.SolvedAt = tx.Now, tx.Now, solved
+	return &out, nil
 }
