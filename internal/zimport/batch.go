@@ -136,7 +136,7 @@ func (im *Importer) pending(ctx context.Context, b base, raw json.RawMessage) (*
 		p.in.Comments = append(p.in.Comments, ticket.ImportComment{CommentInput: *ci, CreatedAt: c.CreatedAt})
 		p.comments = append(p.comments, c.ID)
 	}
-	if st.SatisfactionRating != nil && st.SatisfactionRating.Score != "" && st.SatisfactionRating.Score != "unoffered" {
+	if im.T.Ratings == nil && st.SatisfactionRating != nil && st.SatisfactionRating.Score != "" && st.SatisfactionRating.Score != "unoffered" {
 		im.unmapped("ticket %d: satisfaction rating %q not imported", st.ID, st.SatisfactionRating.Score)
 	}
 	return p, nil
