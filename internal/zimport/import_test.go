@@ -288,7 +288,9 @@ func compareRulesAndRatings(t *testing.T, src, dst *desk, rep *Report) {
 	if c := rep.Counts["triggers"]; c.Created != 1 || c.Failed != 1 {
 		t.Fatalf("triggers %+v %v", c, rep.Unmapped)
 	}
-	if !slices.ContainsFunc(rep.Unmapped, func(s string) bool { return strings.Contains(s, "Tell Slack") || strings.Contains(s, "webhooks and targets") }) {
+	if !slices.ContainsFunc(rep.Unmapped, func(s string) bool {
+		return strings.Contains(s, "Tell Slack") || strings.Contains(s, "webhooks and targets")
+	}) {
 		t.Fatalf("webhook trigger not reported: %v", rep.Unmapped)
 	}
 	for _, k := range []string{"automations", "macros", "views"} {
