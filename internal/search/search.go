@@ -73,6 +73,7 @@ type indexItem struct {
 // order, then each changed ticket once, from its text as it is now.
 func (s *Service) writeIndex(ctx context.Context, tx *db.Tx, items []any) error {
 	var changed []int64
+	var created []indexItem
 	for _, x := range items {
 		it := x.(indexItem)
 		if !it.created {
@@ -81,7 +82,27 @@ func (s *Service) writeIndex(ctx context.Context, tx *db.Tx, items []any) error 
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), it.id, indexText(it.subject), indexText(it.public), indexText(it.private)); err != nil {
+		created = append(created, it)
+	}
+	// New tickets' rows in statements of up to 200 rows (one per ticket
+	// was most of a bulk creation's statements).
+	for len(created) > 0 {
+		part := created[:min(200, len(created))]
+		created = created[len(part):]
+		var b strings.Builder
+		b.WriteString(s.q.Get("InsertTicketTextsHead"))
+		args := make([]any, 0, 4*len(part))
+		for i, it := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "(CAST(%s AS BIGINT), %s, %s, %s)", tx.Dialect.Placeholder(n+1), tx.Dialect.Placeholder(n+2),
+				tx.Dialect.Placeholder(n+3), tx.Dialect.Placeholder(n+4))
+			args = append(args, it.id, indexText(it.subject), indexText(it.public), indexText(it.private))
+		}
+		b.WriteString(s.q.Get("InsertTicketTextsTail"))
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return err
 		}
 	}
