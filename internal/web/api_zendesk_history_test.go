@@ -223,7 +223,7 @@ func TestZendeskTicketImport(t *testing.T) {
 		body := fmt.Sprintf(`{"ticket":{"subject":"Old printer","requester_id":%d,"assignee_id":%d,"status":"solved","tags":["legacy"],
 			"created_at":"2019-03-01T09:00:00Z","updated_at":"2019-03-05T09:00:00Z","solved_at":"2019-03-04T09:00:00Z",
 			"comments":[{"author_id":%d,"value":"It jams","created_at":"2019-03-01T09:00:00Z"},
-			            {"author_id":%d,"body":"Try this","public":true,"created_at":"2019-03-02T09:00:00Z"},
+			            {"author_id":%d,"body":"Try rebooting","public":true,"created_at":"2019-03-02T09:00:00Z"},
 			            {"author_id":%d,"html_body":"<p>Internal</p>","public":false,"created_at":"2019-03-03T09:00:00Z"}]}}`,
 			cust.ID, agent.ID, cust.ID, agent.ID, agent.ID)
 		r, m := e.api("admin", "POST", "/api/v2/imports/tickets.json", body)
@@ -244,6 +244,10 @@ func TestZendeskTicketImport(t *testing.T) {
 		if r.code != 200 || len(cs) != 3 || cs[1].(map[string]any)["created_at"] != "2019-03-02T09:00:00Z" ||
 			cs[2].(map[string]any)["public"] != false || cs[0].(map[string]any)["author_id"].(float64) != float64(cust.ID) {
 			t.Fatalf("comments: %d %s", r.code, r.body)
+		}
+		// The history is in the search index, further comments included.
+		if r, m := e.api("agent", "GET", "/api/v2/search.json?query=rebooting", ""); r.code != 200 || m["count"].(float64) != 1 {
+			t.Fatalf("imported comment not found by search: %d %s", r.code, r.body)
 		}
 		if slices.Contains(got.Tags, "triggered") || !slices.Contains(got.Tags, "legacy") {
 			t.Fatalf("tags %v: a trigger fired on history", got.Tags)
