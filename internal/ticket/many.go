@@ -97,6 +97,25 @@ func (s *Store) ImportManyWith(ctx context.Context, actor Actor, ins []ImportInp
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
 		ctx := withUserMemo(ctx)
 		start := tx.Now
+		var refs []int64
+		for _, in := range ins {
+			refs = append(refs, in.RequesterID, in.SubmitterID)
+			if in.AssigneeID != nil {
+				refs = append(refs, *in.AssigneeID)
+			}
+			if in.Comment.AuthorID != nil {
+				refs = append(refs, *in.Comment.AuthorID)
+			}
+			for _, c := range in.Comments {
+				if c.AuthorID != nil {
+					refs = append(refs, *c.AuthorID)
+				}
+			}
+			refs = append(refs, in.CollaboratorIDs...)
+		}
+		if err := s.prefetchUsers(ctx, tx, refs...); err != nil {
+			return err
+		}
 		if importBatchable(ins) {
 			return s.importRows(ctx, tx, actor, ins, pcs, out, then)
 		}
