@@ -161,7 +161,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		return nil, err
 	}
 	a.Search = search.New(d)
-	a.Tickets.OnChange(a.Search.Hook)
+	a.Tickets.OnHistoryChange(a.Search.Hook) // imported history is indexed too
+	a.Tickets.OnRestore(a.Search.IndexTicket)
 	if err := a.openSLA(ctx); err != nil {
 		d.Close()
 		return nil, err

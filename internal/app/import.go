@@ -11,6 +11,8 @@ import (
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules/rulestore"
+	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/zendesk"
@@ -68,7 +70,11 @@ func (a *App) importTarget(ctx context.Context) (zimport.Target, func(), error) 
 		Tickets: ticket.NewStore(d, al, filepath.Join(a.Config.DataDir, "attachments"), a.Config.MaxAttachmentBytes)}
 	t.People.SetLimits(a.Config.Limits)
 	t.Tickets.SetLimits(a.Config.Limits)
-	t.Tickets.OnChange(search.New(d).Hook)
+	t.Tickets.OnHistoryChange(search.New(d).Hook)
+	// Ratings and business rules are copied; the rules are not attached to
+	// the tickets, so no trigger fires on the imported history.
+	t.Ratings = satisfaction.NewStore(d, al)
+	t.Rules = rulestore.New(d, t.Tickets, al, nil, rulestore.Options{}) // imported history is indexed (ImportMany runs only history hooks)
 	return t, func() { d.Close() }, nil
 }
 

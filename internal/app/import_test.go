@@ -22,7 +22,11 @@ func TestImportZendeskCommand(t *testing.T) {
 			"tags":["login"],"created_at":"2024-03-01T09:00:00Z","updated_at":"2024-03-02T09:00:00Z","via":{"channel":"email"},"satisfaction_rating":{"score":"good"}}]}`,
 		"ticket_comments.json": `{"comments":[{"id":1,"ticket_id":9001,"author_id":11,"body":"Help","public":true,"created_at":"2024-03-01T09:00:00Z"},
 			{"id":2,"ticket_id":9001,"author_id":12,"body":"Reset it","public":true,"created_at":"2024-03-01T10:00:00Z"}]}`,
-		"triggers.json": `{"triggers":[{"id":1,"title":"Notify"}]}`,
+		"satisfaction_ratings.json": `{"satisfaction_ratings":[{"id":77,"ticket_id":9001,"requester_id":11,"score":"good","comment":"Quick!","created_at":"2024-03-03T09:00:00Z","updated_at":"2024-03-03T09:00:00Z"}]}`,
+		"triggers.json": `{"triggers":[{"id":1,"title":"Login to Ada","active":true,"conditions":{"all":[{"field":"comment_includes_word","operator":"includes","value":"login"}],"any":[]},
+			"actions":[{"field":"assignee_id","value":"12"}],"updated_at":"2024-01-05T10:00:00Z"},
+			{"id":2,"title":"Broken","conditions":{"all":[],"any":[]},"actions":[]}]}`,
+		"webhooks.json": `{"webhooks":[{"id":"01H","name":"Slack"}]}`,
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
@@ -42,7 +46,8 @@ func TestImportZendeskCommand(t *testing.T) {
 		return out.String()
 	}
 	first := run()
-	for _, want := range []string{"tickets                   1 seen,      1 created", "satisfaction rating \"good\" not imported", "triggers: 1 not imported"} {
+	for _, want := range []string{"tickets                   1 seen,      1 created", "satisfaction_ratings      1 seen,      1 created",
+		"triggers                  2 seen,      1 created", "trigger 2: record invalid", "webhooks: 1 not imported"} {
 		if !strings.Contains(first, want) {
 			t.Fatalf("first run lacks %q:\n%s", want, first)
 		}

@@ -43,6 +43,25 @@ func (w *purgeSessionsWorker) Work(ctx context.Context, _ *river.Job[purgeSessio
 	return nil
 }
 
+// purgeDeletedTicketsArgs is the hourly job that deletes permanently the
+// tickets deleted more than 30 days ago (Zendesk keeps them as long).
+type purgeDeletedTicketsArgs struct{}
+
+func (purgeDeletedTicketsArgs) Kind() string { return "app.purge_deleted_tickets" }
+
+type purgeDeletedTicketsWorker struct {
+	river.WorkerDefaults[purgeDeletedTicketsArgs]
+	a *App
+}
+
+func (w *purgeDeletedTicketsWorker) Work(ctx context.Context, _ *river.Job[purgeDeletedTicketsArgs]) error {
+	n, err := w.a.Tickets.PurgeDeletedBefore(ctx, w.a.DB.Clock.Now().Add(-30*24*time.Hour))
+	if n > 0 {
+		w.a.Log.Info("purged deleted tickets", "count", n)
+	}
+	return err
+}
+
 // backupArgs is the periodic job that takes a scheduled backup when one is
 // due (the records say when the last one was taken, so a restart neither
 // skips nor repeats one).
@@ -167,6 +186,8 @@ func (w *foldKPIWorker) Work(ctx context.Context, _ *river.Job[foldKPIArgs]) err
 func (a *App) scheduleHousekeeping() {
 	jobs.AddWorker(a.Jobs, &purgeSessionsWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, purgeSessionsArgs{}, true)
+	jobs.AddWorker(a.Jobs, &purgeDeletedTicketsWorker{a: a})
+	a.Jobs.AddPeriodic(time.Hour, purgeDeletedTicketsArgs{}, true)
 	jobs.AddWorker(a.Jobs, &sealAuditWorker{a: a})
 	a.Jobs.AddPeriodic(time.Minute, sealAuditArgs{}, false)
 	jobs.AddWorker(a.Jobs, &foldKPIWorker{a: a})

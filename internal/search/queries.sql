@@ -99,3 +99,17 @@ ticket_fts.rowid DESC
 
 -- name: RankedOrder postgres
 f.ticket_id DESC
+
+-- name: InsertTicketTextsHead
+-- writeIndex's multi-row form: rows (CAST($n AS BIGINT), $n+1, $n+2, $n+3)
+-- and InsertTicketTextsTail follow.
+INSERT INTO ticket_fts (rowid, subject, public_text, private_text)
+SELECT v.column1, v.column2, v.column3, v.column4 FROM (VALUES
+
+-- name: InsertTicketTextsHead postgres
+INSERT INTO ticket_fts (ticket_id, doc_public, doc_all)
+SELECT v.column1, to_tsvector('simple', v.column2 || ' ' || v.column3), to_tsvector('simple', v.column2 || ' ' || v.column3 || ' ' || v.column4)
+FROM (VALUES
+
+-- name: InsertTicketTextsTail
+) AS v WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.id = v.column1)

@@ -73,6 +73,7 @@ type indexItem struct {
 // order, then each changed ticket once, from its text as it is now.
 func (s *Service) writeIndex(ctx context.Context, tx *db.Tx, items []any) error {
 	var changed []int64
+	var created []indexItem
 	for _, x := range items {
 		it := x.(indexItem)
 		if !it.created {
@@ -81,7 +82,27 @@ func (s *Service) writeIndex(ctx context.Context, tx *db.Tx, items []any) error 
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("InsertTicketText"), it.id, indexText(it.subject), indexText(it.public), indexText(it.private)); err != nil {
+		created = append(created, it)
+	}
+	// New tickets' rows in statements of up to 200 rows (one per ticket
+	// was most of a bulk creation's statements).
+	for len(created) > 0 {
+		part := created[:min(200, len(created))]
+		created = created[len(part):]
+		var b strings.Builder
+		b.WriteString(s.q.Get("InsertTicketTextsHead"))
+		args := make([]any, 0, 4*len(part))
+		for i, it := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "(CAST(%s AS BIGINT), %s, %s, %s)", tx.Dialect.Placeholder(n+1), tx.Dialect.Placeholder(n+2),
+				tx.Dialect.Placeholder(n+3), tx.Dialect.Placeholder(n+4))
+			args = append(args, it.id, indexText(it.subject), indexText(it.public), indexText(it.private))
+		}
+		b.WriteString(s.q.Get("InsertTicketTextsTail"))
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return err
 		}
 	}
@@ -816,4 +837,39 @@ func Parse(query string, now time.Time, loc *time.Location) (*zquery.Query, erro
 		return nil, errs.Invalid("query", "can't be blank")
 	}
 	return zquery.Parse(query, now, loc)
+}
+
+// Export returns up to limit matches of one type after the id afterID, in
+// id order, unranked and without the 1,000-result cap (Zendesk's search
+// export, cursor-paged).
+func (s *Service) Export(ctx context.Context, r *Request, typ string, afterID int64, limit int) ([]Result, error) {
+	if !slices.Contains(Types(r), typ) {
+		return []Result{}, nil
+	}
+	p, err := s.compile(typ, r)
+	if err != nil {
+		return nil, err
+	}
+	alias := strings.Fields(p.from)[1]
+	args := append(slices.Clone(p.args), afterID)
+	query := "SELECT " + alias + ".id FROM " + p.from + " WHERE (" + p.where + ") AND " + alias + ".id > " +
+		s.d.Dialect.Placeholder(len(args)) + " ORDER BY " + alias + ".id LIMIT " + strconv.Itoa(max(1, min(limit, 1001)))
+	out := []Result{}
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out = append(out, Result{ResultType: typ, ID: id})
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -175,3 +175,52 @@ UPDATE attachments SET ticket_id = $2, comment_id = $3 WHERE id = $1 AND comment
 
 -- name: TicketAttachments
 SELECT {{AttachmentColumns}} FROM attachments x WHERE x.ticket_id = $1 ORDER BY x.id;
+
+-- name: InsertDeletedTicket
+INSERT INTO deleted_tickets (id, subject, description, previous_state, actor_id, deleted_at, snapshot)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: CountDeletedTickets
+SELECT count(*) FROM deleted_tickets;
+
+-- name: ListDeletedTickets
+SELECT id, subject, description, previous_state, actor_id, deleted_at FROM deleted_tickets
+
+-- name: GetDeletedTicket
+SELECT id, subject, description, previous_state, actor_id, deleted_at FROM deleted_tickets WHERE id = $1;
+
+-- name: DeletedTicketSnapshot
+SELECT snapshot FROM deleted_tickets WHERE id = $1;
+
+-- name: DeleteDeletedTicket
+DELETE FROM deleted_tickets WHERE id = $1;
+
+-- name: PurgeDeletedTickets
+DELETE FROM deleted_tickets WHERE deleted_at < $1;
+
+-- name: SetImportTimes
+-- An imported ticket's updated_at and solved_at as its source has them.
+UPDATE tickets SET updated_at = $2, solved_at = $3 WHERE id = $1;
+
+-- name: AuditsSince
+-- The incremental ticket event export: audits of every ticket from a time
+-- (and after an id at that time), oldest first.
+SELECT {{AuditColumns}} FROM ticket_audits a
+WHERE a.created_at > $1 OR (a.created_at = $1 AND a.id > $2)
+ORDER BY a.created_at, a.id LIMIT $3;
+
+-- name: InsertTicketsPrefix
+-- CreateMany's multi-row insert; the VALUES rows follow (25 columns).
+INSERT INTO tickets (external_id, type, subject, raw_subject, description, priority, status, recipient,
+                     requester_id, submitter_id, assignee_id, organization_id, group_id, tags, custom_fields,
+                     via_channel, via_source, problem_id, due_at, is_public, solved_at, created_at, updated_at,
+                     sla_next_breach_at, public_description) VALUES
+
+-- name: InsertCommentsPrefix
+INSERT INTO ticket_comments (ticket_id, author_id, body, html_body, plain_body, public, via_channel, via_source, created_at) VALUES
+
+-- name: InsertAuditsPrefix
+INSERT INTO ticket_audits (ticket_id, author_id, via_channel, via_source, events, created_at) VALUES
+
+-- name: InsertCollaboratorsPrefix
+INSERT INTO ticket_collaborators (ticket_id, user_id) VALUES

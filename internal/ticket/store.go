@@ -43,6 +43,8 @@ type Store struct {
 	maxBytes int64
 	limits   limits.Limits
 	hooks    []Hook
+	history  map[int]bool // indexes of hooks that run for history too (imports)
+	restored []func(ctx context.Context, tx *db.Tx, id int64) error
 	prepare  Preparer
 }
 
@@ -104,6 +106,21 @@ type Hook func(ctx context.Context, tx *db.Tx, c *Change) error
 // OnChange registers h; call it while wiring, before the store is used.
 func (s *Store) OnChange(h Hook) { s.hooks = append(s.hooks, h) }
 
+// OnHistoryChange registers h as a hook that runs for imported history
+// too (the search index); the other hooks (triggers, SLAs, mail) do not
+// run for an import, as in Zendesk's ticket import.
+func (s *Store) OnHistoryChange(h Hook) {
+	if s.history == nil {
+		s.history = map[int]bool{}
+	}
+	s.history[len(s.hooks)] = true
+	s.hooks = append(s.hooks, h)
+}
+
+type historyKey struct{}
+
+func isHistory(ctx context.Context) bool { v, _ := ctx.Value(historyKey{}).(bool); return v }
+
 type depthKey struct{}
 
 // hookDepth is the hook round a context is in (see Change.Depth).
@@ -124,7 +141,11 @@ func (s *Store) runHooks(ctx context.Context, tx *db.Tx, c *Change) (changed boo
 	c.Depth = hookDepth(ctx)
 	w := &hookWrites{}
 	hctx := context.WithValue(context.WithValue(ctx, depthKey{}, c.Depth+1), writesKey{}, w)
-	for _, h := range s.hooks {
+	history := isHistory(ctx)
+	for i, h := range s.hooks {
+		if history && !s.history[i] {
+			continue // an imported change runs only the hooks of history (the search index)
+		}
 		if err := h(hctx, tx, c); err != nil {
 			return false, err
 		}
@@ -848,7 +869,21 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 	var out *Ticket
 	var aud *Audit
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		ctx := withUserMemo(ctx)
+		var err error
+		out, aud, err = s.create(ctx, tx, actor, in, pc)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, aud, nil
+}
+
+func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInput, pc *pendingComment) (out *Ticket, aud *Audit, err error) {
+	err = func() error {
+		if memoOf(ctx) == nil {
+			ctx = withUserMemo(ctx)
+		}
 		t, err := newTicket(&in, pc.plain, change{actor: actor, now: tx.Now, limits: s.Limits()})
 		if err != nil {
 			return err
@@ -922,7 +957,7 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 			out, err = s.getTicket(ctx, tx, id)
 		}
 		return err
-	})
+	}()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -364,52 +364,67 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, "ticket", &raw); err != nil {
 		return err
 	}
-	raw, ccs, err := takeCCs(raw)
+	in, err := s.createInput(r, raw, nil)
 	if err != nil {
 		return err
 	}
-	var in ticket.CreateInput
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return jsonError(err, "ticket")
-	}
-	var rq requesterInput
-	if err := json.Unmarshal(raw, &rq); err != nil {
-		return jsonError(err, "requester")
-	}
-	p := PrincipalFrom(r.Context())
-	// Refuse a bad ticket before creating its inline requester, so that a
-	// refused request stores nothing.
-	if err := s.Tickets.CheckCreate(actorOf(p), in); err != nil {
-		return err
-	}
-	if rq.Requester != nil && in.RequesterID == 0 {
-		if in.RequesterID, err = s.resolveRequester(r, &rq); err != nil {
-			return err
-		}
-	}
-	add, remove, err := s.resolveCCs(r, ccs)
-	if err != nil {
-		return err
-	}
-	in.CollaboratorIDs = slices.DeleteFunc(append(in.CollaboratorIDs, add...), func(id int64) bool { return slices.Contains(remove, id) })
-	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
-	if err != nil {
-		return err
-	}
-	if err := s.requiredTicketFields(r.Context(), in.CustomFields, in.Status); err != nil {
-		return err
-	}
-	in.Tags = slices.DeleteFunc(append(in.Tags, set...), func(t string) bool { return slices.Contains(clear, t) && !slices.Contains(set, t) })
-	if in.Via == nil {
-		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
-	}
-	t, aud, err := s.Tickets.Create(r.Context(), actorOf(p), in)
+	t, aud, err := s.Tickets.Create(r.Context(), actorOf(PrincipalFrom(r.Context())), *in)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", s.ticketURL(r, t.ID))
 	writeJSON(w, http.StatusCreated, map[string]any{"ticket": s.ticketView(r, *t), "audit": s.auditView(r, aud)})
 	return nil
+}
+
+// createInput reads a ticket creation (CCs, inline requester, custom
+// fields) from the ticket object raw; check, when given, refuses a bad
+// ticket before an inline requester is created (it defaults to the store's
+// CheckCreate).
+func (s *Server) createInput(r *http.Request, raw json.RawMessage, check func(ticket.CreateInput) error) (*ticket.CreateInput, error) {
+	raw, ccs, err := takeCCs(raw)
+	if err != nil {
+		return nil, err
+	}
+	var in ticket.CreateInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, jsonError(err, "ticket")
+	}
+	var rq requesterInput
+	if err := json.Unmarshal(raw, &rq); err != nil {
+		return nil, jsonError(err, "requester")
+	}
+	p := PrincipalFrom(r.Context())
+	if check == nil {
+		check = func(in ticket.CreateInput) error { return s.Tickets.CheckCreate(actorOf(p), in) }
+	}
+	// Refuse a bad ticket before creating its inline requester, so that a
+	// refused request stores nothing.
+	if err := check(in); err != nil {
+		return nil, err
+	}
+	if rq.Requester != nil && in.RequesterID == 0 {
+		if in.RequesterID, err = s.resolveRequester(r, &rq); err != nil {
+			return nil, err
+		}
+	}
+	add, remove, err := s.resolveCCs(r, ccs)
+	if err != nil {
+		return nil, err
+	}
+	in.CollaboratorIDs = slices.DeleteFunc(append(in.CollaboratorIDs, add...), func(id int64) bool { return slices.Contains(remove, id) })
+	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requiredTicketFields(r.Context(), in.CustomFields, in.Status); err != nil {
+		return nil, err
+	}
+	in.Tags = slices.DeleteFunc(append(in.Tags, set...), func(t string) bool { return slices.Contains(clear, t) && !slices.Contains(set, t) })
+	if in.Via == nil {
+		in.Via = &ticket.Via{Channel: ticket.ChannelAPI}
+	}
+	return &in, nil
 }
 
 func (s *Server) apiUpdateTicket(w http.ResponseWriter, r *http.Request) error {
@@ -484,7 +499,9 @@ func (s *Server) apiDeleteTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Tickets.Delete(r.Context(), actorOf(PrincipalFrom(r.Context())), id); err != nil {
+	// As in Zendesk, a deleted ticket goes to the deleted tickets first
+	// (restorable; deleted permanently there or after 30 days).
+	if err := s.Tickets.SoftDelete(r.Context(), actorOf(PrincipalFrom(r.Context())), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -32,6 +32,7 @@ func (s *Server) registerZendeskAPI() {
 		s.Zendesk = zendesk.NewStore(s.DB)
 	}
 	s.Zendesk.SetRunner(s.runBulkItem)
+	s.Zendesk.SetBatchRunner(s.runBulkBatch) // api_zendesk_history.go
 	for _, k := range []struct{ path, kind string }{
 		{"ticket_fields", zendesk.KindTicket}, {"user_fields", zendesk.KindUser}, {"organization_fields", zendesk.KindOrganization},
 	} {
@@ -81,6 +82,7 @@ func (s *Server) registerZendeskAPI() {
 	s.handleNeeds("POST /api/v2/requests", Authenticated, access.TicketsEdit, s.apiCreateRequest)
 	s.handleNeeds("PUT /api/v2/requests/{id}", Authenticated, access.TicketsPublicComment, s.apiUpdateRequest)
 	s.handleNeeds("GET /api/v2/requests/{id}/comments", Authenticated, access.TicketsRead, s.apiRequestComments)
+	s.registerZendeskHistoryAPI() // api_zendesk_history.go
 }
 
 // --- custom fields -----------------------------------------------------------------
@@ -440,6 +442,10 @@ func (s *Server) runBulkItem(ctx context.Context, j *zendesk.JobStatus, index in
 		method, path, h, action = "PUT", "/api/v2/tickets/"+strconv.FormatInt(it.ID, 10), s.apiUpdateTicket, "update"
 	case "tickets/destroy_many":
 		method, path, h, action = "DELETE", "/api/v2/tickets/"+strconv.FormatInt(it.ID, 10), s.apiDeleteTicket, "delete"
+	case "tickets/import_many":
+		method, path, h = "POST", "/api/v2/imports/tickets", s.apiImportTicket
+	case "deleted_tickets/destroy_many":
+		method, path, h, action = "DELETE", "/api/v2/deleted_tickets/"+strconv.FormatInt(it.ID, 10), s.purgeDeletedItem, "delete"
 	case "users/create_many":
 		method, path, h = "POST", "/api/v2/users", s.withFieldValues(zendesk.KindUser, s.apiCreateUser)
 	case "users/create_or_update_many":
@@ -1081,6 +1087,9 @@ func zendeskAPIDocs() map[string]apiDoc {
 	for k, v := range more {
 		m[k] = v
 	}
+	for k, v := range zendeskHistoryAPIDocs() {
+		m[k] = v
+	}
 	return m
 }
 
@@ -1089,11 +1098,13 @@ func zendeskEnvelopes() map[string]envelope {
 	field := envelope{reflect.TypeOf(fieldJSON{}), reflect.TypeOf(zendesk.FieldInput{})}
 	return map[string]envelope{
 		"ticket_field": field, "user_field": field, "organization_field": field,
-		"ticket_form":  {reflect.TypeOf(formJSON{}), reflect.TypeOf(zendesk.FormInput{})},
-		"identity":     {reflect.TypeOf(identityJSON{}), reflect.TypeOf(zendesk.IdentityInput{})},
-		"request":      {reflect.TypeOf(requestJSON{}), reflect.TypeOf(requestInput{})},
-		"job_status":   {reflect.TypeOf(jobJSON{}), nil},
-		"job_statuses": {reflect.TypeOf([]jobJSON{}), nil},
-		"identities":   {reflect.TypeOf([]identityJSON{}), nil},
+		"ticket_form":     {reflect.TypeOf(formJSON{}), reflect.TypeOf(zendesk.FormInput{})},
+		"identity":        {reflect.TypeOf(identityJSON{}), reflect.TypeOf(zendesk.IdentityInput{})},
+		"request":         {reflect.TypeOf(requestJSON{}), reflect.TypeOf(requestInput{})},
+		"job_status":      {reflect.TypeOf(jobJSON{}), nil},
+		"job_statuses":    {reflect.TypeOf([]jobJSON{}), nil},
+		"identities":      {reflect.TypeOf([]identityJSON{}), nil},
+		"deleted_tickets": {reflect.TypeOf([]deletedTicketJSON{}), nil},
+		"ticket_events":   {reflect.TypeOf([]map[string]any{}), nil},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/tags"
 	"github.com/frontline/frontline/internal/ticket"
+	"github.com/frontline/frontline/internal/zendesk"
 )
 
 func (s *Server) registerAgentUI() {
@@ -358,7 +359,12 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 			return err
 		}
 	}
+	fields, others, err := s.ticketFieldViews(ctx, t)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, status, "agent_ticket.html", map[string]any{
+		"Fields": fields, "OtherFields": others,
 		"Title": fmt.Sprintf("#%d %s", t.ID, t.Subject), "Ticket": t, "Comments": comments, "Audits": audits,
 		"Names": nm, "Requester": requester, "Org": org, "Recent": recent, "Agents": agents, "Groups": groups,
 		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(w, r),
@@ -537,6 +543,14 @@ func (s *Server) agentUpdate(w http.ResponseWriter, r *http.Request) error {
 		Stamp: r.PostFormValue("updated_stamp"),
 	}
 	in, err := s.agentInput(r, &f)
+	if err == nil && in.Status != nil {
+		merged := slices.Clone(cur.CustomFields)
+		for _, c := range in.CustomFields {
+			merged = slices.DeleteFunc(merged, func(x ticket.CustomField) bool { return x.ID == c.ID })
+			merged = append(merged, c)
+		}
+		err = s.requiredTicketFields(ctx, merged, in.Status)
+	}
 	if err == nil {
 		_, _, err = s.Tickets.Update(ctx, ticketActor(p), id, in)
 	}
@@ -724,6 +738,9 @@ func (s *Server) agentInput(r *http.Request, f *ticketForm) (ticket.UpdateInput,
 			}
 		}
 	}
+	if err := s.formCustomFields(r, &in); err != nil {
+		return in, err
+	}
 	if f.Stamp != "" {
 		ts, err := time.Parse(time.RFC3339Nano, f.Stamp)
 		if err != nil {
@@ -823,4 +840,140 @@ func (s *Server) saveUploadFiles(r *http.Request, actor ticket.Actor) ([]ticket.
 		out = append(out, *a)
 	}
 	return out, nil
+}
+
+// ticketFieldView is one custom ticket field as the agent ticket page edits
+// it (form fields cf_<id>, with orig_cf_<id> holding the value shown).
+type ticketFieldView struct {
+	ID       int64
+	Title    string
+	Type     string
+	Required bool
+	Value    string   // the value as the form shows it
+	Values   []string // a multiselect's chosen values
+	Options  []zendesk.Option
+}
+
+// Name is the field's form name.
+func (v ticketFieldView) Name() string { return "cf_" + strconv.FormatInt(v.ID, 10) }
+
+// Chosen reports whether a multiselect has option value o.
+func (v ticketFieldView) Chosen(o string) bool { return slices.Contains(v.Values, o) }
+
+// ticketFieldViews returns the active ticket fields with t's values, and
+// the values of t for fields without an active definition (shown as they
+// are).
+func (s *Server) ticketFieldViews(ctx context.Context, t *ticket.Ticket) ([]ticketFieldView, []ticket.CustomField, error) {
+	var defs []zendesk.Field
+	if s.Zendesk != nil {
+		var err error
+		if defs, err = s.Zendesk.Fields(ctx, zendesk.KindTicket); err != nil {
+			return nil, nil, err
+		}
+	}
+	value := func(id int64) any {
+		for _, c := range t.CustomFields {
+			if c.ID == id {
+				return c.Value
+			}
+		}
+		return nil
+	}
+	var out []ticketFieldView
+	shown := map[int64]bool{}
+	for _, d := range defs {
+		if !d.Active {
+			continue
+		}
+		shown[d.ID] = true
+		v := ticketFieldView{ID: d.ID, Title: d.Title, Type: d.Type, Required: d.Required, Options: d.CustomFieldOptions}
+		switch x := value(d.ID).(type) {
+		case nil:
+			if d.Type == "checkbox" {
+				v.Value = "false"
+			}
+		case []any:
+			for _, e := range x {
+				v.Values = append(v.Values, fmt.Sprint(e))
+			}
+			v.Value = strings.Join(v.Values, " ")
+		case []string:
+			v.Values = slices.Clone(x)
+			v.Value = strings.Join(x, " ")
+		case float64:
+			v.Value = strconv.FormatFloat(x, 'f', -1, 64)
+		default:
+			v.Value = fmt.Sprint(x)
+		}
+		out = append(out, v)
+	}
+	var others []ticket.CustomField
+	for _, c := range t.CustomFields {
+		if !shown[c.ID] && c.Value != nil {
+			others = append(others, c)
+		}
+	}
+	return out, others, nil
+}
+
+// formCustomFields adds to in the custom field values the agent changed on
+// the ticket page (a field is sent only when it differs from its orig_
+// twin, so a stale form does not revert another agent's value), checked
+// by the field rules, with the tags choice fields set and clear.
+func (s *Server) formCustomFields(r *http.Request, in *ticket.UpdateInput) error {
+	if s.Zendesk == nil {
+		return nil
+	}
+	defs, err := s.Zendesk.Fields(r.Context(), zendesk.KindTicket)
+	if err != nil {
+		return err
+	}
+	for _, d := range defs {
+		name := "cf_" + strconv.FormatInt(d.ID, 10)
+		vals, ok := r.PostForm[name]
+		if !ok || !d.Active {
+			continue
+		}
+		orig, hasOrig := postField(r, "orig_"+name)
+		var cur string
+		var val any
+		switch d.Type {
+		case "checkbox":
+			cur = strconv.FormatBool(slices.Contains(vals, "true"))
+			val = cur == "true"
+		case "multiselect":
+			var chosen []string
+			for _, v := range vals {
+				if v = strings.TrimSpace(v); v != "" && !slices.Contains(chosen, v) {
+					chosen = append(chosen, v)
+				}
+			}
+			if len(chosen) > 0 {
+				val = chosen
+			}
+			sorted := slices.Sorted(slices.Values(chosen))
+			cur = strings.Join(sorted, " ")
+			orig = strings.Join(slices.Sorted(slices.Values(strings.Fields(orig))), " ")
+		default:
+			cur = strings.TrimSpace(vals[len(vals)-1])
+			if cur != "" {
+				val = cur
+			}
+		}
+		if hasOrig && cur == strings.TrimSpace(orig) {
+			continue
+		}
+		in.CustomFields = append(in.CustomFields, ticket.CustomField{ID: d.ID, Value: val})
+	}
+	set, clear, err := s.checkTicketFields(r.Context(), in.CustomFields)
+	if err != nil {
+		return err
+	}
+	in.AdditionalTags = append(in.AdditionalTags, set...)
+	for _, t := range clear {
+		if !slices.Contains(set, t) && !slices.Contains(in.RemoveTags, t) {
+			in.RemoveTags = append(in.RemoveTags, t)
+		}
+	}
+	return nil
 }

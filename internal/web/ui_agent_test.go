@@ -307,3 +307,97 @@ func multipartForm(t *testing.T, fields url.Values, fileField, fileName, content
 	}
 	return &b, mw.FormDataContentType()
 }
+
+// TestUIAgentEditsCustomFields: the agent ticket page edits the active
+// ticket fields (text, dropdown with its tags, checkbox, multiselect,
+// integer); an untouched field is not sent (a stale form keeps another
+// agent's value); a bad value is refused naming the field rule.
+func TestUIAgentEditsCustomFields(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cust, agent := e.users[people.RoleEndUser], e.users[people.RoleAgent]
+		mk := func(body string) int64 {
+			r, m := e.api("admin", "POST", "/api/v2/ticket_fields.json", body)
+			if r.code != 201 {
+				t.Fatalf("field: %d %s", r.code, r.body)
+			}
+			return int64(m["ticket_field"].(map[string]any)["id"].(float64))
+		}
+		text := mk(`{"ticket_field":{"type":"text","title":"Serial"}}`)
+		tier := mk(`{"ticket_field":{"type":"tagger","title":"Tier","custom_field_options":[{"name":"Gold","value":"tier_gold"},{"name":"Silver","value":"tier_silver"}]}}`)
+		vip := mk(`{"ticket_field":{"type":"checkbox","title":"VIP","tag":"vip"}}`)
+		oses := mk(`{"ticket_field":{"type":"multiselect","title":"OS","custom_field_options":[{"name":"Linux","value":"os_linux"},{"name":"Mac","value":"os_mac"}]}}`)
+		seats := mk(`{"ticket_field":{"type":"integer","title":"Seats"}}`)
+		tk := e.customerTicket(cust, "Fields", "help")
+		ac := signIn(t, e, agent.Email)
+		nr := &http.Client{Jar: ac.Jar, CheckRedirect: noRedirect().CheckRedirect}
+		path := fmt.Sprintf("/agent/tickets/%d", tk.ID)
+		page := e.do(ac, "GET", path, nil).body
+		for _, want := range []string{`name="cf_` + fmt.Sprint(text) + `"`, `<option value="tier_gold">Gold</option>`, `value="os_mac"`, `type="number"`} {
+			if !strings.Contains(page, want) {
+				t.Fatalf("ticket page lacks %s", want)
+			}
+		}
+		form := formFields(t, page, "update-form")
+		cf := func(id int64) string { return fmt.Sprintf("cf_%d", id) }
+		form.Set(cf(text), "SN-42")
+		form.Set(cf(tier), "tier_gold")
+		form.Add(cf(vip), "true")
+		form.Add(cf(oses), "os_linux")
+		form.Add(cf(oses), "os_mac")
+		form.Set(cf(seats), "12")
+		if r := e.do(nr, "POST", path, strings.NewReader(form.Encode()), formCT...); r.code != http.StatusSeeOther {
+			t.Fatalf("submit: %d %s", r.code, r.body)
+		}
+		got, _ := e.tickets.Get(ctx, tk.ID)
+		vals := map[int64]string{}
+		for _, c := range got.CustomFields {
+			vals[c.ID] = fmt.Sprint(c.Value)
+		}
+		if vals[text] != "SN-42" || vals[tier] != "tier_gold" || vals[vip] != "true" || vals[oses] != "[os_linux os_mac]" || vals[seats] != "12" {
+			t.Fatalf("values %v", vals)
+		}
+		for _, tag := range []string{"tier_gold", "vip", "os_linux", "os_mac"} {
+			if !slices.Contains(got.Tags, tag) {
+				t.Fatalf("tags %v lack %s", got.Tags, tag)
+			}
+		}
+		// The page shows the values; an untouched form changes nothing even
+		// after another agent changed a field.
+		page = e.do(ac, "GET", path, nil).body
+		form = formFields(t, page, "update-form")
+		if form.Get(cf(text)) != "SN-42" || form.Get(cf(tier)) != "tier_gold" || form.Get(cf(seats)) != "12" {
+			t.Fatalf("page values %v", form)
+		}
+		e.clk.Advance(1e9)
+		if _, _, err := e.tickets.Update(ctx, ticket.Actor{UserID: agent.ID, Role: agent.Role}, tk.ID,
+			ticket.UpdateInput{CustomFields: []ticket.CustomField{{ID: text, Value: "SN-43"}}}); err != nil {
+			t.Fatal(err)
+		}
+		form.Del("updated_stamp")
+		form.Set("priority", "high")
+		if r := e.do(nr, "POST", path, strings.NewReader(form.Encode()), formCT...); r.code != http.StatusSeeOther {
+			t.Fatalf("stale submit: %d %s", r.code, r.body)
+		}
+		got, _ = e.tickets.Get(ctx, tk.ID)
+		for _, c := range got.CustomFields {
+			if c.ID == text && c.Value != "SN-43" {
+				t.Fatalf("a stale form reverted the field: %v", c.Value)
+			}
+		}
+		// Clearing the dropdown removes its tag; a bad number is refused.
+		form = formFields(t, e.do(ac, "GET", path, nil).body, "update-form")
+		form.Set(cf(tier), "")
+		if r := e.do(nr, "POST", path, strings.NewReader(form.Encode()), formCT...); r.code != http.StatusSeeOther {
+			t.Fatalf("clear: %d", r.code)
+		}
+		if got, _ = e.tickets.Get(ctx, tk.ID); slices.Contains(got.Tags, "tier_gold") {
+			t.Fatalf("cleared dropdown kept its tag: %v", got.Tags)
+		}
+		form = formFields(t, e.do(ac, "GET", path, nil).body, "update-form")
+		form.Set(cf(seats), "many")
+		if r := e.do(nr, "POST", path, strings.NewReader(form.Encode()), formCT...); r.code != 422 || !strings.Contains(r.body, "Custom field rule") {
+			t.Fatalf("bad number: %d", r.code)
+		}
+	})
+}

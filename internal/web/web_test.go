@@ -53,7 +53,8 @@ func newEnvWith(t *testing.T, d *db.DB, clk *clock.Fake, opt auth.Options, opts 
 	as := auth.NewService(d, a, opt)
 	tickets := ticket.NewStore(d, a, t.TempDir(), 2048)
 	sr := search.New(d)
-	tickets.OnChange(sr.Hook)
+	tickets.OnHistoryChange(sr.Hook)
+	tickets.OnRestore(sr.IndexTicket)
 	rs := rulestore.New(d, tickets, a, nil, rulestore.Options{})
 	rs.Attach()
 	deps := Deps{DB: d, Auth: as, People: ppl, Tickets: tickets, Search: sr, Rules: rs, Version: "test", MaxBodyBytes: 4096}

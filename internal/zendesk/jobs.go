@@ -85,6 +85,15 @@ func (s *Store) UseJobs(q *jobs.Queue, run Runner) {
 // SetRunner sets the item runner (the HTTP layer, wired after the queue).
 func (s *Store) SetRunner(run Runner) { s.run = run }
 
+// BatchRunner works a chunk of a job's items (from its index from) in one
+// go, the bulk write path; it returns nil when the chunk must be worked
+// item by item instead (a job type it does not batch, or an item failed,
+// which rolled the whole chunk back).
+type BatchRunner func(ctx context.Context, job *JobStatus, from int, items []json.RawMessage) []JobResult
+
+// SetBatchRunner sets the chunk runner tried before the item runner.
+func (s *Store) SetBatchRunner(run BatchRunner) { s.batch = run }
+
 // MaxBulkItems bounds a bulk request, as Zendesk does.
 const MaxBulkItems = 100
 
@@ -179,12 +188,28 @@ func (s *Store) RunJob(ctx context.Context, id string) error {
 	// their writes share commits (the database's group commit); the others
 	// run in order, as an item may depend on the one before.
 	workers := 1
-	if j.JobType == "tickets/create_many" || j.JobType == "tickets/destroy_many" {
+	switch j.JobType {
+	case "tickets/create_many", "tickets/destroy_many", "tickets/import_many", "deleted_tickets/destroy_many":
 		workers = 50
 	}
 	const chunk = 50
 	for from := j.Progress; from < len(j.Items); from += chunk {
 		to := min(from+chunk, len(j.Items))
+		if s.batch != nil {
+			if res := s.batch(ctx, j, from, j.Items[from:to]); res != nil {
+				for i := range res {
+					res[i].Index = from + i
+				}
+				j.Results = append(j.Results, res...)
+				j.Progress = to
+				if j.Progress < j.Total {
+					if err := s.saveJob(ctx, j); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+		}
 		res := make([]JobResult, to-from)
 		var wg sync.WaitGroup
 		next := make(chan int)

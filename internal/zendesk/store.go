@@ -25,6 +25,7 @@ type Store struct {
 	q     *db.Queries
 	queue *jobs.Queue // nil: bulk jobs run in the request
 	run   Runner
+	batch BatchRunner
 }
 
 // NewStore returns the store of d.

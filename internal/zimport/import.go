@@ -15,6 +15,8 @@ import (
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules/rulestore"
+	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/zendesk"
 )
@@ -28,6 +30,10 @@ type Target struct {
 	People  *people.Store
 	Tickets *ticket.Store
 	Zendesk *zendesk.Store
+	// Ratings and Rules, when set, receive satisfaction ratings and
+	// business rules (rules.go); without them those are reported.
+	Ratings *satisfaction.Store
+	Rules   *rulestore.Store
 }
 
 // Count is what happened to one kind of record.
@@ -55,10 +61,10 @@ type Importer struct {
 
 // Kinds is the import order (references point backwards).
 var Kinds = []string{"ticket_fields", "user_fields", "organization_fields", "ticket_forms", "groups", "organizations", "users",
-	"group_memberships", "tickets"}
+	"group_memberships", "tickets", "satisfaction_ratings", "triggers", "automations", "macros", "views"}
 
 // NotImported are the kinds counted and reported but not copied.
-var NotImported = []string{"macros", "triggers", "automations", "views", "webhooks", "slas/policies"}
+var NotImported = []string{"webhooks", "slas/policies"}
 
 // Run imports everything; a record that fails is reported and skipped.
 func (im *Importer) Run(ctx context.Context) (*Report, error) {
@@ -72,6 +78,11 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	}
 	for _, kind := range Kinds {
 		err := im.Src.Each(ctx, kind, func(items []json.RawMessage) error {
+			if kind == "tickets" {
+				err := im.tickets(ctx, items) // batch.go
+				im.progress(kind)
+				return err
+			}
 			for _, it := range items {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -81,6 +92,10 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 			im.progress(kind)
 			return nil
 		})
+		if err != nil && ctx.Err() == nil && (kind == "satisfaction_ratings" || slices.Contains(RuleKinds, kind)) {
+			im.unmapped("%s: not read (%v)", kind, err) // what the account lets us read of them is copied
+			continue
+		}
 		if err != nil {
 			return &im.rep, fmt.Errorf("%s: %w", kind, err)
 		}
@@ -92,7 +107,8 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 		case err != nil:
 			im.unmapped("%s: not read (%v)", kind, err)
 		case n > 0:
-			im.unmapped("%s: %d not imported (business rules are not copied yet; recreate them)", kind, n)
+			im.unmapped("%s: %d not imported (%s)", kind, n, map[string]string{"webhooks": "their secrets are not exported; recreate them",
+				"slas/policies": "SLA policies are not copied yet; recreate them"}[kind])
 		}
 	}
 	if hs, ok := im.Src.(*HTTPSource); ok {
@@ -244,6 +260,14 @@ func (im *Importer) one(ctx context.Context, kind string, raw json.RawMessage) {
 		id, created, err = im.groupMembership(ctx, raw)
 	case "tickets":
 		id, created, err = im.ticket(ctx, b, raw)
+	case "satisfaction_ratings":
+		id, created, err = im.rating(ctx, b, raw)
+	case "triggers", "automations", "macros", "views":
+		id, created, err = im.rule(ctx, kind, b, raw)
+	}
+	if err == errSkip {
+		c.Unchanged++
+		return
 	}
 	if err != nil {
 		c.Failed++

@@ -107,21 +107,22 @@ func (s *HTTPSource) getJSON(ctx context.Context, u string, dst any) error {
 // kindPaths are where each kind is listed; the ticket and user exports are
 // cursor-based, organizations time-based, the rest offset-paged.
 var kindPaths = map[string]string{
-	"ticket_fields":       "/api/v2/ticket_fields.json",
-	"user_fields":         "/api/v2/user_fields.json",
-	"organization_fields": "/api/v2/organization_fields.json",
-	"ticket_forms":        "/api/v2/ticket_forms.json",
-	"groups":              "/api/v2/groups.json",
-	"group_memberships":   "/api/v2/group_memberships.json",
-	"organizations":       "/api/v2/incremental/organizations.json?start_time=0",
-	"users":               "/api/v2/incremental/users/cursor.json?start_time=0",
-	"tickets":             "/api/v2/incremental/tickets/cursor.json?start_time=0",
-	"macros":              "/api/v2/macros.json",
-	"triggers":            "/api/v2/triggers.json",
-	"automations":         "/api/v2/automations.json",
-	"views":               "/api/v2/views.json",
-	"webhooks":            "/api/v2/webhooks",
-	"slas/policies":       "/api/v2/slas/policies.json",
+	"ticket_fields":        "/api/v2/ticket_fields.json",
+	"user_fields":          "/api/v2/user_fields.json",
+	"organization_fields":  "/api/v2/organization_fields.json",
+	"ticket_forms":         "/api/v2/ticket_forms.json",
+	"groups":               "/api/v2/groups.json",
+	"group_memberships":    "/api/v2/group_memberships.json",
+	"organizations":        "/api/v2/incremental/organizations.json?start_time=0",
+	"users":                "/api/v2/incremental/users/cursor.json?start_time=0",
+	"tickets":              "/api/v2/incremental/tickets/cursor.json?start_time=0",
+	"satisfaction_ratings": "/api/v2/satisfaction_ratings.json",
+	"macros":               "/api/v2/macros.json",
+	"triggers":             "/api/v2/triggers.json",
+	"automations":          "/api/v2/automations.json",
+	"views":                "/api/v2/views.json",
+	"webhooks":             "/api/v2/webhooks",
+	"slas/policies":        "/api/v2/slas/policies.json",
 }
 
 // Each pages through a kind.

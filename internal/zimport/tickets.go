@@ -142,7 +142,7 @@ func (im *Importer) ticket(ctx context.Context, b base, raw json.RawMessage) (in
 			ccs = append(ccs, *id)
 		}
 	}
-	if st.SatisfactionRating != nil && st.SatisfactionRating.Score != "" && st.SatisfactionRating.Score != "unoffered" {
+	if im.T.Ratings == nil && st.SatisfactionRating != nil && st.SatisfactionRating.Score != "" && st.SatisfactionRating.Score != "unoffered" {
 		im.unmapped("ticket %d: satisfaction rating %q not imported", st.ID, st.SatisfactionRating.Score)
 	}
 	id, _, exists := im.lookup(ctx, "tickets", st.ID)

@@ -65,7 +65,37 @@ async function main() {
   await job(client.tickets.deleteMany([ids[1]]));
   const left = await client.tickets.list();
   assert.ok(!left.some(t => t.id === ids[1]), 'tickets.deleteMany');
-  console.log('node-zendesk: CCs, fields, bulk jobs and identities behave like Zendesk');
+
+  // Deleted tickets: the deleted ticket is listed (cursor pages, as
+  // node-zendesk asks them) and restored under its id.
+  const deletedPages = await client.tickets.getAll(['deleted_tickets']);
+  const deleted = deletedPages.flatMap(p => p.deleted_tickets);
+  assert.ok(deleted.some(t => t.id === ids[1] && t.subject === 'Bulk two'), 'deleted_tickets lists the deleted ticket');
+  await client.tickets.put(['deleted_tickets', ids[1], 'restore']);
+  const restored = await client.tickets.show(ids[1]);
+  assert.equal(restored.result.subject, 'Bulk two', 'deleted_tickets restore brings the ticket back under its id');
+
+  // Ticket import keeps the history's times.
+  const imported = await client.ticketimport.import({ticket: {subject: 'Imported', requester_id: customerId,
+    created_at: '2020-05-01T10:00:00Z', updated_at: '2020-05-03T10:00:00Z',
+    comments: [{author_id: customerId, value: 'old question', created_at: '2020-05-01T10:00:00Z'},
+      {value: 'old answer', created_at: '2020-05-02T10:00:00Z'}]}});
+  assert.equal(imported.result.ticket.created_at, '2020-05-01T10:00:00Z', 'ticketimport.import keeps created_at');
+  const importedComments = await client.tickets.getComments(imported.result.ticket.id);
+  assert.deepEqual(importedComments.map(c => c.created_at), ['2020-05-01T10:00:00Z', '2020-05-02T10:00:00Z'], 'imported comments keep their times');
+  const bulk = await job(client.ticketimport.bulkImport([
+    {subject: 'Imported two', requester_id: customerId, description: 'two', created_at: '2020-06-01T10:00:00Z'}]));
+  assert.equal(bulk.results[0].status, 'Created', 'ticketimport.bulkImport');
+
+  // The search export pages by cursor.
+  const exported = await client.search.exportResults('Bulk', 'ticket', 1);
+  assert.deepEqual(exported.map(r => r.id).sort((a, b) => a - b), [...ids].sort((a, b) => a - b), 'search.exportResults pages through every match');
+
+  // The incremental ticket events include the comments when asked.
+  const events = await client.ticketevents.incrementalInclude(0, 'comment_events');
+  assert.ok(events.some(e => e.ticket_id === imported.result.ticket.id && e.child_events.some(c => c.event_type === 'Comment' && c.body.includes('old answer'))),
+    'ticketevents.incrementalInclude has the comment events');
+  console.log('node-zendesk: CCs, fields, bulk jobs, identities, deleted tickets, imports, search export and ticket events behave like Zendesk');
 }
 
 main().catch(error => {
