@@ -49,6 +49,7 @@ func (s *Server) registerRoutes() {
 	s.registerKPIUI()          // ui_kpi.go
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
+	s.registerAccountUI()      // ui_account.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)

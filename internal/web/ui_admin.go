@@ -92,15 +92,22 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 	in := people.UserInput{}
 	name, email, role := form["name"], form["email"], form["role"]
 	in.Name, in.Email, in.Role = &name, &email, &role
-	org, err := formID(r, "organization_id")
+	invite, err := formBool(r, "invite")
+	var u *people.User
 	if err == nil {
-		in.OrganizationID = org
-		_, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
+		var org *int64
+		if org, err = formID(r, "organization_id"); err == nil {
+			in.OrganizationID = org
+			u, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
+		}
 	}
 	if err != nil {
 		return showProblem(err, func(status int, msg string) error {
 			return s.renderAdminUsers(w, r, status, form, msg)
 		})
+	}
+	if invite {
+		return s.inviteUser(w, r, u) // ui_accounts.go
 	}
 	seeOther(w, r, "/admin/users", "User "+name+" created.")
 	return nil
