@@ -50,6 +50,7 @@ func (s *Server) registerRoutes() {
 	s.registerKBUI()           // ui_kb.go
 	s.registerAccountsUI()     // ui_accounts.go
 	s.registerAccountUI()      // ui_account.go
+	s.registerWorkspaceUI()    // ui_workspace.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// TestWorkspaceNewTicketOnBehalf: an agent finds a requester by name, or
+// types a new address (a customer is created), and opens a ticket for them.
+func TestWorkspaceNewTicketOnBehalf(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ac := signIn(t, e, e.users[people.RoleAgent].Email)
+		page := e.do(ac, "GET", "/agent/tickets/new?q=end-user", nil).body
+		if !strings.Contains(page, fmt.Sprintf(`href="/agent/tickets/new?requester=%d"`, e.users[people.RoleEndUser].ID)) {
+			t.Fatalf("search by name does not offer the customer: %s", page)
+		}
+		form := formFields(t, page, "new-ticket-form")
+		form.Set("requester", "dana@customer.example")
+		form.Set("requester_name", "Dana Diaz")
+		form.Set("subject", "Runner stuck")
+		form.Set("body", "Dana called: the runner is stuck.")
+		form.Set("priority", "high")
+		r := e.do(ac, "POST", "/agent/tickets/new", strings.NewReader(form.Encode()), formCT...)
+		if r.code != http.StatusOK || !strings.Contains(r.body, "opened for Dana Diaz") {
+			t.Fatalf("new ticket: %d %s", r.code, r.body)
+		}
+		u, err := e.ppl.UserByEmail(ctx, "dana@customer.example")
+		if err != nil || u.Role != people.RoleEndUser {
+			t.Fatalf("new requester %+v %v", u, err)
+		}
+		list, _ := e.tickets.List(ctx, ticket.Filter{RequesterID: u.ID, Limit: 5})
+		if len(list) != 1 || list[0].Subject != "Runner stuck" || list[0].Priority == nil || *list[0].Priority != "high" {
+			t.Fatalf("tickets of the requester: %+v", list)
+		}
+		form.Set("requester", "")
+		if r := e.do(ac, "POST", "/agent/tickets/new", strings.NewReader(form.Encode()), formCT...); r.code != http.StatusUnprocessableEntity {
+			t.Errorf("no requester: %d", r.code)
+		}
+	})
+}
+
+// TestWorkspaceBulkMergeSpamHistory: a bulk edit from a view says what
+// changed; the history says it in words with names; the recent list
+// follows the tickets opened; merge closes the source; spam deletes the
+// ticket and suspends its requester.
+func TestWorkspaceBulkMergeSpamHistory(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cust, agent := e.users[people.RoleEndUser], e.users[people.RoleAgent]
+		a := e.customerTicket(cust, "First", "one")
+		b := e.customerTicket(cust, "Second", "two")
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		list := e.do(ac, "GET", "/agent/tickets?view=all", nil).body
+		if !strings.Contains(list, `id="bulk-form"`) || !strings.Contains(list, fmt.Sprintf(`name="ids" value="%d"`, a.ID)) {
+			t.Fatalf("no bulk form in the view: %s", list)
+		}
+		form := formFields(t, list, "bulk-form")
+		form["ids"] = []string{fmt.Sprint(a.ID), fmt.Sprint(b.ID)}
+		form.Set("assignee_id", fmt.Sprint(agent.ID))
+		form.Set("status", "pending")
+		form.Set("add_tags", "vip")
+		r := e.do(ac, "POST", "/agent/tickets/bulk", strings.NewReader(form.Encode()), formCT...)
+		want := "2 tickets of 2 updated: assigned to The agent; status Pending; tags &#43;vip."
+		if r.code != http.StatusOK || !strings.Contains(r.body, want) {
+			t.Fatalf("bulk summary: want %q in %d %s", want, r.code, r.body)
+		}
+		for _, id := range []int64{a.ID, b.ID} {
+			got, _ := e.tickets.Get(ctx, id)
+			if got.Status != "pending" || got.AssigneeID == nil || *got.AssigneeID != agent.ID || !strings.Contains(strings.Join(got.Tags, " "), "vip") {
+				t.Errorf("#%d after bulk: %+v", id, got)
+			}
+		}
+		page := e.do(ac, "GET", fmt.Sprintf("/agent/tickets/%d", a.ID), nil).body
+		for _, w := range []string{"assigned to The agent", "status New → Pending", "tags &#43;vip", "opened the ticket"} {
+			if !strings.Contains(page, w) {
+				t.Errorf("history does not say %q", w)
+			}
+		}
+		page = e.do(ac, "GET", fmt.Sprintf("/agent/tickets/%d", b.ID), nil).body
+		if !strings.Contains(page, `id="opened-tickets"`) || !strings.Contains(page, fmt.Sprintf(`href="/agent/tickets/%d" class="opened-tab"`, a.ID)) {
+			t.Errorf("the recent list does not offer #%d", a.ID)
+		}
+
+		csrf := csrfRe.FindStringSubmatch(page)[1]
+		mf := url.Values{"csrf_token": {csrf}, "into": {fmt.Sprint(a.ID)}}
+		if r := e.do(ac, "POST", fmt.Sprintf("/agent/tickets/%d/merge", b.ID), strings.NewReader(mf.Encode()), formCT...); r.code != 200 ||
+			!strings.Contains(r.body, fmt.Sprintf("Ticket #%d merged into #%d", b.ID, a.ID)) {
+			t.Fatalf("merge: %d %s", r.code, r.body)
+		}
+		if got, _ := e.tickets.Get(ctx, b.ID); got.Status != "closed" {
+			t.Errorf("merged source is %s", got.Status)
+		}
+
+		spam := e.customerTicket(cust, "Buy now", "cheap")
+		path := fmt.Sprintf("/agent/tickets/%d/spam", spam.ID)
+		sf := url.Values{"csrf_token": {csrf}}
+		if r := e.do(ac, "POST", path, strings.NewReader(sf.Encode()), formCT...); !strings.Contains(r.body, `id="confirm-yes"`) {
+			t.Fatalf("spam without confirmation: %d", r.code)
+		}
+		if _, err := e.tickets.Get(ctx, spam.ID); err != nil {
+			t.Fatal("the ticket went before confirmation")
+		}
+		sf.Set("confirm", "yes")
+		if r := e.do(ac, "POST", path, strings.NewReader(sf.Encode()), formCT...); !strings.Contains(r.body, "deleted as spam") {
+			t.Fatalf("spam: %d %s", r.code, r.body)
+		}
+		if _, err := e.tickets.Get(ctx, spam.ID); err == nil {
+			t.Error("the spam ticket is still there")
+		}
+		if u, _ := e.ppl.GetUser(ctx, cust.ID); !u.Suspended {
+			t.Error("the spammer is not suspended")
+		}
+	})
+}
