@@ -207,7 +207,7 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
 		"SLACol": slaCol, "Agents": agents, "Macros": macros, "Statuses": ticket.Statuses, "Back": r.URL.RequestURI(),
-		"Title":  title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
+		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
 		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(w, r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
 	})
 	return nil
