@@ -316,6 +316,10 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		before = n
 	}
 	f := audit.Filter{ObjectType: strings.TrimSpace(q.Get("type")), BeforeID: before, Limit: uiPerPage + 1}
+	af, err := s.auditFilter(ctx, q, &f) // ui_admin_people.go
+	if err != nil {
+		return err
+	}
 	entries, err := s.Audit.List(ctx, f)
 	if err != nil {
 		return err
@@ -337,7 +341,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "admin_audit.html", map[string]any{
 		"Title": "Audit log", "Section": "audit", "Entries": entries, "Names": nm, "Type": f.ObjectType,
-		"Next": next, "First": before != 0,
+		"Next": next, "First": before != 0, "Filter": af, "Newest": "/admin/audit?" + af.query.Encode(),
 	})
 	return nil
 }

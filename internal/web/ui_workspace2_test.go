@@ -120,3 +120,32 @@ func TestWorkspaceBulkMergeSpamHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminAuditFilters: the audit log filters by actor, object and
+// action, with sign-ins folded away unless asked for.
+func TestAdminAuditFilters(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		signIn(t, e, e.users[people.RoleAgent].Email)
+		agentID := e.users[people.RoleAgent].ID
+		page := e.do(ac, "GET", "/admin/audit", nil).body
+		if strings.Contains(page, "<code>session.created</code>") || !strings.Contains(page, `id="sessions-folded"`) {
+			t.Errorf("session events are not folded by default")
+		}
+		page = e.do(ac, "GET", "/admin/audit?sessions=show", nil).body
+		if !strings.Contains(page, "<code>session.created</code>") {
+			t.Errorf("session events do not show when asked")
+		}
+		page = e.do(ac, "GET", "/admin/audit?actor=agent%40example.com&action=session", nil).body
+		if n := strings.Count(page, `class="audit-row"`); n != 1 || !strings.Contains(page, "<code>session.created</code>") {
+			t.Errorf("actor+action filter: %d rows", n)
+		}
+		page = e.do(ac, "GET", fmt.Sprintf("/admin/audit?type=user&object_id=%d&action=user", agentID), nil).body
+		if n := strings.Count(page, `class="audit-row"`); n < 1 || strings.Contains(page, "<code>session.") {
+			t.Errorf("object filter: %d rows", n)
+		}
+		if r := e.do(ac, "GET", "/admin/audit?actor=nobody%40example.com", nil); r.code != http.StatusBadRequest {
+			t.Errorf("unknown actor: %d", r.code)
+		}
+	})
+}
