@@ -51,6 +51,7 @@ func (s *Server) registerRoutes() {
 	s.registerAccountsUI()     // ui_accounts.go
 	s.registerAccountUI()      // ui_account.go
 	s.registerWorkspaceUI()    // ui_workspace.go
+	s.registerPeopleUI()       // ui_admin_people.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)

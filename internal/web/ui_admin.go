@@ -191,7 +191,7 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 		form = map[string]string{"support_plan": people.PlanSaaS, "tier": "free"}
 	}
 	s.render(w, r, status, "admin_orgs.html", map[string]any{
-		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents,
+		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents, "Tiers": orgTiers,
 		"Query": f.Query, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil

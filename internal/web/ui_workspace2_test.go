@@ -1,8 +1,11 @@
 package web
 
 import (
+	"regexp"
+
 	"context"
 	"fmt"
+	"github.com/frontline/frontline/internal/audit"
 	"net/http"
 	"net/url"
 	"strings"
@@ -148,4 +151,89 @@ func TestAdminAuditFilters(t *testing.T) {
 			t.Errorf("unknown actor: %d", r.code)
 		}
 	})
+}
+
+// TestPeoplePages: a user's page shows their profile and requests and
+// saves notes; an organization's page edits its tier from the list (a
+// tier outside it is refused); groups gain and lose members, are renamed
+// and deleted after a confirmation.
+func TestPeoplePages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cust := e.users[people.RoleEndUser]
+		tk := e.customerTicket(cust, "Where is my invoice", "?")
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		page := e.do(ac, "GET", fmt.Sprintf("/agent/users/%d", cust.ID), nil).body
+		if !strings.Contains(page, fmt.Sprintf(`href="/agent/tickets/%d"`, tk.ID)) || !strings.Contains(page, cust.Email) {
+			t.Fatalf("user page: %s", page)
+		}
+		form := formFields(t, page, "user-edit-form")
+		form.Set("notes", "Prefers email.")
+		if r := e.do(ac, "POST", fmt.Sprintf("/agent/users/%d", cust.ID), strings.NewReader(form.Encode()), formCT...); !strings.Contains(r.body, "Prefers email.") {
+			t.Fatalf("notes not saved: %d", r.code)
+		}
+
+		name, tier := "Globex", "free"
+		org, err := e.ppl.CreateOrganization(ctx, audit0(), people.OrganizationInput{Name: &name, Tier: &tier})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page = e.do(ac, "GET", fmt.Sprintf("/admin/organizations/%d", org.ID), nil).body
+		form = formFields(t, page, "org-edit-form")
+		form.Set("tier", "ultimate")
+		if r := e.do(ac, "POST", fmt.Sprintf("/admin/organizations/%d", org.ID), strings.NewReader(form.Encode()), formCT...); r.code != 200 {
+			t.Fatalf("org edit: %d %s", r.code, r.body)
+		}
+		if o, _ := e.ppl.GetOrganization(ctx, org.ID); o.Tier != "ultimate" {
+			t.Errorf("tier is %s", o.Tier)
+		}
+		form.Set("tier", "platinum")
+		if r := e.do(ac, "POST", fmt.Sprintf("/admin/organizations/%d", org.ID), strings.NewReader(form.Encode()), formCT...); r.code != http.StatusUnprocessableEntity {
+			t.Errorf("tier outside the list: %d", r.code)
+		}
+
+		gname := "Billing"
+		g, err := e.ppl.CreateGroup(ctx, audit0(), people.GroupInput{Name: &gname})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gp := fmt.Sprintf("/admin/groups/%d", g.ID)
+		page = e.do(ac, "GET", gp, nil).body
+		form = formFields(t, page, "add-member-form")
+		form.Set("user_id", fmt.Sprint(e.users[people.RoleAgent].ID))
+		r := e.do(ac, "POST", gp+"/members", strings.NewReader(form.Encode()), formCT...)
+		if !strings.Contains(r.body, "The agent added to the group") || strings.Count(r.body, `class="member"`) != 1 {
+			t.Fatalf("add member: %d", r.code)
+		}
+		m := regexpFind(r.body, `action="(`+gp+`/members/[0-9]+/remove)"`)
+		csrf := csrfRe.FindStringSubmatch(r.body)[1]
+		if r := e.do(ac, "POST", m, strings.NewReader("csrf_token="+url.QueryEscape(csrf)), formCT...); strings.Contains(r.body, `class="member"`) {
+			t.Errorf("member not removed")
+		}
+		form = formFields(t, e.do(ac, "GET", gp, nil).body, "group-edit-form")
+		form.Set("name", "Billing EMEA")
+		e.do(ac, "POST", gp, strings.NewReader(form.Encode()), formCT...)
+		if got, _ := e.ppl.GetGroup(ctx, g.ID); got.Name != "Billing EMEA" {
+			t.Errorf("group name %q", got.Name)
+		}
+		del := url.Values{"csrf_token": {csrf}}
+		if r := e.do(ac, "POST", gp+"/delete", strings.NewReader(del.Encode()), formCT...); !strings.Contains(r.body, `id="confirm-yes"`) {
+			t.Fatal("group delete without confirmation")
+		}
+		del.Set("confirm", "yes")
+		e.do(ac, "POST", gp+"/delete", strings.NewReader(del.Encode()), formCT...)
+		if got, err := e.ppl.GetGroup(ctx, g.ID); err == nil && !got.Deleted {
+			t.Error("group not deleted")
+		}
+	})
+}
+
+func audit0() audit.Actor { return audit.System() }
+
+func regexpFind(s, re string) string {
+	m := regexp.MustCompile(re).FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }
