@@ -237,3 +237,81 @@ func regexpFind(s, re string) string {
 	}
 	return m[1]
 }
+
+// TestRuleBuilder: a trigger built from the lists previews as JSON, saves,
+// and fires; a condition with an operator its field does not take is
+// refused naming it; rules move up and down.
+func TestRuleBuilder(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		page := e.do(ac, "GET", "/admin/rules?kind=triggers", nil).body
+		if !strings.Contains(page, `id="builder-form"`) || !strings.Contains(page, `<option value="update_type">`) {
+			t.Fatalf("no trigger builder: %s", page)
+		}
+		if views := e.do(ac, "GET", "/admin/rules?kind=views", nil).body; strings.Contains(views, `<option value="update_type">`) {
+			t.Error("the view builder offers a trigger-only field")
+		}
+		form := formFields(t, page, "builder-form")
+		form.Set("title", "Tag urgent VIPs")
+		form.Set("all_0_field", "update_type")
+		form.Set("all_0_op", "is")
+		form.Set("all_0_value", "Create")
+		form.Set("all_1_field", "subject_includes_word")
+		form.Set("all_1_op", "includes")
+		form.Set("all_1_value", "outage")
+		form.Set("act_0_field", "priority")
+		form.Set("act_0_value", "urgent")
+		form.Set("act_1_field", "current_tags")
+		form.Set("act_1_value", "vip")
+		form.Set("do", "preview")
+		r := e.do(ac, "POST", "/admin/rules/triggers/build", strings.NewReader(form.Encode()), formCT...)
+		if r.code != 200 || !strings.Contains(r.body, "&#34;subject_includes_word&#34;") || !strings.Contains(r.body, `value="Tag urgent VIPs"`) {
+			t.Fatalf("preview: %d %s", r.code, r.body)
+		}
+		form.Set("do", "save")
+		if r := e.do(ac, "POST", "/admin/rules/triggers/build", strings.NewReader(form.Encode()), formCT...); !strings.Contains(r.body, "Trigger “Tag urgent VIPs” added.") {
+			t.Fatalf("save: %d %s", r.code, r.body)
+		}
+		tk := e.customerTicket(e.users[people.RoleEndUser], "Total outage in EMEA", "down")
+		got, _ := e.tickets.Get(ctx, tk.ID)
+		if got.Priority == nil || *got.Priority != "urgent" || !strings.Contains(strings.Join(got.Tags, " "), "vip") {
+			t.Errorf("the built trigger did not fire: %+v", got)
+		}
+
+		form.Set("title", "Bad")
+		form.Set("all_1_op", "less_than")
+		if r := e.do(ac, "POST", "/admin/rules/triggers/build", strings.NewReader(form.Encode()), formCT...); r.code != http.StatusUnprocessableEntity {
+			t.Errorf("invalid operator: %d", r.code)
+		}
+
+		// Move the new trigger up and back down.
+		list := e.do(ac, "GET", "/admin/rules?kind=triggers", nil).body
+		mv := regexpFind(list, `action="(/admin/rules/triggers/[0-9]+/move)"`)
+		trs, _ := e.srv.Rules.ListTriggers(ctx, false)
+		if len(trs) < 2 {
+			// A second trigger so that there is somewhere to move.
+			f2 := formFields(t, page, "builder-form")
+			f2.Set("title", "Second")
+			f2.Set("all_0_field", "status")
+			f2.Set("all_0_op", "is")
+			f2.Set("all_0_value", "new")
+			f2.Set("act_0_field", "current_tags")
+			f2.Set("act_0_value", "seen")
+			f2.Set("do", "save")
+			e.do(ac, "POST", "/admin/rules/triggers/build", strings.NewReader(f2.Encode()), formCT...)
+			trs, _ = e.srv.Rules.ListTriggers(ctx, false)
+		}
+		first := trs[0].ID
+		_ = mv
+		csrf := csrfRe.FindStringSubmatch(list)[1]
+		down := url.Values{"csrf_token": {csrf}, "dir": {"down"}}
+		if r := e.do(ac, "POST", fmt.Sprintf("/admin/rules/triggers/%d/move", first), strings.NewReader(down.Encode()), formCT...); !strings.Contains(r.body, "moved down") {
+			t.Fatalf("move down: %d %s", r.code, r.body)
+		}
+		trs, _ = e.srv.Rules.ListTriggers(ctx, false)
+		if trs[0].ID == first {
+			t.Errorf("the trigger is still first after moving down")
+		}
+	})
+}
