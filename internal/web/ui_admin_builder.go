@@ -275,4 +275,3 @@ func (s *Server) setRulePosition(ctx context.Context, r *http.Request, kind stri
 	}
 	return errs.NotFound("rule kind")
 }
-
