@@ -106,7 +106,6 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 	as := auth.NewService(d, al, auth.Options{Params: auth.TestParams()})
 	tickets := ticket.NewStore(d, al, t.TempDir(), 1<<20)
 	rs := rulestore.New(d, tickets, al, nil, rulestore.Options{AccountName: "Frontline"})
-	rs.Attach()
 	if _, err := rs.SeedDefaultViews(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +114,7 @@ func newBrowserEnv(t *testing.T, d *db.DB, chrome string) *browserEnv {
 	tickets.OnChange(sr.Hook)
 	slas := sla.NewService(sla.NewStore(d, al), sla.Options{})
 	tickets.OnChange(slas.Hook)
+	rs.Attach() // after the other hooks, as internal/app wires it (a trigger's change inside a creation must find the SLA rows written)
 	if _, err := slas.Store.SeedDefaults(ctx); err != nil {
 		t.Fatal(err)
 	}
