@@ -315,3 +315,37 @@ func TestRuleBuilder(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleBuilderMacroAndView: a macro (actions only, active once saved)
+// and a view (conditions only) are built from the lists too.
+func TestRuleBuilderMacroAndView(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ac := signIn(t, e, e.users[people.RoleAdmin].Email)
+		page := e.do(ac, "GET", "/admin/rules?kind=macros", nil).body
+		form := formFields(t, page, "builder-form")
+		form.Set("title", "Ask for logs")
+		form.Set("act_0_field", "status")
+		form.Set("act_0_value", "pending")
+		form.Set("act_1_field", "comment_value")
+		form.Set("act_1_value", "Please attach the logs.")
+		form.Set("do", "save")
+		if r := e.do(ac, "POST", "/admin/rules/macros/build", strings.NewReader(form.Encode()), formCT...); !strings.Contains(r.body, "“Ask for logs” added") {
+			t.Fatalf("macro: %d %s", r.code, r.body)
+		}
+		ms, _ := e.srv.Rules.ListMacros(ctx, false, nil)
+		if len(ms) != 1 || !ms[0].Active {
+			t.Errorf("macros %+v", ms)
+		}
+		page = e.do(ac, "GET", "/admin/rules?kind=views", nil).body
+		form = formFields(t, page, "builder-form")
+		form.Set("title", "Urgent ones")
+		form.Set("all_0_field", "priority")
+		form.Set("all_0_op", "is")
+		form.Set("all_0_value", "urgent")
+		form.Set("do", "save")
+		if r := e.do(ac, "POST", "/admin/rules/views/build", strings.NewReader(form.Encode()), formCT...); !strings.Contains(r.body, "“Urgent ones” added") {
+			t.Fatalf("view: %d %s", r.code, r.body)
+		}
+	})
+}
