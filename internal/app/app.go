@@ -267,6 +267,10 @@ func (a *App) Bootstrap(ctx context.Context) (email, password string, err error)
 	if err := a.Auth.SetPassword(ctx, audit.System(), u.ID, password); err != nil {
 		return "", "", err
 	}
+	// A one-time password: the first sign-in asks for the admin's own.
+	if err := a.Auth.RequirePasswordChange(ctx, u.ID); err != nil {
+		return "", "", err
+	}
 	return email, password, nil
 }
 

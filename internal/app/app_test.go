@@ -119,10 +119,32 @@ func TestServeEndToEnd(t *testing.T) {
 			}
 			page, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
+			// The printed password is one-time: the first sign-in lands on the
+			// account page until the admin chooses their own.
+			if resp.StatusCode != 200 || !strings.Contains(string(page), `id="must-change"`) {
+				t.Fatalf("first sign-in landed on %d: %s", resp.StatusCode, page)
+			}
+			csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(string(page))
+			if csrf == nil {
+				t.Fatal("no CSRF token on the account page")
+			}
+			newPW := adminPW + "-mine"
+			resp, err = browser.PostForm(base+"/settings/password", url.Values{"csrf_token": {csrf[1]}, "previous_password": {adminPW}, "password": {newPW}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			resp, err = browser.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
 			// Staff land in the agent workspace.
 			if resp.StatusCode != 200 || !strings.Contains(string(page), "Frontline Admin") || !strings.Contains(string(page), "All unsolved tickets") {
 				t.Fatalf("sign-in landed on %d: %s", resp.StatusCode, page)
 			}
+			adminPW = newPW
 
 			// API with the same credentials, as a Zendesk client sends them.
 			req, _ := http.NewRequest("GET", base+"/api/v2/users/me.json", nil)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/frontline/frontline/internal/db"
@@ -93,6 +94,10 @@ type Filter struct {
 	// BeforeID returns entries older than this id (keyset pagination, newest first).
 	BeforeID int64
 	Limit    int
+	// Action is an action ("user.updated") or its prefix ("user").
+	Action string
+	// HideSessions leaves out sign-in and sign-out (session.*) entries.
+	HideSessions bool
 }
 
 // List returns entries newest first.
@@ -100,9 +105,14 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
+	hide := 0
+	if f.HideSessions {
+		hide = 1
+	}
 	var out []Entry
 	err := l.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, l.q.Get("ListAudit"), f.ObjectType, f.ObjectID, f.ActorID, f.BeforeID, f.Limit)
+		rows, err := tx.QueryContext(ctx, l.q.Get("ListAudit"), f.ObjectType, f.ObjectID, f.ActorID, f.BeforeID, f.Limit,
+			strings.TrimSuffix(f.Action, "."), hide)
 		if err != nil {
 			return err
 		}

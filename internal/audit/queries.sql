@@ -9,6 +9,8 @@ WHERE ($1 = '' OR object_type = $1)
   AND ($2 = 0 OR object_id = $2)
   AND ($3 = 0 OR actor_id = $3)
   AND ($4 = 0 OR id < $4)
+  AND ($6 = '' OR action = $6 OR action LIKE $6 || '.%')
+  AND ($7 = 0 OR action NOT LIKE 'session.%')
 ORDER BY id DESC
 LIMIT $5;
 

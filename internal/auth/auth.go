@@ -38,6 +38,10 @@ type Principal struct {
 	CSRF string
 	// TokenID is the API token used (Via == "token" only).
 	TokenID int64
+	// MustChangePassword is set for a session of a user whose password was
+	// a one-time password (the first admin's): the web layer sends them to
+	// change it before anything else.
+	MustChangePassword bool
 }
 
 // IsStaff reports whether the caller is an agent or admin.
@@ -431,7 +435,7 @@ func (s *Service) SessionPrincipal(ctx context.Context, token string) (*Principa
 	now := s.d.Clock.Now()
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, s.q.Get("SessionByHash"), h).Scan(&p.UserID, &p.CSRF,
-			db.Time(&lastSeen), db.Time(&expires), &p.Name, &p.Email, &p.Role, &active, &suspended)
+			db.Time(&lastSeen), db.Time(&expires), &p.Name, &p.Email, &p.Role, &active, &suspended, &p.MustChangePassword)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Unauthorized("session expired")

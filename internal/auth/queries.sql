@@ -7,7 +7,7 @@ SELECT id, name, COALESCE(email, ''), role, active, suspended
 FROM users WHERE id = $1;
 
 -- name: SetPasswordHash
-UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1;
+UPDATE users SET password_hash = $2, updated_at = $3, must_change_password = FALSE WHERE id = $1;
 
 -- name: TouchLogin
 UPDATE users SET last_login_at = $2 WHERE id = $1;
@@ -18,7 +18,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $6, $7);
 
 -- name: SessionByHash
 SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at,
-       u.name, COALESCE(u.email, ''), u.role, u.active, u.suspended
+       u.name, COALESCE(u.email, ''), u.role, u.active, u.suspended, u.must_change_password
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1;
 
@@ -80,3 +80,14 @@ UPDATE password_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL
 
 -- name: UnusePasswordLink
 UPDATE password_links SET used_at = NULL WHERE token_hash = $1;
+
+-- name: RequirePasswordChange
+UPDATE users SET must_change_password = TRUE WHERE id = $1;
+
+-- name: ListUserSessions
+SELECT token_hash, user_agent, ip, created_at, last_seen_at, expires_at
+FROM sessions WHERE user_id = $1 AND expires_at > $2
+ORDER BY last_seen_at DESC, created_at DESC;
+
+-- name: DeleteUserSessionByPrefix
+DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 16) = $2;

@@ -128,3 +128,6 @@ SELECT secret FROM mail_keys WHERE name = $1;
 
 -- name: InsertKey
 INSERT INTO mail_keys (name, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING;
+
+-- name: NoticeOutbox
+SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.ticket_id IS NULL ORDER BY o.id DESC LIMIT 500;

@@ -312,6 +312,7 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 		"POST /settings/tokens/{id}/revoke": {{method: "POST", path: fmt.Sprintf("/settings/tokens/%d/revoke", w.carolToken), form: true}},
 		"GET /settings/password":            {{method: "GET", path: "/settings/password"}},
 		"POST /settings/password":           {{method: "POST", path: "/settings/password", body: "previous_password=&password=short", form: true}},
+		"POST /settings/sessions/{sid}/end": {{method: "POST", path: "/settings/sessions/0123456789abcdef/end", form: true}},
 		"GET /password/forgot":              {{method: "GET", path: "/password/forgot"}},
 		"POST /password/forgot":             {{method: "POST", path: "/password/forgot", body: "email=ivan%40example.com", form: true}},
 		"GET /password/set":                 {{method: "GET", path: "/password/set?token=guessed"}},

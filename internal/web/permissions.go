@@ -42,7 +42,7 @@ type routeAccess struct {
 // uploads.
 var signedInBasics = []string{
 	"POST /logout", "GET /{$}", "GET /settings/tokens", "POST /settings/tokens", "POST /settings/tokens/{id}/revoke",
-	"GET /settings/password", "POST /settings/password", "PUT /api/v2/users/{id}/password",
+	"GET /settings/password", "POST /settings/password", "PUT /api/v2/users/{id}/password", "POST /settings/sessions/{sid}/end",
 	"GET /api/v2/users/me", "GET /portal", "GET /portal/new", "POST /portal/tickets", "GET /portal/tickets/{id}",
 	"POST /portal/tickets/{id}/reply", "POST /portal/tickets/{id}/rating", "POST /portal/tickets/{id}/follow",
 	"GET /api/v2/custom_roles", "GET /api/v2/custom_roles/{id}",

@@ -61,6 +61,9 @@ func (s *Server) registerRoutes() {
 	s.registerAccountsUI()     // ui_accounts.go
 	s.registerIncidentUI()     // ui_incidents.go
 	s.registerOnCallUI()       // ui_oncall.go
+	s.registerAccountUI()      // ui_account.go
+	s.registerWorkspaceUI()    // ui_workspace.go
+	s.registerPeopleUI()       // ui_admin_people.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)

@@ -346,6 +346,10 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 			fail(w, r, err)
 			return
 		}
+		if !api && p != nil && p.MustChangePassword && !oneTimePasswordAllows(path) {
+			mustChangePassword(w, r)
+			return
+		}
 		if api && documented {
 			if err := doc.checkQuery(r, p != nil && p.IsStaff()); err != nil {
 				fail(w, r, err)

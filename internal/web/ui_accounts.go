@@ -4,12 +4,17 @@ package web
 // "forgot password" page, and redeeming a link.
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/people"
 )
 
 // passwordLinkTTL is how long a set-password link works.
@@ -34,14 +39,62 @@ func (s *Server) forgotPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // forgotSubmit answers the same whether or not the address has an account
-// (no account enumeration). Frontline does not email reset links yet, so it
-// says what to do instead.
+// (no account enumeration). With outbound mail on, an active account with a
+// password-capable role gets a reset link by email through the outbox;
+// without it, the page says what to do instead.
 func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) error {
-	notice := "Frontline does not email password resets: ask an administrator for a one-time set-password link (Admin → Users → the user's page)."
-	if !s.relayConfigured() {
-		notice = "No outbound mail relay is configured, so no email can be sent: ask an administrator for a one-time set-password link (Admin → Users → the user's page)."
+	if !s.sendsMail() {
+		notice := "No outbound mail relay is configured, so no email can be sent: ask an administrator for a one-time set-password link (Admin → Users → the user's page)."
+		s.renderPasswordLink(w, r, http.StatusOK, map[string]any{"Title": "Forgot your password?", "Mode": "done", "Notice": notice})
+		return nil
 	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if u, err := s.People.UserByEmail(r.Context(), email); err == nil && u.Active && !u.Suspended {
+		token, exp, err := s.Auth.IssuePasswordLink(r.Context(), audit.Actor{ID: u.ID, Role: u.Role, IP: clientIP(r)}, u.ID, auth.LinkReset, passwordLinkTTL)
+		if err != nil {
+			return err
+		}
+		link := s.baseURL(r) + "/password/set?token=" + url.QueryEscape(token)
+		body := fmt.Sprintf("Hello %s,\n\nSomeone (we hope you) asked to reset your Frontline password. Choose a new one here:\n\n%s\n\n"+
+			"The link works once, until %s. If you did not ask, ignore this email: your password stays as it is.\n",
+			u.Name, link, exp.UTC().Format("2 Jan 2006 15:04 MST"))
+		if err := s.Mail.QueueNotice(r.Context(), mail.Address{Name: u.Name, Email: u.Email}, "Reset your Frontline password", body); err != nil {
+			return err
+		}
+	} else if err != nil && !errs.Is(err, errs.KindNotFound) {
+		return err
+	}
+	notice := "If an active account uses " + email + ", a one-time link to set a new password is on its way by email."
 	s.renderPasswordLink(w, r, http.StatusOK, map[string]any{"Title": "Forgot your password?", "Mode": "done", "Notice": notice})
+	return nil
+}
+
+// sendsMail reports whether account emails can go out (a relay and the
+// mail channel).
+func (s *Server) sendsMail() bool { return s.relayConfigured() && s.Mail != nil && s.Mail.Sends() }
+
+// inviteUser gives a newly created user a one-time invitation link: by
+// email through the outbox when mail goes out, otherwise on the admin's
+// screen to hand over.
+func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request, u *people.User) error {
+	p := PrincipalFrom(r.Context())
+	token, exp, err := s.Auth.IssuePasswordLink(r.Context(), p.Actor(clientIP(r)), u.ID, auth.LinkInvitation, passwordLinkTTL)
+	if err != nil {
+		return err
+	}
+	link := s.baseURL(r) + "/password/set?token=" + url.QueryEscape(token)
+	if s.sendsMail() && u.Email != "" {
+		body := fmt.Sprintf("Hello %s,\n\n%s invited you to Frontline. Choose your password here to sign in:\n\n%s\n\n"+
+			"The link works once, until %s.\n", u.Name, p.Name, link, exp.UTC().Format("2 Jan 2006 15:04 MST"))
+		if err := s.Mail.QueueNotice(r.Context(), mail.Address{Name: u.Name, Email: u.Email}, "You are invited to Frontline", body); err != nil {
+			return err
+		}
+		seeOther(w, r, "/admin/users", "User "+u.Name+" created; invitation emailed to "+u.Email+" (the link works until "+
+			exp.UTC().Format("2 Jan 15:04 MST")+").")
+		return nil
+	}
+	s.renderPasswordLink(w, r, http.StatusOK, map[string]any{"Title": "Invitation for " + u.Name, "Mode": "issued",
+		"Name": u.Name, "Link": link, "Expires": exp})
 	return nil
 }
 

@@ -92,15 +92,22 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 	in := people.UserInput{}
 	name, email, role := form["name"], form["email"], form["role"]
 	in.Name, in.Email, in.Role = &name, &email, &role
-	org, err := formID(r, "organization_id")
+	invite, err := formBool(r, "invite")
+	var u *people.User
 	if err == nil {
-		in.OrganizationID = org
-		_, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
+		var org *int64
+		if org, err = formID(r, "organization_id"); err == nil {
+			in.OrganizationID = org
+			u, err = s.People.CreateUser(r.Context(), p.Actor(clientIP(r)), in)
+		}
 	}
 	if err != nil {
 		return showProblem(err, func(status int, msg string) error {
 			return s.renderAdminUsers(w, r, status, form, msg)
 		})
+	}
+	if invite {
+		return s.inviteUser(w, r, u) // ui_accounts.go
 	}
 	seeOther(w, r, "/admin/users", "User "+name+" created.")
 	return nil
@@ -184,7 +191,7 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 		form = map[string]string{"support_plan": people.PlanSaaS, "tier": "free"}
 	}
 	s.render(w, r, status, "admin_orgs.html", map[string]any{
-		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents,
+		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents, "Tiers": orgTiers,
 		"Query": f.Query, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil
@@ -309,6 +316,10 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		before = n
 	}
 	f := audit.Filter{ObjectType: strings.TrimSpace(q.Get("type")), BeforeID: before, Limit: uiPerPage + 1}
+	af, err := s.auditFilter(ctx, q, &f) // ui_admin_people.go
+	if err != nil {
+		return err
+	}
 	entries, err := s.Audit.List(ctx, f)
 	if err != nil {
 		return err
@@ -330,7 +341,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "admin_audit.html", map[string]any{
 		"Title": "Audit log", "Section": "audit", "Entries": entries, "Names": nm, "Type": f.ObjectType,
-		"Next": next, "First": before != 0,
+		"Next": next, "First": before != 0, "Filter": af, "Newest": "/admin/audit?" + af.query.Encode(),
 	})
 	return nil
 }

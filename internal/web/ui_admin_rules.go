@@ -28,6 +28,7 @@ func (s *Server) registerAdminRulesUI() {
 	s.handle("POST /admin/rules/{kind}/{id}/toggle", Admin, s.adminToggleRule)
 	s.handle("POST /admin/rules/{kind}/{id}", Admin, s.adminUpdateRule)
 	s.handle("POST /admin/rules/{kind}/{id}/delete", Admin, s.adminDeleteRule)
+	s.registerRuleBuilderUI() // ui_admin_builder.go
 }
 
 // ruleRow is one rule as the admin list shows it.
@@ -140,6 +141,16 @@ func (s *Server) renderAdminRules(w http.ResponseWriter, r *http.Request, status
 // renderAdminRulesEdit renders the list; editID, when set, is the rule whose
 // edit failed: its form shows src and the problem.
 func (s *Server) renderAdminRulesEdit(w http.ResponseWriter, r *http.Request, status int, kind, src, problem string, editID int64) error {
+	return s.renderAdminRulesFull(w, r, status, kind, src, problem, editID, nil)
+}
+
+// renderAdminRulesWith renders the list with the builder as submitted
+// (ui_admin_builder.go).
+func (s *Server) renderAdminRulesWith(w http.ResponseWriter, r *http.Request, status int, kind, src, problem string, b *ruleBuilder) error {
+	return s.renderAdminRulesFull(w, r, status, kind, src, problem, 0, b)
+}
+
+func (s *Server) renderAdminRulesFull(w http.ResponseWriter, r *http.Request, status int, kind, src, problem string, editID int64, b *ruleBuilder) error {
 	singular, err := ruleKind(kind)
 	if err != nil {
 		return err
@@ -160,9 +171,14 @@ func (s *Server) renderAdminRulesEdit(w http.ResponseWriter, r *http.Request, st
 			src, problem = "", ""
 		}
 	}
+	if b == nil && kind != "webhooks" {
+		if b, err = s.newBuilder(r.Context(), kind, nil); err != nil {
+			return err
+		}
+	}
 	s.render(w, r, status, "admin_rules.html", map[string]any{
 		"Title": "Business rules", "Section": "rules", "Kinds": ruleKinds, "Kind": kind, "Singular": singular,
-		"Rules": rows, "Webhooks": hooks, "Source": src, "Error": problem, "Flash": flashOf(w, r),
+		"Rules": rows, "Webhooks": hooks, "Source": src, "Error": problem, "Flash": flashOf(w, r), "Builder": b,
 	})
 	return nil
 }

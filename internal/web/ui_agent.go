@@ -198,9 +198,17 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 		}
 		slaCol.URL = "/agent/tickets?" + nq.Encode()
 	}
+	agents, err := s.staffUsers(ctx)
+	if err != nil {
+		return err
+	}
+	macros, err := s.macrosFor(ctx, PrincipalFrom(ctx))
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
-		"SLACol": slaCol,
-		"Title":  title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
+		"SLACol": slaCol, "Agents": agents, "Macros": macros, "Statuses": ticket.Statuses, "Back": r.URL.RequestURI(),
+		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
 		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(w, r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
 	})
 	return nil
@@ -308,9 +316,7 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 	for _, c := range comments {
 		ids = append(ids, c.AuthorID)
 	}
-	for _, a := range audits {
-		ids = append(ids, a.AuthorID)
-	}
+	ids = append(ids, historyIDs(audits)...)
 	ids = append(ids, t.CollaboratorIDs...)
 	var org *people.Organization
 	if t.OrganizationID != nil {
@@ -353,6 +359,14 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 			return err
 		}
 	}
+	gnames, err := s.groupNames(ctx)
+	if err != nil {
+		return err
+	}
+	opened, err := s.recentTickets(w, r, t.ID) // ui_workspace.go
+	if err != nil {
+		return err
+	}
 	var rating *satisfaction.Rating
 	if s.Satisfaction != nil {
 		if rating, err = s.Satisfaction.ForTicket(ctx, t.ID); err != nil {
@@ -371,6 +385,7 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 		"Statuses": ticket.Statuses, "Priorities": ticket.Priorities, "Types": ticket.Types,
 		"Closed": t.Status == ticket.StatusClosed, "Rating": rating, "Wide": true, "SLAView": slaView,
 		"SubmitAs": submitAsButtons(), "RelayOn": s.relayConfigured(),
+		"History": historyWords(audits, nm, gnames), "Opened": opened,
 	})
 	return nil
 }

@@ -47,8 +47,13 @@ func (s *Server) renderPassword(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "password.html", map[string]any{"Title": "Password", "OtherSessions": max(sessions-1, 0),
-		"Tokens": len(tokens), "Error": problem, "Flash": flashOf(w, r), "MinLen": auth.MinPasswordLen})
+	list, err := s.accountSessions(r, p)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "password.html", map[string]any{"Title": "Your account", "OtherSessions": max(sessions-1, 0),
+		"Tokens": len(tokens), "Error": problem, "Flash": flashOf(w, r), "MinLen": auth.MinPasswordLen,
+		"Sessions": list, "MustChange": p.MustChangePassword})
 	return nil
 }
 

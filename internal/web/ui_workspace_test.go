@@ -186,7 +186,7 @@ func TestWorkspacePasswordLink(t *testing.T) {
 func TestWorkspaceTopBar(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		nav := func(body string) string {
-			i := strings.Index(body, `<nav aria-label="Main">`)
+			i := strings.Index(body, `<nav aria-label="Main"`)
 			j := strings.Index(body[i:], "</nav>")
 			return body[i : i+j]
 		}

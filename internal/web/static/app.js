@@ -132,7 +132,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     rows().forEach(function (r, i) {
       r.addEventListener("click", function (e) {
-        if (e.target.closest("a")) return;
+        if (e.target.closest("a, input, label, button, select")) return;
         window.location.href = r.getAttribute("data-href");
       });
       r.addEventListener("focusin", function () { selected = i; });
@@ -142,6 +142,35 @@
     var close = document.getElementById("shortcuts-close");
     if (close) close.addEventListener("click", function () { toggleHelp(false); });
     live();
+    // Narrow screens: the header's links fold behind a menu button.
+    var menu = document.getElementById("menu-toggle");
+    if (menu) menu.addEventListener("click", function () {
+      var open = document.querySelector("header.top").classList.toggle("open");
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    // Rule builders: each field offers only its operators and suggests its values.
+    var builder = document.getElementById("builder-form");
+    if (builder) {
+      var choices = JSON.parse(builder.getAttribute("data-choices") || "{}");
+      var users = document.getElementById("b-users"), groups = document.getElementById("b-groups");
+      var sync = function (row) {
+        var f = row.querySelector(".b-field"), op = row.querySelector(".b-op"), list = row.querySelector("datalist");
+        var c = choices[f.getAttribute("data-kind") + ":" + f.value];
+        if (op) Array.prototype.forEach.call(op.options, function (o) {
+          o.hidden = !!(o.value && c && c.operators && c.operators.indexOf(o.value) < 0);
+          if (o.hidden && o.selected) op.value = "";
+        });
+        if (!list) return;
+        list.innerHTML = "";
+        var src = c && c.ids === "user" ? users : c && c.ids === "group" ? groups : null;
+        if (src) { list.innerHTML = src.innerHTML; return; }
+        ((c && c.values) || []).forEach(function (v) { var o = document.createElement("option"); o.value = v; list.appendChild(o); });
+      };
+      builder.querySelectorAll(".builder-row").forEach(function (row) {
+        row.querySelector(".b-field").addEventListener("change", function () { sync(row); });
+        sync(row);
+      });
+    }
     // Knowledge base: "Insert link" puts a Markdown link to the article into the reply.
     document.addEventListener("click", function (e) {
       var b = e.target.closest("[data-insert-link]");

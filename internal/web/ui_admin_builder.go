@@ -1,0 +1,277 @@
+package web
+
+// Rule builders: triggers, automations, macros and views put together from
+// lists (fields with their valid operators and values, from
+// rules.ConditionCatalog and rules.ActionCatalog), previewed as the Zendesk
+// JSON that is then saved exactly as if pasted; and a rule's position moved
+// up or down.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/rules"
+)
+
+// Builder rows offered: conditions that must all hold, conditions of
+// which any one must, and actions.
+const (
+	builderAllRows    = 3
+	builderAnyRows    = 2
+	builderActionRows = 3
+)
+
+func (s *Server) registerRuleBuilderUI() {
+	if s.Rules == nil {
+		return
+	}
+	s.handle("POST /admin/rules/{kind}/build", Admin, s.adminBuildRule)
+	s.handle("POST /admin/rules/{kind}/{id}/move", Admin, s.adminMoveRule)
+}
+
+// builderRow is one condition or action row of the builder form.
+type builderRow struct {
+	Name             string // form name prefix: all_0, any_1, act_2
+	Field, Op, Value string
+	// Choices and Operators are the condition fields and operators offered.
+	Choices   []rules.Choice
+	Operators []string
+}
+
+// ruleBuilder is what the builder template needs.
+type ruleBuilder struct {
+	Kind, Title       string
+	Conditions        []rules.Choice
+	Actions           []rules.Choice
+	Operators         []string
+	All, Any, Act     []builderRow
+	Users             []people.User
+	Groups            []people.Group
+	HasConds, HasActs bool
+}
+
+// opsJSON is a field's operators and values for the page's script.
+func (b ruleBuilder) ChoicesJSON() string {
+	m := map[string]rules.Choice{}
+	for _, c := range b.Conditions {
+		m["c:"+c.Field] = c
+	}
+	for _, c := range b.Actions {
+		m["a:"+c.Field] = c
+	}
+	out, _ := json.Marshal(m)
+	return string(out)
+}
+
+func (s *Server) newBuilder(ctx context.Context, kind string, r *http.Request) (*ruleBuilder, error) {
+	b := &ruleBuilder{Kind: kind, Conditions: rules.ConditionCatalog(kind), Actions: rules.ActionCatalog(kind)}
+	if kind == "macros" {
+		b.Conditions = nil
+	}
+	if kind == "views" {
+		b.Actions = nil
+	}
+	b.HasConds, b.HasActs = len(b.Conditions) > 0, len(b.Actions) > 0
+	for _, c := range b.Conditions {
+		for _, op := range c.Operators {
+			if !slices.Contains(b.Operators, op) {
+				b.Operators = append(b.Operators, op)
+			}
+		}
+	}
+	get := func(k string) string {
+		if r == nil {
+			return ""
+		}
+		return strings.TrimSpace(r.PostFormValue(k))
+	}
+	b.Title = get("title")
+	row := func(name string) builderRow {
+		return builderRow{Name: name, Field: get(name + "_field"), Op: get(name + "_op"), Value: get(name + "_value"),
+			Choices: b.Conditions, Operators: b.Operators}
+	}
+	if b.HasConds {
+		for i := range builderAllRows {
+			b.All = append(b.All, row(fmt.Sprintf("all_%d", i)))
+		}
+		for i := range builderAnyRows {
+			b.Any = append(b.Any, row(fmt.Sprintf("any_%d", i)))
+		}
+	}
+	if b.HasActs {
+		for i := range builderActionRows {
+			b.Act = append(b.Act, row(fmt.Sprintf("act_%d", i)))
+		}
+	}
+	var err error
+	if b.Users, err = s.staffUsers(ctx); err != nil {
+		return nil, err
+	}
+	if b.Groups, err = s.People.ListGroups(ctx, people.GroupFilter{Page: people.Page{Limit: 1000}}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// builderValue turns a typed value into what the rule JSON holds.
+func builderValue(field, v string) any {
+	switch field {
+	case "comment_mode_is_public", "comment_is_public", "sla_breach":
+		return v == "true"
+	}
+	return v
+}
+
+// ruleJSON assembles the rule as Zendesk JSON ({"trigger": {...}}).
+func (b *ruleBuilder) ruleJSON(singular string) (string, error) {
+	var v errs.Validation
+	v.Check(b.Title != "", "title", "can't be blank")
+	conds := func(rows []builderRow) []rules.Condition {
+		out := []rules.Condition{}
+		for _, r := range rows {
+			if r.Field == "" {
+				continue
+			}
+			v.Check(r.Op != "", r.Name, "needs an operator")
+			out = append(out, rules.Condition{Field: r.Field, Operator: r.Op, Value: builderValue(r.Field, r.Value)})
+		}
+		return out
+	}
+	obj := map[string]any{"title": b.Title, "active": true}
+	if b.HasConds {
+		obj["conditions"] = rules.Conditions{All: conds(b.All), Any: conds(b.Any)}
+	}
+	if b.HasActs {
+		acts := []rules.Action{}
+		for _, r := range b.Act {
+			if r.Field != "" {
+				acts = append(acts, rules.Action{Field: r.Field, Value: builderValue(r.Field, r.Value)})
+			}
+		}
+		obj["actions"] = acts
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	return indent(map[string]any{singular: obj}), nil
+}
+
+// adminBuildRule previews (do=preview) or saves (do=save) the rule built
+// from the lists; a refused rule keeps the builder and shows the JSON.
+func (s *Server) adminBuildRule(w http.ResponseWriter, r *http.Request) error {
+	kind := r.PathValue("kind")
+	singular, err := ruleKind(kind)
+	if err != nil || kind == "webhooks" {
+		return errs.NotFound("rule kind")
+	}
+	b, err := s.newBuilder(r.Context(), kind, r)
+	if err != nil {
+		return err
+	}
+	src, err := b.ruleJSON(singular)
+	if err == nil && r.PostFormValue("do") == "save" {
+		if err = s.createRule(r.Context(), actor(r), kind, singular, src); err == nil {
+			seeOther(w, r, "/admin/rules?kind="+kind, strings.ToUpper(singular[:1])+singular[1:]+" “"+b.Title+"” added.")
+			return nil
+		}
+	}
+	status, problem := http.StatusOK, ""
+	if err != nil {
+		msg, st, ok := problemText(err)
+		if !ok {
+			return err
+		}
+		status, problem = st, msg
+	}
+	return s.renderAdminRulesWith(w, r, status, kind, src, problem, b)
+}
+
+// adminMoveRule swaps a rule's position with its neighbour's (dir=up or
+// down) in the kind's order.
+func (s *Server) adminMoveRule(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	kind := r.PathValue("kind")
+	id, err := ruleID(r)
+	if err != nil {
+		return err
+	}
+	dir := r.PostFormValue("dir")
+	if dir != "up" && dir != "down" {
+		return errs.Invalid("dir", "must be up or down")
+	}
+	rows, _, err := s.ruleRows(ctx, kind)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(rows, func(a, b ruleRow) int { return a.Position - b.Position })
+	i := slices.IndexFunc(rows, func(x ruleRow) bool { return x.ID == id })
+	if i < 0 {
+		return errs.NotFound("rule")
+	}
+	j := i - 1
+	if dir == "down" {
+		j = i + 1
+	}
+	if j < 0 || j >= len(rows) {
+		seeOther(w, r, "/admin/rules?kind="+kind, "“"+rows[i].Title+"” is already "+map[string]string{"up": "first", "down": "last"}[dir]+".")
+		return nil
+	}
+	// Positions may tie; the moved pair gets distinct ones around them.
+	pi, pj := rows[j].Position, rows[i].Position
+	if pi == pj {
+		if dir == "up" {
+			pj++
+		} else {
+			pi++
+		}
+	}
+	if err := s.setRulePosition(ctx, r, kind, rows[i].ID, pi); err != nil {
+		return err
+	}
+	if err := s.setRulePosition(ctx, r, kind, rows[j].ID, pj); err != nil {
+		return err
+	}
+	seeOther(w, r, "/admin/rules?kind="+kind, "“"+rows[i].Title+"” moved "+dir+".")
+	return nil
+}
+
+func (s *Server) setRulePosition(ctx context.Context, r *http.Request, kind string, id int64, pos int) error {
+	a := actor(r)
+	switch kind {
+	case "triggers":
+		v, err := s.Rules.GetTrigger(ctx, id)
+		if err == nil {
+			v.Position = pos
+			_, err = s.Rules.UpdateTrigger(ctx, a, id, v)
+		}
+		return err
+	case "automations":
+		v, err := s.Rules.GetAutomation(ctx, id)
+		if err == nil {
+			v.Position = pos
+			_, err = s.Rules.UpdateAutomation(ctx, a, id, v)
+		}
+		return err
+	case "macros":
+		v, err := s.Rules.GetMacro(ctx, id, nil)
+		if err == nil {
+			v.Position = pos
+			_, err = s.Rules.UpdateMacro(ctx, a, id, v)
+		}
+		return err
+	case "views":
+		v, err := s.Rules.GetView(ctx, id, nil)
+		if err == nil {
+			v.Position = pos
+			_, err = s.Rules.UpdateView(ctx, a, id, v)
+		}
+		return err
+	}
+	return errs.NotFound("rule kind")
+}
