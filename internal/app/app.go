@@ -192,6 +192,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		d.Close()
 		return nil, err
 	}
+	a.KPI.Hiring = hiringKPI{a.Hiring} // hiring actual vs plan, time to fill (hiring_kpi.go)
+	a.KPI.Vacancies = hiringKPI{a.Hiring}
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,

@@ -91,7 +91,7 @@ UPDATE hiring_vacancies SET status = $2, close_reason = $3, type = $4, target_st
 WHERE id = $1;
 
 -- name: FillVacancy
-UPDATE hiring_vacancies SET status = 'filled', application_id = $2, candidate_id = $3, actual_start_date = $4, updated_at = $5 WHERE id = $1;
+UPDATE hiring_vacancies SET status = 'filled', application_id = $2, candidate_id = $3, actual_start_date = $4, closed_at = $5, updated_at = $5 WHERE id = $1;
 
 -- name: InsertCandidate
 INSERT INTO hiring_candidates (first_name, last_name, email, emails, phone, links, source, referrer_id, sourced_by, sourcing_event_id,
@@ -394,3 +394,16 @@ UNION ALL SELECT 'disability', disability, count(*) FROM hiring_demographics GRO
 
 -- name: DeleteDemographics
 DELETE FROM hiring_demographics WHERE candidate_id = $1;
+
+-- name: PlannedHeadcount
+SELECT count(*), COALESCE(sum(headcount), 0) FROM hiring_plan_lines WHERE quarter >= $1 AND quarter <= $2;
+
+-- name: StartedHires
+SELECT count(*) FROM hiring_vacancies WHERE status = 'filled' AND actual_start_date >= $1 AND actual_start_date <= $2;
+
+-- name: FilledDurations
+SELECT opened_at, closed_at FROM hiring_vacancies
+WHERE status = 'filled' AND opened_at IS NOT NULL AND closed_at >= $1 AND closed_at < $2;
+
+-- name: AddPlanHeadcount
+UPDATE hiring_plan_lines SET headcount = headcount + $2, notes = CASE WHEN notes = '' THEN $3 ELSE notes END, updated_at = $4 WHERE id = $1;
