@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/limits"
@@ -308,7 +309,7 @@ func scanTicket(r scanner) (*Ticket, error) {
 	err := r.Scan(&t.ID, &ext, &typ, &t.Subject, &t.RawSubject, &t.Description, &prio, &t.Status, &t.Recipient,
 		&t.RequesterID, &t.SubmitterID, &assignee, &org, &group, &tagText, &cf, &viaCh, &viaSrc, &problem, &merged,
 		db.TimePtr(&t.DueAt), &t.IsPublic, db.TimePtr(&t.SolvedAt), db.Time(&t.CreatedAt), db.Time(&t.UpdatedAt),
-		&pubDesc, &t.HasIncidents, &collabs)
+		&pubDesc, &t.HasIncidents, &collabs, &t.BrandID)
 	if err != nil {
 		return nil, err
 	}
@@ -897,6 +898,14 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		if err != nil {
 			return externalConflict(err)
 		}
+		if t.BrandID, err = s.brandOf(ctx, tx, in.BrandID, t.RequesterID); err != nil {
+			return err
+		}
+		if t.BrandID != brand.DefaultID {
+			if _, err := tx.ExecContext(ctx, s.q.Get("SetTicketBrand"), id, t.BrandID); err != nil {
+				return err
+			}
+		}
 		if err := s.syncCollaborators(ctx, tx, id, nil, t.CollaboratorIDs); err != nil {
 			return err
 		}
@@ -927,6 +936,27 @@ func (s *Store) Create(ctx context.Context, actor Actor, in CreateInput) (*Ticke
 		return nil, nil, err
 	}
 	return out, aud, nil
+}
+
+// brandOf is a new ticket's brand: the one asked for (which must exist and
+// be active), else the requester's.
+func (s *Store) brandOf(ctx context.Context, tx *db.Tx, asked *int64, requester int64) (int64, error) {
+	if asked != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("BrandUsable"), *asked).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, errs.Invalid("brand_id", "Brand rule: no active brand with this id")
+		}
+		return *asked, nil
+	}
+	var b int64
+	err := tx.QueryRowContext(ctx, s.q.Get("UserBrandOf"), requester).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return brand.DefaultID, nil
+	}
+	return b, err
 }
 
 // Update changes a ticket and records one audit with an event per changed
@@ -1215,6 +1245,9 @@ type Filter struct {
 	// external_id filter; external ids need not be unique there).
 	ExternalID string
 	Visibility *Visibility
+	// HiddenBrands are the restricted brands whose tickets do not exist
+	// for the viewer (brand.Scope.Hidden), applied with brand.VisibleSQL.
+	HiddenBrands []int64
 	// AfterID is a keyset cursor for the id sort: ids above it (below it when Desc).
 	AfterID int64
 	Offset  int
@@ -1270,7 +1303,8 @@ func (f Filter) args() ([]any, error) {
 	} else {
 		after = f.AfterID
 	}
-	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID, f.ProblemID}, nil
+	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID, f.ProblemID,
+		brand.Encode(f.HiddenBrands)}, nil
 }
 
 // List returns the tickets matching f.
@@ -1291,7 +1325,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
 	if f.Desc {
 		order = ob[1]
 	}
-	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $14 OFFSET $15"
+	query := s.q.Get("ListTickets") + " AND " + brand.VisibleSQL("t.brand_id", "$14") + " ORDER BY " + order + " LIMIT $15 OFFSET $16"
 	return db.ReadList(ctx, s.d, query, append(args, limitOf(f.Limit), max(f.Offset, 0)), scanTicket)
 }
 
@@ -1303,7 +1337,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	var n int
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountTickets"), args...).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get("CountTickets")+" AND "+brand.VisibleSQL("t.brand_id", "$14"), args...).Scan(&n)
 	})
 	return n, err
 }

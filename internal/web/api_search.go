@@ -54,7 +54,11 @@ func (s *Server) searchRequest(r *http.Request) (*search.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := &search.Request{Query: q, Viewer: search.Viewer{UserID: p.UserID, Visibility: vis}}
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return nil, err
+	}
+	req := &search.Request{Query: q, Viewer: search.Viewer{UserID: p.UserID, Visibility: vis, HiddenBrands: hidden}}
 	if vis != nil && len(search.Types(req)) == 0 {
 		return nil, errs.Forbidden("end-users may only search their tickets")
 	}

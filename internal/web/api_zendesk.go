@@ -857,7 +857,7 @@ func (s *Server) requestView(r *http.Request, t ticket.Ticket) requestJSON {
 		RequesterID: t.RequesterID, AssigneeID: t.AssigneeID, OrganizationID: t.OrganizationID, GroupID: t.GroupID,
 		CollaboratorIDs: t.CollaboratorIDs, EmailCCIDs: t.CollaboratorIDs, CustomFields: t.CustomFields, Via: t.Via,
 		IsPublic: t.IsPublic, DueAt: t.DueAt, CanBeSolvedByMe: !done && t.RequesterID == p.UserID && t.AssigneeID != nil,
-		Solved: done, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Solved: done, BrandID: &t.BrandID, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 // apiListRequests lists the caller's requests (as requester or CC; staff

@@ -83,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs(), zendeskAPIDocs(), kpiAPIDocs(), kbAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs(), zendeskAPIDocs(), kpiAPIDocs(), kbAPIDocs(), brandAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -104,6 +104,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, zendeskEnvelopes())
 	maps.Copy(m, kpiEnvelopes())
 	maps.Copy(m, kbEnvelopes())
+	maps.Copy(m, brandEnvelopes())
 	return m
 }
 

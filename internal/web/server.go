@@ -31,6 +31,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
@@ -170,6 +171,9 @@ type Deps struct {
 	KPI *kpi.Store
 	// KB is the knowledge base (api_kb.go, ui_kb.go); built from DB when nil.
 	KB *kb.Store
+	// Brands are the brands and restricted partitions (api_brands.go,
+	// partition.go); built from DB when nil.
+	Brands *brand.Store
 }
 
 // Server is the HTTP handler.
@@ -224,6 +228,9 @@ func New(deps Deps) (*Server, error) {
 				func() float64 { n, _ := deps.Auth.HashLoad(); return float64(n) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_waiting", Help: "Sign-ins waiting for a password-hash slot."},
 				func() float64 { _, n := deps.Auth.HashLoad(); return float64(n) }))
+	}
+	if s.Brands == nil && s.DB != nil {
+		s.Brands = brand.NewStore(s.DB, s.Audit)
 	}
 	s.registerRoutes()
 
@@ -299,6 +306,7 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 		fail = s.writeAPIError
 	}
 	run := h
+	guard, guarded := guardOf(pattern)
 	switch {
 	case api && guardedPattern(pattern): // configuration under change control (api_changes.go)
 		run = func(w http.ResponseWriter, r *http.Request) error { return s.serveGuarded(w, r, h) }
@@ -354,6 +362,13 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 		if err := s.refined(r, ra, p); err != nil {
 			fail(w, r, bodyError(err))
 			return
+		}
+		r = withScopeMemo(r)
+		if guarded {
+			if err := s.partitionGuard(r, guard); err != nil {
+				fail(w, r, bodyError(err))
+				return
+			}
 		}
 		if err := run(w, r); err != nil {
 			fail(w, r, bodyError(err))
