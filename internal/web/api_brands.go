@@ -143,7 +143,6 @@ func (s *Server) apiDeleteBrand(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-
 func brandAPIDocs() map[string]apiDoc {
 	return map[string]apiDoc{
 		"GET /api/v2/brands":         {summary: "List brands (restricted: true marks a restricted partition)", tag: "Brands", result: "brands", list: true},
@@ -157,4 +156,3 @@ func brandAPIDocs() map[string]apiDoc {
 func brandEnvelopes() map[string]envelope {
 	return map[string]envelope{"brand": {reflect.TypeOf(brand.Brand{}), reflect.TypeOf(brand.Input{})}}
 }
-

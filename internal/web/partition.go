@@ -54,7 +54,9 @@ func (s *Server) scopeOfCtx(ctx context.Context) (brand.Scope, error) {
 	return m.sc, m.err
 }
 
-func (s *Server) partitionScope(r *http.Request) (brand.Scope, error) { return s.scopeOfCtx(r.Context()) }
+func (s *Server) partitionScope(r *http.Request) (brand.Scope, error) {
+	return s.scopeOfCtx(r.Context())
+}
 
 // hiddenBrands is the caller's Scope.Hidden (for store filters).
 func (s *Server) hiddenBrands(r *http.Request) ([]int64, error) {
