@@ -146,6 +146,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		return nil, err
 	}
 	a.Audit = audit.New(d)
+	a.Brands = brand.NewStore(d, a.Audit) // restricted partitions, read by the rules (ADR 0019)
 	a.People = people.NewStore(d, a.Audit)
 	a.People.SetLimits(c.Limits)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
@@ -170,7 +171,6 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	}
 	a.openASE() // after the team: routing reads availability (ase.go)
 	a.KB = kb.NewStore(d)
-	a.Brands = brand.NewStore(d, a.Audit)
 	a.Tickets.OnChange(a.KB.TicketHook) // replies that link articles
 	a.Limiter = auth.NewLimiter(opt.Clock, 10, 15*time.Minute)
 	a.Auth = auth.NewService(d, a.Audit, auth.Options{Params: opt.PasswordParams, SessionTTL: c.SessionTTL, Limiter: a.Limiter,

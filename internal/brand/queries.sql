@@ -54,6 +54,5 @@ SELECT brand_id FROM organizations WHERE id = $1;
 -- name: TicketBrand
 SELECT brand_id FROM tickets WHERE id = $1;
 
--- name: TicketBrands
--- Followed by the parenthesised id list.
-SELECT id, brand_id FROM tickets WHERE id IN
+-- name: TicketRestricted
+SELECT b.restricted FROM tickets t JOIN brands b ON b.id = t.brand_id WHERE t.id = $1;

@@ -281,10 +281,12 @@ func (s *Store) BrandOf(ctx context.Context, what string, id int64) (int64, erro
 	return b, err
 }
 
-// TicketBrands returns the brand of each existing ticket of ids.
-func (s *Store) TicketBrands(ctx context.Context, ids []int64) (map[int64]int64, error) {
+// BrandsOf returns the brand of each existing ticket, user or
+// organization (what) of ids.
+func (s *Store) BrandsOf(ctx context.Context, what string, ids []int64) (map[int64]int64, error) {
 	out := map[int64]int64{}
-	if len(ids) == 0 {
+	table := map[string]string{"ticket": "tickets", "user": "users", "organization": "organizations"}[what]
+	if len(ids) == 0 || table == "" {
 		return out, nil
 	}
 	parts := make([]string, len(ids))
@@ -292,7 +294,7 @@ func (s *Store) TicketBrands(ctx context.Context, ids []int64) (map[int64]int64,
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("TicketBrands")+" ("+strings.Join(parts, ", ")+")")
+		rows, err := tx.QueryContext(ctx, "SELECT id, brand_id FROM "+table+" WHERE id IN ("+strings.Join(parts, ", ")+")")
 		if err != nil {
 			return err
 		}
@@ -324,4 +326,36 @@ func (s *Store) RecordRead(ctx context.Context, sc Scope, ip, route, objectType 
 		return s.audit.Record(ctx, tx, audit.Actor{ID: sc.UserID, IP: ip}, "restricted.read", objectType, one, nil,
 			map[string]any{"route": route, "ids": ids})
 	})
+}
+
+// Hidden returns the restricted brands hidden from userID now.
+func (s *Store) Hidden(ctx context.Context, userID int64) ([]int64, error) {
+	sc, err := s.Scope(ctx, userID)
+	return sc.Hidden, err
+}
+
+// SeesTicketTx reports whether the ticket's data exists for userID (for
+// notifications: restricted ticket text goes to insiders only).
+func (s *Store) SeesTicketTx(ctx context.Context, tx *db.Tx, userID, ticketID int64) (bool, error) {
+	var b int64
+	if err := tx.QueryRowContext(ctx, s.q.Get("TicketBrand"), ticketID).Scan(&b); err != nil {
+		return false, db.MapError(err, "ticket")
+	}
+	sc, err := s.ScopeTx(ctx, tx, userID)
+	if err != nil {
+		return false, err
+	}
+	return sc.Sees(b), nil
+}
+
+// TicketRestrictedTx reports whether a ticket belongs to a restricted brand
+// (its events leave through no webhook: webhook targets are outside every
+// partition).
+func (s *Store) TicketRestrictedTx(ctx context.Context, tx *db.Tx, ticketID int64) (bool, error) {
+	var restricted bool
+	err := tx.QueryRowContext(ctx, s.q.Get("TicketRestricted"), ticketID).Scan(&restricted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return restricted, err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/ticket"
@@ -175,15 +176,78 @@ func (s *Server) visibleTickets(r *http.Request, ts []ticket.Ticket) ([]ticket.T
 	return slices.DeleteFunc(ts, func(t ticket.Ticket) bool { return !sc.Sees(t.BrandID) }), nil
 }
 
-// ticketIDsVisible keeps the ids of tickets whose brand the caller sees.
-func (s *Server) ticketIDsVisible(ctx context.Context, ids []int64) ([]int64, error) {
+// visibleIDs keeps the ids of the tickets, users or organizations (what)
+// whose brand the caller sees.
+func (s *Server) visibleIDs(ctx context.Context, what string, ids []int64) ([]int64, error) {
 	sc, err := s.scopeOfCtx(ctx)
 	if err != nil || len(sc.Hidden) == 0 {
 		return ids, err
 	}
-	brands, err := s.Brands.TicketBrands(ctx, ids)
+	brands, err := s.Brands.BrandsOf(ctx, what, ids)
 	if err != nil {
 		return nil, err
 	}
 	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { b, ok := brands[id]; return ok && !sc.Sees(b) }), nil
+}
+
+// visibleAuditEntries drops the audit entries about tickets, users and
+// organizations of brands hidden from the caller, and the restricted-read
+// entries (which name restricted ids) unless the caller is inside a
+// restricted brand.
+func (s *Server) visibleAuditEntries(r *http.Request, entries []audit.Entry) ([]audit.Entry, error) {
+	sc, err := s.partitionScope(r)
+	if err != nil || len(sc.Hidden) == 0 {
+		return entries, err
+	}
+	brands := map[string]map[int64]int64{}
+	out := entries[:0:0]
+	for _, e := range entries {
+		if e.Action == "restricted.read" {
+			continue
+		}
+		switch e.ObjectType {
+		case "ticket", "user", "organization":
+			if e.ObjectID == 0 {
+				break
+			}
+			m := brands[e.ObjectType]
+			if m == nil {
+				m = map[int64]int64{}
+				brands[e.ObjectType] = m
+			}
+			b, ok := m[e.ObjectID]
+			if !ok {
+				b, err = s.Brands.BrandOf(r.Context(), e.ObjectType, e.ObjectID)
+				if errs.Is(err, errs.KindNotFound) {
+					b, err = 0, nil
+				}
+				if err != nil {
+					return nil, err
+				}
+				m[e.ObjectID] = b
+			}
+			if !sc.Sees(b) {
+				continue
+			}
+		case "brand":
+			if !sc.Sees(e.ObjectID) {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// visibleRecords drops the users or organizations (what) of hidden brands.
+func visibleRecords[T any](s *Server, r *http.Request, what string, items []T, idOf func(T) int64) ([]T, error) {
+	ids := make([]int64, len(items))
+	for i, x := range items {
+		ids[i] = idOf(x)
+	}
+	keep, err := s.visibleIDs(r.Context(), what, ids)
+	if err != nil || len(keep) == len(ids) {
+		return items, err
+	}
+	return slices.DeleteFunc(items, func(x T) bool { return !slices.Contains(keep, idOf(x)) }), nil
 }

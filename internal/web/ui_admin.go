@@ -261,19 +261,23 @@ func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error
 	if score != "" && score != satisfaction.Good && score != satisfaction.Bad {
 		return errs.BadRequest("score must be good or bad")
 	}
-	total, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: score})
+	hidden, err := s.hiddenBrands(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.Satisfaction.List(ctx, satisfaction.Filter{Score: score, Offset: (page - 1) * uiPerPage, Limit: uiPerPage})
+	total, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: score, Hidden: hidden})
 	if err != nil {
 		return err
 	}
-	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good})
+	list, err := s.Satisfaction.List(ctx, satisfaction.Filter{Score: score, Offset: (page - 1) * uiPerPage, Limit: uiPerPage, Hidden: hidden})
 	if err != nil {
 		return err
 	}
-	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{})
+	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good, Hidden: hidden})
+	if err != nil {
+		return err
+	}
+	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Hidden: hidden})
 	if err != nil {
 		return err
 	}
@@ -319,6 +323,9 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		nq := r.URL.Query()
 		nq.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
 		next = "/admin/audit?" + nq.Encode()
+	}
+	if entries, err = s.visibleAuditEntries(r, entries); err != nil {
+		return err
 	}
 	var ids []int64
 	for _, e := range entries {
