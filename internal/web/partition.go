@@ -251,3 +251,10 @@ func visibleRecords[T any](s *Server, r *http.Request, what string, items []T, i
 	}
 	return slices.DeleteFunc(items, func(x T) bool { return !slices.Contains(keep, idOf(x)) }), nil
 }
+
+// stillSees re-reads the viewer's scope (not the request's memo) for a
+// long-lived response such as an SSE stream; an error counts as no.
+func (s *Server) stillSees(ctx context.Context, userID, brandID int64) bool {
+	sc, err := s.Brands.Scope(ctx, userID)
+	return err == nil && sc.Sees(brandID)
+}
