@@ -45,6 +45,8 @@ type Store struct {
 	limits   limits.Limits
 	hooks    []Hook
 	prepare  Preparer
+	// partition scopes List and Count to the caller (ScopeLists).
+	partition PartitionOf
 }
 
 // SetLimits sets the size limits (zero fields: the defaults); call it while
@@ -1307,8 +1309,37 @@ func (f Filter) args() ([]any, error) {
 		brand.Encode(f.HiddenBrands)}, nil
 }
 
+// PartitionOf returns the restricted brands hidden from the caller of ctx
+// (nil outside a request); see ScopeLists.
+type PartitionOf func(ctx context.Context) ([]int64, error)
+
+// ScopeLists makes List and Count hide, besides Filter.HiddenBrands, the
+// brands hidden from the caller of their context (the web server sets it:
+// every ticket list of a request is partitioned without each call site
+// asking).
+func (s *Store) ScopeLists(p PartitionOf) { s.partition = p }
+
+func (s *Store) scoped(ctx context.Context, f *Filter) error {
+	if s.partition == nil {
+		return nil
+	}
+	hidden, err := s.partition(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range hidden {
+		if !slices.Contains(f.HiddenBrands, b) {
+			f.HiddenBrands = append(f.HiddenBrands, b)
+		}
+	}
+	return nil
+}
+
 // List returns the tickets matching f.
 func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
+	if err := s.scoped(ctx, &f); err != nil {
+		return nil, err
+	}
 	args, err := f.args()
 	if err != nil {
 		return nil, err
@@ -1331,6 +1362,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
 
 // Count counts the tickets matching f (pagination and sort ignored except AfterID).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	if err := s.scoped(ctx, &f); err != nil {
+		return 0, err
+	}
 	args, err := f.args()
 	if err != nil {
 		return 0, err

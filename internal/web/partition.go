@@ -55,6 +55,16 @@ func (s *Server) scopeOfCtx(ctx context.Context) (brand.Scope, error) {
 	return m.sc, m.err
 }
 
+// listPartition is the ticket store's PartitionOf: the hidden brands of
+// the request's caller, nil outside a request.
+func (s *Server) listPartition(ctx context.Context) ([]int64, error) {
+	if _, ok := ctx.Value(scopeKey).(*scopeMemo); !ok {
+		return nil, nil
+	}
+	sc, err := s.scopeOfCtx(ctx)
+	return sc.Hidden, err
+}
+
 func (s *Server) partitionScope(r *http.Request) (brand.Scope, error) {
 	return s.scopeOfCtx(r.Context())
 }

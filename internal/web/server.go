@@ -233,6 +233,9 @@ func New(deps Deps) (*Server, error) {
 		s.Brands = brand.NewStore(s.DB, s.Audit)
 	}
 	s.registerRoutes()
+	if s.Brands != nil && s.Tickets != nil {
+		s.Tickets.ScopeLists(s.listPartition) // every ticket list of a request is partitioned (partition.go)
+	}
 
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.styledNotFound(s.mux)))))))
