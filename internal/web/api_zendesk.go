@@ -734,10 +734,16 @@ func (s *Server) apiIncrementalPeople(what string, cursorStyle bool) handlerFunc
 			if err != nil {
 				return err
 			}
+			if us, err = visibleRecords(s, r, "user", us, func(u people.User) int64 { return u.ID }); err != nil {
+				return err
+			}
 			body["users"] = s.usersView(r, us)
 		} else {
 			os, err := s.People.GetOrganizations(r.Context(), ids)
 			if err != nil {
+				return err
+			}
+			if os, err = visibleRecords(s, r, "organization", os, func(o people.Organization) int64 { return o.ID }); err != nil {
 				return err
 			}
 			body["organizations"] = viewAll(r, os, s.orgView)

@@ -49,7 +49,11 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	if role != "" && !people.ValidRole(role) {
 		return errs.BadRequest("role must be end-user, agent or admin")
 	}
-	f := people.UserFilter{Role: role, Query: strings.TrimSpace(q.Get("q"))}
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return err
+	}
+	f := people.UserFilter{Role: role, Query: strings.TrimSpace(q.Get("q")), HiddenBrands: hidden}
 	total, err := s.People.CountUsers(ctx, f)
 	if err != nil {
 		return err
@@ -59,7 +63,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	orgs, err := s.People.ListOrganizations(ctx, people.OrgFilter{Page: people.Page{Limit: 1000}})
+	orgs, err := s.People.ListOrganizations(ctx, people.OrgFilter{Page: people.Page{Limit: 1000}, HiddenBrands: hidden})
 	if err != nil {
 		return err
 	}
@@ -156,7 +160,11 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	f := people.OrgFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return err
+	}
+	f := people.OrgFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), HiddenBrands: hidden}
 	total, err := s.People.CountOrganizations(ctx, f)
 	if err != nil {
 		return err
