@@ -152,6 +152,12 @@ func (s *Server) searchResults(r *http.Request, hits []search.Result, body map[s
 		if err != nil {
 			return nil, err
 		}
+		if ts, err = s.visibleTickets(r, ts); err != nil { // the search filtered them already; belt and braces
+			return nil, err
+		}
+		if err := s.auditTicketReads(r, ts); err != nil {
+			return nil, err
+		}
 		views = s.ticketsView(r, ts)
 	}
 	if incs := scoped["tickets"]; len(incs) > 0 {
