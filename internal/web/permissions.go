@@ -46,6 +46,7 @@ var signedInBasics = []string{
 	"GET /api/v2/users/me", "GET /portal", "GET /portal/new", "POST /portal/tickets", "GET /portal/tickets/{id}",
 	"POST /portal/tickets/{id}/reply", "POST /portal/tickets/{id}/rating", "POST /portal/tickets/{id}/follow",
 	"GET /api/v2/custom_roles", "GET /api/v2/custom_roles/{id}",
+	"GET /api/v2/brands", "GET /api/v2/brands/{id}", // brand records (not their restricted data: ADR 0019)
 	"POST /hc/answered", // "this answered my question" on the request form
 }
 
