@@ -405,6 +405,13 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Tickets.CheckCreate(actorOf(p), in); err != nil {
 		return err
 	}
+	if in.RequesterID != 0 { // a restricted brand's customer does not exist for outsiders
+		if keep, err := s.visibleIDs(r.Context(), "user", []int64{in.RequesterID}); err != nil {
+			return err
+		} else if len(keep) == 0 {
+			return errs.Invalid("requester_id", "no such user")
+		}
+	}
 	if in.BrandID != nil {
 		sc, err := s.partitionScope(r)
 		if err != nil {

@@ -216,6 +216,14 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 				}
 			}
 		}
+		for _, o := range outsiders[:2] { // a ticket for the restricted customer cannot be opened from outside
+			body := `{"ticket":{"subject":"x","comment":{"body":"x"},"requester_id":` + itoa(w.rcust.ID) + `}}`
+			r := e.do(client, "POST", "/api/v2/tickets", strings.NewReader(body), append(basic(o.u.Email, pw), "Content-Type", "application/json")...)
+			total++
+			if r.code < 400 {
+				leaks.add(t, "%s: a ticket for the restricted customer: %d %.200s", o.who, r.code, r.body)
+			}
+		}
 		if cur, err := e.tickets.Get(context.Background(), w.rt.ID); err != nil || cur.Status == "solved" || len(cur.Tags) > 0 {
 			leaks.add(t, "an outsider's write changed the restricted ticket: %+v %v", cur, err)
 		}
