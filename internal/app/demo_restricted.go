@@ -29,7 +29,7 @@ var demoRestrictedTickets = []struct{ subject, body, priority string }{
 // customers, and tickets assigned to two cleared engineers of the roster
 // (US Government Support specialty, verified US citizenship). The first
 // admin, who holds neither, does not see any of it.
-func (a *App) loadRestrictedDemo(ctx context.Context, byEmail map[string]int64) error {
+func (a *App) loadRestrictedDemo(ctx context.Context, res *DemoResult, byEmail map[string]int64) error {
 	sys := audit.System()
 	str := func(s string) *string { return &s }
 	bl := func(b bool) *bool { return &b }
@@ -60,6 +60,7 @@ func (a *App) loadRestrictedDemo(ctx context.Context, byEmail map[string]int64) 
 		customers = append(customers, u.ID)
 	}
 	pub := true
+	group := res.GroupIDs["AMER"] // the cleared engineers' group
 	for i, t := range demoRestrictedTickets {
 		engineer := byEmail[demoRestrictedEngineers[i%len(demoRestrictedEngineers)]]
 		prio, bid := t.priority, b.ID
@@ -72,7 +73,7 @@ func (a *App) loadRestrictedDemo(ctx context.Context, byEmail map[string]int64) 
 			return fmt.Errorf("restricted ticket: %w", err)
 		}
 		if _, _, err := a.Tickets.Update(ctx, ticket.Actor{UserID: engineer, Role: people.RoleAgent}, tk.ID,
-			ticket.UpdateInput{AssigneeID: &engineer}); err != nil {
+			ticket.UpdateInput{AssigneeID: &engineer, GroupID: &group}); err != nil {
 			return fmt.Errorf("restricted ticket assignment: %w", err)
 		}
 	}
