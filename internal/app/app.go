@@ -21,6 +21,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/clock"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/hiring"
@@ -94,6 +95,7 @@ type App struct {
 	KPI     *kpi.Store        // indicators from rollups folded on read and every 15 s (jobs.go)
 	OnCall  *oncall.Store     // on-call schedules, overrides, swaps (oncall.go)
 	Hiring  *hiring.Store     // the hiring plan, vacancies, pipelines, candidates (demo_hiring.go)
+	Brands  *brand.Store      // brands and restricted partitions (demo_restricted.go, ADR 0019)
 	Backups *backup.Scheduler // scheduled backups and their records (jobs.go)
 	// AccessReviews runs access review campaigns; its hourly job escalates
 	// overdue lines and deactivates leavers (jobs.go).
@@ -152,6 +154,7 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		return nil, err
 	}
 	a.Audit = audit.New(d)
+	a.Brands = brand.NewStore(d, a.Audit) // restricted partitions, read by the rules (ADR 0019)
 	a.People = people.NewStore(d, a.Audit)
 	a.People.SetLimits(c.Limits)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
@@ -212,8 +215,8 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 		Mail: a.Mail, Email: emailSettings(c),
 		Rules: a.Rules, Views: web.RulesViews(a.Rules), Macros: web.RulesMacros(a.Rules),
 
-		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI,
-		OnCall: a.OnCall, Incidents: a.Incidents, Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE, Hiring: a.Hiring,
+		SLAService: a.SLA, Access: a.Access, Team: a.Team, Zendesk: a.Zendesk, KB: a.KB, KPI: a.KPI, OnCall: a.OnCall,
+		Incidents: a.Incidents, Backups: a.Backups.Store, BackupSchedule: a.Backups.Schedule, AccessReviews: a.AccessReviews, ASE: a.ASE, Hiring: a.Hiring, Brands: a.Brands,
 	})
 	if err != nil {
 		d.Close()

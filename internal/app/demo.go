@@ -340,6 +340,9 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 	if err := a.loadASEDemo(ctx, res); err != nil { // demo_ase.go
 		return nil, fmt.Errorf("ASE demo: %w", err)
 	}
+	if err := a.loadRestrictedDemo(ctx, res, byEmail); err != nil { // demo_restricted.go
+		return nil, fmt.Errorf("restricted brand demo: %w", err)
+	}
 	if err := a.loadAccessReviewDemo(ctx, byEmail); err != nil { // demo_ops.go
 		return nil, fmt.Errorf("access review demo: %w", err)
 	}

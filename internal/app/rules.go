@@ -20,7 +20,7 @@ const automationsInterval = time.Minute
 // views once per database.
 func (a *App) openRules(ctx context.Context) error {
 	c := a.Config
-	opt := rulestore.Options{BaseURL: c.BaseURL}
+	opt := rulestore.Options{BaseURL: c.BaseURL, Partition: a.Brands}
 	if from := c.mailFrom(); a.Mail != nil && c.RelayHost != "" && from.Email != "" {
 		opt.Notifier = rulestore.MailNotifier(a.Mail, from)
 	}

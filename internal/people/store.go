@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/limits"
@@ -211,7 +212,21 @@ type UserFilter struct {
 	GroupID        int64
 	Query          string // substring of name or email, case-insensitive
 	ExternalID     string // exactly this external id
+	// HiddenBrands are the restricted brands whose users do not exist for
+	// the viewer (brand.Scope.Hidden).
+	HiddenBrands []int64
 	Page
+}
+
+// partitioned adds the restricted partition condition (brand.VisibleSQL
+// over col, bound at param) to a list or count query.
+func partitioned(q, col, param string) string {
+	cond := " AND " + brand.VisibleSQL(col, param) + " "
+	q = strings.TrimSuffix(strings.TrimSpace(q), ";")
+	if i := strings.LastIndex(q, "ORDER BY"); i >= 0 {
+		return q[:i] + cond + q[i:]
+	}
+	return q + cond
 }
 
 func (f UserFilter) args() []any {
@@ -239,7 +254,8 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 	if err := checkQuery(f.Query); err != nil {
 		return nil, err
 	}
-	return db.ReadList(ctx, s.d, s.q.Get("ListUsers"), append(f.args(), f.limit(), f.Offset), scanUser)
+	return db.ReadList(ctx, s.d, partitioned(s.q.Get("ListUsers"), "u.brand_id", "$9"),
+		append(f.args(), f.limit(), f.Offset, brand.Encode(f.HiddenBrands)), scanUser)
 }
 
 // CountUsers counts the users matching f (pagination fields ignored except AfterID).
@@ -249,7 +265,7 @@ func (s *Store) CountUsers(ctx context.Context, f UserFilter) (int, error) {
 	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountUsers"), f.args()...).Scan(&n)
+		return tx.QueryRowContext(ctx, partitioned(s.q.Get("CountUsers"), "u.brand_id", "$7"), append(f.args(), brand.Encode(f.HiddenBrands))...).Scan(&n)
 	})
 	return n, err
 }
@@ -524,6 +540,9 @@ func (s *Store) OrganizationForEmail(ctx context.Context, email string) (*Organi
 // OrgFilter narrows ListOrganizations.
 type OrgFilter struct {
 	Query string
+	// HiddenBrands are the restricted brands whose organizations do not
+	// exist for the viewer (brand.Scope.Hidden).
+	HiddenBrands []int64
 	Page
 }
 
@@ -532,7 +551,8 @@ func (s *Store) ListOrganizations(ctx context.Context, f OrgFilter) ([]Organizat
 	if err := checkQuery(f.Query); err != nil {
 		return nil, err
 	}
-	return db.ReadList(ctx, s.d, s.q.Get("ListOrganizations"), []any{likePattern(f.Query), f.AfterID, f.limit(), f.Offset}, scanOrg)
+	return db.ReadList(ctx, s.d, partitioned(s.q.Get("ListOrganizations"), "o.brand_id", "$5"),
+		[]any{likePattern(f.Query), f.AfterID, f.limit(), f.Offset, brand.Encode(f.HiddenBrands)}, scanOrg)
 }
 
 // CountOrganizations counts organizations matching f.
@@ -542,7 +562,8 @@ func (s *Store) CountOrganizations(ctx context.Context, f OrgFilter) (int, error
 	}
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountOrganizations"), likePattern(f.Query), f.AfterID).Scan(&n)
+		return tx.QueryRowContext(ctx, partitioned(s.q.Get("CountOrganizations"), "o.brand_id", "$3"), likePattern(f.Query), f.AfterID,
+			brand.Encode(f.HiddenBrands)).Scan(&n)
 	})
 	return n, err
 }

@@ -23,10 +23,12 @@ WHERE ($1 = '' OR r.score = $1)
   AND ($2 = '' OR ($2 = 'with') = (r.comment <> ''))
   AND (CAST($3 AS BIGINT) = 0 OR r.updated_at >= $3)
   AND (CAST($4 AS BIGINT) = 0 OR r.updated_at < $4)
+  -- The marker below becomes brand.VisibleSQL over t.brand_id and the fifth argument (Filter.Hidden).
+  AND ($5 = '' OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = r.ticket_id AND PARTITION_T))
 
 -- name: ListRatings
-SELECT {{RatingColumns}} {{RatingFilter}} AND ($5 = 0 OR r.id > $5)
-ORDER BY r.id LIMIT $6 OFFSET $7;
+SELECT {{RatingColumns}} {{RatingFilter}} AND ($6 = 0 OR r.id > $6)
+ORDER BY r.id LIMIT $7 OFFSET $8;
 
 -- name: CountRatings
 SELECT COUNT(*) {{RatingFilter}};

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 )
@@ -183,6 +184,14 @@ type Filter struct {
 	AfterID      int64
 	Offset       int
 	Limit        int // default 100, at most 1000
+	// Hidden are the restricted brands whose tickets' ratings do not
+	// exist for the viewer (brand.Scope.Hidden).
+	Hidden []int64
+}
+
+// partitioned puts the restricted partition condition into a rating query.
+func partitioned(q string) string {
+	return strings.Replace(q, "PARTITION_T", brand.VisibleSQL("t.brand_id", "$5"), 1)
 }
 
 func (f Filter) args() ([]any, error) {
@@ -198,7 +207,7 @@ func (f Filter) args() ([]any, error) {
 		}
 		return t.UnixMicro()
 	}
-	return []any{f.Score, f.Comment, micros(f.Since), micros(f.Until)}, nil
+	return []any{f.Score, f.Comment, micros(f.Since), micros(f.Until), brand.Encode(f.Hidden)}, nil
 }
 
 // List returns ratings by id.
@@ -212,7 +221,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Rating, error) {
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	return db.ReadList(ctx, s.d, s.q.Get("ListRatings"), append(args, f.AfterID, limit, max(f.Offset, 0)), scan)
+	return db.ReadList(ctx, s.d, partitioned(s.q.Get("ListRatings")), append(args, f.AfterID, limit, max(f.Offset, 0)), scan)
 }
 
 // Count counts the ratings matching f (pagination fields ignored).
@@ -223,7 +232,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	var n int
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountRatings"), args...).Scan(&n)
+		return tx.QueryRowContext(ctx, partitioned(s.q.Get("CountRatings")), args...).Scan(&n)
 	})
 	return n, err
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/ticket"
@@ -183,6 +184,9 @@ func (s *Service) Reindex(ctx context.Context, fromID int64, batch int) (last in
 type Viewer struct {
 	UserID     int64
 	Visibility *ticket.Visibility
+	// HiddenBrands are the restricted brands whose tickets, users and
+	// organizations do not exist for the viewer (brand.Scope.Hidden).
+	HiddenBrands []int64
 }
 
 // Request is one page of a search.
@@ -421,6 +425,8 @@ func (b *builder) ticketTerm(t zquery.Term, me int64, public bool) (string, erro
 			return b.nameRef("t.group_id", "groups", v), nil
 		case "organization":
 			return b.nameRef("t.organization_id", "organizations", v), nil
+		case "brand":
+			return b.nameRef("t.brand_id", "brands", v), nil
 		case "subject":
 			return b.textContains("t.subject", v), nil
 		case "description":
@@ -576,6 +582,9 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 				}
 				b.add(c, t.Negated)
 			}
+			if len(r.Viewer.HiddenBrands) > 0 {
+				b.add(brand.VisibleSQL("t.brand_id", b.arg(brand.Encode(r.Viewer.HiddenBrands))), false)
+			}
 			if v := r.Viewer.Visibility; v != nil {
 				vis := "t.requester_id = " + b.arg(v.UserID) +
 					" OR EXISTS (SELECT 1 FROM ticket_collaborators vc WHERE vc.ticket_id = t.id AND vc.user_id = " + b.arg(v.UserID) + ")"
@@ -641,6 +650,9 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 			}
 			b.add(c, t.Negated)
 		}
+		if len(r.Viewer.HiddenBrands) > 0 {
+			b.add(brand.VisibleSQL("u.brand_id", b.arg(brand.Encode(r.Viewer.HiddenBrands))), false)
+		}
 		b.freeTextLike(q, "u.name", "u.email", "u.phone", "u.external_id")
 		return &plan{from: "users u", where: b.where(), order: orderOf(q, "u", dir), args: b.args}, nil
 	case zquery.TypeOrganization:
@@ -650,6 +662,9 @@ func (s *Service) compile(typ string, r *Request) (*plan, error) {
 				return nil, err
 			}
 			b.add(c, t.Negated)
+		}
+		if len(r.Viewer.HiddenBrands) > 0 {
+			b.add(brand.VisibleSQL("o.brand_id", b.arg(brand.Encode(r.Viewer.HiddenBrands))), false)
 		}
 		b.freeTextLike(q, "o.name", "o.details", "o.notes", "o.external_id")
 		return &plan{from: "organizations o", where: b.where(), order: orderOf(q, "o", dir), args: b.args}, nil

@@ -229,7 +229,14 @@ func TestPeopleSearchAndErrors(t *testing.T) {
 		if got := w.find(t, staff, "rockets"); len(got) != 1 || got[0] != fmt.Sprintf("organization:%d", w.org) {
 			t.Errorf("mixed: %v", got)
 		}
-		for _, bad := range []string{"", "stauts:open", "type:ticket brand:1"} {
+		// brand: every ticket is in the default brand (id 1) until moved.
+		if got := w.find(t, staff, "type:ticket brand:99"); len(got) != 0 {
+			t.Errorf("brand:99: %v", got)
+		}
+		if got := w.find(t, staff, "type:ticket brand:1"); len(got) == 0 {
+			t.Errorf("brand:1 finds no ticket")
+		}
+		for _, bad := range []string{"", "stauts:open"} {
 			q, err := Parse(bad, d.Clock.Now(), time.UTC)
 			if err == nil {
 				_, _, err = w.s.Search(context.Background(), &Request{Query: q, Viewer: staff})

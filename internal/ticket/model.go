@@ -130,6 +130,9 @@ type Ticket struct {
 	CreatedAt       time.Time     `json:"created_at"`
 	UpdatedAt       time.Time     `json:"updated_at"`
 	UpdatedStamp    time.Time     `json:"updated_stamp"` // same as UpdatedAt (input of safe_update)
+	// BrandID is the ticket's brand (internal/brand); restricted brands'
+	// tickets exist only for the brand's insiders.
+	BrandID int64 `json:"brand_id"`
 
 	// PublicDescription is nil when the first comment is public (it is
 	// then the description); otherwise it is the first public comment's
@@ -396,6 +399,8 @@ type CreateInput struct {
 	Via             *Via          `json:"via"`
 	DueAt           *time.Time    `json:"due_at"`
 	ProblemID       *int64        `json:"problem_id"`
+	// BrandID is the ticket's brand; nil takes the requester's brand.
+	BrandID *int64 `json:"brand_id"`
 }
 
 // UpdateInput carries the changes of a ticket update; nil means unchanged.

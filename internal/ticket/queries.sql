@@ -5,7 +5,8 @@ t.via_channel, t.via_source, t.problem_id, t.merged_into_id, t.due_at, t.is_publ
 t.created_at, t.updated_at, t.public_description,
 EXISTS (SELECT 1 FROM tickets i WHERE i.problem_id = t.id),
 COALESCE((SELECT string_agg(CAST(c.user_id AS TEXT), ' ' ORDER BY c.user_id)
-          FROM ticket_collaborators c WHERE c.ticket_id = t.id), '')
+          FROM ticket_collaborators c WHERE c.ticket_id = t.id), ''),
+t.brand_id
 
 -- name: GetTicket
 SELECT {{TicketColumns}} FROM tickets t WHERE t.id = $1;
@@ -80,6 +81,8 @@ SELECT deleted FROM groups WHERE id = $1;
 SELECT type, status FROM tickets WHERE id = $1;
 
 -- name: TicketFilter
+-- The restricted partition condition (brand.VisibleSQL over $16) is
+-- appended by Filter.query.
 FROM tickets t
 WHERE ($1 = 0 OR t.requester_id = $1)
   AND ($2 = 0 OR t.assignee_id = $2)
@@ -100,7 +103,16 @@ WHERE ($1 = 0 OR t.requester_id = $1)
 SELECT {{TicketColumns}} {{TicketFilter}}
 
 -- name: CountTickets
-SELECT count(*) {{TicketFilter}};
+SELECT count(*) {{TicketFilter}}
+
+-- name: SetTicketBrand
+UPDATE tickets SET brand_id = $2 WHERE id = $1;
+
+-- name: UserBrandOf
+SELECT brand_id FROM users WHERE id = $1;
+
+-- name: BrandUsable
+SELECT count(*) FROM brands WHERE id = $1 AND active;
 
 -- name: ChangedSince
 SELECT {{TicketColumns}} FROM tickets t

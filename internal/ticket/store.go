@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/limits"
@@ -46,6 +47,8 @@ type Store struct {
 	history  map[int]bool // indexes of hooks that run for history too (imports)
 	restored []func(ctx context.Context, tx *db.Tx, id int64) error
 	prepare  Preparer
+	// partition scopes List and Count to the caller (ScopeLists).
+	partition PartitionOf
 }
 
 // SetLimits sets the size limits (zero fields: the defaults); call it while
@@ -329,7 +332,7 @@ func scanTicket(r scanner) (*Ticket, error) {
 	err := r.Scan(&t.ID, &ext, &typ, &t.Subject, &t.RawSubject, &t.Description, &prio, &t.Status, &t.Recipient,
 		&t.RequesterID, &t.SubmitterID, &assignee, &org, &group, &tagText, &cf, &viaCh, &viaSrc, &problem, &merged,
 		db.TimePtr(&t.DueAt), &t.IsPublic, db.TimePtr(&t.SolvedAt), db.Time(&t.CreatedAt), db.Time(&t.UpdatedAt),
-		&pubDesc, &t.HasIncidents, &collabs)
+		&pubDesc, &t.HasIncidents, &collabs, &t.BrandID)
 	if err != nil {
 		return nil, err
 	}
@@ -932,6 +935,14 @@ func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInp
 		if err != nil {
 			return externalConflict(err)
 		}
+		if t.BrandID, err = s.brandOf(ctx, tx, in.BrandID, t.RequesterID); err != nil {
+			return err
+		}
+		if t.BrandID != brand.DefaultID {
+			if _, err := tx.ExecContext(ctx, s.q.Get("SetTicketBrand"), id, t.BrandID); err != nil {
+				return err
+			}
+		}
 		if err := s.syncCollaborators(ctx, tx, id, nil, t.CollaboratorIDs); err != nil {
 			return err
 		}
@@ -962,6 +973,27 @@ func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInp
 		return nil, nil, err
 	}
 	return out, aud, nil
+}
+
+// brandOf is a new ticket's brand: the one asked for (which must exist and
+// be active), else the requester's.
+func (s *Store) brandOf(ctx context.Context, tx *db.Tx, asked *int64, requester int64) (int64, error) {
+	if asked != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q.Get("BrandUsable"), *asked).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, errs.Invalid("brand_id", "Brand rule: no active brand with this id")
+		}
+		return *asked, nil
+	}
+	var b int64
+	err := tx.QueryRowContext(ctx, s.q.Get("UserBrandOf"), requester).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return brand.DefaultID, nil
+	}
+	return b, err
 }
 
 // Update changes a ticket and records one audit with an event per changed
@@ -1250,6 +1282,9 @@ type Filter struct {
 	// external_id filter; external ids need not be unique there).
 	ExternalID string
 	Visibility *Visibility
+	// HiddenBrands are the restricted brands whose tickets do not exist
+	// for the viewer (brand.Scope.Hidden), applied with brand.VisibleSQL.
+	HiddenBrands []int64
 	// AfterID is a keyset cursor for the id sort: ids above it (below it when Desc).
 	AfterID int64
 	Offset  int
@@ -1305,11 +1340,41 @@ func (f Filter) args() ([]any, error) {
 	} else {
 		after = f.AfterID
 	}
-	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID, f.ProblemID}, nil
+	return []any{f.RequesterID, f.AssigneeID, f.OrganizationID, f.GroupID, f.CollaboratorID, st, vis, visUser, visOrgs, after, before, f.ExternalID, f.ProblemID,
+		brand.Encode(f.HiddenBrands)}, nil
+}
+
+// PartitionOf returns the restricted brands hidden from the caller of ctx
+// (nil outside a request); see ScopeLists.
+type PartitionOf func(ctx context.Context) ([]int64, error)
+
+// ScopeLists makes List and Count hide, besides Filter.HiddenBrands, the
+// brands hidden from the caller of their context (the web server sets it:
+// every ticket list of a request is partitioned without each call site
+// asking).
+func (s *Store) ScopeLists(p PartitionOf) { s.partition = p }
+
+func (s *Store) scoped(ctx context.Context, f *Filter) error {
+	if s.partition == nil {
+		return nil
+	}
+	hidden, err := s.partition(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range hidden {
+		if !slices.Contains(f.HiddenBrands, b) {
+			f.HiddenBrands = append(f.HiddenBrands, b)
+		}
+	}
+	return nil
 }
 
 // List returns the tickets matching f.
 func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
+	if err := s.scoped(ctx, &f); err != nil {
+		return nil, err
+	}
 	args, err := f.args()
 	if err != nil {
 		return nil, err
@@ -1326,19 +1391,22 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Ticket, error) {
 	if f.Desc {
 		order = ob[1]
 	}
-	query := s.q.Get("ListTickets") + " ORDER BY " + order + " LIMIT $14 OFFSET $15"
+	query := s.q.Get("ListTickets") + " AND " + brand.VisibleSQL("t.brand_id", "$14") + " ORDER BY " + order + " LIMIT $15 OFFSET $16"
 	return db.ReadList(ctx, s.d, query, append(args, limitOf(f.Limit), max(f.Offset, 0)), scanTicket)
 }
 
 // Count counts the tickets matching f (pagination and sort ignored except AfterID).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	if err := s.scoped(ctx, &f); err != nil {
+		return 0, err
+	}
 	args, err := f.args()
 	if err != nil {
 		return 0, err
 	}
 	var n int
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("CountTickets"), args...).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get("CountTickets")+" AND "+brand.VisibleSQL("t.brand_id", "$14"), args...).Scan(&n)
 	})
 	return n, err
 }

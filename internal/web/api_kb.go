@@ -20,6 +20,7 @@ import (
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 // openKB builds the knowledge base store when the app gave none, with its
@@ -597,7 +598,11 @@ func (s *Server) apiKBLinkTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, "link", &in); err != nil {
 		return err
 	}
-	if _, err := s.Tickets.Get(r.Context(), in.TicketID); err != nil {
+	if t, err := s.Tickets.Get(r.Context(), in.TicketID); err != nil {
+		return errs.Invalid("ticket_id", "no such ticket")
+	} else if vis, err := s.visibleTickets(r, []ticket.Ticket{*t}); err != nil {
+		return err
+	} else if len(vis) == 0 {
 		return errs.Invalid("ticket_id", "no such ticket")
 	}
 	if err := s.KB.LinkTicket(r.Context(), id, in.TicketID); err != nil {

@@ -147,6 +147,10 @@ func (s *Server) registerPeopleAPI() {
 func userID(u userJSON) int64 { return u.ID }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, f people.UserFilter) error {
+	var err error
+	if f.HiddenBrands, err = s.hiddenBrands(r); err != nil {
+		return err
+	}
 	return listPaged(s, w, r, "users", &f, &f.Page, s.People.ListUsers, s.People.CountUsers, s.usersView, userID,
 		func(body map[string]any, us []userJSON) error { return s.sideloadUsers(r, body, us) })
 }
@@ -248,6 +252,9 @@ func (s *Server) apiShowManyUsers(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
+	if us, err = visibleRecords(s, r, "user", us, func(u people.User) int64 { return u.ID }); err != nil {
+		return err
+	}
 	views := s.usersView(r, us)
 	body := map[string]any{"users": views, "count": len(views), "next_page": nil, "previous_page": nil}
 	return writeBody(w, body, s.sideloadUsers(r, body, views))
@@ -288,6 +295,9 @@ func (s *Server) apiSearchUsers(w http.ResponseWriter, r *http.Request) error {
 	}
 	found, err := foundOne([]people.User{}, u, err)
 	if err != nil {
+		return err
+	}
+	if found, err = visibleRecords(s, r, "user", found, func(u people.User) int64 { return u.ID }); err != nil {
 		return err
 	}
 	return writeAll(w, "users", s.usersView(r, found))
@@ -435,6 +445,10 @@ func (s *Server) apiListOrgs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, f people.OrgFilter) error {
+	var err error
+	if f.HiddenBrands, err = s.hiddenBrands(r); err != nil {
+		return err
+	}
 	return listPaged(s, w, r, "organizations", &f, &f.Page, s.People.ListOrganizations, s.People.CountOrganizations,
 		s.orgsView, func(o orgJSON) int64 { return o.ID }, nil)
 }
@@ -465,6 +479,9 @@ func (s *Server) apiShowManyOrgs(w http.ResponseWriter, r *http.Request) error {
 	if out, err = s.People.GetOrganizations(r.Context(), ids); err != nil {
 		return err
 	}
+	if out, err = visibleRecords(s, r, "organization", out, func(o people.Organization) int64 { return o.ID }); err != nil {
+		return err
+	}
 	return writeAll(w, "organizations", s.orgsView(r, out))
 }
 
@@ -485,6 +502,9 @@ func (s *Server) apiSearchOrgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	out, err := foundOne([]people.Organization{}, o, err)
 	if err != nil {
+		return err
+	}
+	if out, err = visibleRecords(s, r, "organization", out, func(o people.Organization) int64 { return o.ID }); err != nil {
 		return err
 	}
 	return writeAll(w, "organizations", s.orgsView(r, out))

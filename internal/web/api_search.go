@@ -54,7 +54,11 @@ func (s *Server) searchRequest(r *http.Request) (*search.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := &search.Request{Query: q, Viewer: search.Viewer{UserID: p.UserID, Visibility: vis}}
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return nil, err
+	}
+	req := &search.Request{Query: q, Viewer: search.Viewer{UserID: p.UserID, Visibility: vis, HiddenBrands: hidden}}
 	if vis != nil && len(search.Types(req)) == 0 {
 		return nil, errs.Forbidden("end-users may only search their tickets")
 	}
@@ -146,6 +150,12 @@ func (s *Server) searchResults(r *http.Request, hits []search.Result, body map[s
 	if len(ticketIDs) > 0 {
 		ts, err := s.Tickets.GetMany(ctx, ticketIDs)
 		if err != nil {
+			return nil, err
+		}
+		if ts, err = s.visibleTickets(r, ts); err != nil { // the search filtered them already; belt and braces
+			return nil, err
+		}
+		if err := s.auditTicketReads(r, ts); err != nil {
 			return nil, err
 		}
 		views = s.ticketsView(r, ts)

@@ -57,6 +57,9 @@ func (s *Server) writeSideloads(r *http.Request, body map[string]any, sl *sidelo
 		if err != nil {
 			return err
 		}
+		if us, err = visibleRecords(s, r, "user", us, func(u people.User) int64 { return u.ID }); err != nil {
+			return err
+		}
 		body["users"] = s.usersView(r, us)
 	}
 	if sl.want["groups"] {
@@ -71,11 +74,17 @@ func (s *Server) writeSideloads(r *http.Request, body map[string]any, sl *sidelo
 		if err != nil {
 			return err
 		}
+		if os, err = visibleRecords(s, r, "organization", os, func(o people.Organization) int64 { return o.ID }); err != nil {
+			return err
+		}
 		body["organizations"] = s.orgsView(r, os)
 	}
 	if sl.want["tickets"] {
 		ts, err := s.Tickets.GetMany(ctx, sl.tickets)
 		if err != nil {
+			return err
+		}
+		if ts, err = s.visibleTickets(r, ts); err != nil {
 			return err
 		}
 		body["tickets"] = s.ticketsView(r, ts)

@@ -146,6 +146,11 @@ func (s *Server) visibleTicket(r *http.Request) (*ticket.Ticket, *ticket.Visibil
 	if !canSee(v, t) {
 		return nil, nil, errs.NotFound("ticket")
 	}
+	if sc, err := s.partitionScope(r); err != nil {
+		return nil, nil, err
+	} else if !sc.Sees(t.BrandID) {
+		return nil, nil, errs.NotFound("ticket")
+	}
 	return t, v, nil
 }
 
@@ -164,7 +169,13 @@ func (s *Server) registerTicketAPI() {
 	s.handle("GET /api/v2/tickets/{id}/followers", Staff, s.apiTicketCCsOf(true))
 	s.handle("GET /api/v2/tickets/{id}/email_ccs", Staff, s.apiTicketCCsOf(false))
 	s.handle("GET /api/v2/tickets/{id}/incidents", Staff, s.apiTicketIncidents)
-	s.handle("GET /api/v2/tickets/count", Staff, s.apiCount(func(r *http.Request) (int, error) { return s.Tickets.Count(r.Context(), ticket.Filter{}) }))
+	s.handle("GET /api/v2/tickets/count", Staff, s.apiCount(func(r *http.Request) (int, error) {
+		hidden, err := s.hiddenBrands(r)
+		if err != nil {
+			return 0, err
+		}
+		return s.Tickets.Count(r.Context(), ticket.Filter{HiddenBrands: hidden})
+	}))
 	s.handle("POST /api/v2/tickets/{id}/tags", Staff, s.apiSetTicketTags)
 	s.handle("PUT /api/v2/tickets/{id}/tags", Staff, s.apiAddTicketTags)
 	s.handle("DELETE /api/v2/tickets/{id}/tags", Staff, s.apiRemoveTicketTags)
@@ -210,8 +221,14 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, f ticket.Fi
 	} else {
 		f.Offset, f.Limit = (p.page-1)*p.perPage, p.perPage
 	}
+	if f.HiddenBrands, err = s.hiddenBrands(r); err != nil {
+		return err
+	}
 	ts, err := s.Tickets.List(r.Context(), f)
 	if err != nil {
+		return err
+	}
+	if err := s.auditTicketReads(r, ts); err != nil {
 		return err
 	}
 	count := func() (int, error) { f.AfterID = 0; return s.Tickets.Count(r.Context(), f) }
@@ -287,6 +304,12 @@ func (s *Server) apiShowManyTickets(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ts = slices.DeleteFunc(ts, func(t ticket.Ticket) bool { return !canSee(v, &t) })
+	if ts, err = s.visibleTickets(r, ts); err != nil {
+		return err
+	}
+	if err := s.auditTicketReads(r, ts); err != nil {
+		return err
+	}
 	views := s.ticketsView(r, ts)
 	body := map[string]any{"next_page": nil, "previous_page": nil, "count": len(ts)}
 	if err := s.sideloadTickets(r, body, views); err != nil {
@@ -402,6 +425,22 @@ func (s *Server) createInput(r *http.Request, raw json.RawMessage, check func(ti
 	// refused request stores nothing.
 	if err := check(in); err != nil {
 		return nil, err
+	}
+	if in.RequesterID != 0 { // a restricted brand's customer does not exist for outsiders
+		if keep, err := s.visibleIDs(r.Context(), "user", []int64{in.RequesterID}); err != nil {
+			return nil, err
+		} else if len(keep) == 0 {
+			return nil, errs.Invalid("requester_id", "no such user")
+		}
+	}
+	if in.BrandID != nil {
+		sc, err := s.partitionScope(r)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Brands.Check(r.Context(), sc, *in.BrandID); err != nil {
+			return nil, err
+		}
 	}
 	if rq.Requester != nil && in.RequesterID == 0 {
 		if in.RequesterID, err = s.resolveRequester(r, &rq); err != nil {
@@ -792,6 +831,13 @@ func (s *Server) apiIncrementalTickets(w http.ResponseWriter, r *http.Request) e
 	} else if cursor == "" {
 		cursor = encodeIncremental(start, afterID)
 	}
+	// The cursor walks past hidden tickets; they are dropped from the page.
+	if ts, err = s.visibleTickets(r, ts); err != nil {
+		return err
+	}
+	if err := s.auditTicketReads(r, ts); err != nil {
+		return err
+	}
 	nq := url.Values{"cursor": {cursor}}
 	for _, k := range []string{"include", "per_page", "page[size]"} {
 		if v := q.Get(k); v != "" {
@@ -833,6 +879,13 @@ func (s *Server) apiIncrementalTicketsByTime(w http.ResponseWriter, r *http.Requ
 	if len(ts) > 0 {
 		end = ts[len(ts)-1].UpdatedAt.Unix()
 	}
+	more := len(ts) >= limit
+	if ts, err = s.visibleTickets(r, ts); err != nil {
+		return err
+	}
+	if err := s.auditTicketReads(r, ts); err != nil {
+		return err
+	}
 	nq := url.Values{"start_time": {strconv.FormatInt(end, 10)}}
 	if v := r.URL.Query().Get("include"); v != "" {
 		nq.Set("include", v)
@@ -840,7 +893,7 @@ func (s *Server) apiIncrementalTicketsByTime(w http.ResponseWriter, r *http.Requ
 	next := s.baseURL(r) + "/api/v2/incremental/tickets.json?" + nq.Encode()
 	views := s.ticketsView(r, ts)
 	body := map[string]any{
-		"tickets": views, "count": len(ts), "end_time": end, "next_page": next, "end_of_stream": len(ts) < limit,
+		"tickets": views, "count": len(ts), "end_time": end, "next_page": next, "end_of_stream": !more,
 	}
 	if err := s.sideloadTickets(r, body, views); err != nil {
 		return err

@@ -740,10 +740,16 @@ func (s *Server) apiIncrementalPeople(what string, cursorStyle bool) handlerFunc
 			if err != nil {
 				return err
 			}
+			if us, err = visibleRecords(s, r, "user", us, func(u people.User) int64 { return u.ID }); err != nil {
+				return err
+			}
 			body["users"] = s.usersView(r, us)
 		} else {
 			os, err := s.People.GetOrganizations(r.Context(), ids)
 			if err != nil {
+				return err
+			}
+			if os, err = visibleRecords(s, r, "organization", os, func(o people.Organization) int64 { return o.ID }); err != nil {
 				return err
 			}
 			body["organizations"] = viewAll(r, os, s.orgView)
@@ -863,7 +869,7 @@ func (s *Server) requestView(r *http.Request, t ticket.Ticket) requestJSON {
 		RequesterID: t.RequesterID, AssigneeID: t.AssigneeID, OrganizationID: t.OrganizationID, GroupID: t.GroupID,
 		CollaboratorIDs: t.CollaboratorIDs, EmailCCIDs: t.CollaboratorIDs, CustomFields: t.CustomFields, Via: t.Via,
 		IsPublic: t.IsPublic, DueAt: t.DueAt, CanBeSolvedByMe: !done && t.RequesterID == p.UserID && t.AssigneeID != nil,
-		Solved: done, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Solved: done, BrandID: &t.BrandID, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 // apiListRequests lists the caller's requests (as requester or CC; staff

@@ -228,7 +228,6 @@ type zendeskTicketKeys struct {
 	FollowupIDs          []int64              `json:"followup_ids"`
 	SatisfactionRating   any                  `json:"satisfaction_rating"`
 	TicketFormID         *int64               `json:"ticket_form_id"`
-	BrandID              *int64               `json:"brand_id"` // brands come with a later issue
 	GeneratedTimestamp   int64                `json:"generated_timestamp"`
 	AllowChannelback     bool                 `json:"allow_channelback"`
 	AllowAttachments     bool                 `json:"allow_attachments"`

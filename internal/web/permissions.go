@@ -50,6 +50,7 @@ var signedInBasics = []string{
 	"GET /portal/emergency", "POST /portal/emergency", // the customer emergency form (ui_incidents.go; the Emergency rule decides)
 	// Votes on an article are anyone's who may read it (the store checks).
 	"POST /api/v2/help_center/articles/{id}/up", "POST /api/v2/help_center/articles/{id}/down",
+	"GET /api/v2/brands", "GET /api/v2/brands/{id}", // brand records (not their restricted data: ADR 0019)
 }
 
 // SignedInBasic reports whether a route needs no permission by design.

@@ -71,6 +71,7 @@ func (s *Server) registerRoutes() {
 	s.registerPasswordAPI()
 	s.registerMailAPI()
 	s.registerTicketAPI()
+	s.registerBrandAPI()
 	s.registerSearchAPI()
 	s.registerRulesAPI()
 	s.registerSLAAPI()

@@ -31,6 +31,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/backup"
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/changecontrol"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
@@ -186,6 +187,9 @@ type Deps struct {
 	// Hiring is the hiring module (api_hiring.go, ui_hiring.go); built
 	// from DB (with the handbook's pipelines seeded) when nil.
 	Hiring *hiring.Store
+	// Brands are the brands and restricted partitions (api_brands.go,
+	// partition.go); built from DB when nil.
+	Brands *brand.Store
 }
 
 // Server is the HTTP handler.
@@ -242,7 +246,13 @@ func New(deps Deps) (*Server, error) {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "frontline_password_hashes_waiting", Help: "Sign-ins waiting for a password-hash slot."},
 				func() float64 { _, n := deps.Auth.HashLoad(); return float64(n) }))
 	}
+	if s.Brands == nil && s.DB != nil {
+		s.Brands = brand.NewStore(s.DB, s.Audit)
+	}
 	s.registerRoutes()
+	if s.Brands != nil && s.Tickets != nil {
+		s.Tickets.ScopeLists(s.listPartition) // every ticket list of a request is partitioned (partition.go)
+	}
 
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.styledNotFound(s.mux)))))))
@@ -319,6 +329,7 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 		fail = s.writePagerDutyError // api_pagerduty.go
 	}
 	run := h
+	guard, guarded := guardOf(pattern)
 	switch {
 	case api && guardedPattern(pattern): // configuration under change control (api_changes.go)
 		run = func(w http.ResponseWriter, r *http.Request) error { return s.serveGuarded(w, r, h) }
@@ -378,6 +389,13 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 		if err := s.refined(r, ra, p); err != nil {
 			fail(w, r, bodyError(err))
 			return
+		}
+		r = withScopeMemo(r)
+		if guarded {
+			if err := s.partitionGuard(r, guard); err != nil {
+				fail(w, r, bodyError(err))
+				return
+			}
 		}
 		if err := run(w, r); err != nil {
 			fail(w, r, bodyError(err))

@@ -49,7 +49,11 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	if role != "" && !people.ValidRole(role) {
 		return errs.BadRequest("role must be end-user, agent or admin")
 	}
-	f := people.UserFilter{Role: role, Query: strings.TrimSpace(q.Get("q"))}
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return err
+	}
+	f := people.UserFilter{Role: role, Query: strings.TrimSpace(q.Get("q")), HiddenBrands: hidden}
 	total, err := s.People.CountUsers(ctx, f)
 	if err != nil {
 		return err
@@ -59,7 +63,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	orgs, err := s.People.ListOrganizations(ctx, people.OrgFilter{Page: people.Page{Limit: 1000}})
+	orgs, err := s.People.ListOrganizations(ctx, people.OrgFilter{Page: people.Page{Limit: 1000}, HiddenBrands: hidden})
 	if err != nil {
 		return err
 	}
@@ -163,7 +167,11 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	f := people.OrgFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return err
+	}
+	f := people.OrgFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), HiddenBrands: hidden}
 	total, err := s.People.CountOrganizations(ctx, f)
 	if err != nil {
 		return err
@@ -268,19 +276,23 @@ func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error
 	if score != "" && score != satisfaction.Good && score != satisfaction.Bad {
 		return errs.BadRequest("score must be good or bad")
 	}
-	total, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: score})
+	hidden, err := s.hiddenBrands(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.Satisfaction.List(ctx, satisfaction.Filter{Score: score, Offset: (page - 1) * uiPerPage, Limit: uiPerPage})
+	total, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: score, Hidden: hidden})
 	if err != nil {
 		return err
 	}
-	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good})
+	list, err := s.Satisfaction.List(ctx, satisfaction.Filter{Score: score, Offset: (page - 1) * uiPerPage, Limit: uiPerPage, Hidden: hidden})
 	if err != nil {
 		return err
 	}
-	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{})
+	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good, Hidden: hidden})
+	if err != nil {
+		return err
+	}
+	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Hidden: hidden})
 	if err != nil {
 		return err
 	}
@@ -330,6 +342,9 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		nq := r.URL.Query()
 		nq.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
 		next = "/admin/audit?" + nq.Encode()
+	}
+	if entries, err = s.visibleAuditEntries(r, entries); err != nil {
+		return err
 	}
 	var ids []int64
 	for _, e := range entries {

@@ -108,6 +108,9 @@ func (s *Server) apiListRatings(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := p.store()
 	f.AfterID, f.Offset, f.Limit = pg.AfterID, pg.Offset, pg.Limit
+	if f.Hidden, err = s.hiddenBrands(r); err != nil {
+		return err
+	}
 	list, err := s.Satisfaction.List(r.Context(), f)
 	if err != nil {
 		return err

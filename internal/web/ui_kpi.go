@@ -239,6 +239,9 @@ func (s *Server) uiKPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if tickets, err = visibleRecords(s, r, "ticket", tickets, func(t kpi.TicketRow) int64 { return t.ID }); err != nil {
+		return err
+	}
 	data := map[string]any{"Title": def.Title, "Def": def, "Ind": kpiRow{Indicator: ind, Shown: fmtValue(ind.Value, ind.Unit), TargetShown: fmtTarget(ind)},
 		"HasSeries": hasSeries, "Periods": periods, "Tickets": tickets, "Period": spans[len(spans)-1].Label, "Suffix": suffix(r)}
 	if hasSeries {

@@ -113,6 +113,11 @@ func (s *Server) agentLive(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	since := t.UpdatedAt
+	sc, err := s.partitionScope(r)
+	if err != nil {
+		return err
+	}
+	restricted := sc.Audited(t.BrandID) // an insider's stream: clearance re-checked on every poll
 	if v := r.URL.Query().Get("since"); v != "" {
 		if since, err = time.Parse(time.RFC3339Nano, v); err != nil {
 			return errs.BadRequest("since must be an RFC 3339 time")
@@ -153,6 +158,8 @@ func (s *Server) agentLive(w http.ResponseWriter, r *http.Request) error {
 				return nil
 			}
 			s.log.Warn("live ticket poll", "ticket", id, "err", err)
+		} else if restricted && !s.stillSees(ctx, p.UserID, cur.BrandID) {
+			return nil // the attribute or team membership was lost: the stream ends at once
 		} else if cur.UpdatedAt.After(since) {
 			since = cur.UpdatedAt
 			if err := send("changed", map[string]any{"ticket_id": id, "updated_at": cur.UpdatedAt, "status": cur.Status}); err != nil {

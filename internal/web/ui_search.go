@@ -48,7 +48,11 @@ func (s *Server) agentSearch(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, "agent_search.html", data)
 		return nil
 	}
-	res, total, err := s.Search.Search(ctx, &search.Request{Query: parsed, Viewer: search.Viewer{UserID: p.UserID},
+	hidden, err := s.hiddenBrands(r)
+	if err != nil {
+		return err
+	}
+	res, total, err := s.Search.Search(ctx, &search.Request{Query: parsed, Viewer: search.Viewer{UserID: p.UserID, HiddenBrands: hidden},
 		Offset: (page - 1) * uiPerPage, Limit: uiPerPage})
 	if err != nil {
 		return err

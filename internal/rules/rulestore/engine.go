@@ -428,6 +428,11 @@ func (s *Store) enqueueEffects(ctx context.Context, tx *db.Tx, l *lookups, ticke
 				if !u.ok || !u.active || u.email == "" {
 					continue
 				}
+				if ok, err := s.seesTicket(ctx, tx, id, ticketID); err != nil {
+					return err
+				} else if !ok {
+					continue
+				}
 				if err := s.insertNotification(ctx, tx, ticketID, e, id, u.email); err != nil {
 					return err
 				}
@@ -456,6 +461,11 @@ func (s *Store) enqueueEffects(ctx context.Context, tx *db.Tx, l *lookups, ticke
 				return err
 			}
 			for _, r := range to {
+				if ok, err := s.seesTicket(ctx, tx, r.id, ticketID); err != nil {
+					return err
+				} else if !ok {
+					continue
+				}
 				if err := s.insertNotification(ctx, tx, ticketID, e, r.id, r.email); err != nil {
 					return err
 				}
@@ -476,6 +486,16 @@ func (s *Store) enqueueEffects(ctx context.Context, tx *db.Tx, l *lookups, ticke
 			if w.Status != "active" {
 				continue
 			}
+			if s.opt.Partition != nil {
+				restricted, err := s.opt.Partition.TicketRestrictedTx(ctx, tx, ticketID)
+				if err != nil {
+					return err
+				}
+				if restricted {
+					s.log.Info("webhook not called for a restricted ticket", "webhook", id, "rule", e.RuleID)
+					continue
+				}
+			}
 			payload := e.Body
 			if strings.TrimSpace(payload) == "" {
 				payload = fmt.Sprintf(`{"ticket":{"id":%d}}`, ticketID)
@@ -494,6 +514,15 @@ func (s *Store) enqueueEffects(ctx context.Context, tx *db.Tx, l *lookups, ticke
 		tx.AfterCommit(s.poke)
 	}
 	return nil
+}
+
+// seesTicket reports whether userID may receive the ticket's text
+// (restricted partitions: outsiders get no notification).
+func (s *Store) seesTicket(ctx context.Context, tx *db.Tx, userID, ticketID int64) (bool, error) {
+	if s.opt.Partition == nil {
+		return true, nil
+	}
+	return s.opt.Partition.SeesTicketTx(ctx, tx, userID, ticketID)
 }
 
 func (s *Store) insertNotification(ctx context.Context, tx *db.Tx, ticketID int64, e rules.Effect, userID int64, email string) error {

@@ -66,6 +66,20 @@ type Options struct {
 	// then marked sent. Without one, notifications wait in the outbox for
 	// PendingNotifications.
 	Notifier Notifier
+	// Partition applies restricted partitions (internal/brand) to views,
+	// notifications and webhooks; nil applies none.
+	Partition Partition
+}
+
+// Partition is what the rules need of restricted partitions
+// (brand.Store implements it).
+type Partition interface {
+	// Hidden returns the restricted brands whose tickets do not exist for userID.
+	Hidden(ctx context.Context, userID int64) ([]int64, error)
+	// SeesTicketTx reports whether userID may receive the ticket's text.
+	SeesTicketTx(ctx context.Context, tx *db.Tx, userID, ticketID int64) (bool, error)
+	// TicketRestrictedTx reports whether the ticket belongs to a restricted brand.
+	TicketRestrictedTx(ctx context.Context, tx *db.Tx, ticketID int64) (bool, error)
 }
 
 // Store persists rules and runs them.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/rules"
@@ -487,6 +488,9 @@ func (s *Store) ExecuteView(ctx context.Context, v rules.View, viewerID int64, p
 	limit = min(limit, 1000)
 	b := &sqlBuilder{}
 	where := vs.where(b, s.d.Clock.Now(), viewerID)
+	if where, err = s.partitioned(ctx, b, where, viewerID); err != nil {
+		return ViewResult{}, err
+	}
 	exprs := make([]string, len(vs.f.Sort))
 	order := make([]string, len(vs.f.Sort))
 	for i, k := range vs.f.Sort {
@@ -565,6 +569,19 @@ func (s *Store) ExecuteView(ctx context.Context, v rules.View, viewerID int64, p
 	return res, nil
 }
 
+// partitioned adds the restricted partition condition (brand.VisibleSQL)
+// for viewerID to a view's where clause.
+func (s *Store) partitioned(ctx context.Context, b *sqlBuilder, where string, viewerID int64) (string, error) {
+	if s.opt.Partition == nil {
+		return where, nil
+	}
+	hidden, err := s.opt.Partition.Hidden(ctx, viewerID)
+	if err != nil || len(hidden) == 0 {
+		return where, err
+	}
+	return "(" + where + ") AND " + brand.VisibleSQL("t.brand_id", b.arg(brand.Encode(hidden))), nil
+}
+
 // CountView counts the tickets in view v for viewerID now.
 func (s *Store) CountView(ctx context.Context, v rules.View, viewerID int64) (int, error) {
 	vs, err := compileViewSQL(v)
@@ -572,7 +589,11 @@ func (s *Store) CountView(ctx context.Context, v rules.View, viewerID int64) (in
 		return 0, err
 	}
 	b := &sqlBuilder{}
-	query := "SELECT count(*) " + vs.from() + " WHERE " + vs.where(b, s.d.Clock.Now(), viewerID)
+	where, err := s.partitioned(ctx, b, vs.where(b, s.d.Clock.Now(), viewerID), viewerID)
+	if err != nil {
+		return 0, err
+	}
+	query := "SELECT count(*) " + vs.from() + " WHERE " + where
 	var n int
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, query, b.args...).Scan(&n)
