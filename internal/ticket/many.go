@@ -206,6 +206,9 @@ func (s *Store) createRows(ctx context.Context, tx *db.Tx, actor Actor, ins []Cr
 		if err := s.checkRefs(ctx, tx, nil, t); err != nil {
 			return &ItemError{i, err}
 		}
+		if t.BrandID, err = s.brandOf(ctx, tx, in.BrandID, t.RequesterID); err != nil {
+			return &ItemError{i, err}
+		}
 		cf, err := mustJSON(t.CustomFields)
 		if err != nil {
 			return &ItemError{i, err}
@@ -227,9 +230,9 @@ func (s *Store) createRows(ctx context.Context, tx *db.Tx, actor Actor, ins []Cr
 		tArgs = append(tArgs, nullStr(t.ExternalID), nullStr(t.Type), t.Subject, t.RawSubject, t.Description, nullStr(t.Priority),
 			t.Status, t.Recipient, t.RequesterID, t.SubmitterID, nullInt(t.AssigneeID), nullInt(t.OrganizationID), nullInt(t.GroupID),
 			tags.Encode(t.Tags), cf, t.Via.Channel, src, nullInt(t.ProblemID), db.TSp(t.DueAt), t.IsPublic, db.TSp(t.SolvedAt),
-			db.TS(now), db.TS(upd), sortKey, nullStr(t.PublicDescription))
+			db.TS(now), db.TS(upd), sortKey, nullStr(t.PublicDescription), t.BrandID)
 	}
-	ids, err := insertRows(ctx, tx, s.q.Get("InsertTicketsPrefix"), 25, tArgs)
+	ids, err := insertRows(ctx, tx, s.q.Get("InsertTicketsPrefix"), 26, tArgs)
 	if err != nil {
 		return externalConflict(err)
 	}

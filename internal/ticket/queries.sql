@@ -222,11 +222,11 @@ WHERE a.created_at > $1 OR (a.created_at = $1 AND a.id > $2)
 ORDER BY a.created_at, a.id LIMIT $3;
 
 -- name: InsertTicketsPrefix
--- CreateMany's multi-row insert; the VALUES rows follow (25 columns).
+-- CreateMany's multi-row insert; the VALUES rows follow (26 columns).
 INSERT INTO tickets (external_id, type, subject, raw_subject, description, priority, status, recipient,
                      requester_id, submitter_id, assignee_id, organization_id, group_id, tags, custom_fields,
                      via_channel, via_source, problem_id, due_at, is_public, solved_at, created_at, updated_at,
-                     sla_next_breach_at, public_description) VALUES
+                     sla_next_breach_at, public_description, brand_id) VALUES
 
 -- name: InsertCommentsPrefix
 INSERT INTO ticket_comments (ticket_id, author_id, body, html_body, plain_body, public, via_channel, via_source, created_at) VALUES
