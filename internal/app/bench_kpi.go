@@ -21,7 +21,7 @@ func benchKPI(ctx context.Context, a *App, o benchOptions, created bench.Through
 	s := a.KPI
 	fmt.Fprintln(log, "measuring: KPI rollups (folding every ticket from scratch)")
 	if err := a.DB.Write(ctx, func(tx *db.Tx) error {
-		for _, q := range []string{"DELETE FROM kpi_cells", "DELETE FROM kpi_ticket_facts", "DELETE FROM kpi_dirty", "INSERT INTO kpi_dirty (ticket_id) SELECT id FROM tickets"} {
+		for _, q := range []string{"DELETE FROM kpi_cells", "DELETE FROM kpi_cells_all", "DELETE FROM kpi_ticket_facts", "DELETE FROM kpi_dirty", "INSERT INTO kpi_dirty (ticket_id) SELECT id FROM tickets"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

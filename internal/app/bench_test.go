@@ -27,7 +27,7 @@ func TestBenchCommand(t *testing.T) {
 				t.Fatalf("bench exited %d: %s", code, stderr.String())
 			}
 			for _, want := range []string{"create ticket via API", "get ticket via API", "view first page", "ranked full-text search", "bulk generation",
-				"kpi: rollup maintenance", "KPI overview", "12-month forecast and plan"} {
+				"kpi: rollup", "KPI overview", "12-month forecast and plan"} {
 				if !strings.Contains(stdout.String(), want) {
 					t.Errorf("table lacks %q:\n%s", want, stdout.String())
 				}

@@ -176,9 +176,34 @@ func scanCell(r db.Scanner, k *CellKey, c *Cell) error {
 	return nil
 }
 
-// applyCells adds delta to the stored cells: it reads the touched cells,
-// adds, and writes back the changed ones (deleting those left empty).
+// cellTable is the table of a cell: the coarse cells (every assignee)
+// have their own.
+func cellTable(k CellKey) string {
+	if k.AssigneeID == AnyAssignee {
+		return "kpi_cells_all"
+	}
+	return "kpi_cells"
+}
+
+// applyCells adds delta to the stored cells, the coarse and the full ones
+// each in their table.
 func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Cell) error {
+	coarse := map[CellKey]*Cell{}
+	for k, c := range delta {
+		if cellTable(k) == "kpi_cells_all" {
+			coarse[k] = c
+			delete(delta, k)
+		}
+	}
+	if err := s.applyCellsIn(ctx, tx, "kpi_cells", delta); err != nil {
+		return err
+	}
+	return s.applyCellsIn(ctx, tx, "kpi_cells_all", coarse)
+}
+
+// applyCellsIn adds delta to the cells of table: it reads the touched
+// cells, adds, and writes back the changed ones (deleting those left empty).
+func (s *Store) applyCellsIn(ctx context.Context, tx *db.Tx, table string, delta map[CellKey]*Cell) error {
 	if len(delta) == 0 {
 		return nil
 	}
@@ -198,7 +223,7 @@ func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Ce
 		for j, k := range part {
 			args[j] = k.s
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+strings.TrimPrefix(cellColumnsSQL, "ckey, ")+" FROM kpi_cells WHERE ckey IN "+s.inList(1, len(part)), args...)
+		rows, err := tx.QueryContext(ctx, "SELECT "+strings.TrimPrefix(cellColumnsSQL, "ckey, ")+" FROM "+table+" WHERE ckey IN "+s.inList(1, len(part)), args...)
 		if err != nil {
 			return err
 		}
@@ -233,7 +258,7 @@ func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Ce
 	}
 	for len(drop) > 0 {
 		n := min(len(drop), 500)
-		if _, err := tx.ExecContext(ctx, "DELETE FROM kpi_cells WHERE ckey IN "+s.inList(1, n), drop[:n]...); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE ckey IN "+s.inList(1, n), drop[:n]...); err != nil {
 			return err
 		}
 		drop = drop[n:]
@@ -244,7 +269,7 @@ func (s *Store) applyCells(ctx context.Context, tx *db.Tx, delta map[CellKey]*Ce
 		for _, k := range upsert[:n] {
 			args = append(args, cellArgs(k.s, k.k, stored[k.k])...)
 		}
-		q := "INSERT INTO kpi_cells (" + cellColumnsSQL + ") VALUES " + s.d.Dialect.ValuesRows(n, cellCols) + " " + s.q.Get("CellConflict")
+		q := "INSERT INTO " + table + " (" + cellColumnsSQL + ") VALUES " + s.d.Dialect.ValuesRows(n, cellCols) + " " + s.q.Get("CellConflict")
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("kpi: write cells: %w", err)
 		}
@@ -477,20 +502,30 @@ func (r Rollup) addCell(k CellKey, c *Cell) {
 func (s *Store) Stored(ctx context.Context) (Rollup, error) {
 	r := Rollup{Cells: map[string]Counters{}, Hist: map[string]int64{}}
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT "+strings.TrimPrefix(cellColumnsSQL, "ckey, ")+" FROM kpi_cells")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k CellKey
-			c := &Cell{}
-			if err := scanCell(rows, &k, c); err != nil {
+		for _, table := range []string{"kpi_cells", "kpi_cells_all"} {
+			rows, err := tx.QueryContext(ctx, "SELECT "+strings.TrimPrefix(cellColumnsSQL, "ckey, ")+" FROM "+table)
+			if err != nil {
 				return err
 			}
-			r.addCell(k, c)
+			for rows.Next() {
+				var k CellKey
+				c := &Cell{}
+				if err := scanCell(rows, &k, c); err != nil {
+					rows.Close()
+					return err
+				}
+				if (k.AssigneeID == AnyAssignee) != (table == "kpi_cells_all") {
+					rows.Close()
+					return fmt.Errorf("kpi: cell %s stored in %s", k, table)
+				}
+				r.addCell(k, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
-		return rows.Err()
+		return nil
 	})
 	return r, err
 }

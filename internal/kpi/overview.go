@@ -161,12 +161,13 @@ func (s *Store) read(ctx context.Context, q Query) ([]Span, []periodData, map[in
 	first, last := periodOf(grain, spans[0].Start), periodOf(grain, spans[len(spans)-1].Start)
 	solvedBy := map[int64]int{}
 	w, args := q.Filter.where([]any{grain, first, last})
+	read := "ReadCells"
 	if q.Filter.Assignees == nil {
-		w += " AND assignee_id = -1" // the coarse cells
+		read = "ReadCoarseCells" // every assignee's, in their own table
 	}
 	w2, args2 := q.Filter.where([]any{grain, last})
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ReadCells")+w, args...)
+		rows, err := tx.QueryContext(ctx, s.q.Get(read)+w, args...)
 		if err != nil {
 			return err
 		}

@@ -48,13 +48,18 @@ ON CONFLICT (ckey) DO UPDATE SET created = excluded.created, solved = excluded.s
   nrt_achieved = excluded.nrt_achieved, rwt_applied = excluded.rwt_applied, rwt_achieved = excluded.rwt_achieved,
   resolve_secs = excluded.resolve_secs, h_ttr = excluded.h_ttr, h_open = excluded.h_open, h_total = excluded.h_total
 
--- name: ReadCells
+-- name: CellReadColumns
 SELECT period, created, solved, good, bad, sla_applied, sla_achieved, frt_applied, frt_achieved,
   nrt_applied, nrt_achieved, rwt_applied, rwt_achieved, resolve_secs, h_ttr, h_open, h_total
-FROM kpi_cells WHERE grain = $1 AND period >= $2 AND period <= $3
+
+-- name: ReadCells
+{{CellReadColumns}} FROM kpi_cells WHERE grain = $1 AND period >= $2 AND period <= $3
+
+-- name: ReadCoarseCells
+{{CellReadColumns}} FROM kpi_cells_all WHERE grain = $1 AND period >= $2 AND period <= $3
 
 -- name: WeeklyCreatedByRegion
-SELECT region, period, sum(created) FROM kpi_cells WHERE grain = 0 AND assignee_id = -1 AND period >= $1 AND period < $2 GROUP BY region, period;
+SELECT region, period, sum(created) FROM kpi_cells_all WHERE grain = 0 AND period >= $1 AND period < $2 GROUP BY region, period;
 
 -- name: SolvedByAssignee
 SELECT assignee_id, sum(solved) FROM kpi_cells WHERE grain = $1 AND period = $2 AND assignee_id > 0

@@ -9,7 +9,9 @@
 -- so a period's percentiles under any filter come from the same rows.
 -- Each contribution goes to two cells per grain: the one of its dimensions
 -- and a coarse one with assignee_id -1 (every assignee), which the reads
--- without an assignee filter take: a few hundred rows a year.
+-- without an assignee filter take: a few hundred rows a year. The coarse
+-- cells have their own table (kpi_cells_all, same columns), so they stay
+-- few pages, cached, instead of one row per page among the full cells.
 -- The fold rewrites cells whole under kpi_fold_lock (one folder at a time
 -- across nodes), in batches.
 CREATE TABLE kpi_cells (
@@ -40,6 +42,34 @@ CREATE TABLE kpi_cells (
 );
 CREATE INDEX kpi_cells_period_idx ON kpi_cells (grain, period, assignee_id);
 CREATE INDEX kpi_cells_assignee_idx ON kpi_cells (assignee_id, grain, period);
+
+CREATE TABLE kpi_cells_all (
+    ckey         TEXT PRIMARY KEY,
+    grain        INTEGER NOT NULL,
+    period       INTEGER NOT NULL,
+    region       TEXT NOT NULL,
+    group_id     BIGINT NOT NULL,
+    assignee_id  BIGINT NOT NULL,
+    plan         TEXT NOT NULL,
+    tier         TEXT NOT NULL,
+    created      BIGINT NOT NULL DEFAULT 0,
+    solved       BIGINT NOT NULL DEFAULT 0,
+    good         BIGINT NOT NULL DEFAULT 0,
+    bad          BIGINT NOT NULL DEFAULT 0,
+    sla_applied  BIGINT NOT NULL DEFAULT 0,
+    sla_achieved BIGINT NOT NULL DEFAULT 0,
+    frt_applied  BIGINT NOT NULL DEFAULT 0,
+    frt_achieved BIGINT NOT NULL DEFAULT 0,
+    nrt_applied  BIGINT NOT NULL DEFAULT 0,
+    nrt_achieved BIGINT NOT NULL DEFAULT 0,
+    rwt_applied  BIGINT NOT NULL DEFAULT 0,
+    rwt_achieved BIGINT NOT NULL DEFAULT 0,
+    resolve_secs BIGINT NOT NULL DEFAULT 0,
+    h_ttr        {{blob}},
+    h_open       {{blob}},
+    h_total      {{blob}}
+);
+CREATE INDEX kpi_cells_all_period_idx ON kpi_cells_all (grain, period);
 
 CREATE TABLE kpi_fold_lock (
     id INTEGER PRIMARY KEY,
