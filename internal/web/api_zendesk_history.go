@@ -258,9 +258,23 @@ func (s *Server) apiIncrementalTicketEvents(w http.ResponseWriter, r *http.Reque
 	if !end {
 		as = as[:limit]
 	}
+	// A restricted brand's tickets have no events for outsiders (ADR 0019);
+	// the page still ends where the unfiltered one does.
+	var tids []int64
+	for _, a := range as {
+		if !slices.Contains(tids, a.TicketID) {
+			tids = append(tids, a.TicketID)
+		}
+	}
+	visible, err := s.visibleIDs(r.Context(), "ticket", tids)
+	if err != nil {
+		return err
+	}
 	events := make([]map[string]any, 0, len(as))
 	for _, a := range as {
-		events = append(events, ticketEventView(a, comments))
+		if slices.Contains(visible, a.TicketID) {
+			events = append(events, ticketEventView(a, comments))
+		}
 	}
 	endTime := n
 	if len(as) > 0 {

@@ -444,7 +444,7 @@ func TestZendeskObjectKeys(t *testing.T) {
 		_, m = e.api("agent", "POST", "/api/v2/tickets.json", fmt.Sprintf(`{"ticket":{"subject":"k","comment":{"body":"k"},"requester_id":%d}}`, e.users["end-user"].ID))
 		tk := m["ticket"].(map[string]any)
 		check("created ticket", tk, zendeskTicketKeyList)
-		if tk["brand_id"] != nil || tk["satisfaction_rating"] != nil || tk["ticket_form_id"] != nil {
+		if tk["brand_id"] == nil || tk["satisfaction_rating"] != nil || tk["ticket_form_id"] != nil { // every ticket has a brand (ADR 0019)
 			t.Errorf("keys that do not apply are not null: %v", tk)
 		}
 		for _, path := range []string{fmt.Sprintf("/api/v2/tickets/%d.json", int64(tk["id"].(float64))), "/api/v2/tickets.json", "/api/v2/incremental/tickets/cursor.json?start_time=0"} {

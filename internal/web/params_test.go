@@ -52,6 +52,20 @@ type paramFixture struct {
 	t0                                                    time.Time
 }
 
+// firstSchedule seeds the default on-call schedules when there are none
+// and returns the first one's id.
+func firstSchedule(e *env) int64 {
+	ctx := context.Background()
+	if _, err := e.srv.OnCall.SeedDefaults(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	ss, err := e.srv.OnCall.Schedules(ctx)
+	if err != nil || len(ss) == 0 {
+		e.t.Fatalf("no on-call schedule: %v", err)
+	}
+	return ss[0].ID
+}
+
 // zendeskListParams is the parameter table of every list endpoint in the
 // route table: per route pattern, the query parameters (filters, sorts and
 // side-loads) that Zendesk's API reference documents for it, from the page
@@ -439,6 +453,28 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/ase/accounts/{org_id}/review_calls":      {path: "/api/v2/ase/accounts/" + n(aseAccountOf(e)) + "/review_calls"},
 		// Access reviews (Frontline's own; filters in api_access_reviews.go).
 		"GET /api/v2/access_reviews": {path: "/api/v2/access_reviews"},
+		// Brands (Zendesk's List Brands has no filters).
+		"GET /api/v2/brands": {path: "/api/v2/brands"},
+		// Deleted tickets, search export and ticket events (Zendesk's
+		// parameters are the routes' own: tested in api_zendesk tests).
+		"GET /api/v2/deleted_tickets":           {path: "/api/v2/deleted_tickets"},
+		"GET /api/v2/search/export":             {path: "/api/v2/search/export", base: "query=status:open&filter[type]=ticket"},
+		"GET /api/v2/incremental/ticket_events": {path: "/api/v2/incremental/ticket_events", base: "start_time=0"},
+		// On-call and hiring (Frontline's own).
+		"GET /api/v2/oncall/now":                  {path: "/api/v2/oncall/now"},
+		"GET /api/v2/oncall/schedules/{id}/flags": {path: "/api/v2/oncall/schedules/" + n(firstSchedule(e)) + "/flags"},
+		"GET /api/v2/oncall/swaps":                {path: "/api/v2/oncall/swaps"},
+		"GET /api/v2/hiring/plan":                 {path: "/api/v2/hiring/plan"},
+		"GET /api/v2/hiring/pipelines":            {path: "/api/v2/hiring/pipelines"},
+		"GET /api/v2/hiring/requisitions":         {path: "/api/v2/hiring/requisitions"},
+		"GET /api/v2/hiring/vacancies":            {path: "/api/v2/hiring/vacancies"},
+		"GET /api/v2/hiring/candidates":           {path: "/api/v2/hiring/candidates"},
+		"GET /api/v2/hiring/applications":         {path: "/api/v2/hiring/applications"},
+		"GET /api/v2/hiring/interviews":           {path: "/api/v2/hiring/interviews"},
+		"GET /api/v2/hiring/scorecards":           {path: "/api/v2/hiring/scorecards"},
+		"GET /api/v2/hiring/scorecard_feedback":   {path: "/api/v2/hiring/scorecard_feedback"},
+		"GET /api/v2/hiring/sourcing_events":      {path: "/api/v2/hiring/sourcing_events"},
+		"GET /api/v2/hiring/demographics":         {path: "/api/v2/hiring/demographics"},
 		"GET /api/v2/access_reviews/{id}/lines": {path: "/api/v2/access_reviews/" + accessReviewOf(e) + "/lines", cases: []paramCase{
 			{query: "decision=pending", check: everyItem("lines", func(m map[string]any) bool { return m["decision"] == "pending" })},
 			{query: "reviewer_id=" + n(admin.ID), check: everyItem("lines", func(m map[string]any) bool { return m["reviewer_id"] == float64(admin.ID) })},
