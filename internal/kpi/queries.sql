@@ -102,4 +102,6 @@ FROM kpi_ticket_facts f JOIN tickets t ON t.id = f.ticket_id
 WHERE f.solved_day >= $1 AND f.solved_day < $2
 
 -- name: AnyDirty
-SELECT count(*) FROM (SELECT 1 FROM kpi_dirty LIMIT 1) x;
+-- Through the primary key, not a table scan: after a large fold the table
+-- holds dead rows until vacuumed, and an index scan learns to skip them.
+SELECT count(*) FROM (SELECT ticket_id FROM kpi_dirty ORDER BY ticket_id LIMIT 1) x;
