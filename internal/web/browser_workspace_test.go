@@ -36,7 +36,7 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 
 		ada := e.session("ada")
 		ada.do("desktop", chromedp.EmulateViewport(1366, 900))
-		ada.login(e.users["ada"].Email, "main")
+		ada.login(e.users["ada"].Email, "#main-nav") // the signed-in top bar: the login page has a main too
 		ada.do("users", chromedp.Navigate(url+"/admin/users"), chromedp.WaitVisible(chromedp.CSS("#user-form")))
 		ada.do("fill invite", chromedp.SendKeys(chromedp.CSS("#u-name"), "Nina Newcomer"),
 			chromedp.SendKeys(chromedp.CSS("#u-email"), "nina@example.com"), chromedp.SetValue(chromedp.CSS("#u-role"), "agent"))
