@@ -20,25 +20,8 @@ func (s *Store) AuditsSince(ctx context.Context, start time.Time, afterID int64,
 		if err != nil {
 			return err
 		}
-		type raw struct {
-			a      Audit
-			events string
-		}
-		var raws []raw
-		for rows.Next() {
-			var r raw
-			var author sql.NullInt64
-			var viaCh, viaSrc string
-			if err := rows.Scan(&r.a.ID, &r.a.TicketID, &author, &viaCh, &viaSrc, &r.events, db.Time(&r.a.CreatedAt)); err != nil {
-				rows.Close()
-				return err
-			}
-			r.a.AuthorID = author.Int64
-			r.a.Via = decodeVia(viaCh, viaSrc)
-			raws = append(raws, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		raws, err := scanAuditRows(rows)
+		if err != nil {
 			return err
 		}
 		find := func(id int64) *Comment {
@@ -60,4 +43,30 @@ func (s *Store) AuditsSince(ctx context.Context, start time.Time, afterID int64,
 		return nil
 	})
 	return out, err
+}
+
+// rawAudit is an audit row whose events are still encoded.
+type rawAudit struct {
+	a      Audit
+	events string
+}
+
+// scanAuditRows reads audit rows (id, ticket, author, via, events, time),
+// closing rows; the events are decoded by the caller, who knows where the
+// comments come from.
+func scanAuditRows(rows *sql.Rows) ([]rawAudit, error) {
+	defer rows.Close()
+	var raws []rawAudit
+	for rows.Next() {
+		var r rawAudit
+		var author sql.NullInt64
+		var viaCh, viaSrc string
+		if err := rows.Scan(&r.a.ID, &r.a.TicketID, &author, &viaCh, &viaSrc, &r.events, db.Time(&r.a.CreatedAt)); err != nil {
+			return nil, err
+		}
+		r.a.AuthorID = author.Int64
+		r.a.Via = decodeVia(viaCh, viaSrc)
+		raws = append(raws, r)
+	}
+	return raws, rows.Err()
 }

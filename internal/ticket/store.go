@@ -1550,25 +1550,8 @@ func (s *Store) Audits(ctx context.Context, ticketID int64, p Page) ([]Audit, er
 		if err != nil {
 			return err
 		}
-		type raw struct {
-			a      Audit
-			events string
-		}
-		var raws []raw
-		for rows.Next() {
-			var r raw
-			var author sql.NullInt64
-			var viaCh, viaSrc string
-			if err := rows.Scan(&r.a.ID, &r.a.TicketID, &author, &viaCh, &viaSrc, &r.events, db.Time(&r.a.CreatedAt)); err != nil {
-				rows.Close()
-				return err
-			}
-			r.a.AuthorID = author.Int64
-			r.a.Via = decodeVia(viaCh, viaSrc)
-			raws = append(raws, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		raws, err := scanAuditRows(rows)
+		if err != nil {
 			return err
 		}
 		if len(raws) == 0 {
