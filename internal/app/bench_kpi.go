@@ -54,6 +54,13 @@ func benchKPI(ctx context.Context, a *App, o benchOptions, created bench.Through
 		}
 		filters = append(filters, kpi.Filter{Assignees: ids}, kpi.Filter{Assignees: ids[:1]})
 	}
+	var group int64
+	if err := a.DB.QueryRow(ctx, "SELECT COALESCE(min(group_id), 0) FROM tickets WHERE id <= 1000 AND group_id IS NOT NULL", nil, &group); err != nil {
+		return err
+	}
+	if group != 0 {
+		filters = append(filters, kpi.Filter{GroupID: group}, kpi.Filter{GroupID: group, Region: "EMEA"})
+	}
 	fmt.Fprintln(log, "measuring: KPI overview (12 months, each filter) and a plain aggregate")
 	l := bench.RunLatency(ctx, o.samples, 10, func(ctx context.Context, i int) error {
 		_, _, err := s.Overview(ctx, kpi.Query{Period: kpi.Month, At: now, Periods: 12, Filter: filters[i%len(filters)]})
@@ -67,6 +74,22 @@ FROM tickets t LEFT JOIN satisfaction_ratings r ON r.ticket_id = t.id WHERE t.so
 		return a.DB.QueryRow(ctx, plain, []any{from, now.UnixMicro()}, &c, &g, &b)
 	})
 	rep.AtMostBeside("KPI overview, 16 indicators x 12 months, any filter", l, base, 50*time.Millisecond,
+		"baseline: one number of it (SSAT over 12 months) by a plain aggregate over the tickets")
+	// An indicator's page: its series, the overview it is read beside (value,
+	// target, status) and the drill-down to the tickets of the latest period,
+	// as ui_kpi.go asks for them, cycling through the indicators and filters.
+	fmt.Fprintln(log, "measuring: KPI indicator pages (series, value, drill-down; each indicator and filter)")
+	names := []string{"ssat", "sla_achievement", "time_to_resolve_median", "time_to_resolve_p90", "customer_wait_time_ratio", "tickets_solved"}
+	li := bench.RunLatency(ctx, o.samples, 10, func(ctx context.Context, i int) error {
+		q := kpi.Query{Period: kpi.Month, At: now, Periods: 12, Filter: filters[i%len(filters)]}
+		if _, _, _, err := s.Page(ctx, names[i%len(names)], q); err != nil {
+			return err
+		}
+		spans := q.Spans()
+		_, err := s.Tickets(ctx, spans[len(spans)-1], q.Filter, 100)
+		return err
+	})
+	rep.AtMostBeside("KPI indicator page (series, value, 100 tickets behind it), any filter", li, base, 50*time.Millisecond,
 		"baseline: one number of it (SSAT over 12 months) by a plain aggregate over the tickets")
 	fmt.Fprintln(log, "measuring: 12-month capacity forecast and plan")
 	in, err := s.CapacityInput(ctx, now)

@@ -280,6 +280,33 @@ func (s *Store) Overview(ctx context.Context, q Query) ([]Indicator, []EngineerL
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.overviewOf(ctx, q, spans, data, solvedBy)
+}
+
+// Page is what one indicator's page shows: its series (hasSeries false for
+// an indicator without one) and every indicator's value, from ONE fold and
+// ONE read of the rollups (Series and then Overview would read them twice).
+func (s *Store) Page(ctx context.Context, name string, q Query) (series []Point, hasSeries bool, inds []Indicator, err error) {
+	if _, err := s.Refresh(ctx); err != nil {
+		return nil, false, nil, err
+	}
+	spans, data, solvedBy, err := s.read(ctx, q)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if rollupNames[name] || name == "tickets_created" || name == "tickets_solved" {
+		hasSeries = true
+		series = make([]Point, len(spans))
+		for i := range spans {
+			series[i] = Point{Period: spans[i].Label, Value: value(name, data[i])}
+		}
+	}
+	inds, _, err = s.overviewOf(ctx, q, spans, data, solvedBy)
+	return series, hasSeries, inds, err
+}
+
+// overviewOf computes every indicator from rollups already read.
+func (s *Store) overviewOf(ctx context.Context, q Query, spans []Span, data []periodData, solvedBy map[int64]int) ([]Indicator, []EngineerLoad, error) {
 	roster, err := s.Roster(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -3,7 +3,9 @@ package kpi
 import (
 	"context"
 	"math/rand/v2"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/db/dbtest"
@@ -120,6 +122,32 @@ func TestRollupsEqualRecomputation(t *testing.T) {
 		for k, g := range got.Hist {
 			if want.Hist[k] != g {
 				t.Fatalf("stale histogram %s: %d", k, g)
+			}
+		}
+		// An indicator's page reads the rollups once; it must show what
+		// Series and Overview show when asked one after the other.
+		at := time.UnixMicro(base + 400*day/7).UTC()
+		for _, f := range []Filter{{}, {Region: "EMEA"}, {Plan: "saas"}, {Assignees: []int64{2}}} {
+			for _, name := range []string{"ssat", "time_to_resolve_p90", "tickets_solved", "headcount"} {
+				q := Query{Period: Month, At: at, Periods: 6, Filter: f}
+				series, has, inds, err := s.Page(ctx, name, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantSeries, wantHas, err := s.Series(ctx, name, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantInds, _, err := s.Overview(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if has != wantHas || !reflect.DeepEqual(series, wantSeries) || !reflect.DeepEqual(inds, wantInds) {
+					t.Fatalf("%s %+v: page (%v %+v) differs from series and overview (%v %+v)", name, f, has, series, wantHas, wantSeries)
+				}
+				if len(inds) < 10 || (name == "ssat" && len(series) != 6) {
+					t.Fatalf("%s: %d indicators, %d points", name, len(inds), len(series))
+				}
 			}
 		}
 	})

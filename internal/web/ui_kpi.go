@@ -211,11 +211,7 @@ func (s *Server) uiKPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pts, hasSeries, err := s.KPI.Series(r.Context(), name, q)
-	if err != nil {
-		return err
-	}
-	inds, _, err := s.KPI.Overview(r.Context(), q)
+	pts, hasSeries, inds, err := s.KPI.Page(r.Context(), name, q)
 	if err != nil {
 		return err
 	}
