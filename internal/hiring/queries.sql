@@ -407,3 +407,61 @@ WHERE status = 'filled' AND opened_at IS NOT NULL AND closed_at >= $1 AND closed
 
 -- name: AddPlanHeadcount
 UPDATE hiring_plan_lines SET headcount = headcount + $2, notes = CASE WHEN notes = '' THEN $3 ELSE notes END, updated_at = $4 WHERE id = $1;
+
+-- name: EmailTemplates
+SELECT key, subject, body, updated_at FROM hiring_email_templates ORDER BY key;
+
+-- name: SaveEmailTemplate
+INSERT INTO hiring_email_templates (key, subject, body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (key) DO UPDATE SET subject = excluded.subject, body = excluded.body, updated_by = excluded.updated_by, updated_at = excluded.updated_at;
+
+-- name: UserName
+SELECT name FROM users WHERE id = $1;
+
+-- name: ApplicationJob
+SELECT a.candidate_id, r.name, r.region FROM hiring_applications a JOIN hiring_requisitions r ON r.id = a.requisition_id WHERE a.id = $1;
+
+-- name: InsertCandidateEmail
+INSERT INTO hiring_candidate_emails (candidate_id, application_id, template, to_email, subject, sent_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id;
+
+-- name: CandidateEmails
+SELECT id, candidate_id, application_id, template, to_email, subject, sent_by, created_at
+FROM hiring_candidate_emails WHERE candidate_id = $1 ORDER BY id DESC LIMIT 200;
+
+-- name: ForgetCandidateEmails
+UPDATE hiring_candidate_emails SET to_email = '' WHERE candidate_id = $1;
+
+-- name: ScorecardsOverdue
+-- Assigned interviewers of interviews held before $1 (a day ago) with no
+-- scorecard of theirs and no reminder yet; the caller keeps those past
+-- the due moment (one business day after the interview).
+SELECT iv.id, u.id, iv.application_id, iv.scheduled_at, u.name, COALESCE(u.email, ''), st.name
+FROM hiring_interviewers hi
+JOIN hiring_interviews iv ON iv.id = hi.interview_id
+JOIN hiring_stages st ON st.id = iv.stage_id
+JOIN users u ON u.id = hi.user_id
+WHERE iv.scheduled_at < $1 AND iv.status <> 'cancelled' AND hi.reminded_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM hiring_scorecards sc WHERE sc.interview_id = iv.id AND sc.submitted_by = hi.user_id)
+ORDER BY iv.id, u.id LIMIT 500;
+
+-- name: ClaimReminder
+UPDATE hiring_interviewers SET reminded_at = $3 WHERE interview_id = $1 AND user_id = $2 AND reminded_at IS NULL;
+
+-- name: InsertAttachment
+INSERT INTO hiring_attachments (candidate_id, type, filename, content_type, size, content, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id;
+
+-- name: Attachments
+SELECT id, candidate_id, type, filename, content_type, size, created_by, created_at
+FROM hiring_attachments WHERE candidate_id = $1 ORDER BY id;
+
+-- name: AttachmentContent
+SELECT id, candidate_id, type, filename, content_type, size, created_by, created_at, content
+FROM hiring_attachments WHERE id = $1 AND candidate_id = $2;
+
+-- name: DeleteAttachment
+DELETE FROM hiring_attachments WHERE id = $1 AND candidate_id = $2;
+
+-- name: ForgetAttachments
+DELETE FROM hiring_attachments WHERE candidate_id = $1;

@@ -13,6 +13,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 )
 
@@ -27,6 +28,10 @@ type Store struct {
 	d     *db.DB
 	q     *db.Queries
 	audit *audit.Log
+	// mail sends email to candidates and scorecard reminders (UseMail).
+	mail    Mailer
+	from    mail.Address
+	baseURL string
 }
 
 // NewStore returns the hiring store of d.
@@ -703,7 +708,7 @@ func (s *Store) AnonymizeDue(ctx context.Context) (int, error) {
 		}
 		rows.Close()
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, s.q.Get("Anonymize"), id, db.TS(tx.Now)); err != nil {
+			if err := s.forget(ctx, tx, id); err != nil {
 				return err
 			}
 			if err := s.audit.Record(ctx, tx, audit.System(), "hiring.candidate.anonymized", "hiring_candidate", id, nil, map[string]any{"reason": "retention period ended"}); err != nil {
@@ -722,7 +727,7 @@ func (s *Store) Erase(ctx context.Context, actor audit.Actor, id int64) error {
 		if _, err := s.candidateTx(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("Anonymize"), id, db.TS(tx.Now)); err != nil {
+		if err := s.forget(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteDemographics"), id); err != nil {
@@ -730,4 +735,19 @@ func (s *Store) Erase(ctx context.Context, actor audit.Actor, id int64) error {
 		}
 		return s.audit.Record(ctx, tx, actor, "hiring.candidate.erased", "hiring_candidate", id, nil, map[string]any{"reason": "erasure request"})
 	})
+}
+
+// forget removes what identifies a candidate: name and contact details,
+// their attachments (resumes) and the addresses their emails went to.
+func (s *Store) forget(ctx context.Context, tx *db.Tx, id int64) error {
+	for _, q := range []string{"Anonymize", "ForgetAttachments", "ForgetCandidateEmails"} {
+		args := []any{id}
+		if q == "Anonymize" {
+			args = append(args, db.TS(tx.Now))
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get(q), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
