@@ -191,6 +191,9 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.KPI = kpi.NewStore(d)
 	a.KPI.Deflection = a.KB // the deflection indicators read the knowledge base's events
 	a.Hiring = hiring.NewStore(d, a.Audit)
+	if from := a.Config.mailFrom(); a.Mail != nil && a.Config.RelayHost != "" && from.Email != "" {
+		a.Hiring.UseMail(a.Mail, from, a.Config.BaseURL) // email to candidates, scorecard reminders
+	}
 	if _, err := a.Hiring.SeedPipelines(ctx); err != nil { // the handbook's role pipelines, once
 		d.Close()
 		return nil, err

@@ -55,7 +55,8 @@ func (a *App) StartHires(ctx context.Context) (int, error) {
 }
 
 // hiringArgs is the hourly hiring job: hires whose start date has come
-// join the team; candidates whose retention period ended are anonymised.
+// join the team; candidates whose retention period ended are anonymised;
+// interviewers with an overdue scorecard are reminded by email, once.
 type hiringArgs struct{}
 
 func (hiringArgs) Kind() string { return "app.hiring" }
@@ -74,8 +75,12 @@ func (w *hiringWorker) Work(ctx context.Context, _ *river.Job[hiringArgs]) error
 	if err != nil {
 		return err
 	}
-	if started+anon > 0 {
-		w.a.Log.Info("hiring", "started", started, "anonymised", anon)
+	reminded, err := w.a.Hiring.RemindScorecards(ctx)
+	if err != nil {
+		return err
+	}
+	if started+anon+reminded > 0 {
+		w.a.Log.Info("hiring", "started", started, "anonymised", anon, "scorecard_reminders", reminded)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/frontline/frontline/internal/accessreview"
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/mail"
+	"github.com/frontline/frontline/internal/hiring"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/team"
@@ -461,20 +462,23 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/search/export":             {path: "/api/v2/search/export", base: "query=status:open&filter[type]=ticket"},
 		"GET /api/v2/incremental/ticket_events": {path: "/api/v2/incremental/ticket_events", base: "start_time=0"},
 		// On-call and hiring (Frontline's own).
-		"GET /api/v2/oncall/now":                  {path: "/api/v2/oncall/now"},
-		"GET /api/v2/oncall/schedules/{id}/flags": {path: "/api/v2/oncall/schedules/" + n(firstSchedule(e)) + "/flags"},
-		"GET /api/v2/oncall/swaps":                {path: "/api/v2/oncall/swaps"},
-		"GET /api/v2/hiring/plan":                 {path: "/api/v2/hiring/plan"},
-		"GET /api/v2/hiring/pipelines":            {path: "/api/v2/hiring/pipelines"},
-		"GET /api/v2/hiring/requisitions":         {path: "/api/v2/hiring/requisitions"},
-		"GET /api/v2/hiring/vacancies":            {path: "/api/v2/hiring/vacancies"},
-		"GET /api/v2/hiring/candidates":           {path: "/api/v2/hiring/candidates"},
-		"GET /api/v2/hiring/applications":         {path: "/api/v2/hiring/applications"},
-		"GET /api/v2/hiring/interviews":           {path: "/api/v2/hiring/interviews"},
-		"GET /api/v2/hiring/scorecards":           {path: "/api/v2/hiring/scorecards"},
-		"GET /api/v2/hiring/scorecard_feedback":   {path: "/api/v2/hiring/scorecard_feedback"},
-		"GET /api/v2/hiring/sourcing_events":      {path: "/api/v2/hiring/sourcing_events"},
-		"GET /api/v2/hiring/demographics":         {path: "/api/v2/hiring/demographics"},
+		"GET /api/v2/oncall/now":                         {path: "/api/v2/oncall/now"},
+		"GET /api/v2/oncall/schedules/{id}/flags":        {path: "/api/v2/oncall/schedules/" + n(firstSchedule(e)) + "/flags"},
+		"GET /api/v2/oncall/swaps":                       {path: "/api/v2/oncall/swaps"},
+		"GET /api/v2/hiring/plan":                        {path: "/api/v2/hiring/plan"},
+		"GET /api/v2/hiring/pipelines":                   {path: "/api/v2/hiring/pipelines"},
+		"GET /api/v2/hiring/requisitions":                {path: "/api/v2/hiring/requisitions"},
+		"GET /api/v2/hiring/vacancies":                   {path: "/api/v2/hiring/vacancies"},
+		"GET /api/v2/hiring/candidates":                  {path: "/api/v2/hiring/candidates"},
+		"GET /api/v2/hiring/applications":                {path: "/api/v2/hiring/applications"},
+		"GET /api/v2/hiring/interviews":                  {path: "/api/v2/hiring/interviews"},
+		"GET /api/v2/hiring/scorecards":                  {path: "/api/v2/hiring/scorecards"},
+		"GET /api/v2/hiring/scorecard_feedback":          {path: "/api/v2/hiring/scorecard_feedback"},
+		"GET /api/v2/hiring/sourcing_events":             {path: "/api/v2/hiring/sourcing_events"},
+		"GET /api/v2/hiring/demographics":                {path: "/api/v2/hiring/demographics"},
+		"GET /api/v2/hiring/email_templates":             {path: "/api/v2/hiring/email_templates"},
+		"GET /api/v2/hiring/candidates/{id}/emails":      {path: "/api/v2/hiring/candidates/" + paramsCandidate(e) + "/emails"},
+		"GET /api/v2/hiring/candidates/{id}/attachments": {path: "/api/v2/hiring/candidates/" + paramsCandidate(e) + "/attachments"},
 		"GET /api/v2/access_reviews/{id}/lines": {path: "/api/v2/access_reviews/" + accessReviewOf(e) + "/lines", cases: []paramCase{
 			{query: "decision=pending", check: everyItem("lines", func(m map[string]any) bool { return m["decision"] == "pending" })},
 			{query: "reviewer_id=" + n(admin.ID), check: everyItem("lines", func(m map[string]any) bool { return m["reviewer_id"] == float64(admin.ID) })},
@@ -508,6 +512,26 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 }
 
 // accessReviewOf opens an access review as the env's admin and returns its id.
+// paramsCandidate is a candidate (made once per env) whose emails and
+// attachments the walk lists.
+func paramsCandidate(e *env) string {
+	e.t.Helper()
+	ctx := context.Background()
+	list, err := e.srv.Hiring.ListCandidates(ctx, hiring.CandidateFilter{Viewer: hiring.Viewer{Recruiter: true}, Email: "walk@mail.example"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(list) > 0 {
+		return fmt.Sprint(list[0].ID)
+	}
+	c, err := e.srv.Hiring.CreateCandidate(ctx, audit.Actor{ID: e.users[people.RoleAdmin].ID, Role: people.RoleAdmin},
+		hiring.CandidateInput{FirstName: "Walk", LastName: "Er", Emails: []string{"walk@mail.example"}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return fmt.Sprint(c.ID)
+}
+
 func accessReviewOf(e *env) string {
 	e.t.Helper()
 	ctx, admin := context.Background(), audit.Actor{ID: e.users[people.RoleAdmin].ID, Role: people.RoleAdmin}

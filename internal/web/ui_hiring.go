@@ -229,6 +229,21 @@ func (s *Server) renderCandidate(w http.ResponseWriter, r *http.Request, status 
 		}
 		data["Members"] = ms
 	}
+	// Email from templates and the candidate's files (api_hiring_mail.go).
+	if data["Templates"], err = s.Hiring.Templates(r.Context()); err != nil {
+		return err
+	}
+	if data["Emails"], err = s.Hiring.Emails(r.Context(), v, id); err != nil {
+		return err
+	}
+	files, err := s.Hiring.Attachments(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	for i := range files {
+		attachmentURL(&files[i])
+	}
+	data["Files"] = files
 	s.render(w, r, status, "hiring_candidate.html", data)
 	return nil
 }
