@@ -14,8 +14,8 @@ import (
 
 	"github.com/frontline/frontline/internal/accessreview"
 	"github.com/frontline/frontline/internal/audit"
-	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/hiring"
+	"github.com/frontline/frontline/internal/mail"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/team"

@@ -89,7 +89,7 @@ func (s *Server) registerRoutes() {
 	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
 	})
-	s.registerHiringAPI() // api_hiring.go
+	s.registerHiringAPI()  // api_hiring.go
 	s.registerHiringMail() // api_hiring_mail.go: templates, email to candidates, attachments
 	s.handle("GET /api/v2/openapi", Public, s.apiOpenAPI)
 	s.handle("/api/", Public, func(w http.ResponseWriter, r *http.Request) error {
