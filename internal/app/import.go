@@ -14,6 +14,7 @@ import (
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/zendesk"
 	"github.com/frontline/frontline/internal/zimport"
@@ -75,6 +76,7 @@ func (a *App) importTarget(ctx context.Context) (zimport.Target, func(), error) 
 	// the tickets, so no trigger fires on the imported history.
 	t.Ratings = satisfaction.NewStore(d, al)
 	t.Rules = rulestore.New(d, t.Tickets, al, nil, rulestore.Options{}) // imported history is indexed (ImportMany runs only history hooks)
+	t.SLA = sla.NewStore(d, al)                                         // business-hours schedules and SLA policies
 	return t, func() { d.Close() }, nil
 }
 

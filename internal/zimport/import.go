@@ -17,6 +17,7 @@ import (
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/zendesk"
 )
@@ -34,6 +35,9 @@ type Target struct {
 	// business rules (rules.go); without them those are reported.
 	Ratings *satisfaction.Store
 	Rules   *rulestore.Store
+	// SLA, when set, receives business-hours schedules and SLA policies
+	// (config.go); webhooks go to Rules.
+	SLA *sla.Store
 }
 
 // Count is what happened to one kind of record.
@@ -57,14 +61,14 @@ type Importer struct {
 	rep  Report
 	role map[int64]string              // local user id -> role
 	seen map[string]map[int64]mapEntry // import_map of this source, by kind and source id
+	// seenStr is the part of import_map whose source ids are not numbers
+	// (Zendesk's webhook ids).
+	seenStr map[string]map[string]mapEntry
 }
 
 // Kinds is the import order (references point backwards).
 var Kinds = []string{"ticket_fields", "user_fields", "organization_fields", "ticket_forms", "groups", "organizations", "users",
-	"group_memberships", "tickets", "satisfaction_ratings", "triggers", "automations", "macros", "views"}
-
-// NotImported are the kinds counted and reported but not copied.
-var NotImported = []string{"webhooks", "slas/policies"}
+	"group_memberships", "tickets", "satisfaction_ratings", "schedules", "slas/policies", "webhooks", "triggers", "automations", "macros", "views"}
 
 // Run imports everything; a record that fails is reported and skipped.
 func (im *Importer) Run(ctx context.Context) (*Report, error) {
@@ -83,6 +87,11 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 				im.progress(kind)
 				return err
 			}
+			if kind == "webhooks" {
+				im.webhooks(ctx, items) // config.go
+				im.progress(kind)
+				return nil
+			}
 			for _, it := range items {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -92,23 +101,12 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 			im.progress(kind)
 			return nil
 		})
-		if err != nil && ctx.Err() == nil && (kind == "satisfaction_ratings" || slices.Contains(RuleKinds, kind)) {
+		if err != nil && ctx.Err() == nil && (kind == "satisfaction_ratings" || slices.Contains(RuleKinds, kind) || slices.Contains(ConfigKinds, kind)) {
 			im.unmapped("%s: not read (%v)", kind, err) // what the account lets us read of them is copied
 			continue
 		}
 		if err != nil {
 			return &im.rep, fmt.Errorf("%s: %w", kind, err)
-		}
-	}
-	for _, kind := range NotImported {
-		n := 0
-		err := im.Src.Each(ctx, kind, func(items []json.RawMessage) error { n += len(items); return nil })
-		switch {
-		case err != nil:
-			im.unmapped("%s: not read (%v)", kind, err)
-		case n > 0:
-			im.unmapped("%s: %d not imported (%s)", kind, n, map[string]string{"webhooks": "their secrets are not exported; recreate them",
-				"slas/policies": "SLA policies are not copied yet; recreate them"}[kind])
 		}
 	}
 	if hs, ok := im.Src.(*HTTPSource); ok {
@@ -141,6 +139,7 @@ type mapEntry struct {
 // loadMap reads what earlier runs copied from this source, once.
 func (im *Importer) loadMap(ctx context.Context) error {
 	im.seen = map[string]map[int64]mapEntry{}
+	im.seenStr = map[string]map[string]mapEntry{}
 	return im.T.DB.Read(ctx, func(tx *db.Tx) error {
 		rows, err := tx.QueryContext(ctx, "SELECT kind, source_id, target_id, source_updated FROM import_map WHERE source = $1", im.Src.Name())
 		if err != nil {
@@ -153,6 +152,10 @@ func (im *Importer) loadMap(ctx context.Context) error {
 			if err := rows.Scan(&kind, &src, &id, &updated); err != nil {
 				return err
 			}
+			if im.seenStr[kind] == nil {
+				im.seenStr[kind] = map[string]mapEntry{}
+			}
+			im.seenStr[kind][src] = mapEntry{id, updated}
 			n, err := strconv.ParseInt(src, 10, 64)
 			if err != nil {
 				continue
@@ -264,6 +267,10 @@ func (im *Importer) one(ctx context.Context, kind string, raw json.RawMessage) {
 		id, created, err = im.rating(ctx, b, raw)
 	case "triggers", "automations", "macros", "views":
 		id, created, err = im.rule(ctx, kind, b, raw)
+	case "schedules":
+		id, created, err = im.schedule(ctx, b, raw) // config.go
+	case "slas/policies":
+		id, created, err = im.policy(ctx, b, raw)
 	}
 	if err == errSkip {
 		c.Unchanged++

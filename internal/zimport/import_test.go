@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -22,6 +24,7 @@ import (
 	"github.com/frontline/frontline/internal/rules/rulestore"
 	"github.com/frontline/frontline/internal/satisfaction"
 	"github.com/frontline/frontline/internal/search"
+	"github.com/frontline/frontline/internal/sla"
 	"github.com/frontline/frontline/internal/ticket"
 	"github.com/frontline/frontline/internal/web"
 	"github.com/frontline/frontline/internal/zendesk"
@@ -35,6 +38,7 @@ type desk struct {
 	z       *zendesk.Store
 	sat     *satisfaction.Store
 	rs      *rulestore.Store
+	sla     *sla.Store
 }
 
 func openDesk(t *testing.T, e dbtest.Engine, clk *clock.Fake) *desk { return openDeskTB(t, e, clk) }
@@ -43,7 +47,7 @@ func openDeskTB(t testing.TB, e dbtest.Engine, clk *clock.Fake) *desk {
 	d := dbtest.Open(t, e, clk)
 	a := audit.New(d)
 	k := &desk{d: d, clk: clk, ppl: people.NewStore(d, a), tickets: ticket.NewStore(d, a, t.TempDir(), 1<<20), z: zendesk.NewStore(d),
-		sat: satisfaction.NewStore(d, a)}
+		sat: satisfaction.NewStore(d, a), sla: sla.NewStore(d, a)}
 	k.tickets.OnHistoryChange(search.New(d).Hook)
 	k.rs = rulestore.New(d, k.tickets, a, nil, rulestore.Options{}) // not attached: no trigger fires on either side
 	return k
@@ -144,7 +148,16 @@ func fill(t *testing.T, k *desk) (agentEmail string, srcTickets int) {
 		Conditions: rules.Conditions{All: []rules.Condition{{Field: "group_id", Operator: "is", Value: num(g.ID)}, {Field: "status", Operator: "less_than", Value: "solved"}}},
 		Execution:  rules.Execution{Columns: []string{"subject", "status"}}})
 	must(err)
-	wh, err := k.rs.CreateWebhook(ctx, sys, rulestore.WebhookInput{Name: s("Slack"), Endpoint: s("https://hooks.example/x")})
+	wh, err := k.rs.CreateWebhook(ctx, sys, rulestore.WebhookInput{Name: s("Slack"), Endpoint: s("https://hooks.example/x"), Description: s("#support-alerts")})
+	must(err)
+	// Business hours with a holiday, and an SLA policy for the group.
+	_, err = k.sla.CreateSchedule(ctx, sys, sla.Schedule{Name: "EMEA hours", TimeZone: "Europe/London",
+		Intervals: []sla.Interval{{StartTime: 1980, EndTime: 2460}, {StartTime: 3420, EndTime: 3900}},
+		Holidays:  []sla.Holiday{{Name: "Boxing Day", StartDate: "2025-12-26", EndDate: "2025-12-26"}}})
+	must(err)
+	_, err = k.sla.CreatePolicy(ctx, sys, sla.Policy{Title: "Tier 2", Description: "Tier 2 targets",
+		Filter:        sla.Filter{All: []sla.Condition{{Field: "group_id", Operator: "is", Value: num(g.ID)}}},
+		PolicyMetrics: []sla.PolicyMetric{{Priority: "urgent", Metric: "first_reply_time", Target: 30, BusinessHours: false}}})
 	must(err)
 	_, err = k.rs.CreateTrigger(ctx, sys, rules.Trigger{Title: "Tell Slack", Active: true,
 		Conditions: rules.Conditions{All: []rules.Condition{{Field: "update_type", Operator: "is", Value: "Create"}}},
@@ -169,7 +182,7 @@ func TestImportFromFrontline(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv, err := web.New(web.Deps{DB: src.d, Auth: as, People: src.ppl, Tickets: src.tickets, Zendesk: src.z, Version: "test",
-				Satisfaction: src.sat, Rules: src.rs})
+				Satisfaction: src.sat, Rules: src.rs, SLAService: sla.NewService(src.sla, sla.Options{})})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +201,7 @@ func TestImportFromFrontline(t *testing.T) {
 			hs := &HTTPSource{Base: ts.URL, Email: agentEmail, Token: secret, Sleep: func(d time.Duration) { slept = append(slept, d) }}
 			var progress strings.Builder
 			im := &Importer{Src: hs, T: Target{DB: dst.d, Clock: dst.clk, People: dst.ppl, Tickets: dst.tickets, Zendesk: dst.z,
-				Ratings: dst.sat, Rules: dst.rs}, Progress: &progress}
+				Ratings: dst.sat, Rules: dst.rs, SLA: dst.sla}, Progress: &progress}
 			rep, err := im.Run(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -219,8 +232,7 @@ func TestImportFromFrontline(t *testing.T) {
 				t.Fatal(err)
 			}
 			for k, c := range rep2.Counts {
-				// The webhook trigger is reported again; nothing else fails.
-				if c.Created != 0 || c.Updated != 0 || c.Failed != map[bool]int{true: 1}[k == "triggers"] {
+				if c.Created != 0 || c.Updated != 0 || c.Failed != 0 {
 					t.Fatalf("second run changed %s: %+v", k, c)
 				}
 			}
@@ -285,13 +297,45 @@ func compareRulesAndRatings(t *testing.T, src, dst *desk, rep *Report) {
 	if st == nil || dt == nil || st.Subject != dt.Subject {
 		t.Fatalf("rating on the wrong ticket")
 	}
-	if c := rep.Counts["triggers"]; c.Created != 1 || c.Failed != 1 {
-		t.Fatalf("triggers %+v %v", c, rep.Unmapped)
+	if len(rep.Unmapped) != 0 {
+		t.Fatalf("unmapped: %v", rep.Unmapped)
 	}
-	if !slices.ContainsFunc(rep.Unmapped, func(s string) bool {
-		return strings.Contains(s, "Tell Slack") || strings.Contains(s, "webhooks and targets")
-	}) {
-		t.Fatalf("webhook trigger not reported: %v", rep.Unmapped)
+	// The webhook, and the trigger that notifies it, point at the copy.
+	whs, _ := dst.rs.ListWebhooks(ctx)
+	if len(whs) != 1 || whs[0].Name != "Slack" || whs[0].Endpoint != "https://hooks.example/x" || whs[0].Description != "#support-alerts" || whs[0].Secret() == "" {
+		t.Fatalf("webhooks %+v", whs)
+	}
+	trs, _ := dst.rs.ListTriggers(ctx, false)
+	found := false
+	for _, tr := range trs {
+		for _, a := range tr.Actions {
+			if a.Field == "notification_webhook" {
+				found = fmt.Sprint(a.Value.([]any)[0]) == whs[0].ID
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("the webhook trigger does not notify the copied webhook: %+v", trs)
+	}
+	// Business hours with their holiday; the SLA policy's group is the copy's.
+	ss, _ := src.sla.ListSchedules(ctx)
+	ds, _ := dst.sla.ListSchedules(ctx)
+	if len(ds) != 1 || ds[0].Name != "EMEA hours" || ds[0].TimeZone != ss[0].TimeZone || fmt.Sprint(ds[0].Intervals) != fmt.Sprint(ss[0].Intervals) {
+		t.Fatalf("schedules %+v copied as %+v", ss, ds)
+	}
+	if hs, _ := dst.sla.Holidays(ctx, ds[0].ID); len(hs) != 1 || hs[0].Name != "Boxing Day" || hs[0].StartDate != "2025-12-26" {
+		t.Fatalf("holidays %+v", hs)
+	}
+	dps, _ := dst.sla.ListPolicies(ctx)
+	dgs, _ := dst.ppl.ListGroups(ctx, people.GroupFilter{})
+	if len(dps) != 1 || dps[0].Title != "Tier 2" || len(dps[0].PolicyMetrics) != 1 || dps[0].PolicyMetrics[0].Target != 30 ||
+		len(dps[0].Filter.All) != 1 || len(dgs) == 0 || fmt.Sprint(dps[0].Filter.All[0].Value) != fmt.Sprint(dgs[len(dgs)-1].ID) {
+		t.Fatalf("policies %+v (groups %+v)", dps, dgs)
+	}
+	for _, k := range []string{"schedules", "slas/policies", "webhooks", "triggers"} {
+		if c := rep.Counts[k]; c.Created < 1 || c.Failed != 0 {
+			t.Fatalf("%s %+v %v", k, c, rep.Unmapped)
+		}
 	}
 	for _, k := range []string{"automations", "macros", "views"} {
 		if c := rep.Counts[k]; c.Created != 1 || c.Failed != 0 {
@@ -300,12 +344,81 @@ func compareRulesAndRatings(t *testing.T, src, dst *desk, rep *Report) {
 	}
 	dg, _ := dst.ppl.ListGroups(ctx, people.GroupFilter{Page: people.Page{Limit: 10}})
 	dfs, _ := dst.z.Fields(ctx, zendesk.KindTicket)
-	trs, _ := dst.rs.ListTriggers(ctx, false)
-	if len(dg) != 1 || len(dfs) != 1 || len(trs) != 1 {
+	trs, _ = dst.rs.ListTriggers(ctx, false)
+	if len(dg) != 1 || len(dfs) != 1 || len(trs) != 2 {
 		t.Fatalf("groups %d fields %d triggers %d", len(dg), len(dfs), len(trs))
 	}
-	tr := trs[0]
+	tr := trs[slices.IndexFunc(trs, func(r rules.Trigger) bool { return r.Title == "Tier 2 gold" })]
 	if fmt.Sprint(tr.Conditions.All[0].Value) != fmt.Sprint(dg[0].ID) || tr.Conditions.All[1].Field != fmt.Sprintf("custom_fields_%d", dfs[0].ID) {
 		t.Fatalf("trigger references not mapped: %+v", tr.Conditions)
+	}
+}
+
+// TestImportConfigFromExportedFiles reads schedules (holidays inline), SLA
+// policies and webhooks in Zendesk's export shapes from a directory: a
+// webhook with credentials is copied without them and reported; a trigger
+// notifying a retired URL target is reported, not copied.
+func TestImportConfigFromExportedFiles(t *testing.T) {
+	for _, e := range dbtest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			files := map[string]string{
+				"schedules.json": `{"schedules":[{"id":7,"name":"AMER","time_zone":"Eastern Time (US & Canada)","intervals":[{"start_time":1980,"end_time":2460}],
+					"holidays":[{"id":1,"name":"Thanksgiving","start_date":"2026-11-26","end_date":"2026-11-27"}],"updated_at":"2026-01-01T00:00:00Z"}]}`,
+				"slas_policies.json": `{"sla_policies":[{"id":9,"title":"Urgent","description":"","position":1,"filter":{"all":[{"field":"priority","operator":"is","value":"urgent"}],"any":[]},
+					"policy_metrics":[{"priority":"urgent","metric":"first_reply_time","target":15,"business_hours":false}],"updated_at":"2026-01-01T00:00:00Z"}]}`,
+				"webhooks.json": `{"webhooks":[{"id":"01GQZ3AB4N5DXFE6TM8N1P0Q2R","name":"PagerDuty bridge","status":"active","endpoint":"https://bridge.example/zd","http_method":"POST",
+					"request_format":"json","subscriptions":["conditional_ticket_events"],"authentication":{"type":"basic_auth","add_position":"header"},"updated_at":"2026-01-01T00:00:00Z"}]}`,
+				"triggers.json": `{"triggers":[{"id":11,"title":"Page","active":true,"conditions":{"all":[{"field":"priority","operator":"is","value":"urgent"}],"any":[]},
+					"actions":[{"field":"notification_webhook","value":["01GQZ3AB4N5DXFE6TM8N1P0Q2R","{\"t\":\"{{ticket.id}}\"}"]}],"updated_at":"2026-01-01T00:00:00Z"},
+					{"id":12,"title":"Old target","active":true,"conditions":{"all":[{"field":"priority","operator":"is","value":"urgent"}],"any":[]},
+					"actions":[{"field":"notification_target","value":["3","x"]}],"updated_at":"2026-01-01T00:00:00Z"}]}`,
+			}
+			for name, body := range files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dst := openDesk(t, e, clock.NewFake(time.Date(2026, 2, 2, 9, 0, 0, 0, time.UTC)))
+			tg := Target{DB: dst.d, Clock: dst.clk, People: dst.ppl, Tickets: dst.tickets, Zendesk: dst.z, Ratings: dst.sat, Rules: dst.rs, SLA: dst.sla}
+			rep, err := (&Importer{Src: &DirSource{Dir: dir}, T: tg}).Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, want := range map[string]int{"schedules": 1, "slas/policies": 1, "webhooks": 1, "triggers": 1} {
+				if c := rep.Counts[k]; c.Created != want {
+					t.Fatalf("%s %+v %v", k, c, rep.Unmapped)
+				}
+			}
+			if c := rep.Counts["triggers"]; c.Failed != 1 {
+				t.Fatalf("the URL-target trigger was not refused: %+v", c)
+			}
+			joined := strings.Join(rep.Unmapped, "\n")
+			if !strings.Contains(joined, "without its authentication") || !strings.Contains(joined, "Old target") && !strings.Contains(joined, "notification_target") {
+				t.Fatalf("report: %s", joined)
+			}
+			ds, _ := dst.sla.ListSchedules(ctx)
+			if len(ds) != 1 || ds[0].TimeZone == "" {
+				t.Fatalf("schedule %+v", ds)
+			}
+			if hs, _ := dst.sla.Holidays(ctx, ds[0].ID); len(hs) != 1 || hs[0].EndDate != "2026-11-27" {
+				t.Fatalf("holidays %+v", hs)
+			}
+			whs, _ := dst.rs.ListWebhooks(ctx)
+			if len(whs) != 1 || whs[0].Name != "PagerDuty bridge" || whs[0].Subscriptions[0] != "conditional_ticket_events" {
+				t.Fatalf("webhooks %+v", whs)
+			}
+			// Again: nothing changes.
+			rep2, err := (&Importer{Src: &DirSource{Dir: dir}, T: tg}).Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range ConfigKinds {
+				if c := rep2.Counts[k]; c.Created != 0 || c.Updated != 0 || c.Unchanged != 1 {
+					t.Fatalf("second run %s %+v", k, c)
+				}
+			}
+		})
 	}
 }

@@ -198,8 +198,11 @@ func (im *Importer) mapRef(ctx context.Context, field, kind string, v any) (any,
 // mapField maps one condition's or action's field and value.
 func (im *Importer) mapField(ctx context.Context, field string, v any) (string, any, error) {
 	switch {
-	case strings.HasPrefix(field, "notification_webhook") || strings.HasPrefix(field, "notification_target"):
-		return "", nil, fmt.Errorf("%s: webhooks and targets are not imported", field)
+	case strings.HasPrefix(field, "notification_webhook"):
+		m, err := im.mapWebhook(field, v) // config.go
+		return field, m, err
+	case strings.HasPrefix(field, "notification_target"):
+		return "", nil, fmt.Errorf("%s: targets (Zendesk's retired URL targets) are not imported; use a webhook", field)
 	case strings.HasPrefix(field, "custom_fields_"):
 		n, err := strconv.ParseInt(strings.TrimPrefix(field, "custom_fields_"), 10, 64)
 		if err != nil {

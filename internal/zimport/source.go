@@ -122,6 +122,7 @@ var kindPaths = map[string]string{
 	"automations":          "/api/v2/automations.json",
 	"views":                "/api/v2/views.json",
 	"webhooks":             "/api/v2/webhooks",
+	"schedules":            "/api/v2/business_hours/schedules.json",
 	"slas/policies":        "/api/v2/slas/policies.json",
 }
 
@@ -316,4 +317,16 @@ func (s *DirSource) Open(ctx context.Context, contentURL string) (io.ReadCloser,
 		return nil, fmt.Errorf("attachment %s is outside the export", contentURL)
 	}
 	return os.Open(p)
+}
+
+// Holidays lists a schedule's holidays (Zendesk serves them apart from the
+// schedule).
+func (s *HTTPSource) Holidays(ctx context.Context, scheduleID int64) ([]json.RawMessage, error) {
+	var page struct {
+		Holidays []json.RawMessage `json:"holidays"`
+	}
+	if err := s.getJSON(ctx, fmt.Sprintf("/api/v2/business_hours/schedules/%d/holidays.json", scheduleID), &page); err != nil {
+		return nil, err
+	}
+	return page.Holidays, nil
 }
