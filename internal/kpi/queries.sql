@@ -99,7 +99,7 @@ UPDATE organizations SET annual_revenue = $2 WHERE tier = $1 AND annual_revenue 
 -- name: SolvedTickets
 SELECT f.ticket_id, t.subject, f.resolve_secs, f.rating, f.sla_applied, f.sla_achieved
 FROM kpi_ticket_facts f JOIN tickets t ON t.id = f.ticket_id
-WHERE f.solved_day >= $1 AND f.solved_day < $2
+WHERE f.solved_day >= 0 AND f.solved_day >= $1 AND f.solved_day < $2
 
 -- name: AnyDirty
 -- Through the primary key, not a table scan: after a large fold the table
