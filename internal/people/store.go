@@ -195,6 +195,52 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (u *User, err err
 	return u, err
 }
 
+// UserIDsByEmail finds the users of many emails with two queries (a bulk
+// request's inline requesters): keys are the lower-cased emails found, as
+// UserByEmail matches them (the primary email wins over a secondary one).
+func (s *Store) UserIDsByEmail(ctx context.Context, emails []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	var args []any
+	seen := map[string]bool{}
+	for _, e := range emails {
+		e = strings.ToLower(strings.TrimSpace(e))
+		if e != "" && !seen[e] {
+			seen[e] = true
+			args = append(args, e)
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		in := tx.Dialect.ValuesRows(1, len(args)) // one "row" of markers: the parenthesised IN list
+		for _, q := range []string{
+			"SELECT lower(i.value), i.user_id FROM user_identities i WHERE i.type = 'email' AND lower(i.value) IN " + in,
+			"SELECT lower(u.email), u.id FROM users u WHERE lower(u.email) IN " + in, // last: the primary wins
+		} {
+			rows, err := tx.QueryContext(ctx, q, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var e string
+				var id int64
+				if err := rows.Scan(&e, &id); err != nil {
+					rows.Close()
+					return err
+				}
+				out[e] = id
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // UserByExternalID finds a user by external id.
 func (s *Store) UserByExternalID(ctx context.Context, ext string) (u *User, err error) {
 	err = s.d.Read(ctx, func(tx *db.Tx) error {

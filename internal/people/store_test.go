@@ -434,3 +434,36 @@ func TestChangesAreAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestUserIDsByEmailMatchesAsUserByEmail: the bulk lookup of inline
+// requesters finds what UserByEmail finds, one email at a time: any case,
+// secondary emails too, the primary winning.
+func TestUserIDsByEmailMatchesAsUserByEmail(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newStore(t, d)
+		a := mustUser(t, s, UserInput{Name: str("Ann"), Email: str("ann@acme.example"), Role: str(RoleEndUser)})
+		b := mustUser(t, s, UserInput{Name: str("Bo"), Email: str("bo@acme.example"), Role: str(RoleEndUser)})
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			// Ann's old address; and Bo's primary listed as someone else's secondary (the primary wins).
+			_, err := tx.ExecContext(ctx, "INSERT INTO user_identities (user_id, type, value, created_at, updated_at) VALUES ($1, 'email', 'Ann.Old@acme.example', 0, 0), ($2, 'email', 'BO@acme.example', 0, 0)", a.ID, a.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		emails := []string{"ANN@acme.example", "ann.old@ACME.example", "bo@acme.example", "nobody@acme.example", " "}
+		got, err := s.UserIDsByEmail(ctx, emails)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int64{"ann@acme.example": a.ID, "ann.old@acme.example": a.ID, "bo@acme.example": b.ID}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+		for _, e := range emails[:3] {
+			if u, err := s.UserByEmail(ctx, e); err != nil || u.ID != got[strings.ToLower(e)] {
+				t.Fatalf("%s: UserByEmail %v %v, bulk %d", e, u, err, got[strings.ToLower(e)])
+			}
+		}
+	})
+}

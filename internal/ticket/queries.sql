@@ -65,11 +65,11 @@ ON CONFLICT (ticket_id, user_id) DO NOTHING;
 DELETE FROM ticket_collaborators WHERE ticket_id = $1 AND user_id = $2;
 
 -- name: UserRoleOrg
-SELECT role, organization_id FROM users WHERE id = $1;
+SELECT role, organization_id, brand_id FROM users WHERE id = $1;
 
 -- name: UsersRoleOrg
 -- Followed by the parenthesised id list.
-SELECT id, role, organization_id FROM users WHERE id IN
+SELECT id, role, organization_id, brand_id FROM users WHERE id IN
 
 -- name: OrganizationExists
 SELECT count(*) FROM organizations WHERE id = $1;

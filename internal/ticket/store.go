@@ -439,7 +439,8 @@ func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string,
 		return u.role, u.org, u.ok, nil
 	}
 	var o sql.NullInt64
-	err = tx.QueryRowContext(ctx, s.q.Get("UserRoleOrg"), id).Scan(&role, &o)
+	var b int64
+	err = tx.QueryRowContext(ctx, s.q.Get("UserRoleOrg"), id).Scan(&role, &o, &b)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
 	} else if err != nil {
@@ -450,7 +451,7 @@ func (s *Store) userInfo(ctx context.Context, tx *db.Tx, id int64) (role string,
 	if o.Valid {
 		org = &o.Int64
 	}
-	memo.put(id, userRow{role: role, org: org, ok: ok})
+	memo.put(id, userRow{role: role, org: org, ok: ok, brand: b})
 	return role, org, ok, nil
 }
 
@@ -485,7 +486,7 @@ func (s *Store) prefetchUsers(ctx context.Context, tx *db.Tx, ids ...int64) erro
 		var id int64
 		var u userRow
 		var o sql.NullInt64
-		if err := rows.Scan(&id, &u.role, &o); err != nil {
+		if err := rows.Scan(&id, &u.role, &o, &u.brand); err != nil {
 			return err
 		}
 		if o.Valid {
@@ -537,9 +538,10 @@ func (m *userMemo) put(id int64, u userRow) {
 func (m *userMemo) orgExists(id int64) bool { return m != nil && m.orgs[id] }
 
 type userRow struct {
-	role string
-	org  *int64
-	ok   bool
+	role  string
+	org   *int64
+	ok    bool
+	brand int64 // the brand new tickets of the user take (brandOf)
 }
 
 type userMemoKey struct{}
@@ -987,6 +989,9 @@ func (s *Store) brandOf(ctx context.Context, tx *db.Tx, asked *int64, requester 
 			return 0, errs.Invalid("brand_id", "Brand rule: no active brand with this id")
 		}
 		return *asked, nil
+	}
+	if u, hit := memoOf(ctx).get(requester); hit && u.ok { // read with the user's role (prefetchUsers, userInfo)
+		return u.brand, nil
 	}
 	var b int64
 	err := tx.QueryRowContext(ctx, s.q.Get("UserBrandOf"), requester).Scan(&b)

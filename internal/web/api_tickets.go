@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -355,6 +356,10 @@ func (s *Server) resolveRequester(r *http.Request, in *requesterInput) (int64, e
 	if email == "" {
 		return 0, errs.Invalid("requester", "needs an email")
 	}
+	known, _ := r.Context().Value(requesterCacheKey{}).(*requesterCache)
+	if id, ok := known.get(email); ok {
+		return id, nil
+	}
 	u, err := s.People.UserByEmail(r.Context(), email)
 	if err == nil {
 		return u.ID, nil
@@ -380,6 +385,44 @@ func (s *Server) resolveRequester(r *http.Request, in *requesterInput) (int64, e
 		return 0, err
 	}
 	return u.ID, nil
+}
+
+// requesterCache holds the users of a bulk request's inline requesters,
+// read with one query before its items are read (bulkRequesters), so that
+// each item need not look its requester up.
+type requesterCache struct {
+	ids map[string]int64 // lower-cased email -> user id
+}
+
+type requesterCacheKey struct{}
+
+func (c *requesterCache) get(email string) (int64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	id, ok := c.ids[strings.ToLower(email)]
+	return id, ok
+}
+
+// bulkRequesters reads the users of the items' inline requester emails
+// into a cache on ctx (read-only afterwards: the items' goroutines share it).
+func (s *Server) bulkRequesters(ctx context.Context, bodies []json.RawMessage) context.Context {
+	var emails []string
+	for _, b := range bodies {
+		var it struct {
+			Requester *struct {
+				Email string `json:"email"`
+			} `json:"requester"`
+		}
+		if json.Unmarshal(b, &it) == nil && it.Requester != nil {
+			emails = append(emails, it.Requester.Email)
+		}
+	}
+	ids, err := s.People.UserIDsByEmail(ctx, emails)
+	if err != nil || len(ids) == 0 {
+		return ctx // each item looks its requester up
+	}
+	return context.WithValue(ctx, requesterCacheKey{}, &requesterCache{ids: ids})
 }
 
 func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request) error {

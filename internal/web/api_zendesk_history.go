@@ -443,8 +443,17 @@ func (s *Server) runBulkBatch(ctx context.Context, j *zendesk.JobStatus, from in
 	if err != nil {
 		return nil
 	}
-	// The items are read side by side (their lookups of inline requesters
-	// and CCs wait on the database, not on the processor).
+	// The inline requesters' users are read at once; the items are then read
+	// side by side (their other lookups wait on the database, not on the
+	// processor).
+	bodies := make([]json.RawMessage, len(items))
+	for i := range items {
+		var it bulkItem
+		if json.Unmarshal(items[i], &it) == nil {
+			bodies[i] = it.Body
+		}
+	}
+	req = req.WithContext(s.bulkRequesters(req.Context(), bodies))
 	creates := make([]ticket.CreateInput, len(items))
 	imports := make([]ticket.ImportInput, len(items))
 	failed := make([]bool, len(items))
