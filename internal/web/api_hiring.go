@@ -407,7 +407,18 @@ func (s *Server) apiShowCandidate(w http.ResponseWriter, r *http.Request) error 
 			}
 			cards = append(cards, sc...)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"candidate": c, "applications": apps, "scorecards": cards})
+		emails, err := s.Hiring.Emails(r.Context(), v, id)
+		if err != nil {
+			return err
+		}
+		files, err := s.Hiring.Attachments(r.Context(), v, id)
+		if err != nil {
+			return err
+		}
+		for i := range files {
+			attachmentURL(&files[i])
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"candidate": c, "applications": apps, "scorecards": cards, "emails": emails, "attachments": files})
 		return nil
 	}
 	return writeRecord(w, http.StatusOK, "candidate", c)

@@ -109,6 +109,10 @@ func TestHiringMailAndAttachments(t *testing.T) {
 				t.Fatalf("%s downloads: %d", role, r.code)
 			}
 		}
+		// The candidate's data export carries their emails and files.
+		if r, m := e.api("admin", "GET", base+"?export=true", ""); r.code != 200 || len(m["emails"].([]any)) != 1 || len(m["attachments"].([]any)) != 1 {
+			t.Fatalf("export: %d %s", r.code, r.body)
+		}
 		if r, _ := e.api("agent", "DELETE", url1, ""); r.code != 403 {
 			t.Fatalf("agent deletes: %d", r.code)
 		}
