@@ -51,6 +51,9 @@ SELECT brand_id FROM users WHERE id = $1;
 -- name: OrganizationBrand
 SELECT brand_id FROM organizations WHERE id = $1;
 
+-- name: DeletedTicketBrand
+SELECT brand_id FROM deleted_tickets WHERE id = $1;
+
 -- name: TicketBrand
 SELECT brand_id FROM tickets WHERE id = $1;
 

@@ -189,17 +189,18 @@ UPDATE attachments SET ticket_id = $2, comment_id = $3 WHERE id = $1 AND comment
 SELECT {{AttachmentColumns}} FROM attachments x WHERE x.ticket_id = $1 ORDER BY x.id;
 
 -- name: InsertDeletedTicket
-INSERT INTO deleted_tickets (id, subject, description, previous_state, actor_id, deleted_at, snapshot)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
+INSERT INTO deleted_tickets (id, subject, description, previous_state, actor_id, deleted_at, snapshot, brand_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 
 -- name: CountDeletedTickets
-SELECT count(*) FROM deleted_tickets;
+-- Followed by the brand condition (brand.VisibleSQL on $1).
+SELECT count(*) FROM deleted_tickets WHERE
 
 -- name: ListDeletedTickets
-SELECT id, subject, description, previous_state, actor_id, deleted_at FROM deleted_tickets
+SELECT id, subject, description, previous_state, actor_id, deleted_at, brand_id FROM deleted_tickets
 
 -- name: GetDeletedTicket
-SELECT id, subject, description, previous_state, actor_id, deleted_at FROM deleted_tickets WHERE id = $1;
+SELECT id, subject, description, previous_state, actor_id, deleted_at, brand_id FROM deleted_tickets WHERE id = $1;
 
 -- name: DeletedTicketSnapshot
 SELECT snapshot FROM deleted_tickets WHERE id = $1;

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/errs"
 )
@@ -26,6 +27,7 @@ type DeletedTicket struct {
 	PreviousState string    `json:"previous_state"`
 	ActorID       *int64    `json:"-"`
 	DeletedAt     time.Time `json:"deleted_at"`
+	BrandID       int64     `json:"-"` // the ticket's brand (its partition)
 }
 
 // trashTables are the tables a deleted ticket's snapshot holds, in the order
@@ -124,7 +126,7 @@ func (s *Store) SoftDelete(ctx context.Context, actor Actor, id int64) error {
 			actorID = &actor.UserID
 		}
 		if _, err := tx.ExecContext(ctx, s.q.Get("InsertDeletedTicket"), id, cur.Subject, cur.Description, cur.Status,
-			nullInt(actorID), db.TS(tx.Now), string(b)); err != nil {
+			nullInt(actorID), db.TS(tx.Now), string(b), cur.BrandID); err != nil {
 			if db.IsUnique(err) {
 				return errs.Conflict("ticket %d is already among the deleted tickets", id)
 			}
@@ -146,7 +148,10 @@ func (s *Store) deleteRows(ctx context.Context, tx *db.Tx, id int64) error {
 // DeletedFilter pages the deleted tickets: sort by id, subject or
 // deleted_at (default id), Desc, Offset and Limit.
 type DeletedFilter struct {
-	AfterID int64 // cursor paging: ids after this one, in id order
+	// HiddenBrands are the brands whose deleted tickets the caller may not
+	// see (brand.Scope.Hidden).
+	HiddenBrands []int64
+	AfterID      int64 // cursor paging: ids after this one, in id order
 	SortBy  string
 	Desc    bool
 	Offset  int
@@ -168,15 +173,17 @@ func (s *Store) ListDeleted(ctx context.Context, f DeletedFilter) ([]DeletedTick
 	var n int
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
 		out = out[:0]
-		if err := tx.QueryRowContext(ctx, s.q.Get("CountDeletedTickets")).Scan(&n); err != nil {
+		hidden := brand.Encode(f.HiddenBrands)
+		// Numbered in the order they appear: SQLite numbers $N parameters so.
+		if err := tx.QueryRowContext(ctx, s.q.Get("CountDeletedTickets")+" "+brand.VisibleSQL("brand_id", "$1"), hidden).Scan(&n); err != nil {
 			return err
 		}
-		where := ""
+		where := " WHERE " + brand.VisibleSQL("brand_id", "$1")
 		if f.AfterID > 0 {
-			where = " WHERE id > " + strconv.FormatInt(f.AfterID, 10)
+			where += " AND id > " + strconv.FormatInt(f.AfterID, 10)
 		}
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListDeletedTickets")+where+" ORDER BY "+order+dir+", id"+dir+" LIMIT "+
-			tx.Dialect.Placeholder(1)+" OFFSET "+tx.Dialect.Placeholder(2), max(1, min(f.Limit, 1001)), max(f.Offset, 0))
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListDeletedTickets")+where+" ORDER BY "+order+dir+", id"+dir+" LIMIT $2 OFFSET $3",
+			hidden, max(1, min(f.Limit, 1001)), max(f.Offset, 0))
 		if err != nil {
 			return err
 		}
@@ -196,7 +203,7 @@ func (s *Store) ListDeleted(ctx context.Context, f DeletedFilter) ([]DeletedTick
 func scanDeleted(r scanner) (*DeletedTicket, error) {
 	var d DeletedTicket
 	var actor *int64
-	if err := r.Scan(&d.ID, &d.Subject, &d.Description, &d.PreviousState, &actor, db.Time(&d.DeletedAt)); err != nil {
+	if err := r.Scan(&d.ID, &d.Subject, &d.Description, &d.PreviousState, &actor, db.Time(&d.DeletedAt), &d.BrandID); err != nil {
 		return nil, err
 	}
 	d.ActorID = actor

@@ -38,6 +38,16 @@ func TestSoftDeleteRestorePurge(t *testing.T) {
 			ds[0].ActorID == nil || *ds[0].ActorID != f.agent.UserID || !ds[0].DeletedAt.Equal(d.Clock.Now()) {
 			t.Fatalf("deleted list %+v %d %v", ds, n, err)
 		}
+		// Outside its brand's partition the deleted ticket is not listed.
+		if ds, n, err := f.s.ListDeleted(ctx, DeletedFilter{HiddenBrands: []int64{tk.BrandID}}); err != nil || n != 0 || len(ds) != 0 {
+			t.Fatalf("hidden brand's deleted ticket listed: %+v %d %v", ds, n, err)
+		}
+		if ds, n, err := f.s.ListDeleted(ctx, DeletedFilter{HiddenBrands: []int64{tk.BrandID + 1}, Limit: 10}); err != nil || n != 1 || len(ds) != 1 || ds[0].BrandID != tk.BrandID {
+			t.Fatalf("another brand hidden: %+v %d %v", ds, n, err)
+		}
+		if d, err := f.s.GetDeleted(ctx, tk.ID); err != nil || d.BrandID != tk.BrandID {
+			t.Fatalf("deleted ticket's brand: %+v %v", d, err)
+		}
 		if err := f.s.SoftDelete(ctx, f.agent, tk.ID); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("second delete: %v", err)
 		}

@@ -61,6 +61,9 @@ func (s *Server) apiListDeletedTickets(w http.ResponseWriter, r *http.Request) e
 		// Cursor pages (node-zendesk asks page[size] here) go in id order.
 		f = ticket.DeletedFilter{AfterID: p.afterID, Limit: p.size + 1}
 	}
+	if f.HiddenBrands, err = s.hiddenBrands(r); err != nil {
+		return err
+	}
 	ds, n, err := s.Tickets.ListDeleted(r.Context(), f)
 	if err != nil {
 		return err
@@ -118,9 +121,17 @@ func (s *Server) apiRestoreDeletedTickets(w http.ResponseWriter, r *http.Request
 	if len(ids) > 100 {
 		return errs.Invalid("ids", "Bulk rule: at most 100 tickets per request")
 	}
+	sc, err := s.partitionScope(r)
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
-		if _, err := s.Tickets.GetDeleted(r.Context(), id); err != nil {
+		d, err := s.Tickets.GetDeleted(r.Context(), id)
+		if err != nil {
 			return err
+		}
+		if !sc.Sees(d.BrandID) {
+			return errs.NotFound("deleted ticket")
 		}
 	}
 	for _, id := range ids {

@@ -101,6 +101,7 @@ var partitionGuards = []guardedObject{
 	{"/api/v2/attachments/{id}", "id", "attachment"},
 	{"/attachments/{id}", "id", "attachment"},
 	{"/api/v2/satisfaction_ratings/{id}", "id", "satisfaction_rating"},
+	{"/api/v2/deleted_tickets/{id}", "id", "deleted_ticket"},
 }
 
 // guardOf returns the guard of a route pattern ("GET /api/v2/tickets/{id}/tags"), if any.

@@ -36,6 +36,7 @@ type partitionWorld struct {
 	rcust                *people.User // the restricted brand's customer
 	rorg                 *people.Organization
 	rt, dt               *ticket.Ticket // restricted and default tickets
+	rdel                 int64          // a deleted restricted ticket
 }
 
 func plantPartition(t *testing.T, e *env) *partitionWorld {
@@ -93,6 +94,13 @@ func plantPartition(t *testing.T, e *env) *partitionWorld {
 	_, _, err = e.tickets.Update(ctx, ticket.Actor{UserID: w.insider.ID, Role: people.RoleAgent}, w.rt.ID,
 		ticket.UpdateInput{AssigneeID: &assignee, Comment: &ticket.CommentInput{Body: "zqrbody internal", Public: b(false)}})
 	must(err)
+	// A deleted restricted ticket: the deleted tickets' list, restore and
+	// permanent deletion stay inside the partition.
+	gone, _, err := e.tickets.Create(ctx, ticket.Actor{UserID: w.rcust.ID, Role: people.RoleEndUser}, ticket.CreateInput{
+		Subject: "zqrsubject deleted enclave request", Comment: ticket.CommentInput{Body: "zqrbody deleted", Public: &pub}})
+	must(err)
+	must(e.tickets.SoftDelete(ctx, ticket.Actor{UserID: w.insideAdmin.ID, Role: people.RoleAdmin}, gone.ID))
+	w.rdel = gone.ID
 	cust := e.users[people.RoleEndUser]
 	w.dt, _, err = e.tickets.Create(ctx, ticket.Actor{UserID: cust.ID, Role: people.RoleEndUser}, ticket.CreateInput{
 		Subject: "zqdsubject default request", Comment: ticket.CommentInput{Body: "zqdbody", Public: &pub}})
@@ -205,6 +213,9 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			{"PUT", "/api/v2/organizations/" + itoa(w.rorg.ID), `{"organization":{"notes":"x"}}`},
 			{"POST", "/api/v2/tickets", `{"ticket":{"subject":"x","comment":{"body":"x"},"brand_id":` + itoa(w.rb.ID) + `}}`},
 			{"PUT", "/api/v2/brands/" + itoa(w.rb.ID), `{"brand":{"restricted":false}}`},
+			{"PUT", "/api/v2/deleted_tickets/" + itoa(w.rdel) + "/restore", ""},
+			{"PUT", "/api/v2/deleted_tickets/restore_many?ids=" + itoa(w.rdel), ""},
+			{"DELETE", "/api/v2/deleted_tickets/" + itoa(w.rdel), ""},
 		}
 		for _, o := range outsiders[:2] {
 			for _, wr := range writes {
@@ -223,6 +234,22 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			if r.code < 400 {
 				leaks.add(t, "%s: a ticket for the restricted customer: %d %.200s", o.who, r.code, r.body)
 			}
+		}
+		// Bulk jobs answer with a job status; their items meet the partition
+		// guard as the single request does: nothing is deleted.
+		for _, o := range outsiders[:2] {
+			for _, path := range []string{"/api/v2/tickets/destroy_many?ids=" + itoa(w.rt.ID), "/api/v2/deleted_tickets/destroy_many?ids=" + itoa(w.rdel),
+				"/api/v2/tickets/update_many?ids=" + itoa(w.rt.ID)} {
+				method, body := "DELETE", ""
+				if strings.Contains(path, "update_many") {
+					method, body = "PUT", `{"ticket":{"status":"solved"}}`
+				}
+				e.do(client, method, path, strings.NewReader(body), append(basic(o.u.Email, pw), "Content-Type", "application/json")...) // without a queue the job runs at once
+				total++
+			}
+		}
+		if _, err := e.tickets.GetDeleted(context.Background(), w.rdel); err != nil {
+			leaks.add(t, "an outsider restored or destroyed the deleted restricted ticket: %v", err)
 		}
 		if cur, err := e.tickets.Get(context.Background(), w.rt.ID); err != nil || cur.Status == "solved" || len(cur.Tags) > 0 {
 			leaks.add(t, "an outsider's write changed the restricted ticket: %+v %v", cur, err)
