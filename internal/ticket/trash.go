@@ -152,10 +152,10 @@ type DeletedFilter struct {
 	// see (brand.Scope.Hidden).
 	HiddenBrands []int64
 	AfterID      int64 // cursor paging: ids after this one, in id order
-	SortBy  string
-	Desc    bool
-	Offset  int
-	Limit   int
+	SortBy       string
+	Desc         bool
+	Offset       int
+	Limit        int
 }
 
 // ListDeleted lists deleted tickets.
