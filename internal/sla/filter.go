@@ -60,6 +60,8 @@ func lookupField(name string) (fieldSpec, bool) {
 		return fieldSpec{kind: kindID, get: func(a TicketAttrs) any { return a.GroupID }}, true
 	case "organization_id":
 		return fieldSpec{kind: kindID, get: func(a TicketAttrs) any { return a.OrganizationID }}, true
+	case "brand_id":
+		return fieldSpec{kind: kindID, get: func(a TicketAttrs) any { return a.BrandID }}, true
 	case "tags", "current_tags":
 		return fieldSpec{kind: kindTags, get: func(a TicketAttrs) any { return a.Tags }}, true
 	case "via_id", "channel":

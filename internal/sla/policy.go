@@ -207,6 +207,7 @@ type TicketAttrs struct {
 	OrgTier        string // "free", "premium" or "ultimate"
 	OrgHasASE      bool   // the organization has an assigned support engineer
 	RequesterRole  string // "end-user", "agent" or "admin"
+	BrandID        int64  // the ticket's brand (a restricted partition may have its own policies)
 }
 
 // Matches reports whether the ticket satisfies f. An empty filter matches

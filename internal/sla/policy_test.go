@@ -237,6 +237,9 @@ func TestSelectPolicy(t *testing.T) {
 		{ID: 7, Title: "tied position, lower ID wins", Position: 9, Filter: Filter{All: []Condition{
 			{Field: "group_id", Operator: OpIs, Value: "7"},
 		}}},
+		{ID: 8, Title: "restricted brand", Position: 0, Filter: Filter{All: []Condition{
+			{Field: "brand_id", Operator: OpIs, Value: "2"},
+		}}},
 		{ID: 0, Title: "invalid condition never matches", Position: 0, Filter: Filter{All: []Condition{
 			{Field: "organization.tier", Operator: OpIs, Value: "platinum"},
 		}}},
@@ -247,6 +250,8 @@ func TestSelectPolicy(t *testing.T) {
 		want  string
 	}{
 		{"nothing special", TicketAttrs{Priority: "normal"}, "catch-all"},
+		{"the restricted brand's own policy first", TicketAttrs{Priority: "urgent", Channel: "email", BrandID: 2}, "restricted brand"},
+		{"another brand is not the restricted one", TicketAttrs{Priority: "normal", BrandID: 1}, "catch-all"},
 		{"urgent by email via numeric via_id", TicketAttrs{Priority: "urgent", Channel: "email"}, "urgent email"},
 		{"urgent by web", TicketAttrs{Priority: "urgent", Channel: "web"}, "catch-all"},
 		{"plan, tier and ASE all hold", TicketAttrs{OrgPlan: "saas", OrgTier: "ultimate", OrgHasASE: true, Priority: "urgent", Channel: "email"}, "saas ultimate with ASE"},

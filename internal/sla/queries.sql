@@ -92,7 +92,7 @@ SELECT id FROM tickets WHERE id = $1 FOR UPDATE;
 
 -- name: TicketAttrs
 SELECT (SELECT version FROM config_versions WHERE name = 'sla'), t.priority, t.type, t.status, t.group_id, t.organization_id, t.tags, t.via_channel,
-       t.requester_id, t.created_at, COALESCE(u.role, ''), o.support_plan, o.tier, o.ase_user_id, g.name
+       t.requester_id, t.created_at, COALESCE(u.role, ''), o.support_plan, o.tier, o.ase_user_id, g.name, t.brand_id
 FROM tickets t
 LEFT JOIN users u ON u.id = t.requester_id
 LEFT JOIN organizations o ON o.id = t.organization_id

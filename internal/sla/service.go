@@ -277,7 +277,7 @@ func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, 
 	var requester, version int64
 	var created time.Time
 	err := tx.QueryRowContext(ctx, s.q.Get("TicketAttrs"), id).Scan(&version, &prio, &typ, &a.Status, &groupID, &org, &tags,
-		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase, &group)
+		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase, &group, &a.BrandID)
 	if err != nil {
 		return a, "", 0, db.MapError(err, "ticket")
 	}
@@ -345,7 +345,7 @@ func (s *Service) created(ctx context.Context, tx *db.Tx, c *ticket.Change) erro
 // look at beyond the ticket, the author's role and the configuration
 // version.
 func (s *Service) evaluateNew(ctx context.Context, tx *db.Tx, t *ticket.Ticket, author int64) (*evaluation, error) {
-	a := TicketAttrs{Priority: derefLower(t.Priority), Status: t.Status, Channel: t.Via.Channel, Tags: t.Tags}
+	a := TicketAttrs{Priority: derefLower(t.Priority), Status: t.Status, Channel: t.Via.Channel, Tags: t.Tags, BrandID: t.BrandID}
 	if t.Type != nil {
 		a.Type = *t.Type
 	}

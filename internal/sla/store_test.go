@@ -480,6 +480,35 @@ func TestTicketTargets(t *testing.T) {
 				}
 			},
 		},
+		{
+			name:  "a restricted brand's own policy: its customer's new ticket is selected by brand_id",
+			start: at(2026, 1, 10, 12, 0), // Saturday
+			run: func(t *testing.T, e *env) {
+				ctx := context.Background()
+				if _, err := e.store.CreatePolicy(ctx, audit.System(), Policy{Title: "US Government", Position: 1,
+					Filter:        Filter{All: []Condition{{Field: "brand_id", Operator: OpIs, Value: "2"}}},
+					PolicyMetrics: []PolicyMetric{{Priority: PriorityNormal, Metric: MetricFirstReplyTime, Target: 15, BusinessHours: false}}}); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.d.Write(ctx, func(tx *db.Tx) error {
+					if _, err := tx.ExecContext(ctx, "INSERT INTO brands (id, name, subdomain, restricted, active, created_at, updated_at) VALUES (2, 'US Government', 'usgov', TRUE, TRUE, 0, 0)"); err != nil {
+						return err
+					}
+					_, err := tx.ExecContext(ctx, "UPDATE users SET brand_id = 2 WHERE id = $1", e.free.UserID)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				id := e.create(t, e.free, "normal")
+				if m := e.metric(t, id, MetricFirstReplyTime); m.Target != 15 || m.BusinessHours {
+					t.Fatalf("the brand's policy was not selected: %+v", m)
+				}
+				id2 := e.create(t, e.premium, "normal") // the default brand: as before
+				if m := e.metric(t, id2, MetricFirstReplyTime); m.Target != 240 {
+					t.Fatalf("%+v", m)
+				}
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

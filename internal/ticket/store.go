@@ -922,6 +922,10 @@ func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInp
 		if err := s.checkAuthor(ctx, tx, pc.authorID); err != nil {
 			return err // before the preparer, which reads the author too
 		}
+		// The brand first: the preparer's SLA policies may look at it.
+		if t.BrandID, err = s.brandOf(ctx, tx, in.BrandID, t.RequesterID); err != nil {
+			return err
+		}
 		sortKey, prepared := int64(NoSortKey), any(nil)
 		if s.prepare != nil {
 			if sortKey, prepared, err = s.prepare(ctx, tx, Draft{Ticket: t, CommentAuthorID: pc.authorID, CommentPublic: pc.public}); err != nil {
@@ -936,9 +940,6 @@ func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInp
 			db.TS(tx.Now), sortKey, nullStr(t.PublicDescription)).Scan(&id)
 		if err != nil {
 			return externalConflict(err)
-		}
-		if t.BrandID, err = s.brandOf(ctx, tx, in.BrandID, t.RequesterID); err != nil {
-			return err
 		}
 		if t.BrandID != brand.DefaultID {
 			if _, err := tx.ExecContext(ctx, s.q.Get("SetTicketBrand"), id, t.BrandID); err != nil {
