@@ -27,7 +27,7 @@ func TestBenchCommand(t *testing.T) {
 				t.Fatalf("bench exited %d: %s", code, stderr.String())
 			}
 			for _, want := range []string{"create ticket via API", "get ticket via API", "view first page", "ranked full-text search", "bulk generation",
-				"kpi: rollup", "KPI overview", "12-month forecast and plan"} {
+				"kpi: rollup", "KPI overview", "KPI indicator page", "12-month forecast and plan"} {
 				if !strings.Contains(stdout.String(), want) {
 					t.Errorf("table lacks %q:\n%s", want, stdout.String())
 				}
@@ -40,7 +40,7 @@ func TestBenchCommand(t *testing.T) {
 			if err := json.Unmarshal(b, &rep); err != nil {
 				t.Fatal(err)
 			}
-			if rep.Tickets < 400 || len(rep.Results) != 9 || rep.Engine != e.Name {
+			if rep.Tickets < 400 || len(rep.Results) != 10 || rep.Engine != e.Name {
 				t.Fatalf("report %+v", rep)
 			}
 			for _, r := range rep.Results {

@@ -26,7 +26,9 @@ func TestImportZendeskCommand(t *testing.T) {
 		"triggers.json": `{"triggers":[{"id":1,"title":"Login to Ada","active":true,"conditions":{"all":[{"field":"comment_includes_word","operator":"includes","value":"login"}],"any":[]},
 			"actions":[{"field":"assignee_id","value":"12"}],"updated_at":"2024-01-05T10:00:00Z"},
 			{"id":2,"title":"Broken","conditions":{"all":[],"any":[]},"actions":[]}]}`,
-		"webhooks.json": `{"webhooks":[{"id":"01H","name":"Slack"}]}`,
+		"webhooks.json": `{"webhooks":[{"id":"01H","name":"Slack","endpoint":"https://hooks.slack.example/T1","http_method":"POST","request_format":"json",
+			"status":"active","subscriptions":["conditional_ticket_events"],"authentication":{"type":"bearer_token","add_position":"header"}},
+			{"id":"01J","name":"No endpoint"}]}`,
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
@@ -47,7 +49,8 @@ func TestImportZendeskCommand(t *testing.T) {
 	}
 	first := run()
 	for _, want := range []string{"tickets                   1 seen,      1 created", "satisfaction_ratings      1 seen,      1 created",
-		"triggers                  2 seen,      1 created", "trigger 2: record invalid", "webhooks: 1 not imported"} {
+		"triggers                  2 seen,      1 created", "trigger 2: record invalid",
+		"webhooks                  2 seen,      1 created", "webhook 01H (Slack): copied without its authentication", "webhook 01J (No endpoint): record invalid"} {
 		if !strings.Contains(first, want) {
 			t.Fatalf("first run lacks %q:\n%s", want, first)
 		}
