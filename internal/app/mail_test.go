@@ -20,11 +20,12 @@ import (
 )
 
 func TestParseMailboxes(t *testing.T) {
-	got, err := ParseMailboxes(" Support@Example.com=Support , security@example.com=7,billing@example.com")
+	got, err := ParseMailboxes(" Support@Example.com=Support , security@example.com=7,billing@example.com,gov@example.com=Government#USGov,fed@example.com#2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []mail.Mailbox{{Address: "support@example.com", Group: "Support"}, {Address: "security@example.com", GroupID: 7}, {Address: "billing@example.com"}}
+	want := []mail.Mailbox{{Address: "support@example.com", Group: "Support"}, {Address: "security@example.com", GroupID: 7}, {Address: "billing@example.com"},
+		{Address: "gov@example.com", Group: "Government", Brand: "usgov"}, {Address: "fed@example.com", Brand: "2"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("got %+v", got)
 	}

@@ -25,7 +25,7 @@ func mailSettings() []setting {
 			c.SMTPAddr = v
 			return nil
 		}},
-		{"mailboxes", "support@frontline.localhost", "receiving addresses, comma-separated, each optionally =group (name or id): support@x.com=Support,security@x.com=Security", func(c *Config, v string) error {
+		{"mailboxes", "support@frontline.localhost", "receiving addresses, comma-separated, each optionally =group (name or id) and #brand (id or subdomain: a brand's own support address, whose new tickets are in that brand): support@x.com=Support,security@x.com=Security,gov@x.com=Government#usgov", func(c *Config, v string) error {
 			boxes, err := ParseMailboxes(v)
 			c.Mailboxes = boxes
 			return err
@@ -147,7 +147,8 @@ func mailSettings() []setting {
 	}
 }
 
-// ParseMailboxes parses "addr[=group],...": group is a group id or name.
+// ParseMailboxes parses "addr[=group][#brand],...": group is a group id or
+// name, brand a brand id or subdomain (a brand's own support address).
 func ParseMailboxes(v string) ([]mail.Mailbox, error) {
 	var out []mail.Mailbox
 	seen := map[string]bool{}
@@ -156,6 +157,7 @@ func ParseMailboxes(v string) ([]mail.Mailbox, error) {
 		if item == "" {
 			continue
 		}
+		item, brandOf, _ := strings.Cut(item, "#")
 		addr, group, _ := strings.Cut(item, "=")
 		addr, group = strings.ToLower(strings.TrimSpace(addr)), strings.TrimSpace(group)
 		if a, err := netmail.ParseAddress(addr); err != nil || a.Address != addr || strings.Contains(addr, "+") {
@@ -165,7 +167,7 @@ func ParseMailboxes(v string) ([]mail.Mailbox, error) {
 			return nil, fmt.Errorf("mailbox %s is listed twice", addr)
 		}
 		seen[addr] = true
-		mb := mail.Mailbox{Address: addr}
+		mb := mail.Mailbox{Address: addr, Brand: strings.ToLower(strings.TrimSpace(brandOf))}
 		if id, err := strconv.ParseInt(group, 10, 64); err == nil && id > 0 {
 			mb.GroupID = id
 		} else {

@@ -41,6 +41,9 @@ WHERE ticket_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1;
 SELECT message_id, message, created_at, COALESCE(comment_id, 0) FROM mail_outbox
 WHERE ticket_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1;
 
+-- name: BrandBySubdomain
+SELECT id FROM brands WHERE lower(subdomain) = lower($1) AND active ORDER BY id LIMIT 1;
+
 -- name: GroupByName
 SELECT id FROM groups WHERE lower(name) = lower($1) AND deleted = FALSE ORDER BY id LIMIT 1;
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -381,6 +382,11 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 	} else if gid > 0 {
 		cr.GroupID = &gid
 	}
+	if bid, err := s.mailboxBrand(ctx, p.mailbox); err != nil {
+		return err
+	} else if bid > 0 {
+		cr.BrandID = &bid // a brand's own support address: the ticket is in that brand (its partition)
+	}
 	if target != nil { // a reply to a closed ticket: follow-up
 		p.thread = "follow-up"
 		via.Source["rel"] = "follow_up"
@@ -388,6 +394,8 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 		if target.GroupID != nil {
 			cr.GroupID = target.GroupID
 		}
+		bid := target.BrandID // the follow-up stays in the closed ticket's brand
+		cr.BrandID = &bid
 		for _, id := range target.CollaboratorIDs {
 			if id != requester.ID {
 				cr.CollaboratorIDs = append(cr.CollaboratorIDs, id)
@@ -510,6 +518,27 @@ func (s *Store) mailboxGroup(ctx context.Context, addr string) (int64, error) {
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		s.log.Warn("mailbox group does not exist; ticket left unassigned", "mailbox", addr, "group", mb.Group)
+		return 0, nil
+	}
+	return id, err
+}
+
+// mailboxBrand is the brand of a mailbox (Mailbox.Brand: an id or a
+// subdomain), 0 for the requester's own.
+func (s *Store) mailboxBrand(ctx context.Context, addr string) (int64, error) {
+	mb, ok := s.boxes[addr]
+	if !ok || mb.Brand == "" {
+		return 0, nil
+	}
+	if id, err := strconv.ParseInt(mb.Brand, 10, 64); err == nil && id > 0 {
+		return id, nil
+	}
+	var id int64
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("BrandBySubdomain"), mb.Brand).Scan(&id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		s.log.Warn("mailbox brand does not exist; the ticket takes its requester's brand", "mailbox", addr, "brand", mb.Brand)
 		return 0, nil
 	}
 	return id, err

@@ -109,7 +109,7 @@ func newChannel(t *testing.T, d *db.DB, clk *clock.Fake) *channel {
 		return nil
 	})
 	c.store, err = NewStore(d, c.tickets, c.people, StoreConfig{
-		Mailboxes: []Mailbox{{Address: "support@example.com", Group: "Support"}, {Address: "Security@Example.com", GroupID: g2.ID}},
+		Mailboxes: []Mailbox{{Address: "support@example.com", Group: "Support"}, {Address: "Security@Example.com", GroupID: g2.ID}, {Address: "gov@example.com", Brand: "usgov"}},
 		From:      Address{Name: "Example Support", Email: "support@example.com"},
 		Outbound:  true,
 		Auth:      authn,
@@ -396,6 +396,51 @@ func TestInboundMailboxGroupsAttachmentsAndCCs(t *testing.T) {
 		names := cs[0].Attachments[0].FileName + " " + cs[0].Attachments[1].FileName
 		if !strings.Contains(names, ".pdf") || !strings.Contains(names, ".png") {
 			t.Errorf("attachments = %s", names)
+		}
+	})
+}
+
+// TestBrandMailboxAndFollowUpStayInTheBrand: mail to a brand's own support
+// address opens the ticket in that brand; a reply to the closed ticket opens
+// a follow-up in the same brand, whatever mailbox it reached.
+func TestBrandMailboxAndFollowUpStayInTheBrand(t *testing.T) {
+	eachChannel(t, func(t *testing.T, c *channel) {
+		ctx := context.Background()
+		if err := c.d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO brands (name, subdomain, restricted, active, created_at, updated_at) VALUES ('US Government', 'usgov', TRUE, TRUE, 0, 0)")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var gov int64
+		if err := c.d.Read(ctx, func(tx *db.Tx) error {
+			return tx.QueryRowContext(ctx, "SELECT id FROM brands WHERE subdomain = 'usgov'").Scan(&gov)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		raw := []byte("From: Pat Fed <pat@agency.example>\r\nTo: gov@example.com\r\nSubject: Clearance portal down\r\nMessage-ID: <gov-1@agency.example>\r\nDate: Mon, 05 Jan 2026 09:00:00 +0000\r\n\r\nThe portal is down.\r\n")
+		c.mustSend(t, "gov@example.com", raw)
+		tk := c.onlyTicket(t)
+		if tk.BrandID != gov || tk.Recipient != "gov@example.com" {
+			t.Fatalf("ticket in brand %d (recipient %q), want %d", tk.BrandID, tk.Recipient, gov)
+		}
+		agent := ticket.Actor{UserID: c.agent.ID, Role: "agent"}
+		for _, st := range []string{ticket.StatusSolved, ticket.StatusClosed} {
+			if _, _, err := c.tickets.Update(ctx, agent, tk.ID, ticket.UpdateInput{Status: &st}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The reply reaches the general mailbox: the follow-up stays in the brand.
+		c.mustSend(t, "support@example.com", message("pat@agency.example", "support@example.com",
+			"Re: Clearance portal down "+TicketToken(tk.ID), "gov-2@agency.example", "gov-1@agency.example", "", "It is down again."))
+		ts, err := c.tickets.List(ctx, ticket.Filter{Limit: 10})
+		if err != nil || len(ts) != 2 {
+			t.Fatalf("%d tickets %v", len(ts), err)
+		}
+		for _, x := range ts {
+			if x.BrandID != gov {
+				t.Fatalf("ticket %d (%s) in brand %d, want %d", x.ID, x.Subject, x.BrandID, gov)
+			}
 		}
 	})
 }
