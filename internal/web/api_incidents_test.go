@@ -72,6 +72,34 @@ func TestIncidentsPagerDutyAPI(t *testing.T) {
 		if r := e.do(nil, "GET", "/pagerduty/services", nil); r.code != 401 {
 			t.Fatalf("anonymous: %d", r.code)
 		}
+		// On-calls per escalation policy level, as PagerDuty lists them: users
+		// named on a level directly have no schedule and no start or end.
+		var oc struct {
+			Oncalls []struct {
+				User             struct{ ID string } `json:"user"`
+				Schedule         *struct{ ID string } `json:"schedule"`
+				EscalationPolicy struct{ ID string } `json:"escalation_policy"`
+				EscalationLevel  int                 `json:"escalation_level"`
+				Start            *string             `json:"start"`
+			} `json:"oncalls"`
+		}
+		if r := get(fmt.Sprintf("/pagerduty/oncalls?escalation_policy_ids[]=%s", pdID(p.ID)), &oc); r.code != 200 || len(oc.Oncalls) != 2 {
+			t.Fatalf("oncalls of the policy: %d %s", r.code, r.body)
+		}
+		for i, want := range []int64{agent.ID, admin.ID} {
+			o := oc.Oncalls[i]
+			if o.User.ID != pdID(want) || o.EscalationLevel != i+1 || o.EscalationPolicy.ID != pdID(p.ID) || o.Schedule != nil || o.Start != nil {
+				t.Fatalf("oncall %d: %+v", i, o)
+			}
+		}
+		oc.Oncalls = nil
+		if r := get(fmt.Sprintf("/pagerduty/oncalls?escalation_policy_ids[]=%s&user_ids[]=%s", pdID(p.ID), pdID(admin.ID)), &oc); r.code != 200 || len(oc.Oncalls) != 1 || oc.Oncalls[0].EscalationLevel != 2 {
+			t.Fatalf("oncalls of the policy for the admin: %d %s", r.code, r.body)
+		}
+		oc.Oncalls = nil
+		if r := get("/pagerduty/oncalls?escalation_policy_ids[]=999999", &oc); r.code != 200 || len(oc.Oncalls) != 0 {
+			t.Fatalf("another policy: %d %s", r.code, r.body)
+		}
 		var ep map[string]any
 		if r := get("/pagerduty/escalation_policies", &ep); r.code != 200 || !strings.Contains(r.body, `"escalation_delay_in_minutes":10`) || !strings.Contains(r.body, `"num_loops":1`) {
 			t.Fatalf("policies: %d %s", r.code, r.body)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/oncall"
 )
 
@@ -549,7 +550,11 @@ func (s *Server) pdDeleteOverride(w http.ResponseWriter, r *http.Request) error 
 // the earliest entry per user and schedule. Ordered by schedule, start.
 func (s *Server) pdOncalls(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	if err := pdCheckParams(q, "since", "until", "earliest", "schedule_ids[]", "user_ids[]", "time_zone", "include[]"); err != nil {
+	if err := pdCheckParams(q, "since", "until", "earliest", "schedule_ids[]", "user_ids[]", "escalation_policy_ids[]", "time_zone", "include[]"); err != nil {
+		return err
+	}
+	policyIDs, err := pdIDs(q, "escalation_policy_ids")
+	if err != nil {
 		return err
 	}
 	p, err := pdParsePage(q)
@@ -587,11 +592,61 @@ func (s *Server) pdOncalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// As PagerDuty: an on-call is a user on a level of an escalation policy,
+	// through a schedule of that level or named on it directly; a schedule
+	// no policy uses is listed without one (unless policies are asked for).
+	type level struct {
+		policy *incident.Policy
+		n      int // escalation_level, from 1
+	}
+	levelsOf := map[int64][]level{} // schedule id -> the levels that page it
+	var direct []struct {
+		level
+		user int64
+	}
+	if s.Incidents != nil {
+		pols, err := s.Incidents.Policies(r.Context())
+		if err != nil {
+			return err
+		}
+		for i := range pols {
+			pol := &pols[i]
+			if len(policyIDs) > 0 && !slices.Contains(policyIDs, pol.ID) {
+				continue
+			}
+			for li, rule := range pol.Rules {
+				for _, tg := range rule.Targets {
+					switch tg.Kind {
+					case "schedule":
+						levelsOf[tg.ID] = append(levelsOf[tg.ID], level{pol, li + 1})
+					case "user":
+						direct = append(direct, struct {
+							level
+							user int64
+						}{level{pol, li + 1}, tg.ID})
+					}
+				}
+			}
+		}
+	}
+	policyRef := func(pol *incident.Policy) any {
+		if pol == nil {
+			return nil
+		}
+		return s.pdRefOf(r, "escalation_policy_reference", "/escalation_policies", pol.ID, pol.Name)
+	}
 	all := []map[string]any{}
 	for i := range scs {
 		sc := &scs[i]
 		if len(schedIDs) > 0 && !slices.Contains(schedIDs, sc.ID) {
 			continue
+		}
+		levels := levelsOf[sc.ID]
+		if len(levels) == 0 {
+			if len(policyIDs) > 0 {
+				continue
+			}
+			levels = []level{{nil, 1}}
 		}
 		var segs []oncall.Segment
 		if from.Equal(to) {
@@ -610,8 +665,19 @@ func (s *Server) pdOncalls(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			seen[g.UserID] = true
-			all = append(all, map[string]any{"user": s.pdUserRef(r, ros, g.UserID), "schedule": s.pdScheduleRef(r, sc),
-				"escalation_policy": nil, "escalation_level": 1, "start": tf.f(g.Start), "end": tf.f(g.End)})
+			for _, lv := range levels {
+				all = append(all, map[string]any{"user": s.pdUserRef(r, ros, g.UserID), "schedule": s.pdScheduleRef(r, sc),
+					"escalation_policy": policyRef(lv.policy), "escalation_level": lv.n, "start": tf.f(g.Start), "end": tf.f(g.End)})
+			}
+		}
+	}
+	if len(schedIDs) == 0 { // users named on a level directly are always on call there (no schedule, no start or end)
+		for _, d := range direct {
+			if len(userIDs) > 0 && !slices.Contains(userIDs, d.user) {
+				continue
+			}
+			all = append(all, map[string]any{"user": s.pdUserRef(r, ros, d.user), "schedule": nil,
+				"escalation_policy": policyRef(d.policy), "escalation_level": d.n, "start": nil, "end": nil})
 		}
 	}
 	writeJSON(w, http.StatusOK, pdList("oncalls", p, all))

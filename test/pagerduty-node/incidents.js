@@ -29,6 +29,17 @@ async function main() {
   assert.equal(ep.escalation_rules[0].escalation_delay_in_minutes, 10);
   assert.equal(ep.escalation_rules[0].targets[0].type, 'user_reference');
 
+  // Who is on call for that policy, level by level.
+  r = await pd.get('oncalls', { url: base + '/oncalls', data: { 'escalation_policy_ids[]': [ep.id] } });
+  assert.equal(r.status, 200);
+  assert.ok(r.data.oncalls.length >= 1);
+  for (const oc of r.data.oncalls) {
+    assert.equal(oc.escalation_policy.id, ep.id);
+    assert.ok(oc.escalation_level >= 1);
+  }
+  assert.equal(r.data.oncalls[0].escalation_level, 1);
+  console.log('on call for', ep.summary || ep.name, r.data.oncalls.map((o) => `${o.user.summary} (level ${o.escalation_level})`).join(', '));
+
   // Open incidents, two a page, followed with pdjs's own next().
   let seen = [];
   r = await pd.get('incidents', { url: base + '/incidents', data: { 'statuses[]': ['triggered', 'acknowledged'], limit: '2', total: 'true' } });
