@@ -115,14 +115,17 @@ func (s *Store) AddAttachment(ctx context.Context, actor audit.Actor, v Viewer, 
 
 // Attachments lists a candidate's files (without their content).
 func (s *Store) Attachments(ctx context.Context, v Viewer, candidateID int64) ([]Attachment, error) {
-	if _, err := s.GetCandidate(ctx, v, candidateID); err != nil {
+	c, err := s.GetCandidate(ctx, v, candidateID)
+	if err != nil {
 		return nil, err
 	}
-	return s.attachments(ctx, candidateID)
+	return s.AttachmentsOf(ctx, c)
 }
 
-func (s *Store) attachments(ctx context.Context, candidateID int64) ([]Attachment, error) {
-	return db.ReadList(ctx, s.d, s.q.Get("Attachments"), []any{candidateID}, func(r db.Scanner) (*Attachment, error) {
+// AttachmentsOf lists the files of c, a candidate its caller read with
+// GetCandidate (which checked and audited the read).
+func (s *Store) AttachmentsOf(ctx context.Context, c *Candidate) ([]Attachment, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("Attachments"), []any{c.ID}, func(r db.Scanner) (*Attachment, error) {
 		var a Attachment
 		return &a, r.Scan(&a.ID, &a.CandidateID, &a.Type, &a.Filename, &a.ContentType, &a.Size, &a.CreatedByID, db.Time(&a.CreatedAt))
 	})

@@ -287,10 +287,17 @@ func (s *Store) SendEmail(ctx context.Context, actor audit.Actor, v Viewer, cand
 
 // Emails lists the emails sent to a candidate the viewer may see, newest first.
 func (s *Store) Emails(ctx context.Context, v Viewer, candidateID int64) ([]SentEmail, error) {
-	if _, err := s.GetCandidate(ctx, v, candidateID); err != nil {
+	c, err := s.GetCandidate(ctx, v, candidateID)
+	if err != nil {
 		return nil, err
 	}
-	return db.ReadList(ctx, s.d, s.q.Get("CandidateEmails"), []any{candidateID}, func(r db.Scanner) (*SentEmail, error) {
+	return s.EmailsOf(ctx, c)
+}
+
+// EmailsOf lists the emails sent to c, a candidate its caller read with
+// GetCandidate (which checked and audited the read), newest first.
+func (s *Store) EmailsOf(ctx context.Context, c *Candidate) ([]SentEmail, error) {
+	return db.ReadList(ctx, s.d, s.q.Get("CandidateEmails"), []any{c.ID}, func(r db.Scanner) (*SentEmail, error) {
 		var e SentEmail
 		return &e, r.Scan(&e.ID, &e.CandidateID, &e.ApplicationID, &e.Template, &e.To, &e.Subject, &e.SentByID, db.Time(&e.CreatedAt))
 	})

@@ -407,16 +407,13 @@ func (s *Server) apiShowCandidate(w http.ResponseWriter, r *http.Request) error 
 			}
 			cards = append(cards, sc...)
 		}
-		emails, err := s.Hiring.Emails(r.Context(), v, id)
+		emails, err := s.Hiring.EmailsOf(r.Context(), c)
 		if err != nil {
 			return err
 		}
-		files, err := s.Hiring.Attachments(r.Context(), v, id)
+		files, err := s.candidateFiles(r.Context(), c)
 		if err != nil {
 			return err
-		}
-		for i := range files {
-			attachmentURL(&files[i])
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"candidate": c, "applications": apps, "scorecards": cards, "emails": emails, "attachments": files})
 		return nil

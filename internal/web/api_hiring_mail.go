@@ -7,6 +7,7 @@ package web
 // blind reviewer never reaches a candidate's files.
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -132,17 +133,28 @@ func attachmentURL(a *hiring.Attachment) {
 	a.URL = fmt.Sprintf("/api/v2/hiring/candidates/%d/attachments/%d", a.CandidateID, a.ID)
 }
 
+// candidateFiles lists the files of c (read by the caller with
+// GetCandidate) with their download URLs.
+func (s *Server) candidateFiles(ctx context.Context, c *hiring.Candidate) ([]hiring.Attachment, error) {
+	files, err := s.Hiring.AttachmentsOf(ctx, c)
+	for i := range files {
+		attachmentURL(&files[i])
+	}
+	return files, err
+}
+
 func (s *Server) apiCandidateAttachments(w http.ResponseWriter, r *http.Request) error {
 	id, v, err := s.candidateOf(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.Hiring.Attachments(r.Context(), v, id)
+	c, err := s.Hiring.GetCandidate(r.Context(), v, id)
 	if err != nil {
 		return err
 	}
-	for i := range list {
-		attachmentURL(&list[i])
+	list, err := s.candidateFiles(r.Context(), c)
+	if err != nil {
+		return err
 	}
 	return writeAll(w, "attachments", list)
 }

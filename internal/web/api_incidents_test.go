@@ -76,11 +76,11 @@ func TestIncidentsPagerDutyAPI(t *testing.T) {
 		// named on a level directly have no schedule and no start or end.
 		var oc struct {
 			Oncalls []struct {
-				User             struct{ ID string } `json:"user"`
+				User             struct{ ID string }  `json:"user"`
 				Schedule         *struct{ ID string } `json:"schedule"`
-				EscalationPolicy struct{ ID string } `json:"escalation_policy"`
-				EscalationLevel  int                 `json:"escalation_level"`
-				Start            *string             `json:"start"`
+				EscalationPolicy struct{ ID string }  `json:"escalation_policy"`
+				EscalationLevel  int                  `json:"escalation_level"`
+				Start            *string              `json:"start"`
 			} `json:"oncalls"`
 		}
 		if r := get(fmt.Sprintf("/pagerduty/oncalls?escalation_policy_ids[]=%s", pdID(p.ID)), &oc); r.code != 200 || len(oc.Oncalls) != 2 {

@@ -233,17 +233,12 @@ func (s *Server) renderCandidate(w http.ResponseWriter, r *http.Request, status 
 	if data["Templates"], err = s.Hiring.Templates(r.Context()); err != nil {
 		return err
 	}
-	if data["Emails"], err = s.Hiring.Emails(r.Context(), v, id); err != nil {
+	if data["Emails"], err = s.Hiring.EmailsOf(r.Context(), c); err != nil {
 		return err
 	}
-	files, err := s.Hiring.Attachments(r.Context(), v, id)
-	if err != nil {
+	if data["Files"], err = s.candidateFiles(r.Context(), c); err != nil {
 		return err
 	}
-	for i := range files {
-		attachmentURL(&files[i])
-	}
-	data["Files"] = files
 	s.render(w, r, status, "hiring_candidate.html", data)
 	return nil
 }
