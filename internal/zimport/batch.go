@@ -180,10 +180,7 @@ func (im *Importer) importBatch(ctx context.Context, batch []pendingTicket) {
 		return
 	}
 	for _, r := range rows {
-		if im.seen[r.kind] == nil {
-			im.seen[r.kind] = map[int64]mapEntry{}
-		}
-		im.seen[r.kind][r.src] = mapEntry{r.id, r.updated}
+		im.remember(r.kind, strconv.FormatInt(r.src, 10), mapEntry{r.id, r.updated})
 	}
 	c := im.rep.Counts["tickets"]
 	c.Seen += len(batch)

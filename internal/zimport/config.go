@@ -226,16 +226,14 @@ func (im *Importer) mapWebhook(field string, v any) (any, error) {
 	return out, nil
 }
 
+// recordStr writes a row of import_map (the source id as text) and remembers it.
 func (im *Importer) recordStr(ctx context.Context, kind, srcID string, id int64, updated string) error {
 	return im.T.DB.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO import_map (source, kind, source_id, target_id, source_updated) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (source, kind, source_id) DO UPDATE SET target_id = excluded.target_id, source_updated = excluded.source_updated`,
 			im.Src.Name(), kind, srcID, id, updated)
 		if err == nil {
-			if im.seenStr[kind] == nil {
-				im.seenStr[kind] = map[string]mapEntry{}
-			}
-			im.seenStr[kind][srcID] = mapEntry{id, updated}
+			im.remember(kind, srcID, mapEntry{id, updated})
 		}
 		return err
 	})

@@ -152,18 +152,7 @@ func (im *Importer) loadMap(ctx context.Context) error {
 			if err := rows.Scan(&kind, &src, &id, &updated); err != nil {
 				return err
 			}
-			if im.seenStr[kind] == nil {
-				im.seenStr[kind] = map[string]mapEntry{}
-			}
-			im.seenStr[kind][src] = mapEntry{id, updated}
-			n, err := strconv.ParseInt(src, 10, 64)
-			if err != nil {
-				continue
-			}
-			if im.seen[kind] == nil {
-				im.seen[kind] = map[int64]mapEntry{}
-			}
-			im.seen[kind][n] = mapEntry{id, updated}
+			im.remember(kind, src, mapEntry{id, updated})
 		}
 		return rows.Err()
 	})
@@ -187,19 +176,23 @@ func (im *Importer) mapped(ctx context.Context, kind string, srcID *int64) *int6
 	return nil
 }
 
-func (im *Importer) record(ctx context.Context, kind string, srcID, id int64, updated string) error {
-	return im.T.DB.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO import_map (source, kind, source_id, target_id, source_updated) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (source, kind, source_id) DO UPDATE SET target_id = excluded.target_id, source_updated = excluded.source_updated`,
-			im.Src.Name(), kind, strconv.FormatInt(srcID, 10), id, updated)
-		if err == nil {
-			if im.seen[kind] == nil {
-				im.seen[kind] = map[int64]mapEntry{}
-			}
-			im.seen[kind][srcID] = mapEntry{id, updated}
+// remember notes a row of import_map: by its source id as text, and as a
+// number too when it is one (Zendesk's ids but its webhooks').
+func (im *Importer) remember(kind, src string, e mapEntry) {
+	if im.seenStr[kind] == nil {
+		im.seenStr[kind] = map[string]mapEntry{}
+	}
+	im.seenStr[kind][src] = e
+	if n, err := strconv.ParseInt(src, 10, 64); err == nil {
+		if im.seen[kind] == nil {
+			im.seen[kind] = map[int64]mapEntry{}
 		}
-		return err
-	})
+		im.seen[kind][n] = e
+	}
+}
+
+func (im *Importer) record(ctx context.Context, kind string, srcID, id int64, updated string) error {
+	return im.recordStr(ctx, kind, strconv.FormatInt(srcID, 10), id, updated)
 }
 
 // at sets the target clock to a record's time (now when it has none).
