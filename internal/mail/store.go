@@ -512,12 +512,19 @@ func (s *Store) mailboxGroup(ctx context.Context, addr string) (int64, error) {
 	if mb.GroupID > 0 || mb.Group == "" {
 		return mb.GroupID, nil
 	}
+	return s.mailboxRef(ctx, addr, "GroupByName", "group", mb.Group, "ticket left unassigned")
+}
+
+// mailboxRef reads the id of a mailbox's group or brand named in the
+// configuration (query by name); one that does not exist is logged with
+// what follows and read as 0.
+func (s *Store) mailboxRef(ctx context.Context, addr, query, what, name, otherwise string) (int64, error) {
 	var id int64
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("GroupByName"), mb.Group).Scan(&id)
+		return tx.QueryRowContext(ctx, s.q.Get(query), name).Scan(&id)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		s.log.Warn("mailbox group does not exist; ticket left unassigned", "mailbox", addr, "group", mb.Group)
+		s.log.Warn("mailbox "+what+" does not exist; "+otherwise, "mailbox", addr, what, name)
 		return 0, nil
 	}
 	return id, err
@@ -533,15 +540,7 @@ func (s *Store) mailboxBrand(ctx context.Context, addr string) (int64, error) {
 	if id, err := strconv.ParseInt(mb.Brand, 10, 64); err == nil && id > 0 {
 		return id, nil
 	}
-	var id int64
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, s.q.Get("BrandBySubdomain"), mb.Brand).Scan(&id)
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		s.log.Warn("mailbox brand does not exist; the ticket takes its requester's brand", "mailbox", addr, "brand", mb.Brand)
-		return 0, nil
-	}
-	return id, err
+	return s.mailboxRef(ctx, addr, "BrandBySubdomain", "brand", mb.Brand, "the ticket takes its requester's brand")
 }
 
 // endUser finds the user with the address or creates an end-user for it,
