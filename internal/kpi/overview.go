@@ -294,15 +294,26 @@ func (s *Store) Page(ctx context.Context, name string, q Query) (series []Point,
 	if err != nil {
 		return nil, false, nil, err
 	}
-	if rollupNames[name] || name == "tickets_created" || name == "tickets_solved" {
-		hasSeries = true
-		series = make([]Point, len(spans))
-		for i := range spans {
-			series[i] = Point{Period: spans[i].Label, Value: value(name, data[i])}
-		}
-	}
+	series, hasSeries = seriesOf(name, spans, data)
 	inds, _, err = s.overviewOf(ctx, q, spans, data, solvedBy)
 	return series, hasSeries, inds, err
+}
+
+// hasRollupSeries reports whether indicator name has a series from the rollups.
+func hasRollupSeries(name string) bool {
+	return rollupNames[name] || name == "tickets_created" || name == "tickets_solved"
+}
+
+// seriesOf is indicator name's value in each period read (false: it has no series).
+func seriesOf(name string, spans []Span, data []periodData) ([]Point, bool) {
+	if !hasRollupSeries(name) {
+		return nil, false
+	}
+	out := make([]Point, len(spans))
+	for i := range spans {
+		out[i] = Point{Period: spans[i].Label, Value: value(name, data[i])}
+	}
+	return out, true
 }
 
 // overviewOf computes every indicator from rollups already read.
@@ -440,7 +451,7 @@ func (s *Store) opex(ctx context.Context, roster []Engineer) (Opex, error) {
 // Series is one indicator's trend for q (nil ok false for an unknown or
 // roster-only indicator).
 func (s *Store) Series(ctx context.Context, name string, q Query) ([]Point, bool, error) {
-	if !rollupNames[name] && name != "tickets_created" && name != "tickets_solved" {
+	if !hasRollupSeries(name) {
 		return nil, false, nil
 	}
 	if _, err := s.Refresh(ctx); err != nil {
@@ -450,10 +461,7 @@ func (s *Store) Series(ctx context.Context, name string, q Query) ([]Point, bool
 	if err != nil {
 		return nil, true, err
 	}
-	out := make([]Point, len(spans))
-	for i := range spans {
-		out[i] = Point{Period: spans[i].Label, Value: value(name, data[i])}
-	}
+	out, _ := seriesOf(name, spans, data)
 	return out, true, nil
 }
 
