@@ -599,11 +599,12 @@ func (s *Server) pdOncalls(w http.ResponseWriter, r *http.Request) error {
 		policy *incident.Policy
 		n      int // escalation_level, from 1
 	}
-	levelsOf := map[int64][]level{} // schedule id -> the levels that page it
-	var direct []struct {
+	type directLevel struct {
 		level
 		user int64
 	}
+	levelsOf := map[int64][]level{} // schedule id -> the levels that page it
+	var direct []directLevel
 	if s.Incidents != nil {
 		pols, err := s.Incidents.Policies(r.Context())
 		if err != nil {
@@ -620,10 +621,7 @@ func (s *Server) pdOncalls(w http.ResponseWriter, r *http.Request) error {
 					case "schedule":
 						levelsOf[tg.ID] = append(levelsOf[tg.ID], level{pol, li + 1})
 					case "user":
-						direct = append(direct, struct {
-							level
-							user int64
-						}{level{pol, li + 1}, tg.ID})
+						direct = append(direct, directLevel{level{pol, li + 1}, tg.ID})
 					}
 				}
 			}
