@@ -460,9 +460,10 @@ func (s *Server) runBulkBatch(ctx context.Context, j *zendesk.JobStatus, from in
 	bodies := make([]json.RawMessage, len(items))
 	for i := range items {
 		var it bulkItem
-		if json.Unmarshal(items[i], &it) == nil {
-			bodies[i] = it.Body
+		if json.Unmarshal(items[i], &it) != nil || len(it.Body) == 0 || checkJSONText(it.Body, "") != nil {
+			return nil // an unreadable item: the items go one by one, for their own results
 		}
+		bodies[i] = it.Body
 	}
 	req = req.WithContext(s.bulkRequesters(req.Context(), bodies))
 	creates := make([]ticket.CreateInput, len(items))
@@ -475,19 +476,14 @@ func (s *Server) runBulkBatch(ctx context.Context, j *zendesk.JobStatus, from in
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				var it bulkItem
-				if json.Unmarshal(items[i], &it) != nil || len(it.Body) == 0 || checkJSONText(it.Body, "") != nil {
-					failed[i] = true
-					continue
-				}
 				if j.JobType == "tickets/import_many" {
-					in, err := s.importInput(req, it.Body)
+					in, err := s.importInput(req, bodies[i])
 					if failed[i] = err != nil; err == nil {
 						imports[i] = *in
 					}
 					continue
 				}
-				in, err := s.createInput(req, it.Body, nil)
+				in, err := s.createInput(req, bodies[i], nil)
 				if failed[i] = err != nil; err == nil {
 					creates[i] = *in
 				}
