@@ -119,26 +119,16 @@ func Render(t EmailTemplate, vars map[string]string) (subject, body string) {
 // Templates lists every template: the edited text where a recruiter
 // changed it, the default otherwise.
 func (s *Store) Templates(ctx context.Context) ([]EmailTemplate, error) {
-	edited := map[string]EmailTemplate{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("EmailTemplates"))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var t EmailTemplate
-			var at time.Time
-			if err := rows.Scan(&t.Key, &t.Subject, &t.Body, db.Time(&at)); err != nil {
-				return err
-			}
-			t.UpdatedAt, t.Edited = &at, true
-			edited[t.Key] = t
-		}
-		return rows.Err()
+	stored, err := db.ReadList(ctx, s.d, s.q.Get("EmailTemplates"), nil, func(r db.Scanner) (*EmailTemplate, error) {
+		t := EmailTemplate{Edited: true, UpdatedAt: new(time.Time)}
+		return &t, r.Scan(&t.Key, &t.Subject, &t.Body, db.Time(t.UpdatedAt))
 	})
 	if err != nil {
 		return nil, err
+	}
+	edited := map[string]EmailTemplate{}
+	for _, t := range stored {
+		edited[t.Key] = t
 	}
 	out := DefaultTemplates()
 	for i, d := range out {
