@@ -112,7 +112,17 @@ func NewService(d *db.DB, a *audit.Log, opt Options) *Service {
 	if opt.HashWait <= 0 {
 		opt.HashWait = 2 * time.Second
 	}
-	dummy, _ := opt.Hasher.Hash("frontline-dummy-password")
+	// The production hasher's dummy is a random hash with the production
+	// parameters, built without hashing: it costs as much to verify, and
+	// the process does not spend a hash (a second of CPU on a small machine,
+	// most of it faulting in 64 MiB) at every start. Other hashers hash a
+	// dummy password.
+	var dummy string
+	if a2, ok := opt.Hasher.(Argon2id); ok {
+		dummy = randomHash(a2.Params)
+	} else {
+		dummy, _ = opt.Hasher.Hash("frontline-dummy-password")
+	}
 	return &Service{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, opt: opt, dummyHash: dummy,
 		gate: newHashGate(opt.MaxHashes, opt.HashQueue, opt.HashWait)}
 }

@@ -74,9 +74,24 @@ func HashPassword(pw string, p Params) (string, error) {
 		return "", err
 	}
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	return encodeHash(p, salt, key), nil
+}
+
+// randomHash returns a well-formed argon2id hash with parameters p whose
+// salt and key are random: verifying any password against it costs what a
+// real hash costs and fails (a match is a 2^-256 chance).
+func randomHash(p Params) string {
+	salt, key := make([]byte, p.SaltLen), make([]byte, p.KeyLen)
+	_, _ = rand.Read(salt)
+	_, _ = rand.Read(key)
+	return encodeHash(p, salt, key)
+}
+
+// encodeHash spells an argon2id hash in the PHC string format.
+func encodeHash(p Params, salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 var errBadHash = errors.New("auth: malformed password hash")
