@@ -75,6 +75,11 @@ type Options struct {
 	// error and a Retry-After of a second.
 	HashQueue int
 	HashWait  time.Duration
+	// VerifiedTTL is how long a matched password is remembered, so that
+	// the same credentials again (Basic auth on every API request) skip
+	// the hash (see verifiedCache): 5 minutes when zero, never when
+	// negative.
+	VerifiedTTL time.Duration
 }
 
 // Service authenticates callers against the database.
@@ -87,6 +92,7 @@ type Service struct {
 	// missing account costs as much time as a wrong password.
 	dummyHash string
 	gate      *hashGate
+	verified  *verifiedCache // nil when off
 }
 
 // NewService returns an auth service.
@@ -123,8 +129,15 @@ func NewService(d *db.DB, a *audit.Log, opt Options) *Service {
 	} else {
 		dummy, _ = opt.Hasher.Hash("frontline-dummy-password")
 	}
+	if opt.VerifiedTTL == 0 {
+		opt.VerifiedTTL = 5 * time.Minute
+	}
+	var verified *verifiedCache
+	if opt.VerifiedTTL > 0 {
+		verified = newVerifiedCache(opt.VerifiedTTL, 4096)
+	}
 	return &Service{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), audit: a, opt: opt, dummyHash: dummy,
-		gate: newHashGate(opt.MaxHashes, opt.HashQueue, opt.HashWait)}
+		gate: newHashGate(opt.MaxHashes, opt.HashQueue, opt.HashWait), verified: verified}
 }
 
 // MaxHashes returns the cap on password hashes computed at once.
@@ -233,7 +246,12 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*P
 		return nil, err
 	}
 	defer release()
-	defer s.collect() // before the slot is given back (deferred calls run last first)
+	hashed := true // a remembered match (below) hashes nothing, and leaves nothing to collect
+	defer func() { // before the slot is given back (deferred calls run last first)
+		if hashed {
+			s.collect()
+		}
+	}()
 	var p Principal
 	var hash string
 	var active, suspended bool
@@ -248,9 +266,17 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*P
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.opt.Hasher.Verify(hash, password)
-	if err != nil {
-		return nil, fmt.Errorf("user %d: %w", p.UserID, err)
+	now := s.d.Clock.Now()
+	ok := s.verified.hit(hash, password, now)
+	hashed = !ok
+	if !ok {
+		ok, err = s.opt.Hasher.Verify(hash, password)
+		if err != nil {
+			return nil, fmt.Errorf("user %d: %w", p.UserID, err)
+		}
+		if ok {
+			s.verified.remember(hash, password, now)
+		}
 	}
 	if !ok || !usable(active, suspended) {
 		return nil, errBadCredentials()

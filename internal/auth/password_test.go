@@ -1,8 +1,15 @@
 package auth
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/errs"
 )
 
 // The missing-account dummy is a well-formed hash with the given cost, so a
@@ -23,4 +30,64 @@ func TestRandomHashVerifiesAtFullCostAndMatchesNothing(t *testing.T) {
 	if randomHash(p) == h {
 		t.Fatal("two dummy hashes are equal")
 	}
+}
+
+// A matched password is remembered for VerifiedTTL: the same credentials
+// again skip the hash, but a wrong password always hashes, a changed
+// password or a suspended account is never let in by an old match, and the
+// match is forgotten after the TTL.
+func TestVerifiedPasswordIsRememberedSafely(t *testing.T) {
+	eachFake(t, func(t *testing.T, d *db.DB, clk *clock.Fake) {
+		ctx := context.Background()
+		h := newCountingHasher()
+		f := setupWith(t, d, clk, Options{Hasher: h, VerifiedTTL: 5 * time.Minute})
+		const pw = "a long enough password"
+		check := func(pw string) error { _, err := f.svc.CheckPassword(ctx, "ada@example.com", pw, ""); return err }
+		hashes := func(what string, want int64, do func()) {
+			t.Helper()
+			before := h.total.Load()
+			do()
+			if got := h.total.Load() - before; got != want {
+				t.Fatalf("%s: %d hashes, want %d", what, got, want)
+			}
+		}
+		hashes("first sign-in", 1, func() { must(t, check(pw)) })
+		hashes("same credentials again", 0, func() { must(t, check(pw)) })
+		hashes("wrong password", 1, func() {
+			if err := check("not the password at all"); !errs.Is(err, errs.KindUnauthorized) {
+				t.Fatalf("wrong password: %v", err)
+			}
+		})
+		// Suspended: the remembered match does not let the account in.
+		setSuspended(t, d, f.uid, true)
+		if err := check(pw); !errs.Is(err, errs.KindUnauthorized) {
+			t.Fatalf("suspended account signed in from a remembered match: %v", err)
+		}
+		setSuspended(t, d, f.uid, false)
+		// A new password: the old one hashes again and fails.
+		must(t, f.svc.SetPassword(ctx, audit.System(), f.uid, "another long password"))
+		hashes("old password after a change", 1, func() {
+			if err := check(pw); !errs.Is(err, errs.KindUnauthorized) {
+				t.Fatalf("old password after a change: %v", err)
+			}
+		})
+		hashes("new password", 1, func() { must(t, check("another long password")) })
+		clk.Advance(5 * time.Minute)
+		hashes("after the TTL", 1, func() { must(t, check("another long password")) })
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func setSuspended(t *testing.T, d *db.DB, id int64, suspended bool) {
+	t.Helper()
+	must(t, d.Write(context.Background(), func(tx *db.Tx) error {
+		_, err := tx.ExecContext(context.Background(), "UPDATE users SET suspended = $1 WHERE id = $2", suspended, id)
+		return err
+	}))
 }
