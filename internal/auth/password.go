@@ -30,6 +30,13 @@ func DefaultParams() Params {
 	return Params{Memory: 64 * 1024, Time: 2, Threads: 2, SaltLen: 16, KeyLen: 32}
 }
 
+// MinimumParams are OWASP's minimum argon2id recommendation (19 MiB, 2
+// passes, 1 lane): for accounts whose password is no secret to protect,
+// such as the demo's shared one (SetSharedPassword).
+func MinimumParams() Params {
+	return Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
+}
+
 // TestParams are cheap parameters for tests only.
 func TestParams() Params { return Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32} }
 
