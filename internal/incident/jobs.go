@@ -44,8 +44,14 @@ type wakeWorker struct {
 }
 
 func (w *wakeWorker) Work(ctx context.Context, j *river.Job[WakeArgs]) error {
-	_, err := w.s.FireDue(ctx)
-	return err
+	if _, err := w.s.FireDue(ctx); err != nil {
+		return err
+	}
+	if j.Args.At.IsZero() { // the periodic sweep: shift hand-overs (handover.go)
+		_, err := w.s.Handover(ctx)
+		return err
+	}
+	return nil
 }
 
 // Timeout leaves room for a storm of due steps.

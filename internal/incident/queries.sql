@@ -181,3 +181,14 @@ SELECT id, incident_id, state, message, created_at FROM incident_status_updates 
 
 -- name: SetPublic
 UPDATE incidents SET public = $2, updated_at = $3 WHERE id = $1;
+
+-- name: OpenEmergencies
+SELECT i.id, i.escalation_policy_id, i.shift_oncall FROM incidents i JOIN incident_services s ON s.id = i.service_id
+WHERE s.kind = 'emergency' AND i.status <> 'resolved' ORDER BY i.id;
+
+-- name: RecordShift
+UPDATE incidents SET shift_oncall = $2 WHERE id = $1 AND shift_oncall IS NULL;
+
+-- name: HandOver
+UPDATE incidents SET shift_oncall = $2, assignees = $3, updated_at = $4
+WHERE id = $1 AND shift_oncall = $5 AND status <> 'resolved';

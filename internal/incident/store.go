@@ -957,6 +957,13 @@ func (s *Store) escalate(ctx context.Context, a EscalateArgs) (bool, error) {
 		if !ok {
 			return s.log(ctx, tx, a.IncidentID, "escalate", nil, "", fmt.Sprintf("Escalation policy %q exhausted: nobody acknowledged", p.Name))
 		}
+		if a.Step == 0 && len(users) > 0 { // the shift the incident belongs to (handover.go)
+			first := slices.Clone(users)
+			slices.Sort(first)
+			if _, err := tx.ExecContext(ctx, s.q.Get("RecordShift"), a.IncidentID, joinIDs(first)); err != nil {
+				return err
+			}
+		}
 		pass := a.Step/len(p.Rules) + 1
 		sum := fmt.Sprintf("Escalated to level %d", lvl+1)
 		if pass > 1 {

@@ -1,0 +1,144 @@
+package incident
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/clock"
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/ticket"
+)
+
+// TestShiftHandoverOfOpenEmergencies: an acknowledged emergency belongs to
+// the CEOC engineer who was paged; when CEOC hands off, the sweep (run by
+// two nodes at once) hands it to the incoming engineer exactly once: the
+// incident's and the ticket's assignee, a timeline line, one email listing
+// the open emergencies. A gap keeps the owner; a resolved emergency and an
+// incident of another kind of service are not handed over.
+func TestShiftHandoverOfOpenEmergencies(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := d.Clock.(*clock.Fake)
+		clk.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+		e := setup(t, d, clk)
+		oc := e.s.opt.OnCall.(fixedOnCall)
+		al := audit.New(d)
+		tickets := ticket.NewStore(d, al, t.TempDir(), 1<<20)
+		e.s.SetEmergencies(tickets, nil, "")
+		carol := ticket.Actor{UserID: e.ids["carol"], Role: "end-user"}
+		open := func(title string, svc int64) (*Incident, int64) {
+			t.Helper()
+			tk, _, err := tickets.Create(ctx, carol, ticket.CreateInput{Subject: title, Comment: ticket.CommentInput{Body: "help"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tid := tk.ID
+			inc, _, err := e.s.Trigger(ctx, audit.System(), TriggerInput{ServiceID: svc, Title: title, Key: title, Severity: 1, Urgency: "high", TicketID: &tid})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inc, tid
+		}
+		general, err := e.s.CreateService(ctx, audit.System(), ServiceInput{Name: "Internal tooling", EscalationPolicyID: e.policy.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		down, downTicket := open("Production down", e.svc.ID)
+		slow, _ := open("Pipelines slow", e.svc.ID)
+		other, _ := open("Tooling broken", general.ID)
+		e.drain(t)
+		for _, inc := range []*Incident{down, slow} {
+			if _, err := e.s.Acknowledge(ctx, e.actors["ceoc"], inc.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.s.Resolve(ctx, e.actors["ceoc"], slow.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Same shift: nothing to hand over.
+		if got, err := e.s.Handover(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("same shift: %+v, %v", got, err)
+		}
+
+		// 12:00: CEOC hands off to Cmoc. Two nodes sweep at once.
+		clk.Advance(4 * time.Hour)
+		oc[schedCEOC] = []int64{e.ids["cmoc"]}
+		s2 := newStore(t, d, e.ids)
+		s2.SetOnCall(oc)
+		s2.SetEmergencies(tickets, nil, "")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var handed []Handed
+		for _, s := range []*Store{e.s, s2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				h, err := s.Handover(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				handed = append(handed, h...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if len(handed) != 1 || handed[0].IncidentID != down.ID {
+			t.Fatalf("hand-overs by two nodes: %+v (want incident %d once)", handed, down.ID)
+		}
+		got, err := e.s.Get(ctx, down.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Assignees) != 1 || got.Assignees[0] != e.ids["cmoc"] || got.Status != Acknowledged {
+			t.Fatalf("after hand-over: assignees %v status %s", got.Assignees, got.Status)
+		}
+		tk, err := tickets.Get(ctx, downTicket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.AssigneeID == nil || *tk.AssigneeID != e.ids["cmoc"] {
+			t.Fatalf("ticket assignee %v, want the incoming engineer %d", tk.AssigneeID, e.ids["cmoc"])
+		}
+		tl, _ := e.s.Timeline(ctx, down.ID)
+		if last := tl[len(tl)-1]; !strings.Contains(last.Summary, "Shift hand-over: Cmoc on call now and owns it (was Ceoc)") {
+			t.Fatalf("timeline ends with %+v", last)
+		}
+		if n := count(t, d, "SELECT count(*) FROM mail_outbox WHERE message_id LIKE 'frontline.handover%'"); n != 1 {
+			t.Fatalf("%d hand-over emails, want 1", n)
+		}
+		var msg string
+		if err := d.R.QueryRow("SELECT message FROM mail_outbox WHERE message_id LIKE 'frontline.handover%'").Scan(&msg); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(msg, "cmoc@example.com") || !strings.Contains(msg, "Production down") || strings.Contains(msg, "Pipelines slow") {
+			t.Fatalf("hand-over email:\n%s", msg)
+		}
+		if g, _ := e.s.Get(ctx, other.ID); len(g.Assignees) != 1 || g.Assignees[0] != e.ids["ceoc"] {
+			t.Fatalf("a general incident was handed over: %v", g.Assignees)
+		}
+		// Swept again: nothing more.
+		if got, err := e.s.Handover(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("second sweep: %+v, %v", got, err)
+		}
+		// A gap at that level: the owner keeps it.
+		oc[schedCEOC] = nil
+		if got, err := e.s.Handover(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("gap: %+v, %v", got, err)
+		}
+		// The periodic wake-up job sweeps too.
+		oc[schedCEOC] = []int64{e.ids["ceoc"]}
+		if err := e.q.Insert(ctx, WakeArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		e.drain(t)
+		if g, _ := e.s.Get(ctx, down.ID); len(g.Assignees) != 1 || g.Assignees[0] != e.ids["ceoc"] {
+			t.Fatalf("the wake-up job did not hand over: %v", g.Assignees)
+		}
+	})
+}
