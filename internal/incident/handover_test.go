@@ -142,3 +142,87 @@ func TestShiftHandoverOfOpenEmergencies(t *testing.T) {
 		}
 	})
 }
+
+// checkedOnCall is a fixed on-call table that also answers which schedules
+// exist.
+type checkedOnCall struct{ fixedOnCall }
+
+func (c checkedOnCall) HasSchedule(_ context.Context, id int64) (bool, error) {
+	_, ok := c.fixedOnCall[id]
+	return ok, nil
+}
+
+// TestPolicyEditorRulesAndChatWebhooks: a policy edited to page an unknown
+// schedule or a customer is refused by the rule; chat webhooks are
+// created, changed (active, service) and deleted with their deliveries,
+// each audited, and a bad URL or format is refused.
+func TestPolicyEditorRulesAndChatWebhooks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := d.Clock.(*clock.Fake)
+		e := setup(t, d, clk)
+		e.s.SetOnCall(checkedOnCall{e.s.opt.OnCall.(fixedOnCall)})
+		in := DefaultEmergencyPolicy(schedCEOC, 999, nil)
+		if _, err := e.s.UpdatePolicy(ctx, audit.System(), e.policy.ID, in); err == nil || !strings.Contains(err.Error(), "schedule 999 does not exist") {
+			t.Fatalf("unknown schedule: %v", err)
+		}
+		in = DefaultEmergencyPolicy(schedCEOC, schedSMOC, []int64{e.ids["carol"]})
+		if _, err := e.s.UpdatePolicy(ctx, audit.System(), e.policy.ID, in); err == nil || !strings.Contains(err.Error(), "is not an active agent") {
+			t.Fatalf("customer as target: %v", err)
+		}
+		in = DefaultEmergencyPolicy(schedCEOC, schedSMOC, []int64{e.ids["senior1"]})
+		in.Rules[0].DelayMinutes = 5
+		p, err := e.s.UpdatePolicy(ctx, e.actors["smoc"], e.policy.ID, in)
+		if err != nil || p.Rules[0].DelayMinutes != 5 || len(p.Rules) != 3 {
+			t.Fatalf("edit: %+v, %v", p, err)
+		}
+
+		if _, err := e.s.CreateWebhook(ctx, audit.System(), "Ops", "irc", "https://chat.example/hook", nil); err == nil {
+			t.Fatal("irc format accepted")
+		}
+		if _, err := e.s.CreateWebhook(ctx, audit.System(), "Ops", FormatSlack, "ftp://chat.example/hook", nil); err == nil {
+			t.Fatal("ftp URL accepted")
+		}
+		w, err := e.s.CreateWebhook(ctx, audit.System(), "Ops", FormatSlack, "https://chat.example/hook", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc, _, err := e.s.Trigger(ctx, audit.System(), TriggerInput{ServiceID: e.svc.ID, Title: "Down", Key: "k1", Severity: 1, Urgency: "high"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.s.StepNow(ctx, inc.ID)
+		if n := count(t, d, "SELECT count(*) FROM incident_deliveries WHERE webhook_id = $1", w.ID); n == 0 {
+			t.Fatal("no delivery queued for the webhook")
+		}
+		off, svc := false, e.svc.ID
+		w2, err := e.s.UpdateWebhook(ctx, e.actors["smoc"], w.ID, WebhookChange{Active: &off, ServiceID: &svc})
+		if err != nil || w2.Active || w2.ServiceID == nil || *w2.ServiceID != svc || w2.URL != w.URL {
+			t.Fatalf("update: %+v, %v", w2, err)
+		}
+		bad := "not a url"
+		if _, err := e.s.UpdateWebhook(ctx, audit.System(), w.ID, WebhookChange{URL: &bad}); err == nil {
+			t.Fatal("bad URL accepted on update")
+		}
+		if g, _ := e.s.Webhook(ctx, w.ID); g.URL != w.URL {
+			t.Fatalf("a refused update changed the URL: %q", g.URL)
+		}
+		// Inactive: a new step queues nothing for it.
+		before := count(t, d, "SELECT count(*) FROM incident_deliveries WHERE webhook_id = $1", w.ID)
+		if _, err := e.s.Acknowledge(ctx, e.actors["ceoc"], inc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if after := count(t, d, "SELECT count(*) FROM incident_deliveries WHERE webhook_id = $1", w.ID); after != before {
+			t.Fatalf("inactive webhook got %d new deliveries", after-before)
+		}
+		if err := e.s.DeleteWebhook(ctx, e.actors["smoc"], w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Webhook(ctx, w.ID); err == nil {
+			t.Fatal("deleted webhook still read")
+		}
+		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action LIKE 'incident_webhook.%'"); n != 3 {
+			t.Fatalf("%d webhook audit entries, want 3", n)
+		}
+	})
+}

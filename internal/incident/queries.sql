@@ -192,3 +192,15 @@ UPDATE incidents SET shift_oncall = $2 WHERE id = $1 AND shift_oncall IS NULL;
 -- name: HandOver
 UPDATE incidents SET shift_oncall = $2, assignees = $3, updated_at = $4
 WHERE id = $1 AND shift_oncall = $5 AND status <> 'resolved';
+
+-- name: GetWebhook
+SELECT id, name, format, url, service_id, active, created_at FROM incident_webhooks WHERE id = $1;
+
+-- name: UpdateWebhook
+UPDATE incident_webhooks SET name = $2, format = $3, url = $4, service_id = $5, active = $6 WHERE id = $1;
+
+-- name: DeleteWebhookDeliveries
+DELETE FROM incident_deliveries WHERE webhook_id = $1;
+
+-- name: DeleteWebhook
+DELETE FROM incident_webhooks WHERE id = $1;

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,12 @@ var sqlFiles embed.FS
 // package's schedules; a fixed table in tests).
 type OnCall interface {
 	OnCallAt(ctx context.Context, scheduleID int64, at time.Time) ([]int64, error)
+}
+
+// ScheduleChecker is an OnCall that can tell whether a schedule exists
+// (oncall.Store): a policy's schedule targets are then checked.
+type ScheduleChecker interface {
+	HasSchedule(ctx context.Context, id int64) (bool, error)
 }
 
 // Mailer puts a message into the durable mail outbox inside a transaction
@@ -112,6 +119,15 @@ func (s *Store) writeRules(ctx context.Context, tx *db.Tx, id int64, rules []Rul
 				}
 				if err != nil {
 					return err
+				}
+			}
+			if sc, ok := s.opt.OnCall.(ScheduleChecker); ok && t.Kind == TargetSchedule {
+				has, err := sc.HasSchedule(ctx, t.ID)
+				if err != nil {
+					return err
+				}
+				if !has {
+					return errs.Invalid("escalation_rules", fmt.Sprintf("Escalation rule: schedule %d does not exist", t.ID))
 				}
 			}
 			if _, err := tx.ExecContext(ctx, s.q.Get("InsertTarget"), rid, t.Kind, t.ID); err != nil {
@@ -1129,26 +1145,122 @@ func (s *Store) AcknowledgeByToken(ctx context.Context, token string) (*Incident
 
 // ---------------------------------------------------------------- webhooks
 
+// validWebhook checks a chat webhook's fields.
+func validWebhook(w *Webhook) error {
+	var v errs.Validation
+	w.Name = strings.TrimSpace(w.Name)
+	v.Check(w.Name != "", "name", "is required")
+	v.Check(len(w.Name) <= 255, "name", "is longer than 255 characters")
+	v.Check(w.Format == FormatSlack || w.Format == FormatTeams || w.Format == FormatMattermost, "format", "Webhook rule: the format is slack, teams or mattermost")
+	u, err := neturl.Parse(w.URL)
+	v.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(w.URL) <= 2048, "url", "Webhook rule: the URL is an absolute http(s) URL")
+	v.Check(w.ServiceID == nil || *w.ServiceID > 0, "service_id", "is an id")
+	return v.Err()
+}
+
 // CreateWebhook adds a chat webhook (for every service when serviceID is nil).
 func (s *Store) CreateWebhook(ctx context.Context, actor audit.Actor, name, format, url string, serviceID *int64) (*Webhook, error) {
-	var v errs.Validation
-	v.Check(strings.TrimSpace(name) != "", "name", "is required")
-	v.Check(format == FormatSlack || format == FormatTeams || format == FormatMattermost, "format", "Webhook rule: the format is slack, teams or mattermost")
-	v.Check(strings.HasPrefix(url, "https://") || strings.HasPrefix(url, "http://"), "url", "Webhook rule: the URL is http(s)")
-	if err := v.Err(); err != nil {
+	w := &Webhook{Name: name, Format: format, URL: url, ServiceID: serviceID, Active: true}
+	if err := validWebhook(w); err != nil {
 		return nil, err
 	}
-	var id int64
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, s.q.Get("InsertWebhook"), name, format, url, db.NullID(serviceID), db.TS(tx.Now)).Scan(&id); err != nil {
-			return err
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertWebhook"), w.Name, w.Format, w.URL, db.NullID(serviceID), db.TS(tx.Now)).Scan(&w.ID); err != nil {
+			return db.MapError(err, "service")
 		}
-		return s.audit.Record(ctx, tx, actor, "incident_webhook.created", "incident_webhook", id, nil, map[string]any{"name": name, "format": format})
+		w.CreatedAt = tx.Now
+		return s.audit.Record(ctx, tx, actor, "incident_webhook.created", "incident_webhook", w.ID, nil, map[string]any{"name": w.Name, "format": w.Format, "service_id": serviceID})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Webhook{ID: id, Name: name, Format: format, URL: url, ServiceID: serviceID, Active: true}, nil
+	return w, nil
+}
+
+// WebhookChange changes a chat webhook: the fields given, the others kept.
+// ForAllServices clears the service (the webhook then posts about every
+// service's incidents).
+type WebhookChange struct {
+	Name           *string `json:"name"`
+	Format         *string `json:"format"`
+	URL            *string `json:"url"`
+	ServiceID      *int64  `json:"service_id"`
+	ForAllServices bool    `json:"-"`
+	Active         *bool   `json:"active"`
+}
+
+// Webhook reads one chat webhook.
+func (s *Store) Webhook(ctx context.Context, id int64) (*Webhook, error) {
+	w, err := scanWebhook(s.d.R.QueryRowContext(ctx, s.q.Get("GetWebhook"), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("chat webhook")
+	}
+	return w, err
+}
+
+// UpdateWebhook changes a chat webhook (audited, the URL left out of the
+// log: it is the webhook's secret).
+func (s *Store) UpdateWebhook(ctx context.Context, actor audit.Actor, id int64, c WebhookChange) (*Webhook, error) {
+	var out *Webhook
+	err := s.d.Write(ctx, func(tx *db.Tx) error {
+		w, err := scanWebhook(tx.QueryRowContext(ctx, s.q.Get("GetWebhook"), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("chat webhook")
+		}
+		if err != nil {
+			return err
+		}
+		before := map[string]any{"name": w.Name, "format": w.Format, "service_id": w.ServiceID, "active": w.Active}
+		if c.Name != nil {
+			w.Name = *c.Name
+		}
+		if c.Format != nil {
+			w.Format = *c.Format
+		}
+		if c.URL != nil {
+			w.URL = *c.URL
+		}
+		if c.ServiceID != nil {
+			w.ServiceID = c.ServiceID
+		}
+		if c.ForAllServices {
+			w.ServiceID = nil
+		}
+		if c.Active != nil {
+			w.Active = *c.Active
+		}
+		if err := validWebhook(w); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateWebhook"), id, w.Name, w.Format, w.URL, db.NullID(w.ServiceID), w.Active); err != nil {
+			return db.MapError(err, "service")
+		}
+		out = w
+		after := map[string]any{"name": w.Name, "format": w.Format, "service_id": w.ServiceID, "active": w.Active, "url_changed": c.URL != nil}
+		return s.audit.Record(ctx, tx, actor, "incident_webhook.updated", "incident_webhook", id, before, after)
+	})
+	return out, err
+}
+
+// DeleteWebhook removes a chat webhook and its delivery history; a
+// delivery still queued finds nothing to send.
+func (s *Store) DeleteWebhook(ctx context.Context, actor audit.Actor, id int64) error {
+	return s.d.Write(ctx, func(tx *db.Tx) error {
+		w, err := scanWebhook(tx.QueryRowContext(ctx, s.q.Get("GetWebhook"), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("chat webhook")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteWebhookDeliveries"), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteWebhook"), id); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, actor, "incident_webhook.deleted", "incident_webhook", id, map[string]any{"name": w.Name, "format": w.Format}, nil)
+	})
 }
 
 func scanWebhook(r db.Scanner) (*Webhook, error) {

@@ -219,6 +219,16 @@ func (s *Store) Schedule(ctx context.Context, id int64) (*Schedule, error) {
 	return &c, nil
 }
 
+// HasSchedule reports whether schedule id exists (escalation policies
+// check their schedule targets with it).
+func (s *Store) HasSchedule(ctx context.Context, id int64) (bool, error) {
+	sn, err := s.snap(ctx)
+	if err != nil {
+		return false, err
+	}
+	return sn.byID[id] != nil, nil
+}
+
 // ScheduleByKey is the schedule with key (ceoc, cmoc, ...).
 func (s *Store) ScheduleByKey(ctx context.Context, key string) (*Schedule, error) {
 	sn, err := s.snap(ctx)
