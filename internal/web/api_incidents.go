@@ -28,6 +28,9 @@ func (s *Server) openIncidents() {
 		// emergency form's ticket opens no incident (the app adds the hook).
 		s.Incidents = incident.NewStore(s.DB, s.Audit, incident.Options{BaseURL: s.BaseURL, Log: s.log})
 		s.Incidents.SetEmergencies(s.Tickets, nil, "")
+		if s.openOnCall(); s.OnCall != nil {
+			s.Incidents.SetOnCall(s.OnCall)
+		}
 	}
 }
 
@@ -235,7 +238,7 @@ func (s *Server) pdPolicyShape(r *http.Request, p incident.Policy, users map[int
 		"id": pdID(p.ID), "type": "escalation_policy", "summary": p.Name, "name": p.Name, "description": p.Description,
 		"num_loops": p.NumLoops, "on_call_handoff_notifications": "if_has_services", "escalation_rules": rules,
 		"services": services, "teams": []any{}, "self": s.pdSelf(r, "/escalation_policies/"+pdID(p.ID)),
-		"html_url": s.baseURL(r) + "/incidents/policies#policy-" + pdID(p.ID),
+		"html_url": s.baseURL(r) + "/incidents#policy-" + pdID(p.ID),
 	}
 }
 

@@ -83,7 +83,7 @@ var membershipIncludes = []string{"users", "groups"}
 
 func apiDocs() map[string]apiDoc {
 	m := peopleAPIDocs()
-	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs(), zendeskAPIDocs(), kpiAPIDocs(), kbAPIDocs(), onCallAPIDocs(), hiringAPIDocs(), hiringMailAPIDocs(), brandAPIDocs()} {
+	for _, more := range []map[string]apiDoc{satisfactionAPIDocs(), ticketAPIDocs(), mailAPIDocs(), slaAPIDocs(), rulesAPIDocs(), teamAPIDocs(), passwordAPIDocs(), accessReviewAPIDocs(), changeAPIDocs(), aseAPIDocs(), zendeskAPIDocs(), kpiAPIDocs(), kbAPIDocs(), onCallAPIDocs(), chatWebhookAPIDocs(), hiringAPIDocs(), hiringMailAPIDocs(), brandAPIDocs()} {
 		maps.Copy(m, more)
 	}
 	return m
@@ -105,6 +105,7 @@ func envelopes() map[string]envelope {
 	maps.Copy(m, kpiEnvelopes())
 	maps.Copy(m, kbEnvelopes())
 	maps.Copy(m, onCallEnvelopes())
+	maps.Copy(m, chatWebhookEnvelopes())
 	maps.Copy(m, hiringEnvelopes())
 	maps.Copy(m, hiringMailEnvelopes())
 	maps.Copy(m, brandEnvelopes())

@@ -465,6 +465,7 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 		"GET /api/v2/oncall/now":                         {path: "/api/v2/oncall/now"},
 		"GET /api/v2/oncall/schedules/{id}/flags":        {path: "/api/v2/oncall/schedules/" + n(firstSchedule(e)) + "/flags"},
 		"GET /api/v2/oncall/swaps":                       {path: "/api/v2/oncall/swaps"},
+		"GET /api/v2/oncall/chat_webhooks":               {path: "/api/v2/oncall/chat_webhooks"},
 		"GET /api/v2/hiring/plan":                        {path: "/api/v2/hiring/plan"},
 		"GET /api/v2/hiring/pipelines":                   {path: "/api/v2/hiring/pipelines"},
 		"GET /api/v2/hiring/requisitions":                {path: "/api/v2/hiring/requisitions"},

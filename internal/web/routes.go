@@ -51,19 +51,20 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /settings/tokens/{id}/revoke", Authenticated, s.revokeToken)
 	s.handle("GET /settings/password", Authenticated, s.passwordPage)
 	s.handle("POST /settings/password", Authenticated, s.changePassword)
-	s.registerUI()             // agent workspace, customer portal, admin (ui*.go)
-	s.registerTeamUI()         // ui_team.go
-	s.registerAccessReviewUI() // ui_access_reviews.go
-	s.registerASEUI()          // ui_ase.go
-	s.registerKPIUI()          // ui_kpi.go
-	s.registerKBUI()           // ui_kb.go
-	s.registerHiringUI()       // ui_hiring.go
-	s.registerAccountsUI()     // ui_accounts.go
-	s.registerIncidentUI()     // ui_incidents.go
-	s.registerOnCallUI()       // ui_oncall.go
-	s.registerAccountUI()      // ui_account.go
-	s.registerWorkspaceUI()    // ui_workspace.go
-	s.registerPeopleUI()       // ui_admin_people.go
+	s.registerUI()              // agent workspace, customer portal, admin (ui*.go)
+	s.registerTeamUI()          // ui_team.go
+	s.registerAccessReviewUI()  // ui_access_reviews.go
+	s.registerASEUI()           // ui_ase.go
+	s.registerKPIUI()           // ui_kpi.go
+	s.registerKBUI()            // ui_kb.go
+	s.registerHiringUI()        // ui_hiring.go
+	s.registerAccountsUI()      // ui_accounts.go
+	s.registerIncidentUI()      // ui_incidents.go
+	s.registerIncidentAdminUI() // ui_incident_policies.go
+	s.registerOnCallUI()        // ui_oncall.go
+	s.registerAccountUI()       // ui_account.go
+	s.registerWorkspaceUI()     // ui_workspace.go
+	s.registerPeopleUI()        // ui_admin_people.go
 
 	// API.
 	s.handle("GET /api/v2/users/me", Authenticated, s.apiMe)
@@ -75,17 +76,18 @@ func (s *Server) registerRoutes() {
 	s.registerSearchAPI()
 	s.registerRulesAPI()
 	s.registerSLAAPI()
-	s.registerTeamAPI()         // api_team.go
-	s.registerRolesAPI()        // api_roles.go
-	s.registerAccessReviewAPI() // api_access_reviews.go
-	s.registerChangeAPI()       // api_changes.go
-	s.registerASEAPI()          // api_ase.go
-	s.registerZendeskAPI()      // api_zendesk.go
-	s.registerKPIAPI()          // api_kpi.go
-	s.registerKBAPI()           // api_kb.go
-	s.registerIncidentAPI()     // api_incidents.go
-	s.registerOnCallAPI()       // api_oncall.go (PagerDuty REST v2 subset)
-	s.registerOnCallNativeAPI() // api_oncall_native.go
+	s.registerTeamAPI()          // api_team.go
+	s.registerRolesAPI()         // api_roles.go
+	s.registerAccessReviewAPI()  // api_access_reviews.go
+	s.registerChangeAPI()        // api_changes.go
+	s.registerASEAPI()           // api_ase.go
+	s.registerZendeskAPI()       // api_zendesk.go
+	s.registerKPIAPI()           // api_kpi.go
+	s.registerKBAPI()            // api_kb.go
+	s.registerIncidentAPI()      // api_incidents.go
+	s.registerIncidentAdminAPI() // api_incident_policies.go
+	s.registerOnCallAPI()        // api_oncall.go (PagerDuty REST v2 subset)
+	s.registerOnCallNativeAPI()  // api_oncall_native.go
 	s.handle("/pagerduty/", Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errs.NotFound("route")
 	})

@@ -114,9 +114,13 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	canManage, err := s.may(r, access.TeamManage)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "incidents.html", map[string]any{"Title": "Incidents", "Open": open, "Recent": recent,
 		"Services": svcs, "Policies": pols, "Users": users, "Schedules": schedules, "Now": s.now(), "Flash": flashOf(w, r),
-		"ShowKeys": PrincipalFrom(ctx).IsAdmin()})
+		"ShowKeys": PrincipalFrom(ctx).IsAdmin(), "CanManage": canManage})
 	return nil
 }
 
