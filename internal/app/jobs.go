@@ -197,6 +197,7 @@ func (a *App) scheduleHousekeeping() {
 	jobs.AddWorker(a.Jobs, &accessReviewWorker{a: a})
 	a.Jobs.AddPeriodic(time.Hour, accessReviewArgs{}, true)
 	a.scheduleHiring() // starts of hires, retention (hiring.go)
+	a.scheduleOnCall() // gaps ahead flagged to managers (oncall.go)
 	if a.Config.BackupDir != "" {
 		jobs.AddWorker(a.Jobs, &backupWorker{a: a})
 		a.Jobs.AddPeriodic(10*time.Minute, backupArgs{}, true)

@@ -85,3 +85,11 @@ DELETE FROM oncall_feeds WHERE (schedule_id = $1 AND $1 > 0) OR (user_id = $2 AN
 
 -- name: ScheduleExists
 SELECT id FROM oncall_schedules WHERE id = $1;
+
+-- name: InsertGapNotice
+INSERT INTO oncall_gap_notices (schedule_id, start_at, end_at, recipients, created_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (schedule_id, start_at) DO NOTHING RETURNING id;
+
+-- name: GapNotices
+SELECT id, schedule_id, start_at, end_at, recipients, created_at FROM oncall_gap_notices
+WHERE schedule_id = $1 AND end_at > $2 ORDER BY start_at;

@@ -35,6 +35,8 @@ type Store struct {
 	audit *audit.Log
 	team  *team.Store
 	cache db.Versioned[*snapshot]
+	// notices wire the gap notices' email (gaps.go)
+	notices NoticeOptions
 }
 
 // snapshot is every schedule, prepared, at one version. Shared by

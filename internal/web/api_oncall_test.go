@@ -293,6 +293,17 @@ func TestOnCallPagesAndFeeds(t *testing.T) {
 		if r := get("/oncall/fairness"); r.code != 200 || !strings.Contains(r.body, "Emma") || !strings.Contains(r.body, "balance score") {
 			t.Fatalf("fairness: %d %.300s", r.code, r.body)
 		}
+		// A layer emptied opens a gap: flagged to the managers and shown.
+		usg := scs[oncall.KeyUSGov]
+		if _, err := e.srv.OnCall.SaveLayer(context.Background(), audit.System(), usg.ID, usg.Layers[0].ID, oncall.LayerInput{Members: &[]int64{}}); err != nil {
+			t.Fatal(err)
+		}
+		if ns, err := e.srv.OnCall.NotifyGaps(context.Background()); err != nil || len(ns) == 0 {
+			t.Fatalf("gap notices: %v %v", ns, err)
+		}
+		if r := get(fmt.Sprintf("/oncall/schedules/%d", usg.ID)); r.code != 200 || !strings.Contains(r.body, `id="gap-notices"`) {
+			t.Fatalf("schedule page without its gap notices: %d", r.code)
+		}
 		emma := basic("emma@oncall.test", pw)
 		if err := e.auth.SetPassword(context.Background(), audit.System(), ids["Emma"], pw); err != nil {
 			t.Fatal(err)

@@ -181,6 +181,10 @@ func (s *Server) renderOnCallSchedule(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
+	notices, err := s.OnCall.GapNotices(ctx, id, s.now())
+	if err != nil {
+		return err
+	}
 	layerNames := map[int64]string{}
 	for _, l := range sc.Layers {
 		layerNames[l.ID] = l.Name
@@ -199,7 +203,7 @@ func (s *Server) renderOnCallSchedule(w http.ResponseWriter, r *http.Request, st
 	s.render(w, r, status, "oncall_schedule.html", map[string]any{"Title": sc.Name, "Section": "schedule", "Wide": true,
 		"Schedule": sc, "Weeks": weeks, "View": view, "Loc": loc, "Prev": prev.Format("2006-01-02"), "Next": next.Format("2006-01-02"),
 		"From": from, "To": to, "Flags": flags, "Overrides": ovs, "LayerNames": layerNames, "Names": ocNames(ros), "CanManage": manage,
-		"Eligible": eligible, "Error": problem, "FeedURL": feed, "Flash": flashOf(w, r)})
+		"Eligible": eligible, "Error": problem, "FeedURL": feed, "Flash": flashOf(w, r), "Notices": notices})
 	return nil
 }
 
