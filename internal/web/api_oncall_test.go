@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/team"
@@ -292,6 +293,21 @@ func TestOnCallPagesAndFeeds(t *testing.T) {
 		}
 		if r := get("/oncall/fairness"); r.code != 200 || !strings.Contains(r.body, "Emma") || !strings.Contains(r.body, "balance score") {
 			t.Fatalf("fairness: %d %.300s", r.code, r.body)
+		}
+		// Open emergencies are listed with their owner for the next hand-over.
+		pol, err := e.srv.Incidents.CreatePolicy(context.Background(), audit.System(), incident.DefaultEmergencyPolicy(ceoc.ID, ceoc.ID, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		esvc, err := e.srv.Incidents.CreateService(context.Background(), audit.System(), incident.ServiceInput{Name: "Customer emergencies", EscalationPolicyID: pol.ID, Kind: "emergency"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.srv.Incidents.Trigger(context.Background(), audit.System(), incident.TriggerInput{ServiceID: esvc.ID, Title: "Registry down for Acme", Key: "em1", Severity: 1, Urgency: "high"}); err != nil {
+			t.Fatal(err)
+		}
+		if r := get("/oncall"); !strings.Contains(r.body, `id="open-emergencies"`) || !strings.Contains(r.body, "Registry down for Acme") {
+			t.Fatalf("open emergencies not listed on /oncall: %.300s", r.body)
 		}
 		// A layer emptied opens a gap: flagged to the managers and shown.
 		usg := scs[oncall.KeyUSGov]

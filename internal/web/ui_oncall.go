@@ -17,6 +17,7 @@ import (
 
 	"github.com/frontline/frontline/internal/access"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/oncall"
 )
 
@@ -78,8 +79,12 @@ func (s *Server) onCallNow(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
+	emergencies, err := s.openEmergencies(r)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "oncall_now.html", map[string]any{"Title": "On call now", "Section": "now", "Rows": rows,
-		"Names": ocNames(ros), "Now": now, "Flash": flashOf(w, r)})
+		"Names": ocNames(ros), "Now": now, "Flash": flashOf(w, r), "Emergencies": emergencies})
 	return nil
 }
 
@@ -629,4 +634,24 @@ func onCallFuncs() map[string]any {
 			return strings.Join(out, ", ")
 		},
 	}
+}
+
+// openEmergencies are the open incidents of the emergency services: what
+// the next shift hand-over gives to the incoming engineer.
+func (s *Server) openEmergencies(r *http.Request) ([]incident.Incident, error) {
+	svcs, err := s.Incidents.Services(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, sv := range svcs {
+		if sv.Kind == "emergency" {
+			ids = append(ids, sv.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, _, err := s.Incidents.List(r.Context(), incident.Filter{Statuses: []string{incident.Triggered, incident.Acknowledged}, ServiceIDs: ids, Limit: 50})
+	return list, err
 }
