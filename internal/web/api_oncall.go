@@ -579,7 +579,14 @@ func (s *Server) pdOncalls(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.DB.Clock.Now()
 	from, to := now, now
-	if q.Get("since") != "" || q.Get("until") != "" {
+	if v := q.Get("since"); v != "" && v == q.Get("until") {
+		// Equal since and until ask for one instant, as both left out
+		// ask for now.
+		if from, err = pdTime(q, "since"); err != nil {
+			return err
+		}
+		to = from
+	} else if q.Get("since") != "" || q.Get("until") != "" {
 		if from, to, err = s.pdWindow(r); err != nil {
 			return err
 		}

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/incident"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 )
 
@@ -73,6 +75,27 @@ func TestPagerDutyNodeClientIncidents(t *testing.T) {
 		cmd.Dir = pagerDutyClientDir
 		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "TOKEN="+tok, "EMAIL="+agent.Email, "KEY="+svc.IntegrationKey,
 			"INCIDENTS="+strconv.Itoa(open))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdjs run failed: %v\n%s", err, out)
+		}
+		t.Logf("%s", out)
+	})
+}
+
+// TestPagerDutyNodeClientSchedules drives users, schedules (the rendered
+// final schedule in a requested zone), schedule users, overrides,
+// on-calls and escalation policy writes through @pagerduty/pdjs, on both
+// engines.
+func TestPagerDutyNodeClientSchedules(t *testing.T) {
+	requirePagerDutyClient(t)
+	each(t, func(t *testing.T, e *env) {
+		ids, scs, tok := onCallWorld(t, e)
+		since := e.clk.Now().UTC().Truncate(24 * time.Hour)
+		cmd := exec.Command("node", "schedules.js")
+		cmd.Dir = pagerDutyClientDir
+		cmd.Env = append(os.Environ(), "FRONTLINE_URL="+e.ts.URL, "TOKEN="+tok, "SCHEDULE="+strconv.FormatInt(scs[oncall.KeyCEOC].ID, 10),
+			"USER="+strconv.FormatInt(ids["Elke"], 10), "SINCE="+since.Format(time.RFC3339), "UNTIL="+since.Add(7*24*time.Hour).Format(time.RFC3339))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("pdjs run failed: %v\n%s", err, out)
