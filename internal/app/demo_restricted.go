@@ -6,6 +6,7 @@ import (
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/team"
 	"github.com/frontline/frontline/internal/ticket"
@@ -47,6 +48,13 @@ func (a *App) loadRestrictedDemo(ctx context.Context, res *DemoResult, byEmail m
 	}
 	if err := a.Brands.SetOrganizationBrand(ctx, sys, org.ID, b.ID); err != nil {
 		return err
+	}
+	// The US Government on-call schedule is the brand's: only the cleared
+	// see it (oncall/partition.go).
+	if gov, err := a.OnCall.ScheduleByKey(ctx, oncall.KeyUSGov); err == nil {
+		if _, err := a.OnCall.SetBrand(ctx, sys, gov.ID, &b.ID); err != nil {
+			return fmt.Errorf("restricted schedule: %w", err)
+		}
 	}
 	var customers []int64
 	for _, c := range [][2]string{{"Jordan Fed", "jordan@energy-agency.example"}, {"Casey Civil", "casey@energy-agency.example"}} {

@@ -12,7 +12,7 @@ UPDATE oncall_schedules SET name = $2, description = $3, time_zone = $4, updated
 SELECT count(*) FROM oncall_schedules;
 
 -- name: AllSchedules
-SELECT id, key, name, description, time_zone, required_specialty, created_at, updated_at FROM oncall_schedules ORDER BY id;
+SELECT id, key, name, description, time_zone, required_specialty, brand_id, created_at, updated_at FROM oncall_schedules ORDER BY id;
 
 -- name: AllLayers
 SELECT id, schedule_id, name, position, time_zone, turn_unit, turn_count, start_date, handoff_time, end_date, restrictions,
@@ -78,7 +78,7 @@ ORDER BY start_at, id LIMIT 500;
 INSERT INTO oncall_feeds (token_hash, schedule_id, user_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id;
 
 -- name: FeedByHash
-SELECT id, schedule_id, user_id FROM oncall_feeds WHERE token_hash = $1;
+SELECT id, schedule_id, user_id, created_by FROM oncall_feeds WHERE token_hash = $1;
 
 -- name: DeleteFeeds
 DELETE FROM oncall_feeds WHERE (schedule_id = $1 AND $1 > 0) OR (user_id = $2 AND $2 > 0 AND schedule_id IS NULL);
@@ -93,3 +93,6 @@ ON CONFLICT (schedule_id, start_at) DO NOTHING RETURNING id;
 -- name: GapNotices
 SELECT id, schedule_id, start_at, end_at, recipients, created_at FROM oncall_gap_notices
 WHERE schedule_id = $1 AND end_at > $2 ORDER BY start_at;
+
+-- name: SetScheduleBrand
+UPDATE oncall_schedules SET brand_id = $2, updated_at = $3 WHERE id = $1;

@@ -100,6 +100,7 @@ type Schedule struct {
 	Description       string     `json:"description"`
 	TZ                string     `json:"time_zone"`
 	RequiredSpecialty string     `json:"required_specialty"`
+	BrandID           *int64     `json:"brand_id"` // a restricted brand's schedule (partition.go); nil: every brand's
 	Layers            []Layer    `json:"layers"`
 	Overrides         []Override `json:"overrides"`
 	CreatedAt         time.Time  `json:"created_at"`

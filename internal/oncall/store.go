@@ -37,6 +37,9 @@ type Store struct {
 	cache db.Versioned[*snapshot]
 	// notices wire the gap notices' email (gaps.go)
 	notices NoticeOptions
+	// partition names the brands hidden from a context's caller
+	// (partition.go); nil: every schedule is visible
+	partition PartitionOf
 }
 
 // snapshot is every schedule, prepared, at one version. Shared by
@@ -75,10 +78,12 @@ func (s *Store) load(ctx context.Context, tx *db.Tx) (*snapshot, error) {
 	}
 	for rows.Next() {
 		var sc Schedule
-		if err := rows.Scan(&sc.ID, &sc.Key, &sc.Name, &sc.Description, &sc.TZ, &sc.RequiredSpecialty, db.Time(&sc.CreatedAt), db.Time(&sc.UpdatedAt)); err != nil {
+		var brand sql.NullInt64
+		if err := rows.Scan(&sc.ID, &sc.Key, &sc.Name, &sc.Description, &sc.TZ, &sc.RequiredSpecialty, &brand, db.Time(&sc.CreatedAt), db.Time(&sc.UpdatedAt)); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		sc.BrandID = db.IDPtr(brand)
 		sc.Layers, sc.Overrides = []Layer{}, []Override{}
 		sn.list = append(sn.list, &sc)
 		sn.byID[sc.ID] = &sc
@@ -191,12 +196,16 @@ func clone(sc *Schedule) Schedule {
 		c.Layers[i].Members = slices.Clone(c.Layers[i].Members)
 	}
 	c.Overrides = slices.Clone(sc.Overrides)
+	if sc.BrandID != nil {
+		b := *sc.BrandID
+		c.BrandID = &b
+	}
 	return c
 }
 
 // Schedules lists every schedule with its layers and overrides (copies).
 func (s *Store) Schedules(ctx context.Context) ([]Schedule, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +218,7 @@ func (s *Store) Schedules(ctx context.Context) ([]Schedule, error) {
 
 // Schedule is one schedule (a copy).
 func (s *Store) Schedule(ctx context.Context, id int64) (*Schedule, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +233,7 @@ func (s *Store) Schedule(ctx context.Context, id int64) (*Schedule, error) {
 // HasSchedule reports whether schedule id exists (escalation policies
 // check their schedule targets with it).
 func (s *Store) HasSchedule(ctx context.Context, id int64) (bool, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -233,7 +242,7 @@ func (s *Store) HasSchedule(ctx context.Context, id int64) (bool, error) {
 
 // ScheduleByKey is the schedule with key (ceoc, cmoc, ...).
 func (s *Store) ScheduleByKey(ctx context.Context, key string) (*Schedule, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +258,7 @@ func (s *Store) ScheduleByKey(ctx context.Context, key string) (*Schedule, error
 // OnCallAt is who is on call on schedule scheduleID at instant at (empty
 // in a gap). The incident package pages through it.
 func (s *Store) OnCallAt(ctx context.Context, scheduleID int64, at time.Time) ([]int64, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +282,7 @@ type Now struct {
 
 // WhoIsOnCall answers for every schedule at t.
 func (s *Store) WhoIsOnCall(ctx context.Context, t time.Time) ([]Now, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -955,6 +964,9 @@ type Feed struct {
 	ID         int64
 	ScheduleID int64
 	UserID     int64
+	// Owner is whose eyes the feed reads with (partition.go): the member
+	// of a "my shifts" feed, else who made it.
+	Owner int64
 }
 
 // CreateFeed makes a new secret feed address for a schedule (scheduleID)
@@ -1002,15 +1014,18 @@ func (s *Store) CreateFeed(ctx context.Context, actor audit.Actor, scheduleID, u
 // FeedByToken resolves a feed token (not found when unknown).
 func (s *Store) FeedByToken(ctx context.Context, token string) (*Feed, error) {
 	var f Feed
-	var sid, uid sql.NullInt64
-	err := s.d.QueryRow(ctx, s.q.Get("FeedByHash"), []any{auth.HashToken(token)}, &f.ID, &sid, &uid)
+	var sid, uid, by sql.NullInt64
+	err := s.d.QueryRow(ctx, s.q.Get("FeedByHash"), []any{auth.HashToken(token)}, &f.ID, &sid, &uid, &by)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("feed")
 	}
 	if err != nil {
 		return nil, err
 	}
-	f.ScheduleID, f.UserID = sid.Int64, uid.Int64
+	f.ScheduleID, f.UserID, f.Owner = sid.Int64, uid.Int64, by.Int64
+	if f.UserID != 0 {
+		f.Owner = f.UserID
+	}
 	return &f, nil
 }
 
@@ -1042,7 +1057,7 @@ func (s *Store) ShiftsOf(ctx context.Context, userID int64, from, to time.Time) 
 // OnCallAll is who is on call at instant at on every schedule (by
 // schedule id): one read of the configuration version, then arithmetic.
 func (s *Store) OnCallAll(ctx context.Context, at time.Time) (map[int64][]int64, error) {
-	sn, err := s.snap(ctx)
+	sn, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}

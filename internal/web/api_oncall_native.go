@@ -25,6 +25,7 @@ func (s *Server) registerOnCallNativeAPI() {
 	s.handleNeeds("POST /api/v2/oncall/swaps/{id}/accept", Staff, read, s.apiOnCallSwapAction(oncall.SwapAccepted))
 	s.handleNeeds("POST /api/v2/oncall/swaps/{id}/decline", Staff, read, s.apiOnCallSwapAction(oncall.SwapDeclined))
 	s.handleNeeds("POST /api/v2/oncall/swaps/{id}/cancel", Staff, read, s.apiOnCallSwapAction(oncall.SwapCancelled))
+	s.handleNeeds("PUT /api/v2/oncall/schedules/{id}/brand", Staff, access.TeamManage, s.apiOnCallScheduleBrand)
 }
 
 func onCallAPIDocs() map[string]apiDoc {
@@ -38,6 +39,7 @@ func onCallAPIDocs() map[string]apiDoc {
 		"POST /api/v2/oncall/swaps/{id}/accept":    {summary: "Take the shift: it becomes an override for the caller (staffing and US Government rules, time off)", tag: t, result: "swap", status200: true},
 		"POST /api/v2/oncall/swaps/{id}/decline":   {summary: "Decline a swap asked of the caller", tag: t, result: "swap", status200: true},
 		"POST /api/v2/oncall/swaps/{id}/cancel":    {summary: "Cancel the caller's own pending swap", tag: t, result: "swap", status200: true},
+		"PUT /api/v2/oncall/schedules/{id}/brand":  {summary: "Put a schedule in a brand's partition (brand_id; null: every brand's): a restricted brand's schedule is seen only by those cleared for it", tag: t, body: "schedule_brand", result: "schedule_brand"},
 	}
 }
 
@@ -51,11 +53,12 @@ type swapInput struct {
 
 func onCallEnvelopes() map[string]envelope {
 	return map[string]envelope{
-		"on_call":  {reflect.TypeOf([]oncall.Now{}), nil},
-		"flags":    {reflect.TypeOf([]oncall.Flag{}), nil},
-		"fairness": {reflect.TypeOf(oncall.QuarterFairness{}), nil},
-		"swaps":    {reflect.TypeOf([]oncall.Swap{}), nil},
-		"swap":     {reflect.TypeOf(oncall.Swap{}), reflect.TypeOf(swapInput{})},
+		"on_call":        {reflect.TypeOf([]oncall.Now{}), nil},
+		"flags":          {reflect.TypeOf([]oncall.Flag{}), nil},
+		"fairness":       {reflect.TypeOf(oncall.QuarterFairness{}), nil},
+		"swaps":          {reflect.TypeOf([]oncall.Swap{}), nil},
+		"swap":           {reflect.TypeOf(oncall.Swap{}), reflect.TypeOf(swapInput{})},
+		"schedule_brand": {reflect.TypeOf(scheduleBrand{}), reflect.TypeOf(scheduleBrand{})},
 	}
 }
 
@@ -181,4 +184,30 @@ func (s *Server) apiOnCallSwapAction(status string) handlerFunc {
 		writeJSON(w, http.StatusOK, map[string]any{"swap": sw})
 		return nil
 	}
+}
+
+// scheduleBrand is a schedule's brand (null: every brand's).
+type scheduleBrand struct {
+	ScheduleID int64  `json:"schedule_id,omitempty"`
+	BrandID    *int64 `json:"brand_id"`
+}
+
+func (s *Server) apiOnCallScheduleBrand(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "schedule")
+	if err != nil {
+		return err
+	}
+	var in scheduleBrand
+	if err := decodeBody(r, "schedule_brand", &in); err != nil {
+		return err
+	}
+	if in.BrandID != nil && *in.BrandID <= 0 {
+		return errs.Invalid("brand_id", "is a brand id or null")
+	}
+	sc, err := s.OnCall.SetBrand(r.Context(), actor(r), id, in.BrandID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"schedule_brand": scheduleBrand{ScheduleID: sc.ID, BrandID: sc.BrandID}})
+	return nil
 }

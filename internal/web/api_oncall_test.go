@@ -444,3 +444,25 @@ func TestOnCallNativeAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestOnCallScheduleBrandAPI: an on-call manager puts a schedule in a
+// brand's partition and takes it out; an unknown brand is refused; an
+// agent may not.
+func TestOnCallScheduleBrandAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		sched := firstSchedule(e)
+		path := fmt.Sprintf("/api/v2/oncall/schedules/%d/brand", sched)
+		if r, _ := e.api("agent", "PUT", path, `{"schedule_brand":{"brand_id":1}}`); r.code != 403 {
+			t.Fatalf("agent: %d", r.code)
+		}
+		if r, _ := e.api("admin", "PUT", path, `{"schedule_brand":{"brand_id":1}}`); r.code != 200 || !strings.Contains(r.body, `"brand_id":1`) {
+			t.Fatalf("set: %d %s", r.code, r.body)
+		}
+		if r, _ := e.api("admin", "PUT", path, `{"schedule_brand":{"brand_id":99999}}`); r.code != 404 && r.code != 422 {
+			t.Fatalf("unknown brand: %d %s", r.code, r.body)
+		}
+		if r, _ := e.api("admin", "PUT", path, `{"schedule_brand":{"brand_id":null}}`); r.code != 200 || !strings.Contains(r.body, `"brand_id":null`) {
+			t.Fatalf("clear: %d %s", r.code, r.body)
+		}
+	})
+}

@@ -19,12 +19,13 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
 // restrictedMarkers are planted only in the restricted brand's data.
-var restrictedMarkers = []string{"zqrsubject", "zqrbody", "zqrcustname", "zqrcustmail", "zqrorgname"}
+var restrictedMarkers = []string{"zqrsubject", "zqrbody", "zqrcustname", "zqrcustmail", "zqrorgname", "zqrschedule"}
 
 // defaultMarkers are planted only in the default brand's customer data.
 var defaultMarkers = []string{"zqdsubject", "zqdbody"}
@@ -37,6 +38,7 @@ type partitionWorld struct {
 	rorg                 *people.Organization
 	rt, dt               *ticket.Ticket // restricted and default tickets
 	rdel                 int64          // a deleted restricted ticket
+	rsched               int64          // the restricted brand's on-call schedule
 }
 
 func plantPartition(t *testing.T, e *env) *partitionWorld {
@@ -101,6 +103,18 @@ func plantPartition(t *testing.T, e *env) *partitionWorld {
 	must(err)
 	must(e.tickets.SoftDelete(ctx, ticket.Actor{UserID: w.insideAdmin.ID, Role: people.RoleAdmin}, gone.ID))
 	w.rdel = gone.ID
+	// The US Government on-call schedule, in the restricted brand.
+	_, err = e.srv.OnCall.SeedDefaults(ctx)
+	must(err)
+	gov, err := e.srv.OnCall.ScheduleByKey(ctx, oncall.KeyUSGov)
+	must(err)
+	must(e.srv.DB.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE oncall_schedules SET name = 'Zqrschedule US Government' WHERE id = $1", gov.ID)
+		return err
+	}))
+	_, err = e.srv.OnCall.SetBrand(ctx, sys, gov.ID, &w.rb.ID)
+	must(err)
+	w.rsched = gov.ID
 	cust := e.users[people.RoleEndUser]
 	w.dt, _, err = e.tickets.Create(ctx, ticket.Actor{UserID: cust.ID, Role: people.RoleEndUser}, ticket.CreateInput{
 		Subject: "zqdsubject default request", Comment: ticket.CommentInput{Body: "zqdbody", Public: &pub}})
@@ -190,7 +204,7 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			}
 			return walked
 		}
-		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID}
+		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched}
 		outsiders := []struct {
 			who string
 			u   *people.User
@@ -216,6 +230,8 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			{"PUT", "/api/v2/deleted_tickets/" + itoa(w.rdel) + "/restore", ""},
 			{"PUT", "/api/v2/deleted_tickets/restore_many?ids=" + itoa(w.rdel), ""},
 			{"DELETE", "/api/v2/deleted_tickets/" + itoa(w.rdel), ""},
+			{"PUT", "/api/v2/oncall/schedules/" + itoa(w.rsched) + "/brand", `{"schedule_brand":{"brand_id":null}}`},
+			{"POST", "/pagerduty/schedules/" + itoa(w.rsched) + "/overrides", `{"override":{"start":"2030-01-07T06:00:00Z","end":"2030-01-07T08:00:00Z","user":{"id":"` + itoa(w.insider.ID) + `"}}}`},
 		}
 		for _, o := range outsiders[:2] {
 			for _, wr := range writes {
@@ -268,6 +284,17 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 				t.Errorf("insider search brand: %s", r.body)
 			}
 		}
+		if r := get(w.insideAdmin, "/oncall"); r.code != 200 || !strings.Contains(strings.ToLower(r.body), "zqrschedule") {
+			t.Errorf("the inside admin does not see the restricted schedule: %d", r.code)
+		}
+		// A calendar feed of the restricted schedule reads as its owner.
+		feedTok, err := e.srv.OnCall.CreateFeed(context.Background(), audit.Actor{ID: w.insider.ID, Role: people.RoleAgent}, w.rsched, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.do(client, "GET", "/oncall/ical/"+feedTok+".ics", nil); r.code != 200 || !strings.Contains(strings.ToLower(r.body), "zqrschedule") {
+			t.Errorf("the insider's feed of the restricted schedule: %d", r.code)
+		}
 		if r := get(w.rcust, "/api/v2/requests/"+itoa(w.rt.ID)); r.code != 200 {
 			t.Errorf("the restricted customer's own request: %d", r.code)
 		}
@@ -292,6 +319,9 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 		}
 		if r := get(w.insider, "/api/v2/tickets/"+itoa(w.rt.ID)); r.code != 404 {
 			t.Errorf("after losing citizenship: %d, want 404", r.code)
+		}
+		if r := e.do(client, "GET", "/oncall/ical/"+feedTok+".ics", nil); r.code != 404 {
+			t.Errorf("after losing citizenship, the feed: %d, want 404", r.code)
 		}
 		if r := get(w.insider, "/api/v2/search/count?query=brand:"+itoa(w.rb.ID)); !strings.Contains(r.body, `"count":0`) {
 			t.Errorf("after losing citizenship, search: %s", r.body)

@@ -253,6 +253,9 @@ func New(deps Deps) (*Server, error) {
 	if s.Brands != nil && s.Tickets != nil {
 		s.Tickets.ScopeLists(s.listPartition) // every ticket list of a request is partitioned (partition.go)
 	}
+	if s.Brands != nil && s.OnCall != nil {
+		s.OnCall.ScopeReads(s.listPartition) // a restricted brand's schedules are its insiders' (oncall/partition.go)
+	}
 
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.styledNotFound(s.mux)))))))

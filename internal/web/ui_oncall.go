@@ -554,7 +554,16 @@ func (s *Server) onCallICal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The feed reads with its owner's eyes: a restricted schedule's feed
+	// stops when its owner is no longer cleared.
 	ctx := r.Context()
+	if s.Brands != nil {
+		sc, err := s.Brands.Scope(ctx, f.Owner)
+		if err != nil {
+			return err
+		}
+		ctx = oncall.WithHidden(ctx, sc.Hidden)
+	}
 	now := s.now()
 	from, to := now.AddDate(0, 0, -7), now.AddDate(0, 0, 90)
 	ros, err := s.OnCall.Roster(ctx)
