@@ -10,6 +10,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -403,5 +404,35 @@ func TestRestrictedPartitionKPINumbers(t *testing.T) {
 		if out, in := series(outside), series(inside); !strings.Contains(out, `"value":null`) || strings.Contains(in, `"value":null`) {
 			t.Errorf("the restricted engineer's series: outsider %s, insider %s", out, in)
 		}
-	})
+		// The Prometheus gauges are an outsider's numbers: the scraper is in no partition.
+		r := e.do(client, "GET", "/metrics", nil, "Authorization", "Bearer "+testMetricsToken)
+		if r.code != 200 {
+			t.Fatalf("metrics: %d", r.code)
+		}
+		gauge := func(name string) *float64 {
+			m := regexp.MustCompile(`(?m)^frontline_kpi\{name="` + name + `"\} (\S+)$`).FindStringSubmatch(r.body)
+			if m == nil {
+				return nil
+			}
+			v, err := strconv.ParseFloat(m[1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &v
+		}
+		same := func(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || math.Abs(*a-*b) < 1e-9) }
+		outO, inO := get(outside, "/api/v2/kpis?periods=1", 200), get(inside, "/api/v2/kpis?periods=1", 200)
+		for _, name := range []string{"time_to_resolve_median", "tickets_per_engineer"} {
+			if g := gauge(name); !same(g, value(outO, name)) || same(value(outO, name), value(inO, name)) {
+				show := func(v *float64) string {
+					if v == nil {
+						return "none"
+					}
+					return strconv.FormatFloat(*v, 'g', -1, 64)
+				}
+				t.Errorf("%s: gauge %s, outsider %s, insider %s: the gauge must be the outsider's, which must differ from the insider's",
+					name, show(g), show(value(outO, name)), show(value(inO, name)))
+			}
+		}
+	}, func(d *Deps) { d.MetricsToken = testMetricsToken })
 }
