@@ -92,7 +92,7 @@ FROM tickets t LEFT JOIN satisfaction_ratings r ON r.ticket_id = t.id WHERE t.so
 	rep.AtMostBeside("KPI indicator page (series, value, 100 tickets behind it), any filter", li, base, 50*time.Millisecond,
 		"baseline: one number of it (SSAT over 12 months) by a plain aggregate over the tickets")
 	fmt.Fprintln(log, "measuring: 12-month capacity forecast and plan")
-	in, err := s.CapacityInput(ctx, now)
+	in, err := s.CapacityInput(ctx, now, nil)
 	if err != nil {
 		return err
 	}

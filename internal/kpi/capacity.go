@@ -13,8 +13,9 @@ import (
 // CapacityInput reads what the capacity plan needs: up to two years of
 // weekly created tickets per region (from the rollups; the region is the
 // assignee's) ending before the current week, and the roster with leavers
-// and time off. The plan starts at the month of now.
-func (s *Store) CapacityInput(ctx context.Context, now time.Time) (capacity.Input, error) {
+// and time off. The plan starts at the month of now. The tickets of the
+// hidden brands (the viewer's brand.Scope.Hidden) are left out.
+func (s *Store) CapacityInput(ctx context.Context, now time.Time, hidden []int64) (capacity.Input, error) {
 	if _, err := s.Refresh(ctx); err != nil {
 		return capacity.Input{}, err
 	}
@@ -25,7 +26,8 @@ func (s *Store) CapacityInput(ctx context.Context, now time.Time) (capacity.Inpu
 	in := capacity.Input{Start: time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC), Weekly: map[string][]float64{}, Months: 12}
 	first := map[string]int{}
 	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("WeeklyCreatedByRegion"), WeekOf(from), WeekOf(weekStart))
+		w, args := Filter{HiddenBrands: hidden}.where([]any{WeekOf(from), WeekOf(weekStart)})
+		rows, err := tx.QueryContext(ctx, s.q.Get("WeeklyCreatedByRegion")+w+" GROUP BY region, period", args...)
 		if err != nil {
 			return err
 		}

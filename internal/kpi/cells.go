@@ -44,7 +44,7 @@ type CellKey struct {
 }
 
 func (k CellKey) String() string {
-	return fmt.Sprintf("%d|%d|%s|%d|%d|%s|%s", k.Grain, k.Period, k.Region, k.GroupID, k.AssigneeID, k.Plan, k.Tier)
+	return fmt.Sprintf("%d|%d|%s|%d|%d|%s|%s|%d", k.Grain, k.Period, k.Region, k.GroupID, k.AssigneeID, k.Plan, k.Tier, k.BrandID)
 }
 
 // Cell is one rollup cell's content: counters and the three duration

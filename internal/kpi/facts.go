@@ -12,6 +12,7 @@ type Dims struct {
 	AssigneeID int64
 	Plan       string
 	Tier       string
+	BrandID    int64 // the ticket's brand: reads leave out the brands hidden from the viewer
 }
 
 // Fact is what one ticket contributes to the day buckets: its creation to

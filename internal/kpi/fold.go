@@ -157,18 +157,18 @@ func readInts(ctx context.Context, tx *db.Tx, q string, args ...any) ([]int64, e
 	return out, rows.Err()
 }
 
-const cellCols = 24
+const cellCols = 25
 
 // cellColumnsSQL lists kpi_cells' columns in the order cellArgs gives them.
 const cellColumnsSQL = `ckey, grain, period, region, group_id, assignee_id, plan, tier, created, solved, good, bad,
 sla_applied, sla_achieved, frt_applied, frt_achieved, nrt_applied, nrt_achieved, rwt_applied, rwt_achieved, resolve_secs,
-h_ttr, h_open, h_total`
+h_ttr, h_open, h_total, brand_id`
 
 func cellArgs(ckey string, k CellKey, c *Cell) []any {
 	x := c.C
 	return []any{ckey, k.Grain, k.Period, k.Region, k.GroupID, k.AssigneeID, k.Plan, k.Tier, x.Created, x.Solved, x.Good, x.Bad,
 		x.SLA[0][0], x.SLA[0][1], x.SLA[1][0], x.SLA[1][1], x.SLA[2][0], x.SLA[2][1], x.SLA[3][0], x.SLA[3][1], x.ResolveSecs,
-		EncodeHist(c.Hist[0]), EncodeHist(c.Hist[1]), EncodeHist(c.Hist[2])}
+		EncodeHist(c.Hist[0]), EncodeHist(c.Hist[1]), EncodeHist(c.Hist[2]), k.BrandID}
 }
 
 // scanCell reads a cell row selected as ckey-less "grain ... h_total"
@@ -178,7 +178,7 @@ func scanCell(r db.Scanner, k *CellKey, c *Cell) error {
 	x := &c.C
 	if err := r.Scan(&k.Grain, &k.Period, &k.Region, &k.GroupID, &k.AssigneeID, &k.Plan, &k.Tier, &x.Created, &x.Solved, &x.Good, &x.Bad,
 		&x.SLA[0][0], &x.SLA[0][1], &x.SLA[1][0], &x.SLA[1][1], &x.SLA[2][0], &x.SLA[2][1], &x.SLA[3][0], &x.SLA[3][1], &x.ResolveSecs,
-		&h[0], &h[1], &h[2]); err != nil {
+		&h[0], &h[1], &h[2], &k.BrandID); err != nil {
 		return err
 	}
 	for i := range h {
@@ -297,21 +297,24 @@ func (s *Store) applyCellsIn(ctx context.Context, tx *db.Tx, table string, delta
 	return nil
 }
 
+// factCols is the number of FactColumns.
+const factCols = 21
+
 func factArgs(f *Fact) []any {
 	return []any{f.TicketID, f.CreatedDay, f.SolvedDay, f.Region, f.GroupID, f.AssigneeID,
 		f.Plan, f.Tier, f.ResolveSecs, f.WaitingSecs, f.NewOpenSecs, f.Rating, f.SLA[0][0], f.SLA[0][1], f.SLA[1][0], f.SLA[1][1],
-		f.SLA[2][0], f.SLA[2][1], f.SLA[3][0], f.SLA[3][1]}
+		f.SLA[2][0], f.SLA[2][1], f.SLA[3][0], f.SLA[3][1], f.BrandID}
 }
 
 // putFacts stores facts, many rows a statement.
 func (s *Store) putFacts(ctx context.Context, tx *db.Tx, facts []*Fact) error {
 	for len(facts) > 0 {
 		n := min(len(facts), 200)
-		args := make([]any, 0, n*20)
+		args := make([]any, 0, n*factCols)
 		for _, f := range facts[:n] {
 			args = append(args, factArgs(f)...)
 		}
-		q := "INSERT INTO kpi_ticket_facts (" + s.q.Get("FactColumns") + ") VALUES " + s.d.Dialect.ValuesRows(n, 20) + " " + s.q.Get("FactConflict")
+		q := "INSERT INTO kpi_ticket_facts (" + s.q.Get("FactColumns") + ") VALUES " + s.d.Dialect.ValuesRows(n, factCols) + " " + s.q.Get("FactConflict")
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("kpi: write facts: %w", err)
 		}
@@ -324,7 +327,7 @@ func scanFact(sc interface{ Scan(...any) error }) (Fact, error) {
 	var f Fact
 	err := sc.Scan(&f.TicketID, &f.CreatedDay, &f.SolvedDay, &f.Region, &f.GroupID, &f.AssigneeID, &f.Plan, &f.Tier,
 		&f.ResolveSecs, &f.WaitingSecs, &f.NewOpenSecs, &f.Rating, &f.SLA[0][0], &f.SLA[0][1], &f.SLA[1][0], &f.SLA[1][1],
-		&f.SLA[2][0], &f.SLA[2][1], &f.SLA[3][0], &f.SLA[3][1])
+		&f.SLA[2][0], &f.SLA[2][1], &f.SLA[3][0], &f.SLA[3][1], &f.BrandID)
 	return f, err
 }
 
@@ -407,7 +410,7 @@ func (s *Store) computePart(ctx context.Context, tx *db.Tx, ids []int64, out map
 	for rows.Next() {
 		x := &source{initial: "new"}
 		f := &x.fact
-		if err := rows.Scan(&f.TicketID, &x.status, &x.created, &x.solved, &f.GroupID, &f.AssigneeID, &f.Region, &f.Plan, &f.Tier, &f.Rating); err != nil {
+		if err := rows.Scan(&f.TicketID, &x.status, &x.created, &x.solved, &f.GroupID, &f.AssigneeID, &f.Region, &f.Plan, &f.Tier, &f.Rating, &f.BrandID); err != nil {
 			rows.Close()
 			return err
 		}

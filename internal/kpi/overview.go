@@ -481,7 +481,7 @@ type TicketRow struct {
 // the latest solved first (the tickets behind an indicator's value).
 func (s *Store) Tickets(ctx context.Context, sp Span, f Filter, limit int) ([]TicketRow, error) {
 	w, args := f.where([]any{sp.Start, sp.End})
-	w = strings.NewReplacer(" region ", " f.region ", " group_id ", " f.group_id ", " plan ", " f.plan ", " tier ", " f.tier ", " assignee_id ", " f.assignee_id ").Replace(w)
+	w = strings.NewReplacer(" region ", " f.region ", " group_id ", " f.group_id ", " plan ", " f.plan ", " tier ", " f.tier ", " assignee_id ", " f.assignee_id ", " brand_id ", " f.brand_id ").Replace(w)
 	q := s.q.Get("SolvedTickets") + w + " ORDER BY f.solved_day DESC, f.ticket_id DESC LIMIT " + strconv.Itoa(limit)
 	return db.ReadList(ctx, s.d, q, args, func(r db.Scanner) (*TicketRow, error) {
 		var t TicketRow

@@ -10,7 +10,8 @@ DELETE FROM kpi_dirty WHERE ticket_id IN
 -- name: SourceTickets
 SELECT t.id, t.status, t.created_at, t.solved_at, COALESCE(t.group_id, 0), COALESCE(t.assignee_id, 0),
        COALESCE(u.region, ''), COALESCE(o.support_plan, ''), COALESCE(o.tier, ''),
-       COALESCE((SELECT CASE r.score WHEN 'good' THEN 1 ELSE -1 END FROM satisfaction_ratings r WHERE r.ticket_id = t.id), 0)
+       COALESCE((SELECT CASE r.score WHEN 'good' THEN 1 ELSE -1 END FROM satisfaction_ratings r WHERE r.ticket_id = t.id), 0),
+       t.brand_id
 FROM tickets t
 LEFT JOIN users u ON u.id = t.assignee_id
 LEFT JOIN organizations o ON o.id = t.organization_id
@@ -24,7 +25,7 @@ SELECT ticket_id, kind, at, to_status FROM sla_ticket_events WHERE ticket_id IN
 
 -- name: FactColumns
 ticket_id, created_day, solved_day, region, group_id, assignee_id, plan, tier, resolve_secs, waiting_secs, newopen_secs,
-rating, sla_applied, sla_achieved, frt_applied, frt_achieved, nrt_applied, nrt_achieved, rwt_applied, rwt_achieved
+rating, sla_applied, sla_achieved, frt_applied, frt_achieved, nrt_applied, nrt_achieved, rwt_applied, rwt_achieved, brand_id
 
 -- name: GetFactsIn
 SELECT {{FactColumns}} FROM kpi_ticket_facts WHERE ticket_id IN
@@ -36,7 +37,7 @@ ON CONFLICT (ticket_id) DO UPDATE SET created_day = excluded.created_day, solved
   newopen_secs = excluded.newopen_secs, rating = excluded.rating, sla_applied = excluded.sla_applied,
   sla_achieved = excluded.sla_achieved, frt_applied = excluded.frt_applied, frt_achieved = excluded.frt_achieved,
   nrt_applied = excluded.nrt_applied, nrt_achieved = excluded.nrt_achieved, rwt_applied = excluded.rwt_applied,
-  rwt_achieved = excluded.rwt_achieved
+  rwt_achieved = excluded.rwt_achieved, brand_id = excluded.brand_id
 
 -- name: DeleteFactsIn
 DELETE FROM kpi_ticket_facts WHERE ticket_id IN
@@ -59,7 +60,8 @@ SELECT period, created, solved, good, bad, sla_applied, sla_achieved, frt_applie
 {{CellReadColumns}} FROM kpi_cells_all WHERE grain = $1 AND period >= $2 AND period <= $3
 
 -- name: WeeklyCreatedByRegion
-SELECT region, period, sum(created) FROM kpi_cells_all WHERE grain = 0 AND period >= $1 AND period < $2 GROUP BY region, period;
+-- (the caller appends the brand filter and GROUP BY region, period)
+SELECT region, period, sum(created) FROM kpi_cells_all WHERE grain = 0 AND period >= $1 AND period < $2
 
 -- name: SolvedByAssignee
 SELECT assignee_id, sum(solved) FROM kpi_cells WHERE grain = $1 AND period = $2 AND assignee_id > 0

@@ -38,6 +38,12 @@ type Filter struct {
 	Assignees []int64 // a member, or a manager's team
 	Plan      string
 	Tier      string
+	// BrandID narrows to one brand (0: every brand the viewer sees).
+	BrandID int64
+	// HiddenBrands are the restricted brands not cleared for the viewer
+	// (brand.Scope.Hidden, from the caller): their tickets are left out of
+	// every number. Nil when nothing is hidden: no condition at all.
+	HiddenBrands []int64
 }
 
 // where is the filter as SQL conditions appended to a query whose
@@ -59,6 +65,20 @@ func (f Filter) where(args []any) (string, []any) {
 	}
 	if f.Tier != "" {
 		add("tier =", f.Tier)
+	}
+	if f.BrandID != 0 {
+		add("brand_id =", f.BrandID)
+	}
+	if len(f.HiddenBrands) > 0 {
+		b.WriteString(" AND brand_id NOT IN (")
+		for i, id := range f.HiddenBrands {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, id)
+			fmt.Fprintf(&b, "$%d", len(args))
+		}
+		b.WriteString(")")
 	}
 	if f.Assignees != nil {
 		if len(f.Assignees) == 0 {

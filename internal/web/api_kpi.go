@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-var kpiQueryParams = []string{"period", "date", "periods", "region", "group_id", "manager_id", "member_id", "plan", "tier"}
+var kpiQueryParams = []string{"period", "date", "periods", "region", "group_id", "manager_id", "member_id", "plan", "tier", "brand_id"}
 
 func (s *Server) openKPI() {
 	if s.KPI == nil && s.DB != nil {
@@ -57,7 +58,7 @@ func (s *Server) registerKPIAPI() {
 func kpiAPIDocs() map[string]apiDoc {
 	t := "KPIs and capacity"
 	return map[string]apiDoc{
-		"GET /api/v2/kpis":                       {summary: "Every indicator (name, value, target, status, trend) for the period (month|week) containing date, filtered by region, group_id, manager_id (their team), member_id, plan, tier; engineers see their own", tag: t, result: "kpis", query: kpiQueryParams},
+		"GET /api/v2/kpis":                       {summary: "Every indicator (name, value, target, status, trend) for the period (month|week) containing date, filtered by region, group_id, manager_id (their team), member_id, plan, tier, brand_id; engineers see their own; restricted brands the caller is not cleared for are left out of every number (brand_id of one is 404)", tag: t, result: "kpis", query: kpiQueryParams},
 		"GET /api/v2/kpis/{name}/series":         {summary: "One indicator's series by month or week (periods, default 12)", tag: t, result: "series", query: kpiQueryParams},
 		"GET /api/v2/capacity/forecast":          {summary: "Weekly ticket volume per region for the next 12 months (Holt-Winters, best model by backtest, MAPE)", tag: t, result: "forecast", query: []string{"region"}},
 		"GET /api/v2/capacity/plan":              {summary: "Required vs available engineers per region and month, the gap, proposed_vacancies and the plan's cost; scenario_id applies a saved what-if", tag: t, result: "plan", query: []string{"scenario_id", "region"}},
@@ -182,6 +183,18 @@ func (s *Server) kpiQuery(r *http.Request) (kpi.Query, error) {
 	if q.Filter.GroupID, err = queryInt(r, "group_id"); err != nil {
 		return q, err
 	}
+	// The numbers leave out the restricted brands hidden from the caller
+	// (ADR 0019): a brand_id of one of them is not found, like the brand's
+	// tickets.
+	if q.Filter.HiddenBrands, err = s.hiddenBrands(r); err != nil {
+		return q, err
+	}
+	if q.Filter.BrandID, err = queryInt(r, "brand_id"); err != nil {
+		return q, err
+	}
+	if q.Filter.BrandID != 0 && slices.Contains(q.Filter.HiddenBrands, q.Filter.BrandID) {
+		return q, errs.NotFound("brand")
+	}
 	mgr, err := queryInt(r, "manager_id")
 	if err != nil {
 		return q, err
@@ -288,7 +301,11 @@ func (s *Server) capacityPlan(ctx context.Context, scenarioID int64) (capacity.P
 			return capacity.Plan{}, errs.NotFound("scenario")
 		}
 	}
-	in, err := s.KPI.CapacityInput(ctx, s.now())
+	sc, err := s.scopeOfCtx(ctx) // the volumes leave out hidden restricted brands
+	if err != nil {
+		return capacity.Plan{}, err
+	}
+	in, err := s.KPI.CapacityInput(ctx, s.now(), sc.Hidden)
 	if err != nil {
 		return capacity.Plan{}, err
 	}
@@ -481,7 +498,13 @@ func (c *kpiCollector) Describe(ch chan<- *prometheus.Desc) { ch <- kpiDesc }
 func (c *kpiCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	inds, _, err := c.s.KPI.Overview(ctx, kpi.Query{Period: kpi.Month, At: c.s.now(), Periods: 1})
+	// The scraper is outside every partition: restricted brands are left out.
+	sc, err := c.s.scopeOfCtx(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(kpiDesc, fmt.Errorf("kpi: %w", err))
+		return
+	}
+	inds, _, err := c.s.KPI.Overview(ctx, kpi.Query{Period: kpi.Month, At: c.s.now(), Periods: 1, Filter: kpi.Filter{HiddenBrands: sc.Hidden}})
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(kpiDesc, fmt.Errorf("kpi: %w", err))
 		return

@@ -496,7 +496,14 @@ func zendeskListParams(f *paramFixture, e *env) map[string]listEndpoint {
 				return nil
 			}},
 			{query: "period=year"}, {query: "region=MARS"}, {query: "plan=gold"}, {query: "group_id=x"}, {query: "date=2026-13-01"},
-			{query: "manager_id=-1"}, {query: "member_id=x"}}},
+			{query: "manager_id=-1"}, {query: "member_id=x"}, {query: "brand_id=x"},
+			// A brand without tickets: every count is zero (the env's tickets are the default brand's).
+			{query: "brand_id=987654", check: func(m map[string]any) error {
+				if es, _ := m["engineers"].([]any); len(es) != 0 {
+					return fmt.Errorf("engineers with solves in a brand without tickets: %v", es)
+				}
+				return nil
+			}}}},
 		"GET /api/v2/kpis/{name}/series": {path: "/api/v2/kpis/ssat/series", cases: []paramCase{
 			{query: "periods=2", check: func(m map[string]any) error {
 				if ps, _ := m["series"].([]any); len(ps) != 2 {

@@ -9,6 +9,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -341,4 +343,126 @@ func pathIDIs(path, prefix string, id int64) bool {
 		n = len(rest)
 	}
 	return rest[:n] == strconv.FormatInt(id, 10)
+}
+
+// TestRestrictedPartitionKPINumbers: the KPI numbers of a viewer not cleared
+// for a restricted brand leave out its tickets (the overview's engineers and
+// indicators, a series, brand_id of the brand is 404), and a cleared insider's
+// include them (ADR 0019, amendment of 2026-12-05), on both engines.
+func TestRestrictedPartitionKPINumbers(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		w := plantPartition(t, e)
+		ctx := context.Background()
+		solved := "solved"
+		if _, _, err := e.tickets.Update(ctx, ticket.Actor{UserID: w.insider.ID, Role: people.RoleAgent}, w.rt.ID,
+			ticket.UpdateInput{Status: &solved}); err != nil {
+			t.Fatal(err)
+		}
+		client := &http.Client{Timeout: 20 * time.Second}
+		type overview struct {
+			KPIs []struct {
+				Name  string   `json:"name"`
+				Value *float64 `json:"value"`
+			} `json:"kpis"`
+			Engineers []struct {
+				ID     int64 `json:"id"`
+				Solved int   `json:"solved"`
+			} `json:"engineers"`
+		}
+		get := func(u *people.User, path string, want int) overview {
+			t.Helper()
+			r := e.do(client, "GET", path, nil, basic(u.Email, pw)...)
+			if r.code != want {
+				t.Fatalf("%s GET %s: %d, want %d: %.300s", u.Email, path, r.code, want, r.body)
+			}
+			var o overview
+			if want == 200 {
+				if err := json.Unmarshal([]byte(r.body), &o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return o
+		}
+		// solvedBy is the insider's solves in the overview's engineers.
+		solvedBy := func(o overview) int {
+			for _, en := range o.Engineers {
+				if en.ID == w.insider.ID {
+					return en.Solved
+				}
+			}
+			return 0
+		}
+		value := func(o overview, name string) *float64 {
+			for _, k := range o.KPIs {
+				if k.Name == name {
+					return k.Value
+				}
+			}
+			t.Fatalf("no %s in %+v", name, o.KPIs)
+			return nil
+		}
+		rb := itoa(w.rb.ID)
+		outside, inside := e.users[people.RoleAdmin], w.insideAdmin
+		if n := solvedBy(get(outside, "/api/v2/kpis", 200)); n != 0 {
+			t.Errorf("an outside admin's KPI overview counts %d restricted solves", n)
+		}
+		if n := solvedBy(get(inside, "/api/v2/kpis", 200)); n != 1 {
+			t.Errorf("a cleared admin's KPI overview counts %d restricted solves, want 1", n)
+		}
+		if n := solvedBy(get(inside, "/api/v2/kpis?brand_id="+rb, 200)); n != 1 {
+			t.Errorf("a cleared admin's KPI overview of the restricted brand counts %d solves, want 1", n)
+		}
+		if n := solvedBy(get(inside, "/api/v2/kpis?brand_id=1", 200)); n != 0 {
+			t.Errorf("a cleared admin's KPI overview of the default brand counts %d restricted solves", n)
+		}
+		if v := value(get(inside, "/api/v2/kpis?brand_id="+rb, 200), "time_to_resolve_median"); v == nil {
+			t.Errorf("the restricted brand's time to resolve is not available to a cleared admin")
+		}
+		if v := value(get(outside, "/api/v2/kpis?member_id="+itoa(w.insider.ID), 200), "time_to_resolve_median"); v != nil {
+			t.Errorf("an outside admin sees the restricted engineer's time to resolve: %v", *v)
+		}
+		get(outside, "/api/v2/kpis?brand_id="+rb, 404)
+		get(outside, "/api/v2/kpis/time_to_resolve_median/series?brand_id="+rb, 404)
+		get(outside, "/api/v2/kpis?brand_id=x", 400)
+		series := func(u *people.User) string {
+			r := e.do(client, "GET", "/api/v2/kpis/time_to_resolve_median/series?periods=1&member_id="+itoa(w.insider.ID), nil, basic(u.Email, pw)...)
+			if r.code != 200 {
+				t.Fatalf("series: %d %.200s", r.code, r.body)
+			}
+			return r.body
+		}
+		if out, in := series(outside), series(inside); !strings.Contains(out, `"value":null`) || strings.Contains(in, `"value":null`) {
+			t.Errorf("the restricted engineer's series: outsider %s, insider %s", out, in)
+		}
+		// The Prometheus gauges are an outsider's numbers: the scraper is in no partition.
+		r := e.do(client, "GET", "/metrics", nil, "Authorization", "Bearer "+testMetricsToken)
+		if r.code != 200 {
+			t.Fatalf("metrics: %d", r.code)
+		}
+		gauge := func(name string) *float64 {
+			m := regexp.MustCompile(`(?m)^frontline_kpi\{name="` + name + `"\} (\S+)$`).FindStringSubmatch(r.body)
+			if m == nil {
+				return nil
+			}
+			v, err := strconv.ParseFloat(m[1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &v
+		}
+		same := func(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || math.Abs(*a-*b) < 1e-9) }
+		outO, inO := get(outside, "/api/v2/kpis?periods=1", 200), get(inside, "/api/v2/kpis?periods=1", 200)
+		for _, name := range []string{"time_to_resolve_median", "tickets_per_engineer"} {
+			if g := gauge(name); !same(g, value(outO, name)) || same(value(outO, name), value(inO, name)) {
+				show := func(v *float64) string {
+					if v == nil {
+						return "none"
+					}
+					return strconv.FormatFloat(*v, 'g', -1, 64)
+				}
+				t.Errorf("%s: gauge %s, outsider %s, insider %s: the gauge must be the outsider's, which must differ from the insider's",
+					name, show(g), show(value(outO, name)), show(value(inO, name)))
+			}
+		}
+	}, func(d *Deps) { d.MetricsToken = testMetricsToken })
 }
