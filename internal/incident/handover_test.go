@@ -226,3 +226,71 @@ func TestPolicyEditorRulesAndChatWebhooks(t *testing.T) {
 		}
 	})
 }
+
+type hiddenKey struct{}
+
+// TestRestrictedEmergencyListedOnlyForCleared: an emergency of a ticket in
+// a brand hidden from the caller is left out of List and LogEntries; the
+// cleared (nothing hidden) and jobs (no caller) see it; TicketOf names its
+// ticket for the web server's guard.
+func TestRestrictedEmergencyListedOnlyForCleared(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d, d.Clock.(*clock.Fake))
+		tickets := ticket.NewStore(d, audit.New(d), t.TempDir(), 1<<20)
+		tk, _, err := tickets.Create(ctx, ticket.Actor{UserID: e.ids["carol"], Role: "end-user"}, ticket.CreateInput{Subject: "Enclave down", Comment: ticket.CommentInput{Body: "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO brands (id, name, subdomain, restricted, created_at, updated_at) VALUES (7, 'Gov', 'gov', TRUE, 0, 0)"); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "UPDATE tickets SET brand_id = 7 WHERE id = $1", tk.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		tid := tk.ID
+		restricted, _, err := e.s.Trigger(ctx, audit.System(), TriggerInput{ServiceID: e.svc.ID, Title: "Enclave down", Key: "r1", TicketID: &tid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, _, err := e.s.Trigger(ctx, audit.System(), TriggerInput{ServiceID: e.svc.ID, Title: "Registry down", Key: "o1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.s.ScopeReads(func(ctx context.Context) ([]int64, error) {
+			h, _ := ctx.Value(hiddenKey{}).([]int64)
+			return h, nil
+		})
+		outsider := context.WithValue(ctx, hiddenKey{}, []int64{7})
+		for _, c := range []struct {
+			name string
+			ctx  context.Context
+			want int
+		}{{"outsider", outsider, 1}, {"cleared", ctx, 2}} {
+			list, total, err := e.s.List(c.ctx, Filter{})
+			if err != nil || len(list) != c.want || total != c.want {
+				t.Fatalf("%s: %d listed, %d total, %v (want %d)", c.name, len(list), total, err, c.want)
+			}
+			logs, _, err := e.s.LogEntries(c.ctx, LogFilter{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sawRestricted := false
+			for _, l := range logs {
+				sawRestricted = sawRestricted || l.IncidentID == restricted.ID
+			}
+			if sawRestricted != (c.name == "cleared") {
+				t.Fatalf("%s: restricted incident's log entries shown: %v", c.name, sawRestricted)
+			}
+		}
+		if got, err := e.s.TicketOf(ctx, restricted.ID); err != nil || got != tk.ID {
+			t.Fatalf("TicketOf: %d %v", got, err)
+		}
+		if got, err := e.s.TicketOf(ctx, open.ID); err != nil || got != 0 {
+			t.Fatalf("TicketOf of a monitoring incident: %d %v", got, err)
+		}
+	})
+}

@@ -77,6 +77,9 @@ type Store struct {
 	mu    sync.Mutex
 	ahead map[int64]bool
 
+	// partition names the brands hidden from a context's caller (partition.go)
+	partition PartitionOf
+
 	// customer emergencies (SetEmergencies)
 	tickets *ticket.Store
 	ase     ASEFinder
@@ -773,6 +776,13 @@ type LogFilter struct {
 // total matching.
 func (s *Store) LogEntries(ctx context.Context, f LogFilter) ([]LogEntry, int, error) {
 	where, args := []string{"1=1"}, []any{}
+	hidden, err := s.hiddenBrands(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c := hiddenSQL(hidden); c != "" {
+		where = append(where, "l.incident_id IN (SELECT i.id FROM incidents i WHERE "+c+")")
+	}
 	if f.Since != nil {
 		args = append(args, db.TS(*f.Since))
 		where = append(where, fmt.Sprintf("l.created_at >= $%d", len(args)))
@@ -808,6 +818,13 @@ type Filter struct {
 // and how many match in all.
 func (s *Store) List(ctx context.Context, f Filter) ([]Incident, int, error) {
 	where, args := []string{"1=1"}, []any{}
+	hidden, err := s.hiddenBrands(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c := hiddenSQL(hidden); c != "" {
+		where = append(where, c)
+	}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))

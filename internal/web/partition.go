@@ -102,6 +102,8 @@ var partitionGuards = []guardedObject{
 	{"/attachments/{id}", "id", "attachment"},
 	{"/api/v2/satisfaction_ratings/{id}", "id", "satisfaction_rating"},
 	{"/api/v2/deleted_tickets/{id}", "id", "deleted_ticket"},
+	{"/incidents/{id}", "id", "incident"},
+	{"/pagerduty/incidents/{id}", "id", "incident"},
 }
 
 // guardOf returns the guard of a route pattern ("GET /api/v2/tickets/{id}/tags"), if any.
@@ -146,6 +148,12 @@ func (s *Server) partitionGuard(r *http.Request, g guardedObject) error {
 			return nil
 		}
 		what, oid = "ticket", x.TicketID
+	case "incident": // an emergency is its ticket's brand's; others are everyone's
+		tid, err := s.Incidents.TicketOf(r.Context(), id)
+		if err != nil || tid == 0 {
+			return nil
+		}
+		what, oid = "ticket", tid
 	}
 	b, err := s.Brands.BrandOf(r.Context(), what, oid)
 	if errs.Is(err, errs.KindNotFound) {

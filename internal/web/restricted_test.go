@@ -21,6 +21,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/incident"
 	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/ticket"
@@ -41,6 +42,7 @@ type partitionWorld struct {
 	rt, dt               *ticket.Ticket // restricted and default tickets
 	rdel                 int64          // a deleted restricted ticket
 	rsched               int64          // the restricted brand's on-call schedule
+	rinc                 int64          // an emergency of the restricted ticket
 }
 
 func plantPartition(t *testing.T, e *env) *partitionWorld {
@@ -117,6 +119,19 @@ func plantPartition(t *testing.T, e *env) *partitionWorld {
 	_, err = e.srv.OnCall.SetBrand(ctx, sys, gov.ID, &w.rb.ID)
 	must(err)
 	w.rsched = gov.ID
+	// A customer emergency of the restricted ticket (the incident page,
+	// lists and the PagerDuty API stay inside the partition).
+	pol, err := e.srv.Incidents.CreatePolicy(ctx, sys, incident.PolicyInput{Name: "Enclave emergencies",
+		Rules: []incident.Rule{{DelayMinutes: 10, Targets: []incident.Target{{Kind: incident.TargetUser, ID: w.insider.ID}}}}})
+	must(err)
+	esvc, err := e.srv.Incidents.CreateService(ctx, sys, incident.ServiceInput{Name: "Enclave emergencies", EscalationPolicyID: pol.ID, Kind: "emergency"})
+	must(err)
+	rt := w.rt.ID
+	inc, _, err := e.srv.Incidents.Trigger(ctx, sys, incident.TriggerInput{ServiceID: esvc.ID, Title: "Customer emergency: zqrsubject enclave outage",
+		Key: "ticket-zqr", Severity: 1, Urgency: "high", TicketID: &rt})
+	must(err)
+	must(e.srv.Incidents.StepNow(ctx, inc.ID))
+	w.rinc = inc.ID
 	cust := e.users[people.RoleEndUser]
 	w.dt, _, err = e.tickets.Create(ctx, ticket.Actor{UserID: cust.ID, Role: people.RoleEndUser}, ticket.CreateInput{
 		Subject: "zqdsubject default request", Comment: ticket.CommentInput{Body: "zqdbody", Public: &pub}})
@@ -206,7 +221,7 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			}
 			return walked
 		}
-		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched}
+		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched, w.rinc}
 		outsiders := []struct {
 			who string
 			u   *people.User
@@ -214,7 +229,7 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			{"default-brand customer", e.users[people.RoleEndUser]}}
 		total := 0
 		for _, o := range outsiders {
-			total += walk(o.who, o.u, rids, restrictedMarkers, map[string]int64{"ticket": w.rt.ID, "user": w.rcust.ID, "organization": w.rorg.ID})
+			total += walk(o.who, o.u, rids, restrictedMarkers, map[string]int64{"ticket": w.rt.ID, "user": w.rcust.ID, "organization": w.rorg.ID, "incident": w.rinc})
 		}
 		// The restricted brand's customer with the default brand's ids.
 		total += walk("restricted customer", w.rcust, []int64{w.dt.ID, e.users[people.RoleEndUser].ID}, defaultMarkers,
@@ -232,6 +247,8 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			{"PUT", "/api/v2/deleted_tickets/" + itoa(w.rdel) + "/restore", ""},
 			{"PUT", "/api/v2/deleted_tickets/restore_many?ids=" + itoa(w.rdel), ""},
 			{"DELETE", "/api/v2/deleted_tickets/" + itoa(w.rdel), ""},
+			{"PUT", "/pagerduty/incidents/" + itoa(w.rinc), `{"incident":{"type":"incident","status":"resolved"}}`},
+			{"POST", "/pagerduty/incidents/" + itoa(w.rinc) + "/notes", `{"note":{"content":"x"}}`},
 			{"PUT", "/api/v2/oncall/schedules/" + itoa(w.rsched) + "/brand", `{"schedule_brand":{"brand_id":null}}`},
 			{"POST", "/pagerduty/schedules/" + itoa(w.rsched) + "/overrides", `{"override":{"start":"2030-01-07T06:00:00Z","end":"2030-01-07T08:00:00Z","user":{"id":"` + itoa(w.insider.ID) + `"}}}`},
 		}
@@ -285,6 +302,12 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			if r := get(u, "/api/v2/search/count?query=brand:"+itoa(w.rb.ID)); !strings.Contains(r.body, `"count":1`) {
 				t.Errorf("insider search brand: %s", r.body)
 			}
+		}
+		if r := get(w.insider, "/incidents/"+itoa(w.rinc)); r.code != 200 || !strings.Contains(r.body, "zqrsubject") {
+			t.Errorf("the insider does not see the restricted emergency: %d", r.code)
+		}
+		if r := get(w.insider, "/pagerduty/incidents"); r.code != 200 || !strings.Contains(r.body, "zqrsubject") {
+			t.Errorf("the insider's PagerDuty incidents lack the restricted emergency: %d", r.code)
 		}
 		if r := get(w.insideAdmin, "/oncall"); r.code != 200 || !strings.Contains(strings.ToLower(r.body), "zqrschedule") {
 			t.Errorf("the inside admin does not see the restricted schedule: %d", r.code)

@@ -256,6 +256,9 @@ func New(deps Deps) (*Server, error) {
 	if s.Brands != nil && s.OnCall != nil {
 		s.OnCall.ScopeReads(s.listPartition) // a restricted brand's schedules are its insiders' (oncall/partition.go)
 	}
+	if s.Brands != nil && s.Incidents != nil {
+		s.Incidents.ScopeReads(s.listPartition) // and its emergencies (incident/partition.go)
+	}
 
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.styledNotFound(s.mux)))))))
