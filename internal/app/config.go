@@ -172,7 +172,7 @@ func settings() []setting {
 			return nil
 		}},
 		{"demo", "false", "load demo data on start (once per database)", boolSetter(func(c *Config, b bool) { c.Demo = b })},
-		{"demo-tickets", "1200", "tickets of help-desk history the demo writes, over about six months (0 = none)", func(c *Config, v string) error {
+		{"demo-tickets", "1050", "tickets of help-desk history the demo writes, over about six months (0 = none)", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 || n > 100000 {
 				return fmt.Errorf("%q is not a number from 0 to 100000", v)

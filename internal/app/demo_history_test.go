@@ -58,7 +58,7 @@ func TestDemoHistory(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			a, res := openDemoApp(t, e)
-			n := 1200 // the default
+			n := 1050 // the default
 			if e.Name == "postgres" {
 				n = 400
 			}
