@@ -272,7 +272,7 @@ func (a *App) Bootstrap(ctx context.Context) (email, password string, err error)
 		}
 	}
 	password = auth.NewSecret(15)
-	if err := a.Auth.SetPassword(ctx, audit.System(), u.ID, password); err != nil {
+	if err := a.Auth.SetGeneratedPassword(ctx, audit.System(), u.ID, password); err != nil {
 		return "", "", err
 	}
 	// A one-time password: the first sign-in asks for the admin's own.

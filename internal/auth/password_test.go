@@ -91,3 +91,28 @@ func setSuspended(t *testing.T, d *db.DB, id int64, suspended bool) {
 		return err
 	}))
 }
+
+// A generated password is hashed with the minimum cost (and must be long
+// enough to be one); it signs in like any other.
+func TestGeneratedPasswordHashedAtMinimumCost(t *testing.T) {
+	eachFake(t, func(t *testing.T, d *db.DB, clk *clock.Fake) {
+		ctx := context.Background()
+		s := NewService(d, audit.New(d), Options{Params: DefaultParams(), SessionTTL: time.Hour})
+		uid := insertUser(t, d, "First Admin", "first@example.com", "admin")
+		if err := s.SetGeneratedPassword(ctx, audit.System(), uid, "short"); err == nil {
+			t.Fatal("a short generated password accepted")
+		}
+		pw := NewSecret(15)
+		must(t, s.SetGeneratedPassword(ctx, audit.System(), uid, pw))
+		var hash string
+		if err := d.R.QueryRow("SELECT password_hash FROM users WHERE id = $1", uid).Scan(&hash); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+			t.Fatalf("generated password hash %q", hash)
+		}
+		if _, err := s.CheckPassword(ctx, "first@example.com", pw, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -48,3 +48,16 @@ func (s *Service) SetSharedPassword(ctx context.Context, actor audit.Actor, ids 
 		return nil
 	})
 }
+
+// SetGeneratedPassword gives a user a password Frontline generated
+// (NewSecret: 120 random bits for the first admin's one-time password),
+// hashed with the OWASP minimum (MinimumParams) like the demo's: a random
+// secret of that length needs no costly hash to resist guessing, and the
+// first start of a server does not spend a second of CPU on it. The user's
+// other sessions end; audited as a password change.
+func (s *Service) SetGeneratedPassword(ctx context.Context, actor audit.Actor, userID int64, password string) error {
+	if len(password) < 20 {
+		return errs.Invalid("password", "a generated password has at least 20 characters")
+	}
+	return s.SetSharedPassword(ctx, actor, []int64{userID}, password)
+}
