@@ -272,3 +272,33 @@ func TestDepartmentRolesRouteByRoute(t *testing.T) {
 		}
 	})
 }
+
+// TestNewTicketLinkFollowsThePermission: an agent who may only read
+// tickets is not offered "New ticket" (the page would refuse them); an
+// agent who may edit is.
+func TestNewTicketLinkFollowsThePermission(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		rc := granting(access.TicketsRead)
+		rc.EndUserProfileAccess = "readonly"
+		ec := granting(access.TicketsEdit)
+		ec.EndUserProfileAccess = "readonly"
+		reader, editor := e.agentWith("Read Only", rc), e.agentWith("Editor", ec)
+		cust := e.users[people.RoleEndUser]
+		for _, c := range []struct {
+			u    *people.User
+			want bool
+		}{{reader, false}, {editor, true}} {
+			list := e.do(nil, "GET", "/agent/tickets", nil, basic(c.u.Email, pw)...)
+			page := e.do(nil, "GET", fmt.Sprintf("/agent/users/%d", cust.ID), nil, basic(c.u.Email, pw)...)
+			if list.code != 200 || page.code != 200 {
+				t.Fatalf("%s: list %d, user page %d", c.u.Name, list.code, page.code)
+			}
+			if got := strings.Contains(list.body, `id="new-ticket"`); got != c.want {
+				t.Errorf("%s: New ticket on the list %v, want %v", c.u.Name, got, c.want)
+			}
+			if got := strings.Contains(page.body, `id="new-ticket-for"`); got != c.want {
+				t.Errorf("%s: New ticket on the user page %v, want %v", c.u.Name, got, c.want)
+			}
+		}
+	})
+}

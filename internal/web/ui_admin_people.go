@@ -360,8 +360,12 @@ func (s *Server) renderUserPage(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	canEdit = canEdit && (!people.IsStaff(u.Role) || PrincipalFrom(ctx).IsAdmin())
+	canCreate, err := s.may(r, access.TicketsEdit)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, status, "user_page.html", map[string]any{"Title": u.Name, "User": u, "Org": org, "Tickets": requested,
-		"CanEdit": canEdit, "Error": problem, "Flash": flashOf(w, r)})
+		"CanEdit": canEdit, "CanCreate": canCreate, "Error": problem, "Flash": flashOf(w, r)})
 	return nil
 }
 

@@ -7,6 +7,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/frontline/frontline/internal/access"
 	"net/http"
 	"slices"
 	"strconv"
@@ -206,8 +207,12 @@ func (s *Server) agentTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	canCreate, err := s.may(r, access.TicketsEdit) // the "New ticket" page's permission
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "agent_tickets.html", map[string]any{
-		"SLACol": slaCol, "Agents": agents, "Macros": macros, "Statuses": ticket.Statuses, "Back": r.URL.RequestURI(),
+		"CanCreate": canCreate, "SLACol": slaCol, "Agents": agents, "Macros": macros, "Statuses": ticket.Statuses, "Back": r.URL.RequestURI(),
 		"Title": title, "Sidebar": side, "View": key, "Tickets": list, "Names": nm, "SLA": badges,
 		"Cols": cols, "Pager": newPager(r, page, total), "Flash": flashOf(w, r), "Wide": true, "Query": "", "CanSearch": s.Search != nil,
 	})
