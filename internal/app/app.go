@@ -159,6 +159,10 @@ func Open(ctx context.Context, c Config, log *slog.Logger, opt Options) (*App, e
 	a.People.SetLimits(c.Limits)
 	a.Tickets = ticket.NewStore(d, a.Audit, filepath.Join(c.DataDir, "attachments"), c.MaxAttachmentBytes)
 	a.Tickets.SetLimits(c.Limits)
+	if err := a.Tickets.SetDefaultPriorities(c.DefaultPriorities); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if a.Mail, err = newMailStore(a, c, log, opt.MailResolver); err != nil {
 		d.Close()
 		return nil, err

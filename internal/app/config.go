@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/frontline/frontline/internal/ticket"
 	"io"
 	"log/slog"
 	"net"
@@ -84,6 +85,9 @@ type Config struct {
 	// emergencies (urgent, paging CEOC); "" for none. It must also be one
 	// of the receiving mailboxes.
 	EmergencyMailbox string
+	// DefaultPriorities maps an organization's tier to the priority its new
+	// tickets take when created without one (ticket.SetDefaultPriorities).
+	DefaultPriorities map[string]string
 }
 
 // setting is one configuration key, shared by flag, env var and file.
@@ -248,6 +252,22 @@ func backupSettings() []setting {
 			return nil
 		}},
 		{"backup-keep-weekly", "4", "scheduled backups kept: the newest of each of this many last weeks", intSetter(0, func(c *Config, n int) { c.BackupKeepWeekly = n })},
+		{"default-priority", "ultimate=high,premium=normal", "priority a new ticket created without one takes from its organization's tier, so its SLA clock starts before triage: tier=priority pairs, comma-separated (priorities low, normal, high, urgent; empty: none)", func(c *Config, v string) error {
+			m := map[string]string{}
+			for _, pair := range strings.Split(v, ",") {
+				if pair = strings.TrimSpace(pair); pair == "" {
+					continue
+				}
+				tier, prio, ok := strings.Cut(pair, "=")
+				tier, prio = strings.TrimSpace(tier), strings.ToLower(strings.TrimSpace(prio))
+				if !ok || tier == "" || !ticket.ValidPriority(prio) {
+					return fmt.Errorf("%q is not tier=priority (priorities: low, normal, high, urgent)", pair)
+				}
+				m[tier] = prio
+			}
+			c.DefaultPriorities = m
+			return nil
+		}},
 		{"emergency-mailbox", "", "receiving address whose mail becomes a customer emergency (urgent, 30-minute first reply, pages the Customer Emergency On-Call) for organizations with emergency support; add it to --mailboxes too", func(c *Config, v string) error {
 			v = strings.TrimSpace(v)
 			if v != "" && !strings.Contains(v, "@") {

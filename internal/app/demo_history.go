@@ -97,6 +97,10 @@ func (a *App) openHistoryDesk(ctx context.Context, start time.Time) (*historyDes
 	al := audit.New(d)
 	h.people = people.NewStore(d, al)
 	h.tickets = ticket.NewStore(d, al, filepath.Join(a.Config.DataDir, "attachments"), a.Config.MaxAttachmentBytes)
+	if err := h.tickets.SetDefaultPriorities(a.Config.DefaultPriorities); err != nil { // as on the live desk
+		d.Close()
+		return nil, err
+	}
 	if len(a.Config.Mailboxes) > 0 {
 		h.mailbox = a.Config.Mailboxes[0].Address
 		h.mail, err = mail.NewStore(d, h.tickets, h.people, mail.StoreConfig{Mailboxes: a.Config.Mailboxes})

@@ -237,3 +237,6 @@ INSERT INTO ticket_audits (ticket_id, author_id, via_channel, via_source, events
 
 -- name: InsertCollaboratorsPrefix
 INSERT INTO ticket_collaborators (ticket_id, user_id) VALUES
+
+-- name: OrganizationTier
+SELECT tier FROM organizations WHERE id = $1;

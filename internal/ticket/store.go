@@ -49,6 +49,38 @@ type Store struct {
 	prepare  Preparer
 	// partition scopes List and Count to the caller (ScopeLists).
 	partition PartitionOf
+	// tierPriority is the priority a new ticket without one takes from its
+	// organization's tier (SetDefaultPriorities).
+	tierPriority map[string]string
+}
+
+// SetDefaultPriorities makes a new ticket created without a priority take
+// the one its organization's tier maps to (case-insensitive), so that its
+// SLA clock starts at once instead of waiting for triage; a tier not in
+// the map, or no organization, leaves it unset. Call it while wiring.
+func (s *Store) SetDefaultPriorities(byTier map[string]string) error {
+	m := map[string]string{}
+	for tier, p := range byTier {
+		if !ValidPriority(p) {
+			return errs.Invalid("priority", fmt.Sprintf("%q is not a priority (low, normal, high, urgent)", p))
+		}
+		m[strings.ToLower(strings.TrimSpace(tier))] = p
+	}
+	s.tierPriority = m
+	return nil
+}
+
+// defaultPriority is the priority of organization org's tier, or "".
+func (s *Store) defaultPriority(ctx context.Context, tx *db.Tx, org int64) (string, error) {
+	if len(s.tierPriority) == 0 {
+		return "", nil
+	}
+	var tier string
+	err := tx.QueryRowContext(ctx, s.q.Get("OrganizationTier"), org).Scan(&tier)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return s.tierPriority[strings.ToLower(tier)], err
 }
 
 // SetLimits sets the size limits (zero fields: the defaults); call it while
@@ -921,6 +953,17 @@ func (s *Store) create(ctx context.Context, tx *db.Tx, actor Actor, in CreateInp
 		}
 		if err := s.checkAuthor(ctx, tx, pc.authorID); err != nil {
 			return err // before the preparer, which reads the author too
+		}
+		// An untriaged ticket takes its organization's tier's priority, so
+		// the SLA clock starts (SetDefaultPriorities).
+		if t.Priority == nil && t.OrganizationID != nil {
+			p, err := s.defaultPriority(ctx, tx, *t.OrganizationID)
+			if err != nil {
+				return err
+			}
+			if p != "" {
+				t.Priority = &p
+			}
 		}
 		// The brand first: the preparer's SLA policies may look at it.
 		if t.BrandID, err = s.brandOf(ctx, tx, in.BrandID, t.RequesterID); err != nil {

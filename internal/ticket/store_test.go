@@ -942,3 +942,60 @@ func TestPublicDescriptionMigrationBackfill(t *testing.T) {
 		}
 	})
 }
+
+// TestDefaultPriorityFromTheOrganizationsTier: a ticket created without a
+// priority takes its organization's tier's, case-insensitively; one with a
+// priority keeps it; a tier not mapped or no organization leaves it unset;
+// an invalid priority is refused when wiring.
+func TestDefaultPriorityFromTheOrganizationsTier(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		al := audit.New(d)
+		ps := people.NewStore(d, al)
+		st := NewStore(d, al, t.TempDir(), 1<<20)
+		if err := st.SetDefaultPriorities(map[string]string{"Premium": "sevenish"}); err == nil {
+			t.Fatal("an invalid priority accepted")
+		}
+		if err := st.SetDefaultPriorities(map[string]string{"Premium": "normal", "ultimate": "high"}); err != nil {
+			t.Fatal(err)
+		}
+		org := func(name, tier string) *int64 {
+			o, err := ps.CreateOrganization(ctx, audit.System(), people.OrganizationInput{Name: &name, Tier: &tier})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &o.ID
+		}
+		premium, free := org("Acme", "premium"), org("Hobby", "free")
+		requester := func(email string, o *int64) int64 {
+			name, role := email, "end-user"
+			u, err := ps.CreateUser(ctx, audit.System(), people.UserInput{Name: &name, Email: &email, Role: &role, OrganizationID: o})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.ID
+		}
+		for _, c := range []struct {
+			who   int64
+			asked string
+			want  string
+		}{{requester("a@acme.test", premium), "", "normal"}, {requester("b@acme.test", premium), "urgent", "urgent"},
+			{requester("c@hobby.test", free), "", ""}, {requester("d@nowhere.test", nil), "", ""}} {
+			in := CreateInput{Subject: "Help", Comment: CommentInput{Body: "x"}}
+			if c.asked != "" {
+				in.Priority = &c.asked
+			}
+			tk, _, err := st.Create(ctx, Actor{UserID: c.who, Role: "end-user"}, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if tk.Priority != nil {
+				got = *tk.Priority
+			}
+			if got != c.want {
+				t.Errorf("requester %d asking %q: priority %q, want %q", c.who, c.asked, got, c.want)
+			}
+		}
+	})
+}
