@@ -382,8 +382,12 @@ func (s *Server) renderAgentTicket(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
+	canEdit, err := s.may(r, access.TicketsEdit)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, status, "agent_ticket.html", map[string]any{
-		"Fields": fields, "OtherFields": others,
+		"CanEditCCs": canEdit && t.Status != ticket.StatusClosed, "Fields": fields, "OtherFields": others,
 		"Title": fmt.Sprintf("#%d %s", t.ID, t.Subject), "Ticket": t, "Comments": comments, "Audits": audits,
 		"Names": nm, "Requester": requester, "Org": org, "Recent": recent, "Agents": agents, "Groups": groups,
 		"Macros": macros, "SLA": badges[t.ID], "Form": f, "Error": problem, "Flash": flashOf(w, r),

@@ -24,6 +24,7 @@ func (s *Server) registerWorkspaceUI() {
 	s.handleNeeds("POST /agent/tickets/new", Staff, access.TicketsEdit, s.agentNewTicket)
 	s.handleNeeds("POST /agent/tickets/bulk", Staff, access.TicketsEdit, s.agentBulk)
 	s.handleNeeds("POST /agent/tickets/{id}/merge", Staff, access.TicketsMerge, s.agentMerge)
+	s.handleNeeds("POST /agent/tickets/{id}/ccs", Staff, access.TicketsEdit, s.agentCCs)
 	s.handleNeeds("POST /agent/tickets/{id}/delete", Staff, access.TicketsDelete, s.agentDelete)
 	s.handleNeeds("POST /agent/tickets/{id}/spam", Staff, access.TicketsDelete, s.agentSpam)
 }
@@ -132,6 +133,54 @@ func (s *Server) agentMerge(w http.ResponseWriter, r *http.Request) error {
 		return s.ticketProblem(w, r, id, err)
 	}
 	seeOther(w, r, "/agent/tickets/"+strconv.FormatInt(into, 10), fmt.Sprintf("Ticket #%d merged into #%d and closed.", id, into))
+	return nil
+}
+
+// agentCCs adds a CC (follower) by email — a new customer for an unknown
+// address, as on the new-ticket page — or removes one (remove=user id).
+// CCs get the ticket's public replies by email and follow it in the portal.
+func (s *Server) agentCCs(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := PrincipalFrom(ctx)
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return err
+	}
+	t, err := s.Tickets.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	var in ticket.UpdateInput
+	flash := ""
+	if v := strings.TrimSpace(r.PostFormValue("remove")); v != "" {
+		uid, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || !t.IsCollaborator(uid) {
+			return s.ticketProblem(w, r, id, errs.Invalid("remove", "is not a CC of this ticket"))
+		}
+		rest := slices.DeleteFunc(slices.Clone(t.CollaboratorIDs), func(x int64) bool { return x == uid })
+		in.CollaboratorIDs = &rest
+		flash = "CC removed."
+	} else {
+		email := strings.TrimSpace(r.PostFormValue("add"))
+		if !strings.Contains(email, "@") {
+			return s.ticketProblem(w, r, id, errs.Invalid("add", "must be an email address"))
+		}
+		u, err := s.People.UserByEmail(ctx, email)
+		if errs.Is(err, errs.KindNotFound) {
+			name, _, _ := strings.Cut(email, "@")
+			role := people.RoleEndUser
+			u, err = s.People.CreateUser(ctx, p.Actor(clientIP(r)), people.UserInput{Name: &name, Email: &email, Role: &role})
+		}
+		if err != nil {
+			return s.ticketProblem(w, r, id, err)
+		}
+		in.AdditionalCollaborators = []int64{u.ID}
+		flash = u.Name + " is CC'd: they get the public replies."
+	}
+	if _, _, err := s.Tickets.Update(ctx, ticketActor(p), id, in); err != nil {
+		return s.ticketProblem(w, r, id, err)
+	}
+	seeOther(w, r, "/agent/tickets/"+strconv.FormatInt(id, 10), flash)
 	return nil
 }
 
