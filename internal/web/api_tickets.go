@@ -189,6 +189,7 @@ func (s *Server) registerTicketAPI() {
 	s.handle("POST /api/v2/uploads", Authenticated, s.apiUpload)
 	s.handle("GET /api/v2/attachments/{id}", Authenticated, s.apiShowAttachment)
 	s.handle("GET /attachments/{id}/{name}", Authenticated, s.downloadAttachment)
+	s.handle("GET /thumbnails/{id}", Authenticated, s.attachmentThumbnail) // thumbnail.go
 }
 
 // --- lists -------------------------------------------------------------------------

@@ -100,6 +100,7 @@ var partitionGuards = []guardedObject{
 	{"/ase/accounts/{org_id}", "org_id", "organization"},
 	{"/api/v2/attachments/{id}", "id", "attachment"},
 	{"/attachments/{id}", "id", "attachment"},
+	{"/thumbnails/{id}", "id", "attachment"},
 	{"/api/v2/satisfaction_ratings/{id}", "id", "satisfaction_rating"},
 	{"/api/v2/deleted_tickets/{id}", "id", "deleted_ticket"},
 	{"/incidents/{id}", "id", "incident"},

@@ -96,7 +96,7 @@ func areaAccess(pattern string, policy Policy, explicit access.Permission) route
 	case has("/api/v2/satisfaction_ratings", "/api/v2/slas/reports"):
 		return routeAccess{perm: access.ReportsRead}
 	case has("/api/v2/tickets", "/agent", "/api/v2/search", "/api/v2/views", "/api/v2/macros", "/api/v2/incremental/tickets",
-		"/api/v2/uploads", "/api/v2/attachments", "/attachments") || strings.HasSuffix(path, "/tickets/requested") ||
+		"/api/v2/uploads", "/api/v2/attachments", "/attachments", "/thumbnails") || strings.HasSuffix(path, "/tickets/requested") ||
 		strings.HasSuffix(path, "/tickets/ccd") || strings.HasSuffix(path, "/tickets/assigned") || strings.HasSuffix(path, "/{id}/tickets"):
 		return routeAccess{perm: access.TicketsRead}
 	// Business rules and SLAs: agents read them; admins, and roles that

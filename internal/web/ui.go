@@ -172,6 +172,7 @@ func (s *Server) uiFuncs() template.FuncMap {
 			b, _ := json.Marshal(v)
 			return string(b)
 		},
+		"previewable": previewable, // thumbnail.go
 		"sizeOf": func(n int64) string {
 			switch {
 			case n >= 1<<20:
