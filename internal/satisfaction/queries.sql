@@ -28,7 +28,11 @@ WHERE ($1 = '' OR r.score = $1)
 
 -- name: ListRatings
 SELECT {{RatingColumns}} {{RatingFilter}} AND ($6 = 0 OR r.id > $6)
-ORDER BY r.id LIMIT $7 OFFSET $8;
+  AND ($7 = 0 OR r.assignee_id = $7) AND ($8 = 0 OR r.group_id = $8)
+ORDER BY r.id LIMIT $9 OFFSET $10;
 
 -- name: CountRatings
-SELECT COUNT(*) {{RatingFilter}};
+SELECT COUNT(*) {{RatingFilter}} AND ($6 = 0 OR r.assignee_id = $6) AND ($7 = 0 OR r.group_id = $7);
+
+-- name: RatingFacts
+SELECT r.score, r.assignee_id, r.group_id, r.updated_at {{RatingFilter}};

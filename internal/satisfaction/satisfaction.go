@@ -187,6 +187,9 @@ type Filter struct {
 	// Hidden are the restricted brands whose tickets' ratings do not
 	// exist for the viewer (brand.Scope.Hidden).
 	Hidden []int64
+	// AssigneeID and GroupID narrow List and Count to one agent's or one
+	// group's ratings (0: any).
+	AssigneeID, GroupID int64
 }
 
 // partitioned puts the restricted partition condition into a rating query.
@@ -221,7 +224,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Rating, error) {
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	return db.ReadList(ctx, s.d, partitioned(s.q.Get("ListRatings")), append(args, f.AfterID, limit, max(f.Offset, 0)), scan)
+	return db.ReadList(ctx, s.d, partitioned(s.q.Get("ListRatings")), append(args, f.AfterID, f.AssigneeID, f.GroupID, limit, max(f.Offset, 0)), scan)
 }
 
 // Count counts the ratings matching f (pagination fields ignored).
@@ -232,7 +235,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	}
 	var n int
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, partitioned(s.q.Get("CountRatings")), args...).Scan(&n)
+		return tx.QueryRowContext(ctx, partitioned(s.q.Get("CountRatings")), append(args, f.AssigneeID, f.GroupID)...).Scan(&n)
 	})
 	return n, err
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -272,35 +273,80 @@ func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	score := r.URL.Query().Get("score")
+	q := r.URL.Query()
+	score := q.Get("score")
 	if score != "" && score != satisfaction.Good && score != satisfaction.Bad {
 		return errs.BadRequest("score must be good or bad")
+	}
+	idParam := func(name string) (int64, error) {
+		v := q.Get(name)
+		if v == "" {
+			return 0, nil
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return 0, errs.BadRequest("%s must be an id", name)
+		}
+		return n, nil
+	}
+	assignee, err := idParam("assignee_id")
+	if err != nil {
+		return err
+	}
+	group, err := idParam("group_id")
+	if err != nil {
+		return err
 	}
 	hidden, err := s.hiddenBrands(r)
 	if err != nil {
 		return err
 	}
-	total, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: score, Hidden: hidden})
+	f := satisfaction.Filter{Score: score, Hidden: hidden, AssigneeID: assignee, GroupID: group}
+	total, err := s.Satisfaction.Count(ctx, f)
 	if err != nil {
 		return err
 	}
-	list, err := s.Satisfaction.List(ctx, satisfaction.Filter{Score: score, Offset: (page - 1) * uiPerPage, Limit: uiPerPage, Hidden: hidden})
+	lf := f
+	lf.Offset, lf.Limit = (page-1)*uiPerPage, uiPerPage
+	list, err := s.Satisfaction.List(ctx, lf)
 	if err != nil {
 		return err
 	}
-	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good, Hidden: hidden})
+	good, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Score: satisfaction.Good, Hidden: hidden, AssigneeID: assignee, GroupID: group})
 	if err != nil {
 		return err
 	}
-	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Hidden: hidden})
+	all, err := s.Satisfaction.Count(ctx, satisfaction.Filter{Hidden: hidden, AssigneeID: assignee, GroupID: group})
 	if err != nil {
 		return err
+	}
+	// The trend: 12 weeks, and per agent and group (satisfaction.TrendOf).
+	tr, err := s.Satisfaction.TrendOf(ctx, satisfaction.Filter{Hidden: hidden, AssigneeID: assignee, GroupID: group}, 12, s.now())
+	if err != nil {
+		return err
+	}
+	var pcts []*float64
+	var labels []string
+	for _, b := range tr.Weeks {
+		if p := b.GoodPct(); p >= 0 {
+			pcts = append(pcts, &p)
+		} else {
+			pcts = append(pcts, nil)
+		}
+		labels = append(labels, b.From.Format("2 Jan"))
 	}
 	var ids []int64
 	for _, x := range list {
 		ids = append(ids, x.RequesterID, derefID(x.AssigneeID))
 	}
+	for _, b := range tr.Agents {
+		ids = append(ids, b.ID)
+	}
 	nm, err := s.userNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	groups, err := s.groupNames(ctx)
 	if err != nil {
 		return err
 	}
@@ -308,9 +354,18 @@ func (s *Server) adminSatisfaction(w http.ResponseWriter, r *http.Request) error
 	if all > 0 {
 		pct = good * 100 / all
 	}
+	narrow := url.Values{}
+	if assignee != 0 {
+		narrow.Set("assignee_id", strconv.FormatInt(assignee, 10))
+	}
+	if group != 0 {
+		narrow.Set("group_id", strconv.FormatInt(group, 10))
+	}
 	s.render(w, r, http.StatusOK, "admin_satisfaction.html", map[string]any{
 		"Title": "Satisfaction", "Section": "satisfaction", "Ratings": list, "Names": nm, "Score": score,
-		"GoodPct": pct, "Pager": newPager(r, page, total),
+		"GoodPct": pct, "Pager": newPager(r, page, total), "Trend": tr, "GroupNames": groups,
+		"Chart":      svgLine([][]*float64{pcts}, 640, 180, labels, "Share of good ratings by week (%)"),
+		"AssigneeID": assignee, "GroupID": group, "Narrow": narrow.Encode(),
 	})
 	return nil
 }
