@@ -18,8 +18,8 @@ import (
 
 // Bucket counts the ratings of one week, agent or group.
 type Bucket struct {
-	Key  string    `json:"key"`            // "2026-W49" for a week
-	ID   int64     `json:"id,omitempty"`   // the agent or group (0: none)
+	Key  string    `json:"key"`           // "2026-W49" for a week
+	ID   int64     `json:"id,omitempty"`  // the agent or group (0: none)
 	From time.Time `json:"from,omitzero"` // a week's Monday
 	Good int       `json:"good"`
 	Bad  int       `json:"bad"`
