@@ -237,17 +237,7 @@ func TestNodeKillLosesNoAcknowledgedWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
-			rows, err := d.R.QueryContext(ctx, "SELECT subject FROM tickets WHERE subject LIKE 'kill-load %'")
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored := map[string]int{}
-			for rows.Next() {
-				var s string
-				_ = rows.Scan(&s)
-				stored[s]++
-			}
-			rows.Close()
+			stored := countRows(t, d, "SELECT subject FROM tickets WHERE subject LIKE 'kill-load %'")
 			lost := 0
 			for s := range acked {
 				if stored[s] == 0 {
@@ -266,4 +256,27 @@ func TestNodeKillLosesNoAcknowledgedWrite(t *testing.T) {
 				e.Name, len(acked), afterKill.Load(), len(stored), failed.Load(), lost)
 		})
 	}
+}
+
+// countRows counts how many times each value of the one-column query q
+// is stored (what a kill test compares with what was acknowledged).
+func countRows(t *testing.T, d *db.DB, q string, args ...any) map[string]int {
+	t.Helper()
+	rows, err := d.R.QueryContext(context.Background(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out[v]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

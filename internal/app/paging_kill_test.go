@@ -171,17 +171,7 @@ func TestKillDuringPagingLosesNoPageAndSendsNoneTwice(t *testing.T) {
 				}
 				time.Sleep(250 * time.Millisecond)
 			}
-			rows, err := d.R.QueryContext(ctx, "SELECT incident_key FROM incidents WHERE service_id = $1", svc.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored := map[string]int{}
-			for rows.Next() {
-				var k string
-				_ = rows.Scan(&k)
-				stored[k]++
-			}
-			rows.Close()
+			stored := countRows(t, d, "SELECT incident_key FROM incidents WHERE service_id = $1", svc.ID)
 			for k := range acked {
 				if stored[k] != 1 {
 					t.Errorf("acknowledged trigger %s stored as %d incidents", k, stored[k])

@@ -142,14 +142,11 @@ func (s *Server) agentMerge(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) agentCCs(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := PrincipalFrom(ctx)
-	id, err := pathID(r, "id", "ticket")
+	t, err := s.pathTicket(r)
 	if err != nil {
 		return err
 	}
-	t, err := s.Tickets.Get(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := t.ID
 	var in ticket.UpdateInput
 	flash := ""
 	if v := strings.TrimSpace(r.PostFormValue("remove")); v != "" {
@@ -182,6 +179,15 @@ func (s *Server) agentCCs(w http.ResponseWriter, r *http.Request) error {
 	}
 	seeOther(w, r, "/agent/tickets/"+strconv.FormatInt(id, 10), flash)
 	return nil
+}
+
+// pathTicket reads the ticket a route's {id} names.
+func (s *Server) pathTicket(r *http.Request) (*ticket.Ticket, error) {
+	id, err := pathID(r, "id", "ticket")
+	if err != nil {
+		return nil, err
+	}
+	return s.Tickets.Get(r.Context(), id)
 }
 
 // ticketProblem shows a refused action on the ticket's page.
@@ -235,14 +241,11 @@ func (s *Server) agentDelete(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) agentSpam(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := PrincipalFrom(ctx)
-	id, err := pathID(r, "id", "ticket")
+	t, err := s.pathTicket(r)
 	if err != nil {
 		return err
 	}
-	t, err := s.Tickets.Get(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := t.ID
 	u, err := s.People.GetUser(ctx, t.RequesterID)
 	if err != nil {
 		return err
