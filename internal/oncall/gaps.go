@@ -57,16 +57,8 @@ type GapNotice struct {
 // gapRecipients are the managers of the schedule's staff (active ones),
 // or every active manager when its staff have none on record.
 func gapRecipients(r Roster, sc *Schedule) []int64 {
-	staff := sc.Pool()
-	for i := range sc.Layers {
-		for _, u := range poolOf(r, sc, &sc.Layers[i]) {
-			if !slices.Contains(staff, u) {
-				staff = append(staff, u)
-			}
-		}
-	}
 	var out []int64
-	for _, u := range staff {
+	for _, u := range staffOf(r, sc) {
 		m, ok := r.Members[u]
 		if !ok || m.ManagerID == nil {
 			continue

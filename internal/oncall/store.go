@@ -394,6 +394,20 @@ func poolOf(r Roster, sc *Schedule, l *Layer) []int64 {
 	return out
 }
 
+// staffOf is who staffs a schedule: its layers' members, then everyone
+// its layers' pools may draw on.
+func staffOf(r Roster, sc *Schedule) []int64 {
+	staff := sc.Pool()
+	for i := range sc.Layers {
+		for _, u := range poolOf(r, sc, &sc.Layers[i]) {
+			if !slices.Contains(staff, u) {
+				staff = append(staff, u)
+			}
+		}
+	}
+	return staff
+}
+
 // --- flags and fairness ----------------------------------------------------------
 
 // Flags lists the problems of a schedule in [from, to): stretches on which
@@ -419,16 +433,8 @@ func (s *Store) Flags(ctx context.Context, scheduleID int64, from, to time.Time)
 	for _, l := range fair.Members {
 		load[l.UserID] = l.Weighted()
 	}
-	pool := sc.Pool()
-	for i := range sc.Layers {
-		for _, u := range poolOf(r, sc, &sc.Layers[i]) {
-			if !slices.Contains(pool, u) {
-				pool = append(pool, u)
-			}
-		}
-	}
 	var active []int64
-	for _, u := range pool {
+	for _, u := range staffOf(r, sc) {
 		if m, ok := r.Member(u); ok && m.Active {
 			active = append(active, u)
 		}
