@@ -586,9 +586,9 @@ func (h *dueHeap) Pop() any {
 }
 
 // write carries out the plans for in: every creation and step at its
-// moment, the SLA timers at theirs, and the automations every six hours
+// moment, the SLA timers at theirs, and the automations every twelve hours
 // (they run every minute on a live desk; the closing of a solved ticket
-// comes up to six hours after its four days here) when one of them may
+// comes up to twelve hours after its four days here) when one of them may
 // act, all in time order, until in.Now.
 func (h *historyDesk) write(ctx context.Context, in HistoryInput) (*HistoryStats, error) {
 	plans := demo.Plan(demo.Config{Now: in.Now, Days: in.Days, Tickets: in.Tickets, Seed: in.Seed, Featured: in.Featured}, in.Teams, in.Orgs)
@@ -597,7 +597,7 @@ func (h *historyDesk) write(ctx context.Context, in HistoryInput) (*HistoryStats
 	for i, pl := range plans {
 		heap.Push(&r.events, event{at: pl.Created, plan: i, step: -1})
 	}
-	const tick = 6 * time.Hour
+	const tick = 12 * time.Hour
 	nextTick := time.Time{}
 	for {
 		var at time.Time
