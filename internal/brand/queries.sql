@@ -57,5 +57,14 @@ SELECT brand_id FROM deleted_tickets WHERE id = $1;
 -- name: TicketBrand
 SELECT brand_id FROM tickets WHERE id = $1;
 
+-- name: KBCategoryBrand
+SELECT brand_id FROM kb_categories WHERE id = $1;
+
+-- name: KBSectionBrand
+SELECT c.brand_id FROM kb_sections s JOIN kb_categories c ON c.id = s.category_id WHERE s.id = $1;
+
+-- name: KBArticleBrand
+SELECT c.brand_id FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE a.id = $1;
+
 -- name: TicketRestricted
 SELECT b.restricted FROM tickets t JOIN brands b ON b.id = t.brand_id WHERE t.id = $1;

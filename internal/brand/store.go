@@ -270,7 +270,8 @@ func (s *Store) setBrand(ctx context.Context, actor audit.Actor, query, what str
 // BrandOf returns the brand of a ticket, user or organization (what is
 // "ticket", "user" or "organization"); a missing row is not found.
 func (s *Store) BrandOf(ctx context.Context, what string, id int64) (int64, error) {
-	q := map[string]string{"ticket": "TicketBrand", "user": "UserBrand", "organization": "OrganizationBrand", "deleted_ticket": "DeletedTicketBrand"}[what]
+	q := map[string]string{"ticket": "TicketBrand", "user": "UserBrand", "organization": "OrganizationBrand", "deleted_ticket": "DeletedTicketBrand",
+		"kb_category": "KBCategoryBrand", "kb_section": "KBSectionBrand", "kb_article": "KBArticleBrand"}[what]
 	if q == "" {
 		return 0, errs.NotFound(what)
 	}

@@ -49,10 +49,48 @@ func ParseVisibility(s string) (Visibility, error) {
 	return Visibility(i), nil
 }
 
-// Viewer is who reads the knowledge base.
+// Viewer is who reads the knowledge base, and which brand's Help Center.
 type Viewer struct {
 	UserID int64 // 0 when anonymous
 	Staff  bool  // agents and admins see internal articles and drafts
+	// Brand is the brand whose Help Center is read (content belongs to its
+	// category's brand); 0 reads every brand's (staff tools). Search always
+	// reads one brand's: 0 is the default brand there.
+	Brand int64
+	// Hidden are the restricted brands whose content does not exist for
+	// this viewer (brand.Scope.Hidden): not found, not listed, not found
+	// by search or suggestions.
+	Hidden []int64
+}
+
+// defaultBrand is the brand seeded by the brands migration (brand.DefaultID).
+const defaultBrand int64 = 1
+
+// Sees reports whether content of brand b exists for v.
+func (v Viewer) Sees(b int64) bool {
+	return (v.Brand == 0 || v.Brand == b) && !slices.Contains(v.Hidden, b)
+}
+
+// hiddenParam is Hidden as the statements bind it: " 3 7 ", ” for none.
+func (v Viewer) hiddenParam() string {
+	if len(v.Hidden) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteByte(' ')
+	for _, id := range v.Hidden {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// searchBrand is the one brand a search of v reads.
+func (v Viewer) searchBrand() int64 {
+	if v.Brand == 0 {
+		return defaultBrand
+	}
+	return v.Brand
 }
 
 // Max is the highest visibility the viewer may read.
@@ -89,17 +127,20 @@ func CanMove(from, to Status) bool {
 
 // Category is the top of the Help Center tree.
 type Category struct {
-	ID           int64     `json:"id"`
-	URL          string    `json:"url"`
-	HTMLURL      string    `json:"html_url"`
-	Name         string    `json:"name"`
-	Description  string    `json:"description"`
-	Locale       string    `json:"locale"`
-	SourceLocale string    `json:"source_locale"`
-	Position     int       `json:"position"`
-	Outdated     bool      `json:"outdated"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64  `json:"id"`
+	URL          string `json:"url"`
+	HTMLURL      string `json:"html_url"`
+	Name         string `json:"name"`
+	Description  string `json:"description"`
+	Locale       string `json:"locale"`
+	SourceLocale string `json:"source_locale"`
+	Position     int    `json:"position"`
+	Outdated     bool   `json:"outdated"`
+	// BrandID is the brand whose Help Center holds the category, its
+	// sections and their articles (Frontline's; Zendesk answers per brand host).
+	BrandID   int64     `json:"brand_id"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Section belongs to a category, and may nest in another section.
@@ -118,6 +159,7 @@ type Section struct {
 	Outdated        bool       `json:"outdated"`
 	Visibility      Visibility `json:"-"`
 	VisibilityName  string     `json:"visibility"`
+	BrandID         int64      `json:"-"` // its category's
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 }
@@ -182,6 +224,10 @@ type CategoryInput struct {
 	Description *string `json:"description"`
 	Locale      *string `json:"locale"`
 	Position    *int    `json:"position"`
+	// BrandID moves the category (with its sections and articles) to a
+	// brand's Help Center; on create, nil is the Help Center it was created
+	// from (the web layer fills it) or the default brand.
+	BrandID *int64 `json:"brand_id"`
 }
 
 // SectionInput is a create or update of a section.

@@ -1,21 +1,29 @@
 -- Knowledge base statements. Visibility: $V is the reader's level; an
 -- article is readable when it and its section are at or below it, and,
 -- for readers who are not staff ($S false), when it is published.
+-- Brands (migration 00150): content belongs to its category's brand; a
+-- reader reads one brand's Help Center ($B, 0 for every brand) and never a
+-- brand hidden from them ($H: the hidden ids as " 3 7 ", '' for none).
 
 -- name: CategoryColumns
-c.id, c.name, c.description, c.locale, c.position, c.outdated, c.created_at, c.updated_at
+c.id, c.name, c.description, c.locale, c.position, c.outdated, c.created_at, c.updated_at, c.brand_id
 
 -- name: ListCategories
-SELECT {{CategoryColumns}} FROM kb_categories c ORDER BY c.position, c.id;
+SELECT {{CategoryColumns}} FROM kb_categories c
+WHERE ($1 = 0 OR c.brand_id = $1) AND ($2 = '' OR $2 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %'))
+ORDER BY c.position, c.id;
 
 -- name: GetCategory
 SELECT {{CategoryColumns}} FROM kb_categories c WHERE c.id = $1;
 
 -- name: InsertCategory
-INSERT INTO kb_categories (name, description, locale, position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id;
+INSERT INTO kb_categories (name, description, locale, position, created_at, updated_at, brand_id) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id;
 
 -- name: UpdateCategory
-UPDATE kb_categories SET name = $2, description = $3, position = $4, updated_at = $5 WHERE id = $1;
+UPDATE kb_categories SET name = $2, description = $3, position = $4, updated_at = $5, brand_id = $6 WHERE id = $1;
+
+-- name: SectionsOfCategory
+SELECT id FROM kb_sections WHERE category_id = $1 ORDER BY id;
 
 -- name: DeleteCategory
 DELETE FROM kb_categories WHERE id = $1;
@@ -24,13 +32,16 @@ DELETE FROM kb_categories WHERE id = $1;
 SELECT count(*) FROM kb_sections WHERE category_id = $1;
 
 -- name: SectionColumns
-s.id, s.category_id, s.parent_section_id, s.name, s.description, s.locale, s.position, s.visibility, s.created_at, s.updated_at
+s.id, s.category_id, s.parent_section_id, s.name, s.description, s.locale, s.position, s.visibility, s.created_at, s.updated_at, c.brand_id
 
 -- name: ListSections
-SELECT {{SectionColumns}} FROM kb_sections s WHERE s.visibility <= $1 AND ($2 = 0 OR s.category_id = $2) ORDER BY s.position, s.id;
+SELECT {{SectionColumns}} FROM kb_sections s JOIN kb_categories c ON c.id = s.category_id
+WHERE s.visibility <= $1 AND ($2 = 0 OR s.category_id = $2)
+  AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %'))
+ORDER BY s.position, s.id;
 
 -- name: GetSection
-SELECT {{SectionColumns}} FROM kb_sections s WHERE s.id = $1;
+SELECT {{SectionColumns}} FROM kb_sections s JOIN kb_categories c ON c.id = s.category_id WHERE s.id = $1;
 
 -- name: InsertSection
 INSERT INTO kb_sections (category_id, parent_section_id, name, description, locale, position, visibility, created_at, updated_at)
@@ -53,19 +64,25 @@ a.position, a.labels, a.outdated, a.comments_disabled, a.visibility, a.vote_sum,
 -- name: Readable
 a.visibility <= $1 AND s.visibility <= $1 AND ($2 OR a.status = 'published')
 
+-- name: ArticlesOf
+kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
+
 -- name: ListArticles
-SELECT {{ArticleColumns}} FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
-WHERE {{Readable}} AND ($3 = 0 OR a.section_id = $3) AND ($4 = 0 OR s.category_id = $4)
-  AND ($5 = '' OR a.locale = $5) AND ($6 = '' OR a.labels LIKE '%,' || $6 || ',%') AND a.id > $7
-ORDER BY a.id LIMIT $8 OFFSET $9;
+SELECT {{ArticleColumns}} FROM {{ArticlesOf}}
+WHERE {{Readable}} AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %'))
+  AND ($5 = 0 OR a.section_id = $5) AND ($6 = 0 OR s.category_id = $6)
+  AND ($7 = '' OR a.locale = $7) AND ($8 = '' OR a.labels LIKE '%,' || $8 || ',%') AND a.id > $9
+ORDER BY a.id LIMIT $10 OFFSET $11;
 
 -- name: CountArticles
-SELECT count(*) FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id
-WHERE {{Readable}} AND ($3 = 0 OR a.section_id = $3) AND ($4 = 0 OR s.category_id = $4)
-  AND ($5 = '' OR a.locale = $5) AND ($6 = '' OR a.labels LIKE '%,' || $6 || ',%');
+SELECT count(*) FROM {{ArticlesOf}}
+WHERE {{Readable}} AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %'))
+  AND ($5 = 0 OR a.section_id = $5) AND ($6 = 0 OR s.category_id = $6)
+  AND ($7 = '' OR a.locale = $7) AND ($8 = '' OR a.labels LIKE '%,' || $8 || ',%');
 
 -- name: GetArticle
-SELECT {{ArticleColumns}} FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE a.id = $3 AND {{Readable}};
+SELECT {{ArticleColumns}} FROM {{ArticlesOf}} WHERE {{Readable}}
+  AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %')) AND a.id = $5;
 
 -- name: InsertArticle
 INSERT INTO kb_articles (section_id, author_id, title, body_markdown, body_html, body_text, locale, source_locale, status, promoted,
@@ -92,9 +109,9 @@ SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
        CASE WHEN a.status <> 'published' THEN ''
             WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
             WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
        || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
-FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE
+FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexRows postgres
 INSERT INTO kb_search (article_id, doc, head, scope)
@@ -104,9 +121,9 @@ SELECT a.id,
        to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
             WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
             WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
        || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
-FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE
+FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexArticle
 {{IndexRows}} a.id = $1;
@@ -250,7 +267,8 @@ SELECT session, kind, COALESCE(article_id, 0), COALESCE(user_id, 0), at FROM kb_
 SELECT session, kind, COALESCE(article_id, 0), COALESCE(user_id, 0), at FROM kb_events WHERE at >= $1 AND at < $2 ORDER BY id;
 
 -- name: Labels
-SELECT DISTINCT a.labels FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id WHERE {{Readable}} AND a.labels <> ',';
+SELECT DISTINCT a.labels FROM {{ArticlesOf}} WHERE {{Readable}}
+  AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %')) AND a.labels <> ',';
 
 -- name: LinkTicketIfArticle
 INSERT INTO kb_ticket_links (article_id, ticket_id, created_at)
@@ -290,3 +308,6 @@ INSERT INTO kb_fts_head (kb_fts_head) VALUES ('optimize');
 
 -- name: ReindexOptimizeHeads postgres
 SELECT 1;
+
+-- name: BrandExists
+SELECT count(*) FROM brands WHERE id = $1;

@@ -25,10 +25,11 @@ var sqlFiles embed.FS
 // Store persists the knowledge base. Every write of content (categories,
 // sections, articles) is audited in its own transaction, with its actor.
 type Store struct {
-	d     *db.DB
-	q     *db.Queries
-	md    *markup.Renderer
-	audit *audit.Log
+	d         *db.DB
+	q         *db.Queries
+	md        *markup.Renderer
+	audit     *audit.Log
+	partition PartitionOf // partition.go
 }
 
 // NewStore returns the knowledge base store of d, auditing to a.
@@ -50,17 +51,21 @@ func (s *Store) Now() time.Time { return s.d.Clock.Now() }
 
 func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
 	var c Category
-	err := sc.Scan(&c.ID, &c.Name, &c.Description, &c.Locale, &c.Position, &c.Outdated, db.Time(&c.CreatedAt), db.Time(&c.UpdatedAt))
+	err := sc.Scan(&c.ID, &c.Name, &c.Description, &c.Locale, &c.Position, &c.Outdated, db.Time(&c.CreatedAt), db.Time(&c.UpdatedAt), &c.BrandID)
 	c.SourceLocale = c.Locale
 	return c, err
 }
 
-// Categories lists every category (categories carry no visibility: their
-// sections and articles do).
-func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+// Categories lists the categories of v's Help Center (categories carry no
+// visibility: their sections and articles do; brands do).
+func (s *Store) Categories(ctx context.Context, v Viewer) ([]Category, error) {
+	v, err := s.scoped(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	var out []Category
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListCategories"))
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListCategories"), v.Brand, v.hiddenParam())
 		if err != nil {
 			return err
 		}
@@ -77,18 +82,41 @@ func (s *Store) Categories(ctx context.Context) ([]Category, error) {
 	return out, err
 }
 
-// Category reads one category.
-func (s *Store) Category(ctx context.Context, id int64) (*Category, error) {
+// Category reads one category of v's Help Center.
+func (s *Store) Category(ctx context.Context, v Viewer, id int64) (*Category, error) {
+	v, err := s.scoped(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	var c Category
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		var err error
 		c, err = scanCategory(tx.QueryRowContext(ctx, s.q.Get("GetCategory"), id))
 		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.Sees(c.BrandID)) {
 		return nil, errs.NotFound("category")
 	}
 	return &c, err
+}
+
+// brandFor checks the brand a category is created in or moved to: one the
+// editor sees (a hidden brand is not found, whatever the id).
+func (s *Store) brandFor(ctx context.Context, id int64) (int64, error) {
+	v, err := s.scoped(ctx, staff)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.d.Read(ctx, func(tx *db.Tx) error {
+		return tx.QueryRowContext(ctx, s.q.Get("BrandExists"), id).Scan(&n)
+	}); err != nil {
+		return 0, err
+	}
+	if n == 0 || !v.Sees(id) {
+		return 0, errs.Invalid("brand_id", "no such brand")
+	}
+	return id, nil
 }
 
 // CreateCategory adds a category.
@@ -100,22 +128,28 @@ func (s *Store) CreateCategory(ctx context.Context, actor audit.Actor, in Catego
 	if err != nil {
 		return nil, err
 	}
+	brandID := defaultBrand
+	if in.BrandID != nil {
+		if brandID, err = s.brandFor(ctx, *in.BrandID); err != nil {
+			return nil, err
+		}
+	}
 	var id int64
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now)).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertCategory"), strings.TrimSpace(*in.Name), deref(in.Description), loc, derefInt(in.Position), db.TS(tx.Now), brandID).Scan(&id); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, actor, "kb.category_created", "kb_category", id, nil, map[string]any{"name": strings.TrimSpace(*in.Name), "locale": loc})
+		return s.audit.Record(ctx, tx, actor, "kb.category_created", "kb_category", id, nil, map[string]any{"name": strings.TrimSpace(*in.Name), "locale": loc, "brand_id": brandID})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Category(ctx, id)
+	return s.Category(ctx, staff, id)
 }
 
 // UpdateCategory changes a category.
 func (s *Store) UpdateCategory(ctx context.Context, actor audit.Actor, id int64, in CategoryInput) (*Category, error) {
-	c, err := s.Category(ctx, id)
+	c, err := s.Category(ctx, staff, id)
 	if err != nil {
 		return nil, err
 	}
@@ -132,22 +166,39 @@ func (s *Store) UpdateCategory(ctx context.Context, actor audit.Actor, id int64,
 	if in.Position != nil {
 		c.Position = *in.Position
 	}
+	var secs []int64
+	if in.BrandID != nil {
+		if c.BrandID, err = s.brandFor(ctx, *in.BrandID); err != nil {
+			return nil, err
+		}
+		if c.BrandID != before.BrandID { // the index rows of its articles carry the brand
+			if secs, err = s.ids(ctx, "SectionsOfCategory", id); err != nil {
+				return nil, err
+			}
+		}
+	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now)); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateCategory"), id, c.Name, c.Description, c.Position, db.TS(tx.Now), c.BrandID); err != nil {
 			return err
 		}
+		for _, x := range secs {
+			if err := s.execAll(ctx, tx, x, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads"); err != nil {
+				return err
+			}
+		}
 		return s.audit.Record(ctx, tx, actor, "kb.category_updated", "kb_category", id,
-			map[string]any{"name": before.Name, "position": before.Position}, map[string]any{"name": c.Name, "position": c.Position})
+			map[string]any{"name": before.Name, "position": before.Position, "brand_id": before.BrandID},
+			map[string]any{"name": c.Name, "position": c.Position, "brand_id": c.BrandID})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Category(ctx, id)
+	return s.Category(ctx, staff, id)
 }
 
 // DeleteCategory deletes an empty category.
 func (s *Store) DeleteCategory(ctx context.Context, actor audit.Actor, id int64) error {
-	c, err := s.Category(ctx, id)
+	c, err := s.Category(ctx, staff, id)
 	if err != nil {
 		return err
 	}
@@ -171,7 +222,7 @@ func (s *Store) DeleteCategory(ctx context.Context, actor audit.Actor, id int64)
 func scanSection(sc interface{ Scan(...any) error }) (Section, error) {
 	var x Section
 	var parent sql.NullInt64
-	err := sc.Scan(&x.ID, &x.CategoryID, &parent, &x.Name, &x.Description, &x.Locale, &x.Position, &x.Visibility, db.Time(&x.CreatedAt), db.Time(&x.UpdatedAt))
+	err := sc.Scan(&x.ID, &x.CategoryID, &parent, &x.Name, &x.Description, &x.Locale, &x.Position, &x.Visibility, db.Time(&x.CreatedAt), db.Time(&x.UpdatedAt), &x.BrandID)
 	if parent.Valid {
 		x.ParentSectionID = &parent.Int64
 	}
@@ -181,9 +232,13 @@ func scanSection(sc interface{ Scan(...any) error }) (Section, error) {
 
 // Sections lists the sections v may see, of one category when category > 0.
 func (s *Store) Sections(ctx context.Context, v Viewer, category int64) ([]Section, error) {
+	v, err := s.scoped(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	var out []Section
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListSections"), int(v.Max()), category)
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("ListSections"), int(v.Max()), category, v.Brand, v.hiddenParam())
 		if err != nil {
 			return err
 		}
@@ -202,13 +257,17 @@ func (s *Store) Sections(ctx context.Context, v Viewer, category int64) ([]Secti
 
 // Section reads one section v may see.
 func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, error) {
+	v, err := s.scoped(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	var x Section
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		var err error
 		x, err = scanSection(tx.QueryRowContext(ctx, s.q.Get("GetSection"), id))
 		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && x.Visibility > v.Max()) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (x.Visibility > v.Max() || !v.Sees(x.BrandID))) {
 		return nil, errs.NotFound("section")
 	}
 	return &x, err
@@ -297,7 +356,7 @@ func (s *Store) applySection(ctx context.Context, x *Section, in SectionInput) e
 		x.Visibility = v
 	}
 	if in.CategoryID != nil {
-		if _, err := s.Category(ctx, *in.CategoryID); err != nil {
+		if _, err := s.Category(ctx, staff, *in.CategoryID); err != nil {
 			return errs.Invalid("category_id", "no such category")
 		}
 		x.CategoryID = *in.CategoryID
@@ -397,7 +456,7 @@ type ArticleFilter struct {
 }
 
 func (f ArticleFilter) args() []any {
-	return []any{int(f.Viewer.Max()), f.Viewer.Staff, f.SectionID, f.CategoryID, f.Locale, strings.ToLower(f.Label)}
+	return []any{int(f.Viewer.Max()), f.Viewer.Staff, f.Viewer.Brand, f.Viewer.hiddenParam(), f.SectionID, f.CategoryID, f.Locale, strings.ToLower(f.Label)}
 }
 
 // Articles lists the articles f's viewer may read, by id.
@@ -405,8 +464,12 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
+	var err error
+	if f.Viewer, err = s.scoped(ctx, f.Viewer); err != nil {
+		return nil, err
+	}
 	var out []Article
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		rows, err := tx.QueryContext(ctx, s.q.Get("ListArticles"), append(f.args(), f.AfterID, f.Limit, f.Offset)...)
 		if err != nil {
 			return err
@@ -426,8 +489,12 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error
 
 // CountArticles counts the articles Articles would list without paging.
 func (s *Store) CountArticles(ctx context.Context, f ArticleFilter) (int, error) {
+	var err error
+	if f.Viewer, err = s.scoped(ctx, f.Viewer); err != nil {
+		return 0, err
+	}
 	var n int
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		return tx.QueryRowContext(ctx, s.q.Get("CountArticles"), f.args()...).Scan(&n)
 	})
 	return n, err
@@ -436,10 +503,14 @@ func (s *Store) CountArticles(ctx context.Context, f ArticleFilter) (int, error)
 // Article reads one article v may read; any other is not found (a reader
 // does not learn that an internal article exists).
 func (s *Store) Article(ctx context.Context, v Viewer, id int64) (*Article, error) {
+	v, err := s.scoped(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	var a Article
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		var err error
-		a, err = scanArticle(tx.QueryRowContext(ctx, s.q.Get("GetArticle"), int(v.Max()), v.Staff, id))
+		a, err = scanArticle(tx.QueryRowContext(ctx, s.q.Get("GetArticle"), int(v.Max()), v.Staff, v.Brand, v.hiddenParam(), id))
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -669,9 +740,13 @@ func (s *Store) Revisions(ctx context.Context, id int64) ([]Revision, error) {
 
 // Labels lists the labels of the articles v may read.
 func (s *Store) Labels(ctx context.Context, v Viewer) ([]string, error) {
+	v, err := s.scoped(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("Labels"), int(v.Max()), v.Staff)
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("Labels"), int(v.Max()), v.Staff, v.Brand, v.hiddenParam())
 		if err != nil {
 			return err
 		}
@@ -745,7 +820,7 @@ func (s *Store) ftsQuery(q Query) (string, []string, bool) {
 // filters. Every token is letters and digits (a label is a phrase between
 // its markers), so no filter value reaches the engine's query syntax.
 func (s *Store) scope(q Query, promoted bool) string {
-	entries := []string{fmt.Sprintf("zzr%d", int(q.Viewer.Max()))}
+	entries := []string{fmt.Sprintf("zzr%d", int(q.Viewer.Max())), fmt.Sprintf("zzb%d", q.Viewer.searchBrand())}
 	if promoted {
 		entries = append(entries, "zzp")
 	}
@@ -797,6 +872,13 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	if !ok {
 		return []Result{}, 0, nil
 	}
+	var err error
+	if q.Viewer, err = s.scoped(ctx, q.Viewer); err != nil {
+		return nil, 0, err
+	}
+	if slices.Contains(q.Viewer.Hidden, q.Viewer.searchBrand()) {
+		return []Result{}, 0, nil // a brand hidden from the reader has nothing to find
+	}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 25
 	}
@@ -805,7 +887,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	want := q.Offset + q.Limit
 	out := []Result{}
 	total := 0
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
 			return err
 		}
@@ -891,8 +973,15 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 	if !ok {
 		return 0, nil
 	}
+	var err error
+	if q.Viewer, err = s.scoped(ctx, q.Viewer); err != nil {
+		return 0, err
+	}
+	if slices.Contains(q.Viewer.Hidden, q.Viewer.searchBrand()) {
+		return 0, nil
+	}
 	var n int
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
+	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
 			return err
 		}

@@ -114,6 +114,12 @@ SELECT brand_id FROM users WHERE id = $1;
 -- name: BrandUsable
 SELECT count(*) FROM brands WHERE id = $1 AND active;
 
+-- name: RequesterOutsideBrand
+-- A customer of another brand as the requester of a restricted brand's
+-- ticket (the Restricted brand rule): they could not see their own request.
+SELECT count(*) FROM brands b JOIN users u ON u.id = $2
+WHERE b.id = $1 AND b.restricted AND u.role = 'end-user' AND u.brand_id <> b.id;
+
 -- name: ChangedSince
 SELECT {{TicketColumns}} FROM tickets t
 WHERE t.updated_at > $1 OR (t.updated_at = $1 AND t.id > $2)

@@ -1032,6 +1032,12 @@ func (s *Store) brandOf(ctx context.Context, tx *db.Tx, asked *int64, requester 
 		if n == 0 {
 			return 0, errs.Invalid("brand_id", "Brand rule: no active brand with this id")
 		}
+		if err := tx.QueryRowContext(ctx, s.q.Get("RequesterOutsideBrand"), *asked, requester).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n > 0 {
+			return 0, errs.Invalid("brand_id", "Restricted brand rule: the requester is a customer of another brand, and a restricted brand's requests come from its own customers")
+		}
 		return *asked, nil
 	}
 	if u, hit := memoOf(ctx).get(requester); hit && u.ok { // read with the user's role (prefetchUsers, userInfo)

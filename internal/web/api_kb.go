@@ -37,13 +37,29 @@ func (s *Server) openKB() {
 	}
 }
 
-// viewerOf is the request's caller as a knowledge base reader.
+// viewerOf is the request's caller as a knowledge base reader of every
+// brand's content (staff tools; restricted brands stay hidden from those
+// not cleared: kb/partition.go).
 func viewerOf(r *http.Request) kb.Viewer {
 	p := PrincipalFrom(r.Context())
 	if p == nil {
 		return kb.Viewer{}
 	}
 	return kb.Viewer{UserID: p.UserID, Staff: p.IsStaff()}
+}
+
+// hcViewer is the caller as a reader of the Help Center of the brand whose
+// address the request came to (brand_address.go). When the brand cannot be
+// read, nothing is (a brand id no content has).
+func (s *Server) hcViewer(r *http.Request) kb.Viewer {
+	v := viewerOf(r)
+	b, err := s.requestBrandID(r)
+	if err != nil {
+		s.log.Warn("help center brand", "err", err)
+		b = -1
+	}
+	v.Brand = b
+	return v
 }
 
 const hcAPI = "/api/v2/help_center"
@@ -88,10 +104,10 @@ func (s *Server) registerKBAPI() {
 // --- views ---------------------------------------------------------------------
 
 func (s *Server) kbArticleView(r *http.Request, a kb.Article) kb.Article {
-	base := s.baseURL(r)
+	base := s.baseURL(r) + brandPrefix(r)
 	a.URL = base + hcAPI + "/" + a.Locale + "/articles/" + strconv.FormatInt(a.ID, 10) + ".json"
 	a.HTMLURL = base + "/hc/" + a.Locale + "/articles/" + strconv.FormatInt(a.ID, 10)
-	if !viewerOf(r).Staff {
+	if !s.hcViewer(r).Staff {
 		a.BodyMarkdown = "" // the source is the editors'; readers get the HTML
 		a.LinkedTickets = 0
 		a.FlaggedForReview = false
@@ -100,14 +116,14 @@ func (s *Server) kbArticleView(r *http.Request, a kb.Article) kb.Article {
 }
 
 func (s *Server) kbSectionView(r *http.Request, x kb.Section) kb.Section {
-	base := s.baseURL(r)
+	base := s.baseURL(r) + brandPrefix(r)
 	x.URL = base + hcAPI + "/" + x.Locale + "/sections/" + strconv.FormatInt(x.ID, 10) + ".json"
 	x.HTMLURL = base + "/hc/" + x.Locale + "/sections/" + strconv.FormatInt(x.ID, 10)
 	return x
 }
 
 func (s *Server) kbCategoryView(r *http.Request, c kb.Category) kb.Category {
-	base := s.baseURL(r)
+	base := s.baseURL(r) + brandPrefix(r)
 	c.URL = base + hcAPI + "/" + c.Locale + "/categories/" + strconv.FormatInt(c.ID, 10) + ".json"
 	c.HTMLURL = base + "/hc/" + c.Locale + "#category-" + strconv.FormatInt(c.ID, 10)
 	return c
@@ -154,7 +170,7 @@ var kbIncludes = []string{"users", "sections", "categories"}
 func (s *Server) kbSideloads(r *http.Request, body map[string]any, users, sections, categories []int64) error {
 	want := includes(r)
 	ctx := r.Context()
-	v := viewerOf(r)
+	v := s.hcViewer(r)
 	if want["sections"] || want["categories"] {
 		for _, id := range sections {
 			x, err := s.KB.Section(ctx, v, id)
@@ -178,7 +194,7 @@ func (s *Server) kbSideloads(r *http.Request, body map[string]any, users, sectio
 				continue
 			}
 			seen[id] = true
-			if c, err := s.KB.Category(ctx, id); err == nil {
+			if c, err := s.KB.Category(ctx, v, id); err == nil {
 				out = append(out, s.kbCategoryView(r, *c))
 			}
 		}
@@ -195,7 +211,7 @@ func (s *Server) kbSideloads(r *http.Request, body map[string]any, users, sectio
 // --- categories ----------------------------------------------------------------
 
 func (s *Server) apiKBCategories(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.KB.Categories(r.Context())
+	cs, err := s.KB.Categories(r.Context(), s.hcViewer(r))
 	if err != nil {
 		return err
 	}
@@ -216,7 +232,7 @@ func (s *Server) apiKBCategory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.KB.Category(r.Context(), id)
+	c, err := s.KB.Category(r.Context(), s.hcViewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -227,6 +243,13 @@ func (s *Server) apiKBCreateCategory(w http.ResponseWriter, r *http.Request) err
 	var in kb.CategoryInput
 	if err := decodeBody(r, "category", &in); err != nil {
 		return err
+	}
+	if in.BrandID == nil { // the Help Center of the address it was created at
+		b, err := s.requestBrandID(r)
+		if err != nil {
+			return err
+		}
+		in.BrandID = &b
 	}
 	c, err := s.KB.CreateCategory(r.Context(), actor(r), in)
 	if err != nil {
@@ -271,12 +294,12 @@ func (s *Server) apiKBSections(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.KB.Category(r.Context(), id); err != nil {
+		if _, err := s.KB.Category(r.Context(), s.hcViewer(r), id); err != nil {
 			return err
 		}
 		cat = id
 	}
-	xs, err := s.KB.Sections(r.Context(), viewerOf(r), cat)
+	xs, err := s.KB.Sections(r.Context(), s.hcViewer(r), cat)
 	if err != nil {
 		return err
 	}
@@ -304,7 +327,7 @@ func (s *Server) apiKBSection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.KB.Section(r.Context(), viewerOf(r), id)
+	x, err := s.KB.Section(r.Context(), s.hcViewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -380,7 +403,7 @@ func dedupe(ids []int64) []int64 {
 
 func (s *Server) apiKBArticles(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := kb.ArticleFilter{Viewer: viewerOf(r), Label: q.Get("label_names")}
+	f := kb.ArticleFilter{Viewer: s.hcViewer(r), Label: q.Get("label_names")}
 	if strings.Contains(f.Label, ",") {
 		return errs.BadRequest("label_names: one label at a time")
 	}
@@ -406,7 +429,7 @@ func (s *Server) apiKBArticles(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.KB.Category(r.Context(), id); err != nil {
+		if _, err := s.KB.Category(r.Context(), s.hcViewer(r), id); err != nil {
 			return err
 		}
 		f.CategoryID = id
@@ -426,7 +449,7 @@ func (s *Server) apiKBArticle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.KB.Article(r.Context(), viewerOf(r), id)
+	a, err := s.KB.Article(r.Context(), s.hcViewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -499,7 +522,7 @@ func (s *Server) apiKBTranslations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	a, err := s.KB.Article(r.Context(), viewerOf(r), id)
+	a, err := s.KB.Article(r.Context(), s.hcViewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -514,7 +537,7 @@ func (s *Server) apiKBRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.KB.Article(r.Context(), viewerOf(r), id); err != nil {
+	if _, err := s.KB.Article(r.Context(), s.hcViewer(r), id); err != nil {
 		return err
 	}
 	revs, err := s.KB.Revisions(r.Context(), id)
@@ -531,7 +554,7 @@ type kbLabel struct {
 }
 
 func (s *Server) apiKBLabels(w http.ResponseWriter, r *http.Request) error {
-	ls, err := s.KB.Labels(r.Context(), viewerOf(r))
+	ls, err := s.KB.Labels(r.Context(), s.hcViewer(r))
 	if err != nil {
 		return err
 	}
@@ -548,7 +571,7 @@ func (s *Server) apiKBVote(value int) handlerFunc {
 		if err != nil {
 			return err
 		}
-		v := viewerOf(r)
+		v := s.hcViewer(r)
 		if _, err := s.KB.Vote(r.Context(), v, id, value); err != nil {
 			return err
 		}
@@ -561,7 +584,7 @@ func (s *Server) apiKBVotes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.KB.Article(r.Context(), viewerOf(r), id); err != nil {
+	if _, err := s.KB.Article(r.Context(), s.hcViewer(r), id); err != nil {
 		return err
 	}
 	vs, err := s.KB.Votes(r.Context(), id)
@@ -576,7 +599,7 @@ func (s *Server) apiKBLinkedTickets(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if _, err := s.KB.Article(r.Context(), viewerOf(r), id); err != nil {
+	if _, err := s.KB.Article(r.Context(), s.hcViewer(r), id); err != nil {
 		return err
 	}
 	ids, err := s.KB.LinkedTickets(r.Context(), id)
@@ -615,7 +638,7 @@ func (s *Server) apiKBLinkTicket(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) kbQuery(r *http.Request) (kb.Query, error) {
 	q := r.URL.Query()
-	k := kb.Query{Viewer: viewerOf(r), Text: q.Get("query"), Label: q.Get("label_names")}
+	k := kb.Query{Viewer: s.hcViewer(r), Text: q.Get("query"), Label: q.Get("label_names")}
 	if strings.TrimSpace(k.Text) == "" {
 		return k, errs.BadRequest("query: required")
 	}
@@ -689,7 +712,7 @@ func (s *Server) apiKBSuggestions(w http.ResponseWriter, r *http.Request) error 
 		}
 		loc = n
 	}
-	res, err := s.KB.Suggest(r.Context(), viewerOf(r), q.Get("query"), loc)
+	res, err := s.KB.Suggest(r.Context(), s.hcViewer(r), q.Get("query"), loc)
 	if err != nil {
 		return err
 	}

@@ -22,13 +22,14 @@ import (
 	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/db"
 	"github.com/frontline/frontline/internal/incident"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
 // restrictedMarkers are planted only in the restricted brand's data.
-var restrictedMarkers = []string{"zqrsubject", "zqrbody", "zqrcustname", "zqrcustmail", "zqrorgname", "zqrschedule"}
+var restrictedMarkers = []string{"zqrsubject", "zqrbody", "zqrcustname", "zqrcustmail", "zqrorgname", "zqrschedule", "zqrcategory", "zqrsection", "zqrarticle"}
 
 // defaultMarkers are planted only in the default brand's customer data.
 var defaultMarkers = []string{"zqdsubject", "zqdbody"}
@@ -43,6 +44,7 @@ type partitionWorld struct {
 	rdel                 int64          // a deleted restricted ticket
 	rsched               int64          // the restricted brand's on-call schedule
 	rinc                 int64          // an emergency of the restricted ticket
+	rcat, rsec, rart     int64          // the restricted brand's Help Center category, section and article
 }
 
 func plantPartition(t *testing.T, e *env) *partitionWorld {
@@ -60,7 +62,7 @@ func plantPartition(t *testing.T, e *env) *partitionWorld {
 	w := &partitionWorld{e: e}
 	var err error
 	w.rb, err = e.srv.Brands.Create(ctx, sys, brand.Input{Name: s("US Government"), Subdomain: s("usgov"), Restricted: b(true),
-		RequiredSpecialty: s("us_government"), RequiresCitizenship: b(true)})
+		RequiredSpecialty: s("us_government"), RequiresCitizenship: b(true), Path: s("/usgov"), HostMapping: s("help.agency.example")})
 	must(err)
 	user := func(name, email, role string, org *int64) *people.User {
 		u, err := e.ppl.CreateUser(ctx, sys, people.UserInput{Name: s(name), Email: s(email), Role: s(role), OrganizationID: org})
@@ -132,6 +134,16 @@ func plantPartition(t *testing.T, e *env) *partitionWorld {
 	must(err)
 	must(e.srv.Incidents.StepNow(ctx, inc.ID))
 	w.rinc = inc.ID
+	// The restricted brand's Help Center: a public article, public inside
+	// its brand only.
+	cat, err := e.srv.KB.CreateCategory(ctx, sys, kb.CategoryInput{Name: s("Zqrcategory Enclave"), BrandID: &w.rb.ID})
+	must(err)
+	sec, err := e.srv.KB.CreateSection(ctx, sys, cat.ID, kb.SectionInput{Name: s("Zqrsection runbooks")})
+	must(err)
+	art, err := e.srv.KB.CreateArticle(ctx, sys, sec.ID, kb.ArticleInput{Title: s("Zqrarticle enclave backups"),
+		BodyMarkdown: s("Back up the enclave outage logs."), Draft: b(false), LabelNames: &[]string{"zqrarticle"}})
+	must(err)
+	w.rcat, w.rsec, w.rart = cat.ID, sec.ID, art.ID
 	cust := e.users[people.RoleEndUser]
 	w.dt, _, err = e.tickets.Create(ctx, ticket.Actor{UserID: cust.ID, Role: people.RoleEndUser}, ticket.CreateInput{
 		Subject: "zqdsubject default request", Comment: ticket.CommentInput{Body: "zqdbody", Public: &pub}})
@@ -221,7 +233,7 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			}
 			return walked
 		}
-		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched, w.rinc}
+		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched, w.rinc, w.rart, w.rsec, w.rcat}
 		outsiders := []struct {
 			who string
 			u   *people.User

@@ -189,6 +189,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		}
 	}
 	data["Version"] = s.Version
+	data["BP"] = brandPrefix(r) // a brand path's pages keep it in their links (brand_address.go)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.log.Error("render", "page", page, "err", err)

@@ -259,9 +259,12 @@ func New(deps Deps) (*Server, error) {
 	if s.Brands != nil && s.Incidents != nil {
 		s.Incidents.ScopeReads(s.listPartition) // and its emergencies (incident/partition.go)
 	}
+	if s.Brands != nil && s.KB != nil {
+		s.KB.ScopeReads(s.listPartition) // and its Help Center content (kb/partition.go)
+	}
 
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.stripJSON(s.styledNotFound(s.mux)))))))
+	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.brandPaths(s.stripJSON(s.styledNotFound(s.mux))))))))
 	return s, nil
 }
 
@@ -350,6 +353,10 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if sw, ok := w.(*statusWriter); ok {
 			sw.route = pattern
+		} else if pr, ok := w.(*prefixRedirects); ok { // brand_address.go
+			if sw, ok := pr.ResponseWriter.(*statusWriter); ok {
+				sw.route = pattern
+			}
 		}
 		p, err := s.authenticate(r)
 		if err != nil {
@@ -396,7 +403,7 @@ func (s *Server) handleNeeds(pattern string, policy Policy, perm access.Permissi
 			fail(w, r, bodyError(err))
 			return
 		}
-		r = withScopeMemo(r)
+		r = withBrandMemo(withScopeMemo(r))
 		if guarded {
 			if err := s.partitionGuard(r, guard); err != nil {
 				fail(w, r, bodyError(err))

@@ -53,7 +53,7 @@ func hcSession(w http.ResponseWriter, r *http.Request) string {
 // hcRecord records a deflection event for a customer or anonymous reader
 // (agents reading articles are not deflection).
 func (s *Server) hcRecord(w http.ResponseWriter, r *http.Request, kind string, article int64) {
-	v := viewerOf(r)
+	v := s.hcViewer(r)
 	if v.Staff {
 		return
 	}
@@ -76,8 +76,8 @@ func (s *Server) hcHome(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ctx := r.Context()
-	v := viewerOf(r)
-	cats, err := s.KB.Categories(ctx)
+	v := s.hcViewer(r)
+	cats, err := s.KB.Categories(ctx, v)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) hcHome(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, cv)
 		}
 	}
-	promoted, err := s.KB.Articles(ctx, kb.ArticleFilter{Viewer: kb.Viewer{UserID: v.UserID}, Limit: 200})
+	promoted, err := s.KB.Articles(ctx, kb.ArticleFilter{Viewer: kb.Viewer{UserID: v.UserID, Brand: v.Brand}, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,14 @@ func (s *Server) hcHome(w http.ResponseWriter, r *http.Request) error {
 			top = append(top, a)
 		}
 	}
-	s.render(w, r, http.StatusOK, "hc_home.html", map[string]any{"Title": "Help Center", "Categories": out, "Promoted": top, "Flash": flashOf(w, r)})
+	data := map[string]any{"Title": "Help Center", "Categories": out, "Promoted": top, "Flash": flashOf(w, r)}
+	if b, err := s.requestBrand(r); err != nil {
+		return err
+	} else if b != nil {
+		data["BrandName"], data["Title"] = b.Name, b.Name+" Help Center"
+		data["Closed"] = !s.seesBrand(r, b.ID)
+	}
+	s.render(w, r, http.StatusOK, "hc_home.html", data)
 	return nil
 }
 
@@ -121,7 +128,7 @@ func (s *Server) hcSection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	v := viewerOf(r)
+	v := s.hcViewer(r)
 	x, err := s.KB.Section(ctx, v, id)
 	if err != nil {
 		return err
@@ -150,7 +157,7 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	v := viewerOf(r)
+	v := s.hcViewer(r)
 	a, err := s.KB.Article(ctx, v, id)
 	if err != nil {
 		return err
@@ -180,7 +187,7 @@ func (s *Server) hcSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("query")
 	data := map[string]any{"Title": "Search the Help Center", "Query": q}
 	if q != "" {
-		res, err := s.KB.Search(r.Context(), kb.Query{Viewer: viewerOf(r), Text: q, Limit: 25})
+		res, err := s.KB.Search(r.Context(), kb.Query{Viewer: s.hcViewer(r), Text: q, Limit: 25})
 		if err != nil {
 			return err
 		}
@@ -210,7 +217,7 @@ func (s *Server) hcSuggest(w http.ResponseWriter, r *http.Request) error {
 	if q == "" {
 		q = r.URL.Query().Get("query")
 	}
-	res, err := s.KB.Suggest(r.Context(), viewerOf(r), q, "")
+	res, err := s.KB.Suggest(r.Context(), s.hcViewer(r), q, "")
 	if err != nil {
 		return err
 	}
@@ -219,7 +226,7 @@ func (s *Server) hcSuggest(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	return s.tmpl["hc_search.html"].ExecuteTemplate(w, "hc_suggestions", map[string]any{"Results": hcResults(res)})
+	return s.tmpl["hc_search.html"].ExecuteTemplate(w, "hc_suggestions", map[string]any{"Results": hcResults(res), "BP": brandPrefix(r)})
 }
 
 // hcAnswered ends a request without a ticket: "this answered my question".
@@ -254,10 +261,20 @@ func (s *Server) registerKBAgentUI() {
 // reply then links the ticket to the article (kb.Store.TicketHook).
 func (s *Server) agentKBSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("q")
+	// The ticket's brand's Help Center: a reply links the customer to the
+	// articles of their own brand, at its address.
+	v, base := s.hcViewer(r), s.baseURL(r)
+	if raw := r.URL.Query().Get("ticket_id"); raw != "" {
+		b, err := s.ticketBrand(r, raw)
+		if err != nil {
+			return err
+		}
+		v.Brand, base = b.ID, s.brandBaseURL(r, b)
+	}
 	var res []kb.Result
 	if len([]rune(q)) >= 3 {
 		var err error
-		if res, err = s.KB.Search(r.Context(), kb.Query{Viewer: viewerOf(r), Text: q, Prefix: true, Limit: 8}); err != nil {
+		if res, err = s.KB.Search(r.Context(), kb.Query{Viewer: v, Text: q, Prefix: true, Limit: 8}); err != nil {
 			return err
 		}
 	}
@@ -267,7 +284,7 @@ func (s *Server) agentKBSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]hit, len(res))
 	for i, x := range res {
-		out[i] = hit{hcResult: hcResults(res[i : i+1])[0], Link: s.baseURL(r) + "/hc/articles/" + strconv.FormatInt(x.ID, 10)}
+		out[i] = hit{hcResult: hcResults(res[i : i+1])[0], Link: base + "/hc/articles/" + strconv.FormatInt(x.ID, 10)}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -306,8 +323,10 @@ func (s *Server) agentKBDraft(w http.ResponseWriter, r *http.Request) error {
 	}
 	title, body := kb.DraftFromTicket(t.Subject, texts)
 	section, _ := strconv.ParseInt(r.PostFormValue("section_id"), 10, 64)
-	if section == 0 {
-		secs, err := s.KB.Sections(ctx, viewerOf(r), 0)
+	if section == 0 { // the first section of the ticket's brand's Help Center
+		v := viewerOf(r)
+		v.Brand = t.BrandID
+		secs, err := s.KB.Sections(ctx, v, 0)
 		if err != nil {
 			return err
 		}

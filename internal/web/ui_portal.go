@@ -157,11 +157,19 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(err)
 	}
-	t, _, err := s.Tickets.Create(ctx, ticketActor(p), ticket.CreateInput{
+	in := ticket.CreateInput{
 		Subject: subject,
 		Comment: ticket.CommentInput{Body: body, Markdown: true, Uploads: uploads},
 		Via:     &ticket.Via{Channel: ticket.ChannelWeb},
-	})
+	}
+	// A request filed at a brand's address is that brand's (brand_address.go);
+	// at the default address, the customer's own brand's.
+	if b, err := s.requestBrand(r); err != nil {
+		return err
+	} else if b != nil && !b.Default {
+		in.BrandID = &b.ID
+	}
+	t, _, err := s.Tickets.Create(ctx, ticketActor(p), in)
 	if err != nil {
 		return fail(err)
 	}
