@@ -6,6 +6,7 @@ import (
 
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/oncall"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/team"
@@ -56,6 +57,9 @@ func (a *App) loadRestrictedDemo(ctx context.Context, res *DemoResult, byEmail m
 			return fmt.Errorf("restricted schedule: %w", err)
 		}
 	}
+	if err := a.loadRestrictedHelpCenter(ctx, b.ID); err != nil {
+		return err
+	}
 	var customers []int64
 	for _, c := range [][2]string{{"Jordan Fed", "jordan@energy-agency.example"}, {"Casey Civil", "casey@energy-agency.example"}} {
 		u, err := a.People.CreateUser(ctx, sys, people.UserInput{Name: str(c[0]), Email: str(c[1]), OrganizationID: &org.ID})
@@ -86,6 +90,41 @@ func (a *App) loadRestrictedDemo(ctx context.Context, res *DemoResult, byEmail m
 		if _, _, err := a.Tickets.Update(ctx, ticket.Actor{UserID: engineer, Role: people.RoleAgent}, tk.ID,
 			ticket.UpdateInput{AssigneeID: &engineer, GroupID: &group}); err != nil {
 			return fmt.Errorf("restricted ticket assignment: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoRestrictedArticles are the US Government brand's own Help Center
+// (at /usgov/hc): read by its customers and cleared staff only.
+var demoRestrictedArticles = []struct{ title, body, visibility string }{
+	{"Sharing sanitised logs from an enclave", "Raw logs never leave the enclave. Run the bundled redaction script, review its output with your ISSO, then attach the sanitised archive to your request.\n\n1. `frontline-redact --input logs/ --output sanitised/`\n2. Check the report for any remaining hostnames.\n3. Attach `sanitised.tar.gz`.", "public"},
+	{"Support without screen sharing", "Our US Government team works without screen sharing. Expect step-by-step instructions and requests for sanitised command output instead.", "public"},
+	{"Upgrading an air-gapped FedRAMP installation", "Download the signed packages on a connected host, verify their checksums, move them across the boundary per your transfer procedure, then upgrade one minor version at a time.", "signed_in"},
+	{"Runbook: CAC/SAML certificate rotation at an agency", "Internal: when the agency rotates its IdP certificate, ask for the new metadata through the secure channel; never over email. Update the SAML settings in a change window.", "internal"},
+}
+
+// loadRestrictedHelpCenter writes the restricted brand's Help Center.
+func (a *App) loadRestrictedHelpCenter(ctx context.Context, brandID int64) error {
+	if a.KB == nil {
+		return nil
+	}
+	sys := audit.System()
+	str := func(s string) *string { return &s }
+	cat, err := a.KB.CreateCategory(ctx, sys, kb.CategoryInput{Name: str("US Government support"),
+		Description: str("For agencies served by the restricted US Government support team."), BrandID: &brandID})
+	if err != nil {
+		return fmt.Errorf("restricted help center: %w", err)
+	}
+	sec, err := a.KB.CreateSection(ctx, sys, cat.ID, kb.SectionInput{Name: str("Working with the US Government team")})
+	if err != nil {
+		return fmt.Errorf("restricted help center: %w", err)
+	}
+	draft := false
+	for _, d := range demoRestrictedArticles {
+		if _, err := a.KB.CreateArticle(ctx, sys, sec.ID, kb.ArticleInput{Title: str(d.title), BodyMarkdown: str(d.body),
+			Visibility: str(d.visibility), Draft: &draft, LabelNames: &[]string{"us_government"}}); err != nil {
+			return fmt.Errorf("restricted article %q: %w", d.title, err)
 		}
 	}
 	return nil
