@@ -192,6 +192,7 @@ type Article struct {
 	Visibility        Visibility `json:"-"`
 	VisibilityName    string     `json:"visibility"`
 	LinkedTickets     int        `json:"linked_ticket_count"`
+	BrandID           int64      `json:"-"` // its category's (partition.go)
 	FlaggedForReview  bool       `json:"flagged_for_review"`
 	CreatedAt         time.Time  `json:"created_at"`
 	EditedAt          time.Time  `json:"edited_at"`

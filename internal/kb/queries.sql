@@ -59,7 +59,8 @@ SELECT (SELECT count(*) FROM kb_articles WHERE section_id = $1) + (SELECT count(
 -- name: ArticleColumns
 a.id, a.section_id, a.author_id, a.title, a.body_markdown, a.body_html, a.locale, a.source_locale, a.status, a.promoted,
 a.position, a.labels, a.outdated, a.comments_disabled, a.visibility, a.vote_sum, a.vote_count,
-(SELECT count(*) FROM kb_ticket_links l WHERE l.article_id = a.id), a.created_at, a.edited_at, a.updated_at
+(SELECT count(*) FROM kb_ticket_links l WHERE l.article_id = a.id), a.created_at, a.edited_at, a.updated_at,
+(SELECT kc.brand_id FROM kb_sections ks JOIN kb_categories kc ON kc.id = ks.category_id WHERE ks.id = a.section_id)
 
 -- name: Readable
 a.visibility <= $1 AND s.visibility <= $1 AND ($2 OR a.status = 'published')

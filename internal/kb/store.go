@@ -416,7 +416,7 @@ func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (Article, err
 	var labels string
 	dest := []any{&a.ID, &a.SectionID, &a.AuthorID, &a.Title, &a.BodyMarkdown, &a.Body, &a.Locale, &a.SourceLocale, &a.Status, &a.Promoted,
 		&a.Position, &labels, &a.Outdated, &a.CommentsDisabled, &a.Visibility, &a.VoteSum, &a.VoteCount, &a.LinkedTickets,
-		db.Time(&a.CreatedAt), db.Time(&a.EditedAt), db.Time(&a.UpdatedAt)}
+		db.Time(&a.CreatedAt), db.Time(&a.EditedAt), db.Time(&a.UpdatedAt), &a.BrandID}
 	err := sc.Scan(append(dest, extra...)...)
 	a.LabelNames = splitLabels(labels)
 	a.ContentTagIDs = []string{}

@@ -438,7 +438,11 @@ func (s *Server) apiKBArticles(w http.ResponseWriter, r *http.Request) error {
 	return listPaged(s, w, r, "articles", &f, &page,
 		func(ctx context.Context, f kb.ArticleFilter) ([]kb.Article, error) {
 			f.AfterID, f.Offset, f.Limit = page.AfterID, page.Offset, page.Limit
-			return s.KB.Articles(ctx, f)
+			as, err := s.KB.Articles(ctx, f)
+			if err == nil {
+				err = s.auditArticleReads(r, as...)
+			}
+			return as, err
 		}, s.KB.CountArticles,
 		func(r *http.Request, as []kb.Article) []kb.Article { return viewAll(r, as, s.kbArticleView) },
 		func(a kb.Article) int64 { return a.ID }, articleSide(s, r))
@@ -451,6 +455,9 @@ func (s *Server) apiKBArticle(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := s.KB.Article(r.Context(), s.hcViewer(r), id)
 	if err != nil {
+		return err
+	}
+	if err := s.auditArticleReads(r, *a); err != nil {
 		return err
 	}
 	return writeRecord(w, http.StatusOK, "article", s.kbArticleView(r, *a))
@@ -682,6 +689,9 @@ func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	k.Offset, k.Limit = (p.page-1)*p.perPage, min(p.perPage, 100)
 	res, n, err := s.KB.SearchCount(r.Context(), k)
+	if err == nil {
+		err = s.auditResultReads(r, res)
+	}
 	if err != nil {
 		return err
 	}
@@ -713,6 +723,9 @@ func (s *Server) apiKBSuggestions(w http.ResponseWriter, r *http.Request) error 
 		loc = n
 	}
 	res, err := s.KB.Suggest(r.Context(), s.hcViewer(r), q.Get("query"), loc)
+	if err == nil {
+		err = s.auditResultReads(r, res)
+	}
 	if err != nil {
 		return err
 	}

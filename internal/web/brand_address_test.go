@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/people"
 )
@@ -77,6 +78,20 @@ func TestBrandAddressesServeTheirHelpCenter(t *testing.T) {
 			if r := get(u, api); r.code != 404 {
 				t.Errorf("%s: the restricted article at the default address: %d", u.Email, r.code)
 			}
+		}
+		// Each of those reads is audited (who, what, when).
+		entries, err := audit.New(e.srv.DB).List(context.Background(), audit.Filter{ActorID: w.insider.ID, ObjectType: "kb_article"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads := 0
+		for _, en := range entries {
+			if en.Action == "restricted.read" {
+				reads++
+			}
+		}
+		if reads < 6 {
+			t.Errorf("the insider's Help Center reads audited %d times, want 6", reads)
 		}
 		if r := get(w.insider, "/usgov/hc"); r.code != 200 || !strings.Contains(r.body, "US Government Help Center") ||
 			!strings.Contains(r.body, `href="/usgov/hc/sections/`+itoa(w.rsec)+`"`) || !strings.Contains(r.body, `action="/usgov/hc/search"`) {

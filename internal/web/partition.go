@@ -11,6 +11,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/brand"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/ticket"
 )
 
@@ -185,6 +186,31 @@ func (s *Server) auditTicketReads(r *http.Request, ts []ticket.Ticket) error {
 		}
 	}
 	return s.Brands.RecordRead(r.Context(), sc, clientIP(r), r.Pattern, "ticket", ids)
+}
+
+// auditArticleReads records an insider's read of a restricted brand's Help
+// Center articles (a page, an API answer, search results, suggestions).
+func (s *Server) auditArticleReads(r *http.Request, as ...kb.Article) error {
+	sc, err := s.partitionScope(r)
+	if err != nil || len(sc.Inside) == 0 {
+		return err
+	}
+	var ids []int64
+	for _, a := range as {
+		if sc.Audited(a.BrandID) {
+			ids = append(ids, a.ID)
+		}
+	}
+	return s.Brands.RecordRead(r.Context(), sc, clientIP(r), r.Pattern, "kb_article", ids)
+}
+
+// auditResultReads is auditArticleReads of search results.
+func (s *Server) auditResultReads(r *http.Request, res []kb.Result) error {
+	as := make([]kb.Article, len(res))
+	for i, x := range res {
+		as[i] = x.Article
+	}
+	return s.auditArticleReads(r, as...)
 }
 
 // visibleTickets drops the tickets of hidden brands.

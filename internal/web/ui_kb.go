@@ -159,6 +159,9 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := s.hcViewer(r)
 	a, err := s.KB.Article(ctx, v, id)
+	if err == nil {
+		err = s.auditArticleReads(r, *a)
+	}
 	if err != nil {
 		return err
 	}
@@ -188,6 +191,9 @@ func (s *Server) hcSearch(w http.ResponseWriter, r *http.Request) error {
 	data := map[string]any{"Title": "Search the Help Center", "Query": q}
 	if q != "" {
 		res, err := s.KB.Search(r.Context(), kb.Query{Viewer: s.hcViewer(r), Text: q, Limit: 25})
+		if err == nil {
+			err = s.auditResultReads(r, res)
+		}
 		if err != nil {
 			return err
 		}
@@ -218,6 +224,9 @@ func (s *Server) hcSuggest(w http.ResponseWriter, r *http.Request) error {
 		q = r.URL.Query().Get("query")
 	}
 	res, err := s.KB.Suggest(r.Context(), s.hcViewer(r), q, "")
+	if err == nil {
+		err = s.auditResultReads(r, res)
+	}
 	if err != nil {
 		return err
 	}
@@ -274,7 +283,10 @@ func (s *Server) agentKBSearch(w http.ResponseWriter, r *http.Request) error {
 	var res []kb.Result
 	if len([]rune(q)) >= 3 {
 		var err error
-		if res, err = s.KB.Search(r.Context(), kb.Query{Viewer: v, Text: q, Prefix: true, Limit: 8}); err != nil {
+		if res, err = s.KB.Search(r.Context(), kb.Query{Viewer: v, Text: q, Prefix: true, Limit: 8}); err == nil {
+			err = s.auditResultReads(r, res)
+		}
+		if err != nil {
 			return err
 		}
 	}
