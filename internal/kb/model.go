@@ -61,6 +61,9 @@ type Viewer struct {
 	// this viewer (brand.Scope.Hidden): not found, not listed, not found
 	// by search or suggestions.
 	Hidden []int64
+	// Locale reads items in that locale (translations.go): "" reads each
+	// in its source locale.
+	Locale string
 }
 
 // defaultBrand is the brand seeded by the brands migration (brand.DefaultID).

@@ -72,14 +72,16 @@ kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON 
 SELECT {{ArticleColumns}} FROM {{ArticlesOf}}
 WHERE {{Readable}} AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %'))
   AND ($5 = 0 OR a.section_id = $5) AND ($6 = 0 OR s.category_id = $6)
-  AND ($7 = '' OR a.locale = $7) AND ($8 = '' OR a.labels LIKE '%,' || $8 || ',%') AND a.id > $9
+  AND ($7 = '' OR a.locale = $7 OR EXISTS (SELECT 1 FROM kb_translations t WHERE t.source_type = 'article' AND t.source_id = a.id AND t.locale = $7 AND ($2 OR NOT t.draft)))
+  AND ($8 = '' OR a.labels LIKE '%,' || $8 || ',%') AND a.id > $9
 ORDER BY a.id LIMIT $10 OFFSET $11;
 
 -- name: CountArticles
 SELECT count(*) FROM {{ArticlesOf}}
 WHERE {{Readable}} AND ($3 = 0 OR c.brand_id = $3) AND ($4 = '' OR $4 NOT LIKE ('% ' || CAST(c.brand_id AS TEXT) || ' %'))
   AND ($5 = 0 OR a.section_id = $5) AND ($6 = 0 OR s.category_id = $6)
-  AND ($7 = '' OR a.locale = $7) AND ($8 = '' OR a.labels LIKE '%,' || $8 || ',%');
+  AND ($7 = '' OR a.locale = $7 OR EXISTS (SELECT 1 FROM kb_translations t WHERE t.source_type = 'article' AND t.source_id = a.id AND t.locale = $7 AND ($2 OR NOT t.draft)))
+  AND ($8 = '' OR a.labels LIKE '%,' || $8 || ',%');
 
 -- name: GetArticle
 SELECT {{ArticleColumns}} FROM {{ArticlesOf}} WHERE {{Readable}}
@@ -312,3 +314,45 @@ SELECT 1;
 
 -- name: BrandExists
 SELECT count(*) FROM brands WHERE id = $1;
+
+-- name: TranslationColumns
+t.id, t.source_type, t.source_id, t.locale, t.title, t.body_markdown, t.body_html, t.draft, t.outdated, t.created_by, t.updated_by, t.created_at, t.updated_at
+
+-- name: ListTranslations
+SELECT {{TranslationColumns}} FROM kb_translations t WHERE t.source_type = $1 AND t.source_id = $2 AND ($3 OR NOT t.draft) ORDER BY t.locale;
+
+-- name: GetTranslation
+SELECT {{TranslationColumns}} FROM kb_translations t WHERE t.source_type = $1 AND t.source_id = $2 AND t.locale = $3 AND ($4 OR NOT t.draft);
+
+-- name: GetTranslationByID
+SELECT {{TranslationColumns}} FROM kb_translations t WHERE t.id = $1;
+
+-- name: TranslationsIn
+-- The translations in locale $2 of the items of type $1 whose ids are the
+-- JSON array $3 (a page's overlay).
+SELECT {{TranslationColumns}} FROM kb_translations t
+WHERE t.source_type = $1 AND t.locale = $2 AND ($3 OR NOT t.draft) AND t.source_id IN (SELECT value FROM json_each($4));
+
+-- name: TranslationsIn postgres
+SELECT {{TranslationColumns}} FROM kb_translations t
+WHERE t.source_type = $1 AND t.locale = $2 AND ($3 OR NOT t.draft) AND t.source_id IN (SELECT value::bigint FROM json_array_elements_text($4::json));
+
+-- name: InsertTranslation
+INSERT INTO kb_translations (source_type, source_id, locale, title, body_markdown, body_html, draft, outdated, created_by, updated_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8, $9, $9) RETURNING id;
+
+-- name: UpdateTranslation
+UPDATE kb_translations SET title = $2, body_markdown = $3, body_html = $4, draft = $5, outdated = $6, updated_by = $7, updated_at = $8 WHERE id = $1;
+
+-- name: DeleteTranslation
+DELETE FROM kb_translations WHERE id = $1;
+
+-- name: DeleteTranslationsOf
+DELETE FROM kb_translations WHERE source_type = 'article' AND source_id = $1;
+
+-- name: OutdateTranslations
+-- The source changed: its translations are flagged outdated until updated.
+UPDATE kb_translations SET outdated = TRUE WHERE source_type = $1 AND source_id = $2;
+
+-- name: Locales
+SELECT DISTINCT locale FROM kb_articles UNION SELECT DISTINCT locale FROM kb_translations ORDER BY 1;

@@ -79,7 +79,30 @@ func (s *Store) Categories(ctx context.Context, v Viewer) ([]Category, error) {
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.categoriesIn(ctx, v, out)
+}
+
+func (s *Store) categoriesIn(ctx context.Context, v Viewer, cs []Category) error {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return s.namesIn(ctx, v.Staff, KindCategory, v.Locale, ids, func(i int, t *Translation) {
+		cs[i].Name, cs[i].Description, cs[i].Locale, cs[i].Outdated = t.Title, t.Body, t.Locale, t.Outdated
+	})
+}
+
+func (s *Store) sectionsIn(ctx context.Context, v Viewer, xs []Section) error {
+	ids := make([]int64, len(xs))
+	for i, x := range xs {
+		ids[i] = x.ID
+	}
+	return s.namesIn(ctx, v.Staff, KindSection, v.Locale, ids, func(i int, t *Translation) {
+		xs[i].Name, xs[i].Description, xs[i].Locale, xs[i].Outdated = t.Title, t.Body, t.Locale, t.Outdated
+	})
 }
 
 // Category reads one category of v's Help Center.
@@ -97,7 +120,11 @@ func (s *Store) Category(ctx context.Context, v Viewer, id int64) (*Category, er
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.Sees(c.BrandID)) {
 		return nil, errs.NotFound("category")
 	}
-	return &c, err
+	if err != nil {
+		return nil, err
+	}
+	one := []Category{c}
+	return &one[0], s.categoriesIn(ctx, v, one)
 }
 
 // brandFor checks the brand a category is created in or moved to: one the
@@ -252,7 +279,10 @@ func (s *Store) Sections(ctx context.Context, v Viewer, category int64) ([]Secti
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.sectionsIn(ctx, v, out)
 }
 
 // Section reads one section v may see.
@@ -270,7 +300,11 @@ func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, erro
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (x.Visibility > v.Max() || !v.Sees(x.BrandID))) {
 		return nil, errs.NotFound("section")
 	}
-	return &x, err
+	if err != nil {
+		return nil, err
+	}
+	one := []Section{x}
+	return &one[0], s.sectionsIn(ctx, v, one)
 }
 
 var staff = Viewer{UserID: -1, Staff: true}
@@ -484,7 +518,10 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return s.articlesIn(ctx, f.Viewer.Staff, f.Locale, out, true)
 }
 
 // CountArticles counts the articles Articles would list without paging.
@@ -516,7 +553,17 @@ func (s *Store) Article(ctx context.Context, v Viewer, id int64) (*Article, erro
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("article")
 	}
-	return &a, err
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.articlesIn(ctx, v.Staff, v.Locale, []Article{a}, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(in) == 0 {
+		return nil, errs.NotFound("article") // nothing in that locale
+	}
+	return &in[0], nil
 }
 
 // CreateArticle adds an article to a section, as a draft unless the input
@@ -586,6 +633,7 @@ func (s *Store) UpdateArticle(ctx context.Context, actor audit.Actor, id int64, 
 		return nil, err
 	}
 	before := audited(*a)
+	srcTitle, srcBody := a.Title, a.Body
 	if err := s.applyArticle(ctx, a, in, false); err != nil {
 		return nil, err
 	}
@@ -596,6 +644,11 @@ func (s *Store) UpdateArticle(ctx context.Context, actor audit.Actor, id int64, 
 		}
 		if err := s.afterWrite(ctx, tx, a, editor); err != nil {
 			return err
+		}
+		if a.Title != srcTitle || a.Body != srcBody { // its translations no longer say the same
+			if _, err := tx.ExecContext(ctx, s.q.Get("OutdateTranslations"), KindArticle, id); err != nil {
+				return err
+			}
 		}
 		action := "kb.article_updated"
 		if before["status"] != a.Status && a.Status == Published {
@@ -700,7 +753,7 @@ func (s *Store) DeleteArticle(ctx context.Context, actor audit.Actor, id int64) 
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if err := s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteArticle"); err != nil {
+		if err := s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteTranslationsOf", "DeleteArticle"); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "kb.article_deleted", "kb_article", id, audited(*a), nil)

@@ -59,6 +59,7 @@ func (s *Server) hcViewer(r *http.Request) kb.Viewer {
 		b = -1
 	}
 	v.Brand = b
+	v.Locale = hcLocale(r) // api_kb_translations.go
 	return v
 }
 
@@ -89,13 +90,13 @@ func (s *Server) registerKBAPI() {
 	s.handle("POST "+hcAPI+"/sections/{id}/articles", Staff, s.apiKBCreateArticle)
 	s.handle("PUT "+hcAPI+"/articles/{id}", Staff, s.apiKBUpdateArticle)
 	s.handle("DELETE "+hcAPI+"/articles/{id}", Staff, s.apiKBDeleteArticle)
-	s.handle("GET "+hcAPI+"/articles/{id}/translations", Public, s.apiKBTranslations)
 	s.handle("GET "+hcAPI+"/articles/{id}/revisions", Staff, s.apiKBRevisions)
 	s.handle("POST "+hcAPI+"/articles/{id}/up", Authenticated, s.apiKBVote(1))
 	s.handle("POST "+hcAPI+"/articles/{id}/down", Authenticated, s.apiKBVote(-1))
 	s.handle("GET "+hcAPI+"/articles/{id}/votes", Staff, s.apiKBVotes)
 	s.handleNeeds("GET "+hcAPI+"/articles/{id}/tickets", Staff, access.TicketsRead, s.apiKBLinkedTickets)
 	s.handleNeeds("POST "+hcAPI+"/articles/{id}/tickets", Staff, access.TicketsRead, s.apiKBLinkTicket)
+	s.registerKBTranslationsAPI() // api_kb_translations.go
 	// Deflection.
 	s.handle("GET "+hcAPI+"/deflection/suggestions", Public, s.apiKBSuggestions)
 	s.handleNeeds("GET "+hcAPI+"/deflection/stats", Staff, access.ReportsRead, s.apiKBDeflection)
@@ -404,6 +405,7 @@ func dedupe(ids []int64) []int64 {
 func (s *Server) apiKBArticles(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := kb.ArticleFilter{Viewer: s.hcViewer(r), Label: q.Get("label_names")}
+	f.Locale = f.Viewer.Locale // the path's locale, unless ?locale= says
 	if strings.Contains(f.Label, ",") {
 		return errs.BadRequest("label_names: one label at a time")
 	}
@@ -504,39 +506,6 @@ func (s *Server) apiKBDeleteArticle(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writeNoContent(w)
-}
-
-// kbTranslation is one translation in Zendesk's shape.
-type kbTranslation struct {
-	ID         int64     `json:"id"`
-	URL        string    `json:"url"`
-	HTMLURL    string    `json:"html_url"`
-	SourceID   int64     `json:"source_id"`
-	SourceType string    `json:"source_type"`
-	Locale     string    `json:"locale"`
-	Title      string    `json:"title"`
-	Body       string    `json:"body"`
-	Outdated   bool      `json:"outdated"`
-	Draft      bool      `json:"draft"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-}
-
-// apiKBTranslations lists an article's translations: Frontline keeps one
-// per article, in its source locale.
-func (s *Server) apiKBTranslations(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "article")
-	if err != nil {
-		return err
-	}
-	a, err := s.KB.Article(r.Context(), s.hcViewer(r), id)
-	if err != nil {
-		return err
-	}
-	v := s.kbArticleView(r, *a)
-	t := kbTranslation{ID: a.ID, URL: v.URL, HTMLURL: v.HTMLURL, SourceID: a.ID, SourceType: "Article", Locale: a.Locale, Title: a.Title,
-		Body: a.Body, Outdated: a.Outdated, Draft: a.Draft, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
-	return writeAll(w, "translations", []kbTranslation{t})
 }
 
 func (s *Server) apiKBRevisions(w http.ResponseWriter, r *http.Request) error {
@@ -646,6 +615,7 @@ func (s *Server) apiKBLinkTicket(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) kbQuery(r *http.Request) (kb.Query, error) {
 	q := r.URL.Query()
 	k := kb.Query{Viewer: s.hcViewer(r), Text: q.Get("query"), Label: q.Get("label_names")}
+	k.Locale = k.Viewer.Locale // the path's locale, unless ?locale= says
 	if strings.TrimSpace(k.Text) == "" {
 		return k, errs.BadRequest("query: required")
 	}

@@ -58,6 +58,17 @@ func newKBFixture(t testing.TB, st *kb.Store, author int64, marker string) kbFix
 	f.internal = art(f.secEN, marker+" upgrade escalation runbook", "Page storage on-call "+marker, "internal", false, marker)
 	f.draft = art(f.secEN, marker+" upgrade draft", "Unreviewed "+marker, "public", true)
 	f.inInternal = art(f.secInt, marker+" upgrade quotas", "Internal section "+marker, "public", false)
+	// Translations: the public article's into French, and the hidden
+	// articles' and section's (their text carries the marker too).
+	tr := func(kind string, id int64, loc, title string, draft bool) {
+		_, err := st.CreateTranslation(ctx, ed, kind, id, kb.TranslationInput{Locale: &loc, Title: &title, BodyMarkdown: nil, Draft: &draft})
+		must(err)
+	}
+	tr(kb.KindArticle, f.public, "fr", "Mise à niveau vers 17.0", false)
+	tr(kb.KindArticle, f.public, "es", "Actualizar a 17.0 "+marker, true) // a draft translation of a public article
+	tr(kb.KindArticle, f.internal, "fr", marker+" runbook interne", false)
+	tr(kb.KindArticle, f.inInternal, "fr", marker+" quotas internes", false)
+	tr(kb.KindSection, f.secInt, "fr", marker+" procédures", false)
 	return f
 }
 
@@ -123,10 +134,16 @@ func kbListParams(e *env) map[string]listEndpoint {
 			{query: search("upgrade") + "&per_page=1", check: count("results", 1)},
 			{query: search("upgrade") + "&sort_by=created_at", names: "sort_by"},
 		}},
-		"GET " + hcAPI + "/articles/labels":            {path: hcAPI + "/articles/labels"},
-		"GET " + hcAPI + "/articles/{id}/translations": {path: hcAPI + "/articles/" + n(f.public) + "/translations"},
-		"GET " + hcAPI + "/articles/{id}/revisions":    {path: hcAPI + "/articles/" + n(f.public) + "/revisions"},
-		"GET " + hcAPI + "/articles/{id}/votes":        {path: hcAPI + "/articles/" + n(f.public) + "/votes"},
+		"GET " + hcAPI + "/articles/labels":                      {path: hcAPI + "/articles/labels"},
+		"GET " + hcAPI + "/articles/{id}/translations":           {path: hcAPI + "/articles/" + n(f.public) + "/translations"},
+		"GET " + hcAPI + "/articles/{id}/translations/missing":   {path: hcAPI + "/articles/" + n(f.public) + "/translations/missing"},
+		"GET " + hcAPI + "/sections/{id}/translations":           {path: hcAPI + "/sections/" + n(f.secInt) + "/translations"},
+		"GET " + hcAPI + "/sections/{id}/translations/missing":   {path: hcAPI + "/sections/" + n(f.secInt) + "/translations/missing"},
+		"GET " + hcAPI + "/categories/{id}/translations":         {path: hcAPI + "/categories/" + n(f.catEN) + "/translations"},
+		"GET " + hcAPI + "/categories/{id}/translations/missing": {path: hcAPI + "/categories/" + n(f.catEN) + "/translations/missing"},
+		"GET " + hcAPI + "/locales":                              {path: hcAPI + "/locales"},
+		"GET " + hcAPI + "/articles/{id}/revisions":              {path: hcAPI + "/articles/" + n(f.public) + "/revisions"},
+		"GET " + hcAPI + "/articles/{id}/votes":                  {path: hcAPI + "/articles/" + n(f.public) + "/votes"},
 		"GET " + hcAPI + "/deflection/suggestions": {path: hcAPI + "/deflection/suggestions", base: search("upgr"), cases: []paramCase{
 			{query: search("upgr") + "&locale=de-de", check: idsAre("results", f.german)},
 		}},
@@ -174,17 +191,25 @@ func (w *leakWorld) kbProbes() map[string][]leakReq {
 		"GET " + hcAPI + "/categories/{id}":            get(hcAPI+"/categories/%d", f.catEN, f.catDE),
 		"GET " + hcAPI + "/sections":                   {{method: "GET", path: hcAPI + "/sections.json"}},
 		"GET " + hcAPI + "/categories/{id}/sections":   get(hcAPI+"/categories/%d/sections", f.catEN),
-		"GET " + hcAPI + "/sections/{id}":              get(hcAPI+"/sections/%d", f.secEN, f.secInt),
-		"GET " + hcAPI + "/articles":                   {{method: "GET", path: hcAPI + "/articles.json"}, {method: "GET", path: hcAPI + "/articles.json?label_names=zqkbinternal"}},
+		"GET " + hcAPI + "/sections/{id}":              append(get(hcAPI+"/sections/%d", f.secEN, f.secInt), get(hcAPI+"/fr/sections/%d", f.secEN, f.secInt)...),
+		"GET " + hcAPI + "/articles":                   {{method: "GET", path: hcAPI + "/articles.json"}, {method: "GET", path: hcAPI + "/articles.json?label_names=zqkbinternal"}, {method: "GET", path: hcAPI + "/fr/articles.json"}, {method: "GET", path: hcAPI + "/es/articles.json"}, {method: "GET", path: hcAPI + "/fr/articles.json?locale=fr"}},
 		"GET " + hcAPI + "/sections/{id}/articles":     get(hcAPI+"/sections/%d/articles", f.secEN, f.secInt),
 		"GET " + hcAPI + "/categories/{id}/articles":   get(hcAPI+"/categories/%d/articles", f.catEN),
 		"GET " + hcAPI + "/articles/search":            searches,
 		"GET " + hcAPI + "/articles/labels":            {{method: "GET", path: hcAPI + "/articles/labels.json"}},
-		"GET " + hcAPI + "/articles/{id}":              get(hcAPI+"/articles/%d", arts...),
+		"GET " + hcAPI + "/articles/{id}":              append(append(get(hcAPI+"/articles/%d", arts...), get(hcAPI+"/fr/articles/%d", arts...)...), get(hcAPI+"/es/articles/%d", arts...)...),
 		"GET " + hcAPI + "/articles/{id}/translations": get(hcAPI+"/articles/%d/translations", arts...),
-		"POST " + hcAPI + "/articles/{id}/up":          post(hcAPI + "/articles/%d/up.json"),
-		"POST " + hcAPI + "/articles/{id}/down":        post(hcAPI + "/articles/%d/down.json"),
-		"GET " + hcAPI + "/deflection/suggestions":     suggestions,
+		"GET " + hcAPI + "/articles/{id}/translations/{locale}": append(get(hcAPI+"/articles/%d/translations/fr", arts...),
+			get(hcAPI+"/articles/%d/translations/es", arts...)...),
+		"GET " + hcAPI + "/sections/{id}/translations":            get(hcAPI+"/sections/%d/translations", f.secEN, f.secInt),
+		"GET " + hcAPI + "/sections/{id}/translations/{locale}":   get(hcAPI+"/sections/%d/translations/fr", f.secEN, f.secInt),
+		"GET " + hcAPI + "/categories/{id}/translations":          get(hcAPI+"/categories/%d/translations", f.catEN),
+		"GET " + hcAPI + "/categories/{id}/translations/{locale}": get(hcAPI+"/categories/%d/translations/fr", f.catEN),
+		"GET " + hcAPI + "/locales":                               {{method: "GET", path: hcAPI + "/locales.json"}},
+
+		"POST " + hcAPI + "/articles/{id}/up":      post(hcAPI + "/articles/%d/up.json"),
+		"POST " + hcAPI + "/articles/{id}/down":    post(hcAPI + "/articles/%d/down.json"),
+		"GET " + hcAPI + "/deflection/suggestions": suggestions,
 		// The public pages.
 		"GET /hc":                        {{method: "GET", path: "/hc"}},
 		"GET /hc/{locale}":               {{method: "GET", path: "/hc/en-us"}, {method: "GET", path: "/hc/de-de"}},

@@ -264,7 +264,7 @@ func New(deps Deps) (*Server, error) {
 	}
 
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.brandPaths(s.stripJSON(s.styledNotFound(s.mux))))))))
+	s.handler = s.recoverer(s.origins(s.observe(cop.Handler(s.cleanPaths(s.brandPaths(s.stripJSON(s.hcLocales(s.styledNotFound(s.mux)))))))))
 	return s, nil
 }
 

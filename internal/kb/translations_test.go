@@ -1,0 +1,125 @@
+package kb
+
+import (
+	"context"
+	"testing"
+
+	"github.com/frontline/frontline/internal/db"
+	"github.com/frontline/frontline/internal/db/dbtest"
+	"github.com/frontline/frontline/internal/errs"
+)
+
+func TestTranslationsRulesAndReadingInALocale(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		a := f.article(f.pub.ID, "Back up a self-managed instance", "Run the **backup** task.", ArticleInput{})
+		other := f.article(f.pub.ID, "Restore a backup", "Run the restore task.", ArticleInput{})
+		st := f.st
+		// The rules.
+		for _, c := range []struct {
+			name string
+			in   TranslationInput
+		}{
+			{"the source locale", TranslationInput{Locale: sp("en-US"), Title: sp("x")}},
+			{"no locale", TranslationInput{Title: sp("x")}},
+			{"a malformed locale", TranslationInput{Locale: sp("French"), Title: sp("x")}},
+			{"no title", TranslationInput{Locale: sp("fr")}},
+		} {
+			if _, err := st.CreateTranslation(ctx, editor, KindArticle, a.ID, c.in); errs.KindOf(err) != errs.KindInvalid {
+				t.Errorf("%s: %v, want a 422", c.name, err)
+			}
+		}
+		fr, err := st.CreateTranslation(ctx, editor, KindArticle, a.ID, TranslationInput{Locale: sp("fr"), Title: sp("Sauvegarder une instance"),
+			BodyMarkdown: sp("Lancez la tâche de **sauvegarde**.")})
+		if err != nil || fr.Locale != "fr" || fr.Body != "<p>Lancez la tâche de <strong>sauvegarde</strong>.</p>\n" || fr.SourceType != "Article" {
+			t.Fatalf("French translation: %+v %v", fr, err)
+		}
+		if _, err := st.CreateTranslation(ctx, editor, KindArticle, a.ID, TranslationInput{Locale: sp("fr"), Title: sp("Encore")}); err == nil ||
+			errs.KindOf(err) != errs.KindInvalid {
+			t.Errorf("a second French translation: %v", err)
+		}
+		if _, err := st.CreateTranslation(ctx, editor, KindArticle, other.ID, TranslationInput{Locale: sp("de"), Title: sp("Wiederherstellen"), Draft: bp(true)}); err != nil {
+			t.Fatal(err)
+		}
+		reader := Viewer{UserID: 5}
+		list, err := st.Translations(ctx, reader, KindArticle, a.ID)
+		if err != nil || len(list) != 2 || list[0].Locale != "en-us" || list[1].Locale != "fr" {
+			t.Fatalf("translations: %+v %v", list, err)
+		}
+		// Reading in a locale: the translation's text, or not found.
+		inFr := Viewer{UserID: 5, Locale: "fr"}
+		got, err := st.Article(ctx, inFr, a.ID)
+		if err != nil || got.Title != "Sauvegarder une instance" || got.Locale != "fr" || got.SourceLocale != "en-us" {
+			t.Fatalf("the article in French: %+v %v", got, err)
+		}
+		if _, err := st.Article(ctx, inFr, other.ID); errs.KindOf(err) != errs.KindNotFound {
+			t.Errorf("an article without French text, read in French: %v", err)
+		}
+		if _, err := st.Article(ctx, Viewer{UserID: 5, Locale: "de"}, other.ID); errs.KindOf(err) != errs.KindNotFound {
+			t.Errorf("a reader read a draft German translation: %v", err)
+		}
+		if got, err := st.Article(ctx, Viewer{UserID: 1, Staff: true, Locale: "de"}, other.ID); err != nil || got.Title != "Wiederherstellen" {
+			t.Errorf("staff read the draft German translation: %+v %v", got, err)
+		}
+		as, err := st.Articles(ctx, ArticleFilter{Viewer: reader, Locale: "fr"})
+		if err != nil || len(as) != 1 || as[0].ID != a.ID || as[0].Title != "Sauvegarder une instance" {
+			t.Errorf("articles in French: %+v %v", as, err)
+		}
+		if n, _ := st.CountArticles(ctx, ArticleFilter{Viewer: reader, Locale: "fr"}); n != 1 {
+			t.Errorf("French articles counted %d, want 1", n)
+		}
+		// Changing the source outdates the translation; updating it does not.
+		if _, err := st.UpdateArticle(ctx, editor, a.ID, ArticleInput{BodyMarkdown: sp("Run the backup task nightly.")}); err != nil {
+			t.Fatal(err)
+		}
+		if tr, _ := st.Translation(ctx, reader, KindArticle, a.ID, "fr"); tr == nil || !tr.Outdated {
+			t.Errorf("the French translation after the source changed: %+v", tr)
+		}
+		if tr, err := st.UpdateTranslation(ctx, editor, KindArticle, a.ID, "fr", TranslationInput{Title: sp("Sauvegarder chaque nuit")}); err != nil || tr.Outdated || tr.Title != "Sauvegarder chaque nuit" {
+			t.Errorf("the updated French translation: %+v %v", tr, err)
+		}
+		// The source locale's translation is the article itself.
+		if tr, err := st.UpdateTranslation(ctx, editor, KindArticle, a.ID, "en-us", TranslationInput{Title: sp("Back up nightly")}); err != nil || tr.Title != "Back up nightly" {
+			t.Errorf("the source translation: %+v %v", tr, err)
+		}
+		if cur, _ := st.Article(ctx, staff, a.ID); cur.Title != "Back up nightly" {
+			t.Errorf("the source translation did not change the article: %q", cur.Title)
+		}
+		// Sections and categories read in a locale.
+		if _, err := st.CreateTranslation(ctx, editor, KindSection, f.pub.ID, TranslationInput{Locale: sp("fr"), Title: sp("Sauvegardes")}); err != nil {
+			t.Fatal(err)
+		}
+		if x, err := st.Section(ctx, inFr, f.pub.ID); err != nil || x.Name != "Sauvegardes" || x.Locale != "fr" {
+			t.Errorf("the section in French: %+v %v", x, err)
+		}
+		if _, err := st.CreateTranslation(ctx, editor, KindSection, f.int.ID, TranslationInput{Locale: sp("fr"), Title: sp("x")}); err != nil {
+			t.Fatal(err) // staff may translate an internal section
+		}
+		if _, err := st.Translations(ctx, reader, KindSection, f.int.ID); errs.KindOf(err) != errs.KindNotFound {
+			t.Errorf("a reader listed an internal section's translations: %v", err)
+		}
+		// Deleting.
+		if err := st.DeleteTranslation(ctx, editor, fr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Article(ctx, inFr, a.ID); errs.KindOf(err) != errs.KindNotFound {
+			t.Errorf("after deleting the French translation: %v", err)
+		}
+		if err := st.DeleteArticle(ctx, editor, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Read(ctx, func(tx *db.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM kb_translations WHERE source_type = 'article' AND source_id = $1", other.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n != 0 {
+				t.Errorf("a deleted article left %d translations", n)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
