@@ -113,7 +113,7 @@ SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
             WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
             WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
        || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
-       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexRows postgres
@@ -125,7 +125,7 @@ SELECT a.id,
             WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
             WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
        || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
-       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexArticle
@@ -205,13 +205,16 @@ ORDER BY article_id LIMIT $3;
 
 -- name: SearchPage
 -- The columns and body text (for kb.Snippet) of one page of hits, $1 a
--- JSON array of ids (the caller orders them).
-SELECT {{ArticleColumns}}, a.body_text
-FROM json_each($1) j CROSS JOIN kb_articles a WHERE a.id = j.value;
+-- JSON array of index row ids (the caller orders them): an article's id,
+-- or minus a translation's id (its article, with the translation's text).
+SELECT {{ArticleColumns}}, COALESCE(t.body_text, a.body_text), j.value, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
+FROM json_each($1) j LEFT JOIN kb_translations t ON j.value < 0 AND t.id = 0 - j.value
+JOIN kb_articles a ON a.id = CASE WHEN j.value > 0 THEN j.value ELSE t.source_id END;
 
 -- name: SearchPage postgres
-SELECT {{ArticleColumns}}, a.body_text
-FROM kb_articles a WHERE a.id IN (SELECT value::bigint FROM json_array_elements_text($1::json));
+SELECT {{ArticleColumns}}, COALESCE(t.body_text, a.body_text), j.v, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
+FROM (SELECT value::bigint AS v FROM json_array_elements_text($1::json)) j LEFT JOIN kb_translations t ON j.v < 0 AND t.id = 0 - j.v
+JOIN kb_articles a ON a.id = CASE WHEN j.v > 0 THEN j.v ELSE t.source_id END;
 
 -- name: SearchPlan
 -- PostgreSQL plans the search statements for their actual values, not a
@@ -286,6 +289,9 @@ DELETE FROM kb_search;
 -- name: ReindexAll
 {{IndexRows}} 1 = 1;
 
+-- name: ReindexTr
+{{TrIndexRows}} 1 = 1;
+
 -- name: ReindexClearHeads
 DELETE FROM kb_fts_head;
 
@@ -338,11 +344,11 @@ SELECT {{TranslationColumns}} FROM kb_translations t
 WHERE t.source_type = $1 AND t.locale = $2 AND ($3 OR NOT t.draft) AND t.source_id IN (SELECT value::bigint FROM json_array_elements_text($4::json));
 
 -- name: InsertTranslation
-INSERT INTO kb_translations (source_type, source_id, locale, title, body_markdown, body_html, draft, outdated, created_by, updated_by, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8, $9, $9) RETURNING id;
+INSERT INTO kb_translations (source_type, source_id, locale, title, body_markdown, body_html, body_text, draft, outdated, created_by, updated_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9, $9, $10, $10) RETURNING id;
 
 -- name: UpdateTranslation
-UPDATE kb_translations SET title = $2, body_markdown = $3, body_html = $4, draft = $5, outdated = $6, updated_by = $7, updated_at = $8 WHERE id = $1;
+UPDATE kb_translations SET title = $2, body_markdown = $3, body_html = $4, body_text = $5, draft = $6, outdated = $7, updated_by = $8, updated_at = $9 WHERE id = $1;
 
 -- name: DeleteTranslation
 DELETE FROM kb_translations WHERE id = $1;
@@ -356,3 +362,100 @@ UPDATE kb_translations SET outdated = TRUE WHERE source_type = $1 AND source_id 
 
 -- name: Locales
 SELECT DISTINCT locale FROM kb_articles UNION SELECT DISTINCT locale FROM kb_translations ORDER BY 1;
+
+-- name: TrIndexRows
+-- The text index rows of article translations (the caller appends the
+-- condition): rowid minus the translation's id, the article's scope with
+-- the translation's locale and without zzsrc (a search without a locale
+-- reads source texts only); a draft translation has no readers.
+INSERT INTO kb_fts (rowid, title, body, labels, scope)
+SELECT 0 - t.id, t.title, t.body_text, trim(replace(a.labels, ',', ' ')),
+       CASE WHEN a.status <> 'published' OR t.draft THEN ''
+            WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
+            WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
+       || ' zzloc' || lower(hex(t.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
+WHERE t.source_type = 'article' AND
+
+-- name: TrIndexRows postgres
+INSERT INTO kb_search (article_id, doc, head, scope)
+SELECT 0 - t.id,
+       strip(to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || t.body_text)),
+       to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' '))),
+       to_tsvector('simple', CASE WHEN a.status <> 'published' OR t.draft THEN ''
+            WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
+            WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
+       || ' zzloc' || encode(convert_to(t.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
+WHERE t.source_type = 'article' AND
+
+-- name: IndexTranslation
+{{TrIndexRows}} t.id = $1;
+
+-- name: IndexArticleTr
+{{TrIndexRows}} t.source_id = $1;
+
+-- name: IndexSectionTr
+{{TrIndexRows}} a.section_id = $1;
+
+-- name: TrRowsOfArticle
+SELECT 0 - id FROM kb_translations WHERE source_type = 'article' AND source_id = $1
+
+-- name: TrRowsOfSection
+SELECT 0 - t.id FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id WHERE t.source_type = 'article' AND a.section_id = $1
+
+-- name: UnindexTranslation
+DELETE FROM kb_fts WHERE rowid = 0 - CAST($1 AS BIGINT);
+
+-- name: UnindexTranslation postgres
+DELETE FROM kb_search WHERE article_id = 0 - CAST($1 AS BIGINT);
+
+-- name: UnindexTrHead
+DELETE FROM kb_fts_head WHERE rowid = 0 - CAST($1 AS BIGINT);
+
+-- name: UnindexTrHead postgres
+SELECT CAST($1 AS BIGINT);
+
+-- name: IndexTrHead
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts WHERE rowid = 0 - CAST($1 AS BIGINT);
+
+-- name: IndexTrHead postgres
+SELECT CAST($1 AS BIGINT);
+
+-- name: UnindexArticleTr
+DELETE FROM kb_fts WHERE rowid IN ({{TrRowsOfArticle}});
+
+-- name: UnindexArticleTr postgres
+DELETE FROM kb_search WHERE article_id IN ({{TrRowsOfArticle}});
+
+-- name: UnindexArticleTrHeads
+DELETE FROM kb_fts_head WHERE rowid IN ({{TrRowsOfArticle}});
+
+-- name: UnindexArticleTrHeads postgres
+SELECT CAST($1 AS BIGINT);
+
+-- name: IndexArticleTrHeads
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts WHERE rowid IN ({{TrRowsOfArticle}});
+
+-- name: IndexArticleTrHeads postgres
+SELECT CAST($1 AS BIGINT);
+
+-- name: UnindexSectionTr
+DELETE FROM kb_fts WHERE rowid IN ({{TrRowsOfSection}});
+
+-- name: UnindexSectionTr postgres
+DELETE FROM kb_search WHERE article_id IN ({{TrRowsOfSection}});
+
+-- name: UnindexSectionTrHeads
+DELETE FROM kb_fts_head WHERE rowid IN ({{TrRowsOfSection}});
+
+-- name: UnindexSectionTrHeads postgres
+SELECT CAST($1 AS BIGINT);
+
+-- name: IndexSectionTrHeads
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts WHERE rowid IN ({{TrRowsOfSection}});
+
+-- name: IndexSectionTrHeads postgres
+SELECT CAST($1 AS BIGINT);

@@ -14,7 +14,7 @@ import (
 // load, or to recover an index).
 func (s *Store) Reindex(ctx context.Context) error {
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		for _, n := range []string{"ReindexClear", "ReindexClearHeads", "ReindexAll", "ReindexHeads", "ReindexOptimize", "ReindexOptimizeHeads"} {
+		for _, n := range []string{"ReindexClear", "ReindexClearHeads", "ReindexAll", "ReindexTr", "ReindexHeads", "ReindexOptimize", "ReindexOptimizeHeads"} {
 			if _, err := tx.ExecContext(ctx, s.q.Get(n)); err != nil {
 				return fmt.Errorf("%s: %w", n, err)
 			}

@@ -209,7 +209,7 @@ func (s *Store) UpdateCategory(ctx context.Context, actor audit.Actor, id int64,
 			return err
 		}
 		for _, x := range secs {
-			if err := s.execAll(ctx, tx, x, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads"); err != nil {
+			if err := s.execAll(ctx, tx, x, sectionReindex()...); err != nil {
 				return err
 			}
 		}
@@ -348,7 +348,7 @@ func (s *Store) UpdateSection(ctx context.Context, actor audit.Actor, id int64, 
 			return err
 		}
 		// The index rows of its articles carry its visibility and category.
-		if err := s.execAll(ctx, tx, id, "UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads"); err != nil {
+		if err := s.execAll(ctx, tx, id, sectionReindex()...); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "kb.section_updated", "kb_section", id, before, auditedSection(*x))
@@ -601,6 +601,13 @@ func (s *Store) CreateArticle(ctx context.Context, actor audit.Actor, section in
 }
 
 // execAll runs the named statements, each with the one argument id.
+// sectionReindex writes a section's articles' index rows again (their
+// translations' too): its visibility, category and brand are in them.
+func sectionReindex() []string {
+	return []string{"UnindexSectionHeads", "UnindexSection", "IndexSection", "IndexSectionHeads",
+		"UnindexSectionTrHeads", "UnindexSectionTr", "IndexSectionTr", "IndexSectionTrHeads"}
+}
+
 func (s *Store) execAll(ctx context.Context, tx *db.Tx, id int64, names ...string) error {
 	for _, n := range names {
 		if _, err := tx.ExecContext(ctx, s.q.Get(n), id); err != nil {
@@ -618,7 +625,8 @@ func (s *Store) Render(markdown string) string { return s.md.Markdown(markdown) 
 func (s *Store) text(a Article) string { return s.md.HTMLToText(a.Body) }
 
 func (s *Store) afterWrite(ctx context.Context, tx *db.Tx, a *Article, editor int64) error {
-	if err := s.execAll(ctx, tx, a.ID, "UnindexArticle", "UnindexHead", "IndexArticle", "IndexHead"); err != nil {
+	if err := s.execAll(ctx, tx, a.ID, "UnindexArticle", "UnindexHead", "IndexArticle", "IndexHead",
+		"UnindexArticleTrHeads", "UnindexArticleTr", "IndexArticleTr", "IndexArticleTrHeads"); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, s.q.Get("InsertRevision"), a.ID, editor, a.Title, a.BodyMarkdown, string(a.Status), db.TS(tx.Now))
@@ -753,7 +761,7 @@ func (s *Store) DeleteArticle(ctx context.Context, actor audit.Actor, id int64) 
 		return err
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if err := s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "DeleteTranslationsOf", "DeleteArticle"); err != nil {
+		if err := s.execAll(ctx, tx, id, "UnindexArticle", "UnindexHead", "UnindexArticleTrHeads", "UnindexArticleTr", "DeleteTranslationsOf", "DeleteArticle"); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "kb.article_deleted", "kb_article", id, audited(*a), nil)
@@ -879,6 +887,8 @@ func (s *Store) scope(q Query, promoted bool) string {
 	}
 	if q.Locale != "" {
 		entries = append(entries, "zzloc"+hex.EncodeToString([]byte(strings.ToLower(q.Locale))))
+	} else {
+		entries = append(entries, "zzsrc") // each article once, in its source locale (translations.go)
 	}
 	if q.SectionID > 0 {
 		entries = append(entries, fmt.Sprintf("zzs%d", q.SectionID))
@@ -998,14 +1008,18 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 		byID := make(map[int64]Result, len(ids))
 		for rows.Next() {
 			var r Result
-			var text string
-			a, err := scanArticle(rows, &text)
+			var text, trTitle, trBody, trLocale string
+			var key int64
+			a, err := scanArticle(rows, &text, &key, &trTitle, &trBody, &trLocale)
 			if err != nil {
 				return err
 			}
+			if key < 0 { // a translation's row: its article in its text
+				a.Title, a.Body, a.Locale, a.BodyMarkdown = trTitle, trBody, trLocale, ""
+			}
 			r.Article = a
 			r.Snippet = Snippet(text, terms, 24)
-			byID[a.ID] = r
+			byID[key] = r
 		}
 		if err := rows.Err(); err != nil {
 			return err

@@ -228,11 +228,14 @@ func (s *Store) CreateTranslation(ctx context.Context, actor audit.Actor, kind s
 	}
 	var newID int64
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, s.q.Get("InsertTranslation"), kind, id, loc, t.Title, t.BodyMarkdown, t.Body, t.Draft,
+		if err := tx.QueryRowContext(ctx, s.q.Get("InsertTranslation"), kind, id, loc, t.Title, t.BodyMarkdown, t.Body, s.md.HTMLToText(t.Body), t.Draft,
 			actor.ID, db.TS(tx.Now)).Scan(&newID); err != nil {
 			if db.IsUnique(err) {
 				return errs.Invalid("locale", "Translation rule: the "+kind+" already has a "+loc+" translation; update it instead")
 			}
+			return err
+		}
+		if err := s.execAll(ctx, tx, newID, "IndexTranslation", "IndexTrHead"); err != nil { // searched in its locale
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "kb.translation_created", "kb_"+kind, id, nil,
@@ -290,7 +293,10 @@ func (s *Store) UpdateTranslation(ctx context.Context, actor audit.Actor, kind s
 		t.Outdated = *in.Outdated
 	}
 	err = s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateTranslation"), t.ID, t.Title, t.BodyMarkdown, t.Body, t.Draft, t.Outdated, actor.ID, db.TS(tx.Now)); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.Get("UpdateTranslation"), t.ID, t.Title, t.BodyMarkdown, t.Body, s.md.HTMLToText(t.Body), t.Draft, t.Outdated, actor.ID, db.TS(tx.Now)); err != nil {
+			return err
+		}
+		if err := s.execAll(ctx, tx, t.ID, "UnindexTrHead", "UnindexTranslation", "IndexTranslation", "IndexTrHead"); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "kb.translation_updated", "kb_"+kind, id, before,
@@ -321,7 +327,7 @@ func (s *Store) DeleteTranslation(ctx context.Context, actor audit.Actor, transl
 		return errs.NotFound("translation") // its item is hidden from the caller
 	}
 	return s.d.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("DeleteTranslation"), translationID); err != nil {
+		if err := s.execAll(ctx, tx, translationID, "UnindexTrHead", "UnindexTranslation", "DeleteTranslation"); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, actor, "kb.translation_deleted", "kb_"+t.kind, t.SourceID,

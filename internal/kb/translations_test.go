@@ -69,6 +69,36 @@ func TestTranslationsRulesAndReadingInALocale(t *testing.T) {
 		if n, _ := st.CountArticles(ctx, ArticleFilter{Viewer: reader, Locale: "fr"}); n != 1 {
 			t.Errorf("French articles counted %d, want 1", n)
 		}
+		// Search reads translations in their locale, sources without one.
+		find := func(v Viewer, loc, text string) []Result {
+			t.Helper()
+			res, err := st.Search(ctx, Query{Viewer: v, Text: text, Locale: loc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		if res := find(reader, "fr", "sauvegarde"); len(res) != 1 || res[0].ID != a.ID || res[0].Title != "Sauvegarder une instance" || res[0].Locale != "fr" {
+			t.Errorf("French search: %+v", res)
+		}
+		if res := find(reader, "", "sauvegarde"); len(res) != 0 {
+			t.Errorf("a search without a locale found a translation: %+v", res)
+		}
+		if res := find(reader, "", "backup"); len(res) != 2 {
+			t.Errorf("a search without a locale: %d results, want the two sources", len(res))
+		}
+		if res := find(reader, "de", "wiederherstellen"); len(res) != 0 {
+			t.Errorf("a reader found a draft translation: %+v", res)
+		}
+		if res := find(Viewer{UserID: 1, Staff: true}, "de", "wiederherstellen"); len(res) != 0 {
+			t.Errorf("search found a draft translation: %+v", res)
+		}
+		if err := st.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if res := find(reader, "fr", "sauvegarde"); len(res) != 1 {
+			t.Errorf("French search after a reindex: %+v", res)
+		}
 		// Changing the source outdates the translation; updating it does not.
 		if _, err := st.UpdateArticle(ctx, editor, a.ID, ArticleInput{BodyMarkdown: sp("Run the backup task nightly.")}); err != nil {
 			t.Fatal(err)
@@ -105,6 +135,9 @@ func TestTranslationsRulesAndReadingInALocale(t *testing.T) {
 		}
 		if _, err := st.Article(ctx, inFr, a.ID); errs.KindOf(err) != errs.KindNotFound {
 			t.Errorf("after deleting the French translation: %v", err)
+		}
+		if res := find(reader, "fr", "sauvegarder"); len(res) != 0 {
+			t.Errorf("French search after the translation was deleted: %+v", res)
 		}
 		if err := st.DeleteArticle(ctx, editor, other.ID); err != nil {
 			t.Fatal(err)

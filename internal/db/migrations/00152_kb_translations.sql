@@ -13,6 +13,7 @@ CREATE TABLE kb_translations (
     title         TEXT NOT NULL,
     body_markdown TEXT NOT NULL DEFAULT '',
     body_html     TEXT NOT NULL DEFAULT '',
+    body_text     TEXT NOT NULL DEFAULT '', -- the search index's text
     draft         BOOLEAN NOT NULL DEFAULT FALSE,
     outdated      BOOLEAN NOT NULL DEFAULT FALSE,
     created_by    BIGINT NOT NULL DEFAULT 0,
@@ -22,6 +23,38 @@ CREATE TABLE kb_translations (
 );
 CREATE UNIQUE INDEX kb_translations_key ON kb_translations (source_type, source_id, locale);
 CREATE INDEX kb_translations_locale_idx ON kb_translations (locale, source_type, source_id);
+
+-- Article translations are searched in their locale: they get rows in the
+-- text index (rowid minus the translation's id), and the source texts get
+-- the zzsrc scope token, which a search without a locale asks for.
+-- +sqlite
+DELETE FROM kb_fts;
+INSERT INTO kb_fts (rowid, title, body, labels, scope)
+SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
+       CASE WHEN a.status <> 'published' THEN ''
+            WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
+            WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
+       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
+       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
+DELETE FROM kb_fts_head;
+INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts;
+-- +end
+
+-- +postgres
+ALTER TABLE kb_search DROP CONSTRAINT IF EXISTS kb_search_article_id_fkey;
+DELETE FROM kb_search;
+INSERT INTO kb_search (article_id, doc, head, scope)
+SELECT a.id,
+       strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
+       to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
+       to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
+            WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
+            WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
+       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
+       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
+-- +end
 
 -- +goose Down
 -- Frontline migrations are forward-only; restore from a backup to go back.
