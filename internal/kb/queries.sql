@@ -110,10 +110,11 @@ DELETE FROM kb_articles WHERE id = $1;
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
        CASE WHEN a.status <> 'published' THEN ''
-            WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
-            WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
-       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+            WHEN max(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            WHEN max(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            ELSE replace('zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT)) END
+       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexRows postgres
@@ -122,10 +123,11 @@ SELECT a.id,
        strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
-            WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
-            WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
-       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+            WHEN greatest(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            WHEN greatest(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            ELSE replace('zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT)) END
+       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexArticle
@@ -366,14 +368,16 @@ SELECT DISTINCT locale FROM kb_articles UNION SELECT DISTINCT locale FROM kb_tra
 -- name: TrIndexRows
 -- The text index rows of article translations (the caller appends the
 -- condition): rowid minus the translation's id, the article's scope with
--- the translation's locale and without zzsrc (a search without a locale
--- reads source texts only); a draft translation has no readers.
+-- the translation's locale and without the source reader tokens (zzr<L>b<B>s:
+-- a search without a locale reads source texts only); a draft translation
+-- has no readers.
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT 0 - t.id, t.title, t.body_text, trim(replace(a.labels, ',', ' ')),
        CASE WHEN a.status <> 'published' OR t.draft THEN ''
-            WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
-            WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || lower(hex(t.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
+            WHEN max(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
+            WHEN max(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
+            ELSE replace('zzr2bB', 'B', CAST(c.brand_id AS TEXT)) END
+       || ' zzloc' || lower(hex(t.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
        || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
 WHERE t.source_type = 'article' AND
@@ -384,9 +388,10 @@ SELECT 0 - t.id,
        strip(to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || t.body_text)),
        to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' OR t.draft THEN ''
-            WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
-            WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || encode(convert_to(t.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
+            WHEN greatest(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
+            WHEN greatest(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
+            ELSE replace('zzr2bB', 'B', CAST(c.brand_id AS TEXT)) END
+       || ' zzloc' || encode(convert_to(t.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
        || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
 WHERE t.source_type = 'article' AND

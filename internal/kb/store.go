@@ -881,14 +881,18 @@ func (s *Store) ftsQuery(q Query) (string, []string, bool) {
 // filters. Every token is letters and digits (a label is a phrase between
 // its markers), so no filter value reaches the engine's query syntax.
 func (s *Store) scope(q Query, promoted bool) string {
-	entries := []string{fmt.Sprintf("zzr%d", int(q.Viewer.Max())), fmt.Sprintf("zzb%d", q.Viewer.searchBrand())}
+	// The reader token: level, brand and, without a locale, source texts
+	// only (migration 00152).
+	reader := fmt.Sprintf("zzr%db%d", int(q.Viewer.Max()), q.Viewer.searchBrand())
+	if q.Locale == "" {
+		reader += "s"
+	}
+	entries := []string{reader}
 	if promoted {
 		entries = append(entries, "zzp")
 	}
 	if q.Locale != "" {
 		entries = append(entries, "zzloc"+hex.EncodeToString([]byte(strings.ToLower(q.Locale))))
-	} else {
-		entries = append(entries, "zzsrc") // each article once, in its source locale (translations.go)
 	}
 	if q.SectionID > 0 {
 		entries = append(entries, fmt.Sprintf("zzs%d", q.SectionID))

@@ -25,17 +25,22 @@ CREATE UNIQUE INDEX kb_translations_key ON kb_translations (source_type, source_
 CREATE INDEX kb_translations_locale_idx ON kb_translations (locale, source_type, source_id);
 
 -- Article translations are searched in their locale: they get rows in the
--- text index (rowid minus the translation's id), and the source texts get
--- the zzsrc scope token, which a search without a locale asks for.
+-- text index (rowid minus the translation's id). The reader tokens of the
+-- index scope (migration 00120) now carry the brand (migration 00150) and,
+-- for source texts, an "s": zzr<level>b<brand>[s]. A search asks for one
+-- such token (zzr0b1s: an anonymous reader of brand 1 without a locale;
+-- zzr0b1 with the locale's token in a locale), so neither the brand nor
+-- "source text" adds a term that nearly every row holds to the query.
 -- +sqlite
 DELETE FROM kb_fts;
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
        CASE WHEN a.status <> 'published' THEN ''
-            WHEN max(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
-            WHEN max(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
-       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+            WHEN max(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            WHEN max(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            ELSE replace('zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT)) END
+       || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 DELETE FROM kb_fts_head;
 INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || labels, scope FROM kb_fts;
@@ -49,10 +54,11 @@ SELECT a.id,
        strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
-            WHEN greatest(a.visibility, s.visibility) = 0 THEN 'zzr0 zzr1 zzr2'
-            WHEN greatest(a.visibility, s.visibility) = 1 THEN 'zzr1 zzr2' ELSE 'zzr2' END
-       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id || ' zzb' || c.brand_id
-       || ' zzsrc' || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+            WHEN greatest(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            WHEN greatest(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
+            ELSE replace('zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT)) END
+       || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
+       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 -- +end
 
