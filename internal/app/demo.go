@@ -294,6 +294,7 @@ func (a *App) LoadDemo(ctx context.Context) (*DemoResult, error) {
 		}
 		if o.group != "" {
 			in.GroupID = id(groups[o.group])
+			in.Region = str(strings.TrimPrefix(o.group, "Support ")) // its SLA clocks run on that region's hours
 		}
 		created, err := a.People.CreateOrganization(ctx, sys, in)
 		if err != nil {

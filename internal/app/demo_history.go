@@ -201,6 +201,10 @@ func (h *historyDesk) addCustomerOrgs(ctx context.Context) (orgs, users int, err
 		if g := regionalGroup(groups, o.Region); g != nil {
 			in.GroupID = &g.ID
 		}
+		if o.Region != "" {
+			region := o.Region
+			in.Region = &region
+		}
 		created, err := h.people.CreateOrganization(ctx, sys, in)
 		if err != nil {
 			return orgs, users, fmt.Errorf("organization %s: %w", o.Name, err)

@@ -18,6 +18,14 @@ func (a *App) openSLA(ctx context.Context) error {
 	a.SLA.UseJobs(a.Jobs)
 	a.Tickets.OnPrepare(a.SLA.Prepare) // a new ticket's row is written with its queue sort key
 	a.Tickets.OnChange(a.SLA.Hook)
+	// The Region rule on organizations, and their open tickets' clocks run
+	// again on the new region's schedule when it changes (sla/region.go).
+	a.People.AddChecker(a.SLA.Store.RegionChecker())
+	a.People.OnRegionChange(func(ctx context.Context, orgID int64) {
+		if err := a.SLA.RecheckOrganization(ctx, orgID); err != nil {
+			a.Log.Warn("SLA recheck after a region change", "organization", orgID, "err", err)
+		}
+	})
 	seeded, err := a.SLA.Store.SeedDefaults(ctx)
 	if err != nil {
 		return fmt.Errorf("seed SLA defaults: %w", err)

@@ -254,8 +254,11 @@ type Organization struct {
 	SharedComments bool      `json:"shared_comments"`
 	DomainNames    []string  `json:"domain_names"`
 	Tags           []string  `json:"tags"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	// Region names the business-hours schedule its tickets' SLA clocks run
+	// on (EMEA, AMER, APAC...; "" for none: the default schedule).
+	Region    string    `json:"region"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // OrganizationInput carries the fields of an organization create or update.
@@ -272,13 +275,14 @@ type OrganizationInput struct {
 	SharedComments *bool     `json:"shared_comments"`
 	DomainNames    *[]string `json:"domain_names"`
 	Tags           *[]string `json:"tags"`
+	Region         *string   `json:"region"`
 }
 
 // check checks the text fields given and normalises them (see
 // UserInput.check).
 func (in *OrganizationInput) check() error {
 	var v errs.Validation
-	for field, p := range map[string]**string{"name": &in.Name, "external_id": &in.ExternalID, "support_plan": &in.SupportPlan, "tier": &in.Tier} {
+	for field, p := range map[string]**string{"name": &in.Name, "external_id": &in.ExternalID, "support_plan": &in.SupportPlan, "tier": &in.Tier, "region": &in.Region} {
 		checkLine(&v, field, p, limits.NameChars)
 	}
 	checkText(&v, "details", &in.Details)
@@ -330,6 +334,9 @@ func (in *OrganizationInput) apply(o *Organization) {
 	}
 	if in.Tags != nil {
 		o.Tags = tags.Normalize(*in.Tags)
+	}
+	if in.Region != nil {
+		o.Region = strings.TrimSpace(*in.Region)
 	}
 }
 

@@ -67,7 +67,7 @@ DELETE FROM user_trainings WHERE user_id = $1 AND training = $2;
 -- name: OrgColumns
 o.id, o.name, o.external_id, o.details, o.notes, o.support_plan, o.tier, o.ase_user_id, o.group_id,
 o.shared_tickets, o.shared_comments, o.tags, o.created_at, o.updated_at,
-COALESCE((SELECT string_agg(d.domain, ' ' ORDER BY d.domain) FROM organization_domains d WHERE d.organization_id = o.id), '')
+COALESCE((SELECT string_agg(d.domain, ' ' ORDER BY d.domain) FROM organization_domains d WHERE d.organization_id = o.id), ''), o.region
 
 -- name: GetOrganization
 SELECT {{OrgColumns}} FROM organizations o WHERE o.id = $1;
@@ -97,13 +97,13 @@ SELECT count(*) {{OrgFilter}};
 
 -- name: InsertOrganization
 INSERT INTO organizations (name, external_id, details, notes, support_plan, tier, ase_user_id, group_id,
-                           shared_tickets, shared_comments, tags, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+                           shared_tickets, shared_comments, tags, created_at, updated_at, region)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
 RETURNING id;
 
 -- name: UpdateOrganization
 UPDATE organizations SET name = $2, external_id = $3, details = $4, notes = $5, support_plan = $6, tier = $7,
-       ase_user_id = $8, group_id = $9, shared_tickets = $10, shared_comments = $11, tags = $12, updated_at = $13
+       ase_user_id = $8, group_id = $9, shared_tickets = $10, shared_comments = $11, tags = $12, updated_at = $13, region = $14
 WHERE id = $1;
 
 -- name: DeleteOrganization

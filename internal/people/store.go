@@ -26,7 +26,13 @@ type Store struct {
 	audit    *audit.Log
 	limits   limits.Limits
 	checkers []Checker
+	onRegion []func(ctx context.Context, orgID int64)
 }
+
+// OnRegionChange calls h after an organization's region changed, once the
+// change is committed (the SLA service runs its open tickets' clocks again
+// on the new region's schedule).
+func (s *Store) OnRegionChange(h func(ctx context.Context, orgID int64)) { s.onRegion = append(s.onRegion, h) }
 
 // Checker enforces rules another package owns on user and organization
 // writes, inside their transaction (the team package refuses reporting-line
@@ -526,7 +532,7 @@ func scanOrg(r scanner) (*Organization, error) {
 	var ase, grp sql.NullInt64
 	var tagText, domains string
 	err := r.Scan(&o.ID, &o.Name, &ext, &o.Details, &o.Notes, &o.SupportPlan, &o.Tier, &ase, &grp,
-		&o.SharedTickets, &o.SharedComments, &tagText, db.Time(&o.CreatedAt), db.Time(&o.UpdatedAt), &domains)
+		&o.SharedTickets, &o.SharedComments, &tagText, db.Time(&o.CreatedAt), db.Time(&o.UpdatedAt), &domains, &o.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -687,7 +693,7 @@ func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in Or
 		}
 		err := tx.QueryRowContext(ctx, s.q.Get("InsertOrganization"), o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
 			o.SupportPlan, o.Tier, nullInt(o.ASEUserID), nullInt(o.GroupID), o.SharedTickets, o.SharedComments,
-			tags.Encode(o.Tags), db.TS(tx.Now)).Scan(&o.ID)
+			tags.Encode(o.Tags), db.TS(tx.Now), o.Region).Scan(&o.ID)
 		if err != nil {
 			return orgConflict(err)
 		}
@@ -708,6 +714,7 @@ func (s *Store) CreateOrganization(ctx context.Context, actor audit.Actor, in Or
 // UpdateOrganization changes the given fields of an organization.
 func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id int64, in OrganizationInput) (*Organization, error) {
 	var out *Organization
+	regionChanged := false
 	err := s.d.Write(ctx, func(tx *db.Tx) error {
 		before, err := s.getOrg(ctx, tx, "GetOrganization", id)
 		if err != nil {
@@ -732,7 +739,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 		}
 		_, err = tx.ExecContext(ctx, s.q.Get("UpdateOrganization"), id, o.Name, nullStr(o.ExternalID), o.Details, o.Notes,
 			o.SupportPlan, o.Tier, nullInt(o.ASEUserID), nullInt(o.GroupID), o.SharedTickets, o.SharedComments,
-			tags.Encode(o.Tags), db.TS(tx.Now))
+			tags.Encode(o.Tags), db.TS(tx.Now), o.Region)
 		if err != nil {
 			return orgConflict(err)
 		}
@@ -744,10 +751,16 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor audit.Actor, id in
 		if out, err = s.getOrg(ctx, tx, "GetOrganization", id); err != nil {
 			return err
 		}
+		regionChanged = before.Region != out.Region
 		return s.audit.Record(ctx, tx, actor, "organization.updated", "organization", id, before, out)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if regionChanged {
+		for _, h := range s.onRegion {
+			h(ctx, id)
+		}
 	}
 	return out, nil
 }

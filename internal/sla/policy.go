@@ -208,6 +208,7 @@ type TicketAttrs struct {
 	OrgHasASE      bool   // the organization has an assigned support engineer
 	RequesterRole  string // "end-user", "agent" or "admin"
 	BrandID        int64  // the ticket's brand (a restricted partition may have its own policies)
+	OrgRegion      string // the organization's region: the schedule its clocks run on
 }
 
 // Matches reports whether the ticket satisfies f. An empty filter matches

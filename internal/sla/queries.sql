@@ -84,6 +84,9 @@ INSERT INTO sla_policy_metrics (policy_id, priority, metric, target, business_ho
 -- name: MarkSeeded
 INSERT INTO sla_seeded (id, created_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING;
 
+-- name: OpenTicketsOfOrganization
+SELECT id FROM tickets WHERE organization_id = $1 AND status NOT IN ('solved', 'closed') ORDER BY id;
+
 -- name: LockTicket
 SELECT id FROM tickets WHERE id = $1;
 
@@ -92,7 +95,7 @@ SELECT id FROM tickets WHERE id = $1 FOR UPDATE;
 
 -- name: TicketAttrs
 SELECT (SELECT version FROM config_versions WHERE name = 'sla'), t.priority, t.type, t.status, t.group_id, t.organization_id, t.tags, t.via_channel,
-       t.requester_id, t.created_at, COALESCE(u.role, ''), o.support_plan, o.tier, o.ase_user_id, g.name, t.brand_id
+       t.requester_id, t.created_at, COALESCE(u.role, ''), o.support_plan, o.tier, o.ase_user_id, g.name, t.brand_id, COALESCE(o.region, '')
 FROM tickets t
 LEFT JOIN users u ON u.id = t.requester_id
 LEFT JOIN organizations o ON o.id = t.organization_id
@@ -104,7 +107,7 @@ WHERE t.id = $1;
 -- ($1 requester, $2 organization, $3 group, $4 the public comment's author;
 -- 0 for none), and the configuration version.
 SELECT (SELECT version FROM config_versions WHERE name = 'sla'), COALESCE(u.role, ''),
-       o.support_plan, o.tier, o.ase_user_id, g.name, COALESCE(a.role, '')
+       o.support_plan, o.tier, o.ase_user_id, g.name, COALESCE(a.role, ''), COALESCE(o.region, '')
 FROM (SELECT 1 AS one) x
 LEFT JOIN users u ON u.id = $1
 LEFT JOIN organizations o ON o.id = $2

@@ -277,7 +277,7 @@ func (s *Service) attrs(ctx context.Context, tx *db.Tx, id int64) (TicketAttrs, 
 	var requester, version int64
 	var created time.Time
 	err := tx.QueryRowContext(ctx, s.q.Get("TicketAttrs"), id).Scan(&version, &prio, &typ, &a.Status, &groupID, &org, &tags,
-		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase, &group, &a.BrandID)
+		&a.Channel, &requester, db.Time(&created), &a.RequesterRole, &plan, &tier, &ase, &group, &a.BrandID, &a.OrgRegion)
 	if err != nil {
 		return a, "", 0, db.MapError(err, "ticket")
 	}
@@ -360,7 +360,7 @@ func (s *Service) evaluateNew(ctx context.Context, tx *db.Tx, t *ticket.Ticket, 
 	var authorRole string
 	var version int64
 	err := tx.QueryRowContext(ctx, s.q.Get("NewTicketAttrs"), t.RequesterID, a.OrganizationID, a.GroupID, author).Scan(
-		&version, &a.RequesterRole, &plan, &tier, &ase, &group, &authorRole)
+		&version, &a.RequesterRole, &plan, &tier, &ase, &group, &authorRole, &a.OrgRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +373,7 @@ func (s *Service) evaluateNew(ctx context.Context, tx *db.Tx, t *ticket.Ticket, 
 		return nil, err
 	}
 	e := Event{Kind: EventCreated, At: tx.Now, Priority: a.Priority, To: t.Status, ByAgent: ticket.IsStaffRole(authorRole)}
-	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.Tags, group.String),
+	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.OrgRegion, a.Tags, group.String),
 		events: []Event{e}}
 	ev.cal = cfg.calendar(ev.schedule)
 	ev.states = ComputeWithCalendar(ev.policy, ev.cal, ev.events, tx.Now)
@@ -392,11 +392,19 @@ func sortKeyOf(states []MetricState) int64 {
 	return key
 }
 
-// SelectSchedule picks the schedule for a ticket with tags in group
-// (its name, "" for none): the one named by a region_<name> tag, else one
-// named by a word of the group's name, else the first (default) schedule,
-// else nil (24x7).
-func SelectSchedule(schedules []Schedule, tags []string, group string) *Schedule {
+// SelectSchedule picks the schedule for a ticket of an organization in
+// region ("" for none) with tags in group (its name, "" for none): the
+// schedule named by the organization's region, else the one named by a
+// region_<name> tag, else one named by a word of the group's name, else
+// the first (default) schedule, else nil (24x7).
+func SelectSchedule(schedules []Schedule, region string, tags []string, group string) *Schedule {
+	if region != "" {
+		for i := range schedules {
+			if strings.EqualFold(schedules[i].Name, region) {
+				return &schedules[i]
+			}
+		}
+	}
 	for _, t := range tags {
 		name, ok := strings.CutPrefix(strings.ToLower(t), RegionTagPrefix)
 		if !ok {
@@ -458,7 +466,7 @@ func (s *Service) evaluate(ctx context.Context, tx *db.Tx, id int64, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.Tags, groupName)}
+	ev := &evaluation{policy: SelectPolicy(cfg.policies, a), schedule: SelectSchedule(cfg.schedules, a.OrgRegion, a.Tags, groupName)}
 	ev.cal = cfg.calendar(ev.schedule)
 	if ev.events, err = s.ticketEvents(ctx, tx, id); err != nil {
 		return nil, err
@@ -655,6 +663,38 @@ func (s *Service) Check(ctx context.Context, ticketID int64) error {
 		}
 		return s.recompute(ctx, tx, ticketID)
 	})
+}
+
+// RecheckOrganization re-evaluates the open tickets of an organization
+// whose region changed: their clocks run on the new region's schedule from
+// now on (the time already spent stays as it was measured). One ticket per
+// transaction, as a timer would.
+func (s *Service) RecheckOrganization(ctx context.Context, orgID int64) error {
+	var ids []int64
+	err := s.d.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q.Get("OpenTicketsOfOrganization"), orgID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.Check(ctx, id); err != nil {
+			return fmt.Errorf("ticket %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // FireDue checks the tickets whose breach or warning time has passed, found

@@ -752,23 +752,28 @@ func TestTwoNodesFireOnce(t *testing.T) {
 func TestSelectSchedule(t *testing.T) {
 	ss := []Schedule{{ID: 1, Name: "AMER"}, {ID: 2, Name: "EMEA"}, {ID: 3, Name: "APAC"}}
 	cases := []struct {
-		tags  []string
-		group string
-		want  int64
+		region string
+		tags   []string
+		group  string
+		want   int64
 	}{
-		{nil, "", 1},
-		{[]string{"vip", "region_apac"}, "", 3},
-		{[]string{"region_mars"}, "", 1},
-		{nil, "Support EMEA", 2},
-		{[]string{"region_amer"}, "Support EMEA", 1},
-		{nil, "Emeagency", 1},
+		{"", nil, "", 1},
+		{"", []string{"vip", "region_apac"}, "", 3},
+		{"", []string{"region_mars"}, "", 1},
+		{"", nil, "Support EMEA", 2},
+		{"", []string{"region_amer"}, "Support EMEA", 1},
+		{"", nil, "Emeagency", 1},
+		// The organization's region comes first.
+		{"emea", []string{"region_apac"}, "Support AMER", 2},
+		{"APAC", nil, "", 3},
+		{"Mars", []string{"region_apac"}, "", 3}, // a region naming no schedule falls through
 	}
 	for _, c := range cases {
-		if got := SelectSchedule(ss, c.tags, c.group); got == nil || got.ID != c.want {
-			t.Errorf("%v %q: %+v, want %d", c.tags, c.group, got, c.want)
+		if got := SelectSchedule(ss, c.region, c.tags, c.group); got == nil || got.ID != c.want {
+			t.Errorf("%q %v %q: %+v, want %d", c.region, c.tags, c.group, got, c.want)
 		}
 	}
-	if SelectSchedule(nil, []string{"region_emea"}, "") != nil {
+	if SelectSchedule(nil, "EMEA", []string{"region_emea"}, "") != nil {
 		t.Error("no schedules must mean 24x7")
 	}
 }

@@ -4,6 +4,7 @@ package web
 // (the shared /settings/tokens page), satisfaction ratings and the audit log.
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -200,7 +201,7 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 		form = map[string]string{"support_plan": people.PlanSaaS, "tier": "free"}
 	}
 	s.render(w, r, status, "admin_orgs.html", map[string]any{
-		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents, "Tiers": orgTiers,
+		"Title": "Organizations", "Section": "organizations", "Orgs": orgs, "Names": nm, "Agents": agents, "Tiers": orgTiers, "Regions": s.regionNames(ctx),
 		"Query": f.Query, "Pager": newPager(r, page, total), "Form": form, "Error": problem, "Flash": flashOf(w, r),
 	})
 	return nil
@@ -208,11 +209,11 @@ func (s *Server) renderAdminOrgs(w http.ResponseWriter, r *http.Request, status 
 
 func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
 	p := PrincipalFrom(r.Context())
-	form := formValues(r, "name", "support_plan", "tier", "domain_names", "assigned_support_engineer_id", "shared_tickets")
-	name, plan, tier := form["name"], form["support_plan"], form["tier"]
+	form := formValues(r, "name", "support_plan", "tier", "domain_names", "assigned_support_engineer_id", "shared_tickets", "region")
+	name, plan, tier, region := form["name"], form["support_plan"], form["tier"], form["region"]
 	domains := strings.FieldsFunc(form["domain_names"], func(r rune) bool { return r == ',' || r == ' ' })
 	shared := form["shared_tickets"] == "on"
-	in := people.OrganizationInput{Name: &name, SupportPlan: &plan, Tier: &tier, DomainNames: &domains, SharedTickets: &shared}
+	in := people.OrganizationInput{Name: &name, SupportPlan: &plan, Tier: &tier, DomainNames: &domains, SharedTickets: &shared, Region: &region}
 	ase, err := formID(r, "assigned_support_engineer_id")
 	if err == nil {
 		in.ASEUserID = ase
@@ -469,4 +470,22 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) error 
 	}
 	seeOther(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"/tokens", "Token "+t.Prefix+"… revoked.")
 	return nil
+}
+
+// regionNames are the regions an organization may have: the names of the
+// SLA business-hours schedules (the Region rule, sla/region.go).
+func (s *Server) regionNames(ctx context.Context) []string {
+	if s.SLAService == nil {
+		return nil
+	}
+	schedules, err := s.SLAService.Store.ListSchedules(ctx)
+	if err != nil {
+		s.log.Warn("regions", "err", err)
+		return nil
+	}
+	out := make([]string, len(schedules))
+	for i, sc := range schedules {
+		out[i] = sc.Name
+	}
+	return out
 }

@@ -263,7 +263,7 @@ func (s *Server) renderOrgPage(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	s.render(w, r, status, "org_page.html", map[string]any{"Title": o.Name, "Section": "organizations", "Org": o, "Members": members,
-		"Tickets": tickets, "Names": nm, "Agents": agents, "Tiers": orgTiers, "Prefix": prefix, "CanEdit": canEdit,
+		"Tickets": tickets, "Names": nm, "Agents": agents, "Tiers": orgTiers, "Regions": s.regionNames(r.Context()), "Prefix": prefix, "CanEdit": canEdit,
 		"Admin": prefix == "/admin", "Error": problem, "Flash": flashOf(w, r)})
 	return nil
 }
@@ -282,8 +282,8 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, prefix string
 	if err != nil {
 		return err
 	}
-	form := formValues(r, "name", "support_plan", "tier", "notes", "domain_names")
-	name, plan, tier, notes := form["name"], form["support_plan"], form["tier"], form["notes"]
+	form := formValues(r, "name", "support_plan", "tier", "notes", "domain_names", "region")
+	name, plan, tier, notes, region := form["name"], form["support_plan"], form["tier"], form["notes"], form["region"]
 	fail := func(err error) error {
 		return showProblem(err, func(status int, msg string) error { return s.renderOrgPage(w, r, status, prefix, msg) })
 	}
@@ -291,7 +291,7 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, prefix string
 		return fail(errs.Invalid("tier", "must be one of "+strings.Join(orgTiers, ", ")))
 	}
 	domains := strings.FieldsFunc(form["domain_names"], func(c rune) bool { return c == ',' || c == ' ' })
-	in := people.OrganizationInput{Name: &name, SupportPlan: &plan, Tier: &tier, Notes: &notes, DomainNames: &domains}
+	in := people.OrganizationInput{Name: &name, SupportPlan: &plan, Tier: &tier, Notes: &notes, DomainNames: &domains, Region: &region}
 	if in.ASEUserID, err = formID(r, "assigned_support_engineer_id"); err != nil {
 		return fail(err)
 	}
