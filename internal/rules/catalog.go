@@ -10,8 +10,13 @@ type Choice struct {
 	Field     string   `json:"field"`
 	Operators []string `json:"operators,omitempty"` // conditions only
 	Values    []string `json:"values,omitempty"`    // a fixed list; empty: free text or ids
-	// IDs says the value is a user ("user") or group ("group") id.
+	// IDs says the value is a user ("user"), group ("group") or webhook
+	// ("webhook") id.
 	IDs string `json:"ids,omitempty"`
+	// Message says the action sends a message: "subject" (notification_user
+	// and _group: [recipient, subject, body]) or "body" (notification_webhook:
+	// [webhook id, body]).
+	Message string `json:"message,omitempty"`
 }
 
 func kindScope(kind string) scope {
@@ -69,8 +74,17 @@ func ConditionCatalog(kind string) []Choice {
 	return out
 }
 
+// notifyUsers are the recipients notification_user names by role (or a
+// user id); an automation has no current user.
+func notifyUsers(sc scope) []string {
+	if sc == inAutomation {
+		return []string{"requester_id", "assignee_id", "requester_and_ccs"}
+	}
+	return []string{"requester_id", "assignee_id", "requester_and_ccs", "current_user"}
+}
+
 // ActionCatalog lists the actions of kind (triggers, automations, macros)
-// with their values (notifications are written as JSON).
+// with their values; notifications carry their message (Choice.Message).
 func ActionCatalog(kind string) []Choice {
 	sc := kindScope(kind)
 	var out []Choice
@@ -82,6 +96,9 @@ func ActionCatalog(kind string) []Choice {
 		{Field: "group_id", IDs: "group"},
 		{Field: "set_tags"}, {Field: "current_tags"}, {Field: "remove_tags"},
 		{Field: "comment_value"}, {Field: "comment_mode_is_public", Values: []string{"true", "false"}}, {Field: "subject"},
+		{Field: "notification_user", Values: notifyUsers(sc), IDs: "user", Message: "subject"},
+		{Field: "notification_group", Values: []string{"group_id"}, IDs: "group", Message: "subject"},
+		{Field: "notification_webhook", IDs: "webhook", Message: "body"},
 	} {
 		if s, ok := actionScope(c.Field); ok && s&sc != 0 {
 			out = append(out, c)

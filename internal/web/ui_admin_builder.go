@@ -4,7 +4,7 @@ package web
 // lists (fields with their valid operators and values, from
 // rules.ConditionCatalog and rules.ActionCatalog), previewed as the Zendesk
 // JSON that is then saved exactly as if pasted; and a rule's position moved
-// up or down.
+// up or down, or the whole order set by dragging.
 
 import (
 	"context"
@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/people"
 	"github.com/frontline/frontline/internal/rules"
+	"github.com/frontline/frontline/internal/rules/rulestore"
 )
 
 // Builder rows offered: conditions that must all hold, conditions of
@@ -33,12 +35,16 @@ func (s *Server) registerRuleBuilderUI() {
 	}
 	s.handle("POST /admin/rules/{kind}/build", Admin, s.adminBuildRule)
 	s.handle("POST /admin/rules/{kind}/{id}/move", Admin, s.adminMoveRule)
+	s.handle("POST /admin/rules/{kind}/order", Admin, s.adminOrderRules)
 }
 
 // builderRow is one condition or action row of the builder form.
 type builderRow struct {
 	Name             string // form name prefix: all_0, any_1, act_2
 	Field, Op, Value string
+	// Subject and Body are a notification action's message (Value is
+	// then its recipient: a user, a group or a webhook).
+	Subject, Body string
 	// Choices and Operators are the condition fields and operators offered.
 	Choices   []rules.Choice
 	Operators []string
@@ -53,6 +59,7 @@ type ruleBuilder struct {
 	All, Any, Act     []builderRow
 	Users             []people.User
 	Groups            []people.Group
+	Webhooks          []rulestore.Webhook
 	HasConds, HasActs bool
 }
 
@@ -94,7 +101,7 @@ func (s *Server) newBuilder(ctx context.Context, kind string, r *http.Request) (
 	b.Title = get("title")
 	row := func(name string) builderRow {
 		return builderRow{Name: name, Field: get(name + "_field"), Op: get(name + "_op"), Value: get(name + "_value"),
-			Choices: b.Conditions, Operators: b.Operators}
+			Subject: get(name + "_subject"), Body: get(name + "_body"), Choices: b.Conditions, Operators: b.Operators}
 	}
 	if b.HasConds {
 		for i := range builderAllRows {
@@ -116,6 +123,11 @@ func (s *Server) newBuilder(ctx context.Context, kind string, r *http.Request) (
 	if b.Groups, err = s.People.ListGroups(ctx, people.GroupFilter{Page: people.Page{Limit: 1000}}); err != nil {
 		return nil, err
 	}
+	if b.HasActs && kind != "macros" {
+		if b.Webhooks, err = s.Rules.ListWebhooks(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return b, nil
 }
 
@@ -126,6 +138,22 @@ func builderValue(field, v string) any {
 		return v == "true"
 	}
 	return v
+}
+
+// builderActionValue is an action row's value: a notification's is Zendesk's
+// list ([recipient, subject, body], or [webhook id, body]), placeholders
+// such as {{ticket.id}} kept as written.
+func builderActionValue(r builderRow) any {
+	switch r.Field {
+	case "notification_user", "notification_group":
+		return []string{r.Value, r.Subject, r.Body}
+	case "notification_webhook":
+		if r.Body == "" {
+			return []string{r.Value}
+		}
+		return []string{r.Value, r.Body}
+	}
+	return builderValue(r.Field, r.Value)
 }
 
 // ruleJSON assembles the rule as Zendesk JSON ({"trigger": {...}}).
@@ -151,7 +179,7 @@ func (b *ruleBuilder) ruleJSON(singular string) (string, error) {
 		acts := []rules.Action{}
 		for _, r := range b.Act {
 			if r.Field != "" {
-				acts = append(acts, rules.Action{Field: r.Field, Value: builderValue(r.Field, r.Value)})
+				acts = append(acts, rules.Action{Field: r.Field, Value: builderActionValue(r)})
 			}
 		}
 		obj["actions"] = acts
@@ -238,6 +266,55 @@ func (s *Server) adminMoveRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	seeOther(w, r, "/admin/rules?kind="+kind, "“"+rows[i].Title+"” moved "+dir+".")
+	return nil
+}
+
+// adminOrderRules puts a kind's rules in the order given (ids: every rule
+// of the kind once, comma-separated), as dragging the rows does (app.js):
+// positions 1..n, each changed rule saved (and audited) as an edit.
+// Without JavaScript the up and down buttons do the same one step at a time.
+func (s *Server) adminOrderRules(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	kind := r.PathValue("kind")
+	if _, err := ruleKind(kind); err != nil || kind == "webhooks" {
+		return errs.NotFound("rule kind")
+	}
+	rows, _, err := s.ruleRows(ctx, kind)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, f := range strings.Split(r.PostFormValue("ids"), ",") {
+		id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil || id <= 0 || slices.Contains(ids, id) {
+			return errs.Invalid("ids", "must list each of the "+kind+" once, by id, comma-separated")
+		}
+		ids = append(ids, id)
+	}
+	have := map[int64]ruleRow{}
+	for _, x := range rows {
+		have[x.ID] = x
+	}
+	if len(ids) != len(rows) {
+		return errs.Invalid("ids", fmt.Sprintf("must list all %d %s (the page may be out of date: reload it)", len(rows), kind))
+	}
+	for _, id := range ids {
+		if _, ok := have[id]; !ok {
+			return errs.Invalid("ids", fmt.Sprintf("%d is not one of the %s (the page may be out of date: reload it)", id, kind))
+		}
+	}
+	for i, id := range ids {
+		if have[id].Position != i+1 {
+			if err := s.setRulePosition(ctx, r, kind, id, i+1); err != nil {
+				return err
+			}
+		}
+	}
+	if r.Header.Get("Accept") == "application/json" { // the drag script
+		writeJSON(w, http.StatusOK, map[string]any{"ids": ids})
+		return nil
+	}
+	seeOther(w, r, "/admin/rules?kind="+kind, "Order saved.")
 	return nil
 }
 

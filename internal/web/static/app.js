@@ -152,7 +152,7 @@
     var builder = document.getElementById("builder-form");
     if (builder) {
       var choices = JSON.parse(builder.getAttribute("data-choices") || "{}");
-      var users = document.getElementById("b-users"), groups = document.getElementById("b-groups");
+      var users = document.getElementById("b-users"), groups = document.getElementById("b-groups"), hooks = document.getElementById("b-webhooks");
       var sync = function (row) {
         var f = row.querySelector(".b-field"), op = row.querySelector(".b-op"), list = row.querySelector("datalist");
         var c = choices[f.getAttribute("data-kind") + ":" + f.value];
@@ -160,15 +160,52 @@
           o.hidden = !!(o.value && c && c.operators && c.operators.indexOf(o.value) < 0);
           if (o.hidden && o.selected) op.value = "";
         });
+        var msg = row.querySelector(".b-message");
+        if (msg) {
+          msg.hidden = !(c && c.message);
+          msg.querySelector(".b-subject").hidden = !(c && c.message === "subject");
+        }
         if (!list) return;
         list.innerHTML = "";
-        var src = c && c.ids === "user" ? users : c && c.ids === "group" ? groups : null;
-        if (src) { list.innerHTML = src.innerHTML; return; }
         ((c && c.values) || []).forEach(function (v) { var o = document.createElement("option"); o.value = v; list.appendChild(o); });
+        var src = c && c.ids === "user" ? users : c && c.ids === "group" ? groups : c && c.ids === "webhook" ? hooks : null;
+        if (src) list.insertAdjacentHTML("beforeend", src.innerHTML);
       };
       builder.querySelectorAll(".builder-row").forEach(function (row) {
         row.querySelector(".b-field").addEventListener("change", function () { sync(row); });
         sync(row);
+      });
+    }
+    // Business rules: drag a row to reorder (the up and down buttons do it
+    // without a mouse or script); the new order is saved at once.
+    var ruleTable = document.getElementById("rules");
+    if (ruleTable && ruleTable.getAttribute("data-order-url")) {
+      var dragged = null, tbody = ruleTable.querySelector("tbody");
+      var csrf = document.querySelector("input[name=csrf_token]");
+      tbody.querySelectorAll("tr[data-id]").forEach(function (tr) {
+        tr.draggable = true;
+        tr.addEventListener("dragstart", function (e) { dragged = tr; tr.classList.add("dragging"); e.dataTransfer.effectAllowed = "move"; });
+        tr.addEventListener("dragend", function () { tr.classList.remove("dragging"); });
+        tr.addEventListener("dragover", function (e) {
+          if (!dragged || dragged === tr) return;
+          e.preventDefault();
+          var box = tr.getBoundingClientRect();
+          tbody.insertBefore(dragged, e.clientY < box.top + box.height / 2 ? tr : tr.nextSibling);
+        });
+        tr.addEventListener("drop", function (e) { e.preventDefault(); });
+      });
+      tbody.addEventListener("drop", function () {
+        if (!dragged) return;
+        dragged = null;
+        var rows = tbody.querySelectorAll("tr[data-id]"), ids = [];
+        rows.forEach(function (tr, i) { ids.push(tr.getAttribute("data-id")); tr.querySelector(".drag-handle").textContent = String(i + 1); });
+        var body = new URLSearchParams();
+        body.set("ids", ids.join(","));
+        if (csrf) body.set("csrf_token", csrf.value);
+        fetch(ruleTable.getAttribute("data-order-url"), {method: "POST", body: body, credentials: "same-origin",
+          headers: {"Accept": "application/json"}}).then(function (r) {
+          if (!r.ok) { alert("The new order was not saved (" + r.status + "); the page reloads."); location.reload(); }
+        });
       });
     }
     // Knowledge base: "Insert link" puts a Markdown link to the article into the reply.
