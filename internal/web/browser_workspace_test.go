@@ -67,6 +67,17 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#all_1_field"), "update_type"), chromedp.SetValue(chromedp.CSS("#all_1_op"), "is"),
 			chromedp.SendKeys(chromedp.CSS("#all_1_value"), "Create"),
 			chromedp.SetValue(chromedp.CSS("#act_0_field"), "priority"), chromedp.SendKeys(chromedp.CSS("#act_0_value"), "urgent"))
+		// A notification action: choosing it shows its subject and message.
+		if hidden := ada.eval(`(function(){var f=document.getElementById("act_1_field"); f.value="notification_user";
+			f.dispatchEvent(new Event("change")); return String(document.getElementById("act_1_subject").closest(".b-message").hidden)})()`); hidden != "false" {
+			t.Fatalf("the notification's message fields stay hidden: %s", hidden)
+		}
+		if hidden := ada.eval(`String(document.getElementById("act_0_subject").closest(".b-message").hidden)`); hidden != "true" {
+			t.Errorf("a priority action shows message fields: %s", hidden)
+		}
+		ada.do("notify", chromedp.SendKeys(chromedp.CSS("#act_1_value"), "requester_id"),
+			chromedp.SendKeys(chromedp.CSS("#act_1_subject"), "[#{{ticket.id}}] Outage noted"),
+			chromedp.SendKeys(chromedp.CSS("#act_1_body"), "We are on it."))
 		ada.navigate("preview", chromedp.Click(chromedp.CSS("#builder-preview")))
 		if src := ada.eval(`document.getElementById("rule-json").value`); !strings.Contains(src, `"subject_includes_word"`) {
 			t.Fatalf("preview JSON: %s", src)
@@ -74,6 +85,30 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 		ada.shot("workspace-builder", "#builder-form", "#rule-json")
 		ada.navigate("save", chromedp.Click(chromedp.CSS("#builder-save")))
 		ada.mustContain("trigger saved", "main", "Outages are urgent")
+		// A second trigger pasted as JSON, then dragged above the first: the
+		// order is saved at once.
+		ada.do("paste", chromedp.SendKeys(chromedp.CSS("#rule-json"), `{"trigger":{"title":"Tag web requests","conditions":{"all":[{"field":"update_type","operator":"is","value":"Create"}]},"actions":[{"field":"current_tags","value":"web"}]}}`))
+		ada.navigate("add", chromedp.Click(chromedp.CSS("#rule-form button[type=submit]")))
+		ada.mustContain("pasted trigger", "main", "Tag web requests")
+		dragged := ada.eval(`(function(){var rows=document.querySelectorAll("#rules tbody tr[data-id]"); if(rows.length<2) return "few";
+			var a=rows[rows.length-1], b=rows[0], dt=new DataTransfer(), box=b.getBoundingClientRect();
+			a.dispatchEvent(new DragEvent("dragstart",{bubbles:true,dataTransfer:dt}));
+			b.dispatchEvent(new DragEvent("dragover",{bubbles:true,cancelable:true,dataTransfer:dt,clientY:box.top+1}));
+			b.dispatchEvent(new DragEvent("drop",{bubbles:true,cancelable:true,dataTransfer:dt}));
+			a.dispatchEvent(new DragEvent("dragend",{bubbles:true,dataTransfer:dt}));
+			return a.getAttribute("data-id")})()`)
+		movedFirst := false
+		for range 10 {
+			time.Sleep(300 * time.Millisecond) // the order is saved by the script's request
+			ada.do("reload rules", chromedp.Navigate(url+"/admin/rules?kind=triggers"), chromedp.WaitVisible(chromedp.CSS("#rules")))
+			if ada.eval(`document.querySelector("#rules tbody tr[data-id]").getAttribute("data-id")`) == dragged {
+				movedFirst = true
+				break
+			}
+		}
+		if !movedFirst {
+			t.Errorf("dragging trigger %s to the top did not save the order", dragged)
+		}
 
 		// The new agent opens two tickets for Carol, found by name.
 		open := func(subject string) int64 {
@@ -89,6 +124,12 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 			}
 			if list[0].Priority == nil || *list[0].Priority != "urgent" {
 				t.Errorf("the built trigger did not fire on %q", subject)
+			}
+			var note string
+			if err := e.d.Read(ctx, func(tx *db.Tx) error {
+				return tx.QueryRowContext(ctx, "SELECT subject FROM rule_notifications WHERE ticket_id = $1", list[0].ID).Scan(&note)
+			}); err != nil || note != fmt.Sprintf("[#%d] Outage noted", list[0].ID) {
+				t.Errorf("the built trigger's notification on %q: %q %v", subject, note, err)
 			}
 			return list[0].ID
 		}
