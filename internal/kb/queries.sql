@@ -464,3 +464,24 @@ INSERT INTO kb_fts_head (rowid, head, scope) SELECT rowid, title || ' ' || label
 
 -- name: IndexSectionTrHeads postgres
 SELECT CAST($1 AS BIGINT);
+
+-- name: CommentColumns
+k.id, k.article_id, k.author_id, k.body_html, k.locale, k.created_at, k.updated_at
+
+-- name: ListComments
+SELECT {{CommentColumns}} FROM kb_comments k WHERE k.article_id = $1 ORDER BY k.id;
+
+-- name: GetComment
+SELECT {{CommentColumns}} FROM kb_comments k WHERE k.article_id = $1 AND k.id = $2;
+
+-- name: CommentsOfUser
+SELECT {{CommentColumns}} FROM kb_comments k WHERE k.author_id = $1 ORDER BY k.id;
+
+-- name: InsertComment
+INSERT INTO kb_comments (article_id, author_id, body_html, locale, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id;
+
+-- name: UpdateComment
+UPDATE kb_comments SET body_html = $2, updated_at = $3 WHERE id = $1;
+
+-- name: DeleteComment
+DELETE FROM kb_comments WHERE id = $1;

@@ -97,6 +97,7 @@ func (s *Server) registerKBAPI() {
 	s.handleNeeds("GET "+hcAPI+"/articles/{id}/tickets", Staff, access.TicketsRead, s.apiKBLinkedTickets)
 	s.handleNeeds("POST "+hcAPI+"/articles/{id}/tickets", Staff, access.TicketsRead, s.apiKBLinkTicket)
 	s.registerKBTranslationsAPI() // api_kb_translations.go
+	s.registerKBCommentsAPI()     // api_kb_comments.go
 	// Deflection.
 	s.handle("GET "+hcAPI+"/deflection/suggestions", Public, s.apiKBSuggestions)
 	s.handleNeeds("GET "+hcAPI+"/deflection/stats", Staff, access.ReportsRead, s.apiKBDeflection)

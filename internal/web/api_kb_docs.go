@@ -43,6 +43,9 @@ func kbAPIDocs() map[string]apiDoc {
 	for k, d := range kbTranslationDocs() { // api_kb_translations.go
 		docs[k] = d
 	}
+	for k, d := range kbCommentDocs() { // api_kb_comments.go
+		docs[k] = d
+	}
 	return docs
 }
 
@@ -60,5 +63,6 @@ func kbEnvelopes() map[string]envelope {
 		"translation": {reflect.TypeOf(kb.Translation{}), reflect.TypeOf(kb.TranslationInput{})},
 		"revision":    {reflect.TypeOf(kb.Revision{}), nil},
 		"locales":     {reflect.TypeOf([]string{}), nil},
+		"comment":     {reflect.TypeOf(kb.Comment{}), reflect.TypeOf(kb.CommentInput{})},
 	}
 }

@@ -23,6 +23,7 @@ func kbb(v bool) *bool     { return &v }
 type kbFixture struct {
 	catEN, catDE, secEN, secDE, secInt          int64
 	public, german, internal, draft, inInternal int64
+	cPublic, cInternal                          int64 // an agent's comments on the public and the internal article
 }
 
 func newKBFixture(t testing.TB, st *kb.Store, author int64, marker string) kbFixture {
@@ -69,6 +70,14 @@ func newKBFixture(t testing.TB, st *kb.Store, author int64, marker string) kbFix
 	tr(kb.KindArticle, f.internal, "fr", marker+" runbook interne", false)
 	tr(kb.KindArticle, f.inInternal, "fr", marker+" quotas internes", false)
 	tr(kb.KindSection, f.secInt, "fr", marker+" procédures", false)
+	agentView := kb.Viewer{UserID: author, Staff: true}
+	comment := func(article int64, body string) int64 {
+		c, err := st.CreateComment(ctx, agentView, article, kb.CommentInput{Body: &body})
+		must(err)
+		return c.ID
+	}
+	f.cPublic = comment(f.public, "Also works on 16.11.")
+	f.cInternal = comment(f.internal, "Page "+marker+" storage first.")
 	return f
 }
 
@@ -142,6 +151,8 @@ func kbListParams(e *env) map[string]listEndpoint {
 		"GET " + hcAPI + "/categories/{id}/translations":         {path: hcAPI + "/categories/" + n(f.catEN) + "/translations"},
 		"GET " + hcAPI + "/categories/{id}/translations/missing": {path: hcAPI + "/categories/" + n(f.catEN) + "/translations/missing"},
 		"GET " + hcAPI + "/locales":                              {path: hcAPI + "/locales"},
+		"GET " + hcAPI + "/articles/{id}/comments":               {path: hcAPI + "/articles/" + n(f.public) + "/comments"},
+		"GET " + hcAPI + "/users/{id}/comments":                  {path: hcAPI + "/users/" + n(e.users[people.RoleAdmin].ID) + "/comments"},
 		"GET " + hcAPI + "/articles/{id}/revisions":              {path: hcAPI + "/articles/" + n(f.public) + "/revisions"},
 		"GET " + hcAPI + "/articles/{id}/votes":                  {path: hcAPI + "/articles/" + n(f.public) + "/votes"},
 		"GET " + hcAPI + "/deflection/suggestions": {path: hcAPI + "/deflection/suggestions", base: search("upgr"), cases: []paramCase{
@@ -197,6 +208,8 @@ func (w *leakWorld) kbProbes() map[string][]leakReq {
 		"GET " + hcAPI + "/categories/{id}/articles":   get(hcAPI+"/categories/%d/articles", f.catEN),
 		"GET " + hcAPI + "/articles/search":            searches,
 		"GET " + hcAPI + "/articles/labels":            {{method: "GET", path: hcAPI + "/articles/labels.json"}},
+		"GET " + hcAPI + "/articles/{id}/comments":     get(hcAPI+"/articles/%d/comments", arts...),
+		"GET " + hcAPI + "/users/{id}/comments":        {{method: "GET", path: fmt.Sprintf("%s/users/%d/comments.json", hcAPI, w.ivan.ID)}, {method: "GET", path: fmt.Sprintf("%s/users/%d/comments.json", hcAPI, w.carol.ID)}},
 		"GET " + hcAPI + "/articles/{id}":              append(append(get(hcAPI+"/articles/%d", arts...), get(hcAPI+"/fr/articles/%d", arts...)...), get(hcAPI+"/es/articles/%d", arts...)...),
 		"GET " + hcAPI + "/articles/{id}/translations": get(hcAPI+"/articles/%d/translations", arts...),
 		"GET " + hcAPI + "/articles/{id}/translations/{locale}": append(get(hcAPI+"/articles/%d/translations/fr", arts...),
@@ -206,6 +219,14 @@ func (w *leakWorld) kbProbes() map[string][]leakReq {
 		"GET " + hcAPI + "/categories/{id}/translations":          get(hcAPI+"/categories/%d/translations", f.catEN),
 		"GET " + hcAPI + "/categories/{id}/translations/{locale}": get(hcAPI+"/categories/%d/translations/fr", f.catEN),
 		"GET " + hcAPI + "/locales":                               {{method: "GET", path: hcAPI + "/locales.json"}},
+		"GET " + hcAPI + "/articles/{id}/comments/{comment_id}": append(get(hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cInternal), arts...),
+			get(hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cPublic), arts...)...),
+		"POST " + hcAPI + "/articles/{id}/comments": commentWrites("POST", hcAPI+"/articles/%d/comments", `{"comment":{"body":"me too"}}`, arts),
+		"PUT " + hcAPI + "/articles/{id}/comments/{comment_id}": append(commentWrites("PUT", hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cInternal), `{"comment":{"body":"x"}}`, arts),
+			commentWrites("PUT", hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cPublic), `{"comment":{"body":"x"}}`, arts)...),
+		"DELETE " + hcAPI + "/articles/{id}/comments/{comment_id}": commentWrites("DELETE", hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cInternal), "", arts),
+		"POST /hc/articles/{id}/comments":                          hcCommentForms("/hc/articles/%d/comments", arts),
+		"POST /hc/articles/{id}/comments/{comment_id}/delete":      hcCommentForms("/hc/articles/%d/comments/"+fmt.Sprint(f.cInternal)+"/delete", arts),
 
 		"POST " + hcAPI + "/articles/{id}/up":      post(hcAPI + "/articles/%d/up.json"),
 		"POST " + hcAPI + "/articles/{id}/down":    post(hcAPI + "/articles/%d/down.json"),
@@ -322,6 +343,24 @@ func hcGets(prefix string, qs ...string) []leakReq {
 	var out []leakReq
 	for _, q := range qs {
 		out = append(out, leakReq{method: "GET", path: prefix + url.QueryEscape(q)})
+	}
+	return out
+}
+
+// commentWrites are a customer's comment writes on each article.
+func commentWrites(method, format, body string, arts []int64) []leakReq {
+	var out []leakReq
+	for _, id := range arts {
+		out = append(out, leakReq{method: method, path: fmt.Sprintf(format, id), body: body, basic: true})
+	}
+	return out
+}
+
+// hcCommentForms are the article page's comment forms posted on each article.
+func hcCommentForms(format string, arts []int64) []leakReq {
+	var out []leakReq
+	for _, id := range arts {
+		out = append(out, leakReq{method: "POST", path: fmt.Sprintf(format, id), body: "body=me+too", form: true})
 	}
 	return out
 }

@@ -50,6 +50,11 @@ var signedInBasics = []string{
 	"GET /portal/emergency", "POST /portal/emergency", // the customer emergency form (ui_incidents.go; the Emergency rule decides)
 	// Votes on an article are anyone's who may read it (the store checks).
 	"POST /api/v2/help_center/articles/{id}/up", "POST /api/v2/help_center/articles/{id}/down",
+	// Comments on an article are anyone's who may read it; their author or
+	// staff change them (the store's Comment author rule).
+	"POST /api/v2/help_center/articles/{id}/comments", "PUT /api/v2/help_center/articles/{id}/comments/{comment_id}",
+	"DELETE /api/v2/help_center/articles/{id}/comments/{comment_id}", "GET /api/v2/help_center/users/{id}/comments",
+	"POST /hc/articles/{id}/comments", "POST /hc/articles/{id}/comments/{comment_id}/delete",
 	"GET /api/v2/brands", "GET /api/v2/brands/{id}", // brand records (not their restricted data: ADR 0019)
 }
 

@@ -174,6 +174,30 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 	if x, err := s.KB.Section(ctx, v, a.SectionID); err == nil {
 		data["Section"] = x
 	}
+	cs, err := s.KB.Comments(ctx, v, a.ID)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, c := range cs {
+		if _, ok := names[c.AuthorID]; !ok {
+			names[c.AuthorID] = "A reader"
+			if u, err := s.People.GetUser(ctx, c.AuthorID); err == nil {
+				names[c.AuthorID] = u.Name
+			}
+		}
+	}
+	type commentView struct {
+		kb.Comment
+		Author    string
+		HTML      template.HTML
+		CanDelete bool
+	}
+	var views []commentView
+	for _, c := range cs {
+		views = append(views, commentView{c, names[c.AuthorID], trustedHTML(c.Body), v.Staff || (v.UserID != 0 && c.AuthorID == v.UserID)})
+	}
+	data["Comments"] = views
 	if v.Staff {
 		if ids, err := s.KB.LinkedTickets(ctx, a.ID); err == nil {
 			data["Tickets"] = ids
