@@ -485,3 +485,22 @@ UPDATE kb_comments SET body_html = $2, updated_at = $3 WHERE id = $1;
 
 -- name: DeleteComment
 DELETE FROM kb_comments WHERE id = $1;
+
+-- name: ArticleAttachmentColumns
+x.id, x.article_id, x.attachment_id, f.file_name, f.content_type, f.size, x.inline, x.created_at
+
+-- name: ListArticleAttachments
+SELECT {{ArticleAttachmentColumns}} FROM kb_article_attachments x JOIN attachments f ON f.id = x.attachment_id
+WHERE x.article_id = $1 ORDER BY x.id;
+
+-- name: GetArticleAttachment
+SELECT {{ArticleAttachmentColumns}} FROM kb_article_attachments x JOIN attachments f ON f.id = x.attachment_id WHERE x.id = $1;
+
+-- name: InsertArticleAttachment
+INSERT INTO kb_article_attachments (article_id, attachment_id, inline, created_at) VALUES ($1, $2, $3, $4) RETURNING id;
+
+-- name: DeleteArticleAttachment
+DELETE FROM kb_article_attachments WHERE id = $1;
+
+-- name: IsArticleAttachment
+SELECT count(*) FROM kb_article_attachments WHERE attachment_id = $1;

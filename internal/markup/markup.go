@@ -7,8 +7,10 @@
 //   - a[href] with http, https, mailto, tel, cid or relative URLs; every link
 //     gets rel="nofollow", absolute (http/https) links also target="_blank"
 //     and rel="nofollow noopener"; an author's target="_blank" is kept;
-//   - img[src] only with http://, https:// or cid: URLs (no relative, no
-//     data:), plus alt, title, width, height;
+//   - img[src] only with http://, https:// or cid: URLs (no data:), or a
+//     same-origin Help Center article attachment (/hc-files/{id}/{name},
+//     under a brand path too; no other relative URL), plus alt, title,
+//     width, height;
 //   - no script, style, iframe, object, form or svg elements (script, style,
 //     iframe, object and title content is dropped too), no style, class
 //     (except code class="language-*"), id or on* attributes, no
@@ -84,7 +86,7 @@ func htmlPolicy() *bluemonday.Policy {
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("target").Matching(regexp.MustCompile(`^_blank$`)).OnElements("a")
 	p.AllowAttrs("title").Matching(bluemonday.Paragraph).OnElements("a", "abbr", "img")
-	p.AllowAttrs("src").Matching(regexp.MustCompile(`(?i)^\s*(https?://|cid:)`)).OnElements("img")
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`(?i)^\s*(https?://|cid:|(/[a-z0-9-]+)?/hc-files/[0-9]+/[^/?#\\]+$)`)).OnElements("img")
 	p.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img")
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`(?i)^(left|center|right)$`)).OnElements("td", "th")

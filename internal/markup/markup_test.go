@@ -380,3 +380,21 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestSameOriginArticleAttachmentImages: an article body may show its own
+// inline images by their content_url path; no other relative image source
+// is kept.
+func TestSameOriginArticleAttachmentImages(t *testing.T) {
+	r := New()
+	for _, src := range []string{"/hc-files/12/shot.png", "/usgov/hc-files/12/shot%20one.png"} {
+		if out := r.Markdown("![shot](" + src + ")"); !strings.Contains(out, `src="`+src+`"`) {
+			t.Errorf("%s dropped: %s", src, out)
+		}
+	}
+	for _, src := range []string{"/agent/tickets/1", "/hc-files/12/../../logout", "//evil.example/x.png", "/hc-files/x/y.png",
+		"javascript:alert(1)", "/hc-files/12/a.png?x=/logout"} {
+		if out := r.Sanitize(`<img src="` + src + `">`); strings.Contains(out, "src=") {
+			t.Errorf("%s kept: %s", src, out)
+		}
+	}
+}

@@ -98,6 +98,7 @@ func (s *Server) registerKBAPI() {
 	s.handleNeeds("POST "+hcAPI+"/articles/{id}/tickets", Staff, access.TicketsRead, s.apiKBLinkTicket)
 	s.registerKBTranslationsAPI() // api_kb_translations.go
 	s.registerKBCommentsAPI()     // api_kb_comments.go
+	s.registerKBAttachmentsAPI()  // api_kb_attachments.go
 	// Deflection.
 	s.handle("GET "+hcAPI+"/deflection/suggestions", Public, s.apiKBSuggestions)
 	s.handleNeeds("GET "+hcAPI+"/deflection/stats", Staff, access.ReportsRead, s.apiKBDeflection)

@@ -46,23 +46,27 @@ func kbAPIDocs() map[string]apiDoc {
 	for k, d := range kbCommentDocs() { // api_kb_comments.go
 		docs[k] = d
 	}
+	for k, d := range kbAttachmentDocs() { // api_kb_attachments.go
+		docs[k] = d
+	}
 	return docs
 }
 
 func kbEnvelopes() map[string]envelope {
 	return map[string]envelope{
-		"category":    {reflect.TypeOf(kb.Category{}), reflect.TypeOf(kb.CategoryInput{})},
-		"section":     {reflect.TypeOf(kb.Section{}), reflect.TypeOf(kb.SectionInput{})},
-		"article":     {reflect.TypeOf(kb.Article{}), reflect.TypeOf(kb.ArticleInput{})},
-		"vote":        {reflect.TypeOf(kb.VoteRecord{}), nil},
-		"deflection":  {reflect.TypeOf(kb.Deflection{}), nil},
-		"ticket_ids":  {reflect.TypeOf(int64(0)), nil},
-		"categories":  {reflect.TypeOf([]kb.Category{}), nil},
-		"result":      {reflect.TypeOf(kbResult{}), nil},
-		"label":       {reflect.TypeOf(kbLabel{}), nil},
-		"translation": {reflect.TypeOf(kb.Translation{}), reflect.TypeOf(kb.TranslationInput{})},
-		"revision":    {reflect.TypeOf(kb.Revision{}), nil},
-		"locales":     {reflect.TypeOf([]string{}), nil},
-		"comment":     {reflect.TypeOf(kb.Comment{}), reflect.TypeOf(kb.CommentInput{})},
+		"category":           {reflect.TypeOf(kb.Category{}), reflect.TypeOf(kb.CategoryInput{})},
+		"section":            {reflect.TypeOf(kb.Section{}), reflect.TypeOf(kb.SectionInput{})},
+		"article":            {reflect.TypeOf(kb.Article{}), reflect.TypeOf(kb.ArticleInput{})},
+		"vote":               {reflect.TypeOf(kb.VoteRecord{}), nil},
+		"deflection":         {reflect.TypeOf(kb.Deflection{}), nil},
+		"ticket_ids":         {reflect.TypeOf(int64(0)), nil},
+		"categories":         {reflect.TypeOf([]kb.Category{}), nil},
+		"result":             {reflect.TypeOf(kbResult{}), nil},
+		"label":              {reflect.TypeOf(kbLabel{}), nil},
+		"translation":        {reflect.TypeOf(kb.Translation{}), reflect.TypeOf(kb.TranslationInput{})},
+		"revision":           {reflect.TypeOf(kb.Revision{}), nil},
+		"locales":            {reflect.TypeOf([]string{}), nil},
+		"comment":            {reflect.TypeOf(kb.Comment{}), reflect.TypeOf(kb.CommentInput{})},
+		"article_attachment": {reflect.TypeOf(kb.ArticleAttachment{}), nil},
 	}
 }

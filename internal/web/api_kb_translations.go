@@ -28,6 +28,11 @@ var hcLocaleRE = regexp.MustCompile(`^[A-Za-z]{2}(-[A-Za-z]{2,4})?$`)
 // /api/v2/help_center/rest read in that locale.
 func (s *Server) hcLocales(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := zendeskArticleAttachmentPath(r.URL.Path); ok { // api_kb_attachments.go
+			r2 := r.Clone(r.Context())
+			r2.URL.Path, r2.URL.RawPath = p, ""
+			r = r2
+		}
 		rest, ok := strings.CutPrefix(r.URL.Path, hcAPI+"/")
 		if !ok {
 			next.ServeHTTP(w, r)

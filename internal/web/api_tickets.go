@@ -982,6 +982,13 @@ func (s *Server) visibleAttachment(r *http.Request) (*ticket.Attachment, error) 
 	if err != nil {
 		return nil, err
 	}
+	if a.TicketID == nil && s.KB != nil { // an article's file is served to the article's readers only (api_kb_attachments.go)
+		if kbFile, err := s.KB.IsArticleAttachment(r.Context(), a.ID); err != nil {
+			return nil, err
+		} else if kbFile {
+			return nil, errs.NotFound("attachment")
+		}
+	}
 	p := PrincipalFrom(r.Context())
 	if p.IsStaff() {
 		return a, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/people"
+	"github.com/frontline/frontline/internal/ticket"
 )
 
 func kbs(v string) *string { return &v }
@@ -151,6 +152,9 @@ func kbListParams(e *env) map[string]listEndpoint {
 		"GET " + hcAPI + "/categories/{id}/translations":         {path: hcAPI + "/categories/" + n(f.catEN) + "/translations"},
 		"GET " + hcAPI + "/categories/{id}/translations/missing": {path: hcAPI + "/categories/" + n(f.catEN) + "/translations/missing"},
 		"GET " + hcAPI + "/locales":                              {path: hcAPI + "/locales"},
+		"GET " + hcAPI + "/articles/{id}/attachments":            {path: hcAPI + "/articles/" + n(f.public) + "/attachments"},
+		"GET " + hcAPI + "/articles/{id}/attachments/inline":     {path: hcAPI + "/articles/" + n(f.public) + "/attachments/inline"},
+		"GET " + hcAPI + "/articles/{id}/attachments/block":      {path: hcAPI + "/articles/" + n(f.public) + "/attachments/block"},
 		"GET " + hcAPI + "/articles/{id}/comments":               {path: hcAPI + "/articles/" + n(f.public) + "/comments"},
 		"GET " + hcAPI + "/users/{id}/comments":                  {path: hcAPI + "/users/" + n(e.users[people.RoleAdmin].ID) + "/comments"},
 		"GET " + hcAPI + "/articles/{id}/revisions":              {path: hcAPI + "/articles/" + n(f.public) + "/revisions"},
@@ -162,10 +166,33 @@ func kbListParams(e *env) map[string]listEndpoint {
 }
 
 // kbLeakIDs is the Help Center planted in the leak world.
-type kbLeakIDs struct{ kbFixture }
+type kbLeakIDs struct {
+	kbFixture
+	filePublic, fileInternal int64 // article attachments (the internal one's name and content carry the marker)
+	rawInternal              int64 // the internal attachment's stored file
+}
 
 func plantKBLeaks(t *testing.T, e *env) kbLeakIDs {
-	return kbLeakIDs{newKBFixture(t, e.srv.KB, e.users[people.RoleAgent].ID, "zqkbinternal")}
+	w := kbLeakIDs{kbFixture: newKBFixture(t, e.srv.KB, e.users[people.RoleAgent].ID, "zqkbinternal")}
+	w.filePublic, _ = addKBFile(t, e, w.public, "diagram.txt", "the upgrade diagram")
+	w.fileInternal, w.rawInternal = addKBFile(t, e, w.internal, "zqkbinternal-runbook.txt", "zqkbinternal steps")
+	return w
+}
+
+// addKBFile uploads a file to an article as its author would.
+func addKBFile(t *testing.T, e *env, article int64, name, content string) (int64, int64) {
+	t.Helper()
+	ctx := context.Background()
+	agent := e.users[people.RoleAgent]
+	up, err := e.tickets.SaveUpload(ctx, ticket.Actor{UserID: agent.ID, Role: "agent"}, name, "text/plain", strings.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.srv.KB.AddAttachment(ctx, audit.Actor{ID: agent.ID}, article, up.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID, up.ID
 }
 
 // kbProbes reads every customer-reachable Help Center route, for the
@@ -225,8 +252,15 @@ func (w *leakWorld) kbProbes() map[string][]leakReq {
 		"PUT " + hcAPI + "/articles/{id}/comments/{comment_id}": append(commentWrites("PUT", hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cInternal), `{"comment":{"body":"x"}}`, arts),
 			commentWrites("PUT", hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cPublic), `{"comment":{"body":"x"}}`, arts)...),
 		"DELETE " + hcAPI + "/articles/{id}/comments/{comment_id}": commentWrites("DELETE", hcAPI+"/articles/%d/comments/"+fmt.Sprint(f.cInternal), "", arts),
-		"POST /hc/articles/{id}/comments":                          hcCommentForms("/hc/articles/%d/comments", arts),
-		"POST /hc/articles/{id}/comments/{comment_id}/delete":      hcCommentForms("/hc/articles/%d/comments/"+fmt.Sprint(f.cInternal)+"/delete", arts),
+		"GET " + hcAPI + "/articles/{id}/attachments":              get(hcAPI+"/articles/%d/attachments", arts...),
+		"GET " + hcAPI + "/articles/{id}/attachments/inline":       get(hcAPI+"/articles/%d/attachments/inline", arts...),
+		"GET " + hcAPI + "/articles/{id}/attachments/block":        get(hcAPI+"/articles/%d/attachments/block", arts...),
+		"GET " + hcAPI + "/article_attachments/{id}": append(get(hcAPI+"/article_attachments/%d", w.kb.filePublic, w.kb.fileInternal),
+			get(hcAPI+"/articles/attachments/%d", w.kb.filePublic, w.kb.fileInternal)...),
+		"GET /hc-files/{id}/{name}": {{method: "GET", path: fmt.Sprintf("/hc-files/%d/x.txt", w.kb.fileInternal)},
+			{method: "GET", path: fmt.Sprintf("/hc-files/%d/x.txt", w.kb.filePublic)}},
+		"POST /hc/articles/{id}/comments":                     hcCommentForms("/hc/articles/%d/comments", arts),
+		"POST /hc/articles/{id}/comments/{comment_id}/delete": hcCommentForms("/hc/articles/%d/comments/"+fmt.Sprint(f.cInternal)+"/delete", arts),
 
 		"POST " + hcAPI + "/articles/{id}/up":      post(hcAPI + "/articles/%d/up.json"),
 		"POST " + hcAPI + "/articles/{id}/down":    post(hcAPI + "/articles/%d/down.json"),

@@ -337,7 +337,7 @@ func (w *leakWorld) customerProbes() map[string][]leakReq {
 		"GET /api/v2/users/{id}/tickets/ccd":           {{method: "GET", path: "/api/v2/users/" + me + "/tickets/ccd.json"}},
 		"POST /api/v2/uploads":                         {{method: "POST", path: "/api/v2/uploads.json?filename=mine.txt", body: "my own file"}},
 		"GET /api/v2/attachments/{id}":                 append(att(w.internalAtt, "zqattname.txt"), att(w.publicAtt, "settings.txt")[0]),
-		"GET /attachments/{id}/{name}":                 append(att(w.internalAtt, "zqattname.txt")[1:], att(w.publicAtt, "settings.txt")[1]),
+		"GET /attachments/{id}/{name}":                 append(att(w.internalAtt, "zqattname.txt")[1:], att(w.publicAtt, "settings.txt")[1], att(w.kb.rawInternal, "x.txt")[1]),
 		"GET /thumbnails/{id}":                         {{method: "GET", path: fmt.Sprintf("/thumbnails/%d", w.internalAtt)}, {method: "GET", path: fmt.Sprintf("/thumbnails/%d", w.publicAtt)}},
 		"GET /api/v2/tickets/{id}/satisfaction_rating": perTicket("GET", "/api/v2/tickets/%d/satisfaction_rating.json"),
 		"POST /api/v2/tickets/{id}/satisfaction_rating": {

@@ -198,6 +198,12 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 		views = append(views, commentView{c, names[c.AuthorID], trustedHTML(c.Body), v.Staff || (v.UserID != 0 && c.AuthorID == v.UserID)})
 	}
 	data["Comments"] = views
+	block := false
+	files, err := s.KB.ArticleAttachments(ctx, v, a.ID, &block)
+	if err != nil {
+		return err
+	}
+	data["Files"] = viewAll(r, files, s.kbAttachmentView)
 	if v.Staff {
 		if ids, err := s.KB.LinkedTickets(ctx, a.ID); err == nil {
 			data["Tickets"] = ids
