@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/frontline/frontline/internal/audit"
+	"github.com/frontline/frontline/internal/errs"
 	"github.com/frontline/frontline/internal/kb"
 	"github.com/frontline/frontline/internal/search"
 	"github.com/frontline/frontline/internal/zquery"
@@ -191,7 +192,46 @@ func (a *App) loadKBDemo(ctx context.Context, res *DemoResult, author int64) (*k
 	if err := a.KB.SeedVotes(ctx, votes); err != nil {
 		return nil, err
 	}
+	if err := a.loadKBDemoExtras(ctx, d, author, voters); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// loadKBDemoExtras translates the first articles into German and French
+// (with the categories) and adds a few customers' comments.
+func (a *App) loadKBDemoExtras(ctx context.Context, d *kbDemo, author int64, voters []int64) error {
+	ed := audit.Actor{ID: author, Role: "agent"}
+	str := func(s string) *string { return &s }
+	tr := []struct {
+		n          int
+		loc, title string
+		body       string
+	}{
+		{0, "de", "Ihre selbst betriebene Instanz installieren", "Wählen Sie das Installationspaket für Ihr Betriebssystem, richten Sie die externe URL ein und starten Sie die Konfiguration. Prüfen Sie danach den Zustand mit dem eingebauten Check."},
+		{0, "fr", "Installer votre instance autogérée", "Choisissez le paquet d'installation de votre système, définissez l'URL externe puis lancez la configuration. Vérifiez ensuite l'état avec le contrôle intégré."},
+		{1, "de", "Upgrade-Pfade und Pflichtstopps", "Aktualisieren Sie über die vorgeschriebenen Zwischenversionen. Sichern Sie vor jedem Schritt und warten Sie, bis die Hintergrundmigrationen abgeschlossen sind."},
+	}
+	for _, t := range tr {
+		if t.n >= len(d.ids) {
+			continue
+		}
+		if _, err := a.KB.CreateTranslation(ctx, ed, kb.KindArticle, d.ids[t.n], kb.TranslationInput{Locale: str(t.loc), Title: str(t.title), BodyMarkdown: str(t.body)}); err != nil {
+			return fmt.Errorf("demo translation: %w", err)
+		}
+	}
+	comments := []string{"Worked for us on the first try, thanks.", "The background migrations took about an hour on our 2 TB instance.",
+		"Could you add a note about running this behind a proxy?"}
+	for i, body := range comments {
+		if len(voters) == 0 || i >= len(d.ids) {
+			break
+		}
+		b := "<p>" + body + "</p>"
+		if _, err := a.KB.CreateComment(ctx, kb.Viewer{UserID: voters[(i*5)%len(voters)]}, d.ids[i], kb.CommentInput{Body: &b}); err != nil && !errs.Is(err, errs.KindNotFound) {
+			return fmt.Errorf("demo comment: %w", err)
+		}
+	}
+	return nil
 }
 
 // linkKBDemo links each article to up to eight history tickets matching its
