@@ -134,3 +134,7 @@ INSERT INTO mail_keys (name, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT
 
 -- name: NoticeOutbox
 SELECT {{OutboxColumns}} FROM mail_outbox o WHERE o.ticket_id IS NULL ORDER BY o.id DESC LIMIT 500;
+
+-- name: SetNewUserBrand
+-- A sender created from a brand's own address belongs to that brand.
+UPDATE users SET brand_id = $2 WHERE id = $1;

@@ -310,7 +310,19 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 				"sender %s is not authenticated (%s)", in.From.Email, p.auth.Details), 550, [3]int{5, 7, 26})
 		}
 	}
-	requester, err := s.endUser(ctx, in.From)
+	requester, created, err := s.endUser(ctx, in.From)
+	if err == nil && created { // a newcomer writing to a brand's own address is that brand's customer
+		if bid, err := s.mailboxBrand(ctx, p.mailbox); err != nil {
+			return err
+		} else if bid > 0 {
+			if err := s.d.Write(ctx, func(tx *db.Tx) error {
+				_, err := tx.ExecContext(ctx, s.q.Get("SetNewUserBrand"), requester.ID, bid)
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+	}
 	if errs.Is(err, errs.KindInvalid) {
 		p.dec = Decision{Drop, "invalid sender address " + in.From.Email}
 		return s.storeOnly(ctx, p)
@@ -405,6 +417,13 @@ func (s *Store) deliver(ctx context.Context, p *inbound) error {
 		p.thread = "new"
 	}
 	_, _, err = s.tickets.Create(ctx, actor, cr)
+	if cr.BrandID != nil && target == nil && errs.Is(err, errs.KindInvalid) && strings.Contains(err.Error(), "Restricted brand rule") {
+		// A customer of another brand wrote to a restricted brand's address:
+		// the request is theirs, in their own brand, never the partition's.
+		p.notes = append(p.notes, "sent to a restricted brand's address by a customer of another brand: filed in the customer's brand")
+		cr.BrandID = nil
+		_, _, err = s.tickets.Create(ctx, actor, cr)
+	}
 	return err
 }
 
@@ -545,11 +564,11 @@ func (s *Store) mailboxBrand(ctx context.Context, addr string) (int64, error) {
 
 // endUser finds the user with the address or creates an end-user for it,
 // in the organization owning the address's domain.
-func (s *Store) endUser(ctx context.Context, a Address) (*people.User, error) {
+func (s *Store) endUser(ctx context.Context, a Address) (*people.User, bool, error) {
 	email := normalizeEmail(a.Email)
 	u, err := s.people.UserByEmail(ctx, email)
 	if err == nil || !errs.Is(err, errs.KindNotFound) {
-		return u, err
+		return u, false, err
 	}
 	name := strings.TrimSpace(a.Name)
 	if name == "" {
@@ -562,18 +581,18 @@ func (s *Store) endUser(ctx context.Context, a Address) (*people.User, error) {
 	if org, err := s.people.OrganizationForEmail(ctx, email); err == nil {
 		in.OrganizationID = &org.ID
 	} else if !errs.Is(err, errs.KindNotFound) {
-		return nil, err
+		return nil, false, err
 	}
 	u, err = s.people.CreateUser(ctx, audit.System(), in)
 	if err != nil {
 		// Another delivery may have created the same sender meanwhile.
 		if again, err2 := s.people.UserByEmail(ctx, email); err2 == nil {
-			return again, nil
+			return again, false, nil
 		}
-		return nil, err
+		return nil, false, err
 	}
 	s.log.Info("end-user created from inbound mail", "user", u.ID, "email", email, "organization", u.OrganizationID)
-	return u, nil
+	return u, true, nil
 }
 
 // mayAddCCs decides whether the other people a message was sent to become
@@ -626,7 +645,7 @@ func (s *Store) ccUsers(ctx context.Context, in *Inbound, sender *people.User) (
 		if len(ids) >= s.cfg.MaxCCs {
 			break
 		}
-		u, err := s.endUser(ctx, Address{Name: a.Name, Email: e})
+		u, _, err := s.endUser(ctx, Address{Name: a.Name, Email: e})
 		if errs.Is(err, errs.KindInvalid) {
 			continue
 		}

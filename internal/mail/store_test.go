@@ -442,6 +442,22 @@ func TestBrandMailboxAndFollowUpStayInTheBrand(t *testing.T) {
 				t.Fatalf("ticket %d (%s) in brand %d, want %d", x.ID, x.Subject, x.BrandID, gov)
 			}
 		}
+		// A customer of another brand (the sender is known, in the default
+		// brand) writing to the restricted address: the mail is accepted and
+		// the request is theirs, in their own brand (Restricted brand rule).
+		if _, err := c.people.CreateUser(ctx, audit.System(), people.UserInput{Name: strp("Dee Default"), Email: strp("dee@example.org")}); err != nil {
+			t.Fatal(err)
+		}
+		c.mustSend(t, "gov@example.com", message("dee@example.org", "gov@example.com", "Wrong door", "dee-1@example.org", "", "", "Hello."))
+		ts, _ = c.tickets.List(ctx, ticket.Filter{Limit: 10})
+		for _, x := range ts {
+			if x.Subject == "Wrong door" && x.BrandID != 1 {
+				t.Errorf("another brand's customer's mail to the restricted address is in brand %d", x.BrandID)
+			}
+		}
+		if len(ts) != 3 {
+			t.Errorf("%d tickets, want 3", len(ts))
+		}
 	})
 }
 
@@ -958,3 +974,5 @@ func TestBounceMarksOutboundFailed(t *testing.T) {
 		}
 	})
 }
+
+func strp(s string) *string { return &s }
