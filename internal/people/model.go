@@ -241,19 +241,19 @@ func (u *User) Validate() error {
 
 // Organization is a customer account with its support plan.
 type Organization struct {
-	ID             int64     `json:"id"`
-	Name           string    `json:"name"`
-	ExternalID     *string   `json:"external_id"`
-	Details        string    `json:"details"`
-	Notes          string    `json:"notes"`
-	SupportPlan    string    `json:"support_plan"`
-	Tier           string    `json:"tier"`
-	ASEUserID      *int64    `json:"assigned_support_engineer_id"`
-	GroupID        *int64    `json:"group_id"`
-	SharedTickets  bool      `json:"shared_tickets"`
-	SharedComments bool      `json:"shared_comments"`
-	DomainNames    []string  `json:"domain_names"`
-	Tags           []string  `json:"tags"`
+	ID             int64    `json:"id"`
+	Name           string   `json:"name"`
+	ExternalID     *string  `json:"external_id"`
+	Details        string   `json:"details"`
+	Notes          string   `json:"notes"`
+	SupportPlan    string   `json:"support_plan"`
+	Tier           string   `json:"tier"`
+	ASEUserID      *int64   `json:"assigned_support_engineer_id"`
+	GroupID        *int64   `json:"group_id"`
+	SharedTickets  bool     `json:"shared_tickets"`
+	SharedComments bool     `json:"shared_comments"`
+	DomainNames    []string `json:"domain_names"`
+	Tags           []string `json:"tags"`
 	// Region names the business-hours schedule its tickets' SLA clocks run
 	// on (EMEA, AMER, APAC...; "" for none: the default schedule).
 	Region    string    `json:"region"`

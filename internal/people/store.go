@@ -32,7 +32,9 @@ type Store struct {
 // OnRegionChange calls h after an organization's region changed, once the
 // change is committed (the SLA service runs its open tickets' clocks again
 // on the new region's schedule).
-func (s *Store) OnRegionChange(h func(ctx context.Context, orgID int64)) { s.onRegion = append(s.onRegion, h) }
+func (s *Store) OnRegionChange(h func(ctx context.Context, orgID int64)) {
+	s.onRegion = append(s.onRegion, h)
+}
 
 // Checker enforces rules another package owns on user and organization
 // writes, inside their transaction (the team package refuses reporting-line
