@@ -45,24 +45,16 @@ func (s *Store) ArticleAttachments(ctx context.Context, v Viewer, article int64,
 	if _, err := s.Article(ctx, v, article); err != nil {
 		return nil, err
 	}
-	out := []ArticleAttachment{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListArticleAttachments"), article)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanArticleAttachment(rows)
-			if err != nil {
-				return err
-			}
-			if inline == nil || a.Inline == *inline {
-				out = append(out, a)
-			}
-		}
-		return rows.Err()
+	all, err := db.ReadList(ctx, s.d, s.q.Get("ListArticleAttachments"), []any{article}, func(r db.Scanner) (*ArticleAttachment, error) {
+		a, err := scanArticleAttachment(r)
+		return &a, err
 	})
+	out := []ArticleAttachment{}
+	for _, a := range all {
+		if inline == nil || a.Inline == *inline {
+			out = append(out, a)
+		}
+	}
 	return out, err
 }
 

@@ -52,23 +52,10 @@ func scanComment(sc interface{ Scan(...any) error }) (Comment, error) {
 }
 
 func (s *Store) comments(ctx context.Context, query string, args ...any) ([]Comment, error) {
-	out := []Comment{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get(query), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanComment(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
+	return db.ReadList(ctx, s.d, s.q.Get(query), args, func(r db.Scanner) (*Comment, error) {
+		c, err := scanComment(r)
+		return &c, err
 	})
-	return out, err
 }
 
 // Comments lists the comments of an article v may read.

@@ -129,23 +129,13 @@ func (s *Store) Translations(ctx context.Context, v Viewer, kind string, id int6
 	if err != nil {
 		return nil, err
 	}
-	out := []Translation{src.translation(kind)}
-	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("ListTranslations"), kind, id, v.Staff)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTranslation(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
-	})
-	return out, err
+	rows, err := db.ReadList(ctx, s.d, s.q.Get("ListTranslations"), []any{kind, id, v.Staff}, scanTranslationRef)
+	return append([]Translation{src.translation(kind)}, rows...), err
+}
+
+func scanTranslationRef(r db.Scanner) (*Translation, error) {
+	t, err := scanTranslation(r)
+	return &t, err
 }
 
 // Translation reads an item's translation in a locale.
@@ -337,23 +327,10 @@ func (s *Store) DeleteTranslation(ctx context.Context, actor audit.Actor, transl
 
 // Locales are the locales the Help Center has content in.
 func (s *Store) Locales(ctx context.Context) ([]string, error) {
-	out := []string{}
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("Locales"))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var l string
-			if err := rows.Scan(&l); err != nil {
-				return err
-			}
-			out = append(out, l)
-		}
-		return rows.Err()
+	return db.ReadList(ctx, s.d, s.q.Get("Locales"), nil, func(r db.Scanner) (*string, error) {
+		var l string
+		return &l, r.Scan(&l)
 	})
-	return out, err
 }
 
 // translationsIn reads the translations in locale of items of a kind.
@@ -363,21 +340,10 @@ func (s *Store) translationsIn(ctx context.Context, staff bool, kind, locale str
 		return out, nil
 	}
 	list, _ := json.Marshal(ids)
-	err := s.d.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.q.Get("TranslationsIn"), kind, locale, staff, string(list))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTranslation(rows)
-			if err != nil {
-				return err
-			}
-			out[t.SourceID] = t
-		}
-		return rows.Err()
-	})
+	rows, err := db.ReadList(ctx, s.d, s.q.Get("TranslationsIn"), []any{kind, locale, staff, string(list)}, scanTranslationRef)
+	for _, t := range rows {
+		out[t.SourceID] = t
+	}
 	return out, err
 }
 

@@ -116,14 +116,31 @@ func (s *Server) kbTranslationView(r *http.Request, kind string, t kb.Translatio
 	return t
 }
 
+// translationSource is the item a translation route addresses and the
+// caller as its reader (in its own locale: the route names the locale).
+func (s *Server) translationSource(r *http.Request, kind string) (int64, kb.Viewer, error) {
+	id, err := pathID(r, "id", kind)
+	v := s.hcViewer(r)
+	v.Locale = ""
+	return id, v, err
+}
+
+// translationInput is the item a translation write addresses and its body.
+func translationInput(r *http.Request, kind string) (int64, kb.TranslationInput, error) {
+	var in kb.TranslationInput
+	id, err := pathID(r, "id", kind)
+	if err == nil {
+		err = decodeBody(r, "translation", &in)
+	}
+	return id, in, err
+}
+
 func (s *Server) apiKBTranslations(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", kind)
+		id, v, err := s.translationSource(r, kind)
 		if err != nil {
 			return err
 		}
-		v := s.hcViewer(r)
-		v.Locale = ""
 		ts, err := s.KB.Translations(r.Context(), v, kind, id)
 		if err != nil {
 			return err
@@ -137,12 +154,10 @@ func (s *Server) apiKBTranslations(kind string) handlerFunc {
 
 func (s *Server) apiKBTranslation(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", kind)
+		id, v, err := s.translationSource(r, kind)
 		if err != nil {
 			return err
 		}
-		v := s.hcViewer(r)
-		v.Locale = ""
 		t, err := s.KB.Translation(r.Context(), v, kind, id, r.PathValue("locale"))
 		if err != nil {
 			return err
@@ -153,12 +168,10 @@ func (s *Server) apiKBTranslation(kind string) handlerFunc {
 
 func (s *Server) apiKBMissingTranslations(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", kind)
+		id, v, err := s.translationSource(r, kind)
 		if err != nil {
 			return err
 		}
-		v := s.hcViewer(r)
-		v.Locale = ""
 		ts, err := s.KB.Translations(r.Context(), v, kind, id)
 		if err != nil {
 			return err
@@ -177,12 +190,8 @@ func (s *Server) apiKBMissingTranslations(kind string) handlerFunc {
 
 func (s *Server) apiKBCreateTranslation(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", kind)
+		id, in, err := translationInput(r, kind)
 		if err != nil {
-			return err
-		}
-		var in kb.TranslationInput
-		if err := decodeBody(r, "translation", &in); err != nil {
 			return err
 		}
 		t, err := s.KB.CreateTranslation(r.Context(), actor(r), kind, id, in)
@@ -195,12 +204,8 @@ func (s *Server) apiKBCreateTranslation(kind string) handlerFunc {
 
 func (s *Server) apiKBUpdateTranslation(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", kind)
+		id, in, err := translationInput(r, kind)
 		if err != nil {
-			return err
-		}
-		var in kb.TranslationInput
-		if err := decodeBody(r, "translation", &in); err != nil {
 			return err
 		}
 		if in.Locale != nil && !strings.EqualFold(*in.Locale, r.PathValue("locale")) {
