@@ -460,41 +460,77 @@ func ArticleLinks(text string) []int64 {
 // of hits only (PostgreSQL's ts_headline re-parses every document at a
 // cost the page budget cannot pay).
 func Snippet(text string, terms []string, words int) string {
+	if words <= 0 {
+		return ""
+	}
 	type span struct{ lo, hi int }
-	var spans []span
-	lo := -1
-	for i, r := range text {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r)
-		switch {
-		case word && lo < 0:
-			lo = i
-		case !word && lo >= 0:
-			spans = append(spans, span{lo, i})
-			lo = -1
+	type term struct {
+		text   string
+		prefix bool
+	}
+	ts := make([]term, 0, len(terms))
+	for _, t := range terms {
+		if p, ok := strings.CutSuffix(t, "*"); ok {
+			if p != "" {
+				ts = append(ts, term{p, true})
+			}
+		} else {
+			ts = append(ts, term{t, false})
 		}
 	}
-	if lo >= 0 {
-		spans = append(spans, span{lo, len(text)})
-	}
 	match := func(w string) bool {
-		w = strings.ToLower(w)
-		for _, t := range terms {
-			if p, ok := strings.CutSuffix(t, "*"); ok {
-				if p != "" && strings.HasPrefix(w, p) {
-					return true
-				}
-			} else if w == t {
+		lw := w
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+				lw = strings.ToLower(w) // only words that need it
+				break
+			}
+		}
+		for _, t := range ts {
+			if t.prefix && strings.HasPrefix(lw, t.text) || !t.prefix && lw == t.text {
 				return true
 			}
 		}
 		return false
 	}
-	first := 0
-	for i, sp := range spans {
-		if match(text[sp.lo:sp.hi]) {
-			first = i
+	// Words are read only as far as the window needs: to the first hit,
+	// then words past the window's start, and one more to know whether
+	// text was cut.
+	spans := make([]span, 0, min(len(text)/4+1, 512))
+	first, need := -1, words+1
+	lo := -1
+	add := func(sp span) bool {
+		spans = append(spans, sp)
+		if first < 0 && match(text[sp.lo:sp.hi]) {
+			first = len(spans) - 1
+			need = max(0, first-words/4) + words + 1
+		}
+		return first >= 0 && len(spans) >= need
+	}
+	done := false
+	for i, r := range text {
+		var word bool
+		if r < 0x80 {
+			word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		} else {
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		switch {
+		case word && lo < 0:
+			lo = i
+		case !word && lo >= 0:
+			done = add(span{lo, i})
+			lo = -1
+		}
+		if done {
 			break
 		}
+	}
+	if !done && lo >= 0 {
+		add(span{lo, len(text)})
+	}
+	if first < 0 {
+		first = 0
 	}
 	start := max(0, first-words/4)
 	end := min(len(spans), start+words)
@@ -503,17 +539,21 @@ func Snippet(text string, terms []string, words int) string {
 		return ""
 	}
 	var b strings.Builder
+	b.Grow(spans[end-1].hi - spans[start].lo + 32)
 	if start > 0 {
 		b.WriteString("… ")
 	}
 	pos := spans[start].lo
 	for _, sp := range spans[start:end] {
 		b.WriteString(html.EscapeString(text[pos:sp.lo]))
-		w := html.EscapeString(text[sp.lo:sp.hi])
-		if match(text[sp.lo:sp.hi]) {
-			w = "<em>" + w + "</em>"
+		w := text[sp.lo:sp.hi]
+		if match(w) {
+			b.WriteString("<em>")
+			b.WriteString(html.EscapeString(w))
+			b.WriteString("</em>")
+		} else {
+			b.WriteString(html.EscapeString(w))
 		}
-		b.WriteString(w)
 		pos = sp.hi
 	}
 	if end < len(spans) {

@@ -57,10 +57,14 @@ DELETE FROM kb_sections WHERE id = $1;
 SELECT (SELECT count(*) FROM kb_articles WHERE section_id = $1) + (SELECT count(*) FROM kb_sections WHERE parent_section_id = $1);
 
 -- name: ArticleColumns
+{{ArticleFields}}
+(SELECT kc.brand_id FROM kb_sections ks JOIN kb_categories kc ON kc.id = ks.category_id WHERE ks.id = a.section_id)
+
+-- name: ArticleFields
+-- ArticleColumns but the brand, for statements that join the category.
 a.id, a.section_id, a.author_id, a.title, a.body_markdown, a.body_html, a.locale, a.source_locale, a.status, a.promoted,
 a.position, a.labels, a.outdated, a.comments_disabled, a.visibility, a.vote_sum, a.vote_count,
 (SELECT count(*) FROM kb_ticket_links l WHERE l.article_id = a.id), a.created_at, a.edited_at, a.updated_at,
-(SELECT kc.brand_id FROM kb_sections ks JOIN kb_categories kc ON kc.id = ks.category_id WHERE ks.id = a.section_id)
 
 -- name: Readable
 a.visibility <= $1 AND s.visibility <= $1 AND ($2 OR a.status = 'published')
@@ -106,15 +110,21 @@ DELETE FROM kb_articles WHERE id = $1;
 -- search filter inside the index (migration 00120). An article's readers
 -- are those whose level is at or above both its own visibility and its
 -- section's; an unpublished article has none (search answers published
--- articles only).
+-- articles only). Reader tokens are zzr<level>b<brand>[s] (migrations
+-- 00150, 00152); a promoted article also has each with a "p" (00156), so
+-- the promoted tier asks for one rare token rather than a common one AND
+-- a rare one.
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
        CASE WHEN a.status <> 'published' THEN ''
-            WHEN max(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
-            WHEN max(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
-            ELSE replace('zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT)) END
+            ELSE replace(CASE max(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs'
+                                     WHEN 1 THEN 'zzr1bB zzr1bBs zzr2bB zzr2bBs' ELSE 'zzr2bB zzr2bBs' END
+                         || CASE WHEN NOT a.promoted THEN ''
+                                 WHEN max(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr0bBsp zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp'
+                                 WHEN max(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp' ELSE ' zzr2bBp zzr2bBsp' END,
+                         'B', CAST(c.brand_id AS TEXT)) END
        || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
-       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+       || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexRows postgres
@@ -123,11 +133,14 @@ SELECT a.id,
        strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
-            WHEN greatest(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
-            WHEN greatest(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr1bBs zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT))
-            ELSE replace('zzr2bB zzr2bBs', 'B', CAST(c.brand_id AS TEXT)) END
+            ELSE replace(CASE greatest(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs'
+                                     WHEN 1 THEN 'zzr1bB zzr1bBs zzr2bB zzr2bBs' ELSE 'zzr2bB zzr2bBs' END
+                         || CASE WHEN NOT a.promoted THEN ''
+                                 WHEN greatest(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr0bBsp zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp'
+                                 WHEN greatest(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp' ELSE ' zzr2bBp zzr2bBsp' END,
+                         'B', CAST(c.brand_id AS TEXT)) END
        || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
-       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+       || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexArticle
@@ -209,14 +222,16 @@ ORDER BY article_id LIMIT $3;
 -- The columns and body text (for kb.Snippet) of one page of hits, $1 a
 -- JSON array of index row ids (the caller orders them): an article's id,
 -- or minus a translation's id (its article, with the translation's text).
-SELECT {{ArticleColumns}}, COALESCE(t.body_text, a.body_text), j.value, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
+SELECT {{ArticleFields}} c.brand_id, COALESCE(t.body_text, a.body_text), j.value, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
 FROM json_each($1) j LEFT JOIN kb_translations t ON j.value < 0 AND t.id = 0 - j.value
-JOIN kb_articles a ON a.id = CASE WHEN j.value > 0 THEN j.value ELSE t.source_id END;
+JOIN kb_articles a ON a.id = CASE WHEN j.value > 0 THEN j.value ELSE t.source_id END
+JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 
 -- name: SearchPage postgres
-SELECT {{ArticleColumns}}, COALESCE(t.body_text, a.body_text), j.v, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
+SELECT {{ArticleFields}} c.brand_id, COALESCE(t.body_text, a.body_text), j.v, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
 FROM (SELECT value::bigint AS v FROM json_array_elements_text($1::json)) j LEFT JOIN kb_translations t ON j.v < 0 AND t.id = 0 - j.v
-JOIN kb_articles a ON a.id = CASE WHEN j.v > 0 THEN j.v ELSE t.source_id END;
+JOIN kb_articles a ON a.id = CASE WHEN j.v > 0 THEN j.v ELSE t.source_id END
+JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 
 -- name: SearchPlan
 -- PostgreSQL plans the search statements for their actual values, not a
@@ -374,11 +389,13 @@ SELECT DISTINCT locale FROM kb_articles UNION SELECT DISTINCT locale FROM kb_tra
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT 0 - t.id, t.title, t.body_text, trim(replace(a.labels, ',', ' ')),
        CASE WHEN a.status <> 'published' OR t.draft THEN ''
-            WHEN max(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
-            WHEN max(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
-            ELSE replace('zzr2bB', 'B', CAST(c.brand_id AS TEXT)) END
+            ELSE replace(CASE max(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr1bB zzr2bB' WHEN 1 THEN 'zzr1bB zzr2bB' ELSE 'zzr2bB' END
+                         || CASE WHEN NOT a.promoted THEN ''
+                                 WHEN max(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr1bBp zzr2bBp'
+                                 WHEN max(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr2bBp' ELSE ' zzr2bBp' END,
+                         'B', CAST(c.brand_id AS TEXT)) END
        || ' zzloc' || lower(hex(t.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
-       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab')
+       || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
 WHERE t.source_type = 'article' AND
 
@@ -388,11 +405,13 @@ SELECT 0 - t.id,
        strip(to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || t.body_text)),
        to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', CASE WHEN a.status <> 'published' OR t.draft THEN ''
-            WHEN greatest(a.visibility, s.visibility) = 0 THEN replace('zzr0bB zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
-            WHEN greatest(a.visibility, s.visibility) = 1 THEN replace('zzr1bB zzr2bB', 'B', CAST(c.brand_id AS TEXT))
-            ELSE replace('zzr2bB', 'B', CAST(c.brand_id AS TEXT)) END
+            ELSE replace(CASE greatest(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr1bB zzr2bB' WHEN 1 THEN 'zzr1bB zzr2bB' ELSE 'zzr2bB' END
+                         || CASE WHEN NOT a.promoted THEN ''
+                                 WHEN greatest(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr1bBp zzr2bBp'
+                                 WHEN greatest(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr2bBp' ELSE ' zzr2bBp' END,
+                         'B', CAST(c.brand_id AS TEXT)) END
        || ' zzloc' || encode(convert_to(t.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
-       || CASE WHEN a.promoted THEN ' zzp' ELSE '' END || replace(a.labels, ',', ' zzend zzlab'))
+       || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
 WHERE t.source_type = 'article' AND
 
@@ -504,3 +523,10 @@ DELETE FROM kb_article_attachments WHERE id = $1;
 
 -- name: IsArticleAttachment
 SELECT count(*) FROM kb_article_attachments WHERE attachment_id = $1;
+
+-- name: IndexGen
+-- The text index's state (migration 00156, kb/hits.go).
+SELECT gen FROM kb_index_gen WHERE id = 1;
+
+-- name: BumpIndexGen
+UPDATE kb_index_gen SET gen = $1 WHERE id = 1;

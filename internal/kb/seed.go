@@ -19,7 +19,7 @@ func (s *Store) Reindex(ctx context.Context) error {
 				return fmt.Errorf("%s: %w", n, err)
 			}
 		}
-		return nil
+		return s.bumpIndexGen(ctx, tx)
 	})
 }
 
@@ -35,7 +35,7 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed uint64) ([]int64,
 	terms := []string{"backup", "restore", "upgrade", "runner", "saml", "ldap", "install", "timeout", "postgresql", "docker", "kubernetes", "certificate",
 		"migration", "registry", "pipeline", "artifact", "webhook", "token", "quota", "latency"}
 	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%x%s", i, string(rune('a'+i%26)))
+		vocab[i] = SyntheticWord(i)
 	}
 	for i, t := range terms { // product terms at middling frequency ranks
 		vocab[40+i*37] = t
@@ -104,6 +104,10 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed uint64) ([]int64,
 	_ = cats
 	return ids, nil
 }
+
+// SyntheticWord is the i-th word of SeedSynthetic's vocabulary, by
+// frequency rank (the product terms replace a few of them).
+func SyntheticWord(i int) string { return fmt.Sprintf("w%x%s", i, string(rune('a'+i%26))) }
 
 func ptr[T any](v T) *T { return &v }
 

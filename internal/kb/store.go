@@ -30,11 +30,12 @@ type Store struct {
 	md        *markup.Renderer
 	audit     *audit.Log
 	partition PartitionOf // partition.go
+	hits      *hitCache   // hits.go
 }
 
 // NewStore returns the knowledge base store of d, auditing to a.
 func NewStore(d *db.DB, a *audit.Log) *Store {
-	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New(), audit: a}
+	return &Store{d: d, q: db.MustLoadQueries(d.Dialect, sqlFiles, "queries.sql"), md: markup.New(), audit: a, hits: newHitCache(512)}
 }
 
 // audited is what the audit log keeps of an article (not its body: the
@@ -609,10 +610,15 @@ func sectionReindex() []string {
 }
 
 func (s *Store) execAll(ctx context.Context, tx *db.Tx, id int64, names ...string) error {
+	index := false
 	for _, n := range names {
 		if _, err := tx.ExecContext(ctx, s.q.Get(n), id); err != nil {
 			return fmt.Errorf("%s: %w", n, err)
 		}
+		index = index || indexWrite(n)
+	}
+	if index {
+		return s.bumpIndexGen(ctx, tx)
 	}
 	return nil
 }
@@ -887,10 +893,10 @@ func (s *Store) scope(q Query, promoted bool) string {
 	if q.Locale == "" {
 		reader += "s"
 	}
-	entries := []string{reader}
-	if promoted {
-		entries = append(entries, "zzp")
+	if promoted { // the reader's token of promoted articles (migration 00156)
+		reader += "p"
 	}
+	entries := []string{reader}
 	if q.Locale != "" {
 		entries = append(entries, "zzloc"+hex.EncodeToString([]byte(strings.ToLower(q.Locale))))
 	}
@@ -955,49 +961,20 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	out := []Result{}
 	total := 0
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
+		var gen int64
+		if err := tx.QueryRowContext(ctx, s.q.Get("IndexGen")).Scan(&gen); err != nil {
 			return err
 		}
-		// The tiers, best first: every word in the title or labels, then
-		// anywhere; promoted articles first within each. Each either fills
-		// the page or is read whole, so the ids of the tiers before it are
-		// all known and excluded here rather than by the engine.
+		key := hitKey(fts, scope)
 		var ids []int64
-		seen := map[int64]bool{}
-		for _, tier := range []struct {
-			stmt, scope string
-		}{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
-			if len(ids) >= want {
-				break
-			}
-			rows, err := tx.QueryContext(ctx, s.q.Get(tier.stmt), fts, tier.scope, want-len(ids)+len(seen))
-			if err != nil {
+		if e, ok := s.hits.get(key, gen, want, count); ok {
+			ids, total = e.ids[:min(want, len(e.ids))], e.total
+		} else {
+			var err error
+			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, want, count); err != nil {
 				return err
 			}
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				if !seen[id] && len(ids) < want {
-					ids = append(ids, id)
-				}
-				seen[id] = true
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		switch {
-		case !count:
-		case len(ids) < want:
-			total = len(ids) // every tier read whole: that is all there is
-		default:
-			if err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total); err != nil {
-				return err
-			}
+			s.hits.put(hitEntry{key: key, gen: gen, ids: ids, whole: len(ids) < want, total: total})
 		}
 		if len(ids) <= q.Offset {
 			return nil
@@ -1036,6 +1013,55 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 		return nil
 	})
 	return out, total, err
+}
+
+// rank reads the ids of the hits of fts within scope, best first, up to
+// want, and (if count) the count up to 1,000; -1 when not counted.
+func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted string, want int, count bool) ([]int64, int, error) {
+	if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
+		return nil, 0, err
+	}
+	// The tiers, best first: every word in the title or labels, then
+	// anywhere; promoted articles first within each. Each either fills
+	// the page or is read whole, so the ids of the tiers before it are
+	// all known and excluded here rather than by the engine.
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, tier := range []struct {
+		stmt, scope string
+	}{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
+		if len(ids) >= want {
+			break
+		}
+		rows, err := tx.QueryContext(ctx, s.q.Get(tier.stmt), fts, tier.scope, want-len(ids)+len(seen))
+		if err != nil {
+			return nil, 0, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			if !seen[id] && len(ids) < want {
+				ids = append(ids, id)
+			}
+			seen[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, err
+		}
+	}
+	switch {
+	case len(ids) < want:
+		return ids, len(ids), nil // every tier read whole: that is all there is
+	case !count:
+		return ids, -1, nil
+	}
+	var total int
+	err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total)
+	return ids, total, err
 }
 
 // CountSearch counts what Search finds without paging, up to 1,000.

@@ -1,0 +1,92 @@
+package kb
+
+import (
+	"container/list"
+	"context"
+	"math/rand/v2"
+	"strings"
+	"sync"
+
+	"github.com/frontline/frontline/internal/db"
+)
+
+// hitCache keeps the ranked index rows of recent searches (migration
+// 00156): for a text query and scope, the ids best first and the count, as
+// read at one value of kb_index_gen. That value changes in the transaction
+// of every write to the text index, so an entry is used only while the
+// index is exactly as it was read: a Help Center's popular questions are
+// answered with one read of the page's articles instead of walking the
+// doclists of their common words again. Entries are ids only; the page's
+// articles, their text and votes are always read fresh. The scope holds the
+// reader's level and brand, so an entry serves only readers who would find
+// the same rows.
+type hitCache struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *hitEntry, most recently used first
+	byKey map[string]*list.Element
+	used  int // searches answered from an entry (tests)
+}
+
+type hitEntry struct {
+	key   string
+	gen   int64
+	ids   []int64 // ranked, best first
+	whole bool    // ids are every hit
+	total int     // the count up to 1,000; -1 when not counted
+}
+
+func newHitCache(max int) *hitCache {
+	return &hitCache{max: max, order: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func hitKey(fts, scope string) string { return fts + "\x00" + scope }
+
+// get returns the entry for key read at gen when it holds want ids (or
+// every hit) and, if count, the count.
+func (c *hitCache) get(key string, gen int64, want int, count bool) (hitEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		return hitEntry{}, false
+	}
+	e := el.Value.(*hitEntry)
+	if e.gen != gen {
+		c.order.Remove(el)
+		delete(c.byKey, key)
+		return hitEntry{}, false
+	}
+	if !e.whole && len(e.ids) < want || count && e.total < 0 {
+		return hitEntry{}, false
+	}
+	c.order.MoveToFront(el)
+	c.used++
+	return *e, true
+}
+
+func (c *hitCache) put(e hitEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[e.key]; ok {
+		c.order.Remove(el)
+	}
+	c.byKey[e.key] = c.order.PushFront(&e)
+	for c.order.Len() > c.max {
+		old := c.order.Back()
+		c.order.Remove(old)
+		delete(c.byKey, old.Value.(*hitEntry).key)
+	}
+}
+
+// indexWrite says whether a statement of execAll writes the text index.
+func indexWrite(name string) bool {
+	return strings.HasPrefix(name, "Index") || strings.HasPrefix(name, "Unindex") || strings.HasPrefix(name, "Reindex")
+}
+
+// bumpIndexGen gives kb_index_gen a fresh value in tx, which writes the
+// text index: every cached search read before it stops being used.
+func (s *Store) bumpIndexGen(ctx context.Context, tx *db.Tx) error {
+	_, err := tx.ExecContext(ctx, s.q.Get("BumpIndexGen"), rand.Int64())
+	return err
+}
