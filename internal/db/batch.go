@@ -79,22 +79,39 @@ type Scanner interface{ Scan(...any) error }
 // ReadList runs one query in a read transaction and scans each row with
 // scan, in order.
 func ReadList[T any](ctx context.Context, d *DB, query string, args []any, scan func(Scanner) (*T, error)) ([]T, error) {
-	out := []T{}
+	var out []T
 	err := d.Read(ctx, func(tx *Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			v, err := scan(rows)
+		var err error
+		out, err = QueryList(ctx, tx, query, args, func(r Scanner) (T, error) {
+			v, err := scan(r)
 			if err != nil {
-				return err
+				var zero T
+				return zero, err
 			}
-			out = append(out, *v)
-		}
-		return rows.Err()
+			return *v, nil
+		})
+		return err
 	})
+	if out == nil {
+		out = []T{}
+	}
 	return out, err
+}
+
+// QueryList runs one query in tx and scans each row with scan, in order.
+func QueryList[T any](ctx context.Context, tx *Tx, query string, args []any, scan func(Scanner) (T, error)) ([]T, error) {
+	out := []T{}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

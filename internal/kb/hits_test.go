@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/frontline/frontline/internal/audit"
@@ -136,4 +137,112 @@ func TestHitCacheKeepsItsSize(t *testing.T) {
 	if e, ok := c.get("d", 1, 2, false); !ok || len(e.ids) != 2 {
 		t.Fatal("d missing")
 	}
+}
+
+// TestSearchPathsAgree: kb.Store.rank reads whole tiers with their
+// promoted flags and the count with the last tier; it must give the page
+// and count that reading the four tiers one by one and counting apart
+// gives (referenceRank), with and without the count, for words in nearly
+// every article (past the cap), in a few hundred and in a few, in titles
+// and bodies, for each reader, with promoted articles, pages and filters.
+// Every search has a store of its own, so none answers from a hit cache.
+func TestSearchPathsAgree(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		seed := NewStore(d, audit.New(d))
+		if _, err := seed.SeedSynthetic(ctx, 1500, 7); err != nil {
+			t.Fatal(err)
+		}
+		cats, err := seed.Categories(ctx, staff)
+		if err != nil || len(cats) == 0 {
+			t.Fatal(cats, err)
+		}
+		capped, headFull := 0, 0
+		for _, text := range []string{SyntheticWord(0), SyntheticWord(0) + " " + SyntheticWord(1), "backup", "upgrade", "runner timeout", "backup " + SyntheticWord(9), SyntheticWord(700), "saml ldap"} {
+			for _, v := range []Viewer{anon, customer, staff} {
+				for _, q := range []Query{{Limit: 25}, {Limit: 100}, {Offset: 50, Limit: 25}, {Limit: 10, CategoryID: cats[0].ID}, {Limit: 5}} {
+					q.Viewer, q.Text = v, text
+					wantIDs, wantN, heads := referenceRank(t, NewStore(d, audit.New(d)), q)
+					counted, n, err := NewStore(d, audit.New(d)).SearchCount(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					plain, err := NewStore(d, audit.New(d)).Search(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ids := func(rs []Result) (out []int64) {
+						for _, r := range rs {
+							out = append(out, r.ID)
+						}
+						return out
+					}
+					if !slices.Equal(ids(counted), wantIDs) || !slices.Equal(ids(plain), wantIDs) || n != wantN {
+						t.Fatalf("%q %+v: counted %v (%d), uncounted %v, reference %v (%d)", text, q, ids(counted), n, ids(plain), wantIDs, wantN)
+					}
+					if n == maxHits {
+						capped++
+					}
+					if heads > q.Offset+q.Limit {
+						headFull++
+					}
+				}
+			}
+		}
+		if capped == 0 || headFull == 0 {
+			t.Fatalf("capped searches %d, pages filled from titles %d: a path went untested", capped, headFull)
+		}
+	})
+}
+
+// referenceRank is Search and its count read the plain way: the four
+// tiers one after the other, each limited to what the page still needs,
+// and the count apart. It also says how many hits the title tier has.
+func referenceRank(t *testing.T, st *Store, q Query) ([]int64, int, int) {
+	t.Helper()
+	ctx := context.Background()
+	fts, _, _ := st.ftsQuery(q)
+	var err error
+	if q.Viewer, err = st.scoped(ctx, q.Viewer); err != nil {
+		t.Fatal(err)
+	}
+	scope, promoted := st.scope(q, false), st.scope(q, true)
+	want := q.Offset + q.Limit
+	var ids []int64
+	seen := map[int64]bool{}
+	n, heads := 0, 0
+	err = st.d.Read(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, st.q.Get("SearchPlan")); err != nil {
+			return err
+		}
+		for _, tier := range []struct{ stmt, scope string }{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
+			if len(ids) >= want {
+				break
+			}
+			got, err := db.QueryList(ctx, tx, st.q.Get(tier.stmt), []any{fts, tier.scope, want - len(ids) + len(seen)}, func(r db.Scanner) (int64, error) {
+				var id int64
+				return id, r.Scan(&id)
+			})
+			if err != nil {
+				return err
+			}
+			for _, id := range got {
+				if !seen[id] && len(ids) < want {
+					ids = append(ids, id)
+				}
+				seen[id] = true
+			}
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM ("+strings.Replace(st.q.Get("SearchHead"), "LIMIT $3", "LIMIT 100000", 1)+") h", fts, scope).Scan(&heads); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, st.q.Get("CountSearch"), fts, scope).Scan(&n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) <= q.Offset {
+		return nil, n, heads
+	}
+	return ids[q.Offset:], n, heads
 }

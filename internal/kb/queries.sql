@@ -218,6 +218,30 @@ ORDER BY rowid LIMIT $3;
 SELECT article_id FROM kb_search WHERE doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
 ORDER BY article_id LIMIT $3;
 
+-- name: SearchHeadHits
+-- The first $4 hits of $2 in titles and labels within scope $3, in id
+-- order, each with whether it holds the promoted reader token $1 (one
+-- token of letters and digits) (kb.Store.rank).
+SELECT rowid, instr(' ' || scope || ' ', ' ' || $1 || ' ') > 0 FROM kb_fts_head
+WHERE kb_fts_head MATCH 'head : (' || $2 || ') AND scope : (' || $3 || ')' ORDER BY rowid LIMIT $4;
+
+-- name: SearchHeadHits postgres
+SELECT article_id, scope @@ to_tsquery('simple', $1) FROM kb_search WHERE head @@ to_tsquery('simple', $2) AND scope @@ to_tsquery('simple', $3)
+ORDER BY article_id LIMIT $4;
+
+-- name: SearchHits
+-- Every hit of $2 anywhere within scope $3, up to $4, with whether it
+-- holds the promoted reader token $1. SQLite reads them in rowid order and
+-- gives no flag (reading each of up to 1,000 rows' scope costs more than
+-- the promoted tier's own read); PostgreSQL reads them from the GIN bitmap,
+-- whose heap rows hold the scope, in no order.
+SELECT rowid, NULLIF($1, $1) FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $2 || ') AND scope : (' || $3 || ')'
+ORDER BY rowid LIMIT $4;
+
+-- name: SearchHits postgres
+SELECT article_id, scope @@ to_tsquery('simple', $1) FROM kb_search WHERE doc @@ to_tsquery('simple', $2) AND scope @@ to_tsquery('simple', $3)
+LIMIT $4;
+
 -- name: SearchPage
 -- The columns and body text (for kb.Snippet) of one page of hits, $1 a
 -- JSON array of index row ids (the caller orders them): an article's id,

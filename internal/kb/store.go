@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -889,10 +890,7 @@ func (s *Store) ftsQuery(q Query) (string, []string, bool) {
 func (s *Store) scope(q Query, promoted bool) string {
 	// The reader token: level, brand and, without a locale, source texts
 	// only (migration 00152).
-	reader := fmt.Sprintf("zzr%db%d", int(q.Viewer.Max()), q.Viewer.searchBrand())
-	if q.Locale == "" {
-		reader += "s"
-	}
+	reader := readerToken(q)
 	if promoted { // the reader's token of promoted articles (migration 00156)
 		reader += "p"
 	}
@@ -911,6 +909,16 @@ func (s *Store) scope(q Query, promoted bool) string {
 	}
 	out, _ := s.d.Dialect.FullText(entries) // never empty: the level is there
 	return out
+}
+
+// readerToken is the scope token of the rows q's reader may find: level,
+// brand and, without a locale, source texts only (zzr<level>b<brand>[s]).
+func readerToken(q Query) string {
+	t := fmt.Sprintf("zzr%db%d", int(q.Viewer.Max()), q.Viewer.searchBrand())
+	if q.Locale == "" {
+		t += "s"
+	}
+	return t
 }
 
 // stopWord says whether a word is left out of suggestion queries (it
@@ -957,6 +965,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	}
 	q.Offset = max(0, min(q.Offset, 1000))
 	scope, promoted := s.scope(q, false), s.scope(q, true)
+	flag := readerToken(q) + "p" // a hit's token when promoted
 	want := q.Offset + q.Limit
 	out := []Result{}
 	total := 0
@@ -971,7 +980,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 			ids, total = e.ids[:min(want, len(e.ids))], e.total
 		} else {
 			var err error
-			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, want, count); err != nil {
+			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, flag, want, count); err != nil {
 				return err
 			}
 			s.hits.put(hitEntry{key: key, gen: gen, ids: ids, whole: len(ids) < want, total: total})
@@ -1016,53 +1025,133 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 }
 
 // rank reads the ids of the hits of fts within scope, best first, up to
-// want, and (if count) the count up to 1,000; -1 when not counted.
-func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted string, want int, count bool) ([]int64, int, error) {
+// want, and (if count) the count up to 1,000; -1 when not counted. The
+// tiers, best first: every word in the title or labels, then anywhere;
+// promoted articles (the promoted scope; flag is their token) first within
+// each. Each tier either fills the page or is read whole, so the ids of
+// the tiers before it are all known and excluded here rather than by the
+// engine. A tier read whole with each hit's promoted flag needs no read of
+// its promoted part.
+func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag string, want int, count bool) ([]int64, int, error) {
 	if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
 		return nil, 0, err
 	}
-	// The tiers, best first: every word in the title or labels, then
-	// anywhere; promoted articles first within each. Each either fills
-	// the page or is read whole, so the ids of the tiers before it are
-	// all known and excluded here rather than by the engine.
 	var ids []int64
 	seen := map[int64]bool{}
-	for _, tier := range []struct {
-		stmt, scope string
-	}{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
-		if len(ids) >= want {
-			break
-		}
-		rows, err := tx.QueryContext(ctx, s.q.Get(tier.stmt), fts, tier.scope, want-len(ids)+len(seen))
-		if err != nil {
-			return nil, 0, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, 0, err
-			}
+	take := func(tier []int64) {
+		for _, id := range tier {
 			if !seen[id] && len(ids) < want {
 				ids = append(ids, id)
 			}
 			seen[id] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, 0, err
+	}
+	tier := func(stmt, scope string) error {
+		if len(ids) >= want {
+			return nil
+		}
+		got, err := db.QueryList(ctx, tx, s.q.Get(stmt), []any{fts, scope, want - len(ids) + len(seen)}, func(r db.Scanner) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		take(got)
+		return err
+	}
+	hits := func(stmt string, limit int) ([]indexHit, error) {
+		return db.QueryList(ctx, tx, s.q.Get(stmt), []any{flag, fts, scope, limit}, func(r db.Scanner) (indexHit, error) {
+			var h indexHit
+			return h, r.Scan(&h.id, &h.promoted)
+		})
+	}
+	// whole takes a tier read whole: its promoted hits first, then the
+	// rest, in id order. Where the engine gave no flags, the promoted part
+	// is read with stmt.
+	whole := func(got []indexHit, stmt string) error {
+		slices.SortFunc(got, func(a, b indexHit) int { return cmp.Compare(a.id, b.id) })
+		all, prom := make([]int64, len(got)), []int64{}
+		known := true
+		for i, h := range got {
+			all[i] = h.id
+			known = known && h.promoted.Valid
+			if h.promoted.Bool {
+				prom = append(prom, h.id)
+			}
+		}
+		if !known {
+			if err := tier(stmt, promoted); err != nil {
+				return err
+			}
+		}
+		take(prom)
+		take(all)
+		return nil
+	}
+
+	// Title and labels: the page and one more tell whether it is whole.
+	head, err := hits("SearchHeadHits", want+1)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(head) <= want {
+		err = whole(head, "SearchHead")
+	} else {
+		if err = tier("SearchHead", promoted); err == nil {
+			for _, h := range head { // in id order: the page fills from them
+				take([]int64{h.id})
+			}
 		}
 	}
-	switch {
-	case len(ids) < want:
-		return ids, len(ids), nil // every tier read whole: that is all there is
-	case !count:
-		return ids, -1, nil
+	if err != nil {
+		return nil, 0, err
 	}
-	var total int
-	err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total)
-	return ids, total, err
+	if len(ids) >= want {
+		if !count {
+			return ids, -1, nil
+		}
+		var total int
+		err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total)
+		return ids, total, err
+	}
+
+	if count {
+		// Anywhere, and the count, from one read of every hit up to the
+		// cap instead of a promoted tier, a tier and a count that each
+		// walk the words' doclists again.
+		all, err := hits("SearchHits", maxHits+1)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(all) <= maxHits {
+			return ids, len(all), whole(all, "SearchAll")
+		}
+		if err := tier("SearchAll", promoted); err != nil {
+			return nil, 0, err
+		}
+		return ids, maxHits, tier("SearchAll", scope)
+	}
+	// Uncounted (suggestions): only as far as the page.
+	if err := tier("SearchAll", promoted); err != nil {
+		return nil, 0, err
+	}
+	if err := tier("SearchAll", scope); err != nil {
+		return nil, 0, err
+	}
+	if len(ids) < want {
+		return ids, len(ids), nil // every tier read whole: that is all there is
+	}
+	return ids, -1, nil
 }
+
+// indexHit is a text index row a search found, and whether it is in the
+// promoted scope (not Valid where the engine does not say).
+type indexHit struct {
+	id       int64
+	promoted sql.NullBool
+}
+
+// maxHits is the most a search counts (Zendesk's search, too, returns at
+// most 1,000 results).
+const maxHits = 1000
 
 // CountSearch counts what Search finds without paging, up to 1,000.
 func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
