@@ -90,3 +90,72 @@ func (s *Store) bumpIndexGen(ctx context.Context, tx *db.Tx) error {
 	_, err := tx.ExecContext(ctx, s.q.Get("BumpIndexGen"), rand.Int64())
 	return err
 }
+
+// Common words. A word that more than half of the Help Center's articles
+// hold narrows a search by almost nothing, and it is the dearest word to
+// look up (the longest doclist; in PostgreSQL the longest posting list to
+// decode): "how do I restore the backup" costs most for "how", "do", "i"
+// and "the". A search of several words leaves such words out when at least
+// one other word remains, as search engines leave out stop words, in any
+// language. Whether a word is common is measured on a sample of 1,000
+// articles (kb/queries.sql WordShare: SQLite counts the latest 1,000,
+// PostgreSQL reads what ANALYZE measured; not below 500, so a small Help
+// Center searches every word) and remembered for the index state it was
+// measured at.
+type commonWords struct {
+	mu    sync.Mutex
+	gen   int64
+	known map[string]bool
+}
+
+// withoutCommon is q's full-text query without its common words, and
+// whether any was left out.
+func (s *Store) withoutCommon(ctx context.Context, tx *db.Tx, gen int64, q Query) (string, bool, error) {
+	words := queryWords(q)
+	if q.Any || len(words) < 2 {
+		return "", false, nil
+	}
+	var kept []string
+	for _, w := range words {
+		if strings.HasSuffix(w, "*") { // being typed: kept
+			kept = append(kept, w)
+			continue
+		}
+		common, err := s.commonWord(ctx, tx, gen, w)
+		if err != nil {
+			return "", false, err
+		}
+		if !common {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(words) {
+		return "", false, nil
+	}
+	fts, ok := s.d.Dialect.FullText(kept)
+	return fts, ok, nil
+}
+
+func (s *Store) commonWord(ctx context.Context, tx *db.Tx, gen int64, w string) (bool, error) {
+	c := &s.common
+	c.mu.Lock()
+	if c.gen != gen || c.known == nil || len(c.known) > 10000 {
+		c.gen, c.known = gen, map[string]bool{}
+	}
+	common, ok := c.known[w]
+	c.mu.Unlock()
+	if ok {
+		return common, nil
+	}
+	var hits, sample int
+	if err := tx.QueryRowContext(ctx, s.q.Get("WordShare"), w).Scan(&hits, &sample); err != nil {
+		return false, err
+	}
+	common = sample >= 500 && 2*hits > sample
+	c.mu.Lock()
+	if c.gen == gen {
+		c.known[w] = common
+	}
+	c.mu.Unlock()
+	return common, nil
+}

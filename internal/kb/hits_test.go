@@ -153,6 +153,10 @@ func TestSearchPathsAgree(t *testing.T) {
 		if _, err := seed.SeedSynthetic(ctx, 1500, 7); err != nil {
 			t.Fatal(err)
 		}
+		// Statistics now, not from autovacuum halfway (PostgreSQL's common words).
+		if _, err := d.W.ExecContext(ctx, d.Dialect.AnalyzeSQL()); err != nil {
+			t.Fatal(err)
+		}
 		cats, err := seed.Categories(ctx, staff)
 		if err != nil || len(cats) == 0 {
 			t.Fatal(cats, err)
@@ -212,6 +216,15 @@ func referenceRank(t *testing.T, st *Store, q Query) ([]int64, int, int) {
 	seen := map[int64]bool{}
 	n, heads := 0, 0
 	err = st.d.Read(ctx, func(tx *db.Tx) error {
+		var gen int64
+		if err := tx.QueryRowContext(ctx, st.q.Get("IndexGen")).Scan(&gen); err != nil {
+			return err
+		}
+		if less, ok, err := st.withoutCommon(ctx, tx, gen, q); err != nil {
+			return err
+		} else if ok {
+			fts = less
+		}
 		if _, err := tx.ExecContext(ctx, st.q.Get("SearchPlan")); err != nil {
 			return err
 		}
@@ -245,4 +258,77 @@ func referenceRank(t *testing.T, st *Store, q Query) ([]int64, int, int) {
 		return nil, n, heads
 	}
 	return ids[q.Offset:], n, heads
+}
+
+// TestCommonWordsAreLeftOut: in a Help Center of at least 500 articles, a
+// word more than half of the latest 1,000 hold is left out of a search of
+// several words (the search finds what the other words find, and counts
+// it so); a word alone, a word being typed and the words of a small Help
+// Center are always searched.
+func TestCommonWordsAreLeftOut(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		// Small: "backup" is in every article, and still searched.
+		f.article(f.pub.ID, "Backup restore", "Restore from the latest backup.", ArticleInput{})
+		f.article(f.pub.ID, "Backup storage", "Where backups go.", ArticleInput{})
+		if res, _ := f.st.Search(ctx, Query{Viewer: anon, Text: "backup restore"}); len(res) != 1 {
+			t.Fatalf("small Help Center: %d results for two words", len(res))
+		}
+		if _, err := f.st.SeedSynthetic(ctx, 1200, 11); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.W.ExecContext(ctx, d.Dialect.AnalyzeSQL()); err != nil { // PostgreSQL's word shares
+			t.Fatal(err)
+		}
+		common, rare := SyntheticWord(0), "backup" // in nearly every article; in about one in four
+		ids := func(text string, prefix bool) ([]int64, int) {
+			res, n, err := NewStore(d, audit.New(d)).SearchCount(ctx, Query{Viewer: staff, Text: text, Prefix: prefix, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, r := range res {
+				out = append(out, r.ID)
+			}
+			return out, n
+		}
+		withCommon, n1 := ids(rare+" "+common, false)
+		alone, n2 := ids(rare, false)
+		if len(alone) == 0 || !slices.Equal(withCommon, alone) || n1 != n2 {
+			t.Fatalf("with the common word %d hits (%d), without %d (%d)", len(withCommon), n1, len(alone), n2)
+		}
+		if got, n := ids(common, false); len(got) == 0 || n != maxHits {
+			t.Fatalf("a common word alone: %d hits, count %d", len(got), n)
+		}
+		// A rare word is never left out: both words must match.
+		rare2 := SyntheticWord(900)
+		both, _ := ids(rare+" "+rare2, false)
+		one, _ := ids(rare2, false)
+		if len(both) >= len(one) && len(one) > 0 {
+			t.Fatalf("%q found %d, %q alone %d: the rarer word was left out", rare+" "+rare2, len(both), rare2, len(one))
+		}
+		// The last word, being typed, is kept even when common.
+		err := d.Read(ctx, func(tx *db.Tx) error {
+			var gen int64
+			if err := tx.QueryRowContext(ctx, f.st.q.Get("IndexGen")).Scan(&gen); err != nil {
+				return err
+			}
+			for _, c := range []struct {
+				prefix, dropped bool
+			}{{false, true}, {true, false}} {
+				_, dropped, err := f.st.withoutCommon(ctx, tx, gen, Query{Text: rare + " " + common, Prefix: c.prefix})
+				if err != nil {
+					return err
+				}
+				if dropped != c.dropped {
+					t.Errorf("prefix %v: common word left out %v", c.prefix, dropped)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }

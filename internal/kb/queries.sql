@@ -554,3 +554,19 @@ SELECT gen FROM kb_index_gen WHERE id = 1;
 
 -- name: BumpIndexGen
 UPDATE kb_index_gen SET gen = $1 WHERE id = 1;
+
+-- name: WordShare
+-- Of how many in a sample of the articles (second column) the word $1
+-- (letters and digits) is in (first) (kb/hits.go, common words). SQLite
+-- counts it in the latest 1,000 articles; PostgreSQL reads the share
+-- ANALYZE measured (pg_stats keeps the most common words of the index
+-- with the fraction of rows holding each), scaled to 1,000, with the
+-- table's row estimate as the sample (below 0 before its first ANALYZE).
+SELECT (SELECT count(*) FROM kb_fts WHERE kb_fts MATCH '{title body labels} : "' || $1 || '"'
+          AND rowid > (SELECT COALESCE(max(id), 0) FROM kb_articles) - 1000),
+       (SELECT count(*) FROM kb_articles WHERE id > (SELECT COALESCE(max(id), 0) FROM kb_articles) - 1000);
+
+-- name: WordShare postgres
+SELECT COALESCE((SELECT round(x.f * 1000)::int FROM pg_stats st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS x(e, f)
+                 WHERE st.schemaname = current_schema() AND st.tablename = 'kb_search' AND st.attname = 'doc' AND x.e = $1 LIMIT 1), 0),
+       (SELECT LEAST(1000, reltuples)::int FROM pg_class WHERE oid = 'kb_search'::regclass);

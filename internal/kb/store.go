@@ -32,6 +32,7 @@ type Store struct {
 	audit     *audit.Log
 	partition PartitionOf // partition.go
 	hits      *hitCache   // hits.go
+	common    commonWords // hits.go
 }
 
 // NewStore returns the knowledge base store of d, auditing to a.
@@ -862,13 +863,7 @@ type Result struct {
 // ftsQuery is q's text as the engine's full-text query, with the terms
 // (lower-cased, a prefix ending in *) the snippets mark.
 func (s *Store) ftsQuery(q Query) (string, []string, bool) {
-	words := strings.FieldsFunc(strings.ToLower(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(words) > 12 {
-		words = words[:12]
-	}
-	if q.Prefix && len(words) > 0 {
-		words[len(words)-1] += "*"
-	}
+	words := queryWords(q)
 	if q.Any {
 		var kept []string
 		for _, w := range words {
@@ -881,6 +876,19 @@ func (s *Store) ftsQuery(q Query) (string, []string, bool) {
 	}
 	fts, ok := s.d.Dialect.FullText(words)
 	return fts, words, ok
+}
+
+// queryWords are q's words, lower-cased, at most 12, the last ending in *
+// when it is a prefix.
+func queryWords(q Query) []string {
+	words := strings.FieldsFunc(strings.ToLower(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	if q.Prefix && len(words) > 0 {
+		words[len(words)-1] += "*"
+	}
+	return words
 }
 
 // scope is the query on the index rows' scope tokens (migration 00120):
@@ -974,6 +982,12 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 		if err := tx.QueryRowContext(ctx, s.q.Get("IndexGen")).Scan(&gen); err != nil {
 			return err
 		}
+		fts := fts
+		if less, ok, err := s.withoutCommon(ctx, tx, gen, q); err != nil {
+			return err
+		} else if ok {
+			fts = less
+		}
 		key := hitKey(fts, scope)
 		var ids []int64
 		if e, ok := s.hits.get(key, gen, want, count); ok {
@@ -995,9 +1009,13 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 			return err
 		}
 		defer rows.Close()
-		byID := make(map[int64]Result, len(ids))
+		// Rows come in any order: each goes to its id's place.
+		place := make(map[int64]int, len(ids))
+		for i, id := range ids {
+			place[id] = i
+		}
+		found := make([]Result, len(ids))
 		for rows.Next() {
-			var r Result
 			var text, trTitle, trBody, trLocale string
 			var key int64
 			a, err := scanArticle(rows, &text, &key, &trTitle, &trBody, &trLocale)
@@ -1007,15 +1025,16 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 			if key < 0 { // a translation's row: its article in its text
 				a.Title, a.Body, a.Locale, a.BodyMarkdown = trTitle, trBody, trLocale, ""
 			}
-			r.Article = a
-			r.Snippet = Snippet(text, terms, 24)
-			byID[key] = r
+			if i, ok := place[key]; ok {
+				found[i] = Result{Article: a, Snippet: Snippet(text, terms, 24)}
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if r, ok := byID[id]; ok {
+		out = found[:0]
+		for _, r := range found {
+			if r.ID != 0 { // an id whose article went since the index was read
 				out = append(out, r)
 			}
 		}
