@@ -62,7 +62,10 @@ SELECT (SELECT count(*) FROM kb_articles WHERE section_id = $1) + (SELECT count(
 
 -- name: ArticleFields
 -- ArticleColumns but the brand, for statements that join the category.
-a.id, a.section_id, a.author_id, a.title, a.body_markdown, a.body_html, a.locale, a.source_locale, a.status, a.promoted,
+a.id, a.section_id, a.author_id, a.title, a.body_markdown, {{ArticleFieldsAfterMarkdown}}
+
+-- name: ArticleFieldsAfterMarkdown
+a.body_html, a.locale, a.source_locale, a.status, a.promoted,
 a.position, a.labels, a.outdated, a.comments_disabled, a.visibility, a.vote_sum, a.vote_count,
 (SELECT count(*) FROM kb_ticket_links l WHERE l.article_id = a.id), a.created_at, a.edited_at, a.updated_at,
 
@@ -243,17 +246,19 @@ SELECT article_id, scope @@ to_tsquery('simple', $1) FROM kb_search WHERE doc @@
 LIMIT $4;
 
 -- name: SearchPage
--- The columns and body text (for kb.Snippet) of one page of hits, $1 a
--- JSON array of index row ids (the caller orders them): an article's id,
+-- The columns and body text (for kb.Snippet) of one page of hits (the
+-- Markdown source for staff only, $1), $2 a JSON array of index row ids (the caller orders them): an article's id,
 -- or minus a translation's id (its article, with the translation's text).
-SELECT {{ArticleFields}} c.brand_id, COALESCE(t.body_text, a.body_text), j.value, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
-FROM json_each($1) j LEFT JOIN kb_translations t ON j.value < 0 AND t.id = 0 - j.value
+SELECT a.id, a.section_id, a.author_id, a.title, CASE WHEN $1 THEN a.body_markdown ELSE '' END, {{ArticleFieldsAfterMarkdown}}
+       c.brand_id, COALESCE(t.body_text, a.body_text), j.value, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
+FROM json_each($2) j LEFT JOIN kb_translations t ON j.value < 0 AND t.id = 0 - j.value
 JOIN kb_articles a ON a.id = CASE WHEN j.value > 0 THEN j.value ELSE t.source_id END
 JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 
 -- name: SearchPage postgres
-SELECT {{ArticleFields}} c.brand_id, COALESCE(t.body_text, a.body_text), j.v, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
-FROM (SELECT value::bigint AS v FROM json_array_elements_text($1::json)) j LEFT JOIN kb_translations t ON j.v < 0 AND t.id = 0 - j.v
+SELECT a.id, a.section_id, a.author_id, a.title, CASE WHEN $1 THEN a.body_markdown ELSE '' END, {{ArticleFieldsAfterMarkdown}}
+       c.brand_id, COALESCE(t.body_text, a.body_text), j.v, COALESCE(t.title, ''), COALESCE(t.body_html, ''), COALESCE(t.locale, '')
+FROM (SELECT value::bigint AS v FROM json_array_elements_text($2::json)) j LEFT JOIN kb_translations t ON j.v < 0 AND t.id = 0 - j.v
 JOIN kb_articles a ON a.id = CASE WHEN j.v > 0 THEN j.v ELSE t.source_id END
 JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 

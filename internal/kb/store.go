@@ -1004,7 +1004,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 		}
 		ids = ids[q.Offset:]
 		list, _ := json.Marshal(ids)
-		rows, err := tx.QueryContext(ctx, s.q.Get("SearchPage"), string(list))
+		rows, err := tx.QueryContext(ctx, s.q.Get("SearchPage"), q.Viewer.Staff, string(list))
 		if err != nil {
 			return err
 		}
