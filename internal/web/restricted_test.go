@@ -29,7 +29,7 @@ import (
 )
 
 // restrictedMarkers are planted only in the restricted brand's data.
-var restrictedMarkers = []string{"zqrsubject", "zqrbody", "zqrcustname", "zqrcustmail", "zqrorgname", "zqrschedule", "zqrcategory", "zqrsection", "zqrarticle"}
+var restrictedMarkers = []string{"zqrsubject", "zqrbody", "zqrcustname", "zqrcustmail", "zqrorgname", "zqrschedule", "zqrcategory", "zqrsection", "zqrarticle", "zqrfile"}
 
 // defaultMarkers are planted only in the default brand's customer data.
 var defaultMarkers = []string{"zqdsubject", "zqdbody"}
@@ -45,6 +45,8 @@ type partitionWorld struct {
 	rsched               int64          // the restricted brand's on-call schedule
 	rinc                 int64          // an emergency of the restricted ticket
 	rcat, rsec, rart     int64          // the restricted brand's Help Center category, section and article
+	rcomment, rattach    int64          // a comment and an attachment of that article
+	rfile                int64          // the attachment's stored file
 }
 
 func plantPartition(t *testing.T, e *env) *partitionWorld {
@@ -144,6 +146,14 @@ func plantPartition(t *testing.T, e *env) *partitionWorld {
 		BodyMarkdown: s("Back up the enclave outage logs."), Draft: b(false), LabelNames: &[]string{"zqrarticle"}})
 	must(err)
 	w.rcat, w.rsec, w.rart = cat.ID, sec.ID, art.ID
+	// The brand's customer comments on it; an insider attaches a file.
+	com, err := e.srv.KB.CreateComment(ctx, kb.Viewer{UserID: w.rcust.ID, Brand: w.rb.ID}, art.ID, kb.CommentInput{Body: s("zqrbody the enclave restore worked")})
+	must(err)
+	up, err := e.tickets.SaveUpload(ctx, ticket.Actor{UserID: w.insider.ID, Role: people.RoleAgent}, "zqrfile-enclave.txt", "text/plain", strings.NewReader("zqrbody enclave log"))
+	must(err)
+	att, err := e.srv.KB.AddAttachment(ctx, sys, art.ID, up.ID, false)
+	must(err)
+	w.rcomment, w.rattach, w.rfile = com.ID, att.ID, up.ID
 	cust := e.users[people.RoleEndUser]
 	w.dt, _, err = e.tickets.Create(ctx, ticket.Actor{UserID: cust.ID, Role: people.RoleEndUser}, ticket.CreateInput{
 		Subject: "zqdsubject default request", Comment: ticket.CommentInput{Body: "zqdbody", Public: &pub}})
@@ -233,7 +243,7 @@ func TestRestrictedPartitionLeakMatrix(t *testing.T) {
 			}
 			return walked
 		}
-		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched, w.rinc, w.rart, w.rsec, w.rcat}
+		rids := []int64{w.rt.ID, w.rcust.ID, w.rorg.ID, w.rsched, w.rinc, w.rart, w.rsec, w.rcat, w.rcomment, w.rattach, w.rfile}
 		outsiders := []struct {
 			who string
 			u   *people.User
