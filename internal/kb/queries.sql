@@ -107,6 +107,34 @@ WHERE id = $1;
 -- name: DeleteArticle
 DELETE FROM kb_articles WHERE id = $1;
 
+-- name: ReaderLevel
+-- The reader level an article needs: its own visibility or its section's,
+-- whichever is higher.
+CASE WHEN a.visibility > s.visibility THEN a.visibility ELSE s.visibility END
+
+-- name: ArticleReaders
+-- An article's reader tokens in the index scope (IndexRows): none when
+-- unpublished; else zzr<level>b<brand> and zzr<level>b<brand>s for each
+-- level at or above the one it needs, and each again with a "p" when it
+-- is promoted.
+CASE WHEN a.status <> 'published' THEN ''
+     ELSE replace(CASE {{ReaderLevel}} WHEN 0 THEN 'zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs'
+                                       WHEN 1 THEN 'zzr1bB zzr1bBs zzr2bB zzr2bBs' ELSE 'zzr2bB zzr2bBs' END
+                  || CASE WHEN NOT a.promoted THEN ''
+                          WHEN {{ReaderLevel}} = 0 THEN ' zzr0bBp zzr0bBsp zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp'
+                          WHEN {{ReaderLevel}} = 1 THEN ' zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp' ELSE ' zzr2bBp zzr2bBsp' END,
+                  'B', CAST(c.brand_id AS TEXT)) END
+
+-- name: TranslationReaders
+-- A translation's reader tokens (TrIndexRows): its article's, without the
+-- source texts' "s" ones; none for a draft.
+CASE WHEN a.status <> 'published' OR t.draft THEN ''
+     ELSE replace(CASE {{ReaderLevel}} WHEN 0 THEN 'zzr0bB zzr1bB zzr2bB' WHEN 1 THEN 'zzr1bB zzr2bB' ELSE 'zzr2bB' END
+                  || CASE WHEN NOT a.promoted THEN ''
+                          WHEN {{ReaderLevel}} = 0 THEN ' zzr0bBp zzr1bBp zzr2bBp'
+                          WHEN {{ReaderLevel}} = 1 THEN ' zzr1bBp zzr2bBp' ELSE ' zzr2bBp' END,
+                  'B', CAST(c.brand_id AS TEXT)) END
+
 -- name: IndexRows
 -- The text index rows of the articles the caller's condition selects (it
 -- appends the condition): text columns, and the scope tokens that let a
@@ -119,13 +147,7 @@ DELETE FROM kb_articles WHERE id = $1;
 -- a rare one.
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
-       CASE WHEN a.status <> 'published' THEN ''
-            ELSE replace(CASE max(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs'
-                                     WHEN 1 THEN 'zzr1bB zzr1bBs zzr2bB zzr2bBs' ELSE 'zzr2bB zzr2bBs' END
-                         || CASE WHEN NOT a.promoted THEN ''
-                                 WHEN max(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr0bBsp zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp'
-                                 WHEN max(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp' ELSE ' zzr2bBp zzr2bBsp' END,
-                         'B', CAST(c.brand_id AS TEXT)) END
+       {{ArticleReaders}}
        || ' zzloc' || lower(hex(a.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
        || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
@@ -135,13 +157,7 @@ INSERT INTO kb_search (article_id, doc, head, scope)
 SELECT a.id,
        strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
-       to_tsvector('simple', CASE WHEN a.status <> 'published' THEN ''
-            ELSE replace(CASE greatest(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr0bBs zzr1bB zzr1bBs zzr2bB zzr2bBs'
-                                     WHEN 1 THEN 'zzr1bB zzr1bBs zzr2bB zzr2bBs' ELSE 'zzr2bB zzr2bBs' END
-                         || CASE WHEN NOT a.promoted THEN ''
-                                 WHEN greatest(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr0bBsp zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp'
-                                 WHEN greatest(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr1bBsp zzr2bBp zzr2bBsp' ELSE ' zzr2bBp zzr2bBsp' END,
-                         'B', CAST(c.brand_id AS TEXT)) END
+       to_tsvector('simple', {{ArticleReaders}}
        || ' zzloc' || encode(convert_to(a.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
        || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
@@ -417,12 +433,7 @@ SELECT DISTINCT locale FROM kb_articles UNION SELECT DISTINCT locale FROM kb_tra
 -- has no readers.
 INSERT INTO kb_fts (rowid, title, body, labels, scope)
 SELECT 0 - t.id, t.title, t.body_text, trim(replace(a.labels, ',', ' ')),
-       CASE WHEN a.status <> 'published' OR t.draft THEN ''
-            ELSE replace(CASE max(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr1bB zzr2bB' WHEN 1 THEN 'zzr1bB zzr2bB' ELSE 'zzr2bB' END
-                         || CASE WHEN NOT a.promoted THEN ''
-                                 WHEN max(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr1bBp zzr2bBp'
-                                 WHEN max(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr2bBp' ELSE ' zzr2bBp' END,
-                         'B', CAST(c.brand_id AS TEXT)) END
+       {{TranslationReaders}}
        || ' zzloc' || lower(hex(t.locale)) || ' zzs' || a.section_id || ' zzc' || s.category_id
        || replace(a.labels, ',', ' zzend zzlab')
 FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
@@ -433,12 +444,7 @@ INSERT INTO kb_search (article_id, doc, head, scope)
 SELECT 0 - t.id,
        strip(to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || t.body_text)),
        to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' '))),
-       to_tsvector('simple', CASE WHEN a.status <> 'published' OR t.draft THEN ''
-            ELSE replace(CASE greatest(a.visibility, s.visibility) WHEN 0 THEN 'zzr0bB zzr1bB zzr2bB' WHEN 1 THEN 'zzr1bB zzr2bB' ELSE 'zzr2bB' END
-                         || CASE WHEN NOT a.promoted THEN ''
-                                 WHEN greatest(a.visibility, s.visibility) = 0 THEN ' zzr0bBp zzr1bBp zzr2bBp'
-                                 WHEN greatest(a.visibility, s.visibility) = 1 THEN ' zzr1bBp zzr2bBp' ELSE ' zzr2bBp' END,
-                         'B', CAST(c.brand_id AS TEXT)) END
+       to_tsvector('simple', {{TranslationReaders}}
        || ' zzloc' || encode(convert_to(t.locale, 'UTF8'), 'hex') || ' zzs' || a.section_id || ' zzc' || s.category_id
        || replace(a.labels, ',', ' zzend zzlab'))
 FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id
