@@ -108,6 +108,21 @@ type commonWords struct {
 	known map[string]bool
 }
 
+// indexQuery reads the text index's state and gives fts, q's full-text
+// query, as it is searched in that state: without its common words. Search
+// and CountSearch both ask the index through it.
+func (s *Store) indexQuery(ctx context.Context, tx *db.Tx, q Query, fts string) (string, int64, error) {
+	var gen int64
+	if err := tx.QueryRowContext(ctx, s.q.Get("IndexGen")).Scan(&gen); err != nil {
+		return "", 0, err
+	}
+	less, ok, err := s.withoutCommon(ctx, tx, gen, q)
+	if ok {
+		fts = less
+	}
+	return fts, gen, err
+}
+
 // withoutCommon is q's full-text query without its common words, and
 // whether any was left out.
 func (s *Store) withoutCommon(ctx context.Context, tx *db.Tx, gen int64, q Query) (string, bool, error) {

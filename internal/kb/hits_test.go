@@ -216,14 +216,9 @@ func referenceRank(t *testing.T, st *Store, q Query) ([]int64, int, int) {
 	seen := map[int64]bool{}
 	n, heads := 0, 0
 	err = st.d.Read(ctx, func(tx *db.Tx) error {
-		var gen int64
-		if err := tx.QueryRowContext(ctx, st.q.Get("IndexGen")).Scan(&gen); err != nil {
+		var err error
+		if fts, _, err = st.indexQuery(ctx, tx, q, fts); err != nil {
 			return err
-		}
-		if less, ok, err := st.withoutCommon(ctx, tx, gen, q); err != nil {
-			return err
-		} else if ok {
-			fts = less
 		}
 		if _, err := tx.ExecContext(ctx, st.q.Get("SearchPlan")); err != nil {
 			return err

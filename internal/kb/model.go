@@ -496,7 +496,7 @@ func Snippet(text string, terms []string, words int) string {
 	// Words are read only as far as the window needs: to the first hit,
 	// then words past the window's start, and one more to know whether
 	// text was cut.
-	spans := make([]span, 0, min(len(text)/4+1, 512))
+	spans := make([]span, 0, words+words/2+2) // grows when the first hit is late
 	first, need := -1, words+1
 	lo := -1
 	add := func(sp span) bool {

@@ -899,8 +899,8 @@ func (s *Store) scope(q Query, promoted bool) string {
 	// The reader token: level, brand and, without a locale, source texts
 	// only (migration 00152).
 	reader := readerToken(q)
-	if promoted { // the reader's token of promoted articles (migration 00156)
-		reader += "p"
+	if promoted {
+		reader = promotedToken(q)
 	}
 	entries := []string{reader}
 	if q.Locale != "" {
@@ -928,6 +928,10 @@ func readerToken(q Query) string {
 	}
 	return t
 }
+
+// promotedToken is readerToken on the rows of promoted articles (migration
+// 00156).
+func promotedToken(q Query) string { return readerToken(q) + "p" }
 
 // stopWord says whether a word is left out of suggestion queries (it
 // matches everything).
@@ -973,20 +977,14 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 	}
 	q.Offset = max(0, min(q.Offset, 1000))
 	scope, promoted := s.scope(q, false), s.scope(q, true)
-	flag := readerToken(q) + "p" // a hit's token when promoted
+	flag := promotedToken(q) // a hit's token when promoted
 	want := q.Offset + q.Limit
 	out := []Result{}
 	total := 0
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
-		var gen int64
-		if err := tx.QueryRowContext(ctx, s.q.Get("IndexGen")).Scan(&gen); err != nil {
+		fts, gen, err := s.indexQuery(ctx, tx, q, fts)
+		if err != nil {
 			return err
-		}
-		fts := fts
-		if less, ok, err := s.withoutCommon(ctx, tx, gen, q); err != nil {
-			return err
-		} else if ok {
-			fts = less
 		}
 		key := hitKey(fts, scope)
 		var ids []int64
@@ -1087,10 +1085,9 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 	// is read with stmt.
 	whole := func(got []indexHit, stmt string) error {
 		slices.SortFunc(got, func(a, b indexHit) int { return cmp.Compare(a.id, b.id) })
-		all, prom := make([]int64, len(got)), []int64{}
+		prom := []int64{}
 		known := true
-		for i, h := range got {
-			all[i] = h.id
+		for _, h := range got {
 			known = known && h.promoted.Valid
 			if h.promoted.Bool {
 				prom = append(prom, h.id)
@@ -1102,7 +1099,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 			}
 		}
 		take(prom)
-		take(all)
+		take(hitIDs(got))
 		return nil
 	}
 
@@ -1115,9 +1112,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		err = whole(head, "SearchHead")
 	} else {
 		if err = tier("SearchHead", promoted); err == nil {
-			for _, h := range head { // in id order: the page fills from them
-				take([]int64{h.id})
-			}
+			take(hitIDs(head)) // in id order: the page fills from them
 		}
 	}
 	if err != nil {
@@ -1168,6 +1163,14 @@ type indexHit struct {
 	promoted sql.NullBool
 }
 
+func hitIDs(hs []indexHit) []int64 {
+	ids := make([]int64, len(hs))
+	for i, h := range hs {
+		ids[i] = h.id
+	}
+	return ids
+}
+
 // maxHits is the most a search counts (Zendesk's search, too, returns at
 // most 1,000 results).
 const maxHits = 1000
@@ -1187,6 +1190,10 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 	}
 	var n int
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
+		fts, _, err := s.indexQuery(ctx, tx, q, fts)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
 			return err
 		}
