@@ -26,9 +26,8 @@ import (
 // FRONTLINE_KB_BENCH_ARTICLES overrides the count) and measures, through
 // the whole HTTP handler as an anonymous reader: article search, request-
 // form suggestions and the Help Center article page. search_api repeats
-// eight questions, as a Help Center's popular questions repeat (after the
-// first time each is answered from kb's hit cache); the _cold variants ask
-// a new one each time. Each reports ms/req,
+// eight questions, as a Help Center's popular questions repeat (answered
+// from kb's hit cache); the _cold variants ask a new one each time. Each reports ms/req,
 // p99_ms over its requests and x_baseline against GET /healthz in the same
 // run. Targets (issue 20): search p99 <= 10 ms, suggestions p99 <= 15 ms,
 // article page p99 <= 5 ms.
@@ -111,10 +110,12 @@ func BenchmarkKBAt100k(b *testing.B) {
 				{"article_page", func(i int) string { return fmt.Sprintf("/hc/articles/%d", public[(i*7919)%len(public)]) }},
 			} {
 				b.Run(m.name, func(b *testing.B) {
-					// Warm the statement caches and the engine's page cache
-					// with requests the measured ones never repeat (so none
-					// is answered from kb's hit cache): a server that has
-					// been up a while, not the first requests after the load.
+					// Warm the statement caches and the engine's page cache:
+					// a server that has been up a while, not the first
+					// requests after the load. The _cold variants' warm-up
+					// questions are never asked again, so none of their
+					// measured requests is answered from kb's hit cache; the
+					// repeated ones are, all of them.
 					for i := range 100 {
 						get(m.path(100000 + i))
 					}
