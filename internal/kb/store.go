@@ -995,6 +995,9 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, flag, want, count); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlanDone")); err != nil {
+				return err
+			}
 			s.hits.put(hitEntry{key: key, gen: gen, ids: ids, whole: len(ids) < want, total: total})
 		}
 		if len(ids) <= q.Offset {

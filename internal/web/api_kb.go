@@ -650,6 +650,10 @@ type kbResult struct {
 	ResultType string `json:"result_type"`
 }
 
+// kbSearchPerPage is the article search's page when per_page is not given:
+// 25, as in Zendesk Guide's article search (the desk's search gives 100).
+const kbSearchPerPage = 25
+
 func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request) error {
 	k, err := s.kbQuery(r)
 	if err != nil {
@@ -659,7 +663,10 @@ func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	k.Offset, k.Limit = (p.page-1)*p.perPage, min(p.perPage, 100)
+	if !r.URL.Query().Has("per_page") {
+		p.perPage = kbSearchPerPage
+	}
+	k.Offset, k.Limit = (p.page-1)*p.perPage, p.perPage
 	res, n, err := s.KB.SearchCount(r.Context(), k)
 	if err == nil {
 		err = s.auditResultReads(r, res)

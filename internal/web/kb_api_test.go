@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -397,4 +398,53 @@ func hcCommentForms(format string, arts []int64) []leakReq {
 		out = append(out, leakReq{method: "POST", path: fmt.Sprintf(format, id), body: "body=me+too", form: true})
 	}
 	return out
+}
+
+// TestKBSearchPagesAsZendeskGuide: article search gives 25 results a page
+// unless per_page says (Zendesk Guide's default; the desk's lists give 100),
+// with page_count and next_page to match, and refuses cursor paging and
+// per_page beyond 100.
+func TestKBSearchPagesAsZendeskGuide(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cat, err := e.srv.KB.CreateCategory(ctx, audit.System(), kb.CategoryInput{Name: ptrTo("Quotas")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec, err := e.srv.KB.CreateSection(ctx, audit.System(), cat.ID, kb.SectionInput{Name: ptrTo("Storage")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 30 {
+			if _, err := e.srv.KB.CreateArticle(ctx, audit.System(), sec.ID, kb.ArticleInput{Title: ptrTo(fmt.Sprintf("Storage quota %d", i)),
+				BodyMarkdown: ptrTo("Raise the zorbquota of a project."), Draft: ptrTo(false)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		get := func(query string) (int, map[string]any) {
+			r := e.do(nil, "GET", hcAPI+"/articles/search.json?"+query, nil)
+			var m map[string]any
+			_ = json.Unmarshal([]byte(r.body), &m)
+			return r.code, m
+		}
+		code, m := get("query=zorbquota")
+		if code != 200 || len(m["results"].([]any)) != 25 || num(m["count"]) != 30 || num(m["per_page"]) != 25 || num(m["page_count"]) != 2 {
+			t.Fatalf("first page: %d results=%d count=%v per_page=%v page_count=%v", code, len(m["results"].([]any)), m["count"], m["per_page"], m["page_count"])
+		}
+		next, _ := m["next_page"].(string)
+		if !strings.Contains(next, "page=2") || !strings.Contains(next, "per_page=25") {
+			t.Fatalf("next_page %q", next)
+		}
+		if code, m = get("query=zorbquota&page=2"); code != 200 || len(m["results"].([]any)) != 5 || m["next_page"] != nil {
+			t.Fatalf("second page: %d %v", code, m)
+		}
+		if code, m = get("query=zorbquota&per_page=100"); code != 200 || len(m["results"].([]any)) != 30 || num(m["page_count"]) != 1 {
+			t.Fatalf("per_page=100: %d %v", code, m["page_count"])
+		}
+		for _, bad := range []string{"query=zorbquota&per_page=101", "query=zorbquota&per_page=0", "query=zorbquota&page[size]=10"} {
+			if code, _ := get(bad); code != 400 {
+				t.Errorf("%s: %d, want 400", bad, code)
+			}
+		}
+	})
 }
