@@ -158,26 +158,24 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	v := s.hcViewer(r)
-	a, err := s.KB.Article(ctx, v, id)
+	page, err := s.KB.ArticlePage(ctx, v, id)
 	if err == nil {
-		err = s.auditArticleReads(r, *a)
+		err = s.auditArticleReads(r, *page.Article)
 	}
 	if err != nil {
 		return err
 	}
+	a := page.Article
 	kind := kb.EventView
 	if r.URL.Query().Get("from") == "suggest" {
 		kind = kb.EventClick
 	}
 	s.hcRecord(w, r, kind, a.ID)
 	data := map[string]any{"Title": a.Title, "Article": a, "Body": trustedHTML(a.Body), "Flash": flashOf(w, r)}
-	if x, err := s.KB.Section(ctx, v, a.SectionID); err == nil {
-		data["Section"] = x
+	if page.Section != nil {
+		data["Section"] = page.Section
 	}
-	cs, err := s.KB.Comments(ctx, v, a.ID)
-	if err != nil {
-		return err
-	}
+	cs := page.Comments
 	names := map[int64]string{}
 	for _, c := range cs {
 		if _, ok := names[c.AuthorID]; !ok {
@@ -198,10 +196,11 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 		views = append(views, commentView{c, names[c.AuthorID], trustedHTML(c.Body), v.Staff || (v.UserID != 0 && c.AuthorID == v.UserID)})
 	}
 	data["Comments"] = views
-	block := false
-	files, err := s.KB.ArticleAttachments(ctx, v, a.ID, &block)
-	if err != nil {
-		return err
+	var files []kb.ArticleAttachment
+	for _, f := range page.Attachments {
+		if !f.Inline { // inline images are in the body
+			files = append(files, f)
+		}
 	}
 	data["Files"] = viewAll(r, files, s.kbAttachmentView)
 	if v.Staff {
