@@ -249,17 +249,24 @@ SELECT article_id, scope @@ to_tsquery('simple', $1) FROM kb_search WHERE head @
 ORDER BY article_id LIMIT $4;
 
 -- name: SearchHits
--- Every hit of $2 anywhere within scope $3, up to $4, with whether it
--- holds the promoted reader token $1. SQLite reads them in rowid order and
--- gives no flag (reading each of up to 1,000 rows' scope costs more than
--- the promoted tier's own read); PostgreSQL reads them from the GIN bitmap,
--- whose heap rows hold the scope, in no order.
-SELECT rowid, NULLIF($1, $1) FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $2 || ') AND scope : (' || $3 || ')'
-ORDER BY rowid LIMIT $4;
+-- The hits of $2 anywhere within scope $3, counted up to $4 (the cap and
+-- one more), and of those the first $5 in the tier's order, each with
+-- whether it holds the promoted reader token $1 and the count. The engine
+-- counts and sorts, so only the rows a page can use are sent (sending and
+-- decoding 1,001 rows cost 1-2 ms). SQLite reads the hits in rowid order
+-- and gives no flag (reading each of up to 1,000 rows' scope costs more
+-- than the promoted tier's own read): its rows are the first $5 by id.
+-- PostgreSQL reads them from the GIN bitmap, whose heap rows hold the
+-- scope, in no order: its rows are the promoted first, then by id.
+SELECT h.id, NULLIF($1, $1), count(*) OVER () FROM
+  (SELECT rowid AS id FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $2 || ') AND scope : (' || $3 || ')' ORDER BY rowid LIMIT $4) h
+ORDER BY h.id LIMIT $5;
 
 -- name: SearchHits postgres
-SELECT article_id, scope @@ to_tsquery('simple', $1) FROM kb_search WHERE doc @@ to_tsquery('simple', $2) AND scope @@ to_tsquery('simple', $3)
-LIMIT $4;
+SELECT h.article_id, h.promoted, count(*) OVER () FROM
+  (SELECT article_id, scope @@ to_tsquery('simple', $1) AS promoted FROM kb_search
+   WHERE doc @@ to_tsquery('simple', $2) AND scope @@ to_tsquery('simple', $3) LIMIT $4) h
+ORDER BY h.promoted DESC, h.article_id LIMIT $5;
 
 -- name: SearchPage
 -- The columns and body text (for kb.Snippet) of one page of hits (the

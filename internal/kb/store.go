@@ -1133,13 +1133,19 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 	if count {
 		// Anywhere, and the count, from one read of every hit up to the
 		// cap instead of a promoted tier, a tier and a count that each
-		// walk the words' doclists again.
-		all, err := hits("SearchHits", maxHits+1)
+		// walk the words' doclists again. The engine counts and sends only
+		// the rows that can reach the page (as tier asks for them: the
+		// ids already taken are among the first rows).
+		var total int
+		all, err := db.QueryList(ctx, tx, s.q.Get("SearchHits"), []any{flag, fts, scope, maxHits + 1, want - len(ids) + len(seen)}, func(r db.Scanner) (indexHit, error) {
+			var h indexHit
+			return h, r.Scan(&h.id, &h.promoted, &total)
+		})
 		if err != nil {
 			return nil, 0, err
 		}
-		if len(all) <= maxHits {
-			return ids, len(all), whole(all, "SearchAll")
+		if total <= maxHits {
+			return ids, total, whole(all, "SearchAll")
 		}
 		if err := tier("SearchAll", promoted); err != nil {
 			return nil, 0, err
