@@ -153,8 +153,8 @@ SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexRows postgres
-INSERT INTO kb_search (article_id, doc, head, scope)
-SELECT a.id,
+INSERT INTO kb_search (article_id, promoted, doc, head, scope)
+SELECT a.id, a.promoted,
        strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', {{ArticleReaders}}
@@ -235,6 +235,26 @@ ORDER BY rowid LIMIT $3;
 
 -- name: SearchAll postgres
 SELECT article_id FROM kb_search WHERE doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchHeadPromoted
+-- The promoted part of a tier: SearchHead and SearchAll with the promoted
+-- scope. PostgreSQL reads it from the partial indexes of the promoted rows
+-- (migration 00157); SQLite's promoted token is rare enough in its own
+-- index.
+SELECT rowid FROM kb_fts_head WHERE kb_fts_head MATCH 'head : (' || $1 || ') AND scope : (' || $2 || ')'
+ORDER BY rowid LIMIT $3;
+
+-- name: SearchHeadPromoted postgres
+SELECT article_id FROM kb_search WHERE promoted AND head @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchAllPromoted
+SELECT rowid FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $1 || ') AND scope : (' || $2 || ')'
+ORDER BY rowid LIMIT $3;
+
+-- name: SearchAllPromoted postgres
+SELECT article_id FROM kb_search WHERE promoted AND doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
 ORDER BY article_id LIMIT $3;
 
 -- name: SearchHeadHits
@@ -456,8 +476,8 @@ FROM kb_translations t JOIN kb_articles a ON a.id = t.source_id JOIN kb_sections
 WHERE t.source_type = 'article' AND
 
 -- name: TrIndexRows postgres
-INSERT INTO kb_search (article_id, doc, head, scope)
-SELECT 0 - t.id,
+INSERT INTO kb_search (article_id, promoted, doc, head, scope)
+SELECT 0 - t.id, a.promoted,
        strip(to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || t.body_text)),
        to_tsvector('simple', t.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', {{TranslationReaders}}

@@ -1085,7 +1085,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 	}
 	// whole takes a tier read whole: its promoted hits first, then the
 	// rest, in id order. Where the engine gave no flags, the promoted part
-	// is read with stmt.
+	// is read with stmt's Promoted statement.
 	whole := func(got []indexHit, stmt string) error {
 		slices.SortFunc(got, func(a, b indexHit) int { return cmp.Compare(a.id, b.id) })
 		prom := []int64{}
@@ -1097,7 +1097,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 			}
 		}
 		if !known {
-			if err := tier(stmt, promoted); err != nil {
+			if err := tier(stmt+"Promoted", promoted); err != nil {
 				return err
 			}
 		}
@@ -1114,7 +1114,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 	if len(head) <= want {
 		err = whole(head, "SearchHead")
 	} else {
-		if err = tier("SearchHead", promoted); err == nil {
+		if err = tier("SearchHeadPromoted", promoted); err == nil {
 			take(hitIDs(head)) // in id order: the page fills from them
 		}
 	}
@@ -1147,13 +1147,13 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		if total <= maxHits {
 			return ids, total, whole(all, "SearchAll")
 		}
-		if err := tier("SearchAll", promoted); err != nil {
+		if err := tier("SearchAllPromoted", promoted); err != nil {
 			return nil, 0, err
 		}
 		return ids, maxHits, tier("SearchAll", scope)
 	}
 	// Uncounted (suggestions): only as far as the page.
-	if err := tier("SearchAll", promoted); err != nil {
+	if err := tier("SearchAllPromoted", promoted); err != nil {
 		return nil, 0, err
 	}
 	if err := tier("SearchAll", scope); err != nil {

@@ -2,6 +2,8 @@ package kb
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/frontline/frontline/internal/db"
@@ -154,5 +156,59 @@ func TestTranslationsRulesAndReadingInALocale(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// TestPromotedTranslationsRankFirst: a search in a locale ranks the
+// translations of promoted articles first, as it does the sources (on
+// PostgreSQL the promoted tier is read from the promoted rows' own index,
+// migration 00157, so a translation's row must carry its article's flag,
+// also after the article is promoted later).
+func TestPromotedTranslationsRankFirst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		st := f.st
+		var ids []int64
+		for i, promoted := range []bool{false, true, false} {
+			a := f.article(f.pub.ID, fmt.Sprintf("Backup %d", i), "Run the backup task.", ArticleInput{Promoted: bp(promoted)})
+			if _, err := st.CreateTranslation(ctx, editor, KindArticle, a.ID, TranslationInput{Locale: sp("fr"), Title: sp(fmt.Sprintf("Tâche %d", i)),
+				BodyMarkdown: sp("Lancez la sauvegarde."), Draft: bp(false)}); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, a.ID)
+		}
+		// Promoted first; the order within a part is the index rows' (a
+		// translation's row id is minus its id), so only the parts are
+		// held here.
+		order := func(promoted, rest []int64) {
+			t.Helper()
+			q := Query{Viewer: customer, Text: "sauvegarde", Locale: "fr"}
+			res, err := st.Search(ctx, q)
+			counted, n, err2 := st.SearchCount(ctx, q)
+			if err != nil || err2 != nil {
+				t.Fatal(err, err2)
+			}
+			for _, got := range [][]Result{res, counted} {
+				var head, tail []int64
+				for i, r := range got {
+					if i < len(promoted) {
+						head = append(head, r.ID)
+					} else {
+						tail = append(tail, r.ID)
+					}
+				}
+				slices.Sort(head)
+				slices.Sort(tail)
+				if fmt.Sprint(head) != fmt.Sprint(promoted) || fmt.Sprint(tail) != fmt.Sprint(rest) || n != len(promoted)+len(rest) {
+					t.Errorf("French search: %v then %v (count %d), want %v then %v", head, tail, n, promoted, rest)
+				}
+			}
+		}
+		order([]int64{ids[1]}, []int64{ids[0], ids[2]})
+		if _, err := st.UpdateArticle(ctx, editor, ids[2], ArticleInput{Promoted: bp(true)}); err != nil {
+			t.Fatal(err)
+		}
+		order([]int64{ids[1], ids[2]}, []int64{ids[0]})
 	})
 }
