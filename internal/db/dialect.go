@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -180,6 +181,20 @@ func (d Dialect) VacuumTableSQL(table string) string {
 
 // AnalyzeSQL refreshes planner statistics; PostgreSQL also vacuums (sets
 // the visibility map after a bulk load). It must run outside a transaction.
+// PlannedForValues returns the arguments of a statement whose best plan
+// depends on its values (a full-text query on a rare word or a common one:
+// walk the ids in order and test each row, or read the GIN bitmap and sort
+// the few hits). On PostgreSQL the statement is then sent unnamed, with its
+// description cached (pgx QueryExecModeCacheDescribe), so it is planned
+// for each call's values instead of reusing a cached generic plan, in the
+// same round trip. SQLite plans every statement for its values.
+func (d Dialect) PlannedForValues(args ...any) []any {
+	if d == Postgres {
+		return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
+	}
+	return args
+}
+
 func (d Dialect) AnalyzeSQL() string {
 	if d == Postgres {
 		return "VACUUM ANALYZE"

@@ -220,14 +220,11 @@ func referenceRank(t *testing.T, st *Store, q Query) ([]int64, int, int) {
 		if fts, _, err = st.indexQuery(ctx, tx, q, fts); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, st.q.Get("SearchPlan")); err != nil {
-			return err
-		}
 		for _, tier := range []struct{ stmt, scope string }{{"SearchHead", promoted}, {"SearchHead", scope}, {"SearchAll", promoted}, {"SearchAll", scope}} {
 			if len(ids) >= want {
 				break
 			}
-			got, err := db.QueryList(ctx, tx, st.q.Get(tier.stmt), []any{fts, tier.scope, want - len(ids) + len(seen)}, func(r db.Scanner) (int64, error) {
+			got, err := db.QueryList(ctx, tx, st.q.Get(tier.stmt), st.d.Dialect.PlannedForValues(fts, tier.scope, want-len(ids)+len(seen)), func(r db.Scanner) (int64, error) {
 				var id int64
 				return id, r.Scan(&id)
 			})

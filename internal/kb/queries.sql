@@ -305,26 +305,6 @@ FROM (SELECT value::bigint AS v FROM json_array_elements_text($2::json)) j LEFT 
 JOIN kb_articles a ON a.id = CASE WHEN j.v > 0 THEN j.v ELSE t.source_id END
 JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id;
 
--- name: SearchPlan
--- PostgreSQL plans the search statements for their actual values, not a
--- cached generic plan: only then can it tell a word in every tenth article
--- (walk the ids in order and test each row: a few hundred rows for a page)
--- from a rare one (the GIN bitmap, then sort the few hits). Forcing the
--- bitmap for common words visited thousands of scattered heap pages.
-SELECT 1;
-
--- name: SearchPlan postgres
-SELECT set_config('plan_cache_mode', 'force_custom_plan', true);
-
--- name: SearchPlanDone
--- After the index reads, the page's articles are read with the cached
--- generic plan again: planning that join for its id list cost more (0.6 ms)
--- than running it.
-SELECT 1;
-
--- name: SearchPlanDone postgres
-SELECT set_config('plan_cache_mode', 'auto', true);
-
 -- name: CountSearch
 -- Counted up to 1,000 (as Zendesk's search, which returns at most 1,000 results).
 SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $1 || ') AND scope : (' || $2 || ')' LIMIT 1000) n;

@@ -995,9 +995,6 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, flag, want, count); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlanDone")); err != nil {
-				return err
-			}
 			s.hits.put(hitEntry{key: key, gen: gen, ids: ids, whole: len(ids) < want, total: total})
 		}
 		if len(ids) <= q.Offset {
@@ -1053,9 +1050,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 // engine. A tier read whole with each hit's promoted flag needs no read of
 // its promoted part.
 func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag string, want int, count bool) ([]int64, int, error) {
-	if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
-		return nil, 0, err
-	}
+	planned := s.d.Dialect.PlannedForValues // each index read is planned for its words
 	var ids []int64
 	seen := map[int64]bool{}
 	take := func(tier []int64) {
@@ -1070,7 +1065,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		if len(ids) >= want {
 			return nil
 		}
-		got, err := db.QueryList(ctx, tx, s.q.Get(stmt), []any{fts, scope, want - len(ids) + len(seen)}, func(r db.Scanner) (int64, error) {
+		got, err := db.QueryList(ctx, tx, s.q.Get(stmt), planned(fts, scope, want-len(ids)+len(seen)), func(r db.Scanner) (int64, error) {
 			var id int64
 			return id, r.Scan(&id)
 		})
@@ -1078,7 +1073,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		return err
 	}
 	hits := func(stmt string, limit int) ([]indexHit, error) {
-		return db.QueryList(ctx, tx, s.q.Get(stmt), []any{flag, fts, scope, limit}, func(r db.Scanner) (indexHit, error) {
+		return db.QueryList(ctx, tx, s.q.Get(stmt), planned(flag, fts, scope, limit), func(r db.Scanner) (indexHit, error) {
 			var h indexHit
 			return h, r.Scan(&h.id, &h.promoted)
 		})
@@ -1126,7 +1121,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 			return ids, -1, nil
 		}
 		var total int
-		err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, scope).Scan(&total)
+		err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), planned(fts, scope)...).Scan(&total)
 		return ids, total, err
 	}
 
@@ -1137,7 +1132,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		// the rows that can reach the page (as tier asks for them: the
 		// ids already taken are among the first rows).
 		var total int
-		all, err := db.QueryList(ctx, tx, s.q.Get("SearchHits"), []any{flag, fts, scope, maxHits + 1, want - len(ids) + len(seen)}, func(r db.Scanner) (indexHit, error) {
+		all, err := db.QueryList(ctx, tx, s.q.Get("SearchHits"), planned(flag, fts, scope, maxHits+1, want-len(ids)+len(seen)), func(r db.Scanner) (indexHit, error) {
 			var h indexHit
 			return h, r.Scan(&h.id, &h.promoted, &total)
 		})
@@ -1203,10 +1198,7 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q.Get("SearchPlan")); err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), fts, s.scope(q, false)).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), s.d.Dialect.PlannedForValues(fts, s.scope(q, false))...).Scan(&n)
 	})
 	return n, err
 }
