@@ -179,8 +179,6 @@ func (d Dialect) VacuumTableSQL(table string) string {
 	return "PRAGMA wal_checkpoint(TRUNCATE)"
 }
 
-// AnalyzeSQL refreshes planner statistics; PostgreSQL also vacuums (sets
-// the visibility map after a bulk load). It must run outside a transaction.
 // PlannedForValues returns the arguments of a statement whose best plan
 // depends on its values (a full-text query on a rare word or a common one:
 // walk the ids in order and test each row, or read the GIN bitmap and sort
@@ -195,6 +193,8 @@ func (d Dialect) PlannedForValues(args ...any) []any {
 	return args
 }
 
+// AnalyzeSQL refreshes planner statistics; PostgreSQL also vacuums (sets
+// the visibility map after a bulk load). It must run outside a transaction.
 func (d Dialect) AnalyzeSQL() string {
 	if d == Postgres {
 		return "VACUUM ANALYZE"

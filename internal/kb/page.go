@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/frontline/frontline/internal/db"
-	"github.com/frontline/frontline/internal/errs"
 )
 
 // ArticlePage is what the Help Center's article page shows: the article,
@@ -30,26 +29,20 @@ func (s *Store) ArticlePage(ctx context.Context, v Viewer, id int64) (*ArticlePa
 		return nil, err
 	}
 	var (
-		a       Article
-		x       Section
-		xFound  bool
-		page    ArticlePage
-		noSuchA bool
+		a      Article
+		x      Section
+		xFound bool
+		page   ArticlePage
 	)
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		var err error
-		a, err = scanArticle(tx.QueryRowContext(ctx, s.q.Get("GetArticle"), int(v.Max()), v.Staff, v.Brand, v.hiddenParam(), id))
-		if errors.Is(err, sql.ErrNoRows) {
-			noSuchA = true
-			return nil
-		}
-		if err != nil {
+		if a, err = s.readArticle(ctx, tx, v, id); err != nil {
 			return err
 		}
 		x, err = scanSection(tx.QueryRowContext(ctx, s.q.Get("GetSection"), a.SectionID))
 		switch {
 		case err == nil:
-			xFound = x.Visibility <= v.Max() && v.Sees(x.BrandID)
+			xFound = v.seesSection(x)
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -66,17 +59,9 @@ func (s *Store) ArticlePage(ctx context.Context, v Viewer, id int64) (*ArticlePa
 	if err != nil {
 		return nil, err
 	}
-	if noSuchA {
-		return nil, errs.NotFound("article")
-	}
-	in, err := s.articlesIn(ctx, v.Staff, v.Locale, []Article{a}, false)
-	if err != nil {
+	if page.Article, err = s.inLocale(ctx, v, a); err != nil {
 		return nil, err
 	}
-	if len(in) == 0 {
-		return nil, errs.NotFound("article") // nothing in that locale
-	}
-	page.Article = &in[0]
 	if xFound {
 		one := []Section{x}
 		if err := s.sectionsIn(ctx, v, one); err != nil {

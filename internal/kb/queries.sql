@@ -242,16 +242,14 @@ ORDER BY article_id LIMIT $3;
 -- scope. PostgreSQL reads it from the partial indexes of the promoted rows
 -- (migration 00157); SQLite's promoted token is rare enough in its own
 -- index.
-SELECT rowid FROM kb_fts_head WHERE kb_fts_head MATCH 'head : (' || $1 || ') AND scope : (' || $2 || ')'
-ORDER BY rowid LIMIT $3;
+{{SearchHead}}
 
 -- name: SearchHeadPromoted postgres
 SELECT article_id FROM kb_search WHERE promoted AND head @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)
 ORDER BY article_id LIMIT $3;
 
 -- name: SearchAllPromoted
-SELECT rowid FROM kb_fts WHERE kb_fts MATCH '{title body labels} : (' || $1 || ') AND scope : (' || $2 || ')'
-ORDER BY rowid LIMIT $3;
+{{SearchAll}}
 
 -- name: SearchAllPromoted postgres
 SELECT article_id FROM kb_search WHERE promoted AND doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2)

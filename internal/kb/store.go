@@ -300,7 +300,7 @@ func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, erro
 		x, err = scanSection(tx.QueryRowContext(ctx, s.q.Get("GetSection"), id))
 		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (x.Visibility > v.Max() || !v.Sees(x.BrandID))) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !v.seesSection(x)) {
 		return nil, errs.NotFound("section")
 	}
 	if err != nil {
@@ -311,6 +311,11 @@ func (s *Store) Section(ctx context.Context, v Viewer, id int64) (*Section, erro
 }
 
 var staff = Viewer{UserID: -1, Staff: true}
+
+// seesSection says whether v (already scoped) may see section x.
+func (v Viewer) seesSection(x Section) bool {
+	return x.Visibility <= v.Max() && v.Sees(x.BrandID)
+}
 
 func auditedSection(x Section) map[string]any {
 	return map[string]any{"name": x.Name, "category_id": x.CategoryID, "parent_section_id": x.ParentSectionID, "visibility": x.Visibility.String(), "locale": x.Locale}
@@ -550,15 +555,27 @@ func (s *Store) Article(ctx context.Context, v Viewer, id int64) (*Article, erro
 	var a Article
 	err = s.d.Read(ctx, func(tx *db.Tx) error {
 		var err error
-		a, err = scanArticle(tx.QueryRowContext(ctx, s.q.Get("GetArticle"), int(v.Max()), v.Staff, v.Brand, v.hiddenParam(), id))
+		a, err = s.readArticle(ctx, tx, v, id)
 		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("article")
-	}
 	if err != nil {
 		return nil, err
 	}
+	return s.inLocale(ctx, v, a)
+}
+
+// readArticle reads one article v (already scoped) may read in tx; any
+// other is not found.
+func (s *Store) readArticle(ctx context.Context, tx *db.Tx, v Viewer, id int64) (Article, error) {
+	a, err := scanArticle(tx.QueryRowContext(ctx, s.q.Get("GetArticle"), int(v.Max()), v.Staff, v.Brand, v.hiddenParam(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, errs.NotFound("article")
+	}
+	return a, err
+}
+
+// inLocale is a in v's locale; not found when it has no text there.
+func (s *Store) inLocale(ctx context.Context, v Viewer, a Article) (*Article, error) {
 	in, err := s.articlesIn(ctx, v.Staff, v.Locale, []Article{a}, false)
 	if err != nil {
 		return nil, err
