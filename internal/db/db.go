@@ -301,6 +301,22 @@ func (d *DB) QueryRow(ctx context.Context, query string, args []any, dest ...any
 	return err
 }
 
+// query runs one read-only query outside a transaction (ReadList). done,
+// called once the rows are closed, prepares what the statement cache asks
+// for (it needs a connection of the pool the rows hold one of).
+func (d *DB) query(ctx context.Context, query string, args []any) (rows *sql.Rows, done func(), err error) {
+	done = func() {}
+	if d.rcache != nil {
+		done = func() { d.rcache.flush(context.WithoutCancel(ctx)) }
+		if st := d.rcache.get(query); st != nil {
+			rows, err = st.QueryContext(ctx, args...)
+			return rows, done, err
+		}
+	}
+	rows, err = d.R.QueryContext(ctx, query, args...)
+	return rows, done, err
+}
+
 func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
 	after, err := d.runTx(ctx, pool, readOnly, fn)
 	for _, c := range []*stmtCache{d.wcache, d.rcache} {
