@@ -153,8 +153,8 @@ SELECT a.id, a.title, a.body_text, trim(replace(a.labels, ',', ' ')),
 FROM kb_articles a JOIN kb_sections s ON s.id = a.section_id JOIN kb_categories c ON c.id = s.category_id WHERE
 
 -- name: IndexRows postgres
-INSERT INTO kb_search (article_id, promoted, doc, head, scope)
-SELECT a.id, a.promoted,
+INSERT INTO kb_search (article_id, promoted, anonymous, doc, head, scope)
+SELECT a.id, a.promoted, a.status = 'published' AND {{ReaderLevel}} = 0,
        strip(to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' ')) || ' ' || a.body_text)),
        to_tsvector('simple', a.title || ' ' || trim(replace(a.labels, ',', ' '))),
        to_tsvector('simple', {{ArticleReaders}}
@@ -309,6 +309,51 @@ SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH '{title body label
 
 -- name: CountSearch postgres
 SELECT count(*) FROM (SELECT 1 FROM kb_search WHERE doc @@ to_tsquery('simple', $1) AND scope @@ to_tsquery('simple', $2) LIMIT 1000) n;
+
+-- name: SearchHeadAnonymous
+-- The Anonymous statements are SearchHead, SearchAll, SearchHeadHits,
+-- SearchHits and CountSearch for an anonymous reader's search without a
+-- locale or filter, whose scope query is the reader token alone
+-- (kb.anonymousScope). PostgreSQL reads them from the partial indexes of
+-- the rows such a reader may find (migration 00158) and checks the scope
+-- (the brand) on the row: written IS TRUE, it is not an index condition,
+-- so the planner cannot pair the partial index with another index's read
+-- of the token's whole posting list. SQLite's are the same statements.
+{{SearchHead}}
+
+-- name: SearchHeadAnonymous postgres
+SELECT article_id FROM kb_search WHERE anonymous AND head @@ to_tsquery('simple', $1) AND (scope @@ to_tsquery('simple', $2)) IS TRUE
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchAllAnonymous
+{{SearchAll}}
+
+-- name: SearchAllAnonymous postgres
+SELECT article_id FROM kb_search WHERE anonymous AND doc @@ to_tsquery('simple', $1) AND (scope @@ to_tsquery('simple', $2)) IS TRUE
+ORDER BY article_id LIMIT $3;
+
+-- name: SearchHeadHitsAnonymous
+{{SearchHeadHits}}
+
+-- name: SearchHeadHitsAnonymous postgres
+SELECT article_id, scope @@ to_tsquery('simple', $1) FROM kb_search
+WHERE anonymous AND head @@ to_tsquery('simple', $2) AND (scope @@ to_tsquery('simple', $3)) IS TRUE
+ORDER BY article_id LIMIT $4;
+
+-- name: SearchHitsAnonymous
+{{SearchHits}}
+
+-- name: SearchHitsAnonymous postgres
+SELECT h.article_id, h.promoted, count(*) OVER () FROM
+  (SELECT article_id, scope @@ to_tsquery('simple', $1) AS promoted FROM kb_search
+   WHERE anonymous AND doc @@ to_tsquery('simple', $2) AND (scope @@ to_tsquery('simple', $3)) IS TRUE LIMIT $4) h
+ORDER BY h.promoted DESC, h.article_id LIMIT $5;
+
+-- name: CountSearchAnonymous
+{{CountSearch}}
+
+-- name: CountSearchAnonymous postgres
+SELECT count(*) FROM (SELECT 1 FROM kb_search WHERE anonymous AND doc @@ to_tsquery('simple', $1) AND (scope @@ to_tsquery('simple', $2)) IS TRUE LIMIT 1000) n;
 
 -- name: UpsertVote
 INSERT INTO kb_votes (article_id, user_id, value, created_at) VALUES ($1, $2, $3, $4)

@@ -936,6 +936,27 @@ func (s *Store) scope(q Query, promoted bool) string {
 	return out
 }
 
+// anonymousScope says whether q's scope query is an anonymous reader's
+// token alone (no locale, section, category or label): such a search reads
+// the statements of the rows anonymous readers may find (searchStmt).
+func anonymousScope(q Query) bool {
+	return q.Viewer.Max() == Public && q.Locale == "" && q.SectionID == 0 && q.CategoryID == 0 && strings.TrimSpace(q.Label) == ""
+}
+
+// searchStmt is the name of the statement a search reads the index with:
+// for an anonymous scope, the Anonymous variant of the statements that
+// have one (migration 00158; the promoted tiers have their own partial
+// indexes already).
+func searchStmt(name string, anonymous bool) string {
+	switch name {
+	case "SearchHead", "SearchAll", "SearchHeadHits", "SearchHits", "CountSearch":
+		if anonymous {
+			return name + "Anonymous"
+		}
+	}
+	return name
+}
+
 // readerToken is the scope token of the rows q's reader may find: level,
 // brand and, without a locale, source texts only (zzr<level>b<brand>[s]).
 func readerToken(q Query) string {
@@ -1009,7 +1030,7 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 			ids, total = e.ids[:min(want, len(e.ids))], e.total
 		} else {
 			var err error
-			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, flag, want, count); err != nil {
+			if ids, total, err = s.rank(ctx, tx, fts, scope, promoted, flag, want, count, anonymousScope(q)); err != nil {
 				return err
 			}
 			s.hits.put(hitEntry{key: key, gen: gen, ids: ids, whole: len(ids) < want, total: total})
@@ -1066,8 +1087,9 @@ func (s *Store) search(ctx context.Context, q Query, count bool) ([]Result, int,
 // the tiers before it are all known and excluded here rather than by the
 // engine. A tier read whole with each hit's promoted flag needs no read of
 // its promoted part.
-func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag string, want int, count bool) ([]int64, int, error) {
+func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag string, want int, count, anonymous bool) ([]int64, int, error) {
 	planned := s.d.Dialect.PlannedForValues // each index read is planned for its words
+	get := func(stmt string) string { return s.q.Get(searchStmt(stmt, anonymous)) }
 	var ids []int64
 	seen := map[int64]bool{}
 	take := func(tier []int64) {
@@ -1082,7 +1104,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		if len(ids) >= want {
 			return nil
 		}
-		got, err := db.QueryList(ctx, tx, s.q.Get(stmt), planned(fts, scope, want-len(ids)+len(seen)), func(r db.Scanner) (int64, error) {
+		got, err := db.QueryList(ctx, tx, get(stmt), planned(fts, scope, want-len(ids)+len(seen)), func(r db.Scanner) (int64, error) {
 			var id int64
 			return id, r.Scan(&id)
 		})
@@ -1090,7 +1112,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		return err
 	}
 	hits := func(stmt string, limit int) ([]indexHit, error) {
-		return db.QueryList(ctx, tx, s.q.Get(stmt), planned(flag, fts, scope, limit), func(r db.Scanner) (indexHit, error) {
+		return db.QueryList(ctx, tx, get(stmt), planned(flag, fts, scope, limit), func(r db.Scanner) (indexHit, error) {
 			var h indexHit
 			return h, r.Scan(&h.id, &h.promoted)
 		})
@@ -1138,7 +1160,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 			return ids, -1, nil
 		}
 		var total int
-		err := tx.QueryRowContext(ctx, s.q.Get("CountSearch"), planned(fts, scope)...).Scan(&total)
+		err := tx.QueryRowContext(ctx, get("CountSearch"), planned(fts, scope)...).Scan(&total)
 		return ids, total, err
 	}
 
@@ -1149,7 +1171,7 @@ func (s *Store) rank(ctx context.Context, tx *db.Tx, fts, scope, promoted, flag 
 		// the rows that can reach the page (as tier asks for them: the
 		// ids already taken are among the first rows).
 		var total int
-		all, err := db.QueryList(ctx, tx, s.q.Get("SearchHits"), planned(flag, fts, scope, maxHits+1, want-len(ids)+len(seen)), func(r db.Scanner) (indexHit, error) {
+		all, err := db.QueryList(ctx, tx, get("SearchHits"), planned(flag, fts, scope, maxHits+1, want-len(ids)+len(seen)), func(r db.Scanner) (indexHit, error) {
 			var h indexHit
 			return h, r.Scan(&h.id, &h.promoted, &total)
 		})
@@ -1215,7 +1237,7 @@ func (s *Store) CountSearch(ctx context.Context, q Query) (int, error) {
 		if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, s.q.Get("CountSearch"), s.d.Dialect.PlannedForValues(fts, s.scope(q, false))...).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q.Get(searchStmt("CountSearch", anonymousScope(q))), s.d.Dialect.PlannedForValues(fts, s.scope(q, false))...).Scan(&n)
 	})
 	return n, err
 }
