@@ -106,6 +106,25 @@ func TestSearchHitCacheFollowsEveryIndexWrite(t *testing.T) {
 				t.Fatalf("page %+v: %d results, count %d, %v", page, len(res), n, err)
 			}
 		}
+
+		// PostgreSQL's anonymous flag (migration 00158), written by
+		// IndexRows, is what the migration filled it from: the row holds
+		// a level-0 source reader token. Rows of every kind are here: a
+		// translation, internal and signed-in articles, one in an internal
+		// section, a draft.
+		f.article(f.pub.ID, "Signed-in quota", "Quota for customers.", ArticleInput{Visibility: sp("signed_in")})
+		f.article(f.int.ID, "Runbook quota", "Quota runbook.", ArticleInput{})
+		f.article(f.pub.ID, "Draft quota", "Quota draft.", ArticleInput{Status: ptr(Draft)})
+		if d.Dialect == db.Postgres {
+			var rows, differ, open int
+			if err := d.R.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE anonymous <> (scope::text ~ '''zzr0b[0-9]+s''')),
+				count(*) FILTER (WHERE anonymous) FROM kb_search`).Scan(&rows, &differ, &open); err != nil {
+				t.Fatal(err)
+			}
+			if differ != 0 || open == 0 || open == rows {
+				t.Fatalf("%d of %d index rows have the anonymous flag, %d of them not as their reader tokens say", open, rows, differ)
+			}
+		}
 	})
 }
 
