@@ -913,6 +913,13 @@ func queryWords(q Query) []string {
 // filters. Every token is letters and digits (a label is a phrase between
 // its markers), so no filter value reaches the engine's query syntax.
 func (s *Store) scope(q Query, promoted bool) string {
+	out, _ := s.d.Dialect.FullText(scopeEntries(q, promoted)) // never empty: the level is there
+	return out
+}
+
+// scopeEntries are the tokens (a label: its phrase) scope asks for, the
+// reader token first.
+func scopeEntries(q Query, promoted bool) []string {
 	// The reader token: level, brand and, without a locale, source texts
 	// only (migration 00152).
 	reader := readerToken(q)
@@ -932,15 +939,15 @@ func (s *Store) scope(q Query, promoted bool) string {
 	if l := strings.ToLower(strings.TrimSpace(q.Label)); l != "" {
 		entries = append(entries, "zzlab"+l+" zzend")
 	}
-	out, _ := s.d.Dialect.FullText(entries) // never empty: the level is there
-	return out
+	return entries
 }
 
 // anonymousScope says whether q's scope query is an anonymous reader's
-// token alone (no locale, section, category or label): such a search reads
-// the statements of the rows anonymous readers may find (searchStmt).
+// token alone (no locale, section, category or label filter): such a
+// search reads the statements of the rows anonymous readers may find
+// (searchStmt).
 func anonymousScope(q Query) bool {
-	return q.Viewer.Max() == Public && q.Locale == "" && q.SectionID == 0 && q.CategoryID == 0 && strings.TrimSpace(q.Label) == ""
+	return q.Viewer.Max() == Public && len(scopeEntries(q, false)) == 1
 }
 
 // searchStmt is the name of the statement a search reads the index with:
