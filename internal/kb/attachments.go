@@ -49,13 +49,19 @@ func (s *Store) ArticleAttachments(ctx context.Context, v Viewer, article int64,
 		a, err := scanArticleAttachment(r)
 		return &a, err
 	})
+	return FilterInline(all, inline), err
+}
+
+// FilterInline keeps the attachments whose Inline is *inline (all of them
+// when inline is nil): images shown in the body, or files listed under it.
+func FilterInline(all []ArticleAttachment, inline *bool) []ArticleAttachment {
 	out := []ArticleAttachment{}
 	for _, a := range all {
 		if inline == nil || a.Inline == *inline {
 			out = append(out, a)
 		}
 	}
-	return out, err
+	return out
 }
 
 // ArticleAttachment reads one attachment of an article v may read.

@@ -196,13 +196,8 @@ func (s *Server) hcArticle(w http.ResponseWriter, r *http.Request) error {
 		views = append(views, commentView{c, names[c.AuthorID], trustedHTML(c.Body), v.Staff || (v.UserID != 0 && c.AuthorID == v.UserID)})
 	}
 	data["Comments"] = views
-	var files []kb.ArticleAttachment
-	for _, f := range page.Attachments {
-		if !f.Inline { // inline images are in the body
-			files = append(files, f)
-		}
-	}
-	data["Files"] = viewAll(r, files, s.kbAttachmentView)
+	block := false // inline images are in the body
+	data["Files"] = viewAll(r, kb.FilterInline(page.Attachments, &block), s.kbAttachmentView)
 	if v.Staff {
 		if ids, err := s.KB.LinkedTickets(ctx, a.ID); err == nil {
 			data["Tickets"] = ids
