@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/frontline/frontline/internal/errs"
@@ -81,31 +82,34 @@ type Scanner interface{ Scan(...any) error }
 // reads one consistent snapshot on its own), and scans each row with scan,
 // in order.
 func ReadList[T any](ctx context.Context, d *DB, query string, args []any, scan func(Scanner) (*T, error)) ([]T, error) {
-	out := []T{}
 	rows, done, err := d.query(ctx, query, args)
 	defer done()
 	if err != nil {
-		return out, err
+		return []T{}, err
 	}
-	defer rows.Close() // before done
-	for rows.Next() {
-		v, err := scan(rows)
+	return collect(rows, func(r Scanner) (T, error) { // closes rows before done
+		v, err := scan(r)
 		if err != nil {
-			return out, err
+			var zero T
+			return zero, err
 		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+		return *v, nil
+	})
 }
 
 // QueryList runs one query in tx and scans each row with scan, in order.
 func QueryList[T any](ctx context.Context, tx *Tx, query string, args []any, scan func(Scanner) (T, error)) ([]T, error) {
-	out := []T{}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return out, err
+		return []T{}, err
 	}
+	return collect(rows, scan)
+}
+
+// collect scans each of rows with scan, in order, and closes them.
+func collect[T any](rows *sql.Rows, scan func(Scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
+	out := []T{}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {

@@ -285,23 +285,22 @@ func (d *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
 // own, so it needs no BEGIN and COMMIT (one round trip on PostgreSQL
 // instead of three). It returns sql.ErrNoRows when there is no row.
 func (d *DB) QueryRow(ctx context.Context, query string, args []any, dest ...any) error {
-	var row *sql.Row
-	if d.rcache != nil {
-		if st := d.rcache.get(query); st != nil {
-			row = st.QueryRowContext(ctx, args...)
+	rows, done, err := d.query(ctx, query, args)
+	defer done()
+	if err != nil {
+		return err
+	}
+	defer rows.Close() // before done
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
 		}
+		return sql.ErrNoRows
 	}
-	if row == nil {
-		row = d.R.QueryRowContext(ctx, query, args...)
-	}
-	err := row.Scan(dest...)
-	if d.rcache != nil {
-		d.rcache.flush(context.WithoutCancel(ctx))
-	}
-	return err
+	return rows.Scan(dest...)
 }
 
-// query runs one read-only query outside a transaction (ReadList). done,
+// query runs one read-only query outside a transaction (QueryRow, ReadList). done,
 // called once the rows are closed, prepares what the statement cache asks
 // for (it needs a connection of the pool the rows hold one of).
 func (d *DB) query(ctx context.Context, query string, args []any) (rows *sql.Rows, done func(), err error) {
