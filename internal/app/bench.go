@@ -107,6 +107,11 @@ func cmdBench(ctx context.Context, args []string, env Env) error {
 	if len(rest) > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", rest[0])}
 	}
+	restore, err := applyGC(a, env) // measured as serve runs
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if o.tickets < 100 || o.clients < 1 || o.duration <= 0 || o.samples < 10 || o.rounds < 1 || o.storm < 1 || o.storm > 60000 {
 		return usageError{"bench needs --tickets >= 100, --clients >= 1, --duration > 0, --samples >= 10, --rounds >= 1 and --storm from 1 to 60000"}
 	}

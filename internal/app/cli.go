@@ -13,6 +13,7 @@ import (
 	"github.com/frontline/frontline/internal/audit"
 	"github.com/frontline/frontline/internal/auth"
 	"github.com/frontline/frontline/internal/errs"
+	"github.com/frontline/frontline/internal/gcpolicy"
 	"github.com/frontline/frontline/internal/people"
 )
 
@@ -164,6 +165,18 @@ func setup(ctx context.Context, name string, args []string, env Env, extra func(
 	return a, rest, nil
 }
 
+// applyGC paces the garbage collector of a server process (serve, bench)
+// by its configuration and Go's environment (internal/gcpolicy), and
+// returns what restores the previous pace.
+func applyGC(a *App, env Env) (func(), error) {
+	p, err := gcpolicy.Resolve(a.Config.GCPercent, a.Config.MemoryLimit, env.Getenv)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	a.Log.Info("garbage collector", "pace", p.String(), "from", p.From)
+	return p.Apply(), nil
+}
+
 // parseFlags reads a command's configuration (flags, environment, file).
 func parseFlags(name string, args []string, env Env, extra func(fs *flag.FlagSet)) (Config, []string, error) {
 	fs := flag.NewFlagSet("frontline "+name, flag.ContinueOnError)
@@ -194,6 +207,11 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer a.Close()
+	restore, err := applyGC(a, env)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	email, password, err := a.Bootstrap(ctx)
 	if err != nil {
 		return err

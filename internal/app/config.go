@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontline/frontline/internal/gcpolicy"
 	"github.com/frontline/frontline/internal/limits"
 	"github.com/frontline/frontline/internal/mail"
 )
@@ -51,6 +52,11 @@ type Config struct {
 	MaxPasswordHashes int
 	// MaxAttachmentBytes bounds one uploaded attachment.
 	MaxAttachmentBytes int64
+	// GCPercent and MemoryLimit pace the garbage collector of serve and
+	// bench (internal/gcpolicy); "" takes Go's GOGC or GOMEMLIMIT when
+	// set, else gcpolicy's defaults.
+	GCPercent   string
+	MemoryLimit string
 	// Limits are the size limits of comments, subjects and tags (see
 	// internal/limits and README "Limits").
 	Limits limits.Limits
@@ -226,6 +232,24 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a number from 0 to 64", v)
 			}
 			c.MaxPasswordHashes = n
+			return nil
+		}},
+		{"gc-percent", "", "garbage collector pace of serve and bench, as Go's GOGC: a percentage from 10 to 10000, or off (empty: GOGC when set, else 400; see README \"Memory\")", func(c *Config, v string) error {
+			if v != "" {
+				if _, err := gcpolicy.ParsePercent(v); err != nil {
+					return err
+				}
+			}
+			c.GCPercent = v
+			return nil
+		}},
+		{"memory-limit", "", "soft memory limit of serve and bench, as Go's GOMEMLIMIT: a size such as 512MiB or 2GiB, or off (empty: GOMEMLIMIT when set, else 512MiB)", func(c *Config, v string) error {
+			if v != "" {
+				if _, err := gcpolicy.ParseLimit(v); err != nil {
+					return err
+				}
+			}
+			c.MemoryLimit = v
 			return nil
 		}},
 	}, append(mailSettings(), backupSettings()...)...)

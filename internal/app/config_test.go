@@ -78,6 +78,8 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 		{nil, map[string]string{"FRONTLINE_LOG_LEVEL": "loud"}, "invalid log-level (from environment variable FRONTLINE_LOG_LEVEL)"},
 		{[]string{"--session-ttl", "5s"}, nil, "invalid session-ttl"},
 		{[]string{"--max-password-hashes", "-1"}, nil, `invalid max-password-hashes (from flag --max-password-hashes): "-1" is not a number from 0 to 64`},
+		{[]string{"--gc-percent", "5"}, nil, `invalid gc-percent (from flag --gc-percent): "5" is not a percentage from 10 to 10000, or off`},
+		{nil, map[string]string{"FRONTLINE_MEMORY_LIMIT": "lots"}, `invalid memory-limit (from environment variable FRONTLINE_MEMORY_LIMIT): "lots" is not a size such as 512MiB or 2GiB, or off`},
 		{[]string{"--base-url", "ftp://x"}, nil, `"ftp://x" is not an http(s) URL`},
 		{[]string{"--config", typo}, nil, `typo.conf:2: unknown setting "htpp-addr"`},
 		{[]string{"--config", noeq}, nil, "noeq.conf:1: expected key = value"},

@@ -101,6 +101,7 @@ func benchDepartment(b *testing.B, d *db.DB, st *team.Store, n int) int64 {
 // ms/req of the measured request and its ratio to the baseline
 // (x_baseline). Target: under 50 ms (docs/performance.md).
 func BenchmarkTeamAt5000(b *testing.B) {
+	serverGCPace(b)
 	for _, e := range dbtest.Engines() {
 		b.Run(e.Name, func(b *testing.B) {
 			d := dbtest.Open(b, e, clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)))

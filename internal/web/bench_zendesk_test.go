@@ -23,6 +23,7 @@ import (
 // single POST /api/v2/tickets, through the server's handler with an API
 // token. It reports the time per ticket of both and their ratio.
 func BenchmarkCreateMany(b *testing.B) {
+	serverGCPace(b)
 	for _, e := range dbtest.Engines() {
 		b.Run(e.Name, func(b *testing.B) {
 			ctx := context.Background()
