@@ -493,58 +493,49 @@ func Snippet(text string, terms []string, words int) string {
 		}
 		return false
 	}
-	// Words are read only as far as the window needs: to the first hit,
-	// then words past the window's start, and one more to know whether
-	// text was cut.
-	spans := make([]span, 0, words+words/2+2) // grows when the first hit is late
-	first, need := -1, words+1
-	lo := -1
-	add := func(sp span) bool {
-		spans = append(spans, sp)
-		if first < 0 && match(text[sp.lo:sp.hi]) {
-			first = len(spans) - 1
-			need = max(0, first-words/4) + words + 1
+	// The first hit's word, reading no further than it (every word when
+	// none matches).
+	first, n := -1, 0
+	eachWord(text, func(lo, hi int) bool {
+		if match(text[lo:hi]) {
+			first = n
+			return false
 		}
-		return first >= 0 && len(spans) >= need
+		n++
+		return true
+	})
+	// The window: words words from a quarter of that before the hit (the
+	// opening words without one), moved back where text ends first, and
+	// one word more to know whether text was cut. Only the spans that can
+	// be in it are kept: the words from words before its start.
+	start := 0
+	if first >= 0 {
+		start = max(0, first-words/4)
 	}
-	done := false
-	for i, r := range text {
-		var word bool
-		if r < 0x80 {
-			word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-		} else {
-			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+	from := max(0, start-words)
+	spans := make([]span, 0, start+words+1-from) // spans[i] is word from+i
+	n = 0
+	eachWord(text, func(lo, hi int) bool {
+		if n >= from {
+			spans = append(spans, span{lo, hi})
 		}
-		switch {
-		case word && lo < 0:
-			lo = i
-		case !word && lo >= 0:
-			done = add(span{lo, i})
-			lo = -1
-		}
-		if done {
-			break
-		}
-	}
-	if !done && lo >= 0 {
-		add(span{lo, len(text)})
-	}
-	if first < 0 {
-		first = 0
-	}
-	start := max(0, first-words/4)
-	end := min(len(spans), start+words)
+		n++
+		return n < start+words+1
+	})
+	end := min(from+len(spans), start+words)
 	start = max(0, end-words)
 	if start >= end {
 		return ""
 	}
+	cut := end < from+len(spans)
+	spans = spans[start-from : end-from]
 	var b strings.Builder
-	b.Grow(spans[end-1].hi - spans[start].lo + 32)
+	b.Grow(spans[len(spans)-1].hi - spans[0].lo + 32)
 	if start > 0 {
 		b.WriteString("… ")
 	}
-	pos := spans[start].lo
-	for _, sp := range spans[start:end] {
+	pos := spans[0].lo
+	for _, sp := range spans {
 		b.WriteString(html.EscapeString(text[pos:sp.lo]))
 		w := text[sp.lo:sp.hi]
 		if match(w) {
@@ -556,10 +547,36 @@ func Snippet(text string, terms []string, words int) string {
 		}
 		pos = sp.hi
 	}
-	if end < len(spans) {
+	if cut {
 		b.WriteString(" …")
 	}
 	return b.String()
+}
+
+// eachWord calls fn with the byte bounds of each word of text (a run of
+// letters and digits) in order, while fn returns true.
+func eachWord(text string, fn func(lo, hi int) bool) {
+	lo := -1
+	for i, r := range text {
+		var word bool
+		if r < 0x80 {
+			word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		} else {
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		switch {
+		case word && lo < 0:
+			lo = i
+		case !word && lo >= 0:
+			if !fn(lo, i) {
+				return
+			}
+			lo = -1
+		}
+	}
+	if lo >= 0 {
+		fn(lo, len(text))
+	}
 }
 
 // DeflectionIn is ComputeDeflection for the sessions whose first article
