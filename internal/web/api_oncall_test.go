@@ -359,6 +359,13 @@ func TestOnCallPagesAndFeeds(t *testing.T) {
 		if r.code != 422 || !strings.Contains(r.body, "US Government rule") {
 			t.Fatalf("override form: %d %.400s", r.code, r.body)
 		}
+		// A made override leads to the week it is in, wherever that is.
+		r = e.do(nil, "POST", fmt.Sprintf("/oncall/schedules/%d/overrides", scs[oncall.KeyUSGov].ID),
+			strings.NewReader(url.Values{"user_id": {fmt.Sprint(ids["Gus"])}, "start": {"2030-01-09T06:00"}, "end": {"2030-01-09T10:00"}}.Encode()),
+			append(admin, "Content-Type", formCT[1])...)
+		if loc := r.hdr.Get("Location"); r.code != 303 || !strings.HasSuffix(loc, fmt.Sprintf("/oncall/schedules/%d?view=week&date=2030-01-09", scs[oncall.KeyUSGov].ID)) {
+			t.Fatalf("override form: %d to %q %.400s", r.code, loc, r.body)
+		}
 		gov := scs[oncall.KeyUSGov]
 		r = e.do(nil, "POST", fmt.Sprintf("/oncall/schedules/%d/layers/%d", gov.ID, gov.Layers[0].ID),
 			strings.NewReader(url.Values{"members": {"Gus\nEmma"}}.Encode()), append(admin, "Content-Type", formCT[1])...)

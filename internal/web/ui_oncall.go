@@ -247,6 +247,7 @@ func (s *Server) onCallOverrideForm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	var week string // the override's first day, once made
 	err = func() error {
 		start, err := ocFormTime(r, "start", loc)
 		if err != nil {
@@ -262,6 +263,7 @@ func (s *Server) onCallOverrideForm(w http.ResponseWriter, r *http.Request) erro
 		}
 		_, err = s.OnCall.CreateOverride(r.Context(), actor(r), sc.ID, oncall.Override{UserID: uid, Start: start, End: end,
 			Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+		week = start.In(loc).Format("2006-01-02")
 		return err
 	}()
 	if msg, status, ok := problemText(err); ok {
@@ -269,7 +271,8 @@ func (s *Server) onCallOverrideForm(w http.ResponseWriter, r *http.Request) erro
 	} else if err != nil {
 		return err
 	}
-	seeOther(w, r, fmt.Sprintf("/oncall/schedules/%d", sc.ID), "Override added.")
+	// Back to the week the override is in, where it shows (not this week's).
+	seeOther(w, r, fmt.Sprintf("/oncall/schedules/%d?view=week&date=%s", sc.ID, week), "Override added.")
 	return nil
 }
 
