@@ -96,6 +96,20 @@ type Config struct {
 	DefaultPriorities map[string]string
 }
 
+// checked is the set function of a setting kept as written ("" for
+// unset) once parse accepts it (the value is read where it is used).
+func checked[T any](parse func(string) (T, error), field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v != "" {
+			if _, err := parse(v); err != nil {
+				return err
+			}
+		}
+		*field(c) = v
+		return nil
+	}
+}
+
 // setting is one configuration key, shared by flag, env var and file.
 type setting struct {
 	name string // flag name and config-file key
@@ -234,24 +248,10 @@ func settings() []setting {
 			c.MaxPasswordHashes = n
 			return nil
 		}},
-		{"gc-percent", "", "garbage collector pace of serve and bench, as Go's GOGC: a percentage from 10 to 10000, or off (empty: GOGC when set, else 400; see README \"Memory\")", func(c *Config, v string) error {
-			if v != "" {
-				if _, err := gcpolicy.ParsePercent(v); err != nil {
-					return err
-				}
-			}
-			c.GCPercent = v
-			return nil
-		}},
-		{"memory-limit", "", "soft memory limit of serve and bench, as Go's GOMEMLIMIT: a size such as 512MiB or 2GiB, or off (empty: GOMEMLIMIT when set, else 512MiB)", func(c *Config, v string) error {
-			if v != "" {
-				if _, err := gcpolicy.ParseLimit(v); err != nil {
-					return err
-				}
-			}
-			c.MemoryLimit = v
-			return nil
-		}},
+		{"gc-percent", "", "garbage collector pace of serve and bench, as Go's GOGC: a percentage from 10 to 10000, or off (empty: GOGC when set, else 400; see README \"Memory\")",
+			checked(gcpolicy.ParsePercent, func(c *Config) *string { return &c.GCPercent })},
+		{"memory-limit", "", "soft memory limit of serve and bench, as Go's GOMEMLIMIT: a size such as 512MiB or 2GiB, or off (empty: GOMEMLIMIT when set, else 512MiB)",
+			checked(gcpolicy.ParseLimit, func(c *Config) *string { return &c.MemoryLimit })},
 	}, append(mailSettings(), backupSettings()...)...)
 }
 

@@ -41,46 +41,32 @@ type Policy struct {
 // Resolve is the policy of the settings percent and limit ("" for
 // unset), then of Go's GOGC and GOMEMLIMIT in getenv, then the defaults.
 func Resolve(percent, limit string, getenv func(string) string) (Policy, error) {
-	p := Policy{Percent: DefaultPercent, Limit: DefaultLimit}
-	var from []string
-	switch {
-	case percent != "":
-		n, err := ParsePercent(percent)
-		if err != nil {
-			return Policy{}, fmt.Errorf("gc-percent: %w", err)
-		}
-		p.Percent = n
-		from = append(from, "gc-percent setting")
-	case getenv("GOGC") != "":
-		n, err := ParsePercent(getenv("GOGC"))
-		if err != nil {
-			return Policy{}, fmt.Errorf("GOGC: %w", err)
-		}
-		p.Percent = n
-		from = append(from, "GOGC")
-	default:
-		from = append(from, "default gc-percent")
+	pc, pcFrom, err := choose(percent, "gc-percent", "GOGC", getenv, ParsePercent, DefaultPercent)
+	if err != nil {
+		return Policy{}, err
 	}
-	switch {
-	case limit != "":
-		n, err := ParseLimit(limit)
-		if err != nil {
-			return Policy{}, fmt.Errorf("memory-limit: %w", err)
-		}
-		p.Limit = n
-		from = append(from, "memory-limit setting")
-	case getenv("GOMEMLIMIT") != "":
-		n, err := ParseLimit(getenv("GOMEMLIMIT"))
-		if err != nil {
-			return Policy{}, fmt.Errorf("GOMEMLIMIT: %w", err)
-		}
-		p.Limit = n
-		from = append(from, "GOMEMLIMIT")
-	default:
-		from = append(from, "default memory-limit")
+	lim, limFrom, err := choose(limit, "memory-limit", "GOMEMLIMIT", getenv, ParseLimit, int64(DefaultLimit))
+	if err != nil {
+		return Policy{}, err
 	}
-	p.From = strings.Join(from, ", ")
-	return p, nil
+	return Policy{Percent: pc, Limit: lim, From: pcFrom + ", " + limFrom}, nil
+}
+
+// choose is the value of the setting name (given as setting, "" when
+// unset), else of Go's variable env, else def; and where it came from.
+func choose[T any](setting, name, env string, getenv func(string) string, parse func(string) (T, error), def T) (T, string, error) {
+	from, v := name+" setting", setting
+	if v == "" {
+		from, v = env, getenv(env)
+	}
+	if v == "" {
+		return def, "default " + name, nil
+	}
+	got, err := parse(v)
+	if err != nil {
+		return def, "", fmt.Errorf("%s: %w", strings.TrimSuffix(from, " setting"), err)
+	}
+	return got, from, nil
 }
 
 // ParsePercent reads a GOGC value: a whole number from 10 to 10000, or
