@@ -23,20 +23,6 @@ import (
 	"github.com/frontline/frontline/internal/ticket"
 )
 
-// BenchmarkKBAt100k loads 100,000 generated articles (kb.SeedSynthetic;
-// FRONTLINE_KB_BENCH_ARTICLES overrides the count) and measures, through
-// the whole HTTP handler as an anonymous reader: article search, request-
-// form suggestions and the Help Center article page. search_api repeats
-// eight questions, as a Help Center's popular questions repeat (answered
-// from kb's hit cache); the _cold variants ask a new one each time. Each reports ms/req,
-// p99_ms over its requests and x_baseline against GET /healthz in the same
-// run. Targets (issue 20): search p99 <= 10 ms, suggestions p99 <= 15 ms,
-// article page p99 <= 5 ms. The figures of record use -benchtime 2000x,
-// so that one stall of a shared machine (a few requests in a row) does not
-// make the p99 of the sample (docs/performance.md). Like every benchmark
-// here, it runs under the garbage collector pace frontline serve sets
-// (serverGCPace).
-//
 // kbBenchWarmup is how many requests each variant serves before it is
 // measured: a server that has been up a while, whose connections have
 // each read the index before. (PostgreSQL's fresh backends pay for their
@@ -88,6 +74,19 @@ func serverGCPace(b *testing.B) {
 	b.Logf("garbage collector: %s (%s)", p, p.From)
 }
 
+// BenchmarkKBAt100k loads 100,000 generated articles (kb.SeedSynthetic;
+// FRONTLINE_KB_BENCH_ARTICLES overrides the count) and measures, through
+// the whole HTTP handler as an anonymous reader: article search, request-
+// form suggestions and the Help Center article page. search_api repeats
+// eight questions, as a Help Center's popular questions repeat (answered
+// from kb's hit cache); the _cold variants ask a new one each time. Each reports ms/req,
+// p99_ms over its requests and x_baseline against GET /healthz in the same
+// run. Targets (issue 20): search p99 <= 10 ms, suggestions p99 <= 15 ms,
+// article page p99 <= 5 ms. The figures of record use -benchtime 2000x,
+// so that one stall of a shared machine (a few requests in a row) does not
+// make the p99 of the sample (docs/performance.md). Like every benchmark
+// here, it runs under the garbage collector pace frontline serve sets
+// (serverGCPace).
 func BenchmarkKBAt100k(b *testing.B) {
 	serverGCPace(b)
 	n := 100000
